@@ -1,0 +1,47 @@
+// `npm run dev`: the local server plus the desktop app in development mode.
+// Where the Electron binary is missing (it could not be downloaded at install
+// time) the server still starts and a one-line message says what to do.
+import { spawn } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+
+const require = createRequire(import.meta.url)
+const children = []
+
+function run(command, args, env = {}) {
+  const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...env } })
+  children.push(child)
+  child.on('exit', (code) => {
+    for (const other of children) if (other !== child) other.kill('SIGTERM')
+    process.exit(code ?? 0)
+  })
+  return child
+}
+
+function electronInstalled() {
+  try {
+    const dir = dirname(require.resolve('electron/package.json'))
+    const pathFile = join(dir, 'path.txt')
+    return existsSync(pathFile) && existsSync(join(dir, 'dist', readFileSync(pathFile, 'utf8').trim()))
+  } catch {
+    return false
+  }
+}
+
+run(process.execPath, ['--import', 'tsx', 'src/server/index.ts'], { DATA_DIR: process.env.DATA_DIR ?? 'data' })
+
+if (electronInstalled()) {
+  run(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'dev'])
+} else {
+  console.warn(
+    'parley: the Electron binary is not installed, so only the server runs. ' +
+      'Run `node scripts/install-electron.mjs` where github.com is reachable, then `npm run dev` again.',
+  )
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of children) child.kill(signal)
+  })
+}

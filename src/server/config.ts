@@ -1,0 +1,108 @@
+/**
+ * Server configuration from the environment (DESIGN.md §3). A bad value stops
+ * the server at start with a message naming the variable, never later.
+ */
+import { z } from 'zod'
+
+const port = z.coerce.number().int().min(0).max(65_535)
+const positiveInt = z.coerce.number().int().positive()
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+
+const envSchema = z.object({
+  PORT: port.default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUSHER_APP_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1–64)').optional(),
+  PUSHER_KEY: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1–64)').optional(),
+  PUSHER_SECRET: z.string().min(8).max(256).optional(),
+  PUSHER_HOST: z.string().min(1).optional(),
+  PUSHER_PORT: port.optional(),
+  PUSHER_USE_TLS: bool.optional(),
+  PUSHER_CLUSTER: z.string().min(1).optional(),
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().min(1).optional(),
+  ACTIVITY_TIMEOUT: z.coerce.number().int().min(1).max(3_600).default(30),
+  PONG_GRACE: z.coerce.number().positive().max(300).default(10),
+  AUTH_RATE_LIMIT: positiveInt.default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEBHOOK_URL: z.url().optional(),
+  MAX_CONNECTIONS: positiveInt.optional(),
+  MAX_CONNECTIONS_PER_IP: positiveInt.optional(),
+  MAX_PRESENCE_MEMBERS: positiveInt.optional(),
+  MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.optional(),
+  CLIENT_EVENTS_PER_SECOND: positiveInt.optional(),
+})
+
+export interface ServerConfig {
+  port: number
+  host: string
+  dataDir: string
+  pusher: {
+    appId?: string
+    key?: string
+    secret?: string
+    host?: string
+    port?: number
+    useTLS?: boolean
+    cluster?: string
+  }
+  databaseUrl?: string
+  redisUrl?: string
+  activityTimeoutSec: number
+  pongGraceMs: number
+  authRateLimit: number
+  logLevel: string
+  webhookUrl?: string
+  limits: {
+    maxConnections?: number
+    maxConnectionsPerIp?: number
+    maxPresenceMembers?: number
+    maxSubscriptionsPerSocket?: number
+    clientEventsPerSecond?: number
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Parse the environment; empty variables count as unset. Throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const parsed = envSchema.safeParse(present)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+  const e = parsed.data
+  const credentials = [e.PUSHER_APP_ID, e.PUSHER_KEY, e.PUSHER_SECRET]
+  if (credentials.some((v) => v !== undefined) && credentials.some((v) => v === undefined)) {
+    throw new ConfigError('Invalid configuration: set all of PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET, or none')
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    pusher: {
+      appId: e.PUSHER_APP_ID,
+      key: e.PUSHER_KEY,
+      secret: e.PUSHER_SECRET,
+      host: e.PUSHER_HOST,
+      port: e.PUSHER_PORT,
+      useTLS: e.PUSHER_USE_TLS,
+      cluster: e.PUSHER_CLUSTER,
+    },
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    activityTimeoutSec: e.ACTIVITY_TIMEOUT,
+    pongGraceMs: Math.round(e.PONG_GRACE * 1000),
+    authRateLimit: e.AUTH_RATE_LIMIT,
+    logLevel: e.LOG_LEVEL,
+    webhookUrl: e.WEBHOOK_URL,
+    limits: {
+      maxConnections: e.MAX_CONNECTIONS,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
+      maxPresenceMembers: e.MAX_PRESENCE_MEMBERS,
+      maxSubscriptionsPerSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET,
+      clientEventsPerSecond: e.CLIENT_EVENTS_PER_SECOND,
+    },
+  }
+}

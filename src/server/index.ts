@@ -1,0 +1,60 @@
+/**
+ * `npm run server`: reads the environment, starts the server, prints one line
+ * with its URL, and shuts down cleanly on SIGINT/SIGTERM.
+ */
+import { startServer } from './app'
+import { ConfigError, loadConfig } from './config'
+import { createLogger } from './logger'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(2)
+    }
+    throw err
+  }
+  const unsupported = [
+    ['DATABASE_URL', config.databaseUrl],
+    ['REDIS_URL', config.redisUrl],
+    ['PUSHER_HOST', config.pusher.host],
+    ['PUSHER_CLUSTER', config.pusher.cluster],
+  ].filter(([, value]) => value !== undefined)
+  if (unsupported.length > 0) {
+    console.error(
+      `${unsupported.map(([name]) => name).join(', ')}: not supported by this version of the server yet ` +
+        '(the single-process default is SQLite + the embedded realtime server)',
+    )
+    process.exit(2)
+  }
+
+  const log = createLogger(config.logLevel)
+  const server = await startServer(config, log)
+  console.log(`Parley server listening on ${server.url}`)
+
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down')
+    const force = setTimeout(() => process.exit(1), 10_000)
+    force.unref()
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})

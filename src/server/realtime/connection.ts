@@ -1,0 +1,73 @@
+/** One client WebSocket: its identity, heartbeat state, subscriptions and sign-in. */
+import type { WebSocket } from 'ws'
+import { encodeFrame, type OutboundFrame } from './protocol'
+import { SlidingWindowLimiter } from './rate-limit'
+
+export interface PresenceMembership {
+  userId: string
+}
+
+/** Seconds a closing socket gets to finish the close handshake before it is destroyed. */
+const CLOSE_HANDSHAKE_MS = 2_000
+
+export class Connection {
+  /** Inbound frames of any kind count as activity; a pong is just one of them. */
+  lastInboundAt: number
+  /** When we pinged a silent socket; null while no ping is outstanding. */
+  pingSentAt: number | null = null
+  /** Channel name → presence membership (null for non-presence channels). */
+  readonly subscriptions = new Map<string, PresenceMembership | null>()
+  /** Set once `pusher:signin` succeeded. */
+  user: { id: string; watchlist: readonly string[] } | null = null
+  readonly clientEvents: SlidingWindowLimiter
+  closing = false
+
+  constructor(
+    readonly id: string,
+    readonly ws: WebSocket,
+    readonly remoteAddress: string,
+    now: number,
+    clientEventsPerSecond: number,
+    private readonly maxBufferedBytes: number,
+  ) {
+    this.lastInboundAt = now
+    this.clientEvents = new SlidingWindowLimiter(clientEventsPerSecond, 1_000)
+  }
+
+  send(frame: OutboundFrame): void {
+    this.sendRaw(encodeFrame(frame))
+  }
+
+  /**
+   * Send an already encoded text frame (fan-out encodes once for all sockets).
+   * A client that stops reading would make us buffer without bound; past the
+   * limit it is disconnected (4100: it reconnects after a back-off and catches up).
+   */
+  sendRaw(frame: string | Buffer): void {
+    if (this.closing || this.ws.readyState !== this.ws.OPEN) return
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.close(4100, 'Client too slow: send buffer full')
+      return
+    }
+    this.ws.send(frame, { binary: false })
+  }
+
+  sendError(code: number | null, message: string): void {
+    this.send({ event: 'pusher:error', data: { code, message } })
+  }
+
+  /** Start a close handshake; a peer that never answers is destroyed shortly after. */
+  close(code: number, reason: string): void {
+    if (this.closing) return
+    this.closing = true
+    try {
+      this.ws.close(code, reason)
+    } catch {
+      this.ws.terminate()
+      return
+    }
+    const timer = setTimeout(() => this.ws.terminate(), CLOSE_HANDSHAKE_MS)
+    timer.unref()
+    this.ws.once('close', () => clearTimeout(timer))
+  }
+}

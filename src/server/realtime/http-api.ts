@@ -1,0 +1,229 @@
+/**
+ * The signed Pusher HTTP API (`/apps/{appId}/…`), so the official `pusher` SDK
+ * can publish to the embedded server unchanged. Every request is checked for
+ * app id, key, a timestamp within ±600 s, body_md5 and the HMAC signature
+ * before its body is even parsed.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { channelKind, socketIdPattern } from './protocol'
+import type { RealtimeServer } from './server'
+import { httpApiSignature, md5Hex, safeEqual } from './signature'
+
+const MAX_TIMESTAMP_SKEW_SEC = 600
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const eventName = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine((name) => !name.startsWith('pusher:') && !name.startsWith('pusher_internal:'), {
+    message: 'event names starting with pusher: or pusher_internal: are reserved',
+  })
+
+const triggerSchema = z.object({
+  name: eventName,
+  data: z.string(),
+  channels: z.array(z.string()).min(1).optional(),
+  channel: z.string().optional(),
+  socket_id: z.string().regex(socketIdPattern).optional(),
+  info: z.string().optional(),
+})
+
+const batchSchema = z.object({
+  batch: z.array(
+    z.object({
+      name: eventName,
+      data: z.string(),
+      channel: z.string(),
+      socket_id: z.string().regex(socketIdPattern).optional(),
+      info: z.string().optional(),
+    }),
+  ),
+})
+
+type InfoAttribute = 'user_count' | 'subscription_count'
+
+function parseInfo(info: string | undefined): InfoAttribute[] {
+  if (info === undefined || info === '') return []
+  const attributes = info.split(',').map((part) => part.trim())
+  for (const attribute of attributes) {
+    if (attribute !== 'user_count' && attribute !== 'subscription_count') {
+      throw new ApiError(400, `Unknown info attribute ${attribute.slice(0, 50)}`)
+    }
+  }
+  return attributes as InfoAttribute[]
+}
+
+function zodMessage(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')
+}
+
+export interface HttpApiOptions {
+  realtime: RealtimeServer
+  now?: () => number
+}
+
+export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Promise<void> {
+  const { realtime } = options
+  const now = options.now ?? Date.now
+  const { limits } = realtime
+  const credentials = realtime.app
+
+  // Keep the raw body: body_md5 and the signature are over the exact bytes.
+  app.removeAllContentTypeParsers()
+  const bodyLimit = limits.maxEventBytes * limits.maxBatchEvents * 2 + 64 * 1024
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body))
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
+    const status = error instanceof ApiError ? error.status : (error.statusCode ?? 500)
+    if (status >= 500) app.log.error({ err: error }, 'pusher http api error')
+    void reply.code(status).send({ error: status >= 500 ? 'Internal error' : error.message })
+  })
+
+  app.addHook('preHandler', async (request: FastifyRequest<{ Params: { appId: string } }>) => {
+    if (request.params.appId !== credentials.id) throw new ApiError(404, 'Unknown app id')
+    const params: Record<string, string> = {}
+    for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) {
+      if (typeof value !== 'string') throw new ApiError(400, `Query parameter ${key} given more than once`)
+      params[key] = value
+    }
+    if (params.auth_key !== credentials.key) throw new ApiError(401, 'Unknown auth_key')
+    if (params.auth_version !== '1.0') throw new ApiError(401, 'auth_version must be 1.0')
+    const timestamp = Number(params.auth_timestamp)
+    if (!Number.isFinite(timestamp) || Math.abs(now() / 1000 - timestamp) > MAX_TIMESTAMP_SKEW_SEC) {
+      throw new ApiError(401, `auth_timestamp missing or more than ${MAX_TIMESTAMP_SKEW_SEC} s from server time`)
+    }
+    const body = typeof request.body === 'string' ? request.body : ''
+    if (body.length > 0 || params.body_md5 !== undefined) {
+      if (params.body_md5 === undefined || !safeEqual(params.body_md5, md5Hex(body))) {
+        throw new ApiError(401, 'body_md5 does not match the body')
+      }
+    }
+    const path = request.url.split('?')[0] ?? ''
+    const expected = httpApiSignature(credentials.secret, request.method, path, params)
+    if (params.auth_signature === undefined || !safeEqual(params.auth_signature, expected)) {
+      throw new ApiError(401, 'Invalid auth_signature')
+    }
+  })
+
+  const parseJson = <T>(schema: z.ZodType<T>, body: unknown): T => {
+    let value: unknown
+    try {
+      value = JSON.parse(typeof body === 'string' ? body : '')
+    } catch {
+      throw new ApiError(400, 'Body must be JSON')
+    }
+    const parsed = schema.safeParse(value)
+    if (!parsed.success) throw new ApiError(400, zodMessage(parsed.error))
+    return parsed.data
+  }
+
+  const checkChannel = (name: string): void => {
+    if (channelKind(name) === null) throw new ApiError(400, `Invalid channel name ${name.slice(0, 210)}`)
+  }
+
+  const checkData = (data: string): void => {
+    if (Buffer.byteLength(data) > limits.maxEventBytes) {
+      throw new ApiError(413, `Event data is larger than ${limits.maxEventBytes} bytes`)
+    }
+  }
+
+  const channelInfo = (name: string, attributes: readonly InfoAttribute[]): Record<string, number> => {
+    const channel = realtime.channel(name)
+    const info: Record<string, number> = {}
+    for (const attribute of attributes) {
+      if (attribute === 'user_count') {
+        if (channelKind(name) !== 'presence') throw new ApiError(400, 'user_count is only available on presence channels')
+        info.user_count = channel?.members?.size ?? 0
+      } else {
+        info.subscription_count = channel?.subscribers.size ?? 0
+      }
+    }
+    return info
+  }
+
+  app.post('/apps/:appId/events', async (request) => {
+    const event = parseJson(triggerSchema, request.body)
+    const channels = event.channels ?? (event.channel === undefined ? [] : [event.channel])
+    if (channels.length === 0) throw new ApiError(400, 'channels or channel is required')
+    if (channels.length > limits.maxChannelsPerTrigger) {
+      throw new ApiError(400, `At most ${limits.maxChannelsPerTrigger} channels per event`)
+    }
+    channels.forEach(checkChannel)
+    checkData(event.data)
+    const attributes = parseInfo(event.info)
+    realtime.publish(channels, event.name, event.data, event.socket_id)
+    if (attributes.length === 0) return {}
+    return { channels: Object.fromEntries(channels.map((name) => [name, channelInfo(name, attributes)])) }
+  })
+
+  app.post('/apps/:appId/batch_events', async (request) => {
+    const { batch } = parseJson(batchSchema, request.body)
+    if (batch.length > limits.maxBatchEvents) throw new ApiError(400, `At most ${limits.maxBatchEvents} events per batch`)
+    for (const event of batch) {
+      checkChannel(event.channel)
+      checkData(event.data)
+    }
+    const infos = batch.map((event) => parseInfo(event.info))
+    batch.forEach((event) => realtime.publish([event.channel], event.name, event.data, event.socket_id))
+    if (infos.every((attributes) => attributes.length === 0)) return {}
+    return { batch: batch.map((event, i) => channelInfo(event.channel, infos[i] ?? [])) }
+  })
+
+  app.get('/apps/:appId/channels', async (request: FastifyRequest<{ Querystring: Record<string, string> }>) => {
+    const prefix = request.query.filter_by_prefix ?? ''
+    const attributes = parseInfo(request.query.info)
+    if (attributes.includes('subscription_count')) {
+      throw new ApiError(400, 'Only user_count may be requested for a channel list')
+    }
+    if (attributes.includes('user_count') && !prefix.startsWith('presence-')) {
+      throw new ApiError(400, 'user_count needs filter_by_prefix=presence-')
+    }
+    const channels: Record<string, Record<string, number>> = {}
+    for (const channel of realtime.allChannels()) {
+      if (channel.kind === 'server-to-user' || !channel.name.startsWith(prefix)) continue
+      channels[channel.name] = channelInfo(channel.name, attributes)
+    }
+    return { channels }
+  })
+
+  app.get(
+    '/apps/:appId/channels/:channelName',
+    async (request: FastifyRequest<{ Params: { channelName: string }; Querystring: Record<string, string> }>) => {
+      const name = request.params.channelName
+      checkChannel(name)
+      const attributes = parseInfo(request.query.info)
+      const occupied = (realtime.channel(name)?.subscribers.size ?? 0) > 0
+      return { occupied, ...channelInfo(name, attributes) }
+    },
+  )
+
+  app.get(
+    '/apps/:appId/channels/:channelName/users',
+    async (request: FastifyRequest<{ Params: { channelName: string } }>) => {
+      const name = request.params.channelName
+      if (channelKind(name) !== 'presence') throw new ApiError(400, 'Users can only be listed on presence channels')
+      const members = realtime.channel(name)?.members
+      return { users: [...(members?.keys() ?? [])].map((id) => ({ id })) }
+    },
+  )
+
+  app.post(
+    '/apps/:appId/users/:userId/terminate_connections',
+    async (request: FastifyRequest<{ Params: { userId: string } }>, reply: FastifyReply) => {
+      const userId = request.params.userId
+      if (userId.length === 0 || userId.length > 200) throw new ApiError(400, 'Invalid user id')
+      realtime.terminateUserConnections(userId)
+      return reply.send({})
+    },
+  )
+}

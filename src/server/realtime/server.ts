@@ -1,0 +1,464 @@
+/**
+ * The embedded Pusher-protocol (v7) server: WebSocket connections on
+ * `/app/{key}`, channels, presence, client events, user sign-in and the
+ * two-way heartbeat. The signed HTTP API lives in http-api.ts and publishes
+ * through `publish()`; webhooks and the api listen to `hooks`.
+ */
+import { randomInt } from 'node:crypto'
+import type { IncomingMessage, Server as HttpServer } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { Logger } from 'pino'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import { ChannelRegistry, type Channel } from './channels'
+import { Connection } from './connection'
+import { Hooks } from './hooks'
+import {
+  allowsClientEvents,
+  channelDataSchema,
+  channelKind,
+  CloseCode,
+  decodeFrame,
+  encodeFrame,
+  ErrorCode,
+  frameData,
+  PROTOCOL_VERSION,
+  SERVER_TO_USER_PREFIX,
+  signinDataSchema,
+  subscribeDataSchema,
+  unsubscribeDataSchema,
+  userDataSchema,
+  type InboundFrame,
+} from './protocol'
+import { verifyChannelAuth, verifyUserAuth, type AppCredentials } from './signature'
+import { UserRegistry } from './users'
+
+export interface RealtimeLimits {
+  /** Largest inbound WebSocket frame; larger ones close the socket with 1009. */
+  maxFrameBytes: number
+  /** Largest event `data` (client events and the HTTP API). */
+  maxEventBytes: number
+  maxPresenceMembers: number
+  maxChannelsPerTrigger: number
+  maxBatchEvents: number
+  clientEventsPerSecond: number
+  maxSubscriptionsPerSocket: number
+  maxConnections: number
+  maxConnectionsPerIp: number
+  /** Unsent bytes queued for one slow socket before it is disconnected. */
+  maxBufferedBytes: number
+  /** Largest presence `channel_data` / sign-in `user_data`. */
+  maxUserDataBytes: number
+}
+
+export const defaultLimits: RealtimeLimits = {
+  maxFrameBytes: 100 * 1024,
+  maxEventBytes: 10 * 1024,
+  maxPresenceMembers: 100,
+  maxChannelsPerTrigger: 100,
+  maxBatchEvents: 10,
+  clientEventsPerSecond: 10,
+  maxSubscriptionsPerSocket: 2_000,
+  maxConnections: 100_000,
+  maxConnectionsPerIp: 1_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  maxUserDataBytes: 4 * 1024,
+}
+
+export interface RealtimeOptions {
+  app: AppCredentials
+  /** Seconds of inbound silence before either side pings (sent to clients). */
+  activityTimeoutSec: number
+  /** How long a pinged socket has to answer before it is closed with 4201. */
+  pongGraceMs: number
+  limits?: Partial<RealtimeLimits>
+  log: Logger
+  now?: () => number
+}
+
+export interface RealtimeStats {
+  connections: number
+  channels: number
+  subscriptions: number
+  signedInUsers: number
+  messagesIn: number
+  messagesOut: number
+}
+
+export class RealtimeServer {
+  readonly hooks: Hooks
+  readonly limits: RealtimeLimits
+  readonly app: AppCredentials
+  private readonly wss: WebSocketServer
+  private readonly connections = new Map<string, Connection>()
+  private readonly connectionsPerIp = new Map<string, number>()
+  private readonly channels: ChannelRegistry
+  private readonly users: UserRegistry
+  private readonly log: Logger
+  private readonly now: () => number
+  private readonly activityTimeoutMs: number
+  private readonly pongGraceMs: number
+  private readonly sweepTimer: NodeJS.Timeout
+  private shuttingDown = false
+  private messagesIn = 0
+  private messagesOut = 0
+
+  constructor(private readonly options: RealtimeOptions) {
+    this.app = options.app
+    this.log = options.log
+    this.now = options.now ?? Date.now
+    this.limits = { ...defaultLimits, ...options.limits }
+    this.hooks = new Hooks(this.log)
+    this.channels = new ChannelRegistry(this.hooks, this.limits.maxPresenceMembers)
+    this.users = new UserRegistry(this.hooks)
+    this.activityTimeoutMs = options.activityTimeoutSec * 1000
+    this.pongGraceMs = options.pongGraceMs
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: this.limits.maxFrameBytes,
+      perMessageDeflate: false,
+      clientTracking: false,
+    })
+    // Sweep often enough that a dead peer is dropped within a small fraction of
+    // activity_timeout + grace, rarely enough to cost nothing with many sockets.
+    const sweepMs = Math.max(50, Math.min(1_000, Math.floor(Math.min(this.activityTimeoutMs, this.pongGraceMs) / 4)))
+    this.sweepTimer = setInterval(() => this.sweep(), sweepMs)
+    this.sweepTimer.unref()
+  }
+
+  /** Serve WebSocket upgrades on `/app/{key}` of an existing HTTP server. */
+  attach(server: HttpServer): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.handleUpgrade(req, socket, head)
+    })
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const match = /^\/app\/([^/]+)\/?$/.exec(url.pathname)
+    if (match === null || this.shuttingDown) {
+      socket.end(`HTTP/1.1 ${this.shuttingDown ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`)
+      return
+    }
+    socket.on('error', () => socket.destroy())
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.accept(ws, req, decodeURIComponent(match[1] ?? ''), url.searchParams.get('protocol'))
+    })
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage, key: string, protocol: string | null): void {
+    ws.on('error', (err) => this.log.debug({ err }, 'websocket error'))
+    const refuse = (code: number, message: string): void => {
+      ws.send(encodeFrame({ event: 'pusher:error', data: { code, message } }))
+      ws.close(code, message)
+    }
+    if (key !== this.app.key) return refuse(CloseCode.AppNotFound, 'App key not found')
+    if (protocol === null || protocol === '') return refuse(CloseCode.NoProtocol, 'No protocol version given')
+    if (protocol !== String(PROTOCOL_VERSION)) {
+      return refuse(CloseCode.UnsupportedProtocol, `Unsupported protocol version ${protocol.slice(0, 20)}`)
+    }
+    const ip = req.socket.remoteAddress ?? 'unknown'
+    const fromIp = this.connectionsPerIp.get(ip) ?? 0
+    if (this.connections.size >= this.limits.maxConnections || fromIp >= this.limits.maxConnectionsPerIp) {
+      return refuse(CloseCode.OverCapacity, 'Over capacity: too many connections')
+    }
+
+    const connection = new Connection(
+      this.newSocketId(),
+      ws,
+      ip,
+      this.now(),
+      this.limits.clientEventsPerSecond,
+      this.limits.maxBufferedBytes,
+    )
+    this.connections.set(connection.id, connection)
+    this.connectionsPerIp.set(ip, fromIp + 1)
+    ws.on('message', (raw, isBinary) => this.onMessage(connection, raw, isBinary))
+    ws.on('pong', () => this.onActivity(connection))
+    ws.on('close', () => this.detach(connection))
+    connection.send({
+      event: 'pusher:connection_established',
+      data: { socket_id: connection.id, activity_timeout: this.options.activityTimeoutSec },
+    })
+  }
+
+  private newSocketId(): string {
+    for (;;) {
+      const id = `${randomInt(1, 2 ** 47)}.${randomInt(1, 2 ** 47)}`
+      if (!this.connections.has(id)) return id
+    }
+  }
+
+  /** Forget a connection everywhere: channels (presence member_removed), sign-in, counts. Idempotent. */
+  private detach(connection: Connection): void {
+    if (this.connections.get(connection.id) !== connection) return
+    this.connections.delete(connection.id)
+    const left = (this.connectionsPerIp.get(connection.remoteAddress) ?? 1) - 1
+    if (left <= 0) this.connectionsPerIp.delete(connection.remoteAddress)
+    else this.connectionsPerIp.set(connection.remoteAddress, left)
+    this.channels.leaveAll(connection)
+    this.users.signOut(connection)
+  }
+
+  /** Close a connection and drop its state at once, without waiting for the peer. */
+  private disconnect(connection: Connection, code: number, reason: string): void {
+    connection.close(code, reason)
+    this.detach(connection)
+  }
+
+  private onActivity(connection: Connection): void {
+    connection.lastInboundAt = this.now()
+    connection.pingSentAt = null
+  }
+
+  private onMessage(connection: Connection, raw: RawData, isBinary: boolean): void {
+    this.onActivity(connection)
+    this.messagesIn++
+    if (connection.closing) return
+    if (isBinary) {
+      connection.sendError(ErrorCode.BadRequest, 'Binary frames are not supported')
+      return
+    }
+    const decoded = decodeFrame(raw.toString())
+    if (!decoded.ok) {
+      connection.sendError(ErrorCode.BadRequest, decoded.message)
+      return
+    }
+    try {
+      this.dispatch(connection, decoded.frame)
+    } catch (err) {
+      this.log.error({ err, event: decoded.frame.event }, 'realtime frame handler failed')
+      connection.sendError(ErrorCode.BadRequest, 'Could not handle the frame')
+    }
+  }
+
+  private dispatch(connection: Connection, frame: InboundFrame): void {
+    switch (frame.event) {
+      case 'pusher:ping':
+        connection.send({ event: 'pusher:pong', data: {} })
+        return
+      case 'pusher:pong':
+        return
+      case 'pusher:subscribe':
+        this.subscribe(connection, frameData(frame.data))
+        return
+      case 'pusher:unsubscribe': {
+        const parsed = unsubscribeDataSchema.safeParse(frameData(frame.data))
+        if (!parsed.success) {
+          connection.sendError(ErrorCode.BadRequest, 'pusher:unsubscribe needs data {channel}')
+          return
+        }
+        this.channels.leave(connection, parsed.data.channel)
+        return
+      }
+      case 'pusher:signin':
+        this.signIn(connection, frameData(frame.data))
+        return
+      default:
+        if (frame.event.startsWith('client-')) {
+          this.clientEvent(connection, frame)
+          return
+        }
+        connection.sendError(ErrorCode.BadRequest, `Unknown event ${frame.event.slice(0, 100)}`)
+    }
+  }
+
+  private subscribe(connection: Connection, data: unknown): void {
+    const parsed = subscribeDataSchema.safeParse(data)
+    if (!parsed.success) {
+      connection.sendError(ErrorCode.BadRequest, 'pusher:subscribe needs data {channel, auth?, channel_data?}')
+      return
+    }
+    const { channel: name, auth, channel_data: channelData } = parsed.data
+    const fail = (type: 'AuthError' | 'LimitReached' | 'ServerError', error: string, status: number): void => {
+      connection.send({ event: 'pusher:subscription_error', channel: name.slice(0, 300), data: { type, error, status } })
+    }
+    const kind = channelKind(name)
+    if (kind === null) return fail('AuthError', 'Invalid channel name', 400)
+    if (
+      !connection.subscriptions.has(name) &&
+      connection.subscriptions.size >= this.limits.maxSubscriptionsPerSocket
+    ) {
+      return fail('LimitReached', `At most ${this.limits.maxSubscriptionsPerSocket} subscriptions per connection`, 429)
+    }
+
+    let member: { userId: string; info: unknown } | undefined
+    switch (kind) {
+      case 'public':
+        break
+      case 'private':
+      case 'encrypted':
+        if (!verifyChannelAuth(this.app, auth, connection.id, name)) {
+          return fail('AuthError', 'Invalid signature for this socket and channel', 401)
+        }
+        break
+      case 'presence': {
+        if (channelData === undefined) return fail('AuthError', 'Presence channels need channel_data', 400)
+        if (Buffer.byteLength(channelData) > this.limits.maxUserDataBytes) {
+          return fail('AuthError', `channel_data is larger than ${this.limits.maxUserDataBytes} bytes`, 413)
+        }
+        if (!verifyChannelAuth(this.app, auth, connection.id, name, channelData)) {
+          return fail('AuthError', 'Invalid signature for this socket, channel and channel_data', 401)
+        }
+        const memberData = channelDataSchema.safeParse(frameData(channelData))
+        if (!memberData.success) return fail('AuthError', 'channel_data must be JSON with a user_id', 400)
+        member = { userId: memberData.data.user_id, info: memberData.data.user_info }
+        break
+      }
+      case 'server-to-user':
+        if (connection.user === null || name !== SERVER_TO_USER_PREFIX + connection.user.id) {
+          return fail('AuthError', 'Sign in as this user to subscribe to their channel', 403)
+        }
+        break
+    }
+
+    const joined = this.channels.join(connection, name, member)
+    if (!joined.ok) return fail(joined.type, joined.error, 429)
+    connection.send({
+      event: 'pusher_internal:subscription_succeeded',
+      channel: name,
+      data: kind === 'presence' ? joined.channel.presenceSnapshot() : {},
+    })
+  }
+
+  private signIn(connection: Connection, data: unknown): void {
+    const refuse = (message: string): void => {
+      connection.sendError(CloseCode.Unauthorized, message)
+      this.disconnect(connection, CloseCode.Unauthorized, message)
+    }
+    const parsed = signinDataSchema.safeParse(data)
+    if (!parsed.success) return refuse('pusher:signin needs data {auth, user_data}')
+    const { auth, user_data: userDataText } = parsed.data
+    if (Buffer.byteLength(userDataText) > this.limits.maxUserDataBytes) {
+      return refuse(`user_data is larger than ${this.limits.maxUserDataBytes} bytes`)
+    }
+    if (!verifyUserAuth(this.app, auth, connection.id, userDataText)) return refuse('Invalid signature for sign-in')
+    const userData = userDataSchema.safeParse(frameData(userDataText))
+    if (!userData.success) return refuse('user_data must be JSON with a non-empty string id')
+
+    const previous = connection.user?.id
+    if (previous !== undefined && previous !== userData.data.id) {
+      this.channels.leave(connection, SERVER_TO_USER_PREFIX + previous)
+    }
+    const watchlist = userData.data.watchlist ?? []
+    this.users.signIn(connection, userData.data.id, watchlist)
+    connection.send({ event: 'pusher:signin_success', data: { user_data: userDataText } })
+    const events = this.users.initialWatchlistEvents(watchlist)
+    if (events.length > 0) connection.send({ event: 'pusher_internal:watchlist_events', data: { events } })
+  }
+
+  private clientEvent(connection: Connection, frame: InboundFrame): void {
+    const name = frame.channel
+    const reject = (message: string): void => connection.sendError(ErrorCode.BadRequest, message)
+    if (name === undefined) return reject('Client events need a channel')
+    const kind = channelKind(name)
+    if (kind === null || !allowsClientEvents(kind)) {
+      return reject('Client events are only allowed on private and presence channels')
+    }
+    const membership = connection.subscriptions.get(name)
+    if (membership === undefined) return reject(`Not subscribed to ${name}`)
+    const data = typeof frame.data === 'string' ? frame.data : JSON.stringify(frame.data ?? null)
+    if (Buffer.byteLength(data) > this.limits.maxEventBytes) {
+      return reject(`Client event data is larger than ${this.limits.maxEventBytes} bytes`)
+    }
+    if (!connection.clientEvents.tryTake(this.now())) {
+      connection.sendError(
+        ErrorCode.ClientEventRateLimit,
+        `Client event rejected: more than ${this.limits.clientEventsPerSecond} per second`,
+      )
+      return
+    }
+    const channel = this.channels.get(name)
+    if (channel === undefined) return
+    const userId = membership?.userId
+    const encoded = encodeFrame({ event: frame.event, channel: name, data, ...(userId ? { user_id: userId } : {}) })
+    this.messagesOut += channel.broadcastRaw(encoded, connection.id)
+    this.hooks.emit('clientEvent', {
+      channel: name,
+      event: frame.event,
+      data,
+      socketId: connection.id,
+      ...(userId ? { userId } : {}),
+    })
+  }
+
+  /**
+   * Deliver an event to every subscriber of each channel, except the socket
+   * `exceptSocketId` (the sender, when the api passes its socket id).
+   */
+  publish(channelNames: readonly string[], event: string, data: string, exceptSocketId?: string): void {
+    for (const name of channelNames) {
+      const channel = this.channels.get(name)
+      if (channel === undefined) continue
+      this.messagesOut += channel.broadcastRaw(encodeFrame({ event, channel: name, data }), exceptSocketId)
+    }
+  }
+
+  /** Ping silent sockets; close those that did not answer within the grace period. */
+  private sweep(): void {
+    const now = this.now()
+    const ping = encodeFrame({ event: 'pusher:ping', data: {} })
+    for (const connection of this.connections.values()) {
+      if (connection.pingSentAt === null) {
+        if (now - connection.lastInboundAt >= this.activityTimeoutMs) {
+          connection.pingSentAt = now
+          connection.sendRaw(ping)
+        }
+      } else if (now - connection.pingSentAt >= this.pongGraceMs) {
+        this.log.debug({ socketId: connection.id }, 'no pong within the grace period: closing')
+        this.disconnect(connection, CloseCode.PongTimeout, 'Pong reply not received')
+      }
+    }
+  }
+
+  channel(name: string): Channel | undefined {
+    return this.channels.get(name)
+  }
+
+  allChannels(): IterableIterator<Channel> {
+    return this.channels.all()
+  }
+
+  isUserOnline(userId: string): boolean {
+    return this.users.isOnline(userId)
+  }
+
+  /** Close every signed-in connection of a user (HTTP API terminate_connections). */
+  terminateUserConnections(userId: string): number {
+    const connections = this.users.connectionsOf(userId)
+    for (const connection of connections) {
+      this.disconnect(connection, CloseCode.Unauthorized, 'Connections terminated by the server')
+    }
+    return connections.length
+  }
+
+  stats(): RealtimeStats {
+    let subscriptions = 0
+    for (const channel of this.channels.all()) subscriptions += channel.subscribers.size
+    return {
+      connections: this.connections.size,
+      channels: this.channels.size,
+      subscriptions,
+      signedInUsers: this.users.onlineCount,
+      messagesIn: this.messagesIn,
+      messagesOut: this.messagesOut,
+    }
+  }
+
+  /** Graceful shutdown: close every socket with 4200 so clients reconnect at once elsewhere. */
+  async close(): Promise<void> {
+    if (this.shuttingDown) return
+    this.shuttingDown = true
+    clearInterval(this.sweepTimer)
+    const closed = [...this.connections.values()].map(
+      (connection) =>
+        new Promise<void>((resolve) => {
+          if (connection.ws.readyState === connection.ws.CLOSED) return resolve()
+          connection.ws.once('close', () => resolve())
+          connection.close(CloseCode.Shutdown, 'Server shutting down')
+        }),
+    )
+    await Promise.all(closed)
+    for (const connection of [...this.connections.values()]) this.detach(connection)
+    this.wss.close()
+  }
+}
