@@ -80,7 +80,8 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
 
   // Keep the raw body: body_md5 and the signature are over the exact bytes.
   app.removeAllContentTypeParsers()
-  const bodyLimit = limits.maxEventBytes * limits.maxBatchEvents * 2 + 64 * 1024
+  // A full batch whose data is all control characters escapes to 6 bytes each.
+  const bodyLimit = limits.maxEventBytes * limits.maxBatchEvents * 6 + 64 * 1024
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body))
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
@@ -108,11 +109,23 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
         throw new ApiError(401, 'body_md5 does not match the body')
       }
     }
+    // The SDK signs the path as written (`/users/José/…`) but sends it
+    // percent-encoded: accept a signature over either form.
     const path = request.url.split('?')[0] ?? ''
-    const expected = httpApiSignature(credentials.secret, request.method, path, params)
-    if (params.auth_signature === undefined || !safeEqual(params.auth_signature, expected)) {
-      throw new ApiError(401, 'Invalid auth_signature')
+    const paths = [path]
+    try {
+      const decoded = decodeURIComponent(path)
+      if (decoded !== path) paths.push(decoded)
+    } catch {
+      // a malformed escape: only the raw form can match
     }
+    const signature = params.auth_signature
+    const valid =
+      signature !== undefined &&
+      paths.some((candidate) =>
+        safeEqual(signature, httpApiSignature(credentials.secret, request.method, candidate, params)),
+      )
+    if (!valid) throw new ApiError(401, 'Invalid auth_signature')
   })
 
   const parseJson = <T>(schema: z.ZodType<T>, body: unknown): T => {
@@ -137,30 +150,37 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
     }
   }
 
+  /** Refuse attributes a channel cannot have — before anything is published. */
+  const checkInfo = (name: string, attributes: readonly InfoAttribute[]): void => {
+    if (attributes.includes('user_count') && channelKind(name) !== 'presence') {
+      throw new ApiError(400, 'user_count is only available on presence channels')
+    }
+  }
+
   const channelInfo = (name: string, attributes: readonly InfoAttribute[]): Record<string, number> => {
+    checkInfo(name, attributes)
     const channel = realtime.channel(name)
     const info: Record<string, number> = {}
     for (const attribute of attributes) {
-      if (attribute === 'user_count') {
-        if (channelKind(name) !== 'presence') throw new ApiError(400, 'user_count is only available on presence channels')
-        info.user_count = channel?.members?.size ?? 0
-      } else {
-        info.subscription_count = channel?.subscribers.size ?? 0
-      }
+      if (attribute === 'user_count') info.user_count = channel?.members?.size ?? 0
+      else info.subscription_count = channel?.subscribers.size ?? 0
     }
     return info
   }
 
   app.post('/apps/:appId/events', async (request) => {
     const event = parseJson(triggerSchema, request.body)
-    const channels = event.channels ?? (event.channel === undefined ? [] : [event.channel])
-    if (channels.length === 0) throw new ApiError(400, 'channels or channel is required')
-    if (channels.length > limits.maxChannelsPerTrigger) {
+    const named = event.channels ?? (event.channel === undefined ? [] : [event.channel])
+    if (named.length === 0) throw new ApiError(400, 'channels or channel is required')
+    if (named.length > limits.maxChannelsPerTrigger) {
       throw new ApiError(400, `At most ${limits.maxChannelsPerTrigger} channels per event`)
     }
+    // Each unique channel gets the event once.
+    const channels = [...new Set(named)]
     channels.forEach(checkChannel)
     checkData(event.data)
     const attributes = parseInfo(event.info)
+    channels.forEach((name) => checkInfo(name, attributes))
     realtime.publish(channels, event.name, event.data, event.socket_id)
     if (attributes.length === 0) return {}
     return { channels: Object.fromEntries(channels.map((name) => [name, channelInfo(name, attributes)])) }
@@ -169,11 +189,13 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
   app.post('/apps/:appId/batch_events', async (request) => {
     const { batch } = parseJson(batchSchema, request.body)
     if (batch.length > limits.maxBatchEvents) throw new ApiError(400, `At most ${limits.maxBatchEvents} events per batch`)
-    for (const event of batch) {
+    const infos = batch.map((event) => {
       checkChannel(event.channel)
       checkData(event.data)
-    }
-    const infos = batch.map((event) => parseInfo(event.info))
+      const attributes = parseInfo(event.info)
+      checkInfo(event.channel, attributes)
+      return attributes
+    })
     batch.forEach((event) => realtime.publish([event.channel], event.name, event.data, event.socket_id))
     if (infos.every((attributes) => attributes.length === 0)) return {}
     return { batch: batch.map((event, i) => channelInfo(event.channel, infos[i] ?? [])) }
