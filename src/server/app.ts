@@ -1,29 +1,60 @@
 /**
- * Builds one Parley server: a fastify app and the embedded realtime server on
- * the same HTTP server and port. `startServer` is what `npm run server` and the
- * tests call; `close()` shuts down gracefully (4200 to every socket first).
+ * Builds one Parley server on one HTTP server and port:
+ * - default: REST api + SQLite store + the embedded realtime server;
+ * - external realtime (PUSHER_HOST or PUSHER_CLUSTER): REST api + store, events
+ *   published to that service, presence learnt from its webhooks;
+ * - realtime only (REALTIME_ONLY): just the Pusher-protocol server, acting as
+ *   someone else's external service.
+ * `startServer` is what `npm run server` and the tests call; `close()` shuts
+ * down gracefully (4200 to every socket first, the store last).
  */
+import { Agent } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import Pusher from 'pusher'
+import { api, API_BODY_LIMIT } from './api'
+import type { ApiContext } from './api/context'
+import { PresenceTracker } from './api/presence'
+import { Publisher } from './api/publisher'
 import type { ServerConfig } from './config'
 import { loadCredentials } from './credentials'
 import { httpApi } from './realtime/http-api'
 import { RealtimeServer } from './realtime/server'
+import type { AppCredentials } from './realtime/signature'
 import { WebhookSender } from './realtime/webhooks'
+import { openSqliteStore } from './store/sqlite'
+import type { Store } from './store/store'
 
 export interface ParleyServer {
   /** `http://host:port` the server listens on. */
   url: string
   port: number
   fastify: FastifyInstance
-  realtime: RealtimeServer
+  /** The embedded realtime server; null when an external service is used. */
+  realtime: RealtimeServer | null
   webhooks: WebhookSender | null
+  /** Null in realtime-only mode. */
+  store: Store | null
+  publisher: Publisher | null
+  presence: PresenceTracker | null
+  credentials: AppCredentials
   close(): Promise<void>
 }
 
-export async function startServer(config: ServerConfig, log: Logger): Promise<ParleyServer> {
-  const app = loadCredentials(config.dataDir, config.pusher)
+export interface StartOptions {
+  /** Clock for the api (token expiry, timestamps); tests move it. */
+  now?: () => number
+}
+
+function externalRealtime(config: ServerConfig): boolean {
+  return config.pusher.host !== undefined || config.pusher.cluster !== undefined
+}
+
+export async function startServer(config: ServerConfig, log: Logger, options: StartOptions = {}): Promise<ParleyServer> {
+  const now = options.now ?? Date.now
+  const credentials = loadCredentials(config.dataDir, config.pusher)
+  const external = externalRealtime(config)
   const server = fastify({
     loggerInstance: log as FastifyBaseLogger,
     // The Pusher HTTP API is the publish hot path and health checks are noise.
@@ -32,28 +63,93 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Pa
     }),
     forceCloseConnections: true,
     return503OnClosing: true,
+    bodyLimit: API_BODY_LIMIT,
   })
-
-  const realtime = new RealtimeServer({
-    app,
-    activityTimeoutSec: config.activityTimeoutSec,
-    pongGraceMs: config.pongGraceMs,
-    limits: Object.fromEntries(Object.entries(config.limits).filter(([, value]) => value !== undefined)),
-    log: log.child({ module: 'realtime' }),
-  })
-  realtime.attach(server.server)
-
-  const webhooks = config.webhookUrl
-    ? new WebhookSender({ url: config.webhookUrl, app, log: log.child({ module: 'webhooks' }) })
-    : null
-  webhooks?.attach(realtime.hooks)
-
   server.get('/healthz', async () => ({ ok: true }))
-  await server.register(httpApi, { realtime })
+
+  let realtime: RealtimeServer | null = null
+  let webhooks: WebhookSender | null = null
+  if (!external) {
+    realtime = new RealtimeServer({
+      app: credentials,
+      activityTimeoutSec: config.activityTimeoutSec,
+      pongGraceMs: config.pongGraceMs,
+      limits: Object.fromEntries(Object.entries(config.limits).filter(([, value]) => value !== undefined)),
+      log: log.child({ module: 'realtime' }),
+    })
+    realtime.attach(server.server)
+    await server.register(httpApi, { realtime })
+    if (config.webhookUrl) {
+      webhooks = new WebhookSender({ url: config.webhookUrl, app: credentials, log: log.child({ module: 'webhooks' }) })
+      webhooks.attach(realtime.hooks)
+    }
+  }
+
+  let store: Store | null = null
+  let publisher: Publisher | null = null
+  let presence: PresenceTracker | null = null
+  // Publishing needs the port we end up listening on: the SDK is made after listen().
+  let publishAgent: Agent | null = null
+  if (!config.realtimeOnly) {
+    store = await openSqliteStore(config.dataDir)
+    presence = new PresenceTracker(store, log.child({ module: 'presence' }), now)
+    const signer = new Pusher({ appId: credentials.id, key: credentials.key, secret: credentials.secret, host: '127.0.0.1' })
+    publisher = new Publisher({ log: log.child({ module: 'publisher' }) })
+    const ctx: ApiContext = {
+      store,
+      presence,
+      publisher,
+      pusher: signer,
+      log,
+      now,
+      realtime: {
+        embedded: !external,
+        config: {
+          pusher: {
+            key: credentials.key,
+            cluster: config.pusher.cluster ?? 'parley',
+            ...(config.pusher.host !== undefined ? { wsHost: config.pusher.host } : {}),
+            ...(config.pusher.port !== undefined ? { wsPort: config.pusher.port } : {}),
+            forceTLS: config.pusher.useTLS ?? config.pusher.cluster !== undefined,
+          },
+          activityTimeout: config.activityTimeoutSec,
+        },
+      },
+      limits: { authPerMinute: config.authRateLimit, sendsPerMinute: config.sendRateLimit, tokenTtlMs: config.tokenTtlMs },
+    }
+    if (realtime !== null) {
+      const tracker = presence
+      realtime.hooks.on('memberAdded', ({ channel, userId }) => tracker.memberAdded(channel, userId))
+      realtime.hooks.on('memberRemoved', ({ channel, userId }) => tracker.memberRemoved(channel, userId))
+    }
+    await server.register(async (scope) => api(scope, ctx))
+  }
 
   await server.listen({ port: config.port, host: config.host })
   const address = server.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+
+  if (publisher !== null) {
+    publishAgent = new Agent({ keepAlive: true, maxSockets: 16 })
+    const target = external
+      ? {
+          host: config.pusher.host,
+          port: config.pusher.port === undefined ? undefined : String(config.pusher.port),
+          cluster: config.pusher.cluster,
+          useTLS: config.pusher.useTLS ?? true,
+        }
+      : { host: loopbackFor(address), port: String(address.port), useTLS: false }
+    publisher.connect(
+      new Pusher({
+        appId: credentials.id,
+        key: credentials.key,
+        secret: credentials.secret,
+        ...target,
+        timeout: 5_000,
+        agent: publishAgent,
+      } as Pusher.Options),
+    )
+  }
 
   let closing: Promise<void> | null = null
   return {
@@ -62,13 +158,30 @@ export async function startServer(config: ServerConfig, log: Logger): Promise<Pa
     fastify: server,
     realtime,
     webhooks,
+    store,
+    publisher,
+    presence,
+    credentials,
     close() {
       closing ??= (async () => {
-        await realtime.close()
+        // Sockets first (clients reconnect elsewhere at once; presence hooks record
+        // lastSeenAt), then pending events, then HTTP, then the database.
+        await realtime?.close()
+        await Promise.race([publisher?.idle(), new Promise((resolve) => setTimeout(resolve, 2_000))])
+        await presence?.flush()
         webhooks?.close()
         await server.close()
+        publishAgent?.destroy()
+        await store?.close()
       })()
       return closing
     },
   }
+}
+
+/** Where this process reaches its own HTTP API. */
+function loopbackFor(address: AddressInfo): string {
+  if (address.address === '0.0.0.0') return '127.0.0.1'
+  if (address.address === '::' || address.address === '::1') return '[::1]'
+  return address.address
 }

@@ -24,6 +24,9 @@ const envSchema = z.object({
   ACTIVITY_TIMEOUT: z.coerce.number().int().min(1).max(3_600).default(30),
   PONG_GRACE: z.coerce.number().positive().max(300).default(10),
   AUTH_RATE_LIMIT: positiveInt.default(30),
+  SEND_RATE_LIMIT: positiveInt.default(120),
+  TOKEN_TTL_DAYS: positiveInt.max(3_650).default(30),
+  REALTIME_ONLY: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEBHOOK_URL: z.url().optional(),
   MAX_CONNECTIONS: positiveInt.optional(),
@@ -51,6 +54,11 @@ export interface ServerConfig {
   activityTimeoutSec: number
   pongGraceMs: number
   authRateLimit: number
+  /** Messages per user per minute. */
+  sendRateLimit: number
+  tokenTtlMs: number
+  /** Serve only the realtime layer (acting as an external Pusher-compatible service). */
+  realtimeOnly: boolean
   logLevel: string
   webhookUrl?: string
   limits: {
@@ -77,6 +85,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (credentials.some((v) => v !== undefined) && credentials.some((v) => v === undefined)) {
     throw new ConfigError('Invalid configuration: set all of PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET, or none')
   }
+  const external = e.PUSHER_HOST !== undefined || e.PUSHER_CLUSTER !== undefined
+  if (external && credentials.some((v) => v === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration: PUSHER_HOST or PUSHER_CLUSTER needs PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET of that service',
+    )
+  }
+  if (external && e.REALTIME_ONLY) {
+    throw new ConfigError('Invalid configuration: REALTIME_ONLY serves the embedded realtime server; unset PUSHER_HOST/PUSHER_CLUSTER')
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -95,6 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     activityTimeoutSec: e.ACTIVITY_TIMEOUT,
     pongGraceMs: Math.round(e.PONG_GRACE * 1000),
     authRateLimit: e.AUTH_RATE_LIMIT,
+    sendRateLimit: e.SEND_RATE_LIMIT,
+    tokenTtlMs: e.TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
+    realtimeOnly: e.REALTIME_ONLY,
     logLevel: e.LOG_LEVEL,
     webhookUrl: e.WEBHOOK_URL,
     limits: {

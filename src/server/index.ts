@@ -9,7 +9,8 @@ import { createLogger } from './logger'
 async function main(): Promise<void> {
   let config
   try {
-    config = loadConfig()
+    const env = process.argv.includes('--realtime-only') ? { ...process.env, REALTIME_ONLY: 'true' } : process.env
+    config = loadConfig(env)
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message)
@@ -20,13 +21,11 @@ async function main(): Promise<void> {
   const unsupported = [
     ['DATABASE_URL', config.databaseUrl],
     ['REDIS_URL', config.redisUrl],
-    ['PUSHER_HOST', config.pusher.host],
-    ['PUSHER_CLUSTER', config.pusher.cluster],
   ].filter(([, value]) => value !== undefined)
   if (unsupported.length > 0) {
     console.error(
       `${unsupported.map(([name]) => name).join(', ')}: not supported by this version of the server yet ` +
-        '(the single-process default is SQLite + the embedded realtime server)',
+        '(the store is SQLite in DATA_DIR; several nodes over Redis come later)',
     )
     process.exit(2)
   }

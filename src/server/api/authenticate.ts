@@ -1,0 +1,30 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { UserRecord } from '../store/store'
+import type { ApiContext } from './context'
+import { unauthorized } from './errors'
+import { hashToken } from './passwords'
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/
+
+/** The bearer token of a request, or null. */
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization
+  return typeof header === 'string' ? (BEARER.exec(header)?.[1] ?? null) : null
+}
+
+/** onRequest hook: resolve the bearer token to a user or answer 401. */
+export function authenticate(ctx: ApiContext) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const token = bearerToken(request)
+    if (token === null) throw unauthorized()
+    const user = await ctx.store.sessionUser(hashToken(token), ctx.now())
+    if (user === null) throw unauthorized()
+    request.user = user
+  }
+}
+
+/** The signed-in user of a request that passed `authenticate`. */
+export function currentUser(request: FastifyRequest): UserRecord {
+  if (request.user === null) throw unauthorized()
+  return request.user
+}

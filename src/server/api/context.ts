@@ -1,0 +1,27 @@
+import type Pusher from 'pusher'
+import type { Logger } from 'pino'
+import type { ConfigResponse } from '../../shared/api'
+import type { Store, UserRecord } from '../store/store'
+import type { PresenceTracker } from './presence'
+import type { Publisher } from './publisher'
+
+/** What every route needs, built once in app.ts. */
+export interface ApiContext {
+  store: Store
+  presence: PresenceTracker
+  publisher: Publisher
+  /** The SDK, for channel/user authorisation signatures and webhook checks. */
+  pusher: Pusher
+  log: Logger
+  now: () => number
+  /** Client-facing realtime settings; wsHost/wsPort filled from the request when embedded. */
+  realtime: { embedded: boolean; config: ConfigResponse }
+  limits: { authPerMinute: number; sendsPerMinute: number; tokenTtlMs: number }
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook on every route that needs a signed-in user. */
+    user: UserRecord | null
+  }
+}

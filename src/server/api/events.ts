@@ -1,0 +1,40 @@
+/** The realtime events of DESIGN.md §5, sent to each member's `private-user-*` channel. */
+import type { Message } from '../../shared/api'
+import {
+  Events,
+  userChannel,
+  type ConversationUpsertEvent,
+  type MarkerUpdatedEvent,
+  type MessageCreatedEvent,
+} from '../../shared/channels'
+import type { ConversationRecord } from '../store/store'
+import type { ApiContext } from './context'
+import { withinEventLimit } from './publisher'
+import { conversationView } from './views'
+
+export function publishMessageCreated(ctx: ApiContext, memberIds: readonly string[], message: Message): void {
+  const payload = withinEventLimit<MessageCreatedEvent>({ message }, ({ message: { body: _body, ...rest } }) => ({
+    message: rest,
+  }))
+  ctx.publisher.publish(message.conversationId, memberIds.map(userChannel), Events.messageCreated, payload)
+}
+
+export function publishMarkerUpdated(ctx: ApiContext, memberIds: readonly string[], marker: MarkerUpdatedEvent): void {
+  ctx.publisher.publish(marker.conversationId, memberIds.map(userChannel), Events.markerUpdated, marker)
+}
+
+/** Each member gets the conversation as they see it (their markers, their unread count). */
+export async function publishConversationUpsert(ctx: ApiContext, record: ConversationRecord): Promise<void> {
+  const memberIds = record.members.map((member) => member.userId)
+  const unread = await ctx.store.unreadCounts(record.id, memberIds)
+  for (const memberId of memberIds) {
+    const conversation = conversationView(record, memberId, unread.get(memberId) ?? 0)
+    const payload = withinEventLimit<ConversationUpsertEvent>({ conversation }, (p) => ({
+      conversation: {
+        ...p.conversation,
+        lastMessage: p.conversation.lastMessage && { ...p.conversation.lastMessage, body: undefined },
+      },
+    }))
+    ctx.publisher.publish(record.id, [userChannel(memberId)], Events.conversationUpsert, payload)
+  }
+}

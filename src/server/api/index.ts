@@ -1,0 +1,44 @@
+/**
+ * The REST api (DESIGN.md §4) as a fastify plugin: public routes (config,
+ * register, login, webhooks) and, behind the bearer-token hook, everything else.
+ */
+import formBody from '@fastify/formbody'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance } from 'fastify'
+import { ErrorCodes } from '../../shared/api'
+import { authenticate } from './authenticate'
+import type { ApiContext } from './context'
+import { ApiError, installErrorHandlers } from './errors'
+import { authRoutes } from './routes/auth'
+import { configRoutes } from './routes/config'
+import { conversationRoutes } from './routes/conversations'
+import { pusherRoutes } from './routes/pusher'
+import { userRoutes } from './routes/users'
+
+/** Bodies are small JSON documents; a 4,000-character message escapes to well under this. */
+export const API_BODY_LIMIT = 256 * 1024
+
+export async function api(app: FastifyInstance, ctx: ApiContext): Promise<void> {
+  installErrorHandlers(app)
+  app.decorateRequest('user', null)
+  // pusher-js posts channel auth form-encoded by default.
+  await app.register(formBody, { bodyLimit: API_BODY_LIMIT })
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new ApiError(429, ErrorCodes.rateLimited, `Too many requests: try again in ${context.after}`),
+  })
+
+  const auth = authRoutes(ctx)
+  const pusher = pusherRoutes(ctx)
+  await app.register(configRoutes(ctx))
+  await app.register(auth.public)
+  await app.register(pusher.public)
+  await app.register(async (authed) => {
+    authed.addHook('onRequest', authenticate(ctx))
+    await authed.register(auth.authenticated)
+    await authed.register(userRoutes(ctx))
+    await authed.register(conversationRoutes(ctx))
+    await authed.register(pusher.authenticated)
+  })
+}

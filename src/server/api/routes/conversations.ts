@@ -1,0 +1,128 @@
+/** Conversations, their messages and their read/delivered markers. Non-members get 404: no existence leak. */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import {
+  createConversationRequestSchema,
+  LIMITS,
+  markerRequestSchema,
+  messagePageQuerySchema,
+  sendMessageRequestSchema,
+  type Conversation,
+  type MessagePage,
+} from '../../../shared/api'
+import type { MarkerKind } from '../../store/store'
+import { currentUser } from '../authenticate'
+import type { ApiContext } from '../context'
+import { badRequest, notFound, parseWith } from '../errors'
+import { publishConversationUpsert, publishMarkerUpdated, publishMessageCreated } from '../events'
+import { conversationView } from '../views'
+
+interface IdParams {
+  id: string
+}
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/
+
+export function conversationRoutes(ctx: ApiContext) {
+  /** Member ids of a conversation the user belongs to, else 404. */
+  async function membersFor(conversationId: string, userId: string): Promise<string[]> {
+    const memberIds = ID.test(conversationId) ? await ctx.store.memberIds(conversationId) : []
+    if (!memberIds.includes(userId)) throw notFound(`No conversation ${conversationId.slice(0, 64)}`)
+    return memberIds
+  }
+
+  return async (app: FastifyInstance) => {
+    app.get('/api/conversations', async (request): Promise<Conversation[]> => {
+      const me = currentUser(request)
+      const [records, unread] = await Promise.all([ctx.store.conversationsOf(me.id), ctx.store.unreadCountsOf(me.id)])
+      return records.map((record) => conversationView(record, me.id, unread.get(record.id) ?? 0))
+    })
+
+    app.post('/api/conversations', async (request, reply) => {
+      const me = currentUser(request)
+      const body = parseWith(createConversationRequestSchema, request.body)
+      const others = [...new Set(body.memberIds)].filter((id) => id !== me.id)
+      if (others.length === 0) throw badRequest('memberIds must name at least one other user')
+      if (others.length + 1 > LIMITS.groupMembersMax) {
+        throw badRequest(`A conversation has at most ${LIMITS.groupMembersMax} members`)
+      }
+      const found = new Set((await ctx.store.usersById(others)).map((user) => user.id))
+      const unknown = others.filter((id) => !found.has(id))
+      if (unknown.length > 0) throw badRequest(`Unknown user ${unknown[0]?.slice(0, 64)}`)
+
+      const kind = others.length === 1 && body.title === undefined ? 'direct' : 'group'
+      const { conversation, created } = await ctx.store.createConversation({
+        kind,
+        title: body.title ?? null,
+        memberIds: [me.id, ...others],
+        createdBy: me.id,
+        now: ctx.now(),
+      })
+      if (created) await publishConversationUpsert(ctx, conversation)
+      const unread = await ctx.store.unreadCounts(conversation.id, [me.id])
+      return reply.code(created ? 201 : 200).send(conversationView(conversation, me.id, unread.get(me.id) ?? 0))
+    })
+
+    app.get<{ Params: IdParams }>('/api/conversations/:id', async (request): Promise<Conversation> => {
+      const me = currentUser(request)
+      const { id } = request.params
+      const record = ID.test(id) ? await ctx.store.conversationFor(id, me.id) : null
+      if (record === null) throw notFound(`No conversation ${id.slice(0, 64)}`)
+      const unread = await ctx.store.unreadCounts(record.id, [me.id])
+      return conversationView(record, me.id, unread.get(me.id) ?? 0)
+    })
+
+    app.get<{ Params: IdParams }>('/api/conversations/:id/messages', async (request): Promise<MessagePage> => {
+      const me = currentUser(request)
+      const query = parseWith(messagePageQuerySchema, request.query, 'query')
+      await membersFor(request.params.id, me.id)
+      return ctx.store.messages(request.params.id, query)
+    })
+
+    app.post<{ Params: IdParams }>(
+      '/api/conversations/:id/messages',
+      {
+        config: {
+          rateLimit: {
+            hook: 'preHandler',
+            max: ctx.limits.sendsPerMinute,
+            timeWindow: 60_000,
+            groupId: 'send',
+            keyGenerator: (request) => request.user?.id ?? request.ip,
+          },
+        },
+      },
+      async (request, reply) => {
+        const me = currentUser(request)
+        const body = parseWith(sendMessageRequestSchema, request.body)
+        const memberIds = await membersFor(request.params.id, me.id)
+        const { message, created } = await ctx.store.appendMessage({
+          conversationId: request.params.id,
+          senderId: me.id,
+          clientId: body.clientId,
+          body: body.body,
+          now: ctx.now(),
+        })
+        if (created) publishMessageCreated(ctx, memberIds, message)
+        return reply.code(created ? 201 : 200).send(message)
+      },
+    )
+
+    const marker = (kind: MarkerKind) => async (request: FastifyRequest<{ Params: IdParams }>) => {
+      const me = currentUser(request)
+      const { seq } = parseWith(markerRequestSchema, request.body)
+      const memberIds = await membersFor(request.params.id, me.id)
+      const result = await ctx.store.advanceMarker(request.params.id, me.id, kind, seq)
+      if (result.changed) {
+        publishMarkerUpdated(ctx, memberIds, {
+          conversationId: request.params.id,
+          userId: me.id,
+          readSeq: result.readSeq,
+          deliveredSeq: result.deliveredSeq,
+        })
+      }
+      return kind === 'read' ? { readSeq: result.readSeq } : { deliveredSeq: result.deliveredSeq }
+    }
+    app.post<{ Params: IdParams }>('/api/conversations/:id/read', marker('read'))
+    app.post<{ Params: IdParams }>('/api/conversations/:id/delivered', marker('delivered'))
+  }
+}

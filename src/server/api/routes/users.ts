@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify'
+import { userQuerySchema, type User } from '../../../shared/api'
+import { currentUser } from '../authenticate'
+import type { ApiContext } from '../context'
+import { parseWith } from '../errors'
+import { userView } from '../views'
+
+const DIRECTORY_PAGE = 100
+
+export function userRoutes(ctx: ApiContext) {
+  return async (app: FastifyInstance) => {
+    app.get('/api/me', async (request): Promise<User> => userView(currentUser(request), ctx.presence))
+
+    app.get('/api/users', async (request): Promise<User[]> => {
+      currentUser(request)
+      const { q } = parseWith(userQuerySchema, request.query, 'query')
+      const users = await ctx.store.searchUsers(q, DIRECTORY_PAGE)
+      return users.map((user) => userView(user, ctx.presence))
+    })
+  }
+}

@@ -1,0 +1,19 @@
+/** Numbered migrations, run at start. New ones go in migrations/NNNN-name.ts and in the list below. */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+import * as m0001 from './migrations/0001-initial'
+
+const migrations: Record<string, Migration> = {
+  '0001-initial': m0001,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const migrator = new Migrator({ db, provider })
+  const { error, results } = await migrator.migrateToLatest()
+  const failed = results?.find((result) => result.status === 'Error')
+  if (error !== undefined || failed) {
+    const name = failed?.migrationName ?? 'unknown'
+    throw new Error(`Database migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`)
+  }
+}

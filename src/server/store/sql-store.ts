@@ -1,0 +1,433 @@
+/**
+ * The Store over Kysely: one implementation for SQLite and PostgreSQL. Only
+ * portable SQL is used; dialect differences (connection setup, error codes)
+ * stay in the files that open the database.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely'
+import type { Message } from '../../shared/api'
+import { newId } from './ids'
+import type { Database, MessagesTable, UsersTable } from './schema'
+import {
+  UsernameTakenError,
+  type ConversationRecord,
+  type MarkerKind,
+  type MarkerResult,
+  type MemberMarkers,
+  type NewConversation,
+  type Store,
+  type UserRecord,
+} from './store'
+
+/** True for a unique-constraint violation on SQLite (better-sqlite3) or PostgreSQL (pg). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505'
+}
+
+const toUser = (row: Selectable<UsersTable>): UserRecord => ({
+  id: row.id,
+  username: row.username,
+  displayName: row.display_name,
+  passwordHash: row.password_hash,
+  createdAt: Number(row.created_at),
+  lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
+})
+
+const toMessage = (row: Selectable<MessagesTable>): Message => ({
+  id: row.id,
+  conversationId: row.conversation_id,
+  seq: Number(row.seq),
+  senderId: row.sender_id,
+  clientId: row.client_id,
+  body: row.body,
+  createdAt: Number(row.created_at),
+})
+
+type Db = Kysely<Database> | Transaction<Database>
+
+export class SqlStore implements Store {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async createUser(user: Omit<UserRecord, 'lastSeenAt'>): Promise<UserRecord> {
+    try {
+      await this.db
+        .insertInto('users')
+        .values({
+          id: user.id,
+          username: user.username,
+          username_key: user.username.toLowerCase(),
+          display_name: user.displayName,
+          password_hash: user.passwordHash,
+          created_at: user.createdAt,
+          last_seen_at: null,
+        })
+        .execute()
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new UsernameTakenError(user.username)
+      throw err
+    }
+    return { ...user, lastSeenAt: null }
+  }
+
+  async userByUsername(username: string): Promise<UserRecord | null> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username_key', '=', username.toLowerCase())
+      .executeTakeFirst()
+    return row ? toUser(row) : null
+  }
+
+  async usersById(ids: readonly string[]): Promise<UserRecord[]> {
+    if (ids.length === 0) return []
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', [...ids]).execute()
+    return rows.map(toUser)
+  }
+
+  async searchUsers(query: string | undefined, limit: number): Promise<UserRecord[]> {
+    let select = this.db.selectFrom('users').selectAll()
+    const q = query?.trim().toLowerCase()
+    if (q) {
+      const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+      select = select.where((eb) =>
+        eb.or([
+          eb('username_key', 'like', eb.val(pattern)),
+          eb(eb.fn('lower', ['display_name']), 'like', eb.val(pattern)),
+        ]),
+      )
+    }
+    const rows = await select.orderBy('username_key').limit(limit).execute()
+    return rows.map(toUser)
+  }
+
+  async setLastSeen(userId: string, at: number): Promise<void> {
+    await this.db.updateTable('users').set({ last_seen_at: at }).where('id', '=', userId).execute()
+  }
+
+  async createSession(tokenHash: string, userId: string, now: number, expiresAt: number): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({ token_hash: tokenHash, user_id: userId, created_at: now, expires_at: expiresAt })
+      .execute()
+  }
+
+  async sessionUser(tokenHash: string, now: number): Promise<UserRecord | null> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('users')
+      .where('sessions.token_hash', '=', tokenHash)
+      .where('sessions.expires_at', '>', now)
+      .executeTakeFirst()
+    return row ? toUser(row) : null
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute()
+  }
+
+  async createConversation(input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    const memberIds = [...new Set(input.memberIds)]
+    const directKey = input.kind === 'direct' ? [...memberIds].sort().join(':') : null
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.db.transaction().execute(async (trx) => {
+          if (directKey !== null) {
+            const existing = await trx
+              .selectFrom('conversations')
+              .select('id')
+              .where('direct_key', '=', directKey)
+              .executeTakeFirst()
+            if (existing) return { id: existing.id, created: false }
+          }
+          const id = newId('c')
+          await trx
+            .insertInto('conversations')
+            .values({
+              id,
+              kind: input.kind,
+              title: input.title,
+              direct_key: directKey,
+              created_by: input.createdBy,
+              created_at: input.now,
+              last_seq: 0,
+              last_activity_at: input.now,
+            })
+            .execute()
+          await trx
+            .insertInto('members')
+            .values(
+              memberIds.map((userId, i) => ({
+                conversation_id: id,
+                user_id: userId,
+                // Keep join order stable: the creator first, then the order given.
+                joined_at: input.now + i,
+                read_seq: 0,
+                delivered_seq: 0,
+              })),
+            )
+            .execute()
+          return { id, created: true }
+        })
+        const conversation = await this.loadConversation(this.db, result.id)
+        if (conversation === null) throw new Error(`conversation ${result.id} vanished after commit`)
+        return { conversation, created: result.created }
+      } catch (err) {
+        // Two first messages racing for the same pair: the loser reads the winner's row.
+        if (directKey !== null && isUniqueViolation(err) && attempt === 0) continue
+        throw err
+      }
+    }
+  }
+
+  private async loadConversation(db: Db, id: string): Promise<ConversationRecord | null> {
+    const [record] = await this.loadConversations(db, [id])
+    return record ?? null
+  }
+
+  /** Conversations with their members and last message, in three queries whatever the count. */
+  private async loadConversations(db: Db, ids: readonly string[]): Promise<ConversationRecord[]> {
+    if (ids.length === 0) return []
+    const list = [...ids]
+    const rows = await db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('id', 'in', list)
+      .orderBy('last_activity_at', 'desc')
+      .orderBy('id')
+      .execute()
+    const members = await db
+      .selectFrom('members')
+      .select(['conversation_id', 'user_id', 'read_seq', 'delivered_seq'])
+      .where('conversation_id', 'in', list)
+      .orderBy('joined_at')
+      .orderBy('user_id')
+      .execute()
+    const lastMessages = await db
+      .selectFrom('messages')
+      .innerJoin('conversations', (join) =>
+        join
+          .onRef('conversations.id', '=', 'messages.conversation_id')
+          .onRef('conversations.last_seq', '=', 'messages.seq'),
+      )
+      .selectAll('messages')
+      .where('messages.conversation_id', 'in', list)
+      .execute()
+
+    const membersBy = new Map<string, MemberMarkers[]>()
+    for (const m of members) {
+      const entry = { userId: m.user_id, readSeq: Number(m.read_seq), deliveredSeq: Number(m.delivered_seq) }
+      const list = membersBy.get(m.conversation_id)
+      if (list) list.push(entry)
+      else membersBy.set(m.conversation_id, [entry])
+    }
+    const lastBy = new Map(lastMessages.map((row) => [row.conversation_id, toMessage(row)]))
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      title: row.title,
+      createdAt: Number(row.created_at),
+      lastActivityAt: Number(row.last_activity_at),
+      lastSeq: Number(row.last_seq),
+      lastMessage: lastBy.get(row.id) ?? null,
+      members: membersBy.get(row.id) ?? [],
+    }))
+  }
+
+  async conversationFor(conversationId: string, memberId: string): Promise<ConversationRecord | null> {
+    if (!(await this.isMember(conversationId, memberId))) return null
+    return this.loadConversation(this.db, conversationId)
+  }
+
+  async conversationsOf(userId: string): Promise<ConversationRecord[]> {
+    const ids = await this.db.selectFrom('members').select('conversation_id').where('user_id', '=', userId).execute()
+    return this.loadConversations(
+      this.db,
+      ids.map((row) => row.conversation_id),
+    )
+  }
+
+  async unreadCounts(conversationId: string, userIds: readonly string[]): Promise<Map<string, number>> {
+    const counts = new Map<string, number>(userIds.map((id) => [id, 0]))
+    if (userIds.length === 0) return counts
+    const rows = await this.db
+      .selectFrom('members')
+      .innerJoin('messages', (join) =>
+        join
+          .onRef('messages.conversation_id', '=', 'members.conversation_id')
+          .onRef('messages.seq', '>', 'members.read_seq')
+          .onRef('messages.sender_id', '!=', 'members.user_id'),
+      )
+      .select(['members.user_id as userId', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('members.conversation_id', '=', conversationId)
+      .where('members.user_id', 'in', [...userIds])
+      .groupBy('members.user_id')
+      .execute()
+    for (const row of rows) counts.set(row.userId, Number(row.count))
+    return counts
+  }
+
+  async unreadCountsOf(userId: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('members')
+      .innerJoin('messages', (join) =>
+        join
+          .onRef('messages.conversation_id', '=', 'members.conversation_id')
+          .onRef('messages.seq', '>', 'members.read_seq')
+          .onRef('messages.sender_id', '!=', 'members.user_id'),
+      )
+      .select(['members.conversation_id as conversationId', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('members.user_id', '=', userId)
+      .groupBy('members.conversation_id')
+      .execute()
+    return new Map(rows.map((row) => [row.conversationId, Number(row.count)]))
+  }
+
+  async isMember(conversationId: string, userId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('members')
+      .select('user_id')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  async memberIds(conversationId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('members')
+      .select('user_id')
+      .where('conversation_id', '=', conversationId)
+      .orderBy('joined_at')
+      .orderBy('user_id')
+      .execute()
+    return rows.map((row) => row.user_id)
+  }
+
+  private async existingMessage(db: Db, conversationId: string, senderId: string, clientId: string) {
+    const row = await db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('sender_id', '=', senderId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst()
+    return row ? toMessage(row) : null
+  }
+
+  async appendMessage(input: {
+    conversationId: string
+    senderId: string
+    clientId: string
+    body: string
+    now: number
+  }): Promise<{ message: Message; created: boolean }> {
+    const { conversationId, senderId, clientId, body, now } = input
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const existing = await this.existingMessage(trx, conversationId, senderId, clientId)
+        if (existing) return { message: existing, created: false }
+        // The row update takes the conversation's write lock (PostgreSQL) inside the
+        // single-writer transaction (SQLite): concurrent sends get consecutive seqs.
+        const bumped = await trx
+          .updateTable('conversations')
+          .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
+          .where('id', '=', conversationId)
+          .returning('last_seq')
+          .executeTakeFirstOrThrow()
+        const message: Message = {
+          id: newId('m'),
+          conversationId,
+          seq: Number(bumped.last_seq),
+          senderId,
+          clientId,
+          body,
+          createdAt: now,
+        }
+        await trx
+          .insertInto('messages')
+          .values({
+            id: message.id,
+            conversation_id: conversationId,
+            seq: message.seq,
+            sender_id: senderId,
+            client_id: clientId,
+            body,
+            created_at: now,
+          })
+          .execute()
+        return { message, created: true }
+      })
+    } catch (err) {
+      // The same clientId sent twice at once: one insert wins, the other returns it.
+      if (isUniqueViolation(err)) {
+        const existing = await this.existingMessage(this.db, conversationId, senderId, clientId)
+        if (existing) return { message: existing, created: false }
+      }
+      throw err
+    }
+  }
+
+  async messages(
+    conversationId: string,
+    page: { after?: number; before?: number; limit: number },
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    let query = this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId)
+    if (page.after !== undefined) {
+      const rows = await query
+        .where('seq', '>', page.after)
+        .orderBy('seq', 'asc')
+        .limit(page.limit + 1)
+        .execute()
+      return { messages: rows.slice(0, page.limit).map(toMessage), hasMore: rows.length > page.limit }
+    }
+    if (page.before !== undefined) query = query.where('seq', '<', page.before)
+    const rows = await query
+      .orderBy('seq', 'desc')
+      .limit(page.limit + 1)
+      .execute()
+    return { messages: rows.slice(0, page.limit).reverse().map(toMessage), hasMore: rows.length > page.limit }
+  }
+
+  async advanceMarker(conversationId: string, userId: string, kind: MarkerKind, seq: number): Promise<MarkerResult> {
+    return this.db.transaction().execute(async (trx) => {
+      const conversation = await trx
+        .selectFrom('conversations')
+        .select('last_seq')
+        .where('id', '=', conversationId)
+        .executeTakeFirstOrThrow()
+      const target = Math.min(seq, Number(conversation.last_seq))
+      let changed = 0n
+      // Conditional updates: a marker only ever moves forward, whatever the interleaving.
+      if (kind === 'read') {
+        const read = await trx
+          .updateTable('members')
+          .set({ read_seq: target })
+          .where('conversation_id', '=', conversationId)
+          .where('user_id', '=', userId)
+          .where('read_seq', '<', target)
+          .executeTakeFirst()
+        changed += read.numUpdatedRows
+      }
+      const delivered = await trx
+        .updateTable('members')
+        .set({ delivered_seq: target })
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .where('delivered_seq', '<', target)
+        .executeTakeFirst()
+      changed += delivered.numUpdatedRows
+      const row = await trx
+        .selectFrom('members')
+        .select(['read_seq', 'delivered_seq'])
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow()
+      return { readSeq: Number(row.read_seq), deliveredSeq: Number(row.delivered_seq), changed: changed > 0n }
+    })
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy()
+  }
+}

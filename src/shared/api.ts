@@ -1,0 +1,167 @@
+/**
+ * The REST contract (DESIGN.md §4): request and response shapes as zod
+ * schemas, used by the server to validate and by the desktop app to parse.
+ * Ids are strings; times are ms since the epoch.
+ */
+import { z } from 'zod'
+
+export const LIMITS = {
+  usernameMin: 3,
+  usernameMax: 32,
+  passwordMin: 8,
+  passwordMax: 200,
+  displayNameMax: 64,
+  bodyMax: 4_000,
+  titleMax: 100,
+  groupMembersMax: 100,
+  clientIdMax: 64,
+  pageDefault: 50,
+  pageMax: 200,
+} as const
+
+const id = z.string().min(1).max(64)
+
+export const userSchema = z.object({
+  id,
+  username: z.string(),
+  displayName: z.string(),
+  online: z.boolean(),
+  lastSeenAt: z.number().nullable(),
+})
+export type User = z.infer<typeof userSchema>
+
+export const messageSchema = z.object({
+  id,
+  conversationId: id,
+  seq: z.number().int().positive(),
+  senderId: id,
+  clientId: z.string(),
+  /** Absent only in realtime events too large to carry it (the client fetches the message). */
+  body: z.string(),
+  createdAt: z.number(),
+})
+export type Message = z.infer<typeof messageSchema>
+
+export const markerSchema = z.object({
+  readSeq: z.number().int().nonnegative(),
+  deliveredSeq: z.number().int().nonnegative(),
+})
+export type Marker = z.infer<typeof markerSchema>
+
+export const conversationKindSchema = z.enum(['direct', 'group'])
+export type ConversationKind = z.infer<typeof conversationKindSchema>
+
+export const conversationSchema = z.object({
+  id,
+  kind: conversationKindSchema,
+  title: z.string().nullable(),
+  memberIds: z.array(id),
+  lastMessage: messageSchema.nullable(),
+  lastSeq: z.number().int().nonnegative(),
+  /** The viewer's own markers and unread count. */
+  readSeq: z.number().int().nonnegative(),
+  deliveredSeq: z.number().int().nonnegative(),
+  unreadCount: z.number().int().nonnegative(),
+  /** Every member's markers, for receipts. */
+  markers: z.record(z.string(), markerSchema),
+  createdAt: z.number(),
+  /** Time of the last message, or of creation: the sidebar's sort key. */
+  lastActivityAt: z.number(),
+})
+export type Conversation = z.infer<typeof conversationSchema>
+
+/** What trimming leaves must be 1–max characters (code points, so emoji count once). */
+const trimmedText = (max: number, what: string) =>
+  z
+    .string()
+    .transform((text) => text.trim())
+    .refine((text) => text.length > 0, { message: `${what} must not be empty` })
+    .refine((text) => [...text].length <= max, { message: `${what} must be at most ${max} characters` })
+
+export const usernameSchema = z
+  .string()
+  .min(LIMITS.usernameMin)
+  .max(LIMITS.usernameMax)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . and - only')
+
+export const registerRequestSchema = z.object({
+  username: usernameSchema,
+  password: z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax),
+  displayName: trimmedText(LIMITS.displayNameMax, 'displayName').optional(),
+})
+export type RegisterRequest = z.input<typeof registerRequestSchema>
+
+export const loginRequestSchema = z.object({
+  username: z.string().min(1).max(LIMITS.usernameMax),
+  password: z.string().min(1).max(LIMITS.passwordMax),
+})
+export type LoginRequest = z.infer<typeof loginRequestSchema>
+
+export const authResponseSchema = z.object({ token: z.string(), user: userSchema })
+export type AuthResponse = z.infer<typeof authResponseSchema>
+
+export const userQuerySchema = z.object({ q: z.string().max(100).optional() })
+
+export const createConversationRequestSchema = z.object({
+  memberIds: z.array(id).min(1).max(LIMITS.groupMembersMax),
+  title: trimmedText(LIMITS.titleMax, 'title').optional(),
+})
+export type CreateConversationRequest = z.input<typeof createConversationRequestSchema>
+
+const seqParam = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+
+export const messagePageQuerySchema = z
+  .object({
+    after: seqParam.optional(),
+    before: seqParam.optional(),
+    limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
+  })
+  .refine((q) => q.after === undefined || q.before === undefined, { message: 'give after or before, not both' })
+export type MessagePageQuery = z.infer<typeof messagePageQuerySchema>
+
+export const messagePageSchema = z.object({ messages: z.array(messageSchema), hasMore: z.boolean() })
+export type MessagePage = z.infer<typeof messagePageSchema>
+
+export const sendMessageRequestSchema = z.object({
+  clientId: z
+    .string()
+    .min(1)
+    .max(LIMITS.clientIdMax)
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+  body: trimmedText(LIMITS.bodyMax, 'body'),
+})
+export type SendMessageRequest = z.input<typeof sendMessageRequestSchema>
+
+export const markerRequestSchema = z.object({ seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) })
+
+export const readResponseSchema = z.object({ readSeq: z.number().int().nonnegative() })
+export const deliveredResponseSchema = z.object({ deliveredSeq: z.number().int().nonnegative() })
+
+export const configResponseSchema = z.object({
+  pusher: z.object({
+    key: z.string(),
+    cluster: z.string(),
+    wsHost: z.string().optional(),
+    wsPort: z.number().int().optional(),
+    forceTLS: z.boolean(),
+  }),
+  activityTimeout: z.number().int().positive(),
+})
+export type ConfigResponse = z.infer<typeof configResponseSchema>
+
+/** Every error response: `{error:{code,message}}` with a 4xx/5xx status. */
+export const errorResponseSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+})
+export type ErrorResponse = z.infer<typeof errorResponseSchema>
+
+export const ErrorCodes = {
+  badRequest: 'bad_request',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  conflict: 'conflict',
+  tooLarge: 'payload_too_large',
+  rateLimited: 'rate_limited',
+  internal: 'internal',
+} as const

@@ -1,0 +1,53 @@
+/** Realtime channel and event names (DESIGN.md §5), shared by the server and the app. */
+import { z } from 'zod'
+import { conversationSchema, messageSchema } from './api'
+
+export const userChannel = (userId: string): string => `private-user-${userId}`
+export const conversationChannel = (conversationId: string): string => `presence-conversation-${conversationId}`
+
+const USER_CHANNEL = /^private-user-(.+)$/
+const CONVERSATION_CHANNEL = /^presence-conversation-(.+)$/
+
+export function parseUserChannel(name: string): string | null {
+  return USER_CHANNEL.exec(name)?.[1] ?? null
+}
+
+export function parseConversationChannel(name: string): string | null {
+  return CONVERSATION_CHANNEL.exec(name)?.[1] ?? null
+}
+
+export const Events = {
+  messageCreated: 'message.created',
+  conversationUpsert: 'conversation.upsert',
+  markerUpdated: 'marker.updated',
+  typing: 'client-typing',
+} as const
+
+/** `message.created`: the message, without `body` when the event would exceed 10 KB. */
+export const messageCreatedEventSchema = z.object({
+  message: messageSchema.extend({ body: z.string().optional() }),
+})
+export type MessageCreatedEvent = z.infer<typeof messageCreatedEventSchema>
+
+export const conversationUpsertEventSchema = z.object({
+  conversation: conversationSchema.extend({
+    lastMessage: messageSchema.extend({ body: z.string().optional() }).nullable(),
+  }),
+})
+export type ConversationUpsertEvent = z.infer<typeof conversationUpsertEventSchema>
+
+export const markerUpdatedEventSchema = z.object({
+  conversationId: z.string(),
+  userId: z.string(),
+  readSeq: z.number().int().nonnegative(),
+  deliveredSeq: z.number().int().nonnegative(),
+})
+export type MarkerUpdatedEvent = z.infer<typeof markerUpdatedEventSchema>
+
+export const typingEventSchema = z.object({ typing: z.boolean() })
+export type TypingEvent = z.infer<typeof typingEventSchema>
+
+/** Presence channel_data user_info. */
+export interface PresenceUserInfo {
+  displayName: string
+}
