@@ -1,7 +1,7 @@
 // `npm run dev`: the local server plus the desktop app in development mode.
 // Where the Electron binary is missing (it could not be downloaded at install
 // time) the server still starts and a one-line message says what to do.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
@@ -29,7 +29,14 @@ function electronInstalled() {
   }
 }
 
-run(process.execPath, ['--import', 'tsx', 'src/server/index.ts'], { DATA_DIR: process.env.DATA_DIR ?? 'data' })
+const dataDir = process.env.DATA_DIR ?? 'data'
+// Demo users (alice, bob, carol / parley-demo) so there is someone to talk to.
+const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/seed-cli.ts'], {
+  stdio: 'inherit',
+  env: { ...process.env, DATA_DIR: dataDir },
+})
+if (seeded.status !== 0) process.exit(seeded.status ?? 1)
+run(process.execPath, ['--import', 'tsx', 'src/server/index.ts'], { DATA_DIR: dataDir })
 
 if (electronInstalled()) {
   run(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'dev'])

@@ -3,7 +3,7 @@
  * portable SQL is used; dialect differences (connection setup, error codes)
  * stay in the files that open the database.
  */
-import type { Kysely, Selectable, Transaction } from 'kysely'
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { Message } from '../../shared/api'
 import { newId } from './ids'
 import type { Database, MessagesTable, UsersTable } from './schema'
@@ -89,11 +89,9 @@ export class SqlStore implements Store {
     const q = query?.trim().toLowerCase()
     if (q) {
       const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-      select = select.where((eb) =>
-        eb.or([
-          eb('username_key', 'like', eb.val(pattern)),
-          eb(eb.fn('lower', ['display_name']), 'like', eb.val(pattern)),
-        ]),
+      // ESCAPE makes `\` the escape character on SQLite too (PostgreSQL's default).
+      select = select.where(
+        sql<boolean>`(username_key like ${pattern} escape '\\' or lower(display_name) like ${pattern} escape '\\')`,
       )
     }
     const rows = await select.orderBy('username_key').limit(limit).execute()

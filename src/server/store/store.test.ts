@@ -1,0 +1,202 @@
+/**
+ * The Store contract, run against every implementation we ship (SQLite now;
+ * PostgreSQL joins the list with its own factory). Real databases, no mocks.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { newId } from './ids'
+import { openSqliteStore } from './sqlite'
+import { UsernameTakenError, type Store, type UserRecord } from './store'
+
+interface StoreFactory {
+  name: string
+  open(): Promise<{ store: Store; cleanup(): Promise<void> }>
+}
+
+const factories: StoreFactory[] = [
+  {
+    name: 'sqlite',
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'parley-store-'))
+      const store = await openSqliteStore(dir)
+      return {
+        store,
+        async cleanup() {
+          await store.close()
+          rmSync(dir, { recursive: true, force: true })
+        },
+      }
+    },
+  },
+]
+
+describe.each(factories)('$name store', (factory) => {
+  let store: Store
+  let cleanup: () => Promise<void>
+  let n = 0
+  beforeEach(async () => {
+    ;({ store, cleanup } = await factory.open())
+  })
+  afterEach(async () => {
+    await cleanup()
+  })
+
+  const user = async (name = 'user'): Promise<UserRecord> =>
+    store.createUser({ id: newId('u'), username: `${name}${++n}`, displayName: name, passwordHash: 'x', createdAt: 1 })
+
+  const group = async (members: UserRecord[]) =>
+    (
+      await store.createConversation({
+        kind: 'group',
+        title: 'g',
+        memberIds: members.map((m) => m.id),
+        createdBy: members[0]!.id,
+        now: 10,
+      })
+    ).conversation
+
+  test('usernames are unique case-insensitively', async () => {
+    await store.createUser({ id: newId('u'), username: 'Zoe', displayName: 'Z', passwordHash: 'x', createdAt: 1 })
+    await expect(
+      store.createUser({ id: newId('u'), username: 'zoe', displayName: 'z', passwordHash: 'x', createdAt: 1 }),
+    ).rejects.toBeInstanceOf(UsernameTakenError)
+    expect((await store.userByUsername('ZOE'))?.username).toBe('Zoe')
+  })
+
+  test('sessions resolve to their user until they expire, and not after deletion', async () => {
+    const u = await user()
+    await store.createSession('hash1', u.id, 100, 200)
+    expect((await store.sessionUser('hash1', 150))?.id).toBe(u.id)
+    expect(await store.sessionUser('hash1', 200)).toBeNull()
+    await store.deleteSession('hash1')
+    expect(await store.sessionUser('hash1', 150)).toBeNull()
+  })
+
+  test('a pair has exactly one direct conversation, even when both create it at once', async () => {
+    const [a, b] = [await user(), await user()]
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        store.createConversation({
+          kind: 'direct',
+          title: null,
+          memberIds: i % 2 ? [a.id, b.id] : [b.id, a.id],
+          createdBy: i % 2 ? a.id : b.id,
+          now: 10,
+        }),
+      ),
+    )
+    expect(new Set(results.map((r) => r.conversation.id)).size).toBe(1)
+    expect(results.filter((r) => r.created)).toHaveLength(1)
+  })
+
+  test('100 concurrent sends get seq 1..100, no gap, no duplicate', async () => {
+    const members = [await user(), await user(), await user()]
+    const conversation = await group(members)
+    const sent = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        store.appendMessage({
+          conversationId: conversation.id,
+          senderId: members[i % 3]!.id,
+          clientId: `c${i}`,
+          body: `m${i}`,
+          now: 100 + i,
+        }),
+      ),
+    )
+    expect(sent.map((s) => s.message.seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+    const page = await store.messages(conversation.id, { after: 0, limit: 200 })
+    expect(page.messages.map((m) => m.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+    expect((await store.conversationFor(conversation.id, members[0]!.id))?.lastSeq).toBe(100)
+  })
+
+  test('the same clientId sent concurrently by the same sender is stored once', async () => {
+    const [a, b] = [await user(), await user()]
+    const conversation = await group([a, b])
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        store.appendMessage({ conversationId: conversation.id, senderId: a.id, clientId: 'same', body: 'hi', now: 1 }),
+      ),
+    )
+    expect(new Set(results.map((r) => r.message.id)).size).toBe(1)
+    expect(results.filter((r) => r.created)).toHaveLength(1)
+    const other = await store.appendMessage({ conversationId: conversation.id, senderId: b.id, clientId: 'same', body: 'yo', now: 2 })
+    expect(other).toMatchObject({ created: true, message: { seq: 2 } })
+  })
+
+  test('pages: after, before and latest, with hasMore at both ends', async () => {
+    const [a, b] = [await user(), await user()]
+    const conversation = await group([a, b])
+    for (let i = 1; i <= 7; i++) {
+      await store.appendMessage({ conversationId: conversation.id, senderId: a.id, clientId: `c${i}`, body: `${i}`, now: i })
+    }
+    const seqs = (p: { messages: { seq: number }[]; hasMore: boolean }) => [p.messages.map((m) => m.seq), p.hasMore]
+    expect(seqs(await store.messages(conversation.id, { after: 0, limit: 3 }))).toEqual([[1, 2, 3], true])
+    expect(seqs(await store.messages(conversation.id, { after: 4, limit: 3 }))).toEqual([[5, 6, 7], false])
+    expect(seqs(await store.messages(conversation.id, { limit: 3 }))).toEqual([[5, 6, 7], true])
+    expect(seqs(await store.messages(conversation.id, { before: 5, limit: 3 }))).toEqual([[2, 3, 4], true])
+    expect(seqs(await store.messages(conversation.id, { before: 3, limit: 3 }))).toEqual([[1, 2], false])
+    expect(seqs(await store.messages(conversation.id, { after: 7, limit: 3 }))).toEqual([[], false])
+  })
+
+  test('markers move forward only, never past lastSeq, and read implies delivered', async () => {
+    const [a, b] = [await user(), await user()]
+    const conversation = await group([a, b])
+    for (let i = 1; i <= 3; i++) {
+      await store.appendMessage({ conversationId: conversation.id, senderId: a.id, clientId: `c${i}`, body: 'x', now: i })
+    }
+    expect(await store.advanceMarker(conversation.id, b.id, 'delivered', 2)).toEqual({ readSeq: 0, deliveredSeq: 2, changed: true })
+    expect(await store.advanceMarker(conversation.id, b.id, 'delivered', 1)).toEqual({ readSeq: 0, deliveredSeq: 2, changed: false })
+    expect(await store.advanceMarker(conversation.id, b.id, 'read', 99)).toEqual({ readSeq: 3, deliveredSeq: 3, changed: true })
+    expect(await store.advanceMarker(conversation.id, b.id, 'read', 1)).toEqual({ readSeq: 3, deliveredSeq: 3, changed: false })
+    const results = await Promise.all([2, 1, 3, 0].map((seq) => store.advanceMarker(conversation.id, a.id, 'read', seq)))
+    expect(results.map((r) => r.readSeq).every((seq) => seq >= 1)).toBe(true)
+    expect((await store.conversationFor(conversation.id, a.id))?.members.find((m) => m.userId === a.id)).toEqual({
+      userId: a.id,
+      readSeq: 3,
+      deliveredSeq: 3,
+    })
+  })
+
+  test('unread counts: messages from others after the reader’s marker', async () => {
+    const [a, b] = [await user(), await user()]
+    const conversation = await group([a, b])
+    const send = (sender: UserRecord, i: number) =>
+      store.appendMessage({ conversationId: conversation.id, senderId: sender.id, clientId: `c${i}`, body: 'x', now: i })
+    await send(a, 1)
+    await send(a, 2)
+    await send(b, 3)
+    await send(a, 4)
+    expect(await store.unreadCounts(conversation.id, [a.id, b.id])).toEqual(new Map([[a.id, 1], [b.id, 3]]))
+    await store.advanceMarker(conversation.id, b.id, 'read', 2)
+    expect((await store.unreadCountsOf(b.id)).get(conversation.id)).toBe(1)
+    expect((await store.unreadCountsOf(a.id)).get(conversation.id)).toBe(1)
+  })
+
+  test('conversations of a user: newest activity first, members in join order, last message included', async () => {
+    const [a, b, c] = [await user(), await user(), await user()]
+    const first = await group([a, b])
+    const second = await group([c, a, b])
+    await store.appendMessage({ conversationId: first.id, senderId: b.id, clientId: 'x', body: 'latest', now: 1_000 })
+    const list = await store.conversationsOf(a.id)
+    expect(list.map((conv) => conv.id)).toEqual([first.id, second.id])
+    expect(list[0]?.lastMessage?.body).toBe('latest')
+    expect(list[1]?.members.map((m) => m.userId)).toEqual([c.id, a.id, b.id])
+    expect(await store.conversationFor(first.id, c.id)).toBeNull()
+    expect(await store.memberIds(second.id)).toEqual([c.id, a.id, b.id])
+    expect(await store.memberIds('c_missing')).toEqual([])
+  })
+
+  test('directory search matches username or display name, with % and _ taken literally', async () => {
+    await store.createUser({ id: newId('u'), username: 'dana', displayName: 'Dana 100%', passwordHash: 'x', createdAt: 1 })
+    await store.createUser({ id: newId('u'), username: 'dan_x', displayName: 'Daniel', passwordHash: 'x', createdAt: 1 })
+    await store.createUser({ id: newId('u'), username: 'erin', displayName: 'Erin', passwordHash: 'x', createdAt: 1 })
+    const names = async (q?: string) => (await store.searchUsers(q, 10)).map((u) => u.username)
+    expect(await names('DAN')).toEqual(['dan_x', 'dana'])
+    expect(await names('%')).toEqual(['dana'])
+    expect(await names('_')).toEqual(['dan_x'])
+    expect(await names('iel')).toEqual(['dan_x'])
+    expect(await names()).toEqual(['dan_x', 'dana', 'erin'])
+  })
+})
