@@ -10,9 +10,10 @@
  */
 import { Agent } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
 import type { Logger } from 'pino'
 import Pusher from 'pusher'
+import { ErrorCodes } from '../shared/api'
 import { api, API_BODY_LIMIT } from './api'
 import type { ApiContext } from './api/context'
 import { PresenceTracker } from './api/presence'
@@ -64,6 +65,10 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     forceCloseConnections: true,
     return503OnClosing: true,
     bodyLimit: API_BODY_LIMIT,
+    // Errors before routing (a malformed URL) get the api's error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as FastifyReply).code(400).send({ error: { code: ErrorCodes.badRequest, message: error.message } })
+    },
   })
   server.get('/healthz', async () => ({ ok: true }))
 

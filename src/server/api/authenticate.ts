@@ -4,7 +4,8 @@ import type { ApiContext } from './context'
 import { unauthorized } from './errors'
 import { hashToken } from './passwords'
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{16,128})$/
+/** The auth scheme is case-insensitive (RFC 9110); the token is base64url. */
+const BEARER = /^Bearer +([A-Za-z0-9_-]{16,128})$/i
 
 /** The bearer token of a request, or null. */
 export function bearerToken(request: FastifyRequest): string | null {

@@ -1,9 +1,11 @@
 /** Numbered migrations, run at start. New ones go in migrations/NNNN-name.ts and in the list below. */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import * as m0001 from './migrations/0001-initial'
+import * as m0002 from './migrations/0002-display-name-key'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-display-name-key': m0002,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

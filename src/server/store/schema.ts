@@ -5,6 +5,8 @@ export interface UsersTable {
   /** Lower-cased username: uniqueness and login are case-insensitive. */
   username_key: string
   display_name: string
+  /** Lower-cased (full Unicode) display name, for search. */
+  display_name_key: string
   password_hash: string
   created_at: number
   last_seen_at: number | null

@@ -57,6 +57,7 @@ export class SqlStore implements Store {
           username: user.username,
           username_key: user.username.toLowerCase(),
           display_name: user.displayName,
+          display_name_key: user.displayName.toLowerCase(),
           password_hash: user.passwordHash,
           created_at: user.createdAt,
           last_seen_at: null,
@@ -84,6 +85,7 @@ export class SqlStore implements Store {
     return rows.map(toUser)
   }
 
+  /** Case-insensitive substring search; both sides are lower-cased in JavaScript (full Unicode). */
   async searchUsers(query: string | undefined, limit: number): Promise<UserRecord[]> {
     let select = this.db.selectFrom('users').selectAll()
     const q = query?.trim().toLowerCase()
@@ -91,7 +93,7 @@ export class SqlStore implements Store {
       const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
       // ESCAPE makes `\` the escape character on SQLite too (PostgreSQL's default).
       select = select.where(
-        sql<boolean>`(username_key like ${pattern} escape '\\' or lower(display_name) like ${pattern} escape '\\')`,
+        sql<boolean>`(username_key like ${pattern} escape '\\' or display_name_key like ${pattern} escape '\\')`,
       )
     }
     const rows = await select.orderBy('username_key').limit(limit).execute()

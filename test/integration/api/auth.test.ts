@@ -342,7 +342,7 @@ describe('AUTH_RATE_LIMIT=3 (a separate server per case)', () => {
 
   // BUG: each route gets its own counter (@fastify/rate-limit makes a child store per
   // route; groupId only suffixes the key), so login and register together allow 2× the limit.
-  test.fails('login and register share the limit: register, 2 logins, then the 4th attempt → 429', async () => {
+  test('login and register share the limit: register, 2 logins, then the 4th attempt → 429', async () => {
     await withLimitedServer(async (api) => {
       const username = uniqueName()
       expect((await api.register({ username, password: PASSWORD })).status).toBe(201)

@@ -10,7 +10,6 @@ import { DUMMY_HASH, hashPassword, hashToken, newToken, verifyPassword } from '.
 import { userView } from '../views'
 
 export function authRoutes(ctx: ApiContext) {
-  const rateLimit = { max: ctx.limits.authPerMinute, timeWindow: 60_000, groupId: 'auth' }
 
   async function startSession(userId: string): Promise<string> {
     const token = newToken()
@@ -21,7 +20,9 @@ export function authRoutes(ctx: ApiContext) {
 
   return {
     public: async (app: FastifyInstance) => {
-      app.post('/api/auth/register', { config: { rateLimit } }, async (request, reply) => {
+      // One limiter for both routes: together they allow AUTH_RATE_LIMIT attempts per minute per IP.
+      const limit = app.rateLimit({ max: ctx.limits.authPerMinute, timeWindow: 60_000 })
+      app.post('/api/auth/register', { onRequest: limit }, async (request, reply) => {
         const body = parseWith(registerRequestSchema, request.body)
         const passwordHash = await hashPassword(body.password)
         try {
@@ -40,7 +41,7 @@ export function authRoutes(ctx: ApiContext) {
         }
       })
 
-      app.post('/api/auth/login', { config: { rateLimit } }, async (request) => {
+      app.post('/api/auth/login', { onRequest: limit }, async (request) => {
         const body = parseWith(loginRequestSchema, request.body)
         const user = await ctx.store.userByUsername(body.username)
         // Verify against a dummy hash for unknown users: the timing does not tell who exists.

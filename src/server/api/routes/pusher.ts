@@ -47,6 +47,10 @@ export function pusherRoutes(ctx: ApiContext) {
       app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body))
       app.post('/api/pusher/webhooks', async (request, reply) => {
         const rawBody = typeof request.body === 'string' ? request.body : ''
+        const { 'x-pusher-key': key, 'x-pusher-signature': signature } = request.headers
+        if (typeof key !== 'string' || typeof signature !== 'string' || signature.length === 0) {
+          throw unauthorized('Webhooks need X-Pusher-Key and X-Pusher-Signature')
+        }
         const webhook = ctx.pusher.webhook({
           headers: request.headers as Record<string, string>,
           rawBody,
