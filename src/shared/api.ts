@@ -104,7 +104,16 @@ export type LoginRequest = z.infer<typeof loginRequestSchema>
 export const authResponseSchema = z.object({ token: z.string(), user: userSchema })
 export type AuthResponse = z.infer<typeof authResponseSchema>
 
-export const userQuerySchema = z.object({ q: z.string().max(100).optional() })
+export const userQuerySchema = z.object({
+  q: z.string().max(100).optional(),
+  /** Comma-separated ids: exactly those users (members of my conversations). */
+  ids: z
+    .string()
+    .max(200 * 65)
+    .transform((list) => list.split(',').filter((id) => id.length > 0))
+    .pipe(z.array(z.string().min(1).max(64)).max(200))
+    .optional(),
+})
 
 export const createConversationRequestSchema = z.object({
   memberIds: z.array(id).min(1).max(LIMITS.groupMembersMax),

@@ -140,4 +140,15 @@ describe('GET /api/users', () => {
     expect(reply.status).toBe(400)
     expect(errorOf(reply).code).toBe('bad_request')
   })
+
+  test('ids= returns exactly those users (unknown ids are skipped); more than 200 → 400', async () => {
+    const [a, b, c] = [await newUser(), await newUser(), await newUser()]
+    const reply = await rest.get<User[]>(`/api/users?ids=${a.user.id},${c.user.id},u_unknown`, b.token)
+    expect(reply.status).toBe(200)
+    expect(idsOf(reply.json)).toEqual(idsOf([a.user, c.user]))
+    const tooMany = Array.from({ length: 201 }, (_, i) => `u_${i}`).join(',')
+    const refused = await rest.get(`/api/users?ids=${tooMany}`, b.token)
+    expect(refused.status).toBe(400)
+    expect(errorOf(refused).code).toBe('bad_request')
+  })
 })

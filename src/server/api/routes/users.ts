@@ -13,8 +13,8 @@ export function userRoutes(ctx: ApiContext) {
 
     app.get('/api/users', async (request): Promise<User[]> => {
       currentUser(request)
-      const { q } = parseWith(userQuerySchema, request.query, 'query')
-      const users = await ctx.store.searchUsers(q, DIRECTORY_PAGE)
+      const { q, ids } = parseWith(userQuerySchema, request.query, 'query')
+      const users = ids !== undefined ? await ctx.store.usersById(ids) : await ctx.store.searchUsers(q, DIRECTORY_PAGE)
       return users.map((user) => userView(user, ctx.presence))
     })
   }
