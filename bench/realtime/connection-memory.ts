@@ -1,0 +1,49 @@
+/**
+ * Memory per idle connection against one freshly started server: its RSS
+ * (VmRSS from /proc, read from outside) once it has started and settled, then
+ * again `settleMs` after `connections` sockets completed the handshake and
+ * subscribed to one public channel. A GC cannot be forced from outside, so
+ * garbage left by the handshakes may still count: the figure is an upper bound.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { IdleConnectionsConfig, IdleConnectionsMessage } from './messages'
+import type { BenchOptions } from './options'
+import { residentKb } from './proc-stats'
+import { forkWorker, nextMessage, stopProcess } from './processes'
+import type { RunningServer } from './servers'
+
+const IDLE_CHANNEL = 'bench-idle'
+/** Wait after start-up before the first reading, for lazy start-up work to finish. */
+const STARTUP_SETTLE_MS = 2_000
+
+export interface ConnectionMemoryResult {
+  connections: number
+  rssBeforeKb: number
+  rssAfterKb: number
+  kbPerConnection: number
+}
+
+export async function runConnectionMemory(server: RunningServer, options: BenchOptions): Promise<ConnectionMemoryResult> {
+  await sleep(STARTUP_SETTLE_MS)
+  const rssBeforeKb = residentKb(server.pid)
+  const config: IdleConnectionsConfig = {
+    url: server.wsUrl,
+    count: options.connections,
+    connectBatch: options.connectBatch,
+    channel: IDLE_CHANNEL,
+  }
+  const holder = forkWorker('./idle-connections.ts', config)
+  try {
+    const ready = await nextMessage<IdleConnectionsMessage, 'ready'>(holder, 'ready', 120_000)
+    await sleep(options.settleMs)
+    const rssAfterKb = residentKb(server.pid)
+    return {
+      connections: ready.opened,
+      rssBeforeKb,
+      rssAfterKb,
+      kbPerConnection: (rssAfterKb - rssBeforeKb) / ready.opened,
+    }
+  } finally {
+    await stopProcess(holder)
+  }
+}
