@@ -1,0 +1,185 @@
+/**
+ * The REST client of the core: typed calls with the session token, responses
+ * checked against the shared zod schemas, and failures sorted into what the
+ * outbox and sync need to know — retry later (network, 5xx, 408, 429) or give
+ * up (other 4xx).
+ */
+import { z } from 'zod'
+import {
+  authResponseSchema,
+  configResponseSchema,
+  conversationSchema,
+  deliveredResponseSchema,
+  errorResponseSchema,
+  messagePageSchema,
+  messageSchema,
+  readResponseSchema,
+  userSchema,
+  type AuthResponse,
+  type ConfigResponse,
+  type Conversation,
+  type Message,
+  type MessagePage,
+  type User,
+} from '../../shared/api'
+
+/** The server answered with an error status. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'HttpError'
+  }
+}
+
+/** The request never got an answer: offline, refused, timed out, reset. */
+export class NetworkError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'NetworkError'
+  }
+}
+
+/** Worth trying again later: the request may succeed unchanged. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof NetworkError) return true
+  if (err instanceof HttpError) return err.status >= 500 || err.status === 408 || err.status === 429
+  return false
+}
+
+const authSchema = z.object({ auth: z.string(), channel_data: z.string().optional() })
+const userAuthSchema = z.object({ auth: z.string(), user_data: z.string() })
+
+export interface ApiClientOptions {
+  baseUrl: string
+  token?: string | null
+  timeoutMs?: number
+  /** Called when the server says the token is no longer valid (401 on an authenticated call). */
+  onUnauthorized?: () => void
+}
+
+export class ApiClient {
+  readonly baseUrl: string
+  token: string | null
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '')
+    this.token = options.token ?? null
+  }
+
+  /** `schema` null: a 204 without a body is expected. */
+  private async request<T>(method: string, path: string, schema: z.ZodType<T> | null, body?: unknown): Promise<T> {
+    let response: Response
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers: {
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+      })
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code
+      throw new NetworkError(`${method} ${path}: ${cause ?? (err instanceof Error ? err.message : String(err))}`)
+    }
+    let text: string
+    try {
+      text = await response.text()
+    } catch (err) {
+      throw new NetworkError(`${method} ${path}: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    if (!response.ok) {
+      const parsed = errorResponseSchema.safeParse(safeJson(text))
+      const error = parsed.success
+        ? new HttpError(response.status, parsed.data.error.code, parsed.data.error.message)
+        : new HttpError(response.status, 'http_error', `${method} ${path}: HTTP ${response.status}`)
+      if (response.status === 401 && this.token !== null && !path.startsWith('/api/auth/')) {
+        this.options.onUnauthorized?.()
+      }
+      throw error
+    }
+    if (schema === null) return undefined as T
+    const parsed = schema.safeParse(safeJson(text))
+    if (!parsed.success) throw new HttpError(502, 'bad_response', `${method} ${path}: unexpected response from the server`)
+    return parsed.data
+  }
+
+  config(): Promise<ConfigResponse> {
+    return this.request('GET', '/api/config', configResponseSchema)
+  }
+
+  register(body: { username: string; password: string; displayName?: string }): Promise<AuthResponse> {
+    return this.request('POST', '/api/auth/register', authResponseSchema, body)
+  }
+
+  login(body: { username: string; password: string }): Promise<AuthResponse> {
+    return this.request('POST', '/api/auth/login', authResponseSchema, body)
+  }
+
+  logout(): Promise<void> {
+    return this.request<void>('POST', '/api/auth/logout', null)
+  }
+
+  me(): Promise<User> {
+    return this.request('GET', '/api/me', userSchema)
+  }
+
+  users(query: { q?: string; ids?: readonly string[] } = {}): Promise<User[]> {
+    const params = new URLSearchParams()
+    if (query.q) params.set('q', query.q)
+    if (query.ids) params.set('ids', query.ids.join(','))
+    const qs = params.toString()
+    return this.request('GET', `/api/users${qs ? `?${qs}` : ''}`, z.array(userSchema))
+  }
+
+  conversations(): Promise<Conversation[]> {
+    return this.request('GET', '/api/conversations', z.array(conversationSchema))
+  }
+
+  createConversation(body: { memberIds: string[]; title?: string }): Promise<Conversation> {
+    return this.request('POST', '/api/conversations', conversationSchema, body)
+  }
+
+  messages(conversationId: string, page: { after?: number; before?: number; limit?: number }): Promise<MessagePage> {
+    const params = new URLSearchParams()
+    if (page.after !== undefined) params.set('after', String(page.after))
+    if (page.before !== undefined) params.set('before', String(page.before))
+    if (page.limit !== undefined) params.set('limit', String(page.limit))
+    return this.request('GET', `/api/conversations/${enc(conversationId)}/messages?${params}`, messagePageSchema)
+  }
+
+  send(conversationId: string, body: { clientId: string; body: string }): Promise<Message> {
+    return this.request('POST', `/api/conversations/${enc(conversationId)}/messages`, messageSchema, body)
+  }
+
+  markRead(conversationId: string, seq: number): Promise<{ readSeq: number }> {
+    return this.request('POST', `/api/conversations/${enc(conversationId)}/read`, readResponseSchema, { seq })
+  }
+
+  markDelivered(conversationId: string, seq: number): Promise<{ deliveredSeq: number }> {
+    return this.request('POST', `/api/conversations/${enc(conversationId)}/delivered`, deliveredResponseSchema, { seq })
+  }
+
+  channelAuth(socketId: string, channelName: string): Promise<{ auth: string; channel_data?: string }> {
+    return this.request('POST', '/api/pusher/auth', authSchema, { socket_id: socketId, channel_name: channelName })
+  }
+
+  userAuth(socketId: string): Promise<{ auth: string; user_data: string }> {
+    return this.request('POST', '/api/pusher/user-auth', userAuthSchema, { socket_id: socketId })
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+const enc = encodeURIComponent

@@ -1,0 +1,137 @@
+/**
+ * The offline cache as the rest of the core sees it: a replica of the server's
+ * users, conversations, markers and messages for one signed-in account, plus
+ * what only lives here — pending messages and the outbox, which must never be
+ * lost. Synchronous (better-sqlite3); every write is one short transaction.
+ */
+import type { Conversation, Marker, Message, User } from '../../../shared/api'
+import type { ChatMessage, SearchHit } from '../../../shared/ipc'
+
+export interface CachedUser {
+  id: string
+  username: string
+  displayName: string
+  /** As the server last reported it; live presence is tracked in memory. */
+  lastSeenAt: number | null
+}
+
+export interface CachedConversation {
+  id: string
+  kind: Conversation['kind']
+  title: string | null
+  memberIds: string[]
+  /** Highest seq the server has reported (conversation lists, events). May be above what is cached. */
+  lastSeq: number
+  /** Every member's markers; never move backwards locally. */
+  markers: Record<string, Marker>
+  createdAt: number
+  /** Last message time (pending messages count), else creation time. */
+  lastActivityAt: number
+  muted: boolean
+}
+
+export type OutboxItem =
+  | { id: number; kind: 'message'; conversationId: string; clientId: string; attempts: number; nextAttemptAt: number; lastError: string | null }
+  | {
+      id: number
+      kind: 'read' | 'delivered'
+      conversationId: string
+      seq: number
+      attempts: number
+      nextAttemptAt: number
+      lastError: string | null
+    }
+
+/** What `storeMessages` changed, so the core can tell the renderer and advance markers. */
+export interface StoreMessagesResult {
+  /** Messages that are new in the cache or changed (a pending one became sent), by conversation. */
+  changed: Map<string, ChatMessage[]>
+  /** How many rows were new (not just re-delivered). */
+  inserted: number
+}
+
+export interface Cache {
+  readonly path: string
+  close(): void
+
+  // -- users -----------------------------------------------------------------
+  /** Insert or update users as the server reports them. */
+  upsertUsers(users: readonly User[]): void
+  /** The given users, or all cached users when `ids` is omitted. */
+  users(ids?: readonly string[]): CachedUser[]
+
+  // -- conversations -----------------------------------------------------------
+  /**
+   * Insert or update conversations as the server reports them (GET /api/conversations,
+   * conversation.upsert). Member lists are replaced; each marker becomes the max of
+   * the cached and the reported value; `lastSeq` likewise; the local `muted` flag is kept.
+   * Conversations are never deleted by this call.
+   */
+  upsertConversations(conversations: readonly Conversation[]): void
+  conversation(id: string): CachedConversation | null
+  /** Newest activity first. */
+  conversations(): CachedConversation[]
+  setMuted(conversationId: string, muted: boolean): void
+  /** Max-merge one member's markers; true when something moved forward. */
+  applyMarker(conversationId: string, userId: string, marker: Marker): boolean
+
+  // -- messages ----------------------------------------------------------------
+  /**
+   * Store server messages, idempotently, in one transaction: a message already
+   * cached (same conversation and seq, or same id) is left alone; a pending
+   * message with the same sender and clientId becomes this sent message (same
+   * key, now with id and seq). Also raises the conversation's lastSeq and
+   * lastActivityAt. Messages whose conversation is not cached are stored too.
+   */
+  storeMessages(messages: readonly Message[]): StoreMessagesResult
+  /** A new pending message and its outbox row, in one transaction. */
+  addPending(message: { conversationId: string; senderId: string; clientId: string; body: string; createdAt: number }): ChatMessage
+  /** Pending → failed (keeps it, drops its outbox row). Null when there is no such unsent message. */
+  markFailed(conversationId: string, clientId: string, error: string): ChatMessage | null
+  /** Failed → pending with a fresh outbox row. Null when there is no such failed message. */
+  retryFailed(conversationId: string, clientId: string): ChatMessage | null
+  /** Remove an unsent (pending or failed) own message and its outbox row; false when none. */
+  deleteUnsent(conversationId: string, clientId: string): boolean
+  /** An own message by clientId (any state). */
+  ownMessage(conversationId: string, clientId: string): ChatMessage | null
+  /**
+   * Up to `limit` messages, ascending: the latest ones (then all pending/failed
+   * own messages after the sent ones), or those with seq < `beforeSeq`.
+   */
+  messages(conversationId: string, page: { beforeSeq?: number; limit: number }): ChatMessage[]
+  /** Sent messages with seq in [fromSeq, toSeq], ascending (tests, sync checks). */
+  messagesInRange(conversationId: string, fromSeq: number, toSeq: number): ChatMessage[]
+  /** Highest cached seq (0 when none). */
+  highestSeq(conversationId: string): number
+  /** Lowest cached seq (null when none). */
+  lowestSeq(conversationId: string): number | null
+  /** The newest message including pending ones, for the sidebar preview. */
+  lastMessage(conversationId: string): ChatMessage | null
+  /** Cached messages from others with seq above my readSeq. */
+  unreadCount(conversationId: string, me: string): number
+  /** Sum of unread counts over conversations that are not muted. */
+  totalUnread(me: string): number
+
+  // -- search ------------------------------------------------------------------
+  /**
+   * Full-text search over sent and pending message bodies, newest first. Works
+   * for text without spaces (Chinese, Japanese), for one- and two-character
+   * queries, for emoji and mixed scripts; case-insensitive. Each hit has a short
+   * snippet around the first match, split into highlighted and plain parts.
+   */
+  search(query: string, limit: number): SearchHit[]
+
+  // -- outbox ------------------------------------------------------------------
+  /** Coalesce a marker: one row per (conversation, kind) holding the highest seq asked for. */
+  enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number): void
+  /** Every outbox row, oldest first. */
+  outbox(): OutboxItem[]
+  /** Remove a row that was sent — only if it is unchanged since it was read (a marker may have been raised meanwhile). */
+  completeOutbox(item: OutboxItem): void
+  /** Count a failed attempt and when to try again. */
+  rescheduleOutbox(id: number, nextAttemptAt: number, error: string): void
+
+  // -- per-account settings ----------------------------------------------------
+  getSetting(key: string): unknown
+  setSetting(key: string, value: unknown): void
+}

@@ -1,0 +1,64 @@
+/**
+ * The core as its hosts see it — the Electron shell and the e2e harness:
+ * one async method per IPC call (arguments already validated), the push-event
+ * stream, and the shell's signals.
+ */
+import type { AppInfo, IpcCallName, IpcEventName, IpcEvents, IpcParsedArgs, IpcResults } from '../../shared/ipc'
+import type { ShellServices, ShellSignals } from './shell-port'
+
+export type CoreCalls = {
+  [K in IpcCallName]: (args: IpcParsedArgs<K>) => Promise<IpcResults[K]>
+}
+
+export interface ParleyCore extends CoreCalls, ShellSignals {
+  /** Subscribe to push events; returns the unsubscriber. */
+  on<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void
+  /** Stop everything (sockets, timers, database); the core cannot be used afterwards. */
+  dispose(): Promise<void>
+}
+
+export interface CoreOptions {
+  /** Per-profile data directory (Electron's userData): one database per account lives under it. */
+  userDataDir: string
+  /** Prefilled on the sign-in screen: the local dev server. */
+  defaultServerUrl: string
+  appInfo: AppInfo
+  services: ShellServices
+  /** better-sqlite3 addon built for Electron's ABI (the shell passes it; tests use the default). */
+  nativeBinding?: string
+  /** Heartbeat and backoff overrides (tests use short ones). */
+  timing?: Partial<CoreTiming>
+  now?: () => number
+  random?: () => number
+}
+
+export interface CoreTiming {
+  /** pusher-js pongTimeout: how long to wait for any frame after a ping. */
+  pongTimeoutMs: number
+  /** After resume/unlock/network change: how long a ping may go unanswered before reconnecting. */
+  wakeCheckMs: number
+  /** Reconnect backoff: first delay, factor 2, cap; full jitter. */
+  backoffBaseMs: number
+  backoffCapMs: number
+  /** Outbox retry backoff for network errors and 5xx/408/429. */
+  outboxBaseMs: number
+  outboxCapMs: number
+  /** Typing: send at most every…, stop after idle…, expire incoming after… */
+  typingThrottleMs: number
+  typingIdleMs: number
+  typingExpiryMs: number
+}
+
+export const defaultTiming: CoreTiming = {
+  pongTimeoutMs: 10_000,
+  wakeCheckMs: 3_000,
+  backoffBaseMs: 500,
+  backoffCapMs: 30_000,
+  outboxBaseMs: 500,
+  outboxCapMs: 30_000,
+  typingThrottleMs: 3_000,
+  typingIdleMs: 3_000,
+  typingExpiryMs: 6_000,
+}
+
+export type { AppInfo }

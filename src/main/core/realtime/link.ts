@@ -1,0 +1,184 @@
+/**
+ * One realtime connection: a pusher-js instance (Node build, `ws`/`wss` only),
+ * authorised through the REST API with the session token, subscribed to the
+ * user's private channel and the presence channel of each conversation.
+ *
+ * A Link lives for exactly one connection. When the connection drops, the
+ * supervisor throws the Link away and makes a new one, so channel bindings are
+ * made once per connection and events are never handled twice.
+ */
+import PusherClient from 'pusher-js'
+import type { Channel, PresenceChannel } from 'pusher-js'
+import type { ConfigResponse } from '../../../shared/api'
+import { conversationChannel, Events, userChannel } from '../../../shared/channels'
+import type { ApiClient } from '../api-client'
+
+export type PresenceChange =
+  | { type: 'snapshot'; userIds: string[] }
+  | { type: 'added'; userId: string }
+  | { type: 'removed'; userId: string }
+
+export interface LinkHandlers {
+  /** Connected and subscribed to the private user channel: events can no longer fall between. */
+  onReady(): void
+  /** The connection failed or dropped; the Link is dead. */
+  onLost(reason: string): void
+  onUserEvent(event: string, data: unknown): void
+  onPresence(conversationId: string, change: PresenceChange): void
+  onTyping(conversationId: string, userId: string, typing: boolean): void
+}
+
+export interface LinkOptions {
+  /** GET /api/config: fetched per attempt, so a server that moved its realtime layer is followed. */
+  loadConfig(): Promise<ConfigResponse>
+  api: ApiClient
+  userId: string
+  pongTimeoutMs: number
+  /** Give up on a connection attempt that is not ready after this long. */
+  connectTimeoutMs: number
+  handlers: LinkHandlers
+}
+
+const USER_EVENTS = [Events.messageCreated, Events.conversationUpsert, Events.markerUpdated]
+
+export class Link {
+  private pusher: PusherClient | null = null
+  private readonly handlers: LinkHandlers
+  private readonly conversations = new Set<string>()
+  private ready = false
+  private dead = false
+  private readonly connectTimer: NodeJS.Timeout
+
+  constructor(private readonly options: LinkOptions) {
+    this.handlers = options.handlers
+    this.connectTimer = setTimeout(() => this.lose('connection attempt timed out'), options.connectTimeoutMs)
+    options.loadConfig().then(
+      (config) => this.open(config),
+      (err: unknown) => this.lose(err instanceof Error ? err.message : String(err)),
+    )
+  }
+
+  private open(config: ConfigResponse): void {
+    if (this.dead) return
+    const { api, handlers } = this.options
+    const pusher = new PusherClient(config.pusher.key, {
+      cluster: config.pusher.cluster,
+      ...(config.pusher.wsHost !== undefined ? { wsHost: config.pusher.wsHost } : {}),
+      ...(config.pusher.wsPort !== undefined ? { wsPort: config.pusher.wsPort, wssPort: config.pusher.wsPort } : {}),
+      forceTLS: config.pusher.forceTLS,
+      enabledTransports: ['ws', 'wss'],
+      disableStats: true,
+      activityTimeout: config.activityTimeout * 1000,
+      pongTimeout: this.options.pongTimeoutMs,
+      channelAuthorization: {
+        transport: 'ajax',
+        endpoint: '/api/pusher/auth',
+        customHandler: ({ socketId, channelName }, callback) => {
+          api.channelAuth(socketId, channelName).then(
+            (auth) => callback(null, auth),
+            (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), null),
+          )
+        },
+      },
+    })
+    this.pusher = pusher
+    pusher.connection.bind('state_change', ({ previous, current }: { previous: string; current: string }) => {
+      if (previous === 'connected' && current !== 'connected') this.lose(`connection ${current}`)
+      else if (current === 'unavailable' || current === 'failed' || current === 'disconnected') this.lose(`connection ${current}`)
+    })
+
+    const inbox = pusher.subscribe(userChannel(this.options.userId))
+    inbox.bind('pusher:subscription_succeeded', () => {
+      if (this.ready || this.dead) return
+      this.ready = true
+      clearTimeout(this.connectTimer)
+      handlers.onReady()
+    })
+    inbox.bind('pusher:subscription_error', (error: { status?: number; error?: string }) =>
+      this.lose(`could not subscribe to the inbox (${error.status ?? error.error ?? 'error'})`),
+    )
+    for (const event of USER_EVENTS) inbox.bind(event, (data: unknown) => this.dead || handlers.onUserEvent(event, data))
+    for (const conversationId of this.conversations) this.subscribePresence(pusher, conversationId)
+  }
+
+  get isReady(): boolean {
+    return this.ready && !this.dead
+  }
+
+  subscribeConversation(conversationId: string): void {
+    if (this.dead || this.conversations.has(conversationId)) return
+    this.conversations.add(conversationId)
+    if (this.pusher) this.subscribePresence(this.pusher, conversationId)
+  }
+
+  private subscribePresence(pusher: PusherClient, conversationId: string): void {
+    const channel = pusher.subscribe(conversationChannel(conversationId)) as PresenceChannel
+    const { handlers } = this
+    channel.bind('pusher:subscription_succeeded', () => {
+      const userIds: string[] = []
+      channel.members.each((member: { id: string }) => userIds.push(member.id))
+      handlers.onPresence(conversationId, { type: 'snapshot', userIds })
+    })
+    channel.bind('pusher:member_added', (member: { id: string }) =>
+      handlers.onPresence(conversationId, { type: 'added', userId: member.id }),
+    )
+    channel.bind('pusher:member_removed', (member: { id: string }) =>
+      handlers.onPresence(conversationId, { type: 'removed', userId: member.id }),
+    )
+    channel.bind(Events.typing, (data: { typing?: unknown } | undefined, metadata: { user_id?: string } | undefined) => {
+      if (metadata?.user_id && typeof data?.typing === 'boolean') handlers.onTyping(conversationId, metadata.user_id, data.typing)
+    })
+  }
+
+  unsubscribeConversation(conversationId: string): void {
+    if (!this.conversations.delete(conversationId)) return
+    this.pusher?.unsubscribe(conversationChannel(conversationId))
+  }
+
+  /** Send `client-typing`; false when the channel is not ready. */
+  sendTyping(conversationId: string, typing: boolean): boolean {
+    const channel = this.pusher?.channel(conversationChannel(conversationId)) as Channel | undefined
+    if (this.dead || !channel?.subscribed) return false
+    return channel.trigger(Events.typing, { typing })
+  }
+
+  /** Ping now; true when any frame arrives within `timeoutMs` (a socket that slept may be dead). */
+  ping(timeoutMs: number): Promise<boolean> {
+    const pusher = this.pusher
+    if (this.dead || pusher === null || pusher.connection.state !== 'connected') return Promise.resolve(false)
+    return new Promise((resolve) => {
+      const onMessage = () => finish(true)
+      const timer = setTimeout(() => finish(false), timeoutMs)
+      const finish = (alive: boolean) => {
+        clearTimeout(timer)
+        pusher.connection.unbind('message', onMessage)
+        resolve(alive)
+      }
+      pusher.connection.bind('message', onMessage)
+      pusher.connection.send_event('pusher:ping', {})
+    })
+  }
+
+  /** Conversation ids with a presence subscription on this link. */
+  subscribedConversations(): string[] {
+    return [...this.conversations]
+  }
+
+  close(): void {
+    if (this.dead) return
+    this.dead = true
+    clearTimeout(this.connectTimer)
+    const pusher = this.pusher
+    if (pusher === null) return
+    pusher.unbind_all()
+    pusher.connection.unbind_all()
+    pusher.disconnect()
+  }
+
+  private lose(reason: string): void {
+    if (this.dead) return
+    this.close()
+    this.handlers.onLost(reason)
+  }
+}
+

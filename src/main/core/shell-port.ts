@@ -1,0 +1,41 @@
+/**
+ * What the core needs from, and offers to, the Electron shell — the only
+ * seam between plain-Node code and `electron`. The shell implements
+ * `ShellServices` (safeStorage, notifications, badge) and feeds `ShellSignals`
+ * (focus, power, network) into the core; tests and the e2e harness provide
+ * their own implementations.
+ */
+
+/** Keeps the session token; the shell encrypts it with safeStorage when available. */
+export interface TokenVault {
+  load(account: string): string | null
+  save(account: string, token: string): void
+  clear(account: string): void
+}
+
+export interface NotificationRequest {
+  /** One notification per conversation: a new one replaces the previous. */
+  conversationId: string
+  title: string
+  body: string
+}
+
+/** Side effects the core asks of the shell. */
+export interface ShellServices {
+  tokenVault: TokenVault
+  showNotification(notification: NotificationRequest): void
+  closeNotification(conversationId: string): void
+  /** Total unread count for the dock badge and the tray. */
+  setBadgeCount(count: number): void
+  /** Opens an http(s) URL in the user's browser. */
+  openExternal(url: string): void
+}
+
+/** Events from the shell that the core reacts to. */
+export interface ShellSignals {
+  windowFocusChanged(focused: boolean): void
+  /** The machine woke from sleep or the screen was unlocked: never trust a socket that slept. */
+  systemResumed(): void
+  networkChanged(online: boolean): void
+  notificationClicked(conversationId: string): void
+}

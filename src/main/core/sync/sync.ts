@@ -1,0 +1,200 @@
+/**
+ * Keeps the cache equal to the server's history.
+ *
+ * The invariant that makes "no message lost, none duplicated" easy to keep:
+ * for each conversation the cache holds one gapless run of messages starting
+ * at seq 1. A message is only stored when it extends that run (or is already
+ * in it); anything beyond a hole is not stored but triggers a range fetch
+ * `after=<highest cached seq>`, which returns the hole and what follows it.
+ * Storing is idempotent (by seq, and by clientId for our own pending copies),
+ * so realtime events, fetched pages and outbox answers may arrive in any order
+ * and any number of times.
+ *
+ * After every (re)connect, once the private channel is subscribed — so no
+ * event can fall between — the conversations are refreshed and each one is
+ * filled from its highest cached seq, page by page.
+ */
+import type { Conversation, Message } from '../../../shared/api'
+import {
+  conversationUpsertEventSchema,
+  Events,
+  markerUpdatedEventSchema,
+  messageCreatedEventSchema,
+} from '../../../shared/channels'
+import type { ChatMessage } from '../../../shared/ipc'
+import type { ApiClient } from '../api-client'
+import type { Cache } from '../cache/types'
+
+const PAGE = 200
+const FILL_CONCURRENCY = 4
+
+export interface SyncDeps {
+  cache: Cache
+  api: ApiClient
+  me: string
+  /** New conversations appeared (subscribe to their presence channels). */
+  onNewConversations(ids: string[]): void
+  /** Conversations whose metadata, markers or messages changed. */
+  onConversationsChanged(ids: string[]): void
+  onMessagesChanged(conversationId: string, messages: ChatMessage[]): void
+  /** Messages from others were stored (delivered markers, notifications, typing). */
+  onIncoming(messages: ChatMessage[], source: 'realtime' | 'fetch'): void
+  /** Member ids we know nothing about yet. */
+  onUnknownUsers(ids: string[]): void
+  log: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void }
+}
+
+export class Sync {
+  /** Conversation id → the fill in progress. */
+  private readonly fills = new Map<string, Promise<void>>()
+  /** Fills asked for while one was running: run once more after it. */
+  private readonly refills = new Set<string>()
+  private idleWaiters: (() => void)[] = []
+
+  constructor(private readonly deps: SyncDeps) {}
+
+  /** Refresh conversations, then fill each one from its highest cached seq. */
+  async syncAll(): Promise<void> {
+    const conversations = await this.deps.api.conversations()
+    this.applyConversations(conversations)
+    // Newest activity first (the server's order), a few at a time.
+    const queue = conversations.map((conversation) => conversation.id)
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await this.fill(id)
+    }
+    await Promise.all(Array.from({ length: FILL_CONCURRENCY }, worker))
+  }
+
+  applyConversations(conversations: readonly Conversation[]): void {
+    const { cache } = this.deps
+    const fresh = conversations.filter((conversation) => cache.conversation(conversation.id) === null)
+    cache.upsertConversations(conversations)
+    const known = new Set(cache.users().map((user) => user.id))
+    const unknown = [...new Set(conversations.flatMap((c) => c.memberIds))].filter((id) => !known.has(id))
+    if (unknown.length > 0) this.deps.onUnknownUsers(unknown)
+    if (fresh.length > 0) this.deps.onNewConversations(fresh.map((c) => c.id))
+    this.deps.onConversationsChanged(conversations.map((c) => c.id))
+  }
+
+  /** An event from the private user channel. Malformed ones are logged and ignored. */
+  handleUserEvent(event: string, data: unknown): void {
+    if (event === Events.messageCreated) {
+      const parsed = messageCreatedEventSchema.safeParse(data)
+      if (!parsed.success) return this.deps.log.warn({ event }, 'ignoring a malformed realtime event')
+      const { message } = parsed.data
+      if (message.body === undefined) {
+        // Too large for an event: fetch it (and anything before it we miss).
+        this.requestFill(message.conversationId)
+        return
+      }
+      this.ingest([{ ...message, body: message.body }], 'realtime')
+      return
+    }
+    if (event === Events.conversationUpsert) {
+      const parsed = conversationUpsertEventSchema.safeParse(data)
+      if (!parsed.success) return this.deps.log.warn({ event }, 'ignoring a malformed realtime event')
+      const { lastMessage, ...conversation } = parsed.data.conversation
+      this.applyConversations([{ ...conversation, lastMessage: null }])
+      if (lastMessage) {
+        if (lastMessage.body === undefined) this.requestFill(conversation.id)
+        else this.ingest([{ ...lastMessage, body: lastMessage.body }], 'realtime')
+      }
+      this.requestFill(conversation.id)
+      return
+    }
+    if (event === Events.markerUpdated) {
+      const parsed = markerUpdatedEventSchema.safeParse(data)
+      if (!parsed.success) return this.deps.log.warn({ event }, 'ignoring a malformed realtime event')
+      const { conversationId, userId, readSeq, deliveredSeq } = parsed.data
+      if (this.deps.cache.applyMarker(conversationId, userId, { readSeq, deliveredSeq })) {
+        this.deps.onConversationsChanged([conversationId])
+      }
+    }
+  }
+
+  /**
+   * Store what extends the gapless run of each conversation; a hole triggers a
+   * range fetch instead. Safe to call with anything, any number of times.
+   */
+  ingest(messages: readonly Message[], source: 'realtime' | 'fetch'): void {
+    const { cache } = this.deps
+    const byConversation = new Map<string, Message[]>()
+    for (const message of messages) {
+      const list = byConversation.get(message.conversationId)
+      if (list) list.push(message)
+      else byConversation.set(message.conversationId, [message])
+    }
+    const storable: Message[] = []
+    for (const [conversationId, list] of byConversation) {
+      list.sort((a, b) => a.seq - b.seq)
+      let highest = cache.highestSeq(conversationId)
+      for (const message of list) {
+        if (message.seq <= highest) storable.push(message)
+        else if (message.seq === highest + 1) {
+          storable.push(message)
+          highest = message.seq
+        } else {
+          this.requestFill(conversationId)
+          break
+        }
+      }
+    }
+    if (storable.length === 0) return
+    const { changed } = cache.storeMessages(storable)
+    for (const [conversationId, changedMessages] of changed) {
+      this.deps.onMessagesChanged(conversationId, changedMessages)
+      const incoming = changedMessages.filter((message) => message.senderId !== this.deps.me)
+      if (incoming.length > 0) this.deps.onIncoming(incoming, source)
+    }
+    if (changed.size > 0) this.deps.onConversationsChanged([...changed.keys()])
+  }
+
+  /** Fill a conversation soon (coalesced with a fill already running). */
+  requestFill(conversationId: string): void {
+    if (this.fills.has(conversationId)) {
+      this.refills.add(conversationId)
+      return
+    }
+    void this.fill(conversationId).catch((err: unknown) =>
+      this.deps.log.warn({ conversationId, err: String(err) }, 'range fetch failed; the next sync retries'),
+    )
+  }
+
+  /** Fetch `after=<highest cached seq>` page by page until the server has no more. */
+  fill(conversationId: string): Promise<void> {
+    const running = this.fills.get(conversationId)
+    if (running) {
+      this.refills.add(conversationId)
+      return running
+    }
+    const task = (async () => {
+      do {
+        this.refills.delete(conversationId)
+        for (;;) {
+          const after = this.deps.cache.highestSeq(conversationId)
+          const page = await this.deps.api.messages(conversationId, { after, limit: PAGE })
+          this.ingest(page.messages, 'fetch')
+          const progressed = this.deps.cache.highestSeq(conversationId) > after
+          if (!page.hasMore || !progressed) break
+        }
+      } while (this.refills.has(conversationId))
+    })()
+    this.fills.set(conversationId, task)
+    const done = () => {
+      this.fills.delete(conversationId)
+      if (this.fills.size === 0) {
+        const waiters = this.idleWaiters
+        this.idleWaiters = []
+        waiters.forEach((resolve) => resolve())
+      }
+    }
+    task.then(done, done)
+    return task
+  }
+
+  /** Resolves when no range fetch is running (tests, benchmarks). */
+  whenIdle(): Promise<void> {
+    if (this.fills.size === 0) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+}

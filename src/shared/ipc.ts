@@ -1,0 +1,277 @@
+/**
+ * The IPC contract between the renderer and the main process (DESIGN.md §8).
+ *
+ * One list of calls (renderer → main: argument schema and result type) and one
+ * of push events (main → renderer). The preload builds `window.parley` from
+ * it, the shell registers one validated handler per call from it, and the e2e
+ * harness exposes the same calls from the core. Arguments are validated with
+ * zod in main; a bad argument is answered with an error, never a crash.
+ */
+import { z } from 'zod'
+import { LIMITS, type ConversationKind, type Marker } from './api'
+
+// ---------------------------------------------------------------------------
+// View models: what the renderer gets. Plain data, structured-clone safe.
+
+export interface ChatUser {
+  id: string
+  username: string
+  displayName: string
+  /** Present in a presence channel shared with me (or the server says so). */
+  online: boolean
+  lastSeenAt: number | null
+}
+
+export type MessageState = 'pending' | 'sent' | 'failed'
+
+export interface ChatMessage {
+  /** Stable key for lists: `${senderId}:${clientId}`. */
+  key: string
+  /** Server id; null until the server has it. */
+  id: string | null
+  clientId: string
+  conversationId: string
+  /** Null while pending: seqs are assigned by the server. */
+  seq: number | null
+  senderId: string
+  body: string
+  createdAt: number
+  state: MessageState
+  /** Why a failed message failed, for the retry prompt. */
+  error: string | null
+}
+
+export interface ChatConversation {
+  id: string
+  kind: ConversationKind
+  /** The group title, or null for direct conversations (the renderer shows the other member). */
+  title: string | null
+  memberIds: string[]
+  lastMessage: ChatMessage | null
+  lastSeq: number
+  readSeq: number
+  deliveredSeq: number
+  unreadCount: number
+  markers: Record<string, Marker>
+  lastActivityAt: number
+  muted: boolean
+}
+
+export type ConnectionState = 'connected' | 'connecting' | 'offline'
+
+export interface ConnectionStatus {
+  state: ConnectionState
+  /** When the next automatic attempt happens (offline only). */
+  nextRetryAt: number | null
+  /** A short reason for the last failure, for the tooltip. */
+  lastError: string | null
+}
+
+export interface SessionInfo {
+  serverUrl: string
+  user: ChatUser | null
+}
+
+/** A piece of a search snippet; `match` pieces are highlighted. Rendered as text, never HTML. */
+export interface SnippetPart {
+  text: string
+  match: boolean
+}
+
+export interface SearchHit {
+  conversationId: string
+  messageKey: string
+  seq: number | null
+  senderId: string
+  createdAt: number
+  snippet: SnippetPart[]
+}
+
+export type Language = 'system' | 'en' | 'zh-CN'
+export type Theme = 'system' | 'light' | 'dark'
+
+export interface Settings {
+  notifications: boolean
+  showMessagePreview: boolean
+  sendReadReceipts: boolean
+  language: Language
+  theme: Theme
+}
+
+export const defaultSettings: Settings = {
+  notifications: true,
+  showMessagePreview: true,
+  sendReadReceipts: true,
+  language: 'system',
+  theme: 'system',
+}
+
+export interface MessagePageResult {
+  messages: ChatMessage[]
+  /** Older messages exist (in the cache or on the server). */
+  hasMoreBefore: boolean
+}
+
+export interface AppInfo {
+  name: string
+  version: string
+  platform: string
+  /** The OS locale, for `language: 'system'`. */
+  locale: string
+}
+
+// ---------------------------------------------------------------------------
+// Argument schemas.
+
+const id = z.string().min(1).max(64)
+const serverUrl = z.url({ protocol: /^https?$/ }).max(500)
+const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+
+export const ipcArgs = {
+  getAppInfo: z.undefined(),
+  getSession: z.undefined(),
+  login: z.object({ serverUrl, username: z.string().min(1).max(LIMITS.usernameMax), password: z.string().min(1).max(LIMITS.passwordMax) }),
+  register: z.object({
+    serverUrl,
+    username: z.string().min(1).max(LIMITS.usernameMax),
+    password: z.string().min(1).max(LIMITS.passwordMax),
+    displayName: z.string().max(LIMITS.displayNameMax).optional(),
+  }),
+  logout: z.undefined(),
+
+  getConnection: z.undefined(),
+  retryNow: z.undefined(),
+
+  listConversations: z.undefined(),
+  createConversation: z.object({
+    memberIds: z.array(id).min(1).max(LIMITS.groupMembersMax),
+    title: z.string().max(LIMITS.titleMax).optional(),
+  }),
+  setMuted: z.object({ conversationId: id, muted: z.boolean() }),
+  /** The conversation the user has open (null: none); drives notifications. */
+  setActiveConversation: z.object({ conversationId: id.nullable() }),
+
+  listUsers: z.object({ query: z.string().max(100).optional() }),
+  getUsers: z.object({ ids: z.array(id).max(1_000) }),
+
+  loadMessages: z.object({
+    conversationId: id,
+    /** Messages before this seq (older page); omit for the latest page. */
+    beforeSeq: seq.optional(),
+    limit: z.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
+  }),
+  sendMessage: z.object({ conversationId: id, body: z.string().min(1).max(LIMITS.bodyMax * 4) }),
+  retryMessage: z.object({ conversationId: id, clientId: z.string().min(1).max(LIMITS.clientIdMax) }),
+  deleteMessage: z.object({ conversationId: id, clientId: z.string().min(1).max(LIMITS.clientIdMax) }),
+  /** The highest seq that has been visible while the window was focused and the conversation open. */
+  markRead: z.object({ conversationId: id, seq }),
+  setTyping: z.object({ conversationId: id, typing: z.boolean() }),
+
+  search: z.object({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }),
+
+  getSettings: z.undefined(),
+  updateSettings: z
+    .object({
+      notifications: z.boolean(),
+      showMessagePreview: z.boolean(),
+      sendReadReceipts: z.boolean(),
+      language: z.enum(['system', 'en', 'zh-CN']),
+      theme: z.enum(['system', 'light', 'dark']),
+    })
+    .partial(),
+
+  getWindowState: z.undefined(),
+  openExternal: z.object({ url: z.string().max(2_000) }),
+} as const
+
+export type IpcCallName = keyof typeof ipcArgs
+export type IpcArgs<K extends IpcCallName> = z.input<(typeof ipcArgs)[K]>
+export type IpcParsedArgs<K extends IpcCallName> = z.output<(typeof ipcArgs)[K]>
+
+export interface IpcResults {
+  getAppInfo: AppInfo
+  getSession: SessionInfo
+  login: SessionInfo
+  register: SessionInfo
+  logout: SessionInfo
+  getConnection: ConnectionStatus
+  retryNow: ConnectionStatus
+  listConversations: ChatConversation[]
+  createConversation: ChatConversation
+  setMuted: ChatConversation
+  setActiveConversation: null
+  listUsers: ChatUser[]
+  getUsers: ChatUser[]
+  loadMessages: MessagePageResult
+  sendMessage: ChatMessage
+  retryMessage: ChatMessage
+  deleteMessage: null
+  markRead: null
+  setTyping: null
+  search: SearchHit[]
+  getSettings: Settings
+  updateSettings: Settings
+  getWindowState: { focused: boolean }
+  openExternal: null
+}
+
+export const ipcCallNames = Object.keys(ipcArgs) as IpcCallName[]
+
+// ---------------------------------------------------------------------------
+// Push events, main → renderer.
+
+export interface IpcEvents {
+  session: SessionInfo
+  connection: ConnectionStatus
+  /** Conversations whose metadata, markers, unread count or last message changed. */
+  conversations: ChatConversation[]
+  /** New or changed messages of one conversation (inserted, sent, failed, filled in). */
+  messages: { conversationId: string; messages: ChatMessage[] }
+  /** Messages that disappeared (a failed message the user deleted). */
+  messagesRemoved: { conversationId: string; keys: string[] }
+  users: ChatUser[]
+  typing: { conversationId: string; userIds: string[] }
+  windowFocus: { focused: boolean }
+  /** Open a conversation (a notification was clicked). */
+  openConversation: { conversationId: string }
+  settings: Settings
+}
+
+export type IpcEventName = keyof IpcEvents
+export const ipcEventNames: IpcEventName[] = [
+  'session',
+  'connection',
+  'conversations',
+  'messages',
+  'messagesRemoved',
+  'users',
+  'typing',
+  'windowFocus',
+  'openConversation',
+  'settings',
+]
+
+/** IPC channel names: one per call, one for all events. The renderer never sees these. */
+export const ipcChannel = (name: IpcCallName): string => `parley:call:${name}`
+export const IPC_EVENT_CHANNEL = 'parley:event'
+
+/** Every call resolves to this envelope on the wire, so errors keep their code across IPC. */
+export type IpcEnvelope<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } }
+
+/** What `window.parley` looks like to the renderer. */
+export type ParleyBridge = {
+  [K in IpcCallName]: (...args: IpcArgs<K> extends undefined ? [] : [IpcArgs<K>]) => Promise<IpcResults[K]>
+} & {
+  on<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void
+}
+
+/** An error from a call, as the renderer sees it. */
+export class ParleyError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+    this.name = 'ParleyError'
+  }
+}

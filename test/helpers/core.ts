@@ -1,0 +1,154 @@
+/**
+ * Desktop cores for integration tests: the real core (src/main/core) with a
+ * temporary userData directory and recording shell services — only Electron
+ * is missing. Helpers to wait for events and to compare a core's cache with
+ * the server's history.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { expect } from 'vitest'
+import { createCore, type Core, type CoreTiming } from '../../src/main/core'
+import type { NotificationRequest, ShellServices } from '../../src/main/core/shell-port'
+import type { Message, MessagePage } from '../../src/shared/api'
+import type { IpcEventName, IpcEvents } from '../../src/shared/ipc'
+import { callApi } from './messenger'
+
+/** Short heartbeats and back-offs so faults resolve in test time. */
+export const fastTiming: Partial<CoreTiming> = {
+  pongTimeoutMs: 1_000,
+  wakeCheckMs: 1_000,
+  backoffBaseMs: 100,
+  backoffCapMs: 1_000,
+  outboxBaseMs: 100,
+  outboxCapMs: 1_000,
+}
+
+export interface RecordingServices extends ShellServices {
+  notifications: NotificationRequest[]
+  closed: string[]
+  badge: number
+  opened: string[]
+}
+
+export function recordingServices(): RecordingServices {
+  const tokens = new Map<string, string>()
+  const services: RecordingServices = {
+    notifications: [],
+    closed: [],
+    badge: 0,
+    opened: [],
+    tokenVault: {
+      load: (account) => tokens.get(account) ?? null,
+      save: (account, token) => void tokens.set(account, token),
+      clear: (account) => void tokens.delete(account),
+    },
+    showNotification: (request) => void services.notifications.push(request),
+    closeNotification: (id) => void services.closed.push(id),
+    setBadgeCount: (count) => void (services.badge = count),
+    openExternal: (url) => void services.opened.push(url),
+  }
+  return services
+}
+
+export interface TestCore {
+  core: Core
+  services: RecordingServices
+  userDataDir: string
+  /** Make a new core on the same userData and services (an app restart). */
+  restart(serverUrl?: string): Promise<TestCore>
+  stop(): Promise<void>
+}
+
+const dirs: string[] = []
+export function cleanupCoreDirs(): void {
+  dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }))
+}
+
+export async function startCore(
+  serverUrl: string,
+  options: { userDataDir?: string; services?: RecordingServices; timing?: Partial<CoreTiming> } = {},
+): Promise<TestCore> {
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'parley-core-'))
+  if (!options.userDataDir) dirs.push(userDataDir)
+  const services = options.services ?? recordingServices()
+  const timing = options.timing ?? fastTiming
+  const core = await createCore(
+    {
+      userDataDir,
+      defaultServerUrl: serverUrl,
+      appInfo: { name: 'Parley', version: 'test', platform: process.platform, locale: 'en-US' },
+      services,
+      timing,
+    },
+    pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  )
+  const handle: TestCore = {
+    core,
+    services,
+    userDataDir,
+    async restart(url = serverUrl) {
+      await core.dispose()
+      return startCore(url, { userDataDir, services, timing })
+    },
+    stop: () => core.dispose(),
+  }
+  return handle
+}
+
+/** Resolve with the first `event` payload that satisfies `match`. */
+export function waitForEvent<E extends IpcEventName>(
+  core: Core,
+  event: E,
+  match: (payload: IpcEvents[E]) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<IpcEvents[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off()
+      reject(new Error(`no matching ${event} event within ${timeoutMs} ms`))
+    }, timeoutMs)
+    const off = core.on(event, (payload) => {
+      if (!match(payload)) return
+      clearTimeout(timer)
+      off()
+      resolve(payload)
+    })
+  })
+}
+
+/** Poll `check` until it returns true. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 15_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await check()) return
+    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+export async function waitConnected(core: Core, timeoutMs = 15_000): Promise<void> {
+  await eventually(async () => (await core.getConnection()).state === 'connected', timeoutMs, 'connected')
+}
+
+/** Every message of a conversation on the server. */
+export async function serverHistory(serverUrl: string, token: string, conversationId: string): Promise<Message[]> {
+  const all: Message[] = []
+  for (;;) {
+    const after = all.at(-1)?.seq ?? 0
+    const page = await callApi<MessagePage>(serverUrl, 'GET', `/api/conversations/${conversationId}/messages?after=${after}&limit=200`, { token })
+    all.push(...page.body.messages)
+    if (!page.body.hasMore) return all
+  }
+}
+
+/** The core's cache holds exactly the server's history: same ids, seqs and bodies, nothing pending, empty outbox. */
+export async function expectCacheEqualsServer(core: Core, serverUrl: string, token: string, conversationId: string): Promise<void> {
+  const account = core.currentAccount
+  if (account === null) throw new Error('not signed in')
+  const server = await serverHistory(serverUrl, token, conversationId)
+  const cached = account.cache.messages(conversationId, { limit: 100_000 })
+  expect(cached.map((m) => [m.seq, m.id, m.body, m.state])).toEqual(server.map((m) => [m.seq, m.id, m.body, 'sent']))
+  expect(account.cache.outbox().filter((item) => item.conversationId === conversationId)).toEqual([])
+}
