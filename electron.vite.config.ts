@@ -4,7 +4,10 @@ import { defineConfig } from 'electron-vite'
 
 export default defineConfig({
   main: {
+    // src/main/core is bundled with the shell; packages stay external (loaded from node_modules at run
+    // time): dependencies by default, and pusher-js, which is a devDependency.
     build: {
+      externalizeDeps: { include: ['pusher-js'] },
       rollupOptions: { input: { index: resolve('src/main/index.ts') } },
     },
   },

@@ -1,57 +1,76 @@
 /**
- * The Electron shell: app lifecycle and the window. It is the only part of the
- * desktop app that imports `electron`; everything else lives in src/main/core.
+ * The Electron shell's entry: profile and single-instance lock, app
+ * lifecycle, and a clean quit. It is the only part of the desktop app that
+ * imports `electron` (with the small modules beside it); everything else
+ * lives in src/main/core.
  */
-import { join } from 'node:path'
-import { app, BrowserWindow, shell } from 'electron'
+import { app, dialog } from 'electron'
+import { shellLog } from './log'
+import { chooseProfile, userDataDirFor } from './profile'
+import { startShell, type Shell } from './shell'
 
 const APP_NAME = 'Parley'
+/** Windows shows notifications only for an app with a user model id (electron-builder's appId when packaged). */
+const APP_USER_MODEL_ID = 'app.parley.desktop'
+const DEFAULT_SERVER_URL = process.env.PARLEY_SERVER_URL ?? 'http://127.0.0.1:8787'
 
-function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1100,
-    height: 720,
-    minWidth: 720,
-    minHeight: 480,
-    title: APP_NAME,
-    show: false,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  })
-  window.once('ready-to-show', () => window.show())
-  // The renderer never navigates; links open in the user's browser (http/https only).
-  window.webContents.on('will-navigate', (event) => event.preventDefault())
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//i.test(url)) void shell.openExternal(url)
-    return { action: 'deny' }
-  })
-  const devUrl = process.env.ELECTRON_RENDERER_URL
-  if (devUrl) void window.loadURL(devUrl)
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'))
-  return window
-}
+const log = shellLog('app')
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit()
-} else {
+function main(): void {
+  const profile = chooseProfile(process.argv, process.env)
+  if (!profile.ok) {
+    console.error(`parley: ${profile.error}`)
+    app.exit(2)
+    return
+  }
   app.setName(APP_NAME)
-  let mainWindow: BrowserWindow | null = null
-  app.on('second-instance', () => {
-    if (mainWindow?.isMinimized()) mainWindow.restore()
-    mainWindow?.focus()
-  })
-  void app.whenReady().then(() => {
-    mainWindow = createWindow()
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
-    })
-  })
+  // Before the lock: the lock lives in userData, so each profile has its own.
+  app.setPath('userData', userDataDirFor(app.getPath('appData'), APP_NAME, profile.name))
+  if (!app.requestSingleInstanceLock()) {
+    app.quit()
+    return
+  }
+  if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID)
+
+  let shell: Shell | null = null
+  let quit: 'running' | 'stopping' | 'stopped' = 'running'
+
+  app.on('second-instance', () => shell?.reveal())
+  app.on('activate', () => shell?.reveal())
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
   })
+  // Quitting waits for the core to flush the outbox and close the database.
+  app.on('before-quit', (event) => {
+    if (quit === 'stopped') return
+    event.preventDefault()
+    if (quit === 'stopping') return
+    quit = 'stopping'
+    void (shell?.stop() ?? Promise.resolve()).finally(() => {
+      quit = 'stopped'
+      app.quit()
+    })
+  })
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
+
+  app
+    .whenReady()
+    .then(async () => {
+      shell = await startShell({ appName: APP_NAME, defaultServerUrl: DEFAULT_SERVER_URL })
+      // macOS keeps the app (and its notifications, badge and sync) alive when the window is closed.
+      shell.window.on('close', (event) => {
+        if (process.platform === 'darwin' && quit === 'running') {
+          event.preventDefault()
+          shell?.window.hide()
+        }
+      })
+    })
+    .catch((err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err)
+      log.error({ err: message }, 'Parley could not start')
+      dialog.showErrorBox(`${APP_NAME} could not start`, message)
+      app.quit()
+    })
 }
+
+main()

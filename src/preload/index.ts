@@ -1,12 +1,9 @@
 /**
- * Builds `window.parley`, the renderer's only door to the app. It grows into
- * the typed IPC contract of src/shared/ipc.ts; no raw ipcRenderer is exposed.
+ * The preload: exposes `window.parley` (bridge.ts) and nothing else — no
+ * ipcRenderer, no Node. Runs sandboxed; electron-vite bundles it with
+ * src/shared into one CommonJS file that requires only `electron`.
  */
-import { contextBridge } from 'electron'
-import type { ParleyApi } from './api'
+import { contextBridge, ipcRenderer } from 'electron'
+import { createParleyBridge } from './bridge'
 
-const api: ParleyApi = {
-  appName: 'Parley',
-}
-
-contextBridge.exposeInMainWorld('parley', api)
+contextBridge.exposeInMainWorld('parley', createParleyBridge(ipcRenderer))

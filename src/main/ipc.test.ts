@@ -1,0 +1,213 @@
+import { pathToFileURL } from 'node:url'
+import { beforeEach, describe, expect, test, vi } from 'vitest'
+import { z } from 'zod'
+import { BrowserWindow, FakeWebFrame, ipcMain, resetFakeElectron } from '../../test/shell/fake-electron'
+import { fakeCore, type FakeCore } from '../../test/shell/fake-core'
+import {
+  IPC_EVENT_CHANNEL,
+  ipcArgs,
+  ipcCallNames,
+  ipcChannel,
+  ipcEventNames,
+  ParleyError,
+  type IpcArgs,
+  type IpcCallName,
+  type IpcEvents,
+} from '../shared/ipc'
+import { forwardCoreEvents, registerIpcHandlers, windowSenderCheck } from './ipc'
+import type { RendererLocation } from './renderer-location'
+
+vi.mock('electron', () => import('../../test/shell/fake-electron'))
+
+const indexHtml = '/opt/parley/out/renderer/index.html'
+const renderer: RendererLocation = { kind: 'file', path: indexHtml }
+
+/** One valid argument per call; the mapped type makes a new call in the contract a compile error here. */
+const validArgs: { [K in IpcCallName]: IpcArgs<K> } = {
+  getAppInfo: undefined,
+  getSession: undefined,
+  login: { serverUrl: 'http://127.0.0.1:8787', username: 'alice', password: 'parley-demo' },
+  register: { serverUrl: 'https://chat.example.com', username: 'dora', password: 'correct horse', displayName: 'Dora' },
+  logout: undefined,
+  getConnection: undefined,
+  retryNow: undefined,
+  listConversations: undefined,
+  createConversation: { memberIds: ['u2', 'u3'], title: 'Team' },
+  setMuted: { conversationId: 'c1', muted: true },
+  setActiveConversation: { conversationId: null },
+  listUsers: { query: 'bo' },
+  getUsers: { ids: ['u1', 'u2'] },
+  loadMessages: { conversationId: 'c1', beforeSeq: 120 },
+  sendMessage: { conversationId: 'c1', body: 'hello' },
+  retryMessage: { conversationId: 'c1', clientId: 'k-1' },
+  deleteMessage: { conversationId: 'c1', clientId: 'k-1' },
+  markRead: { conversationId: 'c1', seq: 7 },
+  setTyping: { conversationId: 'c1', typing: true },
+  search: { query: 'lunch' },
+  getSettings: undefined,
+  updateSettings: { theme: 'dark', showMessagePreview: false },
+  getWindowState: undefined,
+  openExternal: { url: 'https://example.com/' },
+}
+
+/** Arguments every call must refuse: wrong types for each field, non-objects, and anything at all for calls that take none. */
+function invalidArgsFor(name: IpcCallName): unknown[] {
+  const schema: z.ZodType = ipcArgs[name]
+  if (schema instanceof z.ZodObject) {
+    const everyFieldWrong = Object.fromEntries(Object.keys(schema.shape).map((key) => [key, { wrongType: true }]))
+    return [everyFieldWrong, 'a string', 42, null, [validArgs[name]]]
+  }
+  return [{}, { evil: true }, 'a string', 0, null, []]
+}
+
+let window: BrowserWindow
+let core: FakeCore
+let dispose: () => void
+
+beforeEach(async () => {
+  resetFakeElectron()
+  window = new BrowserWindow({})
+  await window.loadFile(indexHtml)
+  core = fakeCore()
+  dispose = registerIpcHandlers(core, windowSenderCheck(() => window as unknown as Electron.BrowserWindow, renderer))
+})
+
+function fromOurWindow(): unknown {
+  return { sender: window.webContents, senderFrame: window.webContents.mainFrame }
+}
+
+async function invoke(name: IpcCallName, args: unknown, event: unknown = fromOurWindow()): Promise<unknown> {
+  const handler = ipcMain.handlers.get(ipcChannel(name))
+  if (handler === undefined) throw new Error(`no handler for ${name}`)
+  return handler(event, args)
+}
+
+describe('handlers', () => {
+  test('every call in the contract has exactly one handler, and dispose removes them all', () => {
+    expect([...ipcMain.handlers.keys()].sort()).toEqual(ipcCallNames.map(ipcChannel).sort())
+    expect(ipcMain.handlers.size).toBe(ipcCallNames.length)
+    // A second registration would need a second handler for the same channel: Electron (and the fake) refuse.
+    expect(() => registerIpcHandlers(core, () => true)).toThrow(/second handler/)
+    dispose()
+    expect(ipcMain.handlers.size).toBe(0)
+  })
+
+  test.each(ipcCallNames)('%s refuses invalid arguments with bad_request and never calls the core', async (name) => {
+    for (const args of invalidArgsFor(name)) {
+      const reply = await invoke(name, args)
+      expect(reply, `${name}(${JSON.stringify(args)})`).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+      expect((reply as { error: { message: string } }).error.message).toContain(name)
+    }
+    expect(core.calls).toEqual([])
+  })
+
+  test.each(ipcCallNames)('%s forwards valid arguments, parsed, to the same core method', async (name) => {
+    const reply = await invoke(name, validArgs[name])
+    expect(reply).toEqual({ ok: true, value: { answeredBy: name } })
+    expect(core.calls).toEqual([{ name, args: ipcArgs[name].parse(validArgs[name]) }])
+  })
+
+  test('defaults from the schema reach the core', async () => {
+    await invoke('loadMessages', { conversationId: 'c1' })
+    expect(core.calls).toEqual([{ name: 'loadMessages', args: { conversationId: 'c1', limit: 50 } }])
+  })
+
+  test('a core error resolves an error envelope with its code; an unexpected one is internal', async () => {
+    core.behaviour.login = () => {
+      throw new ParleyError('unauthorized', 'Wrong username or password.')
+    }
+    core.behaviour.search = () => {
+      throw new Error('database is locked')
+    }
+    core.behaviour.sendMessage = () => Promise.reject(Object.assign(new Error('fetch failed'), { code: 'unreachable' }))
+    expect(await invoke('login', validArgs.login)).toEqual({
+      ok: false,
+      error: { code: 'unauthorized', message: 'Wrong username or password.' },
+    })
+    expect(await invoke('search', validArgs.search)).toEqual({ ok: false, error: { code: 'internal', message: 'database is locked' } })
+    expect(await invoke('sendMessage', validArgs.sendMessage)).toEqual({ ok: false, error: { code: 'unreachable', message: 'fetch failed' } })
+  })
+
+  test('even a core that throws something that is not an Error gets an envelope, never a rejection', async () => {
+    core.behaviour.logout = () => {
+      throw null
+    }
+    core.behaviour.retryNow = () => {
+      throw 'a string'
+    }
+    await expect(invoke('logout', undefined)).resolves.toMatchObject({ ok: false, error: { code: 'internal' } })
+    await expect(invoke('retryNow', undefined)).resolves.toMatchObject({ ok: false, error: { code: 'internal' } })
+  })
+})
+
+describe('sender check', () => {
+  test.each([
+    ['an iframe inside our window', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame(pathToFileURL(indexHtml).href, window.webContents.mainFrame) })],
+    ['another web contents', () => ({ sender: new BrowserWindow({}).webContents, senderFrame: new FakeWebFrame(pathToFileURL(indexHtml).href) })],
+    ['our window navigated to a foreign page', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame('https://evil.example/') })],
+    ['another local file', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame('file:///tmp/evil.html') })],
+    ['a frame that is already gone', () => ({ sender: window.webContents, senderFrame: null })],
+  ])('a call from %s is refused and never reaches the core', async (_label, event) => {
+    expect(await invoke('getSession', undefined, event())).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await invoke('sendMessage', validArgs.sendMessage, event())).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(core.calls).toEqual([])
+  })
+
+  test('the renderer document with a query or hash is still ours', async () => {
+    const frame = new FakeWebFrame(`${pathToFileURL(indexHtml).href}?x=1#/conversation/c1`)
+    expect(await invoke('getSession', undefined, { sender: window.webContents, senderFrame: frame })).toMatchObject({ ok: true })
+  })
+
+  test('in development anything on the dev server origin is ours, other origins are not', () => {
+    const check = windowSenderCheck(() => window as unknown as Electron.BrowserWindow, { kind: 'url', url: 'http://localhost:5173/' })
+    const from = (url: string): boolean =>
+      check({ sender: window.webContents, senderFrame: new FakeWebFrame(url) } as unknown as Electron.IpcMainInvokeEvent)
+    expect(from('http://localhost:5173/#/chat')).toBe(true)
+    expect(from('http://localhost:5174/')).toBe(false)
+    expect(from('http://127.0.0.1:5173/')).toBe(false)
+  })
+
+  test('without a window nothing is trusted', async () => {
+    dispose()
+    registerIpcHandlers(
+      core,
+      windowSenderCheck(() => null, renderer),
+    )
+    expect(await invoke('getSession', undefined)).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+  })
+})
+
+describe('push events', () => {
+  const samples: { [E in keyof IpcEvents]: IpcEvents[E] } = {
+    session: { serverUrl: 'http://127.0.0.1:8787', user: null },
+    connection: { state: 'offline', nextRetryAt: 1_000, lastError: 'ECONNREFUSED' },
+    conversations: [],
+    messages: { conversationId: 'c1', messages: [] },
+    messagesRemoved: { conversationId: 'c1', keys: ['u1:k1'] },
+    users: [],
+    typing: { conversationId: 'c1', userIds: ['u2'] },
+    windowFocus: { focused: true },
+    openConversation: { conversationId: 'c1' },
+    settings: { notifications: true, showMessagePreview: true, sendReadReceipts: true, language: 'en', theme: 'dark' },
+  }
+
+  test('every core event reaches the window on IPC_EVENT_CHANNEL as {event, payload}', () => {
+    const stop = forwardCoreEvents(core, () => window.webContents as unknown as Electron.WebContents)
+    for (const event of ipcEventNames) core.emit(event, samples[event])
+    expect(window.webContents.send.mock.calls).toEqual(ipcEventNames.map((event) => [IPC_EVENT_CHANNEL, { event, payload: samples[event] }]))
+    stop()
+  })
+
+  test('dispose unsubscribes from the core; nothing goes to a missing or destroyed window', () => {
+    let target: Electron.WebContents | null = null
+    const stop = forwardCoreEvents(core, () => target)
+    expect(core.listenerCount()).toBe(ipcEventNames.length)
+    core.emit('typing', samples.typing)
+    window.webContents.destroyed = true
+    target = window.webContents as unknown as Electron.WebContents
+    core.emit('typing', samples.typing)
+    expect(window.webContents.send).not.toHaveBeenCalled()
+    stop()
+    expect(core.listenerCount()).toBe(0)
+  })
+})

@@ -1,0 +1,71 @@
+import { beforeEach, expect, test, vi } from 'vitest'
+import { BrowserWindow, resetFakeElectron, shell } from '../../test/shell/fake-electron'
+import { createMainWindow, revealWindow } from './main-window'
+
+vi.mock('electron', () => import('../../test/shell/fake-electron'))
+
+beforeEach(resetFakeElectron)
+
+const preloadPath = '/opt/parley/out/preload/index.cjs'
+
+function openWindow(): BrowserWindow {
+  createMainWindow({ title: 'Parley', preloadPath, renderer: { kind: 'file', path: '/opt/parley/out/renderer/index.html' } })
+  expect(BrowserWindow.instances).toHaveLength(1)
+  return BrowserWindow.instances[0] as BrowserWindow
+}
+
+test('the window is isolated, sandboxed and Node-free, with our preload', () => {
+  const window = openWindow()
+  expect(window.options.webPreferences).toEqual({
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    webSecurity: true,
+  })
+  expect(window.options.show).toBe(false)
+  expect(window.loadFile).toHaveBeenCalledWith('/opt/parley/out/renderer/index.html')
+})
+
+test('in development the renderer comes from the dev server', () => {
+  createMainWindow({ title: 'Parley', preloadPath, renderer: { kind: 'url', url: 'http://localhost:5173/' } })
+  expect(BrowserWindow.instances[0]?.loadURL).toHaveBeenCalledWith('http://localhost:5173/')
+})
+
+test('navigation away from the renderer and webviews are blocked', () => {
+  const { webContents } = openWindow()
+  for (const url of ['https://example.com/', 'file:///etc/passwd', 'javascript:alert(1)']) {
+    const event = { preventDefault: vi.fn() }
+    webContents.emit('will-navigate', event, url)
+    expect(event.preventDefault).toHaveBeenCalledOnce()
+  }
+  const attach = { preventDefault: vi.fn() }
+  webContents.emit('will-attach-webview', attach, {}, {})
+  expect(attach.preventDefault).toHaveBeenCalledOnce()
+  expect(shell.openExternal).not.toHaveBeenCalled()
+})
+
+test('new windows are always denied; only http(s) links open in the browser', () => {
+  const handler = openWindow().webContents.windowOpenHandler
+  expect(handler).not.toBeNull()
+  const open = (url: string): unknown => handler?.({ url })
+
+  expect(open('https://example.com/a?b=c#d')).toEqual({ action: 'deny' })
+  expect(open('HTTP://Example.com/x')).toEqual({ action: 'deny' })
+  expect(shell.openExternal.mock.calls).toEqual([['https://example.com/a?b=c#d'], ['http://example.com/x']])
+
+  shell.openExternal.mockClear()
+  for (const url of ['javascript:alert(document.cookie)', 'file:///etc/passwd', 'parley://open', 'data:text/html,<b>x</b>', 'not a url', '']) {
+    expect(open(url)).toEqual({ action: 'deny' })
+  }
+  expect(shell.openExternal).not.toHaveBeenCalled()
+})
+
+test('revealing a minimized window restores, shows and focuses it', () => {
+  const window = openWindow()
+  window.minimized = true
+  revealWindow(window as unknown as Electron.BrowserWindow)
+  expect(window.restore).toHaveBeenCalledOnce()
+  expect(window.show).toHaveBeenCalled()
+  expect(window.focus).toHaveBeenCalledOnce()
+})

@@ -1,0 +1,152 @@
+/**
+ * Starts the desktop app once Electron is ready: the core with the services
+ * it asks of the shell, the IPC handlers, the window, and the signals fed
+ * back into the core. `stop()` releases everything in reverse order and
+ * disposes the core last.
+ */
+import { join } from 'node:path'
+import { app, session, type BrowserWindow } from 'electron'
+import { createCore } from './core'
+import type { ParleyCore } from './core/core-api'
+import type { ShellServices } from './core/shell-port'
+import { openHttpExternally } from './external-links'
+import { forwardCoreEvents, registerIpcHandlers, windowSenderCheck } from './ipc'
+import { shellLog } from './log'
+import { createMainWindow, revealWindow } from './main-window'
+import { findElectronSqliteBinding } from './native-binding'
+import { ConversationNotifications } from './notifications'
+import { rendererLocation } from './renderer-location'
+import { enforceContentSecurityPolicy, restrictPermissions } from './renderer-session'
+import { watchSystemSignals } from './system-signals'
+import { createTokenVault } from './token-vault'
+import { createUnreadIndicator } from './unread-indicator'
+
+const log = shellLog('shell')
+
+/** How long quitting waits for the core to flush and close before giving up. */
+const CORE_DISPOSE_TIMEOUT_MS = 5_000
+
+export interface ShellConfig {
+  appName: string
+  /** Prefilled on the sign-in screen. */
+  defaultServerUrl: string
+}
+
+export interface Shell {
+  readonly window: BrowserWindow
+  reveal(): void
+  stop(): Promise<void>
+}
+
+export async function startShell(config: ShellConfig): Promise<Shell> {
+  const disposers: (() => void)[] = []
+  const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources')
+  const iconPath = join(resources, 'icon.png')
+  const renderer = rendererLocation(process.env.ELECTRON_RENDERER_URL, join(import.meta.dirname, '../renderer/index.html'))
+  restrictPermissions(session.defaultSession)
+  enforceContentSecurityPolicy(session.defaultSession, renderer)
+
+  let window: BrowserWindow | null = null
+  let core: ParleyCore | null = null
+  const reveal = (): void => {
+    if (window !== null) revealWindow(window)
+  }
+
+  const notifications = new ConversationNotifications({
+    iconPath,
+    window: () => window,
+    signals: { notificationClicked: (conversationId) => core?.notificationClicked(conversationId) },
+  })
+  disposers.push(() => notifications.dispose())
+  const unread = createUnreadIndicator({ appName: config.appName, iconPath, openWindow: reveal, quit: () => app.quit() })
+  disposers.push(() => unread.dispose())
+
+  const services: ShellServices = {
+    tokenVault: createTokenVault(join(app.getPath('userData'), 'tokens'), shellLog('token-vault')),
+    showNotification: (request) => notifications.show(request),
+    closeNotification: (conversationId) => notifications.close(conversationId),
+    setBadgeCount: (count) => unread.setCount(count),
+    openExternal: (url) => {
+      if (!openHttpExternally(url)) log.warn({}, 'refused to open a link that is not http(s)')
+    },
+  }
+
+  const binding = findElectronSqliteBinding({
+    isPackaged: app.isPackaged,
+    appPath: app.getAppPath(),
+    resourcesPath: process.resourcesPath,
+    electronVersion: process.versions.electron,
+  })
+  if ('missing' in binding) log.error({}, binding.missing)
+
+  try {
+    core = await createCore({
+      userDataDir: app.getPath('userData'),
+      defaultServerUrl: config.defaultServerUrl,
+      appInfo: {
+        name: config.appName,
+        version: app.getVersion(),
+        platform: process.platform,
+        locale: app.getSystemLocale(),
+      },
+      services,
+      nativeBinding: 'path' in binding ? binding.path : undefined,
+    })
+  } catch (err) {
+    disposeAll(disposers)
+    throw err
+  }
+  const startedCore = core
+
+  disposers.push(registerIpcHandlers(startedCore, windowSenderCheck(() => window, renderer)))
+  disposers.push(forwardCoreEvents(startedCore, () => (window === null || window.isDestroyed() ? null : window.webContents)))
+  const mainWindow = createMainWindow({
+    title: config.appName,
+    preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+    renderer,
+    iconPath,
+  })
+  window = mainWindow
+  mainWindow.webContents.on('render-process-gone', (_event, details) => {
+    log.error({ reason: details.reason, exitCode: details.exitCode }, 'the renderer process is gone')
+  })
+  disposers.push(watchSystemSignals(startedCore, mainWindow))
+
+  let stopping: Promise<void> | null = null
+  return {
+    window: mainWindow,
+    reveal,
+    stop() {
+      stopping ??= (async () => {
+        disposeAll(disposers)
+        await disposeWithin(startedCore, CORE_DISPOSE_TIMEOUT_MS)
+      })()
+      return stopping
+    },
+  }
+}
+
+function disposeAll(disposers: (() => void)[]): void {
+  for (const dispose of disposers.splice(0).reverse()) {
+    try {
+      dispose()
+    } catch (err) {
+      log.warn({ err: String(err) }, 'a shell part failed to stop')
+    }
+  }
+}
+
+async function disposeWithin(core: ParleyCore, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs)
+  })
+  try {
+    const outcome = await Promise.race([core.dispose().then(() => 'disposed' as const), timeout])
+    if (outcome === 'timeout') log.error({ timeoutMs }, 'the core did not stop in time; quitting anyway')
+  } catch (err) {
+    log.error({ err: String(err) }, 'the core failed to stop cleanly')
+  } finally {
+    clearTimeout(timer)
+  }
+}
