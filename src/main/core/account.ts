@@ -197,11 +197,12 @@ export class Account {
     try {
       for (let i = 0; i < ids.length; i += 200) {
         const users = await this.api.users({ ids: ids.slice(i, i + 200) })
+        if (this.disposed) return
         this.cache.upsertUsers(users)
         this.emitUsers(users.map((user) => user.id))
       }
     } catch (err) {
-      this.options.log.warn({ err: String(err) }, 'could not fetch member profiles; the next sync retries')
+      if (!this.disposed) this.options.log.warn({ err: String(err) }, 'could not fetch member profiles; the next sync retries')
     }
   }
 
@@ -348,10 +349,11 @@ export class Account {
     if (this.disposed) return
     this.disposed = true
     if (this.syncRetry) clearTimeout(this.syncRetry)
+    // Stop everything that writes to the cache, wait for what is in flight, then close it.
     this.supervisor.stop()
-    this.outbox.stop()
     this.typing.dispose()
-    await this.sync.whenIdle().catch(() => undefined)
+    await this.outbox.stop()
+    await this.sync.stop().catch(() => undefined)
     this.cache.close()
   }
 }

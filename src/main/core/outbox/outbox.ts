@@ -13,7 +13,7 @@
  *   user can retry or delete it) or drops the marker.
  */
 import type { Message } from '../../../shared/api'
-import { HttpError, isRetryable, type ApiClient } from '../api-client'
+import { HttpError, isRetryable, NetworkError, type ApiClient } from '../api-client'
 import { fullJitterDelay } from '../backoff'
 import type { Cache, OutboxItem } from '../cache/types'
 
@@ -81,9 +81,11 @@ export class Outbox {
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
-  stop(): void {
+  /** Stop sending; resolves once the request in flight (if any) has settled. */
+  async stop(): Promise<void> {
     this.stopped = true
     this.clearTimer()
+    await this.running
   }
 
   /** Items waiting for a retry become due at this time (set by `retryAll`). */
@@ -106,7 +108,7 @@ export class Outbox {
         (item) => this.due(item, now) && (item.kind !== 'message' || firstMessage.get(item.conversationId) === item),
       )
       if (ready.length === 0 || this.stopped) return
-      for (let i = 0; i < ready.length; i += CONCURRENCY) {
+      for (let i = 0; i < ready.length && !this.stopped; i += CONCURRENCY) {
         await Promise.all(ready.slice(i, i + CONCURRENCY).map((item) => this.process(item)))
       }
     }
@@ -122,21 +124,29 @@ export class Outbox {
           return
         }
         const sent = await api.send(item.conversationId, { clientId: item.clientId, body: message.body })
+        // Stopped meanwhile: leave the row; the next start resends it and the server answers with the original.
+        if (this.stopped) return
         this.deps.onSent(sent)
       } else if (item.kind === 'read') {
         await api.markRead(item.conversationId, item.seq)
       } else {
         await api.markDelivered(item.conversationId, item.seq)
       }
+      if (this.stopped) return
       cache.completeOutbox(item)
     } catch (err) {
-      this.failed(item, err)
+      if (!this.stopped) this.failed(item, err)
     }
   }
 
   private failed(item: OutboxItem, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err)
-    if (isRetryable(err)) {
+    // Only the server's considered "no" (a 4xx other than 408/429) fails a message;
+    // anything else — the network, the server, a bug of ours — is retried.
+    if (!(err instanceof HttpError) || isRetryable(err)) {
+      if (!(err instanceof HttpError) && !(err instanceof NetworkError)) {
+        this.deps.log.warn({ kind: item.kind, error: message }, 'outbox: unexpected error; will retry')
+      }
       const delay = fullJitterDelay(item.attempts, this.deps.baseDelayMs, this.deps.capDelayMs, this.deps.random)
       this.deps.log.debug({ kind: item.kind, attempts: item.attempts + 1, delay, error: message }, 'outbox: will retry')
       this.deps.cache.rescheduleOutbox(item.id, this.deps.now() + Math.max(1, delay), message)
@@ -144,9 +154,8 @@ export class Outbox {
     }
     this.deps.log.warn({ kind: item.kind, error: message }, 'outbox: refused by the server')
     if (item.kind === 'message') {
-      const reason = err instanceof HttpError ? err.message : message
-      this.deps.cache.markFailed(item.conversationId, item.clientId, reason)
-      this.deps.onFailed(item.conversationId, item.clientId, reason)
+      this.deps.cache.markFailed(item.conversationId, item.clientId, message)
+      this.deps.onFailed(item.conversationId, item.clientId, message)
     } else {
       this.deps.cache.completeOutbox(item)
     }

@@ -50,8 +50,15 @@ export class Sync {
   /** Fills asked for while one was running: run once more after it. */
   private readonly refills = new Set<string>()
   private idleWaiters: (() => void)[] = []
+  private stopped = false
 
   constructor(private readonly deps: SyncDeps) {}
+
+  /** No more writes to the cache; resolves when fetches in flight have settled. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    await this.whenIdle()
+  }
 
   /** Refresh conversations, then fill each one from its highest cached seq. */
   async syncAll(): Promise<void> {
@@ -66,6 +73,7 @@ export class Sync {
   }
 
   applyConversations(conversations: readonly Conversation[]): void {
+    if (this.stopped) return
     const { cache } = this.deps
     const fresh = conversations.filter((conversation) => cache.conversation(conversation.id) === null)
     cache.upsertConversations(conversations)
@@ -78,6 +86,7 @@ export class Sync {
 
   /** An event from the private user channel. Malformed ones are logged and ignored. */
   handleUserEvent(event: string, data: unknown): void {
+    if (this.stopped) return
     if (event === Events.messageCreated) {
       const parsed = messageCreatedEventSchema.safeParse(data)
       if (!parsed.success) return this.deps.log.warn({ event }, 'ignoring a malformed realtime event')
@@ -117,6 +126,7 @@ export class Sync {
    * range fetch instead. Safe to call with anything, any number of times.
    */
   ingest(messages: readonly Message[], source: 'realtime' | 'fetch'): void {
+    if (this.stopped) return
     const { cache } = this.deps
     const byConversation = new Map<string, Message[]>()
     for (const message of messages) {
@@ -151,6 +161,7 @@ export class Sync {
 
   /** Fill a conversation soon (coalesced with a fill already running). */
   requestFill(conversationId: string): void {
+    if (this.stopped) return
     if (this.fills.has(conversationId)) {
       this.refills.add(conversationId)
       return
@@ -170,14 +181,15 @@ export class Sync {
     const task = (async () => {
       do {
         this.refills.delete(conversationId)
-        for (;;) {
+        while (!this.stopped) {
           const after = this.deps.cache.highestSeq(conversationId)
           const page = await this.deps.api.messages(conversationId, { after, limit: PAGE })
+          if (this.stopped) return
           this.ingest(page.messages, 'fetch')
           const progressed = this.deps.cache.highestSeq(conversationId) > after
           if (!page.hasMore || !progressed) break
         }
-      } while (this.refills.has(conversationId))
+      } while (this.refills.has(conversationId) && !this.stopped)
     })()
     this.fills.set(conversationId, task)
     const done = () => {
