@@ -128,12 +128,42 @@ export const safeStorage = {
 export const net = { isOnline: vi.fn(() => true) }
 export const powerMonitor = new EventEmitter()
 
-export const app = {
-  isPackaged: false,
-  setBadgeCount: vi.fn((_count?: number) => true),
-  getPath: vi.fn((name: string) => `/fake/${name}`),
-  quit: vi.fn(),
+/** Enough of `app` for the shell's lifecycle: paths, the single-instance lock, ready, and quitting through before-quit. */
+class FakeApp extends EventEmitter {
+  isPackaged = false
+  quitted = false
+  readonly paths = new Map<string, string>()
+  readonly setBadgeCount = vi.fn((_count?: number) => true)
+  readonly getPath = vi.fn((name: string) => this.paths.get(name) ?? `/fake/${name}`)
+  readonly setPath = vi.fn((name: string, value: string) => {
+    this.paths.set(name, value)
+  })
+  readonly setName = vi.fn()
+  readonly setAppUserModelId = vi.fn()
+  readonly requestSingleInstanceLock = vi.fn(() => true)
+  readonly whenReady = vi.fn(() => Promise.resolve())
+  readonly getAppPath = vi.fn(() => '/fake/app')
+  readonly getVersion = vi.fn(() => '0.0.0-test')
+  readonly getSystemLocale = vi.fn(() => 'en-US')
+  readonly exit = vi.fn()
+  /** Like Electron: before-quit first, and a listener may prevent the quit. */
+  readonly quit = vi.fn(() => {
+    let prevented = false
+    this.emit('before-quit', { preventDefault: () => (prevented = true) })
+    if (!prevented) this.quitted = true
+  })
 }
+export const app = new FakeApp()
+
+export const session = {
+  defaultSession: {
+    webRequest: { onHeadersReceived: vi.fn() },
+    setPermissionRequestHandler: vi.fn(),
+    setPermissionCheckHandler: vi.fn(),
+  },
+}
+
+export const dialog = { showErrorBox: vi.fn() }
 
 export class Tray extends EventEmitter {
   static instances: Tray[] = []
@@ -173,4 +203,7 @@ export function resetFakeElectron(): void {
   powerMonitor.removeAllListeners()
   ipcRenderer.removeAllListeners()
   ipcRenderer.invoke.mockReset()
+  app.removeAllListeners()
+  app.paths.clear()
+  app.quitted = false
 }
