@@ -68,7 +68,7 @@ export function cleanupCoreDirs(): void {
 
 export async function startCore(
   serverUrl: string,
-  options: { userDataDir?: string; services?: RecordingServices; timing?: Partial<CoreTiming> } = {},
+  options: { userDataDir?: string; services?: RecordingServices; timing?: Partial<CoreTiming>; random?: () => number } = {},
 ): Promise<TestCore> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'parley-core-'))
   if (!options.userDataDir) dirs.push(userDataDir)
@@ -81,6 +81,7 @@ export async function startCore(
       appInfo: { name: 'Parley', version: 'test', platform: process.platform, locale: 'en-US' },
       services,
       timing,
+      ...(options.random ? { random: options.random } : {}),
     },
     pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   )
@@ -90,7 +91,7 @@ export async function startCore(
     userDataDir,
     async restart(url = serverUrl) {
       await core.dispose()
-      return startCore(url, { userDataDir, services, timing })
+      return startCore(url, { userDataDir, services, timing, ...(options.random ? { random: options.random } : {}) })
     },
     stop: () => core.dispose(),
   }
