@@ -9,6 +9,7 @@ import { app, session, type BrowserWindow } from 'electron'
 import { createCore } from './core'
 import type { ParleyCore } from './core/core-api'
 import type { ShellServices } from './core/shell-port'
+import { E2E_TIMING, e2eEnabled, installE2EHook } from './e2e-hook'
 import { openHttpExternally } from './external-links'
 import { forwardCoreEvents, registerIpcHandlers, windowSenderCheck } from './ipc'
 import { shellLog } from './log'
@@ -61,7 +62,7 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
   const unread = createUnreadIndicator({ appName: config.appName, iconPath, openWindow: reveal, quit: () => app.quit() })
   disposers.push(() => unread.dispose())
 
-  const services: ShellServices = {
+  const shellServices: ShellServices = {
     tokenVault: createTokenVault(join(app.getPath('userData'), 'tokens'), shellLog('token-vault')),
     showNotification: (request) => notifications.show(request),
     closeNotification: (conversationId) => notifications.close(conversationId),
@@ -70,6 +71,13 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
       if (!openHttpExternally(url)) log.warn({}, 'refused to open a link that is not http(s)')
     },
   }
+
+  const services = e2eEnabled()
+    ? installE2EHook(shellServices, (conversationId) => {
+        reveal()
+        core?.notificationClicked(conversationId)
+      })
+    : shellServices
 
   const binding = findElectronSqliteBinding({
     isPackaged: app.isPackaged,
@@ -91,6 +99,7 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
       },
       services,
       nativeBinding: 'path' in binding ? binding.path : undefined,
+      ...(e2eEnabled() ? { timing: E2E_TIMING } : {}),
     })
   } catch (err) {
     disposeAll(disposers)

@@ -1,0 +1,37 @@
+/**
+ * For the `electron` e2e project only (PARLEY_E2E=1): records the
+ * notifications the app shows and lets the test click one, through a global
+ * the test reads with `electronApplication.evaluate`; also shortens the
+ * heartbeat and back-off like the harness does. Off in normal use.
+ */
+import type { CoreTiming } from './core/core-api'
+import type { NotificationRequest, ShellServices } from './core/shell-port'
+
+interface E2EHook {
+  notifications: NotificationRequest[]
+  clickNotification(conversationId: string): void
+}
+
+export const e2eEnabled = (): boolean => process.env.PARLEY_E2E === '1'
+
+export const E2E_TIMING: Partial<CoreTiming> = {
+  pongTimeoutMs: 1_500,
+  wakeCheckMs: 1_500,
+  backoffBaseMs: 200,
+  backoffCapMs: 2_000,
+  outboxBaseMs: 200,
+  outboxCapMs: 2_000,
+}
+
+/** Wrap the services so every notification is also recorded; install the global hook. */
+export function installE2EHook(services: ShellServices, click: (conversationId: string) => void): ShellServices {
+  const hook: E2EHook = { notifications: [], clickNotification: click }
+  ;(globalThis as { __parleyE2E?: E2EHook }).__parleyE2E = hook
+  return {
+    ...services,
+    showNotification(request) {
+      hook.notifications.push(request)
+      services.showNotification(request)
+    },
+  }
+}
