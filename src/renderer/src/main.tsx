@@ -1,11 +1,22 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
+import { I18nextProvider } from 'react-i18next'
 import { App } from './App'
+import { connectStores } from './data/connect-stores'
+import { i18n } from './i18n'
+import './styles/theme.css'
+import './styles/app.css'
 
 const root = document.getElementById('root')
 if (root === null) throw new Error('index.html has no #root element')
+
+const disconnect = connectStores(window.parley)
+window.addEventListener('pagehide', disconnect, { once: true })
+
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <I18nextProvider i18n={i18n}>
+      <App />
+    </I18nextProvider>
   </StrictMode>,
 )

@@ -1,0 +1,45 @@
+/** "Offline — retrying in Ns [Retry now]" with a live countdown, "Connecting…", nothing when connected. */
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { logFailure, parley } from '../bridge'
+import { useNow } from '../hooks/useNow'
+import { useConnection } from '../store/connection'
+
+export function ConnectionBanner() {
+  const { t } = useTranslation()
+  const status = useConnection((state) => state.status)
+  const [retrying, setRetrying] = useState(false)
+  const now = useNow(status.state === 'offline' && status.nextRetryAt !== null ? 500 : 60_000)
+  if (status.state === 'connected') return null
+
+  const retryNow = () => {
+    setRetrying(true)
+    parley()
+      .retryNow()
+      .then((next) => useConnection.getState().setStatus(next))
+      .catch(logFailure('retryNow'))
+      .finally(() => setRetrying(false))
+  }
+
+  let text: string
+  if (status.state === 'connecting') text = t('connection.connecting')
+  else if (status.nextRetryAt !== null) text = t('connection.offlineRetrying', { count: Math.max(0, Math.ceil((status.nextRetryAt - now) / 1000)) })
+  else text = t('connection.offline')
+
+  return (
+    <div className={`banner banner--${status.state}`} data-testid="connection-banner" data-state={status.state} title={status.lastError ?? undefined}>
+      {/* Announced once per state; the ticking countdown is for the eyes only. */}
+      <span className="visually-hidden" role="status">
+        {status.state === 'connecting' ? t('connection.connecting') : t('connection.offline')}
+      </span>
+      <span className="banner__text" aria-hidden="true">
+        {text}
+      </span>
+      {status.state === 'offline' && (
+        <button type="button" className="banner__action" onClick={retryNow} disabled={retrying}>
+          {t('connection.retryNow')}
+        </button>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,33 @@
+/** The open conversation: header, message list, composer; and the read-receipt wiring for it. */
+import { useId } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useReadReceipts } from '../hooks/useReadReceipts'
+import { useUi } from '../store/ui'
+import { Composer } from './Composer'
+import { ConversationHeader } from './ConversationHeader'
+import { MessageList } from './MessageList'
+
+function OpenConversation({ conversationId }: { conversationId: string }) {
+  const titleId = useId()
+  const reportVisibleSeq = useReadReceipts(conversationId)
+  return (
+    <section className="conversation" aria-labelledby={titleId} data-testid="conversation" data-conversation-id={conversationId}>
+      <ConversationHeader conversationId={conversationId} titleId={titleId} />
+      <MessageList conversationId={conversationId} onVisibleSeq={reportVisibleSeq} />
+      <Composer conversationId={conversationId} />
+    </section>
+  )
+}
+
+export function ConversationView() {
+  const { t } = useTranslation()
+  const active = useUi((state) => state.activeConversationId)
+  if (active === null) {
+    return (
+      <section className="conversation conversation--empty" data-testid="no-conversation">
+        <p>{t('conversation.noneSelected')}</p>
+      </section>
+    )
+  }
+  return <OpenConversation key={active} conversationId={active} />
+}

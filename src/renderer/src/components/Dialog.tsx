@@ -1,0 +1,50 @@
+/**
+ * A modal on the native <dialog>: showModal() makes the rest of the page
+ * inert, keeps focus inside and closes on Esc; a click on the backdrop closes
+ * it too. Mounted only while open.
+ */
+import { useEffect, useId, useRef, type ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import { CloseIcon } from './Icons'
+
+export function Dialog({ title, onClose, children, testId }: { title: string; onClose(): void; children: ReactNode; testId: string }) {
+  const { t } = useTranslation()
+  const ref = useRef<HTMLDialogElement>(null)
+  const titleId = useId()
+  const closeRef = useRef(onClose)
+  closeRef.current = onClose
+
+  useEffect(() => {
+    const dialog = ref.current
+    if (dialog === null) return
+    if (!dialog.open) dialog.showModal()
+    const onNativeClose = () => closeRef.current()
+    dialog.addEventListener('close', onNativeClose)
+    return () => {
+      dialog.removeEventListener('close', onNativeClose)
+      if (dialog.open) dialog.close()
+    }
+  }, [])
+
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={titleId}
+      data-testid={testId}
+      onMouseDown={(event) => {
+        if (event.target === ref.current) ref.current.close()
+      }}
+    >
+      <div className="dialog__panel">
+        <header className="dialog__header">
+          <h2 id={titleId}>{title}</h2>
+          <button type="button" className="icon-button" aria-label={t('common.close')} title={t('common.close')} onClick={() => ref.current?.close()}>
+            <CloseIcon />
+          </button>
+        </header>
+        {children}
+      </div>
+    </dialog>
+  )
+}

@@ -1,0 +1,262 @@
+/**
+ * The virtualized message list (react-virtuoso): only rows near the viewport
+ * exist in the DOM, so a conversation of 10,000+ messages stays smooth.
+ *
+ * - Opens at the unread divider (first message unread when the conversation
+ *   was opened), at a search hit, or at the bottom.
+ * - Older pages load when the top is reached; `firstItemIndex` is anchored on
+ *   one row so prepending keeps the scroll position.
+ * - Sticks to the bottom when at the bottom, and jumps there when I send.
+ * - Reports the highest seq on screen (IntersectionObserver) for read receipts.
+ */
+import { forwardRef, useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react'
+import { useTranslation } from 'react-i18next'
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso'
+import { callError, logFailure } from '../bridge'
+import { loadLatest, loadOlder, loadUntil } from '../data/messages'
+import { useIntlLocale } from '../hooks/useLocale'
+import { useNow } from '../hooks/useNow'
+import { receiptOf } from '../lib/receipts'
+import { formatDay } from '../lib/time'
+import { buildTimeline, type TimelineRow } from '../lib/timeline'
+import { VisibleMessages } from '../read-receipts/visible-messages'
+import { useConversations } from '../store/conversations'
+import { messagesOf, useMessages } from '../store/messages'
+import { selectMe, useSession } from '../store/session'
+import { useUi, type JumpTarget } from '../store/ui'
+import { ArrowDownIcon } from './Icons'
+import { MessageRow } from './MessageRow'
+
+/** Virtuoso's absolute index of the anchor row; prepending lowers firstItemIndex below it. */
+const START_INDEX = 10_000_000
+
+interface ListContext {
+  atBottom: boolean
+  label: string
+  loadingOlder: boolean
+  hasMoreBefore: boolean
+}
+
+const LogList = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement> & { context?: ListContext }>(function LogList({ context, ...props }, ref) {
+  // Announce additions only at the bottom: rows mounted by scrolling back are not news.
+  return <div {...props} ref={ref} role="log" aria-live={context?.atBottom ? 'polite' : 'off'} aria-relevant="additions" aria-label={context?.label} />
+})
+
+function ListHeader({ context }: { context?: ListContext }) {
+  const { t } = useTranslation()
+  if (context?.loadingOlder) return <p className="message-list__note" role="status">{t('conversation.loadingOlder')}</p>
+  if (context && !context.hasMoreBefore) return <p className="message-list__note">{t('conversation.beginning')}</p>
+  return <div className="message-list__spacer" />
+}
+
+// Virtuoso may ask for a key during a prepend before the new data is in (petyosi/react-virtuoso#1157).
+const rowKey = (index: number, row: TimelineRow): string => (row as TimelineRow | undefined)?.key ?? `row-${index}`
+
+function DaySeparator({ at, locale }: { at: number; locale: string }) {
+  const now = useNow(60_000)
+  return (
+    <div className="day-separator" data-testid="day-separator">
+      <span>{formatDay(at, now, locale)}</span>
+    </div>
+  )
+}
+
+function UnreadDivider() {
+  const { t } = useTranslation()
+  return (
+    <div className="unread-divider" data-testid="unread-divider">
+      <span>{t('conversation.unreadDivider')}</span>
+    </div>
+  )
+}
+
+export function MessageList({ conversationId, onVisibleSeq }: { conversationId: string; onVisibleSeq(seq: number | null): void }) {
+  const { t } = useTranslation()
+  const locale = useIntlLocale()
+  const me = useSession(selectMe)
+  const { messages, hasMoreBefore, loadingOlder } = useMessages(messagesOf(conversationId))
+  const conversation = useConversations((state) => state.byId[conversationId])
+  const jump = useUi((state) => (state.jumpTarget?.conversationId === conversationId ? state.jumpTarget : null))
+  const [opening] = useState(() => {
+    const at = useConversations.getState().byId[conversationId]
+    return { unreadAfterSeq: at !== undefined && at.unreadCount > 0 ? at.readSeq : null, unreadCount: at?.unreadCount ?? 0 }
+  })
+  const [ready, setReady] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [atBottom, setAtBottom] = useState(true)
+  const [scrollTarget, setScrollTarget] = useState<JumpTarget | null>(null)
+  const [highlightKey, setHighlightKey] = useState<string | null>(null)
+  const virtuoso = useRef<VirtuosoHandle>(null)
+  const [visibility] = useState(() => new VisibleMessages(onVisibleSeq))
+
+  useEffect(() => {
+    visibility.resume()
+    return () => visibility.pause()
+  }, [visibility])
+
+  // Open: the latest page, then back far enough for the first unread message or the search hit.
+  useEffect(() => {
+    let cancelled = false
+    const target = useUi.getState().jumpTarget
+    const jumpSeq = target?.conversationId === conversationId ? target.seq : null
+    loadLatest(conversationId, opening.unreadCount + 20)
+      .then(async () => {
+        const reach = [opening.unreadAfterSeq === null ? null : opening.unreadAfterSeq + 1, jumpSeq].filter((seq): seq is number => seq !== null)
+        if (reach.length > 0) await loadUntil(conversationId, Math.min(...reach))
+      })
+      .then(
+        () => !cancelled && setReady(true),
+        (err: unknown) => !cancelled && setError(callError(err).message),
+      )
+    return () => {
+      cancelled = true
+    }
+  }, [conversationId, opening])
+
+  const rows = useMemo(() => buildTimeline(messages, { me, unreadAfterSeq: opening.unreadAfterSeq }), [messages, me, opening.unreadAfterSeq])
+  const rowsRef = useRef(rows)
+  rowsRef.current = rows
+
+  // firstItemIndex: one row keeps its absolute index while older rows are prepended before it.
+  const anchor = useRef<{ key: string; absolute: number } | null>(null)
+  const previousFirst = useRef(START_INDEX)
+  let anchorIndex = anchor.current === null ? -1 : rows.findIndex((row) => row.key === anchor.current?.key)
+  if (anchorIndex === -1) {
+    // A message row: a day separator's key survives a prepend of the same day, but moves.
+    anchorIndex = rows.findIndex((row) => row.type === 'message')
+    const row = rows[anchorIndex]
+    anchor.current = row === undefined ? null : { key: row.key, absolute: previousFirst.current + anchorIndex }
+  }
+  const firstItemIndex = anchor.current === null ? START_INDEX : anchor.current.absolute - anchorIndex
+  previousFirst.current = firstItemIndex
+
+  const initialIndex = useMemo(() => {
+    if (!ready) return 0
+    const current = rowsRef.current
+    const target = useUi.getState().jumpTarget
+    if (target?.conversationId === conversationId) {
+      const index = current.findIndex((row) => row.key === target.messageKey)
+      if (index >= 0) return { index, align: 'center' as const }
+    }
+    const unread = current.findIndex((row) => row.type === 'unread')
+    if (unread >= 0) return { index: unread, align: 'start' as const }
+    return { index: 'LAST' as const, align: 'end' as const }
+  }, [ready, conversationId])
+
+  // A search hit: load back to it, then scroll there once its row exists.
+  useEffect(() => {
+    if (!ready || jump === null) return
+    let cancelled = false
+    ;(jump.seq === null ? Promise.resolve() : loadUntil(conversationId, jump.seq))
+      .then(() => !cancelled && setScrollTarget(jump))
+      .catch(logFailure('loading up to a search hit'))
+    return () => {
+      cancelled = true
+    }
+  }, [ready, jump, conversationId])
+
+  useEffect(() => {
+    if (scrollTarget === null) return
+    const index = rows.findIndex((row) => row.key === scrollTarget.messageKey)
+    if (index >= 0) virtuoso.current?.scrollToIndex({ index, align: 'center' })
+    setHighlightKey(scrollTarget.messageKey)
+    useUi.getState().clearJump(scrollTarget.nonce)
+    setScrollTarget(null)
+  }, [scrollTarget, rows])
+
+  useEffect(() => {
+    if (highlightKey === null) return
+    const timer = setTimeout(() => setHighlightKey(null), 2_500)
+    return () => clearTimeout(timer)
+  }, [highlightKey])
+
+  const followedKey = useRef<string | null>(null)
+  const followOutput = useCallback(
+    (isAtBottom: boolean) => {
+      const last = rowsRef.current.at(-1)
+      if (last?.type === 'message' && last.message.senderId === me && last.message.state === 'pending' && last.key !== followedKey.current) {
+        followedKey.current = last.key
+        return 'auto' as const
+      }
+      return isAtBottom ? ('smooth' as const) : false
+    },
+    [me],
+  )
+
+  const startReached = useCallback(() => {
+    loadOlder(conversationId).catch(logFailure('loading older messages'))
+  }, [conversationId])
+
+  const itemContent = useCallback(
+    (_index: number, row: TimelineRow) => {
+      if (row.type === 'day') return <DaySeparator at={row.at} locale={locale} />
+      if (row.type === 'unread') return <UnreadDivider />
+      const own = row.message.senderId === me
+      const info = own && conversation !== undefined ? receiptOf(row.message, conversation, me) : null
+      return (
+        <MessageRow
+          message={row.message}
+          own={own}
+          group={conversation?.kind === 'group'}
+          firstInRun={row.firstInRun}
+          lastInRun={row.lastInRun}
+          receipt={info?.receipt ?? null}
+          readBy={info?.readBy ?? 0}
+          highlighted={row.key === highlightKey}
+          locale={locale}
+          visibility={visibility}
+        />
+      )
+    },
+    [locale, me, conversation, highlightKey, visibility],
+  )
+
+  const context = useMemo<ListContext>(
+    () => ({ atBottom, label: t('conversation.messages'), loadingOlder, hasMoreBefore }),
+    [atBottom, t, loadingOlder, hasMoreBefore],
+  )
+
+  if (error !== null) return <p className="message-list__status" role="alert">{t('conversation.loadFailed', { message: error })}</p>
+  if (!ready) return <p className="message-list__status" role="status">{t('conversation.loading')}</p>
+
+  const unread = conversation?.unreadCount ?? 0
+  return (
+    <div className="message-list" data-testid="message-list">
+      <Virtuoso
+        ref={virtuoso}
+        className="message-list__scroller"
+        data={rows}
+        context={context}
+        firstItemIndex={firstItemIndex}
+        initialTopMostItemIndex={initialIndex}
+        computeItemKey={rowKey}
+        itemContent={itemContent}
+        followOutput={followOutput}
+        atBottomStateChange={setAtBottom}
+        atBottomThreshold={80}
+        startReached={startReached}
+        increaseViewportBy={{ top: 600, bottom: 300 }}
+        defaultItemHeight={48}
+        scrollerRef={(element) => visibility.setRoot(element instanceof HTMLElement ? element : null)}
+        components={{ List: LogList, Header: ListHeader }}
+      />
+      {!atBottom && (
+        <button
+          type="button"
+          className="jump-to-latest"
+          aria-label={t('conversation.jumpToLatest')}
+          title={t('conversation.jumpToLatest')}
+          data-testid="jump-to-latest"
+          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })}
+        >
+          <ArrowDownIcon />
+          {unread > 0 && (
+            <span className="badge jump-to-latest__badge" aria-hidden="true">
+              {unread > 99 ? '99+' : unread}
+            </span>
+          )}
+        </button>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,143 @@
+/** Pick people from the directory (`listUsers`), optionally name the group, and start the conversation. */
+import { useEffect, useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { ChatUser } from '../../../shared/ipc'
+import { callError, parley } from '../bridge'
+import { useIntlLocale } from '../hooks/useLocale'
+import { useNow } from '../hooks/useNow'
+import { useConversations } from '../store/conversations'
+import { selectMe, useSession } from '../store/session'
+import { useUi } from '../store/ui'
+import { useUsers } from '../store/users'
+import { Avatar } from './Avatar'
+import { Dialog } from './Dialog'
+import { CloseIcon } from './Icons'
+import { presenceText } from './presence'
+import { PresenceDot } from './PresenceDot'
+
+const TITLE_MAX = 100
+
+export function NewConversationDialog() {
+  const { t } = useTranslation()
+  const locale = useIntlLocale()
+  const now = useNow(60_000)
+  const me = useSession(selectMe)
+  const [query, setQuery] = useState('')
+  const [people, setPeople] = useState<ChatUser[] | null>(null)
+  const [selected, setSelected] = useState<ChatUser[]>([])
+  const [title, setTitle] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const close = () => useUi.getState().setDialog(null)
+
+  useEffect(() => {
+    let cancelled = false
+    const timer = setTimeout(() => {
+      parley()
+        .listUsers(query.trim() ? { query: query.trim().slice(0, 100) } : {})
+        .then((users) => {
+          if (cancelled) return
+          useUsers.getState().upsert(users)
+          setPeople(users.filter((user) => user.id !== me))
+        })
+        .catch((err: unknown) => {
+          if (!cancelled) setError(callError(err).message)
+        })
+    }, 150)
+    return () => {
+      cancelled = true
+      clearTimeout(timer)
+    }
+  }, [query, me])
+
+  const toggle = (user: ChatUser) =>
+    setSelected((current) => (current.some((u) => u.id === user.id) ? current.filter((u) => u.id !== user.id) : [...current, user]))
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (selected.length === 0 || busy) return
+    setBusy(true)
+    setError(null)
+    try {
+      const conversation = await parley().createConversation({
+        memberIds: selected.map((user) => user.id),
+        ...(title.trim() ? { title: title.trim() } : {}),
+      })
+      useConversations.getState().upsert([conversation])
+      useUi.getState().setSearchQuery('')
+      useUi.getState().openConversation(conversation.id)
+      close()
+    } catch (err) {
+      setError(t('newConversation.failed', { message: callError(err).message }))
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Dialog title={t('newConversation.title')} onClose={close} testId="new-conversation-dialog">
+      <form className="dialog__body new-conversation" onSubmit={submit}>
+        <label className="field">
+          <span className="field__label">{t('newConversation.find')}</span>
+          <input type="search" value={query} autoFocus placeholder={t('newConversation.findPlaceholder')} onChange={(e) => setQuery(e.target.value)} maxLength={100} />
+        </label>
+        {selected.length > 0 && (
+          <ul className="chips" aria-label={t('newConversation.selected', { count: selected.length })}>
+            {selected.map((user) => (
+              <li key={user.id} className="chip">
+                <bdi dir="auto">{user.displayName}</bdi>
+                <button type="button" className="chip__remove" aria-label={t('newConversation.remove', { name: user.displayName })} onClick={() => toggle(user)}>
+                  <CloseIcon size={12} />
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+        <fieldset className="people">
+          <legend className="visually-hidden">{t('newConversation.people')}</legend>
+          {people === null && <p className="dialog__note">{t('newConversation.loading')}</p>}
+          {people !== null && people.length === 0 && <p className="dialog__note">{t('newConversation.none')}</p>}
+          {people?.map((user) => {
+            const presence = presenceText(t, user, now, locale)
+            return (
+              <label key={user.id} className="person" data-testid="person">
+                <input type="checkbox" checked={selected.some((u) => u.id === user.id)} onChange={() => toggle(user)} />
+                <span className="person__avatar">
+                  <Avatar id={user.id} name={user.displayName} size={36} />
+                  <PresenceDot online={user.online} label={presence} />
+                </span>
+                <span className="person__names">
+                  <bdi className="person__name" dir="auto">
+                    {user.displayName}
+                  </bdi>
+                  <span className="person__username">
+                    @{user.username} · {presence}
+                  </span>
+                </span>
+              </label>
+            )
+          })}
+        </fieldset>
+        <label className="field">
+          <span className="field__label">{t('newConversation.groupTitle')}</span>
+          <input value={title} onChange={(e) => setTitle(e.target.value)} maxLength={TITLE_MAX} aria-describedby="group-title-hint" />
+          <span className="field__hint" id="group-title-hint">
+            {t('newConversation.groupHint')}
+          </span>
+        </label>
+        {error !== null && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <footer className="dialog__footer">
+          <button type="button" className="button" onClick={close}>
+            {t('newConversation.cancel')}
+          </button>
+          <button type="submit" className="button button--primary" disabled={selected.length === 0 || busy}>
+            {busy ? t('newConversation.creating') : t('newConversation.create')}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  )
+}

@@ -1,0 +1,119 @@
+/** Notifications, read receipts, language and theme (`getSettings`/`updateSettings`), the account and sign-out. */
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Language, Settings, Theme } from '../../../shared/ipc'
+import { callError, logFailure, parley } from '../bridge'
+import { applySession } from '../data/account'
+import { languageNames } from '../i18n'
+import { useSession } from '../store/session'
+import { useSettings } from '../store/settings'
+import { useUi } from '../store/ui'
+import { Dialog } from './Dialog'
+
+export function SettingsDialog() {
+  const { t } = useTranslation()
+  const settings = useSettings((state) => state.settings)
+  const user = useSession((state) => state.user)
+  const serverUrl = useSession((state) => state.serverUrl)
+  const appInfo = useSession((state) => state.appInfo)
+  const [error, setError] = useState<string | null>(null)
+  const close = () => useUi.getState().setDialog(null)
+
+  const update = (patch: Partial<Settings>) => {
+    setError(null)
+    // Shown at once; the core's answer (and its `settings` event) is the truth.
+    useSettings.getState().setSettings({ ...useSettings.getState().settings, ...patch })
+    parley()
+      .updateSettings(patch)
+      .then((next) => useSettings.getState().setSettings(next))
+      .catch((err: unknown) => {
+        setError(t('settings.saveFailed', { message: callError(err).message }))
+        parley().getSettings().then((current) => useSettings.getState().setSettings(current)).catch(logFailure('getSettings'))
+      })
+  }
+
+  const signOut = () => {
+    close()
+    parley().logout().then(applySession).catch(logFailure('logout'))
+  }
+
+  return (
+    <Dialog title={t('settings.title')} onClose={close} testId="settings-dialog">
+      <div className="dialog__body settings">
+        <section aria-labelledby="settings-notifications">
+          <h3 id="settings-notifications">{t('settings.notificationsSection')}</h3>
+          <label className="toggle">
+            <input type="checkbox" role="switch" checked={settings.notifications} onChange={(e) => update({ notifications: e.target.checked })} />
+            <span>{t('settings.notifications')}</span>
+          </label>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              role="switch"
+              checked={settings.showMessagePreview}
+              disabled={!settings.notifications}
+              onChange={(e) => update({ showMessagePreview: e.target.checked })}
+            />
+            <span>{t('settings.showPreview')}</span>
+          </label>
+        </section>
+        <section aria-labelledby="settings-privacy">
+          <h3 id="settings-privacy">{t('settings.privacySection')}</h3>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              role="switch"
+              checked={settings.sendReadReceipts}
+              aria-describedby="read-receipts-hint"
+              onChange={(e) => update({ sendReadReceipts: e.target.checked })}
+            />
+            <span>{t('settings.readReceipts')}</span>
+          </label>
+          <p className="field__hint" id="read-receipts-hint">
+            {t('settings.readReceiptsHint')}
+          </p>
+        </section>
+        <section aria-labelledby="settings-appearance">
+          <h3 id="settings-appearance">{t('settings.appearanceSection')}</h3>
+          <label className="field field--inline">
+            <span className="field__label">{t('settings.language')}</span>
+            <select value={settings.language} onChange={(e) => update({ language: e.target.value as Language })}>
+              <option value="system">{t('settings.languageSystem')}</option>
+              <option value="en" lang="en">
+                {languageNames.en}
+              </option>
+              <option value="zh-CN" lang="zh-CN">
+                {languageNames['zh-CN']}
+              </option>
+            </select>
+          </label>
+          <label className="field field--inline">
+            <span className="field__label">{t('settings.theme')}</span>
+            <select value={settings.theme} onChange={(e) => update({ theme: e.target.value as Theme })}>
+              <option value="system">{t('settings.themeSystem')}</option>
+              <option value="light">{t('settings.themeLight')}</option>
+              <option value="dark">{t('settings.themeDark')}</option>
+            </select>
+          </label>
+        </section>
+        {user && (
+          <section aria-labelledby="settings-account">
+            <h3 id="settings-account">{t('settings.account')}</h3>
+            <p className="settings__account" dir="auto">
+              {t('settings.signedInAs', { name: user.displayName, username: user.username, server: serverUrl })}
+            </p>
+            <button type="button" className="button button--danger" onClick={signOut} data-testid="sign-out">
+              {t('settings.signOut')}
+            </button>
+          </section>
+        )}
+        {error !== null && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        {appInfo && <p className="settings__version">{t('settings.version', { name: appInfo.name, version: appInfo.version })}</p>}
+      </div>
+    </Dialog>
+  )
+}

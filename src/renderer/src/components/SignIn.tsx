@@ -1,0 +1,152 @@
+/** Sign in / create an account on a server (prefilled with the core's server URL). */
+import { useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { callError, parley, type CallError } from '../bridge'
+import { applySession } from '../data/account'
+import { useSession } from '../store/session'
+
+type Mode = 'signIn' | 'register'
+
+const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/
+
+export function SignIn() {
+  const { t } = useTranslation()
+  const initialServer = useSession((state) => state.serverUrl)
+  const [mode, setMode] = useState<Mode>('signIn')
+  const [serverUrl, setServerUrl] = useState(initialServer)
+  const [username, setUsername] = useState('')
+  const [password, setPassword] = useState('')
+  const [displayName, setDisplayName] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  const describe = (err: CallError): string => {
+    switch (err.code) {
+      case 'unauthorized':
+        return t('auth.errors.unauthorized')
+      case 'unreachable':
+        return t('auth.errors.unreachable')
+      case 'conflict':
+        return t('auth.errors.conflict')
+      case 'rate_limited':
+        return t('auth.errors.rateLimited')
+      case 'bad_request':
+        return err.message
+      default:
+        return t('auth.errors.other', { message: err.message })
+    }
+  }
+
+  const validate = (): string | null => {
+    if (!/^https?:\/\/\S+$/i.test(serverUrl.trim())) return t('auth.errors.badServerUrl')
+    if (username.trim() === '' || password === '') return t('auth.errors.required')
+    if (mode === 'register' && !USERNAME.test(username.trim())) return t('auth.errors.usernameRule')
+    if (mode === 'register' && password.length < 8) return t('auth.errors.passwordRule')
+    return null
+  }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    const invalid = validate()
+    if (invalid !== null) {
+      setError(invalid)
+      return
+    }
+    setBusy(true)
+    setError(null)
+    try {
+      const base = { serverUrl: serverUrl.trim(), username: username.trim(), password }
+      const session =
+        mode === 'signIn'
+          ? await parley().login(base)
+          : await parley().register({ ...base, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) })
+      applySession(session)
+    } catch (err) {
+      setError(describe(callError(err)))
+      setBusy(false)
+    }
+  }
+
+  const switchMode = () => {
+    setMode(mode === 'signIn' ? 'register' : 'signIn')
+    setError(null)
+  }
+
+  return (
+    <main className="auth">
+      <form className="auth__card" onSubmit={submit} noValidate aria-labelledby="auth-title" data-testid={mode === 'signIn' ? 'sign-in-form' : 'register-form'}>
+        <div className="auth__logo" aria-hidden="true">
+          P
+        </div>
+        <h1 id="auth-title">{mode === 'signIn' ? t('auth.signInTitle') : t('auth.registerTitle')}</h1>
+        <p className="auth__subtitle">{t('auth.subtitle')}</p>
+
+        <label className="field">
+          <span className="field__label">{t('auth.serverUrl')}</span>
+          <input type="url" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} autoComplete="url" spellCheck={false} required name="serverUrl" />
+        </label>
+        <label className="field">
+          <span className="field__label">{t('auth.username')}</span>
+          <input
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            autoComplete="username"
+            autoCapitalize="none"
+            spellCheck={false}
+            required
+            autoFocus
+            name="username"
+            aria-describedby={mode === 'register' ? 'username-hint' : undefined}
+          />
+          {mode === 'register' && (
+            <span className="field__hint" id="username-hint">
+              {t('auth.usernameHint')}
+            </span>
+          )}
+        </label>
+        <label className="field">
+          <span className="field__label">{t('auth.password')}</span>
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete={mode === 'signIn' ? 'current-password' : 'new-password'}
+            required
+            name="password"
+            aria-describedby={mode === 'register' ? 'password-hint' : undefined}
+          />
+          {mode === 'register' && (
+            <span className="field__hint" id="password-hint">
+              {t('auth.passwordHint')}
+            </span>
+          )}
+        </label>
+        {mode === 'register' && (
+          <label className="field">
+            <span className="field__label">{t('auth.displayName')}</span>
+            <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="name" maxLength={64} name="displayName" />
+          </label>
+        )}
+
+        {error !== null && (
+          <p className="auth__error" role="alert" data-testid="auth-error">
+            {error}
+          </p>
+        )}
+
+        <button type="submit" className="button button--primary button--wide" disabled={busy}>
+          {busy
+            ? mode === 'signIn'
+              ? t('auth.signingIn')
+              : t('auth.registering')
+            : mode === 'signIn'
+              ? t('auth.submitSignIn')
+              : t('auth.submitRegister')}
+        </button>
+        <button type="button" className="link-button" onClick={switchMode}>
+          {mode === 'signIn' ? t('auth.toRegister') : t('auth.toSignIn')}
+        </button>
+      </form>
+    </main>
+  )
+}
