@@ -181,7 +181,7 @@ export const ipcArgs = {
     .partial(),
 
   getWindowState: z.undefined(),
-  openExternal: z.object({ url: z.string().max(2_000) }),
+  openExternal: z.object({ url: z.url({ protocol: /^https?$/ }).max(2_000) }),
 } as const
 
 export type IpcCallName = keyof typeof ipcArgs

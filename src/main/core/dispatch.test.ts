@@ -13,6 +13,7 @@ function recordingCore(): { core: CoreCalls; calls: [string, unknown][] } {
         calls.push([name, args])
         if (name === 'logout') throw new ParleyError('unreachable', 'Cannot reach the server')
         if (name === 'search') throw new Error('boom')
+        if (name === 'getUsers') throw null
         return name
       },
     ]),
@@ -50,4 +51,5 @@ test('errors from the core keep their code; unexpected ones become internal', as
     error: { code: 'unreachable', message: 'Cannot reach the server' },
   })
   expect(await dispatchCall(core, 'search', { query: 'x' })).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } })
+  expect(await dispatchCall(core, 'getUsers', { ids: [] })).toEqual({ ok: false, error: { code: 'internal', message: 'null' } })
 })

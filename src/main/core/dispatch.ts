@@ -24,7 +24,8 @@ export async function dispatchCall(core: CoreCalls, name: unknown, raw: unknown)
     return { ok: true, value: await call.call(core, parsed.data) }
   } catch (err) {
     if (err instanceof ParleyError) return { ok: false, error: { code: err.code, message: err.message } }
-    const code = typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : 'internal'
+    const candidate = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined
+    const code = typeof candidate === 'string' ? candidate : 'internal'
     return { ok: false, error: { code, message: err instanceof Error ? err.message : String(err) } }
   }
 }
