@@ -49,6 +49,8 @@ function ListHeader({ context }: { context?: ListContext }) {
   return <div className="message-list__spacer" />
 }
 
+const noRows: TimelineRow[] = []
+
 // Virtuoso may ask for a key during a prepend before the new data is in (petyosi/react-virtuoso#1157).
 const rowKey = (index: number, row: TimelineRow): string => (row as TimelineRow | undefined)?.key ?? `row-${index}`
 
@@ -113,7 +115,11 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     }
   }, [conversationId, opening])
 
-  const rows = useMemo(() => buildTimeline(messages, { me, unreadAfterSeq: opening.unreadAfterSeq }), [messages, me, opening.unreadAfterSeq])
+  // Not while opening: pages loaded back to the first unread message or a search hit would each rebuild it.
+  const rows = useMemo(
+    () => (ready ? buildTimeline(messages, { me, unreadAfterSeq: opening.unreadAfterSeq }) : noRows),
+    [ready, messages, me, opening.unreadAfterSeq],
+  )
   const rowsRef = useRef(rows)
   rowsRef.current = rows
 
