@@ -9,7 +9,7 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { callError, logFailure, parley } from '../bridge'
-import { sendMessage } from '../data/messages'
+import { sendMessage } from '../feed/messages'
 import { useIntlLocale } from '../hooks/useLocale'
 import { BODY_MAX, COUNTER_FROM, bodyLength, checkDraft } from '../lib/text-length'
 import { useUi } from '../store/ui'

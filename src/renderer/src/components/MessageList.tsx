@@ -13,7 +13,7 @@ import { forwardRef, useCallback, useEffect, useMemo, useRef, useState, type HTM
 import { useTranslation } from 'react-i18next'
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso'
 import { callError, logFailure } from '../bridge'
-import { loadLatest, loadOlder, loadUntil } from '../data/messages'
+import { loadLatest, loadOlder, loadUntil } from '../feed/messages'
 import { useIntlLocale } from '../hooks/useLocale'
 import { useNow } from '../hooks/useNow'
 import { receiptOf } from '../lib/receipts'

@@ -6,7 +6,7 @@
 import { memo, useCallback } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ChatMessage } from '../../../shared/ipc'
-import { deleteMessage, retryMessage } from '../data/messages'
+import { deleteMessage, retryMessage } from '../feed/messages'
 import type { Receipt } from '../lib/receipts'
 import { formatDateTime, formatTime } from '../lib/time'
 import type { VisibleMessages } from '../read-receipts/visible-messages'

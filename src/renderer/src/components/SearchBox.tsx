@@ -2,7 +2,7 @@
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { callError, parley } from '../bridge'
-import { ensureUsers } from '../data/users'
+import { ensureUsers } from '../feed/users'
 import { useUi } from '../store/ui'
 import { CloseIcon, SearchIcon } from './Icons'
 

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { callError, parley, type CallError } from '../bridge'
-import { applySession } from '../data/account'
+import { applySession } from '../feed/account'
 import { useSession } from '../store/session'
 
 type Mode = 'signIn' | 'register'
