@@ -125,7 +125,7 @@ export const zhCN: Translation = {
     selected_other: '已选择 {{count}} 人',
     remove: '移除 {{name}}',
     groupTitle: '群组名称（可选）',
-    groupHint: '只选一个人且不填名称时，将打开与其的私聊。',
+    groupHint: '只选一个人且不填群组名称时，将打开与其的私聊。',
     create: '开始会话',
     creating: '正在创建…',
     cancel: '取消',
