@@ -1,0 +1,66 @@
+import type { AuthResponse, Conversation, User } from '../../src/shared/api'
+import { callApi } from '../../test/helpers/messenger'
+import { expect, test, uniqueName } from '../fixtures/test'
+import { conversationItem, register } from '../fixtures/steps'
+
+const TOTAL = 10_000
+const MAX_ROWS = 300
+
+test('a conversation of 10,000 messages opens and scrolls to the top without the DOM growing past a few hundred rows', async ({
+  launch,
+  server,
+}) => {
+  test.setTimeout(240_000)
+  let alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  const bob = (
+    await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', {
+      body: { username: uniqueName('bob'), password: 'correct-horse-1', displayName: 'Bob Longtalk' },
+    })
+  ).body
+  const found = await callApi<User[]>(server.url, 'GET', `/api/users?q=${alice.username}`, { token: bob.token })
+  const aliceId = found.body.find((user) => user.username === alice.username)?.id ?? ''
+  const conversation = (
+    await callApi<Conversation>(server.url, 'POST', '/api/conversations', { token: bob.token, body: { memberIds: [aliceId] } })
+  ).body
+
+  // While alice's app is closed, bob writes 10,000 messages over REST, 16 at a time;
+  // her app catches up with range fetches when it starts again.
+  await alice.app.quit()
+  let next = 1
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let n = next++; n <= TOTAL; n = next++) {
+        await callApi(server.url, 'POST', `/api/conversations/${conversation.id}/messages`, {
+          token: bob.token,
+          body: { clientId: `bulk-${n}`, body: `message number ${n}` },
+        })
+      }
+    }),
+  )
+
+  alice = { ...alice, app: await alice.app.relaunch() }
+  const page = alice.app.page
+  const rows = page.getByTestId('message')
+  const seq = (n: number) => page.locator(`[data-testid=message][data-seq="${n}"]`)
+  await conversationItem(page, 'Bob Longtalk').click()
+  // Nothing is read yet: it opens at the first unread message, the oldest.
+  await expect(seq(1)).toBeVisible({ timeout: 60_000 })
+  expect(await rows.count()).toBeLessThanOrEqual(MAX_ROWS)
+
+  await page.getByTestId('jump-to-latest').click()
+  await expect(seq(TOTAL)).toBeVisible({ timeout: 30_000 })
+  expect(await rows.count()).toBeLessThanOrEqual(MAX_ROWS)
+
+  const scroller = page.locator('.message-list__scroller')
+  let most = 0
+  for (let step = 0; step < 2_000; step++) {
+    if (await seq(1).isVisible()) break
+    await scroller.evaluate((element) => element.scrollBy(0, -4_000))
+    await page.waitForTimeout(25)
+    most = Math.max(most, await rows.count())
+  }
+  await expect(seq(1)).toBeVisible()
+  await expect(seq(1)).toHaveCount(1)
+  expect(most).toBeLessThanOrEqual(MAX_ROWS)
+  expect(most).toBeGreaterThan(5)
+})
