@@ -18,6 +18,7 @@ import { api, API_BODY_LIMIT } from './api'
 import type { ApiContext } from './api/context'
 import { PresenceTracker } from './api/presence'
 import { Publisher } from './api/publisher'
+import { realtimeSink } from './api/realtime-sink'
 import type { ServerConfig } from './config'
 import { loadCredentials } from './credentials'
 import { httpApi } from './realtime/http-api'
@@ -135,25 +136,32 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
 
   if (publisher !== null) {
-    publishAgent = new Agent({ keepAlive: true, maxSockets: 16 })
-    const target = external
-      ? {
-          host: config.pusher.host,
-          port: config.pusher.port === undefined ? undefined : String(config.pusher.port),
-          cluster: config.pusher.cluster,
-          useTLS: config.pusher.useTLS ?? true,
-        }
-      : { host: loopbackFor(address), port: String(address.port), useTLS: false }
-    publisher.connect(
-      new Pusher({
-        appId: credentials.id,
-        key: credentials.key,
-        secret: credentials.secret,
-        ...target,
-        timeout: 5_000,
-        agent: publishAgent,
-      } as Pusher.Options),
-    )
+    if (realtime !== null && !config.publishViaSdk) {
+      // Embedded: straight into the realtime server. Through the SDK, each publish
+      // would be an HTTP request to ourselves, queued behind the very sends that
+      // cause it — under load, events fell seconds behind (bench/api).
+      publisher.connect(realtimeSink(realtime))
+    } else {
+      publishAgent = new Agent({ keepAlive: true, maxSockets: 16 })
+      const target = external
+        ? {
+            host: config.pusher.host,
+            port: config.pusher.port === undefined ? undefined : String(config.pusher.port),
+            cluster: config.pusher.cluster,
+            useTLS: config.pusher.useTLS ?? true,
+          }
+        : { host: loopbackFor(address), port: String(address.port), useTLS: false }
+      publisher.connect(
+        new Pusher({
+          appId: credentials.id,
+          key: credentials.key,
+          secret: credentials.secret,
+          ...target,
+          timeout: 5_000,
+          agent: publishAgent,
+        } as Pusher.Options),
+      )
+    }
   }
 
   let closing: Promise<void> | null = null

@@ -27,6 +27,7 @@ const envSchema = z.object({
   SEND_RATE_LIMIT: positiveInt.default(120),
   TOKEN_TTL_DAYS: positiveInt.max(3_650).default(30),
   REALTIME_ONLY: bool.default(false),
+  PUBLISH_VIA_SDK: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEBHOOK_URL: z.url().optional(),
   MAX_CONNECTIONS: positiveInt.optional(),
@@ -59,6 +60,8 @@ export interface ServerConfig {
   tokenTtlMs: number
   /** Serve only the realtime layer (acting as an external Pusher-compatible service). */
   realtimeOnly: boolean
+  /** Publish to the embedded server through the SDK and its HTTP API instead of in process. */
+  publishViaSdk: boolean
   logLevel: string
   webhookUrl?: string
   limits: {
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     sendRateLimit: e.SEND_RATE_LIMIT,
     tokenTtlMs: e.TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
     realtimeOnly: e.REALTIME_ONLY,
+    publishViaSdk: e.PUBLISH_VIA_SDK,
     logLevel: e.LOG_LEVEL,
     webhookUrl: e.WEBHOOK_URL,
     limits: {

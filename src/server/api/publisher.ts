@@ -1,19 +1,27 @@
 /**
- * Publishes realtime events through the official `pusher` SDK — to the
- * embedded server or to an external Pusher-compatible service, one code path.
+ * Publishes realtime events: through the official `pusher` SDK to an external
+ * Pusher-compatible service (or, with PUBLISH_VIA_SDK, to the embedded server
+ * over its HTTP API), or straight into the embedded server in this process.
+ * Lanes, ordering, batching and retries are the same either way; only the last
+ * hop (the `EventSink`) differs.
  *
  * Publishing happens after the write committed and never fails the request:
  * events go into per-conversation lanes (so one conversation's events leave
  * in commit order), each lane retries a failed call a few times and then drops
  * it with a log line. Clients do not depend on delivery: they gap-fill by seq.
  */
-import type Pusher from 'pusher'
 import type { Logger } from 'pino'
+
+/** Where events go: the `pusher` SDK fits this shape as it is. */
+export interface EventSink {
+  trigger(channels: string[], event: string, data: string): Promise<unknown>
+  triggerBatch(batch: { channel: string; name: string; data: string }[]): Promise<unknown>
+}
 
 /** Pusher refuses events whose data exceeds 10 KB. */
 export const MAX_EVENT_BYTES = 10 * 1024
 const MAX_CHANNELS_PER_CALL = 100
-const LANES = 8
+const LANES = 16
 
 interface Job {
   channels: string[]
@@ -31,15 +39,15 @@ export class Publisher {
   private readonly lanes: Job[][] = Array.from({ length: LANES }, () => [])
   private readonly running = new Set<number>()
   private idleWaiters: (() => void)[] = []
-  private pusher: Pusher | null = null
+  private sink: EventSink | null = null
   published = 0
   failed = 0
 
   constructor(private readonly options: PublisherOptions) {}
 
   /** Where events go; until then they wait in their lanes. */
-  connect(pusher: Pusher): void {
-    this.pusher = pusher
+  connect(sink: EventSink): void {
+    this.sink = sink
     this.lanes.forEach((queue, lane) => {
       if (queue.length > 0 && !this.running.has(lane)) void this.drain(lane)
     })
@@ -52,7 +60,7 @@ export class Publisher {
     for (let i = 0; i < channels.length; i += MAX_CHANNELS_PER_CALL) {
       this.lanes[lane]?.push({ channels: channels.slice(i, i + MAX_CHANNELS_PER_CALL), event, data })
     }
-    if (this.pusher !== null && !this.running.has(lane)) void this.drain(lane)
+    if (this.sink !== null && !this.running.has(lane)) void this.drain(lane)
   }
 
   /** Resolves when every queued event was sent or given up on. */
@@ -64,7 +72,7 @@ export class Publisher {
   private async drain(lane: number): Promise<void> {
     this.running.add(lane)
     const queue = this.lanes[lane] ?? []
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) await this.send(job)
+    while (queue.length > 0) await this.send(takeCall(queue))
     this.running.delete(lane)
     if (this.running.size === 0) {
       const waiters = this.idleWaiters
@@ -73,23 +81,56 @@ export class Publisher {
     }
   }
 
-  private async send(job: Job): Promise<void> {
+  private async send(call: Call): Promise<void> {
     const attempts = this.options.attempts ?? 3
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        await this.pusher?.trigger(job.channels, job.event, job.data)
-        this.published++
+        if (call.kind === 'trigger') await this.sink?.trigger(call.job.channels, call.job.event, call.job.data)
+        else await this.sink?.triggerBatch(call.entries)
+        this.published += call.kind === 'trigger' ? 1 : call.jobs
         return
       } catch (err) {
         if (attempt === attempts) {
-          this.failed++
-          this.options.log.warn({ err, event: job.event, channels: job.channels.length }, 'publish failed; clients will gap-fill')
+          const jobs = call.kind === 'trigger' ? 1 : call.jobs
+          this.failed += jobs
+          this.options.log.warn({ err, jobs }, 'publish failed; clients will gap-fill')
           return
         }
         await new Promise((resolve) => setTimeout(resolve, (this.options.retryDelayMs ?? 200) * attempt))
       }
     }
   }
+}
+
+/** One HTTP call: a trigger to many channels, or a batch of single-channel events. */
+type Call =
+  | { kind: 'trigger'; job: Job }
+  | { kind: 'batch'; entries: { channel: string; name: string; data: string }[]; jobs: number }
+
+/** Pusher accepts at most 10 events per batch. */
+const MAX_BATCH = 10
+
+/**
+ * Take the next call off a lane, keeping order: jobs with few channels (a
+ * direct conversation has two members) are packed into one `batch_events`
+ * call, up to 10 events; a job for many channels goes alone as one trigger.
+ */
+function takeCall(queue: Job[]): Call {
+  const first = queue[0] as Job
+  if (first.channels.length > MAX_BATCH / 2 || queue.length === 1) {
+    queue.shift()
+    return { kind: 'trigger', job: first }
+  }
+  const entries: { channel: string; name: string; data: string }[] = []
+  let jobs = 0
+  while (queue.length > 0) {
+    const job = queue[0] as Job
+    if (job.channels.length > MAX_BATCH / 2 || entries.length + job.channels.length > MAX_BATCH) break
+    queue.shift()
+    jobs++
+    for (const channel of job.channels) entries.push({ channel, name: job.event, data: job.data })
+  }
+  return { kind: 'batch', entries, jobs }
 }
 
 function laneOf(key: string): number {

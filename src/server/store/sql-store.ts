@@ -45,8 +45,27 @@ const toMessage = (row: Selectable<MessagesTable>): Message => ({
 
 type Db = Kysely<Database> | Transaction<Database>
 
+interface AppendInput {
+  conversationId: string
+  senderId: string
+  clientId: string
+  body: string
+  now: number
+}
+type AppendResult = { message: Message; created: boolean }
+
+export interface SqlStoreOptions {
+  /** Batch concurrent sends into one transaction (for synchronous drivers: SQLite). */
+  groupCommit?: boolean
+}
+
 export class SqlStore implements Store {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly queuedAppends: { input: AppendInput; resolve(result: AppendResult): void; reject(err: unknown): void }[] = []
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: SqlStoreOptions = {},
+  ) {}
 
   async createUser(user: Omit<UserRecord, 'lastSeenAt'>): Promise<UserRecord> {
     try {
@@ -315,57 +334,88 @@ export class SqlStore implements Store {
     return row ? toMessage(row) : null
   }
 
-  async appendMessage(input: {
-    conversationId: string
-    senderId: string
-    clientId: string
-    body: string
-    now: number
-  }): Promise<{ message: Message; created: boolean }> {
-    const { conversationId, senderId, clientId, body, now } = input
+  /**
+   * With group commit (SQLite), sends that arrive in the same tick are stored in
+   * one transaction — one fsync for the batch instead of one per message, which
+   * on a synchronous driver is also time the whole server would stand still.
+   */
+  appendMessage(input: AppendInput): Promise<AppendResult> {
+    if (!this.options.groupCommit) return this.appendAlone(input)
+    return new Promise((resolve, reject) => {
+      this.queuedAppends.push({ input, resolve, reject })
+      if (this.queuedAppends.length === 1) setImmediate(() => void this.flushAppends())
+    })
+  }
+
+  private async flushAppends(): Promise<void> {
+    const batch = this.queuedAppends.splice(0)
+    if (batch.length === 1) {
+      const [only] = batch
+      if (only) this.appendAlone(only.input).then(only.resolve, only.reject)
+      return
+    }
+    let results: AppendResult[]
     try {
-      return await this.db.transaction().execute(async (trx) => {
-        const existing = await this.existingMessage(trx, conversationId, senderId, clientId)
-        if (existing) return { message: existing, created: false }
-        // The row update takes the conversation's write lock (PostgreSQL) inside the
-        // single-writer transaction (SQLite): concurrent sends get consecutive seqs.
-        const bumped = await trx
-          .updateTable('conversations')
-          .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
-          .where('id', '=', conversationId)
-          .returning('last_seq')
-          .executeTakeFirstOrThrow()
-        const message: Message = {
-          id: newId('m'),
-          conversationId,
-          seq: Number(bumped.last_seq),
-          senderId,
-          clientId,
-          body,
-          createdAt: now,
-        }
-        await trx
-          .insertInto('messages')
-          .values({
-            id: message.id,
-            conversation_id: conversationId,
-            seq: message.seq,
-            sender_id: senderId,
-            client_id: clientId,
-            body,
-            created_at: now,
-          })
-          .execute()
-        return { message, created: true }
+      results = await this.db.transaction().execute(async (trx) => {
+        const stored: AppendResult[] = []
+        for (const { input } of batch) stored.push(await this.appendIn(trx, input))
+        return stored
       })
+    } catch {
+      // One bad send must not fail the others: redo each in its own transaction.
+      for (const item of batch) this.appendAlone(item.input).then(item.resolve, item.reject)
+      return
+    }
+    batch.forEach((item, i) => item.resolve(results[i] as AppendResult))
+  }
+
+  private async appendAlone(input: AppendInput): Promise<AppendResult> {
+    try {
+      return await this.db.transaction().execute((trx) => this.appendIn(trx, input))
     } catch (err) {
-      // The same clientId sent twice at once: one insert wins, the other returns it.
+      // The same clientId sent twice at once (PostgreSQL): one insert wins, the other returns it.
       if (isUniqueViolation(err)) {
-        const existing = await this.existingMessage(this.db, conversationId, senderId, clientId)
+        const existing = await this.existingMessage(this.db, input.conversationId, input.senderId, input.clientId)
         if (existing) return { message: existing, created: false }
       }
       throw err
     }
+  }
+
+  private async appendIn(trx: Transaction<Database>, input: AppendInput): Promise<AppendResult> {
+    const { conversationId, senderId, clientId, body, now } = input
+    const existing = await this.existingMessage(trx, conversationId, senderId, clientId)
+    if (existing) return { message: existing, created: false }
+    // The row update takes the conversation's write lock (PostgreSQL) inside the
+    // single-writer transaction (SQLite): concurrent sends get consecutive seqs.
+    const bumped = await trx
+      .updateTable('conversations')
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
+      .where('id', '=', conversationId)
+      .returning('last_seq')
+      .executeTakeFirstOrThrow()
+    const message: Message = {
+      id: newId('m'),
+      conversationId,
+      seq: Number(bumped.last_seq),
+      senderId,
+      clientId,
+      body,
+      createdAt: now,
+    }
+    await trx
+      .insertInto('messages')
+      .values({
+        id: message.id,
+        conversation_id: conversationId,
+        seq: message.seq,
+        sender_id: senderId,
+        client_id: clientId,
+        body,
+        created_at: now,
+      })
+      .execute()
+    return { message, created: true }
   }
 
   async messages(

@@ -20,7 +20,28 @@ export async function openSqliteStore(dataDir: string): Promise<SqlStore> {
   database.pragma('synchronous = FULL')
   database.pragma('foreign_keys = ON')
   database.pragma('busy_timeout = 5000')
+  cachePreparedStatements(database)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })
   await migrateToLatest(db as unknown as Kysely<unknown>)
-  return new SqlStore(db)
+  return new SqlStore(db, { groupCommit: true })
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs more than running most of
+ * ours. The store issues a small, fixed set of SQL strings, so keep each
+ * statement once prepared (statements are only ever run with all()/run(),
+ * never iterated, so sharing one is safe).
+ */
+function cachePreparedStatements(database: BetterSqlite3.Database): void {
+  const prepare = database.prepare.bind(database)
+  const cache = new Map<string, BetterSqlite3.Statement>()
+  database.prepare = ((source: string) => {
+    let statement = cache.get(source)
+    if (statement === undefined) {
+      if (cache.size >= 1_000) cache.clear()
+      statement = prepare(source)
+      cache.set(source, statement)
+    }
+    return statement
+  }) as typeof database.prepare
 }
