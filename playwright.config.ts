@@ -1,12 +1,12 @@
 /**
  * Two projects share the specs (DESIGN.md §10): `harness` runs everywhere
- * (built renderer in Debian's Chromium + the real core in the test process);
- * `electron` drives the real app and skips where the binary is missing.
+ * (built renderer in Debian's Chromium — CHROMIUM_PATH, default
+ * /usr/bin/chromium — + the real core in the test process); `electron` drives
+ * the real app and skips where the binary is missing. The fixtures in
+ * e2e/fixtures/test.ts launch either.
  */
 import { defineConfig } from '@playwright/test'
-import { ARTIFACTS, CHROMIUM_ARGS, chromiumPath } from './e2e/fixtures/paths'
-
-const executablePath = chromiumPath()
+import { ARTIFACTS } from './e2e/fixtures/paths'
 
 export default defineConfig({
   testDir: './e2e',
@@ -24,13 +24,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
-    {
-      name: 'harness',
-      use: {
-        browserName: 'chromium',
-        launchOptions: { ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS },
-      },
-    },
+    { name: 'harness' },
     { name: 'electron' },
   ],
 })
