@@ -1,0 +1,54 @@
+/**
+ * Opening the cache's SQLite file: pragmas, version checks, migrations.
+ */
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import BetterSqlite3, { type Database } from 'better-sqlite3'
+import { CacheError } from './errors'
+import { migrate, refuseNewerSchema } from './migrate'
+
+/** FTS5's trigram tokenizer takes `remove_diacritics` since SQLite 3.45. */
+const MIN_SQLITE: readonly [number, number] = [3, 45]
+
+export interface OpenDatabaseOptions {
+  path: string
+  /** better-sqlite3's `nativeBinding`: the Electron app loads an addon built for Electron's ABI. */
+  nativeBinding?: string
+}
+
+export function openDatabase({ path, nativeBinding }: OpenDatabaseOptions): Database {
+  mkdirSync(dirname(path), { recursive: true })
+  const db = new BetterSqlite3(path, nativeBinding !== undefined ? { nativeBinding } : {})
+  try {
+    checkSqliteVersion(db)
+    // Refuse a newer schema before touching anything (even the journal mode).
+    refuseNewerSchema(db, path)
+    // WAL: readers never wait for the writer, and a commit is one append to the log.
+    db.pragma('journal_mode = WAL')
+    // NORMAL is safe in WAL mode: a commit is durable against a crash of the app
+    // (the log is in the OS's hands as soon as write() returns) and the database
+    // can never be corrupted; only an OS crash or power loss can lose the last
+    // few transactions before the next checkpoint's fsync. The cache is a replica
+    // of the server; the outbox rows commit in the same transactions as the
+    // messages they send, so such a loss rolls both back together — the user
+    // sees the message gone rather than a message that silently never leaves.
+    // FULL would fsync on every commit, which storing a sync page or a read
+    // marker does not justify.
+    db.pragma('synchronous = NORMAL')
+    db.pragma('foreign_keys = ON')
+    migrate(db, path)
+    return db
+  } catch (err) {
+    db.close()
+    throw err
+  }
+}
+
+function checkSqliteVersion(db: Database): void {
+  const version = db.prepare('SELECT sqlite_version()').pluck().get() as string
+  const [major = 0, minor = 0] = version.split('.').map(Number)
+  const [needMajor, needMinor] = MIN_SQLITE
+  if (major < needMajor || (major === needMajor && minor < needMinor)) {
+    throw new CacheError('sqlite_too_old', `The cache needs SQLite ${needMajor}.${needMinor} or newer; this better-sqlite3 build has ${version}.`)
+  }
+}

@@ -1,0 +1,13 @@
+/** Why the cache could not be opened, with a code the shell can act on. */
+export type CacheErrorCode = 'cache_too_new' | 'sqlite_too_old' | 'migration_failed'
+
+export class CacheError extends Error {
+  constructor(
+    readonly code: CacheErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    this.name = 'CacheError'
+  }
+}

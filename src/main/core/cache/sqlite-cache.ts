@@ -1,0 +1,161 @@
+/**
+ * The Cache (types.ts) over one SQLite database: each concept's table class
+ * does the work; this class only wires them together and owns the connection.
+ */
+import type { Database } from 'better-sqlite3'
+import type { Conversation, Marker, Message, User } from '../../../shared/api'
+import type { ChatMessage, SearchHit } from '../../../shared/ipc'
+import { ConversationTable } from './conversations'
+import { MarkerTable } from './markers'
+import { MessageTable } from './messages'
+import { OutboxTable } from './outbox'
+import { RowKeys } from './row-keys'
+import { MessageSearch } from './search'
+import { SettingsTable } from './settings'
+import type { Cache, CachedConversation, CachedUser, OutboxItem, StoreMessagesResult } from './types'
+import { UnreadCounts } from './unread'
+import { UnsentMessages, type NewPendingMessage } from './unsent'
+import { UserTable } from './users'
+
+export class SqliteCache implements Cache {
+  private readonly userTable: UserTable
+  private readonly markerTable: MarkerTable
+  private readonly conversationTable: ConversationTable
+  private readonly outboxTable: OutboxTable
+  private readonly messageTable: MessageTable
+  private readonly unsent: UnsentMessages
+  private readonly unread: UnreadCounts
+  private readonly messageSearch: MessageSearch
+  private readonly settings: SettingsTable
+
+  constructor(
+    private readonly db: Database,
+    readonly path: string,
+  ) {
+    this.userTable = new UserTable(db)
+    this.markerTable = new MarkerTable(db)
+    this.conversationTable = new ConversationTable(db, this.markerTable)
+    this.outboxTable = new OutboxTable(db)
+    const rowKeys = new RowKeys(db)
+    this.messageTable = new MessageTable(db, rowKeys, this.conversationTable, this.outboxTable)
+    this.unsent = new UnsentMessages(db, rowKeys, this.outboxTable)
+    this.unread = new UnreadCounts(db)
+    this.messageSearch = new MessageSearch(db)
+    this.settings = new SettingsTable(db)
+  }
+
+  /** Idempotent. Runs `PRAGMA optimize` first, as SQLite recommends for long-lived connections. */
+  close(): void {
+    if (!this.db.open) return
+    this.db.pragma('optimize')
+    this.db.close()
+  }
+
+  upsertUsers(users: readonly User[]): void {
+    this.userTable.upsertUsers(users)
+  }
+
+  users(ids?: readonly string[]): CachedUser[] {
+    return this.userTable.users(ids)
+  }
+
+  upsertConversations(conversations: readonly Conversation[]): void {
+    this.conversationTable.upsertConversations(conversations)
+  }
+
+  conversation(id: string): CachedConversation | null {
+    return this.conversationTable.conversation(id)
+  }
+
+  conversations(): CachedConversation[] {
+    return this.conversationTable.conversations()
+  }
+
+  setMuted(conversationId: string, muted: boolean): void {
+    this.conversationTable.setMuted(conversationId, muted)
+  }
+
+  applyMarker(conversationId: string, userId: string, marker: Marker): boolean {
+    return this.markerTable.applyMarker(conversationId, userId, marker)
+  }
+
+  storeMessages(messages: readonly Message[]): StoreMessagesResult {
+    return this.messageTable.storeMessages(messages)
+  }
+
+  addPending(message: NewPendingMessage): ChatMessage {
+    return this.unsent.addPending(message)
+  }
+
+  markFailed(conversationId: string, clientId: string, error: string): ChatMessage | null {
+    return this.unsent.markFailed(conversationId, clientId, error)
+  }
+
+  retryFailed(conversationId: string, clientId: string): ChatMessage | null {
+    return this.unsent.retryFailed(conversationId, clientId)
+  }
+
+  deleteUnsent(conversationId: string, clientId: string): boolean {
+    return this.unsent.deleteUnsent(conversationId, clientId)
+  }
+
+  ownMessage(conversationId: string, clientId: string): ChatMessage | null {
+    return this.unsent.ownMessage(conversationId, clientId)
+  }
+
+  messages(conversationId: string, page: { beforeSeq?: number; limit: number }): ChatMessage[] {
+    return this.messageTable.messages(conversationId, page)
+  }
+
+  messagesInRange(conversationId: string, fromSeq: number, toSeq: number): ChatMessage[] {
+    return this.messageTable.messagesInRange(conversationId, fromSeq, toSeq)
+  }
+
+  highestSeq(conversationId: string): number {
+    return this.messageTable.highestSeq(conversationId)
+  }
+
+  lowestSeq(conversationId: string): number | null {
+    return this.messageTable.lowestSeq(conversationId)
+  }
+
+  lastMessage(conversationId: string): ChatMessage | null {
+    return this.messageTable.lastMessage(conversationId)
+  }
+
+  unreadCount(conversationId: string, me: string): number {
+    return this.unread.unreadCount(conversationId, me)
+  }
+
+  totalUnread(me: string): number {
+    return this.unread.totalUnread(me)
+  }
+
+  search(query: string, limit: number): SearchHit[] {
+    return this.messageSearch.search(query, limit)
+  }
+
+  enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number): void {
+    this.outboxTable.enqueueMarker(conversationId, kind, seq)
+  }
+
+  outbox(): OutboxItem[] {
+    return this.outboxTable.outbox()
+  }
+
+  completeOutbox(item: OutboxItem): void {
+    this.outboxTable.completeOutbox(item)
+  }
+
+  rescheduleOutbox(id: number, nextAttemptAt: number, error: string): void {
+    this.outboxTable.rescheduleOutbox(id, nextAttemptAt, error)
+  }
+
+  getSetting(key: string): unknown {
+    return this.settings.getSetting(key)
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.settings.setSetting(key, value)
+  }
+}
