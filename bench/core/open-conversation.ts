@@ -1,0 +1,126 @@
+/**
+ * Scenario 2: open a conversation of many cached messages — the first page
+ * and searches over it — against a bare `SELECT … ORDER BY seq DESC LIMIT 50`
+ * on a raw table whose rowid is seq (the cheapest read there is). Searches
+ * are also shown next to a LIKE scan of the raw table: what search costs
+ * without an index.
+ */
+import { join } from 'node:path'
+import type { Database } from 'better-sqlite3'
+import { openCache } from '../../src/main/core/cache'
+import type { Cache } from '../../src/main/core/cache/types'
+import { RARE_WORD } from './bodies'
+import { benchConversation, CONVERSATION_ID, ME, pages } from './dataset'
+import { createRawMessages, insertRaw, openRawDatabase } from './raw-tables'
+import type { Scenario, ScenarioContext, ScenarioResult } from './scenario'
+import { timeRuns, type Percentiles } from './stats'
+
+const PAGE = 50
+
+export const SEARCH_QUERIES: readonly { label: string; query: string }[] = [
+  { label: 'rare English word', query: RARE_WORD },
+  { label: 'common English word', query: 'the' },
+  { label: '2-char Chinese word', query: '周末' },
+  { label: 'Chinese phrase', query: '去爬山' },
+  { label: 'emoji', query: '🎉' },
+  { label: 'Japanese word', query: '東京' },
+  { label: 'two English words', query: 'meeting tomorrow' },
+]
+
+interface Measured {
+  label: string
+  query?: string
+  hits?: number
+  parley: Percentiles
+  /** Parley p50 ÷ the bare SELECT's p50. */
+  ratioVsSelect: number
+  likeScan?: Percentiles
+  /** Parley p50 ÷ the LIKE scan's p50. */
+  ratioVsLikeScan?: number
+}
+
+function populate(context: ScenarioContext): { cache: Cache; raw: Database } {
+  const { messages, options, workDir } = context
+  context.progress(`open conversation: caching ${messages.length.toLocaleString('en-US')} messages…`)
+  const cache = openCache({ path: join(workDir, 'parley.sqlite') })
+  cache.upsertConversations([benchConversation(messages.length)])
+  for (const page of pages(messages, options.batch)) cache.storeMessages(page)
+  const raw = openRawDatabase(join(workDir, 'raw.sqlite'))
+  createRawMessages(raw, { fts: false, primaryKey: 'seq' })
+  insertRaw(raw, messages)
+  return { cache, raw }
+}
+
+const ms = (n: number): string => n.toFixed(2)
+const ratio = (n: number | undefined): string => (n === undefined ? '' : `${n.toFixed(1)}×`)
+
+export const openConversationScenario: Scenario = {
+  name: 'openConversation',
+  async run(context): Promise<ScenarioResult> {
+    const { options } = context
+    const { cache, raw } = populate(context)
+    try {
+      const columns = 'row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, state, error'
+      const bareSelect = raw.prepare(`SELECT ${columns} FROM raw_messages ORDER BY seq DESC LIMIT ${PAGE}`)
+      const likeScan = raw.prepare(`SELECT ${columns} FROM raw_messages WHERE body LIKE ? ORDER BY seq DESC LIMIT ${PAGE}`)
+
+      context.progress('open conversation: first page…')
+      const baseline = timeRuns(options.readRuns, () => bareSelect.all())
+      const firstPage = timeRuns(options.readRuns, () => cache.messages(CONVERSATION_ID, { limit: PAGE }))
+      if (cache.messages(CONVERSATION_ID, { limit: PAGE }).length !== PAGE) throw new Error('the first page is not full')
+      const measured: Measured[] = [
+        { label: `first page (messages, limit ${PAGE})`, parley: firstPage, ratioVsSelect: firstPage.p50Ms / baseline.p50Ms },
+      ]
+      const unread = timeRuns(options.searchRuns, () => cache.unreadCount(CONVERSATION_ID, ME))
+      measured.push({ label: 'unreadCount (nothing read yet)', parley: unread, ratioVsSelect: unread.p50Ms / baseline.p50Ms })
+
+      for (const { label, query } of SEARCH_QUERIES) {
+        context.progress(`open conversation: search ${JSON.stringify(query)}…`)
+        const hits = cache.search(query, PAGE).length
+        const parley = timeRuns(options.searchRuns, () => cache.search(query, PAGE))
+        const pattern = `%${query.split(/\s+/u).join('%')}%`
+        const scan = timeRuns(options.searchRuns, () => likeScan.all(pattern))
+        measured.push({
+          label: `search: ${label}`,
+          query,
+          hits,
+          parley,
+          ratioVsSelect: parley.p50Ms / baseline.p50Ms,
+          likeScan: scan,
+          ratioVsLikeScan: parley.p50Ms / scan.p50Ms,
+        })
+      }
+
+      return {
+        tables: [
+          {
+            title:
+              `Open a conversation of ${context.messages.length.toLocaleString('en-US')} cached messages: ` +
+              `p50 / p99 ms over ${options.readRuns} runs (reads) and ${options.searchRuns} runs (unread, searches, limit ${PAGE})`,
+            header: ['', 'hits', 'parley p50 / p99', '÷ bare SELECT p50', 'LIKE scan p50 / p99', '÷ LIKE scan'],
+            rows: [
+              ['bare SELECT … ORDER BY seq DESC LIMIT 50 (baseline)', '', `${ms(baseline.p50Ms)} / ${ms(baseline.p99Ms)}`, '1.0×', '', ''],
+              ...measured.map((m) => [
+                m.query === undefined ? m.label : `${m.label} ${JSON.stringify(m.query)}`,
+                m.hits === undefined ? '' : String(m.hits),
+                `${ms(m.parley.p50Ms)} / ${ms(m.parley.p99Ms)}`,
+                ratio(m.ratioVsSelect),
+                m.likeScan ? `${ms(m.likeScan.p50Ms)} / ${ms(m.likeScan.p99Ms)}` : '',
+                ratio(m.ratioVsLikeScan),
+              ]),
+            ],
+            notes: [
+              'the bare SELECT reads a table whose rowid is seq: the floor for "latest 50"; the first page adds the',
+              'unsent-message lookup and ChatMessage mapping. Searches add a snippet per hit; terms under 3 characters',
+              '(周末, 🎉) cannot use the trigram index and scan newest first until the limit is reached.',
+            ],
+          },
+        ],
+        json: { messages: context.messages.length, page: PAGE, baseline, measured },
+      }
+    } finally {
+      cache.close()
+      raw.close()
+    }
+  },
+}
