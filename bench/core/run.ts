@@ -1,6 +1,7 @@
 /**
- * `npm run bench:core`: the desktop core's offline cache, each scenario next
- * to a plain better-sqlite3 baseline measured in the same run. Prints a table
+ * `npm run bench:core`: the desktop core — its offline cache, gap-fill from a
+ * real server, and reconnecting — each scenario next to a baseline measured in
+ * the same run. `SCENARIOS=gapFill,reconnect` runs a subset. Prints a table
  * per scenario on stdout, then the results as one JSON line, also written to
  * bench/results/core.json. Progress goes to stderr.
  */
@@ -10,13 +11,16 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3'
 import { generateMessages } from './dataset'
+import { gapFillScenario } from './gap-fill'
 import { ingestScenario } from './ingest'
 import { openConversationScenario } from './open-conversation'
 import { readOptions } from './options'
+import { reconnectScenario } from './reconnect'
 import { formatTable, loadAverage, machine, type CoreBenchReport } from './report'
 import type { Scenario, ScenarioTable } from './scenario'
 
-const scenarios: readonly Scenario[] = [ingestScenario, openConversationScenario]
+const scenarios: readonly Scenario[] = [ingestScenario, openConversationScenario, gapFillScenario, reconnectScenario]
+const only = process.env.SCENARIOS?.split(',')
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -41,7 +45,7 @@ async function main(): Promise<void> {
     scenarios: {},
   }
   const tables: ScenarioTable[] = []
-  for (const scenario of scenarios) {
+  for (const scenario of scenarios.filter((s) => only === undefined || only.includes(s.name))) {
     const workDir = mkdtempSync(join(tmpdir(), `parley-bench-${scenario.name}-`))
     try {
       const result = await scenario.run({ options, messages, workDir, progress })

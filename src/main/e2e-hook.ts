@@ -17,6 +17,7 @@ export const e2eEnabled = (): boolean => process.env.PARLEY_E2E === '1'
 export const E2E_TIMING: Partial<CoreTiming> = {
   pongTimeoutMs: 1_500,
   wakeCheckMs: 1_500,
+  connectTimeoutMs: 4_000,
   backoffBaseMs: 200,
   backoffCapMs: 2_000,
   outboxBaseMs: 200,

@@ -19,6 +19,7 @@ import { callApi } from './messenger'
 export const fastTiming: Partial<CoreTiming> = {
   pongTimeoutMs: 1_000,
   wakeCheckMs: 1_000,
+  connectTimeoutMs: 3_000,
   backoffBaseMs: 100,
   backoffCapMs: 1_000,
   outboxBaseMs: 100,

@@ -49,8 +49,6 @@ export interface AccountOptions {
   sendReadReceipts(): boolean
 }
 
-/** How long a connection attempt may take before it counts as failed. */
-const CONNECT_TIMEOUT_MS = 15_000
 /** After a failed sync on a live connection, try again after this long. */
 const SYNC_RETRY_MS = 2_000
 
@@ -136,7 +134,7 @@ export class Account {
       api: this.api,
       userId: this.me,
       pongTimeoutMs: this.options.timing.pongTimeoutMs,
-      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      connectTimeoutMs: this.options.timing.connectTimeoutMs,
       handlers: {
         onReady: ready,
         onLost: lost,

@@ -37,6 +37,8 @@ export interface CoreTiming {
   pongTimeoutMs: number
   /** After resume/unlock/network change: how long a ping may go unanswered before reconnecting. */
   wakeCheckMs: number
+  /** A connection attempt (config fetch, socket, inbox subscription) that takes longer has failed. */
+  connectTimeoutMs: number
   /** Reconnect backoff: first delay, factor 2, cap; full jitter. */
   backoffBaseMs: number
   backoffCapMs: number
@@ -52,6 +54,7 @@ export interface CoreTiming {
 export const defaultTiming: CoreTiming = {
   pongTimeoutMs: 10_000,
   wakeCheckMs: 3_000,
+  connectTimeoutMs: 10_000,
   backoffBaseMs: 500,
   backoffCapMs: 30_000,
   outboxBaseMs: 500,

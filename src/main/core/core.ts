@@ -183,8 +183,9 @@ export class Core implements ParleyCore {
 
   private notify(messages: ChatMessage[]): void {
     const account = this.account
-    if (account === null) return
-    for (const message of messages) {
+    if (account === null || !this.settings.notifications) return
+    // History fetched by sync (older than the app's start) never notifies: skip it before any lookup.
+    for (const message of messages.filter((m) => m.createdAt >= this.appStartedAt && m.senderId !== account.me)) {
       const conversation = account.cache.conversation(message.conversationId)
       const sender = account.cache.users([message.senderId])[0]
       const request = notificationFor(message, {

@@ -1,0 +1,88 @@
+/**
+ * A real `npm run server` process and two accounts for the core scenarios
+ * that need the network: alice (the measured core) and bob (who writes).
+ */
+import { mkdtempSync } from 'node:fs'
+import { join } from 'node:path'
+import { pino } from 'pino'
+import { createCore, type Core, type CoreTiming } from '../../src/main/core'
+import type { AuthResponse, Conversation } from '../../src/shared/api'
+import { recordingServices } from '../../test/helpers/core'
+import { callApi } from '../../test/helpers/messenger'
+import { spawnServer, type ServerProcess } from '../../test/helpers/process'
+
+export interface LiveSetup {
+  server: ServerProcess
+  alice: { username: string; id: string }
+  bob: AuthResponse
+  conversationId: string
+}
+
+export async function startLiveServer(workDir: string, env: Record<string, string> = {}): Promise<LiveSetup> {
+  const server = await spawnServer({
+    DATA_DIR: join(workDir, 'server'),
+    LOG_LEVEL: 'warn',
+    SEND_RATE_LIMIT: '100000000',
+    AUTH_RATE_LIMIT: '100000',
+    ...env,
+  })
+  const register = async (username: string) =>
+    (await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', { body: { username, password: 'bench-password' } })).body
+  const alice = await register('alice')
+  const bob = await register('bob')
+  const conversation = await callApi<Conversation>(server.url, 'POST', '/api/conversations', {
+    token: bob.token,
+    body: { memberIds: [alice.user.id] },
+  })
+  return { server, alice: { username: 'alice', id: alice.user.id }, bob, conversationId: conversation.body.id }
+}
+
+/** Bob writes `count` messages over REST, `concurrency` at a time. */
+export async function bobWrites(setup: LiveSetup, count: number, prefix: string, concurrency = 16): Promise<void> {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let n = next++; n < count; n = next++) {
+        const sent = await callApi(setup.server.url, 'POST', `/api/conversations/${setup.conversationId}/messages`, {
+          token: setup.bob.token,
+          body: { clientId: `${prefix}-${n}`, body: `${prefix} message ${n}: the quick brown fox jumps over the lazy dog` },
+        })
+        if (sent.status !== 201) throw new Error(`send failed: ${sent.status}`)
+      }
+    }),
+  )
+}
+
+/** Alice's desktop core (signed in), on a fresh or given userData directory. */
+export async function aliceCore(
+  setup: LiveSetup,
+  serverUrl: string,
+  userDataDir: string,
+  timing: Partial<CoreTiming> = {},
+): Promise<Core> {
+  const core = await createCore(
+    {
+      userDataDir,
+      defaultServerUrl: serverUrl,
+      appInfo: { name: 'Parley', version: 'bench', platform: process.platform, locale: 'en-US' },
+      services: recordingServices(),
+      timing,
+    },
+    pino({ level: 'silent' }),
+  )
+  if ((await core.getSession()).user === null) {
+    await core.login({ serverUrl, username: setup.alice.username, password: 'bench-password' })
+  }
+  return core
+}
+
+export const newUserData = (workDir: string, name: string): string => mkdtempSync(join(workDir, `${name}-`))
+
+/** Resolve when `check` holds, polling every few ms. */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
