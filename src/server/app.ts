@@ -25,7 +25,7 @@ import { httpApi } from './realtime/http-api'
 import { RealtimeServer } from './realtime/server'
 import type { AppCredentials } from './realtime/signature'
 import { WebhookSender } from './realtime/webhooks'
-import { openSqliteStore } from './store/sqlite'
+import { openStore } from './store/open'
 import type { Store } from './store/store'
 
 export interface ParleyServer {
@@ -97,7 +97,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
   // Publishing needs the port we end up listening on: the SDK is made after listen().
   let publishAgent: Agent | null = null
   if (!config.realtimeOnly) {
-    store = await openSqliteStore(config.dataDir)
+    store = await openStore(config)
     presence = new PresenceTracker(store, log.child({ module: 'presence' }), now)
     const signer = new Pusher({ appId: credentials.id, key: credentials.key, secret: credentials.secret, host: '127.0.0.1' })
     publisher = new Publisher({ log: log.child({ module: 'publisher' }) })

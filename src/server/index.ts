@@ -18,14 +18,11 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const unsupported = [
-    ['DATABASE_URL', config.databaseUrl],
-    ['REDIS_URL', config.redisUrl],
-  ].filter(([, value]) => value !== undefined)
+  const unsupported = [['REDIS_URL', config.redisUrl]].filter(([, value]) => value !== undefined)
   if (unsupported.length > 0) {
     console.error(
       `${unsupported.map(([name]) => name).join(', ')}: not supported by this version of the server yet ` +
-        '(the store is SQLite in DATA_DIR; several nodes over Redis come later)',
+        '(several realtime nodes over Redis come later)',
     )
     process.exit(2)
   }

@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import pg from 'pg'
 import { newId } from './ids'
+import { openPostgresStore } from './postgres'
 import { openSqliteStore } from './sqlite'
 import { UsernameTakenError, type Store, type UserRecord } from './store'
 
@@ -15,7 +17,42 @@ interface StoreFactory {
   open(): Promise<{ store: Store; cleanup(): Promise<void> }>
 }
 
+/** The machine's PostgreSQL (CI starts it); each test gets a schema of its own, dropped afterwards. */
+const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 })
+  try {
+    await client.connect()
+    return true
+  } catch {
+    return false
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+const hasPostgres = await postgresReachable()
+if (!hasPostgres) console.warn(`store tests: PostgreSQL not reachable at ${POSTGRES_URL}; the postgres variant is skipped`)
+
 const factories: StoreFactory[] = [
+  {
+    name: 'postgres',
+    async open() {
+      const schema = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
+      const store = await openPostgresStore({ connectionString: POSTGRES_URL, schema })
+      return {
+        store,
+        async cleanup() {
+          await store.close()
+          const client = new pg.Client({ connectionString: POSTGRES_URL })
+          await client.connect()
+          await client.query(`DROP SCHEMA ${schema} CASCADE`)
+          await client.end()
+        },
+      }
+    },
+  },
   {
     name: 'sqlite',
     async open() {
@@ -32,7 +69,7 @@ const factories: StoreFactory[] = [
   },
 ]
 
-describe.each(factories)('$name store', (factory) => {
+describe.each(factories.filter((f) => f.name !== 'postgres' || hasPostgres))('$name store', (factory) => {
   let store: Store
   let cleanup: () => Promise<void>
   let n = 0

@@ -1,0 +1,110 @@
+/**
+ * The server on PostgreSQL (DATABASE_URL): two server processes share one
+ * database; 100 concurrent sends spread over both nodes into one conversation
+ * get seq 1..100 with no gap and no duplicate, and either node serves what the
+ * other stored. Skips with a message when PostgreSQL is not reachable.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Conversation, MessagePage } from '../../src/shared/api'
+import { callApi, directConversation, newUser } from '../helpers/messenger'
+import { spawnServer, type ServerProcess } from '../helpers/process'
+
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T | null> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 })
+  try {
+    await client.connect()
+    return await fn(client)
+  } catch {
+    return null
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+const reachable = (await admin(async () => true)) === true
+if (!reachable) console.warn(`postgres.test: PostgreSQL not reachable at ${ADMIN_URL}; skipped`)
+
+describe.skipIf(!reachable)('server on PostgreSQL', () => {
+  const database = `parley_it_${process.pid}_${Date.now().toString(36)}`
+  const databaseUrl = new URL(ADMIN_URL)
+  databaseUrl.pathname = `/${database}`
+  const dirs: string[] = []
+  const nodes: ServerProcess[] = []
+
+  beforeAll(async () => {
+    await admin((client) => client.query(`CREATE DATABASE ${database}`))
+    const env = {
+      DATABASE_URL: databaseUrl.toString(),
+      PUSHER_APP_ID: 'pg-app',
+      PUSHER_KEY: 'pg-key',
+      PUSHER_SECRET: 'pg-secret-value',
+      SEND_RATE_LIMIT: '100000',
+      AUTH_RATE_LIMIT: '100000',
+    }
+    for (let i = 0; i < 2; i++) {
+      const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'))
+      dirs.push(dir)
+      nodes.push(await spawnServer({ ...env, DATA_DIR: dir }))
+    }
+  }, 60_000)
+
+  afterAll(async () => {
+    nodes.forEach((node) => node.child.kill('SIGKILL'))
+    await Promise.all(nodes.map((node) => node.exited))
+    await admin((client) => client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`))
+    dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }))
+  })
+
+  test('100 concurrent sends over two nodes into one conversation get seq 1..100', async () => {
+    const [a, b] = nodes as [ServerProcess, ServerProcess]
+    const alice = await newUser(a.url, 'alice')
+    const bob = await newUser(a.url, 'bob')
+    const conversation = await directConversation(alice, bob)
+    // Bob's token works on node b too: sessions live in the shared database.
+    const sends = Array.from({ length: 100 }, (_, i) =>
+      callApi(i % 2 === 0 ? a.url : b.url, 'POST', `/api/conversations/${conversation.id}/messages`, {
+        token: i % 3 === 0 ? bob.token : alice.token,
+        body: { clientId: `pg-${i}`, body: `concurrent ${i}` },
+      }),
+    )
+    const results = await Promise.all(sends)
+    expect(results.every((r) => r.status === 201)).toBe(true)
+    const page = await callApi<MessagePage>(b.url, 'GET', `/api/conversations/${conversation.id}/messages?after=0&limit=200`, {
+      token: bob.token,
+    })
+    expect(page.body.messages.map((m) => m.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1))
+    expect(new Set(page.body.messages.map((m) => m.clientId)).size).toBe(100)
+    const view = await callApi<Conversation>(a.url, 'GET', `/api/conversations/${conversation.id}`, { token: alice.token })
+    expect(view.body.lastSeq).toBe(100)
+  })
+
+  test('idempotent resend and markers behave the same on PostgreSQL', async () => {
+    const [a, b] = nodes as [ServerProcess, ServerProcess]
+    const alice = await newUser(a.url, 'alice')
+    const bob = await newUser(b.url, 'bob')
+    const conversation = await directConversation(alice, bob)
+    const first = await alice.send(conversation.id, 'once', 'same-client-id')
+    const again = await callApi(b.url, 'POST', `/api/conversations/${conversation.id}/messages`, {
+      token: alice.token,
+      body: { clientId: 'same-client-id', body: 'once' },
+    })
+    expect(again.status).toBe(200)
+    expect(again.body).toEqual(first)
+    const read = await callApi<{ readSeq: number }>(b.url, 'POST', `/api/conversations/${conversation.id}/read`, {
+      token: bob.token,
+      body: { seq: 99 },
+    })
+    expect(read.body.readSeq).toBe(1)
+    const back = await callApi<{ readSeq: number }>(a.url, 'POST', `/api/conversations/${conversation.id}/read`, {
+      token: bob.token,
+      body: { seq: 0 },
+    })
+    expect(back.body.readSeq).toBe(1)
+  })
+})
