@@ -66,7 +66,8 @@ export class Link {
       ...(config.pusher.wsHost !== undefined ? { wsHost: config.pusher.wsHost } : {}),
       ...(config.pusher.wsPort !== undefined ? { wsPort: config.pusher.wsPort, wssPort: config.pusher.wsPort } : {}),
       forceTLS: config.pusher.forceTLS,
-      enabledTransports: ['ws', 'wss'],
+      // 'ws' follows forceTLS (ws:// or wss://); the 'wss' transport would be a TLS fallback to a plain port.
+      enabledTransports: ['ws'],
       disableStats: true,
       activityTimeout: config.activityTimeout * 1000,
       pongTimeout: this.options.pongTimeoutMs,
