@@ -83,6 +83,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       limits: Object.fromEntries(Object.entries(config.limits).filter(([, value]) => value !== undefined)),
       log: log.child({ module: 'realtime' }),
     })
+    await realtime.start()
     realtime.attach(server.server)
     await server.register(httpApi, { realtime })
     if (config.webhookUrl) {

@@ -1,23 +1,30 @@
 /**
- * Channels and their subscribers on this node, including presence membership.
+ * Channels and their subscribers on this node, with presence membership
+ * counted cluster-wide through the `Cluster`.
  *
- * Presence is counted per user, not per socket: a user's second tab joining
- * sends no member_added, and only their last socket leaving sends member_removed.
+ * Presence is counted per user, not per socket: a user's second tab (on any
+ * node) joining sends no member_added, and only their last socket leaving
+ * (anywhere) sends member_removed. This node tells the cluster only about its
+ * own first/last socket of a user; the cluster answers whether that was the
+ * first/last in the whole cluster.
  */
+import type { Logger } from 'pino'
+import type { Cluster } from './cluster'
 import type { Connection } from './connection'
 import type { Hooks } from './hooks'
 import { channelKind, encodeFrame, type ChannelKind } from './protocol'
 
-export interface PresenceMember {
+export interface LocalMember {
   info: unknown
-  /** Socket ids of this user in this channel. */
+  /** Socket ids of this user in this channel, on this node. */
   sockets: Set<string>
 }
 
 export class Channel {
+  /** This node's subscribers. */
   readonly subscribers = new Map<string, Connection>()
-  /** Presence channels only: user id → member. Insertion order is join order. */
-  readonly members: Map<string, PresenceMember> | null
+  /** Presence channels only: this node's members (user id → their sockets here; join order). */
+  readonly members: Map<string, LocalMember> | null
 
   constructor(
     readonly name: string,
@@ -26,38 +33,40 @@ export class Channel {
     this.members = kind === 'presence' ? new Map() : null
   }
 
-  presenceSnapshot(): { presence: { ids: string[]; hash: Record<string, unknown>; count: number } } {
-    const ids: string[] = []
-    const hash: Record<string, unknown> = {}
-    for (const [id, member] of this.members ?? []) {
-      ids.push(id)
-      hash[id] = member.info ?? null
-    }
-    return { presence: { ids, hash, count: ids.length } }
-  }
-
-  /** Send one encoded frame to every subscriber but `exceptSocketId`; returns how many got it. */
+  /** Send one encoded frame to this node's subscribers but `exceptSocketId`; returns how many got it. */
   broadcastRaw(frame: string, exceptSocketId?: string): number {
     let sent = 0
     for (const [socketId, connection] of this.subscribers) {
       if (socketId === exceptSocketId) continue
-      connection.sendRaw(frame)
+      connection.sendRaw(frame, this.name)
       sent++
     }
     return sent
   }
 }
 
+export type PresenceSnapshot = { presence: { ids: string[]; hash: Record<string, unknown>; count: number } }
+
 export type JoinResult =
-  | { ok: true; channel: Channel }
-  | { ok: false; type: 'LimitReached'; error: string }
+  | { ok: true; channel: Channel; presence: PresenceSnapshot | null }
+  | { ok: false; type: 'LimitReached' | 'ServerError'; error: string }
 
 export class ChannelRegistry {
   private readonly channels = new Map<string, Channel>()
+  /** Cluster updates in flight, so shutdown can wait for them. */
+  private readonly pending = new Set<Promise<unknown>>()
+  /**
+   * Cluster updates for one key (a channel's occupancy, a member of a channel)
+   * run one after another, so a quick join-then-leave can never reach the
+   * cluster as leave-then-join and leave a ghost member behind.
+   */
+  private readonly queues = new Map<string, Promise<unknown>>()
 
   constructor(
     private readonly hooks: Hooks,
+    private readonly cluster: Cluster,
     private readonly maxPresenceMembers: number,
+    private readonly log: Logger,
   ) {}
 
   get(name: string): Channel | undefined {
@@ -74,57 +83,89 @@ export class ChannelRegistry {
 
   /**
    * Add `connection` to the channel (already authorised). For presence,
-   * `member` is the verified channel_data. Idempotent for a socket that is
-   * already subscribed with the same user.
+   * `member` is the verified channel_data and the result carries the
+   * cluster-wide member list. Until the caller has answered the subscription,
+   * frames for this channel are held for the socket (see Connection), so a
+   * member_added racing the snapshot cannot arrive before it.
    */
-  join(connection: Connection, name: string, member?: { userId: string; info: unknown }): JoinResult {
+  async join(connection: Connection, name: string, member?: { userId: string; info: unknown }): Promise<JoinResult> {
     const kind = channelKind(name)
     if (kind === null) throw new Error(`join: invalid channel name ${name}`)
-    let channel = this.channels.get(name)
     const existing = connection.subscriptions.get(name)
-    if (existing !== undefined && channel !== undefined) {
-      if (existing?.userId === member?.userId) return { ok: true, channel }
+    if (existing !== undefined) {
+      if (existing?.userId === member?.userId) {
+        const channel = this.channels.get(name)
+        if (channel) return { ok: true, channel, presence: member ? await this.snapshot(name) : null }
+      }
       this.leave(connection, name)
-      channel = this.channels.get(name)
     }
-    if (channel?.members && member && !channel.members.has(member.userId)) {
-      if (channel.members.size >= this.maxPresenceMembers) {
-        return { ok: false, type: 'LimitReached', error: `Presence channel is full (${this.maxPresenceMembers} members)` }
+    try {
+      if (member && kind === 'presence' && !this.channels.get(name)?.members?.has(member.userId)) {
+        const [known, count] = await Promise.all([
+          this.cluster.hasMember(name, member.userId),
+          this.cluster.presenceCount(name),
+        ])
+        if (!known && count >= this.maxPresenceMembers) {
+          return { ok: false, type: 'LimitReached', error: `Presence channel is full (${this.maxPresenceMembers} members)` }
+        }
       }
-    }
-    if (channel === undefined) {
-      channel = new Channel(name, kind)
-      this.channels.set(name, channel)
-      this.hooks.emit('channelOccupied', { channel: name })
-    }
-    channel.subscribers.set(connection.id, connection)
-    connection.subscriptions.set(name, member ? { userId: member.userId } : null)
+      if (connection.closing) return { ok: false, type: 'ServerError', error: 'Connection closing' }
 
-    if (channel.members && member) {
-      const current = channel.members.get(member.userId)
-      if (current) {
-        current.sockets.add(connection.id)
-      } else {
-        channel.members.set(member.userId, { info: member.info, sockets: new Set([connection.id]) })
-        channel.broadcastRaw(
-          encodeFrame({
-            event: 'pusher_internal:member_added',
-            channel: name,
-            data: { user_id: member.userId, user_info: member.info ?? null },
-          }),
-          connection.id,
-        )
-        this.hooks.emit('memberAdded', { channel: name, userId: member.userId, userInfo: member.info })
+      let channel = this.channels.get(name)
+      if (channel === undefined) {
+        channel = new Channel(name, kind)
+        this.channels.set(name, channel)
       }
+      connection.holdFrames(name)
+      channel.subscribers.set(connection.id, connection)
+      connection.subscriptions.set(name, member ? { userId: member.userId } : null)
+      const firstSubscriber = channel.subscribers.size === 1
+      let firstLocalSocket = false
+      if (channel.members && member) {
+        const current = channel.members.get(member.userId)
+        if (current) current.sockets.add(connection.id)
+        else {
+          channel.members.set(member.userId, { info: member.info, sockets: new Set([connection.id]) })
+          firstLocalSocket = true
+        }
+      }
+
+      if (firstSubscriber) {
+        const local = channel.subscribers.size
+        if ((await this.serial(name, () => this.cluster.occupancy(name, 1, local))) === 'occupied') {
+          this.hooks.emit('channelOccupied', { channel: name })
+        }
+      } else {
+        this.cluster.subscriberCount(name, channel.subscribers.size)
+      }
+      if (member && firstLocalSocket) {
+        const { userId, info } = member
+        if ((await this.serial(`${name}\n${userId}`, () => this.cluster.presence(name, userId, info, 1))) === 'first') {
+          this.memberAdded(name, userId, info, { origin: true, except: connection.id })
+        }
+      }
+      return { ok: true, channel, presence: member ? await this.snapshot(name) : null }
+    } catch (err) {
+      this.log.error({ err, channel: name }, 'cluster update failed during subscribe')
+      this.leave(connection, name)
+      return { ok: false, type: 'ServerError', error: 'Could not join the channel; try again' }
     }
-    return { ok: true, channel }
   }
 
-  /** Remove `connection` from the channel; no-op when it is not subscribed. */
+  private async snapshot(name: string): Promise<PresenceSnapshot> {
+    const members = await this.cluster.presenceMembers(name)
+    const ids = [...members.keys()]
+    const hash: Record<string, unknown> = {}
+    for (const [id, info] of members) hash[id] = info ?? null
+    return { presence: { ids, hash, count: ids.length } }
+  }
+
+  /** Remove `connection` from the channel now; cluster-wide consequences follow asynchronously. */
   leave(connection: Connection, name: string): void {
     const membership = connection.subscriptions.get(name)
     if (membership === undefined) return
     connection.subscriptions.delete(name)
+    connection.releaseFrames(name)
     const channel = this.channels.get(name)
     if (channel === undefined) return
     channel.subscribers.delete(connection.id)
@@ -135,24 +176,75 @@ export class ChannelRegistry {
         member.sockets.delete(connection.id)
         if (member.sockets.size === 0) {
           channel.members.delete(membership.userId)
-          channel.broadcastRaw(
-            encodeFrame({
-              event: 'pusher_internal:member_removed',
-              channel: name,
-              data: { user_id: membership.userId },
-            }),
-          )
-          this.hooks.emit('memberRemoved', { channel: name, userId: membership.userId })
+          const { userId } = membership
+          this.background(async () => {
+            if ((await this.serial(`${name}\n${userId}`, () => this.cluster.presence(name, userId, undefined, -1))) === 'last') {
+              this.memberRemoved(name, userId, { origin: true })
+            }
+          })
         }
       }
     }
     if (channel.subscribers.size === 0) {
       this.channels.delete(name)
-      this.hooks.emit('channelVacated', { channel: name })
+      this.background(async () => {
+        if ((await this.serial(name, () => this.cluster.occupancy(name, -1, 0))) === 'vacated') {
+          this.hooks.emit('channelVacated', { channel: name })
+        }
+      })
+    } else {
+      this.cluster.subscriberCount(name, channel.subscribers.size)
     }
   }
 
   leaveAll(connection: Connection): void {
     for (const name of [...connection.subscriptions.keys()]) this.leave(connection, name)
+  }
+
+  /**
+   * A member joined the cluster: tell this node's subscribers (but `except`);
+   * when it happened here (`origin`), tell the other nodes too.
+   */
+  memberAdded(name: string, userId: string, info: unknown, options: { origin: boolean; except?: string }): void {
+    this.channels
+      .get(name)
+      ?.broadcastRaw(
+        encodeFrame({ event: 'pusher_internal:member_added', channel: name, data: { user_id: userId, user_info: info ?? null } }),
+        options.except,
+      )
+    if (options.origin) this.cluster.send({ type: 'member', channel: name, userId, info, added: true })
+    this.hooks.emit('memberAdded', { channel: name, userId, userInfo: info, ...(options.origin ? {} : { remote: true }) })
+  }
+
+  memberRemoved(name: string, userId: string, options: { origin: boolean }): void {
+    this.channels
+      .get(name)
+      ?.broadcastRaw(encodeFrame({ event: 'pusher_internal:member_removed', channel: name, data: { user_id: userId } }))
+    if (options.origin) this.cluster.send({ type: 'member', channel: name, userId, added: false })
+    this.hooks.emit('memberRemoved', { channel: name, userId, ...(options.origin ? {} : { remote: true }) })
+  }
+
+  private serial<T>(key: string, op: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve()
+    const next = previous.then(op, op)
+    const settled = next.catch(() => undefined)
+    this.queues.set(key, settled)
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key)
+    })
+    this.pending.add(next)
+    void settled.then(() => this.pending.delete(next))
+    return next
+  }
+
+  private background(work: () => Promise<void>): void {
+    const running = work().catch((err: unknown) => this.log.error({ err }, 'cluster update failed'))
+    this.pending.add(running)
+    void running.then(() => this.pending.delete(running))
+  }
+
+  /** Wait for cluster updates in flight (shutdown). */
+  async settle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending])
   }
 }

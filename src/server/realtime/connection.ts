@@ -21,6 +21,11 @@ export class Connection {
   user: { id: string; watchlist: readonly string[] } | null = null
   readonly clientEvents: SlidingWindowLimiter
   closing = false
+  /**
+   * Channels whose subscription has not been answered yet: their frames wait
+   * here, so a presence member_added can never overtake subscription_succeeded.
+   */
+  private readonly held = new Map<string, (string | Buffer)[]>()
 
   constructor(
     readonly id: string,
@@ -43,13 +48,38 @@ export class Connection {
    * A client that stops reading would make us buffer without bound; past the
    * limit it is disconnected (4100: it reconnects after a back-off and catches up).
    */
-  sendRaw(frame: string | Buffer): void {
+  sendRaw(frame: string | Buffer, channel?: string): void {
+    if (channel !== undefined) {
+      const queue = this.held.get(channel)
+      if (queue !== undefined) {
+        queue.push(frame)
+        return
+      }
+    }
     if (this.closing || this.ws.readyState !== this.ws.OPEN) return
     if (this.ws.bufferedAmount > this.maxBufferedBytes) {
       this.close(4100, 'Client too slow: send buffer full')
       return
     }
     this.ws.send(frame, { binary: false })
+  }
+
+  /** Hold frames for `channel` until `flushFrames` (after the subscription is answered). */
+  holdFrames(channel: string): void {
+    if (!this.held.has(channel)) this.held.set(channel, [])
+  }
+
+  /** Send what was held for `channel`, in order, and stop holding. */
+  flushFrames(channel: string): void {
+    const queue = this.held.get(channel)
+    if (queue === undefined) return
+    this.held.delete(channel)
+    for (const frame of queue) this.sendRaw(frame)
+  }
+
+  /** Drop what was held for `channel` (the subscription ended). */
+  releaseFrames(channel: string): void {
+    this.held.delete(channel)
   }
 
   sendError(code: number | null, message: string): void {

@@ -5,15 +5,20 @@
  */
 import type { Logger } from 'pino'
 
+/**
+ * Presence and sign-in hooks fire on every node of a cluster; `remote` marks
+ * the copies of a transition that happened on another node (webhooks are sent
+ * only by the node where it happened). Occupancy fires only where it happened.
+ */
 export interface HookEvents {
   channelOccupied: { channel: string }
   channelVacated: { channel: string }
-  memberAdded: { channel: string; userId: string; userInfo: unknown }
-  memberRemoved: { channel: string; userId: string }
-  /** First signed-in connection of a user. */
-  userOnline: { userId: string }
-  /** Last signed-in connection of a user went away. */
-  userOffline: { userId: string }
+  memberAdded: { channel: string; userId: string; userInfo: unknown; remote?: true }
+  memberRemoved: { channel: string; userId: string; remote?: true }
+  /** First signed-in connection of a user (cluster-wide). */
+  userOnline: { userId: string; remote?: true }
+  /** Last signed-in connection of a user went away (cluster-wide). */
+  userOffline: { userId: string; remote?: true }
   clientEvent: { channel: string; event: string; data: unknown; socketId: string; userId?: string }
 }
 

@@ -157,16 +157,21 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
     }
   }
 
-  const channelInfo = (name: string, attributes: readonly InfoAttribute[]): Record<string, number> => {
+  /** Counts across the cluster (every node's subscribers and members). */
+  const channelInfo = async (name: string, attributes: readonly InfoAttribute[]): Promise<Record<string, number>> => {
     checkInfo(name, attributes)
-    const channel = realtime.channel(name)
+    if (attributes.length === 0) return {}
+    const counts = await realtime.channelInfo(name)
     const info: Record<string, number> = {}
     for (const attribute of attributes) {
-      if (attribute === 'user_count') info.user_count = channel?.members?.size ?? 0
-      else info.subscription_count = channel?.subscribers.size ?? 0
+      if (attribute === 'user_count') info.user_count = counts.userCount
+      else info.subscription_count = counts.subscriptionCount
     }
     return info
   }
+
+  const infoFor = async (names: readonly string[], attributes: readonly InfoAttribute[]) =>
+    Object.fromEntries(await Promise.all(names.map(async (name) => [name, await channelInfo(name, attributes)] as const)))
 
   app.post('/apps/:appId/events', async (request) => {
     const event = parseJson(triggerSchema, request.body)
@@ -183,7 +188,7 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
     channels.forEach((name) => checkInfo(name, attributes))
     realtime.publish(channels, event.name, event.data, event.socket_id)
     if (attributes.length === 0) return {}
-    return { channels: Object.fromEntries(channels.map((name) => [name, channelInfo(name, attributes)])) }
+    return { channels: await infoFor(channels, attributes) }
   })
 
   app.post('/apps/:appId/batch_events', async (request) => {
@@ -198,7 +203,7 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
     })
     batch.forEach((event) => realtime.publish([event.channel], event.name, event.data, event.socket_id))
     if (infos.every((attributes) => attributes.length === 0)) return {}
-    return { batch: batch.map((event, i) => channelInfo(event.channel, infos[i] ?? [])) }
+    return { batch: await Promise.all(batch.map((event, i) => channelInfo(event.channel, infos[i] ?? []))) }
   })
 
   app.get('/apps/:appId/channels', async (request: FastifyRequest<{ Querystring: Record<string, string> }>) => {
@@ -210,12 +215,8 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
     if (attributes.includes('user_count') && !prefix.startsWith('presence-')) {
       throw new ApiError(400, 'user_count needs filter_by_prefix=presence-')
     }
-    const channels: Record<string, Record<string, number>> = {}
-    for (const channel of realtime.allChannels()) {
-      if (channel.kind === 'server-to-user' || !channel.name.startsWith(prefix)) continue
-      channels[channel.name] = channelInfo(channel.name, attributes)
-    }
-    return { channels }
+    const names = (await realtime.occupiedChannels(prefix)).filter((name) => channelKind(name) !== 'server-to-user')
+    return { channels: await infoFor(names, attributes) }
   })
 
   app.get(
@@ -224,8 +225,8 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
       const name = request.params.channelName
       checkChannel(name)
       const attributes = parseInfo(request.query.info)
-      const occupied = (realtime.channel(name)?.subscribers.size ?? 0) > 0
-      return { occupied, ...channelInfo(name, attributes) }
+      const [info, counts] = await Promise.all([channelInfo(name, attributes), realtime.channelInfo(name)])
+      return { occupied: counts.subscriptionCount > 0, ...info }
     },
   )
 
@@ -234,8 +235,7 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
     async (request: FastifyRequest<{ Params: { channelName: string } }>) => {
       const name = request.params.channelName
       if (channelKind(name) !== 'presence') throw new ApiError(400, 'Users can only be listed on presence channels')
-      const members = realtime.channel(name)?.members
-      return { users: [...(members?.keys() ?? [])].map((id) => ({ id })) }
+      return { users: (await realtime.presenceUserIds(name)).map((id) => ({ id })) }
     },
   )
 

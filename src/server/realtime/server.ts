@@ -10,8 +10,10 @@ import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import { ChannelRegistry, type Channel } from './channels'
+import type { Cluster, ClusterMessage } from './cluster'
 import { Connection } from './connection'
 import { Hooks } from './hooks'
+import { LocalCluster } from './local-cluster'
 import {
   allowsClientEvents,
   channelDataSchema,
@@ -73,6 +75,8 @@ export interface RealtimeOptions {
   limits?: Partial<RealtimeLimits>
   log: Logger
   now?: () => number
+  /** Shared state with other nodes (REDIS_URL); this process alone by default. */
+  cluster?: Cluster
 }
 
 export interface RealtimeStats {
@@ -93,6 +97,7 @@ export class RealtimeServer {
   private readonly connectionsPerIp = new Map<string, number>()
   private readonly channels: ChannelRegistry
   private readonly users: UserRegistry
+  readonly cluster: Cluster
   private readonly log: Logger
   private readonly now: () => number
   private readonly activityTimeoutMs: number
@@ -108,8 +113,9 @@ export class RealtimeServer {
     this.now = options.now ?? Date.now
     this.limits = { ...defaultLimits, ...options.limits }
     this.hooks = new Hooks(this.log)
-    this.channels = new ChannelRegistry(this.hooks, this.limits.maxPresenceMembers)
-    this.users = new UserRegistry(this.hooks)
+    this.cluster = options.cluster ?? new LocalCluster()
+    this.channels = new ChannelRegistry(this.hooks, this.cluster, this.limits.maxPresenceMembers, this.log)
+    this.users = new UserRegistry(this.hooks, this.cluster, this.log)
     this.activityTimeoutMs = options.activityTimeoutSec * 1000
     this.pongGraceMs = options.pongGraceMs
     this.wss = new WebSocketServer({
@@ -123,6 +129,35 @@ export class RealtimeServer {
     const sweepMs = Math.max(50, Math.min(1_000, Math.floor(Math.min(this.activityTimeoutMs, this.pongGraceMs) / 4)))
     this.sweepTimer = setInterval(() => this.sweep(), sweepMs)
     this.sweepTimer.unref()
+  }
+
+  /** Join the cluster: other nodes' events and clean-ups start arriving. */
+  async start(): Promise<void> {
+    await this.cluster.start({
+      message: (message) => this.onClusterMessage(message),
+      orphan: (transition) => {
+        if (transition.type === 'memberRemoved') this.channels.memberRemoved(transition.channel, transition.userId, { origin: true })
+        else if (transition.type === 'userOffline') this.users.transition(transition.userId, false, { origin: true })
+        else this.hooks.emit('channelVacated', { channel: transition.channel })
+      },
+    })
+  }
+
+  private onClusterMessage(message: ClusterMessage): void {
+    switch (message.type) {
+      case 'publish':
+        this.messagesOut += this.channels.get(message.channel)?.broadcastRaw(message.frame, message.except) ?? 0
+        return
+      case 'member':
+        if (message.added) this.channels.memberAdded(message.channel, message.userId, message.info, { origin: false })
+        else this.channels.memberRemoved(message.channel, message.userId, { origin: false })
+        return
+      case 'user':
+        this.users.transition(message.userId, message.online, { origin: false })
+        return
+      case 'terminate':
+        this.closeUserConnections(message.userId)
+    }
   }
 
   /** Serve WebSocket upgrades on `/app/{key}` of an existing HTTP server. */
@@ -146,7 +181,8 @@ export class RealtimeServer {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, key: string, protocol: string | null): void {
-    ws.on('error', (err) => this.log.debug({ err }, 'websocket error'))
+    let socketId: string | undefined = undefined // set once accepted: every line about a socket carries its id
+    ws.on('error', (err) => this.log.debug({ err, socketId }, 'websocket error'))
     const refuse = (code: number, message: string): void => {
       ws.send(encodeFrame({ event: 'pusher:error', data: { code, message } }))
       ws.close(code, message)
@@ -172,9 +208,14 @@ export class RealtimeServer {
     )
     this.connections.set(connection.id, connection)
     this.connectionsPerIp.set(ip, fromIp + 1)
+    socketId = connection.id
     ws.on('message', (raw, isBinary) => this.onMessage(connection, raw, isBinary))
     ws.on('pong', () => this.onActivity(connection))
-    ws.on('close', () => this.detach(connection))
+    ws.on('close', (code) => {
+      this.log.debug({ socketId: connection.id, code }, 'connection closed')
+      this.detach(connection)
+    })
+    this.log.debug({ socketId: connection.id, remoteAddress: ip }, 'connection established')
     connection.send({
       event: 'pusher:connection_established',
       data: { socket_id: connection.id, activity_timeout: this.options.activityTimeoutSec },
@@ -226,7 +267,7 @@ export class RealtimeServer {
     try {
       this.dispatch(connection, decoded.frame)
     } catch (err) {
-      this.log.error({ err, event: decoded.frame.event }, 'realtime frame handler failed')
+      this.log.error({ err, socketId: connection.id, event: decoded.frame.event.slice(0, 100) }, 'realtime frame handler failed')
       connection.sendError(ErrorCode.BadRequest, 'Could not handle the frame')
     }
   }
@@ -239,7 +280,9 @@ export class RealtimeServer {
       case 'pusher:pong':
         return
       case 'pusher:subscribe':
-        this.subscribe(connection, frameData(frame.data))
+        this.subscribe(connection, frameData(frame.data)).catch((err: unknown) => {
+          this.log.error({ err, socketId: connection.id }, 'subscribe failed')
+        })
         return
       case 'pusher:unsubscribe': {
         const parsed = unsubscribeDataSchema.safeParse(frameData(frame.data))
@@ -262,7 +305,7 @@ export class RealtimeServer {
     }
   }
 
-  private subscribe(connection: Connection, data: unknown): void {
+  private async subscribe(connection: Connection, data: unknown): Promise<void> {
     const parsed = subscribeDataSchema.safeParse(data)
     if (!parsed.success) {
       connection.sendError(ErrorCode.BadRequest, 'pusher:subscribe needs data {channel, auth?, channel_data?}')
@@ -311,13 +354,15 @@ export class RealtimeServer {
         break
     }
 
-    const joined = this.channels.join(connection, name, member)
-    if (!joined.ok) return fail(joined.type, joined.error, 429)
+    const joined = await this.channels.join(connection, name, member)
+    if (!joined.ok) return fail(joined.type, joined.error, joined.type === 'LimitReached' ? 429 : 503)
     connection.send({
       event: 'pusher_internal:subscription_succeeded',
       channel: name,
-      data: kind === 'presence' ? joined.channel.presenceSnapshot() : {},
+      data: joined.presence ?? {},
     })
+    // Frames that arrived while the subscription was being answered go out now, after it.
+    connection.flushFrames(name)
   }
 
   private signIn(connection: Connection, data: unknown): void {
@@ -342,8 +387,13 @@ export class RealtimeServer {
     const watchlist = userData.data.watchlist ?? []
     this.users.signIn(connection, userData.data.id, watchlist)
     connection.send({ event: 'pusher:signin_success', data: { user_data: userDataText } })
-    const events = this.users.initialWatchlistEvents(watchlist)
-    if (events.length > 0) connection.send({ event: 'pusher_internal:watchlist_events', data: { events } })
+    if (watchlist.length === 0) return
+    this.users.initialWatchlistEvents(watchlist).then(
+      (events) => {
+        if (events.length > 0) connection.send({ event: 'pusher_internal:watchlist_events', data: { events } })
+      },
+      (err: unknown) => this.log.error({ err, socketId: connection.id }, 'watchlist lookup failed'),
+    )
   }
 
   private clientEvent(connection: Connection, frame: InboundFrame): void {
@@ -372,6 +422,7 @@ export class RealtimeServer {
     const userId = membership?.userId
     const encoded = encodeFrame({ event: frame.event, channel: name, data, ...(userId ? { user_id: userId } : {}) })
     this.messagesOut += channel.broadcastRaw(encoded, connection.id)
+    this.cluster.send({ type: 'publish', channel: name, frame: encoded, except: connection.id })
     this.hooks.emit('clientEvent', {
       channel: name,
       event: frame.event,
@@ -387,9 +438,9 @@ export class RealtimeServer {
    */
   publish(channelNames: readonly string[], event: string, data: string, exceptSocketId?: string): void {
     for (const name of channelNames) {
-      const channel = this.channels.get(name)
-      if (channel === undefined) continue
-      this.messagesOut += channel.broadcastRaw(encodeFrame({ event, channel: name, data }), exceptSocketId)
+      const frame = encodeFrame({ event, channel: name, data })
+      this.messagesOut += this.channels.get(name)?.broadcastRaw(frame, exceptSocketId) ?? 0
+      this.cluster.send({ type: 'publish', channel: name, frame, ...(exceptSocketId ? { except: exceptSocketId } : {}) })
     }
   }
 
@@ -410,20 +461,47 @@ export class RealtimeServer {
     }
   }
 
+  /** This node's view of a channel (its own subscribers). */
   channel(name: string): Channel | undefined {
     return this.channels.get(name)
   }
 
+  /** This node's channels. */
   allChannels(): IterableIterator<Channel> {
     return this.channels.all()
   }
 
-  isUserOnline(userId: string): boolean {
-    return this.users.isOnline(userId)
+  /** Cluster-wide channel information, as the HTTP API reports it. */
+  async channelInfo(name: string): Promise<{ subscriptionCount: number; userCount: number }> {
+    const [subscriptionCount, userCount] = await Promise.all([
+      this.cluster.subscriptionCount(name),
+      channelKind(name) === 'presence' ? this.cluster.presenceCount(name) : Promise.resolve(0),
+    ])
+    return { subscriptionCount, userCount }
   }
 
-  /** Close every signed-in connection of a user (HTTP API terminate_connections). */
+  /** Occupied channels across the cluster whose names start with `prefix`. */
+  occupiedChannels(prefix: string): Promise<string[]> {
+    return this.cluster.occupiedChannels(prefix)
+  }
+
+  /** Members of a presence channel across the cluster. */
+  async presenceUserIds(name: string): Promise<string[]> {
+    return [...(await this.cluster.presenceMembers(name)).keys()]
+  }
+
+  /** Signed in on this node (tests; the cluster knows about the others). */
+  isUserOnline(userId: string): boolean {
+    return this.users.isLocal(userId)
+  }
+
+  /** Close every signed-in connection of a user, on every node (HTTP API terminate_connections). */
   terminateUserConnections(userId: string): number {
+    this.cluster.send({ type: 'terminate', userId })
+    return this.closeUserConnections(userId)
+  }
+
+  private closeUserConnections(userId: string): number {
     const connections = this.users.connectionsOf(userId)
     for (const connection of connections) {
       this.disconnect(connection, CloseCode.Unauthorized, 'Connections terminated by the server')
@@ -460,5 +538,9 @@ export class RealtimeServer {
     await Promise.all(closed)
     for (const connection of [...this.connections.values()]) this.detach(connection)
     this.wss.close()
+    // The cluster hears about every member and user that left with the sockets, then lets go.
+    await this.channels.settle()
+    await this.users.settle()
+    await this.cluster.close()
   }
 }

@@ -48,10 +48,13 @@ export class WebhookSender {
     const offs = [
       hooks.on('channelOccupied', ({ channel }) => this.enqueue({ name: 'channel_occupied', channel })),
       hooks.on('channelVacated', ({ channel }) => this.enqueue({ name: 'channel_vacated', channel })),
-      hooks.on('memberAdded', ({ channel, userId }) => this.enqueue({ name: 'member_added', channel, user_id: userId })),
-      hooks.on('memberRemoved', ({ channel, userId }) =>
-        this.enqueue({ name: 'member_removed', channel, user_id: userId }),
-      ),
+      // Another node sends the webhook for its own transitions.
+      hooks.on('memberAdded', ({ channel, userId, remote }) => {
+        if (!remote) this.enqueue({ name: 'member_added', channel, user_id: userId })
+      }),
+      hooks.on('memberRemoved', ({ channel, userId, remote }) => {
+        if (!remote) this.enqueue({ name: 'member_removed', channel, user_id: userId })
+      }),
       hooks.on('clientEvent', (e) =>
         this.enqueue({
           name: 'client_event',
