@@ -21,10 +21,12 @@ import { Publisher } from './api/publisher'
 import { realtimeSink } from './api/realtime-sink'
 import type { ServerConfig } from './config'
 import { loadCredentials } from './credentials'
+import { isScrape, ServerMetrics } from './metrics'
 import { httpApi } from './realtime/http-api'
 import { RealtimeServer } from './realtime/server'
 import type { AppCredentials } from './realtime/signature'
 import { WebhookSender } from './realtime/webhooks'
+import { echoRequestIds, requestId } from './request-id'
 import { openStore } from './store/open'
 import type { Store } from './store/store'
 
@@ -41,6 +43,7 @@ export interface ParleyServer {
   publisher: Publisher | null
   presence: PresenceTracker | null
   credentials: AppCredentials
+  metrics: ServerMetrics
   close(): Promise<void>
 }
 
@@ -59,10 +62,13 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
   const external = externalRealtime(config)
   const server = fastify({
     loggerInstance: log as FastifyBaseLogger,
-    // The Pusher HTTP API is the publish hot path and health checks are noise.
+    // The Pusher HTTP API is the publish hot path; health checks and scrapes are noise.
     logController: new LogController({
-      disableRequestLogging: (req) => req.url.startsWith('/apps/') || req.url === '/healthz',
+      disableRequestLogging: (req) => req.url.startsWith('/apps/') || req.url === '/healthz' || isScrape(req.url),
     }),
+    // Every request gets an id (`reqId` in its log lines, echoed in X-Request-Id); a sane client one is kept.
+    requestIdHeader: false,
+    genReqId: requestId,
     forceCloseConnections: true,
     return503OnClosing: true,
     bodyLimit: API_BODY_LIMIT,
@@ -72,6 +78,10 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     },
   })
   server.get('/healthz', async () => ({ ok: true }))
+  // Root hooks before any plugin is registered, so every route has them.
+  echoRequestIds(server)
+  const metrics = new ServerMetrics({ token: config.metricsToken })
+  metrics.install(server)
 
   let realtime: RealtimeServer | null = null
   let webhooks: WebhookSender | null = null
@@ -101,7 +111,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     store = await openStore(config)
     presence = new PresenceTracker(store, log.child({ module: 'presence' }), now)
     const signer = new Pusher({ appId: credentials.id, key: credentials.key, secret: credentials.secret, host: '127.0.0.1' })
-    publisher = new Publisher({ log: log.child({ module: 'publisher' }) })
+    publisher = new Publisher({ log: log.child({ module: 'publisher' }), onHandedOff: metrics.sendPublished })
     const ctx: ApiContext = {
       store,
       presence,
@@ -123,6 +133,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         },
       },
       limits: { authPerMinute: config.authRateLimit, sendsPerMinute: config.sendRateLimit, tokenTtlMs: config.tokenTtlMs },
+      metrics,
     }
     if (realtime !== null) {
       const tracker = presence
@@ -132,6 +143,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     await server.register(async (scope) => api(scope, ctx))
   }
 
+  metrics.observe({ realtime, webhooks, publisher })
   await server.listen({ port: config.port, host: config.host })
   const address = server.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
@@ -176,6 +188,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     publisher,
     presence,
     credentials,
+    metrics,
     close() {
       closing ??= (async () => {
         // Sockets first (clients reconnect elsewhere at once; presence hooks record

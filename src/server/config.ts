@@ -35,6 +35,10 @@ const envSchema = z.object({
   MAX_PRESENCE_MEMBERS: positiveInt.optional(),
   MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.optional(),
   CLIENT_EVENTS_PER_SECOND: positiveInt.optional(),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, '16–256 printable characters without spaces')
+    .optional(),
 })
 
 export interface ServerConfig {
@@ -64,6 +68,8 @@ export interface ServerConfig {
   publishViaSdk: boolean
   logLevel: string
   webhookUrl?: string
+  /** Bearer token for GET /metrics from anywhere; unset = loopback clients only. */
+  metricsToken?: string
   limits: {
     maxConnections?: number
     maxConnectionsPerIp?: number
@@ -121,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     publishViaSdk: e.PUBLISH_VIA_SDK,
     logLevel: e.LOG_LEVEL,
     webhookUrl: e.WEBHOOK_URL,
+    metricsToken: e.METRICS_TOKEN,
     limits: {
       maxConnections: e.MAX_CONNECTIONS,
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,

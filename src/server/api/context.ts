@@ -17,6 +17,13 @@ export interface ApiContext {
   /** Client-facing realtime settings; wsHost/wsPort filled from the request when embedded. */
   realtime: { embedded: boolean; config: ConfigResponse }
   limits: { authPerMinute: number; sendsPerMinute: number; tokenTtlMs: number }
+  /** Counters the routes feed (GET /metrics); absent where nobody collects them. */
+  metrics?: ApiMetrics
+}
+
+export interface ApiMetrics {
+  /** A send stored a new message (not an idempotent repeat). */
+  messageStored(): void
 }
 
 declare module 'fastify' {

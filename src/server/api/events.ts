@@ -12,11 +12,17 @@ import type { ApiContext } from './context'
 import { withinEventLimit } from './publisher'
 import { conversationView } from './views'
 
-export function publishMessageCreated(ctx: ApiContext, memberIds: readonly string[], message: Message): void {
+/** `startedAt`: performance.now() when the send request arrived (the send→publish latency metric). */
+export function publishMessageCreated(
+  ctx: ApiContext,
+  memberIds: readonly string[],
+  message: Message,
+  startedAt?: number,
+): void {
   const payload = withinEventLimit<MessageCreatedEvent>({ message }, ({ message: { body: _body, ...rest } }) => ({
     message: rest,
   }))
-  ctx.publisher.publish(message.conversationId, memberIds.map(userChannel), Events.messageCreated, payload)
+  ctx.publisher.publish(message.conversationId, memberIds.map(userChannel), Events.messageCreated, payload, startedAt)
 }
 
 export function publishMarkerUpdated(ctx: ApiContext, memberIds: readonly string[], marker: MarkerUpdatedEvent): void {

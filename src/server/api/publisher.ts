@@ -27,12 +27,16 @@ interface Job {
   channels: string[]
   event: string
   data: string
+  /** performance.now() when the request that caused the event arrived (send→publish latency). */
+  startedAt?: number
 }
 
 export interface PublisherOptions {
   log: Logger
   attempts?: number
   retryDelayMs?: number
+  /** Called when an event that carried `startedAt` was handed to the sink (metrics). */
+  onHandedOff?: (startedAt: number) => void
 }
 
 export class Publisher {
@@ -53,12 +57,22 @@ export class Publisher {
     })
   }
 
-  /** Queue `event` for every channel; `key` (a conversation id) picks the ordered lane. */
-  publish(key: string, channels: readonly string[], event: string, payload: unknown): void {
+  /**
+   * Queue `event` for every channel; `key` (a conversation id) picks the ordered lane.
+   * `startedAt` (performance.now() of the causing request's arrival) is reported
+   * to `onHandedOff` once the event's last call reached the sink.
+   */
+  publish(key: string, channels: readonly string[], event: string, payload: unknown, startedAt?: number): void {
     const data = JSON.stringify(payload)
     const lane = laneOf(key)
     for (let i = 0; i < channels.length; i += MAX_CHANNELS_PER_CALL) {
-      this.lanes[lane]?.push({ channels: channels.slice(i, i + MAX_CHANNELS_PER_CALL), event, data })
+      const last = i + MAX_CHANNELS_PER_CALL >= channels.length
+      this.lanes[lane]?.push({
+        channels: channels.slice(i, i + MAX_CHANNELS_PER_CALL),
+        event,
+        data,
+        ...(last && startedAt !== undefined ? { startedAt } : {}),
+      })
     }
     if (this.sink !== null && !this.running.has(lane)) void this.drain(lane)
   }
@@ -88,11 +102,21 @@ export class Publisher {
         if (call.kind === 'trigger') await this.sink?.trigger(call.job.channels, call.job.event, call.job.data)
         else await this.sink?.triggerBatch(call.entries)
         this.published += call.kind === 'trigger' ? 1 : call.jobs
+        const onHandedOff = this.options.onHandedOff
+        if (onHandedOff !== undefined) {
+          if (call.kind === 'trigger') {
+            if (call.job.startedAt !== undefined) onHandedOff(call.job.startedAt)
+          } else {
+            for (const startedAt of call.startedAt) onHandedOff(startedAt)
+          }
+        }
         return
       } catch (err) {
         if (attempt === attempts) {
           const jobs = call.kind === 'trigger' ? 1 : call.jobs
           this.failed += jobs
+          // The SDK's errors carry the signed request URL and the response body; the
+          // logger's err serializer (logger.ts) keeps neither.
           this.options.log.warn({ err, jobs }, 'publish failed; clients will gap-fill')
           return
         }
@@ -105,7 +129,7 @@ export class Publisher {
 /** One HTTP call: a trigger to many channels, or a batch of single-channel events. */
 type Call =
   | { kind: 'trigger'; job: Job }
-  | { kind: 'batch'; entries: { channel: string; name: string; data: string }[]; jobs: number }
+  | { kind: 'batch'; entries: { channel: string; name: string; data: string }[]; jobs: number; startedAt: number[] }
 
 /** Pusher accepts at most 10 events per batch. */
 const MAX_BATCH = 10
@@ -122,15 +146,17 @@ function takeCall(queue: Job[]): Call {
     return { kind: 'trigger', job: first }
   }
   const entries: { channel: string; name: string; data: string }[] = []
+  const startedAt: number[] = []
   let jobs = 0
   while (queue.length > 0) {
     const job = queue[0] as Job
     if (job.channels.length > MAX_BATCH / 2 || entries.length + job.channels.length > MAX_BATCH) break
     queue.shift()
     jobs++
+    if (job.startedAt !== undefined) startedAt.push(job.startedAt)
     for (const channel of job.channels) entries.push({ channel, name: job.event, data: job.data })
   }
-  return { kind: 'batch', entries, jobs }
+  return { kind: 'batch', entries, jobs, startedAt }
 }
 
 function laneOf(key: string): number {

@@ -84,9 +84,9 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
   const bodyLimit = limits.maxEventBytes * limits.maxBatchEvents * 6 + 64 * 1024
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_req, body, done) => done(null, body))
 
-  app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
     const status = error instanceof ApiError ? error.status : (error.statusCode ?? 500)
-    if (status >= 500) app.log.error({ err: error }, 'pusher http api error')
+    if (status >= 500) request.log.error({ err: error }, 'pusher http api error')
     void reply.code(status).send({ error: status >= 500 ? 'Internal error' : error.message })
   })
 

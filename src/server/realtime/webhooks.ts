@@ -6,6 +6,7 @@
  * back-off (full jitter) before the next one is sent.
  */
 import type { Logger } from 'pino'
+import { scrubUrls } from '../logger'
 import type { Hooks } from './hooks'
 import { webhookSignature, type AppCredentials } from './signature'
 
@@ -40,8 +41,21 @@ export class WebhookSender {
   retries = 0
   dropped = 0
   delivered = 0
+  /** WEBHOOK_URL without credentials (fetch refuses URLs with them) … */
+  private readonly target: string
+  /** … which go in an Authorization: Basic header instead. */
+  private readonly authorization: string | null
 
-  constructor(private readonly options: WebhookOptions) {}
+  constructor(private readonly options: WebhookOptions) {
+    const url = new URL(options.url)
+    this.authorization =
+      url.username === '' && url.password === ''
+        ? null
+        : `Basic ${Buffer.from(`${decodeUserinfo(url.username)}:${decodeUserinfo(url.password)}`).toString('base64')}`
+    url.username = ''
+    url.password = ''
+    this.target = url.href
+  }
 
   /** Turn the realtime server's hooks into webhook events; returns the unsubscriber. */
   attach(hooks: Hooks): () => void {
@@ -117,18 +131,19 @@ export class WebhookSender {
   }
 
   private async deliver(events: WebhookEvent[]): Promise<boolean> {
-    const { app, url, log } = this.options
+    const { app, log } = this.options
     const maxAttempts = this.options.maxAttempts ?? 8
     const body = JSON.stringify({ time_ms: Date.now(), events })
     const headers = {
       'content-type': 'application/json',
       'x-pusher-key': app.key,
       'x-pusher-signature': webhookSignature(app.secret, body),
+      ...(this.authorization === null ? {} : { authorization: this.authorization }),
     }
     for (let attempt = 1; !this.closed; attempt++) {
       let failure: string
       try {
-        const response = await fetch(url, {
+        const response = await fetch(this.target, {
           method: 'POST',
           headers,
           body,
@@ -138,7 +153,9 @@ export class WebhookSender {
         if (response.ok) return true
         failure = `HTTP ${response.status}`
       } catch (err) {
-        failure = err instanceof Error ? err.message : String(err)
+        // Never the body or the signature; URLs in messages lose query and credentials.
+        const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : ''
+        failure = scrubUrls(err instanceof Error ? `${err.message}${cause}` : String(err))
       }
       if (attempt >= maxAttempts) {
         this.dropped += events.length
@@ -162,5 +179,14 @@ export class WebhookSender {
     const cap = this.options.maxDelayMs ?? 60_000
     const random = this.options.random ?? Math.random
     return Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)))
+  }
+}
+
+/** URL userinfo is percent-encoded; a stray `%` stays as it is. */
+function decodeUserinfo(part: string): string {
+  try {
+    return decodeURIComponent(part)
+  } catch {
+    return part
   }
 }

@@ -102,7 +102,11 @@ export function conversationRoutes(ctx: ApiContext) {
           body: body.body,
           now: ctx.now(),
         })
-        if (created) publishMessageCreated(ctx, memberIds, message)
+        if (created) {
+          ctx.metrics?.messageStored()
+          // reply.elapsedTime runs from the request's arrival: the send→publish latency starts there.
+          publishMessageCreated(ctx, memberIds, message, performance.now() - reply.elapsedTime)
+        }
         return reply.code(created ? 201 : 200).send(message)
       },
     )
