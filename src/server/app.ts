@@ -23,6 +23,7 @@ import type { ServerConfig } from './config'
 import { loadCredentials } from './credentials'
 import { isScrape, ServerMetrics } from './metrics'
 import { httpApi } from './realtime/http-api'
+import { RedisCluster } from './realtime/redis-cluster'
 import { RealtimeServer } from './realtime/server'
 import type { AppCredentials } from './realtime/signature'
 import { WebhookSender } from './realtime/webhooks'
@@ -92,6 +93,17 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       pongGraceMs: config.pongGraceMs,
       limits: Object.fromEntries(Object.entries(config.limits).filter(([, value]) => value !== undefined)),
       log: log.child({ module: 'realtime' }),
+      ...(config.redisUrl
+        ? {
+            cluster: new RedisCluster({
+              url: config.redisUrl,
+              prefix: `${config.redisPrefix}:${credentials.id}`,
+              log: log.child({ module: 'cluster' }),
+              nodeTtlMs: config.clusterNodeTtlMs,
+              sweepMs: Math.max(200, Math.min(1_000, config.clusterNodeTtlMs / 5)),
+            }),
+          }
+        : {}),
     })
     await realtime.start()
     realtime.attach(server.server)

@@ -20,7 +20,9 @@ const envSchema = z.object({
   PUSHER_USE_TLS: bool.optional(),
   PUSHER_CLUSTER: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).optional(),
-  REDIS_URL: z.string().min(1).optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'redis://… or rediss://…').optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . and - (1–64)').default('parley'),
+  CLUSTER_NODE_TTL: z.coerce.number().positive().max(300).default(5),
   ACTIVITY_TIMEOUT: z.coerce.number().int().min(1).max(3_600).default(30),
   PONG_GRACE: z.coerce.number().positive().max(300).default(10),
   AUTH_RATE_LIMIT: positiveInt.default(30),
@@ -56,6 +58,10 @@ export interface ServerConfig {
   }
   databaseUrl?: string
   redisUrl?: string
+  /** Key prefix in Redis (several deployments can share one Redis). */
+  redisPrefix: string
+  /** With Redis: a node silent this long is dead and its presence is released (ms). */
+  clusterNodeTtlMs: number
   activityTimeoutSec: number
   pongGraceMs: number
   authRateLimit: number
@@ -100,6 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       'Invalid configuration: PUSHER_HOST or PUSHER_CLUSTER needs PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET of that service',
     )
   }
+  if (external && e.REDIS_URL) {
+    throw new ConfigError('Invalid configuration: REDIS_URL joins embedded realtime servers; with PUSHER_HOST/PUSHER_CLUSTER the service scales itself')
+  }
   if (external && e.REALTIME_ONLY) {
     throw new ConfigError('Invalid configuration: REALTIME_ONLY serves the embedded realtime server; unset PUSHER_HOST/PUSHER_CLUSTER')
   }
@@ -118,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    clusterNodeTtlMs: Math.round(e.CLUSTER_NODE_TTL * 1000),
     activityTimeoutSec: e.ACTIVITY_TIMEOUT,
     pongGraceMs: Math.round(e.PONG_GRACE * 1000),
     authRateLimit: e.AUTH_RATE_LIMIT,

@@ -18,15 +18,6 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const unsupported = [['REDIS_URL', config.redisUrl]].filter(([, value]) => value !== undefined)
-  if (unsupported.length > 0) {
-    console.error(
-      `${unsupported.map(([name]) => name).join(', ')}: not supported by this version of the server yet ` +
-        '(several realtime nodes over Redis come later)',
-    )
-    process.exit(2)
-  }
-
   const log = createLogger(config.logLevel)
   const server = await startServer(config, log)
   console.log(`Parley server listening on ${server.url}`)
