@@ -17,6 +17,15 @@ export class Connection {
   pingSentAt: number | null = null
   /** Channel name → presence membership (null for non-presence channels). */
   readonly subscriptions = new Map<string, PresenceMembership | null>()
+  /**
+   * Subscriptions still being answered (the cluster is asked first) by channel:
+   * how many are in flight and the ticket of the latest. They count against the
+   * subscription limit, and an unsubscribe that arrives meanwhile is kept in
+   * `unsubscribedWhilePending` so it still wins, as if frames were handled in order.
+   */
+  readonly pendingSubscriptions = new Map<string, { inFlight: number; latest: number }>()
+  readonly unsubscribedWhilePending = new Map<string, number>()
+  private tickets = 0
   /** Set once `pusher:signin` succeeded. */
   user: { id: string; watchlist: readonly string[] } | null = null
   readonly clientEvents: SlidingWindowLimiter
@@ -62,6 +71,48 @@ export class Connection {
       return
     }
     this.ws.send(frame, { binary: false })
+  }
+
+  /**
+   * Channels this socket holds or is being answered for, each counted once (a
+   * subscription being answered is already in `subscriptions` once it has joined
+   * locally, while the cluster is still asked).
+   */
+  subscriptionCount(): number {
+    let count = this.subscriptions.size
+    for (const channel of this.pendingSubscriptions.keys()) if (!this.subscriptions.has(channel)) count++
+    return count
+  }
+
+  /** A subscribe is being answered: returns its ticket for `subscriptionAnswered`. */
+  subscriptionPending(channel: string): number {
+    const ticket = ++this.tickets
+    const pending = this.pendingSubscriptions.get(channel)
+    this.pendingSubscriptions.set(channel, { inFlight: (pending?.inFlight ?? 0) + 1, latest: ticket })
+    return ticket
+  }
+
+  /** An unsubscribe: remembered only while a subscribe to the channel is in flight. */
+  unsubscribed(channel: string): void {
+    if (this.pendingSubscriptions.has(channel)) this.unsubscribedWhilePending.set(channel, ++this.tickets)
+  }
+
+  /**
+   * The subscribe with `ticket` has been answered. True when an unsubscribe came
+   * after the latest subscribe to the channel: the caller must leave it again.
+   */
+  subscriptionAnswered(channel: string): boolean {
+    const pending = this.pendingSubscriptions.get(channel)
+    if (pending === undefined) return false
+    const unsubscribedAt = this.unsubscribedWhilePending.get(channel)
+    const leave = unsubscribedAt !== undefined && unsubscribedAt > pending.latest
+    if (pending.inFlight > 1) {
+      pending.inFlight -= 1
+    } else {
+      this.pendingSubscriptions.delete(channel)
+      this.unsubscribedWhilePending.delete(channel)
+    }
+    return leave
   }
 
   /** Hold frames for `channel` until `flushFrames` (after the subscription is answered). */

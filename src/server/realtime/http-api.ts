@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { lingerAfterEarlyRefusal } from './lingering-close'
 import { channelKind, socketIdPattern } from './protocol'
 import type { RealtimeServer } from './server'
 import { httpApiSignature, md5Hex, safeEqual } from './signature'
@@ -90,9 +91,13 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
     void reply.code(status).send({ error: status >= 500 ? 'Internal error' : error.message })
   })
 
+  // A 413 must reach the client rather than be reset away with the unread body.
+  lingerAfterEarlyRefusal(app)
+
   app.addHook('preHandler', async (request: FastifyRequest<{ Params: { appId: string } }>) => {
     if (request.params.appId !== credentials.id) throw new ApiError(404, 'Unknown app id')
-    const params: Record<string, string> = {}
+    // No prototype: a `__proto__` parameter is a parameter like any other (and signed as one).
+    const params: Record<string, string> = Object.create(null) as Record<string, string>
     for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) {
       if (typeof value !== 'string') throw new ApiError(400, `Query parameter ${key} given more than once`)
       params[key] = value

@@ -290,6 +290,7 @@ export class RealtimeServer {
           connection.sendError(ErrorCode.BadRequest, 'pusher:unsubscribe needs data {channel}')
           return
         }
+        connection.unsubscribed(parsed.data.channel)
         this.channels.leave(connection, parsed.data.channel)
         return
       }
@@ -319,7 +320,8 @@ export class RealtimeServer {
     if (kind === null) return fail('AuthError', 'Invalid channel name', 400)
     if (
       !connection.subscriptions.has(name) &&
-      connection.subscriptions.size >= this.limits.maxSubscriptionsPerSocket
+      !connection.pendingSubscriptions.has(name) &&
+      connection.subscriptionCount() >= this.limits.maxSubscriptionsPerSocket
     ) {
       return fail('LimitReached', `At most ${this.limits.maxSubscriptionsPerSocket} subscriptions per connection`, 429)
     }
@@ -354,7 +356,16 @@ export class RealtimeServer {
         break
     }
 
-    const joined = await this.channels.join(connection, name, member)
+    // Frames that follow are handled while this one awaits the cluster: it counts
+    // against the limit meanwhile, and a later unsubscribe still wins.
+    connection.subscriptionPending(name)
+    let joined: Awaited<ReturnType<ChannelRegistry['join']>>
+    let leaveAgain: boolean
+    try {
+      joined = await this.channels.join(connection, name, member)
+    } finally {
+      leaveAgain = connection.subscriptionAnswered(name)
+    }
     if (!joined.ok) return fail(joined.type, joined.error, joined.type === 'LimitReached' ? 429 : 503)
     connection.send({
       event: 'pusher_internal:subscription_succeeded',
@@ -363,6 +374,7 @@ export class RealtimeServer {
     })
     // Frames that arrived while the subscription was being answered go out now, after it.
     connection.flushFrames(name)
+    if (leaveAgain) this.channels.leave(connection, name)
   }
 
   private signIn(connection: Connection, data: unknown): void {
