@@ -17,6 +17,7 @@ import {
   type SearchHit,
 } from '../../shared/ipc'
 import { ApiClient, HttpError, NetworkError } from './api-client'
+import { fullJitterDelay } from './backoff'
 import { openCache } from './cache'
 import type { Cache } from './cache/types'
 import type { CoreTiming } from './core-api'
@@ -81,6 +82,7 @@ export class Account {
       onMessagesChanged: (conversationId, messages) => emit('messages', { conversationId, messages }),
       onIncoming: (messages) => this.incoming(messages),
       onUnknownUsers: (ids) => void this.fetchUsers(ids),
+      fillRetryDelayMs: (attempt) => Math.max(1, fullJitterDelay(attempt, timing.backoffBaseMs, timing.backoffCapMs, options.random)),
       log: log.child({ module: 'sync' }),
     })
 
@@ -135,6 +137,8 @@ export class Account {
       userId: this.me,
       pongTimeoutMs: this.options.timing.pongTimeoutMs,
       connectTimeoutMs: this.options.timing.connectTimeoutMs,
+      subscribeRetryDelayMs: (attempt) =>
+        Math.max(1, fullJitterDelay(attempt, this.options.timing.backoffBaseMs, this.options.timing.backoffCapMs, this.options.random)),
       handlers: {
         onReady: ready,
         onLost: lost,

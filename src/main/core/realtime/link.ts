@@ -11,7 +11,7 @@ import PusherClient from 'pusher-js'
 import type { Channel, PresenceChannel } from 'pusher-js'
 import type { ConfigResponse } from '../../../shared/api'
 import { conversationChannel, Events, userChannel } from '../../../shared/channels'
-import type { ApiClient } from '../api-client'
+import { isRetryable, type ApiClient } from '../api-client'
 
 export type PresenceChange =
   | { type: 'snapshot'; userIds: string[] }
@@ -36,6 +36,11 @@ export interface LinkOptions {
   pongTimeoutMs: number
   /** Give up on a connection attempt that is not ready after this long. */
   connectTimeoutMs: number
+  /**
+   * After the `attempt`-th failed authorisation in a row (0-based) of a
+   * conversation's presence channel, subscribe again after this long.
+   */
+  subscribeRetryDelayMs(attempt: number): number
   handlers: LinkHandlers
 }
 
@@ -48,6 +53,10 @@ export class Link {
   private ready = false
   private dead = false
   private readonly connectTimer: NodeJS.Timeout
+  /** Channel name → whether its last authorisation failed for a reason worth retrying. */
+  private readonly authFailures = new Map<string, boolean>()
+  /** Presence channels waiting to be subscribed again: failures in a row and the timer. */
+  private readonly resubscribes = new Map<string, { failures: number; timer: NodeJS.Timeout | null }>()
 
   constructor(private readonly options: LinkOptions) {
     this.handlers = options.handlers
@@ -77,7 +86,10 @@ export class Link {
         customHandler: ({ socketId, channelName }, callback) => {
           api.channelAuth(socketId, channelName).then(
             (auth) => callback(null, auth),
-            (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), null),
+            (err: unknown) => {
+              this.authFailures.set(channelName, isRetryable(err))
+              callback(err instanceof Error ? err : new Error(String(err)), null)
+            },
           )
         },
       },
@@ -113,9 +125,12 @@ export class Link {
   }
 
   private subscribePresence(pusher: PusherClient, conversationId: string): void {
-    const channel = pusher.subscribe(conversationChannel(conversationId)) as PresenceChannel
+    const name = conversationChannel(conversationId)
+    const channel = pusher.subscribe(name) as PresenceChannel
     const { handlers } = this
+    channel.bind('pusher:subscription_error', () => this.presenceRefused(pusher, conversationId))
     channel.bind('pusher:subscription_succeeded', () => {
+      this.clearResubscribe(name)
       const userIds: string[] = []
       channel.members.each((member: { id: string }) => userIds.push(member.id))
       handlers.onPresence(conversationId, { type: 'snapshot', userIds })
@@ -131,8 +146,39 @@ export class Link {
     })
   }
 
+  /**
+   * A presence channel's authorisation failed. When the request failed (the
+   * network, the server: not its considered "no"), subscribe again after a
+   * back-off — the socket itself may well stay up, and nothing else would ever
+   * subscribe this channel again on it: its members would look offline to us,
+   * and we to them, for as long as the connection lasts.
+   */
+  private presenceRefused(pusher: PusherClient, conversationId: string): void {
+    const name = conversationChannel(conversationId)
+    const retryable = this.authFailures.get(name) ?? false
+    this.authFailures.delete(name)
+    if (this.dead || !this.conversations.has(conversationId) || !retryable) return
+    const retry = this.resubscribes.get(name) ?? { failures: 0, timer: null }
+    const delay = this.options.subscribeRetryDelayMs(retry.failures)
+    retry.failures++
+    if (retry.timer) clearTimeout(retry.timer)
+    retry.timer = setTimeout(() => {
+      retry.timer = null
+      // The same channel object: its bindings stay, pusher-js authorises and subscribes it again.
+      if (!this.dead && this.conversations.has(conversationId)) pusher.subscribe(name)
+    }, delay)
+    this.resubscribes.set(name, retry)
+  }
+
+  private clearResubscribe(name: string): void {
+    const retry = this.resubscribes.get(name)
+    if (retry?.timer) clearTimeout(retry.timer)
+    this.resubscribes.delete(name)
+  }
+
   unsubscribeConversation(conversationId: string): void {
     if (!this.conversations.delete(conversationId)) return
+    this.clearResubscribe(conversationChannel(conversationId))
     this.pusher?.unsubscribe(conversationChannel(conversationId))
   }
 
@@ -169,6 +215,7 @@ export class Link {
     if (this.dead) return
     this.dead = true
     clearTimeout(this.connectTimer)
+    for (const name of [...this.resubscribes.keys()]) this.clearResubscribe(name)
     const pusher = this.pusher
     if (pusher === null) return
     pusher.unbind_all()

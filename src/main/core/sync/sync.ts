@@ -22,7 +22,7 @@ import {
   messageCreatedEventSchema,
 } from '../../../shared/channels'
 import type { ChatMessage } from '../../../shared/ipc'
-import type { ApiClient } from '../api-client'
+import { isRetryable, type ApiClient } from '../api-client'
 import type { Cache } from '../cache/types'
 
 const PAGE = 200
@@ -41,6 +41,11 @@ export interface SyncDeps {
   onIncoming(messages: ChatMessage[], source: 'realtime' | 'fetch'): void
   /** Member ids we know nothing about yet. */
   onUnknownUsers(ids: string[]): void
+  /**
+   * How long to wait before fetching again after the `attempt`-th failed range
+   * fetch in a row (0-based) for one conversation (back-off with jitter).
+   */
+  fillRetryDelayMs(attempt: number): number
   log: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void }
 }
 
@@ -50,6 +55,8 @@ export class Sync {
   /** Fills asked for while one was running: run once more after it. */
   private readonly refills = new Set<string>()
   private idleWaiters: (() => void)[] = []
+  /** Conversations whose last requested fill failed: failures in a row and the retry timer. */
+  private readonly fillRetries = new Map<string, { failures: number; timer: NodeJS.Timeout | null }>()
   private stopped = false
 
   constructor(private readonly deps: SyncDeps) {}
@@ -57,6 +64,8 @@ export class Sync {
   /** No more writes to the cache; resolves when fetches in flight have settled. */
   async stop(): Promise<void> {
     this.stopped = true
+    for (const retry of this.fillRetries.values()) if (retry.timer) clearTimeout(retry.timer)
+    this.fillRetries.clear()
     await this.whenIdle()
   }
 
@@ -159,16 +168,45 @@ export class Sync {
     if (changed.size > 0) this.deps.onConversationsChanged([...changed.keys()])
   }
 
-  /** Fill a conversation soon (coalesced with a fill already running). */
+  /**
+   * Fill a conversation soon (coalesced with a fill already running). A fill
+   * that fails for a reason worth retrying (network, 5xx, 408, 429) is tried
+   * again after a back-off until it succeeds: the realtime link may well stay
+   * up meanwhile, and then no reconnect sync would ever fetch the hole.
+   */
   requestFill(conversationId: string): void {
     if (this.stopped) return
     if (this.fills.has(conversationId)) {
       this.refills.add(conversationId)
       return
     }
-    void this.fill(conversationId).catch((err: unknown) =>
-      this.deps.log.warn({ conversationId, err: String(err) }, 'range fetch failed; the next sync retries'),
+    this.fill(conversationId).then(
+      () => this.clearFillRetry(conversationId),
+      (err: unknown) => {
+        if (this.stopped) return
+        if (!isRetryable(err)) {
+          this.clearFillRetry(conversationId)
+          this.deps.log.warn({ conversationId, err: String(err) }, 'range fetch refused; the next sync retries')
+          return
+        }
+        const retry = this.fillRetries.get(conversationId) ?? { failures: 0, timer: null }
+        const delay = this.deps.fillRetryDelayMs(retry.failures)
+        retry.failures++
+        if (retry.timer) clearTimeout(retry.timer)
+        retry.timer = setTimeout(() => {
+          retry.timer = null
+          this.requestFill(conversationId)
+        }, delay)
+        this.fillRetries.set(conversationId, retry)
+        this.deps.log.warn({ conversationId, err: String(err), delay }, 'range fetch failed; retrying')
+      },
     )
+  }
+
+  private clearFillRetry(conversationId: string): void {
+    const retry = this.fillRetries.get(conversationId)
+    if (retry?.timer) clearTimeout(retry.timer)
+    this.fillRetries.delete(conversationId)
   }
 
   /** Fetch `after=<highest cached seq>` page by page until the server has no more. */

@@ -1,0 +1,567 @@
+/**
+ * The fault suite's world: ONE real server process (`npm run server`, short
+ * heartbeats), three desktop cores (alice, bob, carol — a group and every
+ * direct pair), each reaching the server (REST and WebSocket) only through its
+ * own TcpProxy. The fleet runs a round's plan and then checks the promises:
+ * - every core's cache equals the server's history of each of its
+ *   conversations (ids, seqs, bodies, nothing pending) and its outbox is empty;
+ * - every message the test sent is on the server exactly once, and each
+ *   sender's messages are in the order they were sent;
+ * - every marker a core holds (its own and the other members') equals the
+ *   server's, and its own read marker is the highest it was asked to mark;
+ * - presence is exact: the realtime server's member list of each
+ *   conversation channel (its HTTP API, through the `pusher` SDK) is the set
+ *   of members whose core is connected, with one socket each (no ghost), and
+ *   every core shows exactly those users online.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import Pusher from 'pusher'
+import { expect } from 'vitest'
+import type { Conversation, Marker } from '../../src/shared/api'
+import { conversationChannel, userChannel } from '../../src/shared/channels'
+import { cleanupCoreDirs, fastTiming, serverHistory, startCore, type TestCore } from '../helpers/core'
+import { callApi } from '../helpers/messenger'
+import { freePort, spawnServer, type ServerProcess } from '../helpers/process'
+import { TcpProxy } from '../helpers/tcp-proxy'
+import {
+  CONVERSATIONS,
+  CORE_NAMES,
+  STATIC_CONVERSATIONS,
+  describeAction,
+  type Action,
+  type ConversationName,
+  type CoreName,
+  type GhostPlan,
+  type RoundPlan,
+} from './plan'
+
+export const ACTIVITY_TIMEOUT_S = 2
+export const PONG_GRACE_S = 1
+/** The server drops a silent socket after activity + grace; the core's own pong timeout is fastTiming's. */
+export const HEARTBEAT_WINDOW_MS = (ACTIVITY_TIMEOUT_S + PONG_GRACE_S) * 1000 + (fastTiming.pongTimeoutMs ?? 1_000)
+/** Generous: the machine is small and shared. Conditions are polled; nothing asserts a duration. */
+const SETTLE_MS = 45_000
+const PRESENCE_MS = HEARTBEAT_WINDOW_MS + 12_000
+
+interface Identity {
+  id: string
+  token: string
+}
+
+type Key = `${CoreName}/${ConversationName}`
+
+export class Fleet {
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'parley-fault-suite-'))
+  private port = 0
+  private server: ServerProcess | null = null
+  private serverStarting: Promise<ServerProcess> | null = null
+  private sdk: Pusher | null = null
+  readonly proxies = {} as Record<CoreName, TcpProxy>
+  readonly cores = {} as Record<CoreName, TestCore>
+  readonly users = {} as Record<CoreName, Identity>
+  /** Every conversation the server has: its members and id (groups made in a round join once known). */
+  private readonly rooms = new Map<ConversationName, { members: readonly CoreName[]; id: string }>()
+  /** Groups whose creation failed on the client: the server may still have made them (answer lost). */
+  private readonly maybeCreated = new Map<ConversationName, { creator: CoreName; members: CoreName[] }>()
+  /** Bodies each core sent to each conversation, in order. */
+  private readonly sent = new Map<Key, string[]>()
+  /** The highest seq each core was asked to mark read. */
+  private readonly readAsked = new Map<Key, number>()
+  /** What happened in the current round, with times: printed when a round fails. */
+  timeline: string[] = []
+  private roundStartedAt = Date.now()
+  private round = 0
+
+  private env(): Record<string, string> {
+    return {
+      DATA_DIR: this.dataDir,
+      PORT: String(this.port),
+      ACTIVITY_TIMEOUT: String(ACTIVITY_TIMEOUT_S),
+      PONG_GRACE: String(PONG_GRACE_S),
+      AUTH_RATE_LIMIT: '100000',
+      SEND_RATE_LIMIT: '100000',
+    }
+  }
+
+  private get directUrl(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  private note(text: string): void {
+    this.timeline.push(`+${String(Date.now() - this.roundStartedAt).padStart(6)} ms  ${text}`)
+  }
+
+  // -- setup -------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    this.port = await freePort()
+    this.server = await spawnServer(this.env())
+    const credentials = JSON.parse(readFileSync(join(this.dataDir, 'pusher-credentials.json'), 'utf8')) as {
+      id: string
+      key: string
+      secret: string
+    }
+    this.sdk = new Pusher({
+      appId: credentials.id,
+      key: credentials.key,
+      secret: credentials.secret,
+      host: '127.0.0.1',
+      port: String(this.port),
+      useTLS: false,
+    })
+    for (const name of CORE_NAMES) {
+      const proxy = new TcpProxy(this.port)
+      await proxy.start()
+      this.proxies[name] = proxy
+      const url = `http://127.0.0.1:${proxy.port}`
+      const handle = await startCore(url)
+      this.cores[name] = handle
+      const session = await handle.core.register({ serverUrl: url, username: `${name}${process.pid}`, password: 'password-1', displayName: name })
+      this.users[name] = { id: session.user?.id ?? '', token: handle.core.currentAccount?.api.token ?? '' }
+    }
+    const create = async (creator: CoreName, others: CoreName[], title?: string) =>
+      (await this.cores[creator].core.createConversation({ memberIds: others.map((o) => this.users[o].id), ...(title ? { title } : {}) })).id
+    for (const name of STATIC_CONVERSATIONS) {
+      const [creator, ...others] = CONVERSATIONS[name]
+      this.addRoom(name, CONVERSATIONS[name], await create(creator, others, name === 'group' ? 'Trio' : undefined))
+    }
+    await this.settle('setup')
+  }
+
+  async stop(): Promise<void> {
+    for (const name of CORE_NAMES) await this.cores[name]?.stop().catch(() => undefined)
+    for (const name of CORE_NAMES) await this.proxies[name]?.stop().catch(() => undefined)
+    const server = this.server ?? (await this.serverStarting?.catch(() => null))
+    server?.child.kill('SIGKILL')
+    cleanupCoreDirs()
+    rmSync(this.dataDir, { recursive: true, force: true })
+  }
+
+  // -- running a round ---------------------------------------------------------
+
+  async runRound(plan: RoundPlan): Promise<void> {
+    this.round = plan.round
+    this.timeline = []
+    this.roundStartedAt = Date.now()
+    for (const [index, step] of plan.chaos.entries()) {
+      await sleep(step.pauseMs)
+      this.note(describeAction(step.action))
+      await this.perform(step.action, `r${plan.round}s${index}`)
+    }
+    await this.restoreEverything()
+    await this.waitConnected()
+    if (plan.ghost) await this.haunt(plan.ghost, `r${plan.round}g`)
+    await this.settle(`round ${plan.round}`)
+  }
+
+  private addRoom(name: ConversationName, members: readonly CoreName[], id: string): void {
+    this.rooms.set(name, { members, id })
+    for (const member of members) if (!this.sent.has(`${member}/${name}`)) this.sent.set(`${member}/${name}`, [])
+  }
+
+  private roomsOf(core: CoreName): ConversationName[] {
+    return [...this.rooms].filter(([, room]) => room.members.includes(core)).map(([name]) => name)
+  }
+
+  private idOf(name: ConversationName): string {
+    const room = this.rooms.get(name)
+    if (room === undefined) throw new Error(`no conversation ${name}`)
+    return room.id
+  }
+
+  /** The conversation as `core` can use it now, or null (a group it has not heard of yet, or that was never made). */
+  private usable(core: CoreName, name: ConversationName): string | null {
+    const id = this.rooms.get(name)?.id
+    if (id === undefined || (this.cores[core].core.currentAccount?.cache.conversation(id) ?? null) === null) {
+      this.note(`  ${core} does not have ${name} (yet): skipped`)
+      return null
+    }
+    return id
+  }
+
+  private async newGroup(creator: CoreName, name: `g${number}`, others: CoreName[]): Promise<void> {
+    try {
+      const conversation = await this.cores[creator].core.createConversation({
+        memberIds: others.map((other) => this.users[other].id),
+        title: name,
+      })
+      this.addRoom(name, [creator, ...others], conversation.id)
+    } catch (err) {
+      // Offline: the user sees an error. The request may still have reached the server (answer lost).
+      this.note(`  ${creator} could not make ${name}: ${err instanceof Error ? err.message : String(err)}`)
+      this.maybeCreated.set(name, { creator, members: [creator, ...others] })
+    }
+  }
+
+  /** Groups whose creation looked failed but that the server has: from now on they are checked like the rest. */
+  private async discoverGroups(): Promise<void> {
+    for (const [name, { creator, members }] of [...this.maybeCreated]) {
+      const found = [...(await this.serverConversations(creator)).values()].find((c) => c.title === name)
+      if (found) {
+        this.addRoom(name, members, found.id)
+        this.note(`  ${name} exists on the server after all`)
+      }
+      this.maybeCreated.delete(name)
+    }
+  }
+
+  private async perform(action: Action, tag: string): Promise<void> {
+    switch (action.kind) {
+      case 'send':
+        return this.send(action.core, action.conversation, action.count, action.big, tag)
+      case 'markRead':
+        return this.markRead(action.core, action.conversation)
+      case 'load':
+        return this.load(action.core, action.conversation)
+      case 'cut':
+        return this.proxies[action.core].cut()
+      case 'blackhole':
+        return this.proxies[action.core].blackhole()
+      case 'latency':
+        return this.proxies[action.core].latency(action.ms)
+      case 'failHttp':
+        return this.proxies[action.core].failHttp()
+      case 'restore':
+        return this.proxies[action.core].restore()
+      case 'wake':
+        return this.cores[action.core].core.systemResumed()
+      case 'restartCore':
+        this.cores[action.core] = await this.cores[action.core].restart()
+        this.note(`${action.core} restarted`)
+        return
+      case 'killServer': {
+        const server = this.server
+        this.server = null
+        if (server === null) return
+        server.child.kill('SIGKILL')
+        await server.exited
+        this.note('server exited')
+        return
+      }
+      case 'startServer':
+        this.startServer()
+        return
+      case 'newGroup':
+        return this.newGroup(action.core, action.name, action.others)
+    }
+  }
+
+  /** Boot the server in the background: the round goes on meanwhile. */
+  private startServer(): void {
+    if (this.server !== null || this.serverStarting !== null) return
+    this.serverStarting = spawnServer(this.env(), 30_000)
+    this.serverStarting.then(
+      (server) => {
+        this.server = server
+        this.serverStarting = null
+        this.note('server listening')
+      },
+      () => undefined,
+    )
+  }
+
+  private async send(core: CoreName, conversation: ConversationName, count: number, big: boolean, tag: string): Promise<void> {
+    const conversationId = this.usable(core, conversation)
+    const bodies = this.sent.get(`${core}/${conversation}`)
+    if (conversationId === null || bodies === undefined) return
+    for (let i = 0; i < count; i++) {
+      // Big: 3,500 CJK characters are over 10 KB of JSON, so the realtime event comes without the body.
+      const body = `${tag}.${i} ${core}→${conversation} ✓ ${big ? '长'.repeat(3_500) : '你好'}`
+      await this.cores[core].core.sendMessage({ conversationId, body })
+      bodies.push(body)
+    }
+  }
+
+  /** As a focused renderer showing the conversation: everything cached has been on screen. */
+  private async markRead(core: CoreName, conversation: ConversationName): Promise<void> {
+    const { core: app } = this.cores[core]
+    const conversationId = this.usable(core, conversation)
+    if (conversationId === null) return
+    const highest = app.currentAccount?.cache.highestSeq(conversationId) ?? 0
+    if (highest === 0) return
+    app.windowFocusChanged(true)
+    await app.setActiveConversation({ conversationId })
+    await app.markRead({ conversationId, seq: highest })
+    const key: Key = `${core}/${conversation}`
+    this.readAsked.set(key, Math.max(this.readAsked.get(key) ?? 0, highest))
+    this.note(`  ${core} read ${conversation} up to ${highest}`)
+  }
+
+  /** What the renderer gets is coherent at any moment: a gapless, duplicate-free run of sent messages, then own unsent ones. */
+  private async load(core: CoreName, conversation: ConversationName): Promise<void> {
+    const conversationId = this.usable(core, conversation)
+    if (conversationId === null) return
+    const page = await this.cores[core].core.loadMessages({ conversationId, limit: 100 })
+    const sent = page.messages.filter((m) => m.seq !== null)
+    const unsent = page.messages.slice(sent.length)
+    const where = `${core} loadMessages(${conversation})`
+    expect(page.messages.slice(0, sent.length).every((m) => m.seq !== null), `${where}: unsent messages before sent ones`).toBe(true)
+    const seqs = sent.map((m) => m.seq ?? 0)
+    const first = seqs[0] ?? 1
+    expect(seqs, `${where}: sent messages are a gapless run`).toEqual(seqs.map((_, i) => first + i))
+    expect(new Set(sent.map((m) => m.id)).size, `${where}: duplicate ids`).toBe(sent.length)
+    if (sent.length > 0) expect(page.hasMoreBefore, `${where}: hasMoreBefore`).toBe(first > 1)
+    const mine = this.sent.get(`${core}/${conversation}`) ?? []
+    for (const message of unsent) {
+      expect(message.state, `${where}: no message fails (the server never refuses these)`).toBe('pending')
+      expect(mine, `${where}: an unsent message the user wrote`).toContain(message.body)
+    }
+    expect(new Set(page.messages.map((m) => m.body)).size, `${where}: a body shown twice`).toBe(page.messages.length)
+  }
+
+  /** Every link back to normal, the server up. */
+  private async restoreEverything(): Promise<void> {
+    for (const name of CORE_NAMES) this.proxies[name].restore()
+    this.startServer()
+    if (this.serverStarting) await this.serverStarting
+    this.note('restored: every link passes, server up')
+  }
+
+  /** One core's link goes down; the others must stop showing it online once the heartbeat window has passed. */
+  private async haunt(ghost: GhostPlan, tag: string): Promise<void> {
+    const { victim, how } = ghost
+    this.note(`ghost: ${victim} ${how}`)
+    this.proxies[victim][how]()
+    for (const [index, send] of ghost.sends.entries()) await this.send(send.core, send.conversation, send.count, send.big, `${tag}${index}`)
+    const others = CORE_NAMES.filter((name) => name !== victim)
+    await this.until(`${victim} (${how}) offline for the server and the others`, PRESENCE_MS, async () => {
+      const problems: string[] = []
+      for (const conversation of this.roomsOf(victim)) {
+        const members = await this.serverMembers(conversation)
+        const expected = (this.rooms.get(conversation)?.members ?? []).filter((name) => name !== victim)
+        if (!sameSet(members, expected.map((name) => this.users[name].id))) {
+          problems.push(`server members of ${conversation}: ${this.names(members)} (want ${expected.join(',')})`)
+        }
+      }
+      for (const other of others) {
+        const [view] = await this.cores[other].core.getUsers({ ids: [this.users[victim].id] })
+        if (view?.online !== false) problems.push(`${other} shows ${victim} online`)
+      }
+      // Its own link is dead: it shows nobody online (better grey than stale green).
+      const seen = await this.cores[victim].core.getUsers({ ids: others.map((name) => this.users[name].id) })
+      const stale = seen.filter((user) => user.online)
+      if (stale.length > 0) problems.push(`${victim} still shows ${this.names(stale.map((u) => u.id))} online`)
+      return problems
+    })
+    this.note(`ghost: ${victim} offline everywhere`)
+    this.proxies[victim].restore()
+  }
+
+  // -- the checks --------------------------------------------------------------
+
+  private async waitConnected(): Promise<void> {
+    await this.until('every core connected', SETTLE_MS, async () => {
+      const problems: string[] = []
+      for (const name of CORE_NAMES) {
+        const status = await this.cores[name].core.getConnection()
+        if (status.state !== 'connected') problems.push(`${name} ${status.state} (${status.lastError ?? 'no error'})`)
+      }
+      return problems
+    })
+  }
+
+  /** After every proxy is restored and the server is up: all of the promises, see the top of the file. */
+  async settle(what: string): Promise<void> {
+    await this.waitConnected()
+    this.note(`${what}: every core connected`)
+    await this.discoverGroups()
+    await this.until('caches caught up, outboxes empty', SETTLE_MS, () => this.lagging())
+    this.note(`${what}: caught up`)
+    await this.expectCachesEqualServer()
+    await this.until('markers agree with the server', SETTLE_MS, () => this.markerProblems())
+    this.note(`${what}: markers agree`)
+    await this.until('presence exact (no ghosts, nobody missing)', PRESENCE_MS, () => this.presenceProblems())
+    this.note(`${what}: presence exact`)
+  }
+
+  private async serverConversations(core: CoreName): Promise<Map<string, Conversation>> {
+    const response = await callApi<Conversation[]>(this.directUrl, 'GET', '/api/conversations', { token: this.users[core].token })
+    if (response.status !== 200) throw new Error(`GET /api/conversations as ${core}: ${response.status}`)
+    return new Map(response.body.map((conversation) => [conversation.id, conversation]))
+  }
+
+  private async lagging(): Promise<string[]> {
+    const problems: string[] = []
+    for (const name of CORE_NAMES) {
+      const account = this.cores[name].core.currentAccount
+      if (account === null) {
+        problems.push(`${name} signed out`)
+        continue
+      }
+      const outbox = account.cache.outbox()
+      if (outbox.length > 0) {
+        problems.push(`${name} outbox: ${outbox.map((item) => `${item.kind}@${this.conversationName(item.conversationId)}×${item.attempts}${item.lastError ? ` (${item.lastError})` : ''}`).join(', ')}`)
+      }
+      const server = await this.serverConversations(name)
+      for (const conversation of this.roomsOf(name)) {
+        const id = this.idOf(conversation)
+        if (account.cache.conversation(id) === null) {
+          problems.push(`${name} does not have ${conversation}`)
+          continue
+        }
+        const cached = account.cache.highestSeq(id)
+        const last = server.get(id)?.lastSeq ?? -1
+        if (cached !== last) problems.push(`${name} ${conversation}: cached ${cached}, server ${last}`)
+        const unsent = account.cache.messages(id, { limit: 100_000 }).filter((m) => m.state !== 'sent')
+        if (unsent.length > 0) problems.push(`${name} ${conversation}: ${unsent.length} unsent (${unsent.map((m) => m.state).join(',')})`)
+      }
+    }
+    return problems
+  }
+
+  private async expectCachesEqualServer(): Promise<void> {
+    const histories = new Map<ConversationName, Awaited<ReturnType<typeof serverHistory>>>()
+    for (const [conversation, room] of this.rooms) {
+      histories.set(conversation, await serverHistory(this.directUrl, this.users[room.members[0] ?? 'alice'].token, room.id))
+    }
+    for (const name of CORE_NAMES) {
+      const account = this.cores[name].core.currentAccount
+      expect(account, `${name} signed in`).not.toBeNull()
+      for (const conversation of this.roomsOf(name)) {
+        const server = histories.get(conversation) ?? []
+        const cached = account?.cache.messages(this.idOf(conversation), { limit: 100_000 }) ?? []
+        expect(
+          cached.map((m) => [m.seq, m.id, m.senderId, m.body, m.state]),
+          `${name}'s cache of ${conversation} equals the server's history`,
+        ).toEqual(server.map((m) => [m.seq, m.id, m.senderId, m.body, 'sent']))
+        expect(account?.cache.outbox(), `${name}'s outbox is empty`).toEqual([])
+      }
+    }
+    // No message lost or duplicated, each sender's in the order they were written.
+    for (const [conversation, room] of this.rooms) {
+      const server = histories.get(conversation) ?? []
+      expect(new Set(server.map((m) => m.body)).size, `${conversation}: a body stored twice on the server`).toBe(server.length)
+      const total = room.members.reduce((sum, name) => sum + (this.sent.get(`${name}/${conversation}`)?.length ?? 0), 0)
+      expect(server.length, `${conversation}: messages on the server vs messages sent`).toBe(total)
+      for (const name of room.members) {
+        expect(
+          server.filter((m) => m.senderId === this.users[name].id).map((m) => m.body),
+          `${name}'s messages in ${conversation}, in the order written`,
+        ).toEqual(this.sent.get(`${name}/${conversation}`))
+      }
+    }
+  }
+
+  private async markerProblems(): Promise<string[]> {
+    const problems: string[] = []
+    for (const name of CORE_NAMES) {
+      const account = this.cores[name].core.currentAccount
+      if (account === null) return [`${name} signed out`]
+      const server = await this.serverConversations(name)
+      for (const conversation of this.roomsOf(name)) {
+        const id = this.idOf(conversation)
+        const cached = account.cache.conversation(id)?.markers ?? {}
+        const truth = server.get(id)?.markers ?? {}
+        for (const member of this.rooms.get(conversation)?.members ?? []) {
+          const memberId = this.users[member].id
+          const mine = cached[memberId] ?? { readSeq: 0, deliveredSeq: 0 }
+          const theirs = truth[memberId] ?? { readSeq: -1, deliveredSeq: -1 }
+          if (!sameMarker(mine, theirs)) {
+            problems.push(`${name} holds ${member}@${conversation} ${fmt(mine)}, server ${fmt(theirs)}`)
+          }
+        }
+        const asked = this.readAsked.get(`${name}/${conversation}`) ?? 0
+        const own = truth[this.users[name].id]?.readSeq ?? -1
+        if (own !== asked) problems.push(`${name} marked ${conversation} read up to ${asked}; server readSeq ${own}`)
+      }
+    }
+    return problems
+  }
+
+  private async serverMembers(conversation: ConversationName): Promise<string[]> {
+    const response = await this.requireSdk().get({ path: `/channels/${conversationChannel(this.idOf(conversation))}/users` })
+    return ((await response.json()) as { users: { id: string }[] }).users.map((user) => user.id)
+  }
+
+  private async subscriptionCount(channel: string): Promise<number> {
+    const response = await this.requireSdk().get({ path: `/channels/${channel}`, params: { info: 'subscription_count' } })
+    return ((await response.json()) as { subscription_count?: number }).subscription_count ?? 0
+  }
+
+  private async presenceProblems(): Promise<string[]> {
+    const problems: string[] = []
+    for (const [conversation, room] of this.rooms) {
+      const members = await this.serverMembers(conversation)
+      const expected = room.members.map((name) => this.users[name].id)
+      if (!sameSet(members, expected)) problems.push(`server members of ${conversation}: ${this.names(members)}`)
+      const sockets = await this.subscriptionCount(conversationChannel(room.id))
+      if (sockets !== expected.length) problems.push(`${conversation}: ${sockets} sockets subscribed for ${expected.length} members`)
+    }
+    for (const name of CORE_NAMES) {
+      const sockets = await this.subscriptionCount(userChannel(this.users[name].id))
+      if (sockets !== 1) problems.push(`${name}'s inbox has ${sockets} sockets subscribed`)
+      const others = CORE_NAMES.filter((other) => other !== name)
+      for (const user of await this.cores[name].core.getUsers({ ids: others.map((other) => this.users[other].id) })) {
+        if (!user.online) problems.push(`${name} shows ${this.names([user.id])} offline`)
+      }
+    }
+    return problems
+  }
+
+  // -- helpers -----------------------------------------------------------------
+
+  private requireSdk(): Pusher {
+    if (this.sdk === null) throw new Error('no SDK')
+    return this.sdk
+  }
+
+  private names(ids: readonly string[]): string {
+    return ids.map((id) => CORE_NAMES.find((name) => this.users[name].id === id) ?? id).join(',') || '(none)'
+  }
+
+  private conversationName(id: string): string {
+    return [...this.rooms].find(([, room]) => room.id === id)?.[0] ?? id
+  }
+
+  /** Poll until `check` reports no problem; on timeout, fail with the last problems seen. */
+  private async until(what: string, timeoutMs: number, check: () => Promise<string[]>): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    let problems: string[] = []
+    for (;;) {
+      try {
+        problems = await check()
+      } catch (err) {
+        problems = [`check failed: ${err instanceof Error ? err.message : String(err)}`]
+      }
+      if (problems.length === 0) return
+      if (Date.now() > deadline) throw new Error(`round ${this.round}: ${what} — not within ${timeoutMs} ms:\n  ${problems.join('\n  ')}`)
+      await sleep(100)
+    }
+  }
+
+  /** Everything a failing round needs to be understood: per core, connection, outbox, lag; per link, the proxy. */
+  async describeState(): Promise<string> {
+    const lines: string[] = [`server: ${this.server ? `pid ${this.server.child.pid}` : this.serverStarting ? 'starting' : 'down'}`]
+    for (const name of CORE_NAMES) {
+      const proxy = this.proxies[name]
+      const status = await this.cores[name].core.getConnection()
+      const account = this.cores[name].core.currentAccount
+      lines.push(
+        `${name}: ${status.state} (${status.lastError ?? '-'}); proxy ${proxy.mode} +${proxy.delayMs} ms${proxy.httpFailing ? ' REST failing' : ''}, ${proxy.openLinks} links`,
+      )
+      if (account === null) continue
+      for (const conversation of this.roomsOf(name)) {
+        const id = this.idOf(conversation)
+        const c = account.cache.conversation(id)
+        lines.push(`  ${conversation}: highest cached ${account.cache.highestSeq(id)}, lastSeq ${c?.lastSeq}, markers ${JSON.stringify(c?.markers)}`)
+      }
+      for (const item of account.cache.outbox()) lines.push(`  outbox ${JSON.stringify(item)}`)
+    }
+    return lines.join('\n')
+  }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x))
+}
+
+function sameMarker(a: Marker, b: Marker): boolean {
+  return a.readSeq === b.readSeq && a.deliveredSeq === b.deliveredSeq
+}
+
+function fmt(marker: Marker): string {
+  return `read ${marker.readSeq}/delivered ${marker.deliveredSeq}`
+}
