@@ -19,12 +19,19 @@ export function openRawDatabase(path: string): Database {
  * of one conversation `seq` can be the rowid itself, the cheapest possible
  * "latest 50".
  */
-export function createRawMessages(db: Database, options: { fts: boolean; primaryKey: 'row_id' | 'seq' }): void {
+export function createRawMessages(db: Database, options: { fts: boolean; primaryKey: 'row_id' | 'seq'; indexes?: boolean }): void {
   const key = options.primaryKey
   db.exec(`CREATE TABLE raw_messages (
     ${key === 'row_id' ? 'row_id INTEGER PRIMARY KEY, seq INTEGER' : 'row_id INTEGER, seq INTEGER PRIMARY KEY'},
     conversation_id TEXT, id TEXT, sender_id TEXT, client_id TEXT, body TEXT, created_at INTEGER,
     state TEXT, error TEXT, own INTEGER)`)
+  if (options.indexes) {
+    // The cache's secondary indexes on messages (migrations 001 and 002), nothing else of it.
+    db.exec(`CREATE UNIQUE INDEX raw_by_seq ON raw_messages (conversation_id, seq);
+      CREATE UNIQUE INDEX raw_by_id ON raw_messages (id) WHERE id IS NOT NULL;
+      CREATE UNIQUE INDEX raw_by_client ON raw_messages (conversation_id, client_id, sender_id) WHERE own = 1;
+      CREATE INDEX raw_by_sender ON raw_messages (conversation_id, sender_id, seq);`)
+  }
   if (!options.fts) return
   // Equivalent to the cache's index: same tokenizer and options, same merge settings.
   db.exec(`CREATE VIRTUAL TABLE raw_fts USING fts5 (body, content = 'raw_messages', content_rowid = '${key}',

@@ -10,6 +10,25 @@ import { migrate, refuseNewerSchema } from './migrate'
 /** FTS5's trigram tokenizer takes `remove_diacritics` since SQLite 3.45. */
 const MIN_SQLITE: readonly [number, number] = [3, 45]
 
+/**
+ * Work SQLite does on its own, inside whichever call happens to trigger it,
+ * kept small so that no call stalls the main thread (measured with 100,000
+ * messages; see bench/core):
+ * - An automatic checkpoint copies the whole log into the database when a
+ *   commit takes it past `wal_autocheckpoint` pages. The search indexer runs
+ *   small PASSIVE checkpoints between its steps (search-indexer.ts), so this
+ *   is the backstop for long runs of writes alone. Storing 100,000 messages
+ *   in pages of 200 with SQLite's default of 1,000 pages, the slowest call
+ *   took 42 ms of CPU time (a checkpoint); with 256 pages (1 MB), 8 ms.
+ * - `journal_size_limit`: the log file is cut back to 4 MB after a checkpoint
+ *   rather than keeping the size of its largest burst.
+ * - `cache_size` 16 MB (default 2 MB): FTS5 segment merges and the message
+ *   indexes re-read pages that a small cache has already dropped.
+ * - `analysis_limit`: `PRAGMA optimize` at close (sqlite-cache.ts) samples at
+ *   most this many rows per index instead of reading whole tables.
+ */
+const BOUNDED_WORK = ['wal_autocheckpoint = 256', 'journal_size_limit = 4194304', 'cache_size = -16384', 'analysis_limit = 1000']
+
 export interface OpenDatabaseOptions {
   path: string
   /** better-sqlite3's `nativeBinding`: the Electron app loads an addon built for Electron's ABI. */
@@ -36,6 +55,7 @@ export function openDatabase({ path, nativeBinding }: OpenDatabaseOptions): Data
     // marker does not justify.
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
+    for (const pragma of BOUNDED_WORK) db.pragma(pragma)
     migrate(db, path)
     return db
   } catch (err) {

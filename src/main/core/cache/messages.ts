@@ -19,6 +19,7 @@ type SendPendingParams = [number, string, number, string, number, string, string
 export class MessageTable {
   private readonly insert: Statement<InsertParams>
   private readonly sendPending: Statement<SendPendingParams, { row_id: number }>
+  private readonly unsentKeys: Statement<[string], { sender_id: string; client_id: string }>
   private readonly latestSent: Statement<[string, number], MessageRow>
   private readonly before: Statement<[string, number, number], MessageRow>
   private readonly unsent: Statement<[string], MessageRow>
@@ -33,8 +34,7 @@ export class MessageTable {
     private readonly conversations: ConversationTable,
     private readonly outbox: OutboxTable,
   ) {
-    // ON CONFLICT DO NOTHING covers every unique index: same seq, same id, or
-    // the same sender's clientId (a pending copy, converted below).
+    // ON CONFLICT DO NOTHING: same seq or same id — a message already cached.
     this.insert = db.prepare(
       `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, state)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent') ON CONFLICT DO NOTHING`,
@@ -45,9 +45,11 @@ export class MessageTable {
     // as it is instead of failing the page.
     this.sendPending = db.prepare(
       `UPDATE OR IGNORE messages SET row_id = ?, id = ?, seq = ?, body = ?, created_at = ?, state = 'sent', error = NULL
-       WHERE conversation_id = ? AND client_id = ? AND sender_id = ? AND seq IS NULL
+       WHERE conversation_id = ? AND client_id = ? AND sender_id = ? AND seq IS NULL AND own = 1
        RETURNING row_id`,
     )
+    // Only own rows are unsent (addPending writes them); messages_by_seq finds them by seq IS NULL.
+    this.unsentKeys = db.prepare('SELECT sender_id, client_id FROM messages WHERE conversation_id = ? AND seq IS NULL')
     const from = `SELECT ${MESSAGE_COLUMNS} FROM messages m`
     this.latestSent = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq IS NOT NULL ORDER BY m.seq DESC LIMIT ?`)
     this.before = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`)
@@ -64,16 +66,29 @@ export class MessageTable {
     if (messages.length === 0) return { changed, inserted }
     this.db.transaction(() => {
       const raised = new Map<string, { seq: number; at: number }>()
+      // Own unsent rows of the page's conversations (a handful at most): the
+      // server's copy of one of them converts it instead of being inserted.
+      const unsent = new Map<string, Set<string>>()
       for (const m of messages) {
-        const rowId = this.rowKeys.next(m.createdAt)
-        let stored = this.insert.run(rowId, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.body, m.createdAt).changes > 0
-        if (stored) inserted++
-        else {
+        if (!unsent.has(m.conversationId)) {
+          unsent.set(m.conversationId, new Set(this.unsentKeys.all(m.conversationId).map((row) => messageKey(row.sender_id, row.client_id))))
+        }
+      }
+      const nextRowId = this.rowKeys.forTransaction()
+      for (const m of messages) {
+        const rowId = nextRowId(m.createdAt)
+        let stored = false
+        const pendingCopies = unsent.get(m.conversationId)
+        if (pendingCopies !== undefined && pendingCopies.size > 0 && pendingCopies.delete(messageKey(m.senderId, m.clientId))) {
           const converted = this.sendPending.get(rowId, m.id, m.seq, m.body, m.createdAt, m.conversationId, m.clientId, m.senderId)
           if (converted) {
             this.outbox.dropMessage(converted.row_id)
             stored = true
           }
+        }
+        if (!stored && this.insert.run(rowId, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.body, m.createdAt).changes > 0) {
+          stored = true
+          inserted++
         }
         if (stored) {
           const list = changed.get(m.conversationId)

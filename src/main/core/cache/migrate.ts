@@ -8,6 +8,7 @@
 import type { Database } from 'better-sqlite3'
 import { CacheError } from './errors'
 import * as m001 from './migrations/001-initial'
+import * as m002 from './migrations/002-deferred-search-index'
 
 export interface Migration {
   version: number
@@ -15,7 +16,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [m001]
+export const migrations: readonly Migration[] = [m001, m002]
 
 export const latestVersion = migrations.length
 

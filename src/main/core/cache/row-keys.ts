@@ -20,15 +20,32 @@ const LIMIT = Number.MAX_SAFE_INTEGER - 1_000_000
 export class RowKeys {
   private readonly firstFrom: Statement<[number], number>
   private readonly takenFrom: Statement<[number], number>
+  private readonly highest: Statement<[], number | null>
 
   constructor(db: Database) {
     this.firstFrom = db.prepare<[number], number>('SELECT row_id FROM messages WHERE row_id >= ? ORDER BY row_id LIMIT 1').pluck()
     this.takenFrom = db.prepare<[number], number>(`SELECT row_id FROM messages WHERE row_id >= ? ORDER BY row_id LIMIT ${GAP_SCAN}`).pluck()
+    this.highest = db.prepare<[], number | null>('SELECT max(row_id) FROM messages').pluck()
+  }
+
+  /**
+   * Row ids for the rows written by one transaction (call inside it, and use
+   * the function only there). A sync page is usually newer than everything
+   * cached: a key above the highest id taken is free without asking the table.
+   */
+  forTransaction(): (createdAt: number) => number {
+    let ceiling = this.highest.get() ?? Number.NEGATIVE_INFINITY
+    return (createdAt) => {
+      const key = keyOf(createdAt)
+      const id = key > ceiling ? key : this.next(createdAt)
+      if (id > ceiling) ceiling = id
+      return id
+    }
   }
 
   /** A free row id for a message created at `createdAt` (call inside the writing transaction). */
   next(createdAt: number): number {
-    let key = Number.isFinite(createdAt) ? Math.min(Math.max(Math.floor(createdAt), -LIMIT), LIMIT) : 0
+    let key = keyOf(createdAt)
     if (this.firstFrom.get(key) !== key) return key
     for (;;) {
       const taken = this.takenFrom.all(key)
@@ -40,3 +57,5 @@ export class RowKeys {
     }
   }
 }
+
+const keyOf = (createdAt: number): number => (Number.isFinite(createdAt) ? Math.min(Math.max(Math.floor(createdAt), -LIMIT), LIMIT) : 0)

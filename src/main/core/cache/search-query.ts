@@ -18,6 +18,8 @@ export interface SearchQuery {
   terms: string[]
   /** An FTS5 MATCH expression ANDing the long terms, or null when there are none. */
   match: string | null
+  /** The long terms themselves (NFC), for rows not indexed yet (search.ts). */
+  long: string[]
   /** For each short term, LIKE patterns of which one must match (case variants LIKE cannot fold itself). */
   like: string[][]
 }
@@ -36,12 +38,17 @@ export function parseSearchQuery(query: string): SearchQuery {
   return {
     terms,
     match: long.length > 0 ? long.map(quoteFts).join(' AND ') : null,
+    long,
     like: short.map((term) => caseVariants(term).map((variant) => `%${escapeLike(variant)}%`)),
   }
 }
 
-/** An FTS5 string: inside double quotes everything is text; a quote is doubled. */
-export const quoteFts = (term: string): string => `"${term.replaceAll('"', '""')}"`
+/**
+ * An FTS5 string: inside double quotes everything is text; a quote is doubled.
+ * NUL would end the string for FTS5's parser; the trigram tokenizer skips it
+ * in bodies anyway, so it is dropped here too.
+ */
+export const quoteFts = (term: string): string => `"${term.replaceAll('\u0000', '').replaceAll('"', '""')}"`
 
 /** For `LIKE … ESCAPE '\'`. */
 export const escapeLike = (text: string): string => text.replace(/[\\%_]/gu, (char) => `\\${char}`)

@@ -2,31 +2,61 @@
  * Search over cached message bodies (sent, pending and failed), newest first.
  * See search-query.ts for how a query becomes SQL and snippet.ts for the
  * highlighted excerpt of each hit.
+ *
+ * The FTS5 index is written after the fact (search-indexer.ts), so a query
+ * with long terms reads two disjoint sets of rows: indexed ones through
+ * `messages_fts`, and those still in `messages_fts_backlog` directly, by
+ * folding each body exactly as the index's tokenizer would (trigram-fold.ts)
+ * and looking for each folded term in it. Both give the same answer for the
+ * same row, so results do not depend on how far indexing has got. Short terms
+ * are LIKE conditions on every row either way.
  */
 import type { Database, Statement } from 'better-sqlite3'
 import type { SearchHit } from '../../../shared/ipc'
 import { MESSAGE_COLUMNS, messageKey, type MessageRow } from './message-row'
-import { parseSearchQuery } from './search-query'
+import { parseSearchQuery, TRIGRAM, type SearchQuery } from './search-query'
 import { buildSnippet } from './snippet'
+import { TrigramFold } from './trigram-fold'
 
 /** Statements by query shape (number of short terms and their variants); shapes repeat. */
 const SHAPE_LIMIT = 64
+/** Backlog rows read per query while scanning the backlog. */
+const BACKLOG_CHUNK = 512
+
+type BacklogRow = [rowId: number, body: string]
 
 export class MessageSearch {
   private readonly statements = new Map<string, Statement<unknown[], MessageRow>>()
+  private readonly backlogStatements = new Map<string, Statement<unknown[], BacklogRow>>()
+  private readonly anyBacklog: Statement<[], number>
+  private readonly byRowId: Statement<[number], MessageRow>
+  private readonly fold: TrigramFold
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    this.anyBacklog = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM messages_fts_backlog)').pluck()
+    this.byRowId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.row_id = ?`)
+    this.fold = new TrigramFold(db)
+  }
 
   search(query: string, limit: number): SearchHit[] {
     const max = Math.floor(limit)
     if (!(max > 0)) return []
     const parsed = parseSearchQuery(query)
     if (parsed.terms.length === 0) return []
-    const params: unknown[] = []
-    if (parsed.match !== null) params.push(parsed.match)
-    for (const patterns of parsed.like) params.push(...patterns)
-    params.push(max)
-    const rows = this.statement(parsed.match !== null, parsed.like.map((patterns) => patterns.length)).all(...params)
+    const likeParams = parsed.like.flat()
+    const likeGroups = parsed.like.map((patterns) => patterns.length)
+    let rows: MessageRow[]
+    if (parsed.match === null) {
+      rows = this.statement('scan', likeGroups).all(...likeParams, max)
+    } else {
+      rows = this.statement('fts', likeGroups).all(parsed.match, ...likeParams, max)
+      if (this.anyBacklog.get() === 1) {
+        // With a full page of indexed hits, only backlog rows newer than its last one can make the page.
+        const floor = rows.length === max ? (rows[max - 1] as MessageRow).row_id : Number.MIN_SAFE_INTEGER
+        const unindexed = this.searchBacklog(parsed, likeGroups, likeParams, max, floor)
+        if (unindexed.length > 0) rows = [...rows, ...unindexed].sort((a, b) => b.row_id - a.row_id).slice(0, max)
+      }
+    }
     return rows.map((row) => ({
       conversationId: row.conversation_id,
       messageKey: messageKey(row.sender_id, row.client_id),
@@ -37,19 +67,62 @@ export class MessageSearch {
     }))
   }
 
-  private statement(fts: boolean, likeGroups: readonly number[]): Statement<unknown[], MessageRow> {
-    const shape = `${fts ? 'fts' : 'scan'}:${likeGroups.join(',')}`
+  /**
+   * Up to `max` backlog rows newer than `floor` that match, newest first: the
+   * short terms by LIKE in SQL, the long ones as the trigram index would match
+   * them — the folded body contains the folded term, and a term that folds to
+   * fewer than three characters has no trigram and matches nothing.
+   */
+  private searchBacklog(parsed: SearchQuery, likeGroups: readonly number[], likeParams: readonly string[], max: number, floor: number): MessageRow[] {
+    const terms = this.fold.foldAll(parsed.long)
+    if (terms.some((term) => [...term].length < TRIGRAM)) return []
+    const statement = this.backlogStatement(likeGroups)
+    const found: MessageRow[] = []
+    let before = Number.MAX_SAFE_INTEGER
+    for (;;) {
+      // Whole chunks are read before folding: folding may query this connection (trigram-fold.ts).
+      const chunk = statement.all(before, floor, ...likeParams, BACKLOG_CHUNK)
+      const bodies = this.fold.foldAll(chunk.map((row) => row[1]))
+      for (let i = 0; i < chunk.length; i++) {
+        const body = bodies[i] as string
+        if (terms.every((term) => body.includes(term))) {
+          const row = this.byRowId.get((chunk[i] as BacklogRow)[0])
+          if (row !== undefined) found.push(row)
+          if (found.length === max) return found
+        }
+      }
+      if (chunk.length < BACKLOG_CHUNK) return found
+      before = (chunk[chunk.length - 1] as BacklogRow)[0]
+    }
+  }
+
+  /** Backlog rows newest first as [row_id, body] (no objects: most are read only to be rejected), short terms checked by LIKE. */
+  private backlogStatement(likeGroups: readonly number[]): Statement<unknown[], BacklogRow> {
+    const shape = `backlog:${likeGroups.join(',')}`
+    let statement = this.backlogStatements.get(shape)
+    if (statement === undefined) {
+      const where = ['b.row_id < ?', 'b.row_id > ?', ...likeConditions(likeGroups)]
+      statement = this.db
+        .prepare<unknown[], BacklogRow>(
+          `SELECT b.row_id, m.body FROM messages_fts_backlog b JOIN messages m ON m.row_id = b.row_id
+           WHERE ${where.join(' AND ')} ORDER BY b.row_id DESC LIMIT ?`,
+        )
+        .raw(true)
+      if (this.backlogStatements.size >= SHAPE_LIMIT) this.backlogStatements.clear()
+      this.backlogStatements.set(shape, statement)
+    }
+    return statement
+  }
+
+  private statement(kind: 'fts' | 'scan', likeGroups: readonly number[]): Statement<unknown[], MessageRow> {
+    const shape = `${kind}:${likeGroups.join(',')}`
     let statement = this.statements.get(shape)
     if (statement === undefined) {
-      const where: string[] = fts ? ['messages_fts MATCH ?'] : []
-      for (const variants of likeGroups) {
-        where.push(`(${Array.from({ length: variants }, () => `m.body LIKE ? ESCAPE '\\'`).join(' OR ')})`)
-      }
+      const where = [...(kind === 'fts' ? ['messages_fts MATCH ?'] : []), ...likeConditions(likeGroups)]
       // Row ids sort like time (row-keys.ts): newest first is rowid order, read
       // backwards from the index and stopped at the limit, never a sort of all matches.
-      const [from, order] = fts
-        ? ['messages_fts JOIN messages m ON m.row_id = messages_fts.rowid', 'messages_fts.rowid']
-        : ['messages m', 'm.row_id']
+      const [from, order] =
+        kind === 'fts' ? ['messages_fts JOIN messages m ON m.row_id = messages_fts.rowid', 'messages_fts.rowid'] : ['messages m', 'm.row_id']
       statement = this.db.prepare<unknown[], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} DESC LIMIT ?`,
       )
@@ -59,3 +132,7 @@ export class MessageSearch {
     return statement
   }
 }
+
+/** One condition per short term: any of its case variants, by LIKE. */
+const likeConditions = (likeGroups: readonly number[]): string[] =>
+  likeGroups.map((variants) => `(${Array.from({ length: variants }, () => `m.body LIKE ? ESCAPE '\\'`).join(' OR ')})`)

@@ -11,6 +11,7 @@ import { MessageTable } from './messages'
 import { OutboxTable } from './outbox'
 import { RowKeys } from './row-keys'
 import { MessageSearch } from './search'
+import { SearchIndexer } from './search-indexer'
 import { SettingsTable } from './settings'
 import type { Cache, CachedConversation, CachedUser, OutboxItem, StoreMessagesResult } from './types'
 import { UnreadCounts } from './unread'
@@ -27,10 +28,13 @@ export class SqliteCache implements Cache {
   private readonly unread: UnreadCounts
   private readonly messageSearch: MessageSearch
   private readonly settings: SettingsTable
+  /** Brings the search index up to date after writes (search-indexer.ts). */
+  readonly indexer: SearchIndexer
 
   constructor(
     private readonly db: Database,
     readonly path: string,
+    options: { backgroundIndexing?: boolean } = {},
   ) {
     this.userTable = new UserTable(db)
     this.markerTable = new MarkerTable(db)
@@ -42,10 +46,17 @@ export class SqliteCache implements Cache {
     this.unread = new UnreadCounts(db)
     this.messageSearch = new MessageSearch(db)
     this.settings = new SettingsTable(db)
+    this.indexer = new SearchIndexer(db, { background: options.backgroundIndexing ?? true })
   }
 
-  /** Idempotent. Runs `PRAGMA optimize` first, as SQLite recommends for long-lived connections. */
+  /**
+   * Idempotent. Stops the indexer (an unindexed backlog stays for the next
+   * open) and runs `PRAGMA optimize`, as SQLite recommends for long-lived
+   * connections, bounded by `analysis_limit` (database.ts) so that it never
+   * reads whole tables.
+   */
   close(): void {
+    this.indexer.close()
     if (!this.db.open) return
     this.db.pragma('optimize')
     this.db.close()
@@ -80,11 +91,15 @@ export class SqliteCache implements Cache {
   }
 
   storeMessages(messages: readonly Message[]): StoreMessagesResult {
-    return this.messageTable.storeMessages(messages)
+    const result = this.messageTable.storeMessages(messages)
+    if (result.changed.size > 0) this.indexer.noteWrite()
+    return result
   }
 
   addPending(message: NewPendingMessage): ChatMessage {
-    return this.unsent.addPending(message)
+    const pending = this.unsent.addPending(message)
+    this.indexer.noteWrite()
+    return pending
   }
 
   markFailed(conversationId: string, clientId: string, error: string): ChatMessage | null {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach } from 'vitest'
 import type { Conversation, Message } from '../../../shared/api'
-import { openCache } from './index'
+import { openCache, type OpenCacheOptions } from './index'
 import type { Cache } from './types'
 
 export interface TempCache {
@@ -15,8 +15,11 @@ export interface TempCache {
   dir: string
   path: string
   /** Close and open the same file again: an app restart. */
-  reopen(): Cache
+  reopen(options?: CacheTestOptions): Cache
 }
+
+/** `backgroundIndexing: false` keeps the search index where a test puts it (catchUpSearchIndex). */
+export type CacheTestOptions = Pick<OpenCacheOptions, 'backgroundIndexing'>
 
 const opened: { dir: string; caches: Cache[] }[] = []
 
@@ -28,10 +31,10 @@ afterEach(() => {
 })
 
 /** A fresh cache in its own temporary directory (cleaned up after the test). */
-export function tempCache(): TempCache {
+export function tempCache(options: CacheTestOptions = {}): TempCache {
   const dir = mkdtempSync(join(tmpdir(), 'parley-cache-'))
   const path = join(dir, 'account', 'cache.sqlite')
-  const entry = { dir, caches: [openCache({ path })] }
+  const entry = { dir, caches: [openCache({ path, ...options })] }
   opened.push(entry)
   const temp: TempCache = {
     get cache() {
@@ -39,9 +42,9 @@ export function tempCache(): TempCache {
     },
     dir,
     path,
-    reopen() {
+    reopen(reopenOptions = options) {
       temp.cache.close()
-      const cache = openCache({ path })
+      const cache = openCache({ path, ...reopenOptions })
       entry.caches.push(cache)
       return cache
     },

@@ -1,0 +1,220 @@
+/**
+ * Brings the search index up to date after the fact. Writes only note a row
+ * in `messages_fts_backlog` (migrations/002-deferred-search-index.ts); this
+ * moves backlog rows into `messages_fts` in small transactions, each stopped
+ * after a few milliseconds of work, so that no call ever holds the main thread
+ * for long — indexing 100,000 messages at once would take seconds.
+ *
+ * Scheduling: while the app writes (a sync storing page after page) the
+ * indexer takes one step, then pauses (BUSY_PAUSE_MS), so it gets a small share
+ * of the thread and the writes most of it; once writes stop it runs step after
+ * step, yielding to the event loop between them. The backlog is a table, so it
+ * survives a restart and indexing resumes on the next open. Search never waits
+ * for any of this: it reads backlog rows directly (search.ts).
+ *
+ * Every few steps, and when the backlog is done, a PASSIVE WAL checkpoint
+ * copies what the log holds so far into the database: a small copy each time,
+ * instead of the connection's automatic checkpoint copying a larger log inside
+ * whichever commit crosses its threshold (database.ts).
+ *
+ * Why on the main thread and not a worker: the Cache interface is synchronous
+ * and SQLite has one writer at a time, so an indexing worker with its own
+ * connection would hold the write lock for as long as its transaction, and a
+ * main-thread write arriving meanwhile would block for that long anyway (in
+ * SQLite's busy-wait, whose sleeps only make it longer). Small steps here
+ * bound the stall the same way, without a second connection, thread or
+ * bundled worker file.
+ */
+import type { Database, Statement } from 'better-sqlite3'
+
+/** Work per step before its commit (which adds FTS5's segment write and merge work, ~1–3 ms). */
+export const STEP_BUDGET_MS = 5
+/** A write less than this long ago means the app is busy writing. */
+const BUSY_WINDOW_MS = 10
+/** Pause between steps while busy: the indexer takes at most about STEP / (STEP + PAUSE) of the thread. */
+const BUSY_PAUSE_MS = 16
+/** After a failed step (disk full, database locked by another process): try again later. */
+const RETRY_MS = 1_000
+/** Rows fetched per step are sized from the measured rate, within these bounds. */
+const MIN_ROWS = 8
+const MAX_ROWS = 2_048
+/** A PASSIVE checkpoint after this many steps, and when the backlog is done. */
+const CHECKPOINT_EVERY_STEPS = 4
+
+type BacklogRow = [rowId: number, body: string | null]
+type Handle = { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout }
+
+export interface SearchIndexerStats {
+  steps: number
+  rows: number
+  /** Wall time of the longest step, commit included; and its CPU time (the same, less time descheduled). */
+  longestStepMs: number
+  longestStepCpuMs: number
+  checkpoints: number
+  longestCheckpointMs: number
+}
+
+export interface SearchIndexerOptions {
+  /** Index with timers (the app); false: only when step() is called (tests). */
+  background: boolean
+}
+
+export class SearchIndexer {
+  private readonly newest: Statement<[number], BacklogRow>
+  private readonly indexRow: Statement<[number, string]>
+  private readonly unlog: Statement<[number, number]>
+  private readonly any: Statement<[], number>
+  private readonly count: Statement<[], number>
+  private scheduled: Handle | null = null
+  private lastWriteAt = Number.NEGATIVE_INFINITY
+  /** Measured indexing rate, to size the next step. */
+  private rowsPerMs = 40
+  private stepsSinceCheckpoint = 0
+  private waiters: { resolve: () => void; reject: (err: Error) => void }[] = []
+  private closed = false
+  /** The last step's failure, if it failed (for diagnostics; the backlog stays searchable). */
+  lastError: unknown = null
+  /** What the indexer has done on this connection (benchmarks, diagnostics). */
+  readonly stats: SearchIndexerStats = { steps: 0, rows: 0, longestStepMs: 0, longestStepCpuMs: 0, checkpoints: 0, longestCheckpointMs: 0 }
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: SearchIndexerOptions,
+  ) {
+    this.newest = db
+      .prepare<[number], BacklogRow>(
+        // LEFT JOIN: an id without its message (the triggers never leave one) is dropped rather than stuck.
+        'SELECT b.row_id, m.body FROM messages_fts_backlog b LEFT JOIN messages m ON m.row_id = b.row_id ORDER BY b.row_id DESC LIMIT ?',
+      )
+      .raw(true)
+    // VALUES, not INSERT … SELECT: SQLite copies a SELECT into a temporary
+    // table before inserting into a virtual table, which tripled the cost per row.
+    this.indexRow = db.prepare('INSERT INTO messages_fts (rowid, body) VALUES (?, ?)')
+    // The rows of a step are the newest of the backlog, so the ones done are a contiguous range of it.
+    this.unlog = db.prepare('DELETE FROM messages_fts_backlog WHERE row_id BETWEEN ? AND ?')
+    this.any = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM messages_fts_backlog)').pluck()
+    this.count = db.prepare<[], number>('SELECT count(*) FROM messages_fts_backlog').pluck()
+    // A backlog left by the last run (closed or killed mid-way) resumes now.
+    if (this.hasBacklog()) this.schedule()
+  }
+
+  /** Called after every write that may have added to the backlog. */
+  noteWrite(): void {
+    this.lastWriteAt = performance.now()
+    this.schedule()
+  }
+
+  hasBacklog(): boolean {
+    return this.any.get() === 1
+  }
+
+  /** Rows waiting to be indexed (counts the table: for tests and benchmarks). */
+  backlog(): number {
+    return this.count.get() ?? 0
+  }
+
+  /**
+   * Index some of the backlog in one transaction, newest rows first, stopping
+   * after about `budgetMs` of work. Returns how many rows left the backlog
+   * (0: it was empty).
+   */
+  step(budgetMs = STEP_BUDGET_MS): number {
+    const cpuStart = process.cpuUsage()
+    const start = performance.now()
+    const deadline = start + budgetMs
+    const want = Math.min(MAX_ROWS, Math.max(MIN_ROWS, Math.ceil(this.rowsPerMs * budgetMs * 1.25)))
+    let done = 0
+    this.db.transaction(() => {
+      const rows = this.newest.all(want)
+      // Ascending within the transaction: FTS5 appends rising row ids to its
+      // in-memory segment, but flushes it whenever an id goes backwards.
+      for (let i = rows.length - 1; i >= 0; i--) {
+        const [rowId, body] = rows[i] as BacklogRow
+        if (body !== null) this.indexRow.run(rowId, body)
+        done++
+        // Checked after every row: a 4,000-character body alone takes a few milliseconds.
+        if (performance.now() >= deadline) break
+      }
+      if (done > 0) this.unlog.run((rows[rows.length - 1] as BacklogRow)[0], (rows[rows.length - done] as BacklogRow)[0])
+    })()
+    const elapsed = performance.now() - start
+    if (done >= MIN_ROWS) this.rowsPerMs = 0.5 * this.rowsPerMs + 0.5 * (done / Math.max(elapsed, 0.05))
+    if (done > 0) {
+      const cpu = process.cpuUsage(cpuStart)
+      this.stats.steps++
+      this.stats.rows += done
+      this.stats.longestStepMs = Math.max(this.stats.longestStepMs, elapsed)
+      this.stats.longestStepCpuMs = Math.max(this.stats.longestStepCpuMs, (cpu.user + cpu.system) / 1000)
+    }
+    return done
+  }
+
+  /** Resolves once the backlog is empty (background mode); rejects if the cache is closed first. */
+  whenIndexed(): Promise<void> {
+    if (!this.hasBacklog()) return Promise.resolve()
+    if (this.closed) return Promise.reject(new Error('The cache was closed before its search index caught up'))
+    if (!this.options.background) return Promise.reject(new Error('Background indexing is off: call catchUpSearchIndex'))
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ resolve, reject })
+      // Someone is waiting: the timer must keep the process alive.
+      this.scheduled?.handle.ref()
+      this.schedule()
+    })
+  }
+
+  /** Stops indexing; the backlog stays in the database for the next open. Call before closing the connection. */
+  close(): void {
+    this.closed = true
+    this.cancel()
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error('The cache was closed before its search index caught up'))
+  }
+
+  private schedule(delayMs?: number): void {
+    if (this.closed || !this.options.background || this.scheduled !== null) return
+    const quietFor = performance.now() - this.lastWriteAt
+    const delay = delayMs ?? (quietFor >= BUSY_WINDOW_MS ? 0 : BUSY_PAUSE_MS)
+    this.scheduled =
+      delay === 0
+        ? { kind: 'immediate', handle: setImmediate(() => this.run()) }
+        : { kind: 'timeout', handle: setTimeout(() => this.run(), delay) }
+    // Background work never keeps the process alive by itself.
+    if (this.waiters.length === 0) this.scheduled.handle.unref()
+  }
+
+  private cancel(): void {
+    const scheduled = this.scheduled
+    this.scheduled = null
+    if (scheduled?.kind === 'immediate') clearImmediate(scheduled.handle)
+    else if (scheduled?.kind === 'timeout') clearTimeout(scheduled.handle)
+  }
+
+  private run(): void {
+    this.scheduled = null
+    if (this.closed || !this.db.open) return
+    try {
+      const done = this.step()
+      this.lastError = null
+      const more = done > 0 && this.hasBacklog()
+      if (done > 0) this.stepsSinceCheckpoint++
+      if (this.stepsSinceCheckpoint >= CHECKPOINT_EVERY_STEPS || (!more && this.stepsSinceCheckpoint > 0)) this.checkpoint()
+      if (more) this.schedule()
+      else for (const waiter of this.waiters.splice(0)) waiter.resolve()
+    } catch (err) {
+      this.lastError = err
+      this.schedule(RETRY_MS)
+    }
+  }
+
+  /**
+   * Copy the log written by the last few steps into the database, a little at
+   * a time, rather than let a commit cross wal_autocheckpoint (database.ts)
+   * and copy it all at once. PASSIVE never waits for readers or writers.
+   */
+  private checkpoint(): void {
+    const start = performance.now()
+    this.stepsSinceCheckpoint = 0
+    this.db.pragma('wal_checkpoint(PASSIVE)')
+    this.stats.checkpoints++
+    this.stats.longestCheckpointMs = Math.max(this.stats.longestCheckpointMs, performance.now() - start)
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * For the search index tests: the connection behind a cache, the index's own
+ * consistency checks, and a seeded PRNG.
+ */
+import type { Database } from 'better-sqlite3'
+import { expect } from 'vitest'
+import { searchIndexBacklog } from './index'
+import { TrigramFold } from './trigram-fold'
+import type { Cache } from './types'
+
+export const connectionOf = (cache: Cache): Database => (cache as unknown as { db: Database }).db
+
+/** Row ids that have at least one trigram in `messages_fts` (bodies of three or more characters). */
+export function indexedRowIds(cache: Cache): Set<number> {
+  const db = connectionOf(cache)
+  db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.test_fts_instances USING fts5vocab (main, messages_fts, instance)')
+  return new Set(db.prepare<[], number>('SELECT DISTINCT doc FROM temp.test_fts_instances').pluck().all())
+}
+
+export const backlogRowIds = (cache: Cache): Set<number> =>
+  new Set(connectionOf(cache).prepare<[], number>('SELECT row_id FROM messages_fts_backlog').pluck().all())
+
+/**
+ * The invariant at any moment: no row is both indexed and in the backlog,
+ * every backlog id is a message, and every message with a trigram to index
+ * is in one of the two.
+ */
+export function expectIndexInvariant(cache: Cache): void {
+  const db = connectionOf(cache)
+  const indexed = indexedRowIds(cache)
+  const backlog = backlogRowIds(cache)
+  const rows = db.prepare<[], { row_id: number; body: string }>('SELECT row_id, body FROM messages').all()
+  const ids = new Set(rows.map((row) => row.row_id))
+  for (const id of backlog) {
+    expect(indexed.has(id), `row ${id} is both indexed and in the backlog`).toBe(false)
+    expect(ids.has(id), `backlog row ${id} is not a message`).toBe(true)
+  }
+  for (const id of indexed) expect(ids.has(id), `row ${id} is indexed but not a message`).toBe(true)
+  const fold = new TrigramFold(db)
+  for (const row of rows) {
+    if ([...fold.fold(row.body)].length >= 3) {
+      expect(indexed.has(row.row_id) || backlog.has(row.row_id), `row ${row.row_id} is neither indexed nor in the backlog`).toBe(true)
+    }
+  }
+}
+
+/**
+ * With the backlog empty: FTS5's own integrity check, comparing the index
+ * with the messages table — any missing, stale or duplicate entry fails it.
+ */
+export function expectIndexExact(cache: Cache): void {
+  expect(searchIndexBacklog(cache)).toBe(0)
+  expect(() => connectionOf(cache).exec(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)`)).not.toThrow()
+}
+
+/** mulberry32: the same seed gives the same sequence everywhere. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
