@@ -1,0 +1,39 @@
+/**
+ * What Linux /proc says about a process and the machine: CPU time (user +
+ * system, all threads) and resident memory of a pid, busy CPU time of all
+ * cores, and the load average.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+
+/** Kernel clock ticks per second, the unit of /proc's CPU times. */
+const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+
+/** User + system CPU time of `pid` so far, in ms. */
+export function cpuTimeMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // utime and stime are fields 14 and 15, the 12th and 13th after the name.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond
+}
+
+/** VmRSS of `pid` in MB. */
+export function residentMb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  if (match?.[1] === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`)
+  return Number(match[1]) / 1024
+}
+
+/** Busy (not idle, not iowait) CPU time of all cores so far, in ms. */
+export function machineBusyMs(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? ''
+  const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number)
+  const total = ticks.reduce((sum, value) => sum + value, 0)
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0)
+  return ((total - idle) * 1000) / ticksPerSecond
+}
+
+/** The 1-minute load average. */
+export const loadAverage1m = (): number => loadavg()[0] ?? 0
