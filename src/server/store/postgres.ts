@@ -34,7 +34,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<SqlSt
   try {
     if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    await migrateToLatest(db as unknown as Kysely<unknown>)
+    await migrateToLatest(db as unknown as Kysely<unknown>, schema)
     return new SqlStore(db)
   } catch (err) {
     await pool.end().catch(() => undefined)

@@ -237,3 +237,31 @@ describe.each(factories.filter((f) => f.name !== 'postgres' || hasPostgres))('$n
     expect(await names()).toEqual(['dan_x', 'dana', 'erin'])
   })
 })
+
+describe.skipIf(!hasPostgres)('postgres store in a schema of its own', () => {
+  test('migrates even when another schema already holds migration tables', async () => {
+    const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 10)}`
+    const first = `m1_${suffix}`
+    const second = `m2_${suffix}`
+    const client = new pg.Client({ connectionString: POSTGRES_URL })
+    await client.connect()
+    try {
+      // The first store leaves kysely_migration(_lock) in its schema; the second must still get its own.
+      await (await openPostgresStore({ connectionString: POSTGRES_URL, schema: first })).close()
+      const store = await openPostgresStore({ connectionString: POSTGRES_URL, schema: second })
+      const id = newId('u')
+      await store.createUser({ id, username: 'solo', displayName: 'Solo', passwordHash: 'x', createdAt: 1 })
+      expect((await store.searchUsers('solo', 10)).map((u) => u.id)).toEqual([id])
+      await store.close()
+      const tables = await client.query<{ table_schema: string }>(
+        `SELECT table_schema FROM information_schema.tables WHERE table_name = 'kysely_migration' AND table_schema IN ($1, $2) ORDER BY table_schema`,
+        [first, second],
+      )
+      expect(tables.rows.map((row) => row.table_schema)).toEqual([first, second])
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS ${first} CASCADE`)
+      await client.query(`DROP SCHEMA IF EXISTS ${second} CASCADE`)
+      await client.end()
+    }
+  })
+})

@@ -1,0 +1,29 @@
+/**
+ * The fan-out event: its `data` is JSON carrying the send time `t` (ms on the
+ * wall clock every process shares, see `sharedClockMs`) and the phase it was
+ * sent in, padded to a fixed size.
+ */
+import { sharedClockMs } from '../realtime/payload'
+
+export { EVENT_NAME, FANOUT_CHANNEL, sharedClockMs } from '../realtime/payload'
+
+/** `w`: warm-up, not counted; `m`: the saturated window (throughput, CPU); `p`: the paced window (latency). */
+export type Phase = 'w' | 'm' | 'p'
+
+interface Payload {
+  t: number
+  p: Phase
+  pad: string
+}
+
+/** Event data of `length` characters, give or take a digit of `t` (never less than the unpadded JSON). */
+export function encodePayload(phase: Phase, length: number): string {
+  const bare: Payload = { t: sharedClockMs(), p: phase, pad: '' }
+  const padding = Math.max(0, length - JSON.stringify(bare).length)
+  return JSON.stringify({ ...bare, pad: 'x'.repeat(padding) })
+}
+
+export function decodePayload(data: string): { sentAt: number; phase: Phase } {
+  const payload = JSON.parse(data) as Payload
+  return { sentAt: payload.t, phase: payload.p }
+}
