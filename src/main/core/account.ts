@@ -347,6 +347,11 @@ export class Account {
     return this.cache.totalUnread(this.me)
   }
 
+  /** Disposed (signed out, or the app quitting): its cache is closed. */
+  get isDisposed(): boolean {
+    return this.disposed
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true

@@ -38,6 +38,7 @@ type Listener = (payload: never) => void
 
 export class Core implements ParleyCore {
   private account: Account | null = null
+  private sessionChanges: Promise<unknown> = Promise.resolve()
   private serverUrl: string
   private user: User | null = null
   private settings: Settings
@@ -112,7 +113,7 @@ export class Core implements ParleyCore {
     const key = accountKey(this.serverUrl, user.id)
     const directory = join(this.options.userDataDir, 'accounts', createHash('sha256').update(key).digest('hex').slice(0, 16))
     this.user = user
-    this.account = new Account({
+    const account: Account = new Account({
       serverUrl: this.serverUrl,
       token,
       user,
@@ -125,11 +126,12 @@ export class Core implements ParleyCore {
       emit: (event, payload) => this.emit(event, payload),
       onIncoming: (messages) => this.notify(messages),
       onUnreadChanged: () => this.options.services.setBadgeCount(this.account?.totalUnread() ?? 0),
-      onUnauthorized: () => void this.signedOutByServer(),
+      onUnauthorized: () => void this.signedOutByServer(account),
       sendReadReceipts: () => this.settings.sendReadReceipts,
     })
-    this.account.start()
-    this.options.services.setBadgeCount(this.account.totalUnread())
+    this.account = account
+    account.start()
+    this.options.services.setBadgeCount(account.totalUnread())
   }
 
   private persistSession(): void {
@@ -147,14 +149,17 @@ export class Core implements ParleyCore {
       if (err instanceof HttpError && err.status === 409) throw new ParleyError('conflict', 'That username is taken')
       throw translateError(err)
     }
-    await this.closeAccount()
-    this.serverUrl = api.baseUrl
-    this.options.services.tokenVault.save(accountKey(this.serverUrl, result.user.id), result.token)
-    this.openAccount(result.user, result.token)
-    this.persistSession()
-    const info = this.sessionInfo()
-    this.emit('session', info)
-    return info
+    return this.changeSession(async () => {
+      if (this.disposed) throw new ParleyError('unavailable', 'Parley is shutting down')
+      await this.closeAccount()
+      this.serverUrl = api.baseUrl
+      this.options.services.tokenVault.save(accountKey(this.serverUrl, result.user.id), result.token)
+      this.openAccount(result.user, result.token)
+      this.persistSession()
+      const info = this.sessionInfo()
+      this.emit('session', info)
+      return info
+    })
   }
 
   private async closeAccount(): Promise<void> {
@@ -165,18 +170,49 @@ export class Core implements ParleyCore {
     this.options.services.setBadgeCount(0)
   }
 
-  /** The server refused our token: sign out, keep the cache for the next sign-in. */
-  private async signedOutByServer(): Promise<void> {
-    if (this.user === null) return
-    this.options.services.tokenVault.clear(accountKey(this.serverUrl, this.user.id))
-    await this.closeAccount()
-    this.persistSession()
-    this.emit('session', this.sessionInfo())
+  /** The server refused `account`'s token: sign out (if it is still the one signed in), keep the cache for the next sign-in. */
+  private signedOutByServer(account: Account): Promise<void> {
+    return this.changeSession(async () => {
+      if (this.account !== account || this.user === null) return
+      this.options.services.tokenVault.clear(accountKey(this.serverUrl, this.user.id))
+      await this.closeAccount()
+      this.persistSession()
+      this.emit('session', this.sessionInfo())
+    })
   }
 
   private requireAccount(): Account {
     if (this.account === null) throw new ParleyError('unauthorized', 'Sign in first')
     return this.account
+  }
+
+  /**
+   * Runs a call that awaits the network on the signed-in account. Signed out
+   * meanwhile (the account and its cache closed under it), it fails as
+   * `unauthorized`, as it would have had it come a moment later — never as an
+   * internal error from the closed cache.
+   */
+  private async useAccount<T>(use: (account: Account) => T | Promise<T>): Promise<T> {
+    const account = this.requireAccount()
+    try {
+      return await use(account)
+    } catch (err) {
+      // The account wraps what it cannot explain as `internal` (a closed cache among them).
+      const unexplained = !(err instanceof ParleyError) || err.code === 'internal'
+      if (account.isDisposed && unexplained) throw new ParleyError('unauthorized', 'Signed out while this was in progress')
+      throw err
+    }
+  }
+
+  /**
+   * Session changes (sign-in, sign-out, the server refusing the token) run one
+   * at a time: two sign-ins at once must not both open an account, leaving one
+   * running that no sign-out would ever close.
+   */
+  private changeSession<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.sessionChanges.then(change, change)
+    this.sessionChanges = run.catch(() => undefined)
+    return run
   }
 
   // -- notifications -----------------------------------------------------------
@@ -225,19 +261,21 @@ export class Core implements ParleyCore {
     )
   }
 
-  async logout() {
-    const account = this.account
-    const user = this.user
-    if (account && user) {
-      // Best effort: revoke the token on the server; offline, it simply expires.
-      await account.api.logout().catch(() => undefined)
-      this.options.services.tokenVault.clear(accountKey(this.serverUrl, user.id))
-    }
-    await this.closeAccount()
-    this.persistSession()
-    const info = this.sessionInfo()
-    this.emit('session', info)
-    return info
+  logout() {
+    return this.changeSession(async () => {
+      const account = this.account
+      const user = this.user
+      if (account && user) {
+        // Best effort: revoke the token on the server; offline, it simply expires.
+        await account.api.logout().catch(() => undefined)
+        this.options.services.tokenVault.clear(accountKey(this.serverUrl, user.id))
+      }
+      await this.closeAccount()
+      this.persistSession()
+      const info = this.sessionInfo()
+      this.emit('session', info)
+      return info
+    })
   }
 
   async getConnection() {
@@ -256,7 +294,7 @@ export class Core implements ParleyCore {
   }
 
   createConversation(args: { memberIds: string[]; title?: string }) {
-    return this.requireAccount().createConversation(args.memberIds, args.title)
+    return this.useAccount((account) => account.createConversation(args.memberIds, args.title))
   }
 
   async setMuted(args: { conversationId: string; muted: boolean }) {
@@ -269,7 +307,7 @@ export class Core implements ParleyCore {
   }
 
   listUsers(args: { query?: string }) {
-    return this.requireAccount().listUsers(args.query)
+    return this.useAccount((account) => account.listUsers(args.query))
   }
 
   async getUsers(args: { ids: string[] }) {
@@ -369,6 +407,12 @@ export class Core implements ParleyCore {
     const account = this.account
     this.account = null
     await account?.dispose()
+    // A sign-in that was under way has found `disposed` set, or opened an account to close now.
+    await this.changeSession(async () => {
+      const opened = this.account
+      this.account = null
+      await opened?.dispose()
+    })
     this.listeners.clear()
   }
 
