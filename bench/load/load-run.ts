@@ -12,7 +12,7 @@ import { makeWorkDir, removeWorkDir, startServer, stopProcess, WorkerProcess, ty
 import { buildReport, type LoadReport } from './report'
 import { RestClient } from './rest'
 import { Sampler } from './sampler'
-import { loadAverage1m } from './proc-stats'
+import { loadAverage1m } from '../shared/proc-stats'
 import { populate } from './setup'
 import { socialGraph } from './social-graph'
 import { sharedClockMs } from './worker-stats'
@@ -113,7 +113,7 @@ export async function runLoad(options: LoadOptions, log: Log = (line) => console
     for (const worker of workers) worker.send({ type: 'stop' })
     await Promise.all(workers.map((worker) => stopProcess(worker.child, 5_000)))
     rest?.close()
-    if (server !== undefined) await stopProcess(server.child)
+    if (server !== undefined) await stopProcess(server.child, 10_000)
     removeWorkDir(workDir)
   }
 }

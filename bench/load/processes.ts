@@ -6,59 +6,17 @@
  * remembered so that none outlives the run: `cleanUpNow` is for exit and
  * signal handlers.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { forkTsx, makeWorkDir as makeDir, spawnTsx } from '../shared/children'
 import type { FromWorker, ToWorker } from './messages'
 
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
-const running = new Set<ChildProcess>()
-const workDirs = new Set<string>()
-
-function track<T extends ChildProcess>(child: T): T {
-  running.add(child)
-  child.once('exit', () => running.delete(child))
-  return child
-}
+export { cleanUpNow, removeWorkDir, repoRoot, stopProcess } from '../shared/children'
 
 /** A fresh temporary directory, removed by `removeWorkDir` or `cleanUpNow`. */
-export function makeWorkDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-load-'))
-  workDirs.add(dir)
-  return dir
-}
-
-export function removeWorkDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true })
-  workDirs.delete(dir)
-}
-
-/** SIGKILL every child still running and remove the temporary directories (synchronous: safe in 'exit' handlers). */
-export function cleanUpNow(): void {
-  for (const child of running) child.kill('SIGKILL')
-  for (const dir of workDirs) {
-    try {
-      rmSync(dir, { recursive: true, force: true })
-    } catch {
-      // A child may still hold a file open for a moment; the OS cleans tmp eventually.
-    }
-  }
-  workDirs.clear()
-}
-
-/** SIGTERM, then SIGKILL if still alive after `graceMs`. */
-export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
-  await gone
-  clearTimeout(timer)
-}
+export const makeWorkDir = (): string => makeDir('parley-load-')
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,13 +42,13 @@ const READY = /^Parley server listening on (http:\/\/\S+)$/
 
 export async function startServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const port = await freePort()
-  const child = track(
-    spawn(process.execPath, ['--import', 'tsx', 'src/server/index.ts'], {
-      cwd: repoRoot,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
-  )
+  const child = spawnTsx('src/server/index.ts', { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) }, [
+    'ignore',
+    'pipe',
+    'pipe',
+  ])
+  const { stdout, stderr } = child
+  if (stdout === null || stderr === null) throw new Error('the server process has no output pipes')
   let count = 0
   const first: string[] = []
   const logged = (line: string): void => {
@@ -99,10 +57,10 @@ export async function startServer(env: Record<string, string>, timeoutMs = 60_00
     if (count <= 50) process.stderr.write(`[server] ${line}\n`)
     else if (count === 51) process.stderr.write('[server] … (further server log lines are counted, not shown)\n')
   }
-  createInterface({ input: child.stderr }).on('line', logged)
+  createInterface({ input: stderr }).on('line', logged)
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start within ${timeoutMs} ms`)), timeoutMs)
-    createInterface({ input: child.stdout }).on('line', (line) => {
+    createInterface({ input: stdout }).on('line', (line) => {
       const match = READY.exec(line)
       if (match?.[1] !== undefined) {
         clearTimeout(timer)
@@ -133,7 +91,7 @@ export class WorkerProcess {
     onProgress: (message: Extract<FromWorker, { type: 'progress' }>) => void,
   ) {
     const file = fileURLToPath(new URL('./worker.ts', import.meta.url))
-    this.child = track(fork(file, [], { cwd: repoRoot, execArgv: ['--import', 'tsx'], stdio: ['ignore', 2, 2, 'ipc'] }))
+    this.child = forkTsx(file)
     this.child.on('message', (message: FromWorker) => {
       if (message.type === 'progress') return onProgress(message)
       this.inbox.push(message)

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { IdleConnectionsConfig, IdleConnectionsMessage } from './messages'
 import type { BenchOptions } from './options'
-import { residentKb } from './proc-stats'
+import { residentKb } from '../shared/proc-stats'
 import { forkWorker, nextMessage, stopProcess } from './processes'
 import type { RunningServer } from './servers'
 

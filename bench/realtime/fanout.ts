@@ -9,7 +9,7 @@
 import type { HistogramSnapshot } from './latency-histogram'
 import type { PublisherConfig, PublisherMessage, SubscribersConfig, SubscribersMessage } from './messages'
 import type { BenchOptions } from './options'
-import { cpuTimeMs, machineBusyMs } from './proc-stats'
+import { cpuTimeMs, machineBusyMs } from '../shared/proc-stats'
 import { forkWorker, nextMessage, stopProcess } from './processes'
 import type { RunningServer } from './servers'
 

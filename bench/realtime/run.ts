@@ -14,7 +14,7 @@ import { runFanoutRound, type FanoutRound } from './fanout'
 import { deliveredPerSec } from './fanout-summary'
 import type { Target } from './messages'
 import { readOptions, type BenchOptions } from './options'
-import { killAllNow, repoRoot } from './processes'
+import { cleanUpNow, repoRoot } from './processes'
 import { buildReport, formatReport } from './report'
 import { startServer, type RunningServer } from './servers'
 
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   console.log(JSON.stringify(report))
 }
 
-process.on('exit', killAllNow)
+process.on('exit', cleanUpNow)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     console.error(`${signal}: stopping the benchmark`)

@@ -6,7 +6,7 @@
  * both load generators, Redis and the whole machine is read over the
  * saturated window.
  */
-import { cpuTimeMs, machineBusyMs } from '../realtime/proc-stats'
+import { cpuTimeMs, machineBusyMs } from '../shared/proc-stats'
 import type { HistogramSnapshot } from '../realtime/latency-histogram'
 import type { PublisherConfig, PublisherMessage, StartRequest, SubscribersConfig, SubscribersMessage } from './messages'
 import type { NodeSet } from './node-sets'

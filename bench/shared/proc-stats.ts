@@ -1,7 +1,9 @@
 /**
- * What Linux /proc says about a process and the machine: CPU time (user +
- * system, all threads) and resident memory of a pid, busy CPU time of all
- * cores, and the load average.
+ * What Linux /proc says about another process and the machine, so nothing has
+ * to be added to the servers under test to measure them: a pid's CPU time
+ * (user + system, all threads) and resident memory, the busy CPU time of all
+ * cores (to tell how much other work shared the machine), and the load average.
+ * Every benchmark reads them from here.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -13,22 +15,26 @@ const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: '
 /** User + system CPU time of `pid` so far, in ms. */
 export function cpuTimeMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  // The command name (field 2) may contain spaces and parentheses: split after its closing one.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  // utime and stime are fields 14 and 15, the 12th and 13th after the name.
+  // utime and stime are fields 14 and 15 of the line, the 12th and 13th after the name.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond
 }
 
-/** VmRSS of `pid` in MB. */
-export function residentMb(pid: number): number {
+/** Resident set size of `pid` in kB (VmRSS of /proc/<pid>/status). */
+export function residentKb(pid: number): number {
   const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
   if (match?.[1] === undefined) throw new Error(`no VmRSS in /proc/${pid}/status`)
-  return Number(match[1]) / 1024
+  return Number(match[1])
 }
 
-/** Busy (not idle, not iowait) CPU time of all cores so far, in ms. */
+/** Resident set size of `pid` in MB. */
+export const residentMb = (pid: number): number => residentKb(pid) / 1024
+
+/** Busy (not idle, not iowait) CPU time of all cores together so far, in ms. */
 export function machineBusyMs(): number {
   const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? ''
+  // cpu  user nice system idle iowait irq softirq steal …
   const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number)
   const total = ticks.reduce((sum, value) => sum + value, 0)
   const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0)
