@@ -5,12 +5,12 @@
  */
 import { cpus } from 'node:os'
 import type { LoadResult } from './closed-loop'
-import type { LatencySummary } from './latency'
+import type { LatencySummary } from '../shared/latency'
 import type { ProcessUsage, WindowUsage } from './meter'
 import type { BenchOptions } from './options'
 import type { RestResult } from './rest-bench'
 import type { Scenario } from './scenarios'
-import { formatTable } from './table'
+import { formatTable } from '../shared/table'
 
 export interface ScenarioReport {
   key: Scenario['key']

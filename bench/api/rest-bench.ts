@@ -7,7 +7,7 @@
  * send→receive latency at the receiver and the rate events reached it.
  */
 import { runClosedLoop, type LoadResult } from './closed-loop'
-import { summarize, type LatencySummary } from './latency'
+import { summarize, type LatencySummary } from '../shared/latency'
 import { MESSAGE_BODY, nextClientId } from './message'
 import type { WindowUsage } from './meter'
 import type { BenchOptions } from './options'

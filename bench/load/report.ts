@@ -8,21 +8,8 @@ import type { ClientTotals, SendStats } from './messages'
 import type { LoadOptions } from './options'
 import type { UsageSummary } from './sampler'
 import type { SocialGraph } from './social-graph'
-import { formatTable } from './table'
-
-export interface LatencySummary {
-  count: number
-  p50Ms: number
-  p99Ms: number
-  maxMs: number
-}
-
-/** Nearest-rank percentiles of `samples` (ms). */
-export function summarize(samples: readonly number[]): LatencySummary {
-  const sorted = Float64Array.from(samples).sort()
-  const rank = (p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN
-  return { count: sorted.length, p50Ms: rank(0.5), p99Ms: rank(0.99), maxMs: sorted[sorted.length - 1] ?? Number.NaN }
-}
+import { summarize, type LatencySummary } from '../shared/latency'
+import { formatTable } from '../shared/table'
 
 export interface LoadReport {
   benchmark: 'load'

@@ -5,7 +5,7 @@
  */
 import { arch, cpus, platform } from 'node:os'
 import type { LoadResult } from '../api/closed-loop'
-import { summarize, type LatencySummary } from '../api/latency'
+import { summarize, type LatencySummary } from '../shared/latency'
 import type { FanoutResult } from './fanout-summary'
 import { median } from './fanout-summary'
 import type { ScaleOptions } from './options'
