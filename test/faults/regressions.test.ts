@@ -10,9 +10,9 @@ import Pusher from 'pusher'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { conversationChannel } from '../../src/shared/channels'
 import type { ConnectionStatus } from '../../src/shared/ipc'
-import { cleanupCoreDirs, eventually, expectCacheEqualsServer, startCore, waitConnected, type TestCore } from '../helpers/core'
-import { freePort, spawnServer, type ServerProcess } from '../helpers/process'
-import { TcpProxy } from '../helpers/tcp-proxy'
+import { cleanupCoreDirs, eventually, expectCacheEqualsServer, startProxiedPair, type TestCore } from '../helpers/core'
+import { freePort, type ServerProcess } from '../helpers/process'
+import type { TcpProxy } from '../helpers/tcp-proxy'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-fault-regressions-'))
 let server: ServerProcess
@@ -23,18 +23,11 @@ let aliceId = ''
 let conversationId = ''
 
 beforeAll(async () => {
-  const port = await freePort()
-  server = await spawnServer({ DATA_DIR: dataDir, PORT: String(port), ACTIVITY_TIMEOUT: '2', PONG_GRACE: '1', AUTH_RATE_LIMIT: '1000' })
-  proxy = new TcpProxy(port)
-  await proxy.start()
-  const url = `http://127.0.0.1:${proxy.port}`
-  alice = await startCore(url)
-  bob = await startCore(server.url)
-  aliceId = (await alice.core.register({ serverUrl: url, username: `ra${process.pid}`, password: 'password-1' })).user?.id ?? ''
-  const bobSession = await bob.core.register({ serverUrl: server.url, username: `rb${process.pid}`, password: 'password-1' })
-  await Promise.all([waitConnected(alice.core), waitConnected(bob.core)])
-  conversationId = (await alice.core.createConversation({ memberIds: [bobSession.user?.id ?? ''] })).id
-  await eventually(async () => (await bob.core.listConversations()).length === 1, 10_000, 'bob has the conversation')
+  ;({ server, proxy, alice, bob, aliceId, conversationId } = await startProxiedPair(
+    { DATA_DIR: dataDir, ACTIVITY_TIMEOUT: '2', PONG_GRACE: '1', AUTH_RATE_LIMIT: '1000' },
+    await freePort(),
+    'r',
+  ))
 }, 60_000)
 
 afterAll(async () => {

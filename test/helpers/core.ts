@@ -14,6 +14,8 @@ import type { NotificationRequest, ShellServices } from '../../src/main/core/she
 import type { Message, MessagePage } from '../../src/shared/api'
 import type { IpcEventName, IpcEvents } from '../../src/shared/ipc'
 import { callApi } from './messenger'
+import { spawnServer, type ServerProcess } from './process'
+import { TcpProxy } from './tcp-proxy'
 
 /** Short heartbeats and back-offs so faults resolve in test time. */
 export const fastTiming: Partial<CoreTiming> = {
@@ -153,4 +155,33 @@ export async function expectCacheEqualsServer(core: Core, serverUrl: string, tok
   const cached = account.cache.messages(conversationId, { limit: 100_000 })
   expect(cached.map((m) => [m.seq, m.id, m.body, m.state])).toEqual(server.map((m) => [m.seq, m.id, m.body, 'sent']))
   expect(account.cache.outbox().filter((item) => item.conversationId === conversationId)).toEqual([])
+}
+
+/** A server process, alice reaching it only through a TCP proxy, bob directly, and one direct conversation between them. */
+export interface ProxiedPair {
+  server: ServerProcess
+  proxy: TcpProxy
+  alice: TestCore
+  bob: TestCore
+  aliceId: string
+  conversationId: string
+}
+
+/**
+ * Start a {@link ProxiedPair}: the server with `env` on `port` (so a test can
+ * restart it there with the same DATA_DIR), users `<prefix>a`/`<prefix>b`
+ * (made unique by the pid), both connected and both holding the conversation.
+ */
+export async function startProxiedPair(env: Record<string, string>, port: number, prefix: string): Promise<ProxiedPair> {
+  const server = await spawnServer({ ...env, PORT: String(port) })
+  const proxy = new TcpProxy(port)
+  const url = `http://127.0.0.1:${await proxy.start()}`
+  const alice = await startCore(url)
+  const bob = await startCore(server.url)
+  const aliceSession = await alice.core.register({ serverUrl: url, username: `${prefix}a${process.pid}`, password: 'password-1' })
+  const bobSession = await bob.core.register({ serverUrl: server.url, username: `${prefix}b${process.pid}`, password: 'password-1' })
+  await Promise.all([waitConnected(alice.core), waitConnected(bob.core)])
+  const conversationId = (await alice.core.createConversation({ memberIds: [bobSession.user?.id ?? ''] })).id
+  await eventually(async () => (await bob.core.listConversations()).length === 1, 10_000, 'bob has the conversation')
+  return { server, proxy, alice, bob, aliceId: aliceSession.user?.id ?? '', conversationId }
 }

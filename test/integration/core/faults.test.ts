@@ -13,12 +13,12 @@ import {
   cleanupCoreDirs,
   eventually,
   expectCacheEqualsServer,
-  startCore,
+  startProxiedPair,
   waitConnected,
   type TestCore,
 } from '../../helpers/core'
 import { freePort, spawnServer, type ServerProcess } from '../../helpers/process'
-import { TcpProxy } from '../../helpers/tcp-proxy'
+import type { TcpProxy } from '../../helpers/tcp-proxy'
 
 const ACTIVITY_S = 2
 const PONG_MS = 1_000
@@ -41,17 +41,8 @@ const env = () => ({
 
 beforeAll(async () => {
   port = await freePort()
-  server = await spawnServer(env())
-  proxy = new TcpProxy(port)
-  const proxyPort = await proxy.start()
   // Alice reaches the server (REST and WebSocket) only through the proxy.
-  alice = await startCore(`http://127.0.0.1:${proxyPort}`)
-  bob = await startCore(server.url)
-  await alice.core.register({ serverUrl: `http://127.0.0.1:${proxyPort}`, username: `fa${process.pid}`, password: 'password-1' })
-  const bobSession = await bob.core.register({ serverUrl: server.url, username: `fb${process.pid}`, password: 'password-1' })
-  await Promise.all([waitConnected(alice.core), waitConnected(bob.core)])
-  conversationId = (await alice.core.createConversation({ memberIds: [bobSession.user?.id ?? ''] })).id
-  await eventually(async () => (await bob.core.listConversations()).length === 1, 10_000, 'bob has the conversation')
+  ;({ server, proxy, alice, bob, conversationId } = await startProxiedPair(env(), port, 'f'))
 }, 60_000)
 
 afterAll(async () => {
