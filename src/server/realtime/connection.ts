@@ -84,12 +84,10 @@ export class Connection {
     return count
   }
 
-  /** A subscribe is being answered: returns its ticket for `subscriptionAnswered`. */
-  subscriptionPending(channel: string): number {
-    const ticket = ++this.tickets
+  /** A subscribe is being answered (until `subscriptionAnswered`). */
+  subscriptionPending(channel: string): void {
     const pending = this.pendingSubscriptions.get(channel)
-    this.pendingSubscriptions.set(channel, { inFlight: (pending?.inFlight ?? 0) + 1, latest: ticket })
-    return ticket
+    this.pendingSubscriptions.set(channel, { inFlight: (pending?.inFlight ?? 0) + 1, latest: ++this.tickets })
   }
 
   /** An unsubscribe: remembered only while a subscribe to the channel is in flight. */
@@ -98,7 +96,7 @@ export class Connection {
   }
 
   /**
-   * The subscribe with `ticket` has been answered. True when an unsubscribe came
+   * A subscribe to `channel` has been answered. True when an unsubscribe came
    * after the latest subscribe to the channel: the caller must leave it again.
    */
   subscriptionAnswered(channel: string): boolean {
