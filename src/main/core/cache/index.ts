@@ -5,11 +5,13 @@
  * ask of it.
  */
 import { openDatabase } from './database'
+import type { RowKeyStats } from './row-keys'
 import type { SearchIndexerStats } from './search-indexer'
 import { SqliteCache } from './sqlite-cache'
 import type { Cache } from './types'
 
 export { CacheError, type CacheErrorCode } from './errors'
+export type { RowKeyStats } from './row-keys'
 export type { SearchIndexerStats } from './search-indexer'
 export type { Cache } from './types'
 
@@ -43,6 +45,11 @@ export function searchIndexBacklog(cache: Cache): number {
 /** Steps, rows and the longest step of the search indexer since the cache was opened (benchmarks, diagnostics). */
 export function searchIndexStats(cache: Cache): Readonly<SearchIndexerStats> {
   return { ...sqliteCache(cache).indexer.stats }
+}
+
+/** Gap searches of the row id allocator since the cache was opened (tests, diagnostics). */
+export function rowKeyStats(cache: Cache): Readonly<RowKeyStats> {
+  return { ...sqliteCache(cache).rowKeys.stats }
 }
 
 /** Resolves when the background indexer has caught up with every write so far; rejects if the cache is closed first. */

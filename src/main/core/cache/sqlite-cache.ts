@@ -30,6 +30,8 @@ export class SqliteCache implements Cache {
   private readonly settings: SettingsTable
   /** Brings the search index up to date after writes (search-indexer.ts). */
   readonly indexer: SearchIndexer
+  /** Hands out message row ids (row-keys.ts). */
+  readonly rowKeys: RowKeys
 
   constructor(
     private readonly db: Database,
@@ -40,9 +42,9 @@ export class SqliteCache implements Cache {
     this.markerTable = new MarkerTable(db)
     this.conversationTable = new ConversationTable(db, this.markerTable)
     this.outboxTable = new OutboxTable(db)
-    const rowKeys = new RowKeys(db)
-    this.messageTable = new MessageTable(db, rowKeys, this.conversationTable, this.outboxTable)
-    this.unsent = new UnsentMessages(db, rowKeys, this.outboxTable)
+    this.rowKeys = new RowKeys(db)
+    this.messageTable = new MessageTable(db, this.rowKeys, this.conversationTable, this.outboxTable)
+    this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable)
     this.unread = new UnreadCounts(db)
     this.messageSearch = new MessageSearch(db)
     this.settings = new SettingsTable(db)
