@@ -5,6 +5,7 @@
  */
 import BetterSqlite3, { type Database } from 'better-sqlite3'
 import type { Message } from '../../src/shared/api'
+import { ME } from './dataset'
 
 /** Same pragmas as the cache (database.ts). */
 export function openRawDatabase(path: string): Database {
@@ -24,13 +25,12 @@ export function createRawMessages(db: Database, options: { fts: boolean; primary
   db.exec(`CREATE TABLE raw_messages (
     ${key === 'row_id' ? 'row_id INTEGER PRIMARY KEY, seq INTEGER' : 'row_id INTEGER, seq INTEGER PRIMARY KEY'},
     conversation_id TEXT, id TEXT, sender_id TEXT, client_id TEXT, body TEXT, created_at INTEGER,
-    state TEXT, error TEXT, own INTEGER)`)
+    state TEXT, error TEXT, own INTEGER, mine INTEGER)`)
   if (options.indexes) {
-    // The cache's secondary indexes on messages (migrations 001 and 002), nothing else of it.
+    // The cache's secondary indexes on messages (migrations 001 to 003), nothing else of it.
     db.exec(`CREATE UNIQUE INDEX raw_by_seq ON raw_messages (conversation_id, seq);
-      CREATE UNIQUE INDEX raw_by_id ON raw_messages (id) WHERE id IS NOT NULL;
       CREATE UNIQUE INDEX raw_by_client ON raw_messages (conversation_id, client_id, sender_id) WHERE own = 1;
-      CREATE INDEX raw_by_sender ON raw_messages (conversation_id, sender_id, seq);`)
+      CREATE INDEX raw_mine ON raw_messages (conversation_id, seq) WHERE mine = 1;`)
   }
   if (!options.fts) return
   // Equivalent to the cache's index: same tokenizer and options, same merge settings.
@@ -46,11 +46,11 @@ export function createRawMessages(db: Database, options: { fts: boolean; primary
 /** Every row in ONE transaction (or one per `batch` rows), one prepared statement. */
 export function insertRaw(db: Database, messages: readonly Message[], batch = messages.length): void {
   const insert = db.prepare(
-    `INSERT INTO raw_messages (conversation_id, id, seq, sender_id, client_id, body, created_at, state, own)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'sent', 0)`,
+    `INSERT INTO raw_messages (conversation_id, id, seq, sender_id, client_id, body, created_at, mine, state, own)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent', 0)`,
   )
   const insertAll = db.transaction((rows: readonly Message[]) => {
-    for (const m of rows) insert.run(m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.body, m.createdAt)
+    for (const m of rows) insert.run(m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.body, m.createdAt, m.senderId === ME ? 1 : 0)
   })
   for (let i = 0; i < messages.length; i += batch) insertAll(messages.slice(i, i + batch))
 }

@@ -68,7 +68,7 @@ export class Account {
   constructor(private readonly options: AccountOptions) {
     const { timing, log, emit } = options
     this.me = options.user.id
-    this.cache = openCache({ path: options.databasePath, nativeBinding: options.nativeBinding })
+    this.cache = openCache({ path: options.databasePath, me: options.user.id, nativeBinding: options.nativeBinding })
     this.cache.upsertUsers([options.user])
     this.api = new ApiClient({ baseUrl: options.serverUrl, token: options.token, onUnauthorized: options.onUnauthorized })
     this.presence = new PresenceBook(options.now)
@@ -344,7 +344,7 @@ export class Account {
   }
 
   totalUnread(): number {
-    return this.cache.totalUnread(this.me)
+    return this.cache.totalUnread()
   }
 
   /** Disposed (signed out, or the app quitting): its cache is closed. */

@@ -334,7 +334,7 @@ export class Core implements ParleyCore {
   async markRead(args: { conversationId: string; seq: number }) {
     const account = this.requireAccount()
     account.markRead(args.conversationId, args.seq)
-    if (account.cache.unreadCount(args.conversationId, account.me) === 0) {
+    if (account.cache.unreadCount(args.conversationId) === 0) {
       this.options.services.closeNotification(args.conversationId)
     }
     return null

@@ -132,13 +132,22 @@ describe('unread counts', () => {
       serverMessage('c1', 7, { senderId: 'me' }),
     ])
     cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p', body: 'mine', createdAt: 1 })
-    expect(cache.unreadCount('c1', 'me')).toBe(5)
+    expect(cache.unreadCount('c1')).toBe(5)
     cache.applyMarker('c1', 'me', { readSeq: 3, deliveredSeq: 7 })
-    expect(cache.unreadCount('c1', 'me')).toBe(2)
+    expect(cache.unreadCount('c1')).toBe(2)
     cache.applyMarker('c1', 'me', { readSeq: 7, deliveredSeq: 7 })
-    expect(cache.unreadCount('c1', 'me')).toBe(0)
-    expect(cache.unreadCount('c1', 'bob')).toBe(2)
-    expect(cache.unreadCount('unknown', 'me')).toBe(0)
+    expect(cache.unreadCount('c1')).toBe(0)
+    expect(cache.unreadCount('unknown')).toBe(0)
+  })
+
+  test("the same file opened for another account counts that account's messages as its own", () => {
+    const temp = tempCache()
+    temp.cache.upsertConversations([conversationDto('c1')])
+    temp.cache.storeMessages([...serverMessages('c1', 1, 4), serverMessage('c1', 5, { senderId: 'me' })])
+    expect(temp.cache.unreadCount('c1')).toBe(4)
+    // bob's seqs are 1…4; nothing read yet: only my message (seq 5) is unread for bob.
+    expect(temp.reopen({ me: 'bob' }).unreadCount('c1')).toBe(1)
+    expect(temp.reopen({ me: 'me' }).unreadCount('c1')).toBe(4)
   })
 
   test('totalUnread sums the conversations that are not muted', () => {
@@ -149,11 +158,11 @@ describe('unread counts', () => {
       conversationDto('c'),
     ])
     cache.storeMessages([...serverMessages('a', 1, 3), ...serverMessages('b', 1, 4), ...serverMessages('c', 1, 10)])
-    expect(cache.totalUnread('me')).toBe(2 + 4 + 10)
+    expect(cache.totalUnread()).toBe(2 + 4 + 10)
     cache.setMuted('c', true)
-    expect(cache.totalUnread('me')).toBe(2 + 4)
+    expect(cache.totalUnread()).toBe(2 + 4)
     cache.setMuted('a', true)
     cache.setMuted('b', true)
-    expect(cache.totalUnread('me')).toBe(0)
+    expect(cache.totalUnread()).toBe(0)
   })
 })

@@ -6,7 +6,7 @@
  */
 import { openDatabase } from './database'
 import type { RowKeyStats } from './row-keys'
-import type { SearchIndexerStats } from './search-indexer'
+import type { SearchIndexerOptions, SearchIndexerStats } from './search-indexer'
 import { SqliteCache } from './sqlite-cache'
 import type { Cache } from './types'
 
@@ -18,6 +18,8 @@ export type { Cache } from './types'
 export interface OpenCacheOptions {
   /** The database file; its directory is created if missing. */
   path: string
+  /** The user id of the account this cache belongs to: its messages are "mine" (unread counts leave them out). */
+  me: string
   /** better-sqlite3's `nativeBinding`: the addon built for Electron's ABI. Tests use the default. */
   nativeBinding?: string
   /**
@@ -26,10 +28,14 @@ export interface OpenCacheOptions {
    * index in a known state). Search results are the same either way.
    */
   backgroundIndexing?: boolean
+  /** How long writes keep the background indexer waiting (search-indexer.ts); tests only. */
+  indexerTiming?: Pick<SearchIndexerOptions, 'busyWindowMs' | 'deferMs'>
 }
 
 export function openCache(options: OpenCacheOptions): Cache {
-  return new SqliteCache(openDatabase(options), options.path, { backgroundIndexing: options.backgroundIndexing })
+  const { me, backgroundIndexing, indexerTiming } = options
+  if (typeof me !== 'string' || me === '') throw new TypeError('openCache needs the user id of the account (me)')
+  return new SqliteCache(openDatabase(options), options.path, { me, backgroundIndexing, indexerTiming })
 }
 
 function sqliteCache(cache: Cache): SqliteCache {

@@ -13,12 +13,15 @@ import type { OutboxTable } from './outbox'
 import type { RowKeys } from './row-keys'
 import type { StoreMessagesResult } from './types'
 
-type InsertParams = [number, string, string, number, string, string, string, number]
+/** Rows per INSERT statement, largest first: a page of 200 is four statements, a single event one. */
+const INSERT_CHUNKS = [50, 10, 1] as const
 type SendPendingParams = [number, string, number, string, number, string, string, string]
 
 export class MessageTable {
-  private readonly insert: Statement<InsertParams>
+  /** Multi-row INSERTs by number of rows (INSERT_CHUNKS). */
+  private readonly inserts = new Map<number, Statement<(string | number)[], number>>()
   private readonly sendPending: Statement<SendPendingParams, { row_id: number }>
+  private readonly noteUnindexed: Statement<[string]>
   private readonly unsentKeys: Statement<[string], { sender_id: string; client_id: string }>
   private readonly latestSent: Statement<[string, number], MessageRow>
   private readonly before: Statement<[string, number, number], MessageRow>
@@ -30,15 +33,12 @@ export class MessageTable {
 
   constructor(
     private readonly db: Database,
+    /** The account's user id: its messages are flagged `mine` (unread.ts). */
+    private readonly me: string,
     private readonly rowKeys: RowKeys,
     private readonly conversations: ConversationTable,
     private readonly outbox: OutboxTable,
   ) {
-    // ON CONFLICT DO NOTHING: same seq or same id — a message already cached.
-    this.insert = db.prepare(
-      `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sent') ON CONFLICT DO NOTHING`,
-    )
     // The row takes the server's time and so a new row id (its outbox row
     // follows by ON UPDATE CASCADE). OR IGNORE: should the server's seq or id
     // already be taken by another row (it never should), the pending copy stays
@@ -48,6 +48,7 @@ export class MessageTable {
        WHERE conversation_id = ? AND client_id = ? AND sender_id = ? AND seq IS NULL AND own = 1
        RETURNING row_id`,
     )
+    this.noteUnindexed = db.prepare('INSERT INTO messages_fts_backlog (row_id) SELECT value FROM json_each(?)')
     // Only own rows are unsent (addPending writes them); messages_by_seq finds them by seq IS NULL.
     this.unsentKeys = db.prepare('SELECT sender_id, client_id FROM messages WHERE conversation_id = ? AND seq IS NULL')
     const from = `SELECT ${MESSAGE_COLUMNS} FROM messages m`
@@ -75,22 +76,32 @@ export class MessageTable {
         }
       }
       const nextRowId = this.rowKeys.forTransaction()
-      for (const m of messages) {
+      // Row id of each message, or -1 for one that converted a pending copy.
+      const rowIds = new Array<number>(messages.length)
+      const toInsert: number[] = []
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i] as Message
         const rowId = nextRowId(m.createdAt)
-        let stored = false
+        rowIds[i] = rowId
         const pendingCopies = unsent.get(m.conversationId)
         if (pendingCopies !== undefined && pendingCopies.size > 0 && pendingCopies.delete(messageKey(m.senderId, m.clientId))) {
           const converted = this.sendPending.get(rowId, m.id, m.seq, m.body, m.createdAt, m.conversationId, m.clientId, m.senderId)
           if (converted) {
             this.outbox.dropMessage(converted.row_id)
-            stored = true
+            rowIds[i] = -1
+            continue
           }
         }
-        if (!stored && this.insert.run(rowId, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.body, m.createdAt).changes > 0) {
-          stored = true
-          inserted++
-        }
-        if (stored) {
+        toInsert.push(i)
+      }
+      const stored = this.insertRows(messages, toInsert, rowIds)
+      inserted = stored.size
+      // New rows are searchable at once from the backlog and indexed later (search-indexer.ts).
+      if (stored.size > 0) this.noteUnindexed.run(JSON.stringify([...stored]))
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i] as Message
+        const rowId = rowIds[i] as number
+        if (rowId === -1 || stored.has(rowId)) {
           const list = changed.get(m.conversationId)
           const message = sentMessage(m)
           if (list) list.push(message)
@@ -106,6 +117,46 @@ export class MessageTable {
       for (const [conversationId, top] of raised) this.conversations.raiseActivity(conversationId, top.seq, top.at)
     })()
     return { changed, inserted }
+  }
+
+  /**
+   * INSERT `messages[i]` for each i of `which` under `rowIds[i]`, many rows
+   * per statement (one call into SQLite per row was a third of the cost of
+   * storing a page); returns the row ids actually inserted — the rest were
+   * cached already.
+   */
+  private insertRows(messages: readonly Message[], which: readonly number[], rowIds: readonly number[]): Set<number> {
+    const stored = new Set<number>()
+    let at = 0
+    while (at < which.length) {
+      const rows = INSERT_CHUNKS.find((size) => size <= which.length - at) ?? 1
+      const params: (string | number)[] = []
+      for (let k = at; k < at + rows; k++) {
+        const i = which[k] as number
+        const m = messages[i] as Message
+        params.push(rowIds[i] as number, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.body, m.createdAt, m.senderId === this.me ? 1 : 0)
+      }
+      for (const rowId of this.insertStatement(rows).all(...params)) stored.add(rowId)
+      at += rows
+    }
+    return stored
+  }
+
+  private insertStatement(rows: number): Statement<(string | number)[], number> {
+    let statement = this.inserts.get(rows)
+    if (statement === undefined) {
+      // A message already cached has the same seq. Any other conflict — a row id taken — fails the
+      // page rather than drop a message. RETURNING lists the rows inserted.
+      statement = this.db
+        .prepare<(string | number)[], number>(
+          `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, mine, state)
+           VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')").join(', ')}
+           ON CONFLICT (conversation_id, seq) DO NOTHING RETURNING row_id`,
+        )
+        .pluck()
+      this.inserts.set(rows, statement)
+    }
+    return statement
   }
 
   /** The latest `limit` sent messages then every unsent one, or `limit` sent ones before `beforeSeq`; ascending. */

@@ -27,7 +27,7 @@ function inspect(path: string, run: (db: BetterSqlite3.Database) => void): void 
 
 test('a fresh cache is created (directories too) at the latest version, in WAL mode', () => {
   const path = tempPath()
-  const cache = openCache({ path })
+  const cache = openCache({ path, me: 'me' })
   expect(cache.path).toBe(path)
   expect(existsSync(path)).toBe(true)
   const db = (cache as unknown as { db: BetterSqlite3.Database }).db
@@ -44,11 +44,11 @@ test('a fresh cache is created (directories too) at the latest version, in WAL m
 
 test('reopening applies nothing again and keeps the data', () => {
   const path = tempPath()
-  const first = openCache({ path })
+  const first = openCache({ path, me: 'me' })
   first.setSetting('k', 'v')
   first.close()
   inspect(path, (raw) => expect(migrate(raw, path)).toEqual([]))
-  const second = openCache({ path })
+  const second = openCache({ path, me: 'me' })
   expect(second.getSetting('k')).toBe('v')
   second.close()
 })
@@ -59,7 +59,7 @@ test('migrations are numbered 1, 2, 3… in the list', () => {
 
 test('a database from a newer Parley is refused with a clear error and left untouched', () => {
   const path = tempPath()
-  openCache({ path }).close()
+  openCache({ path, me: 'me' }).close()
   inspect(path, (raw) => {
     raw.pragma('journal_mode = DELETE')
     raw.exec(`CREATE TABLE from_the_future (x); INSERT INTO from_the_future VALUES (42)`)
@@ -68,7 +68,7 @@ test('a database from a newer Parley is refused with a clear error and left unto
   const before = readFileSync(path)
   let error: unknown
   try {
-    openCache({ path })
+    openCache({ path, me: 'me' })
   } catch (err) {
     error = err
   }
@@ -84,7 +84,7 @@ test('a database from a newer Parley is refused with a clear error and left unto
 
 test('a migration that fails halfway leaves the previous version and nothing of itself', () => {
   const path = tempPath()
-  openCache({ path }).close()
+  openCache({ path, me: 'me' }).close()
   const broken: Migration = {
     version: latestVersion + 1,
     name: 'broken',
@@ -98,7 +98,7 @@ test('a migration that fails halfway leaves the previous version and nothing of 
     expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion)
     expect(raw.prepare(`SELECT count(*) FROM sqlite_schema WHERE name = 'half_done'`).pluck().get()).toBe(0)
   })
-  const cache = openCache({ path })
+  const cache = openCache({ path, me: 'me' })
   cache.setSetting('still', 'works')
   expect(cache.getSetting('still')).toBe('works')
   cache.close()

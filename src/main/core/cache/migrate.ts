@@ -9,6 +9,7 @@ import type { Database } from 'better-sqlite3'
 import { CacheError } from './errors'
 import * as m001 from './migrations/001-initial'
 import * as m002 from './migrations/002-deferred-search-index'
+import * as m003 from './migrations/003-lean-message-indexes'
 
 export interface Migration {
   version: number
@@ -16,7 +17,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [m001, m002]
+export const migrations: readonly Migration[] = [m001, m002, m003]
 
 export const latestVersion = migrations.length
 

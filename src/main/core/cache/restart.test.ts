@@ -23,7 +23,7 @@ test('close and reopen keeps everything: pending messages and the outbox survive
     conversations: cache.conversations(),
     messages: cache.messages('c1', { limit: 50 }),
     outbox: cache.outbox(),
-    unread: cache.unreadCount('c1', 'me'),
+    unread: cache.unreadCount('c1'),
     search: cache.search('没发', 10),
     theme: cache.getSetting('theme'),
   })
@@ -44,7 +44,7 @@ test('a crash (SIGKILL, no close) loses nothing that was committed', () => {
   // A separate process writes through the cache and is killed without closing it.
   const script = `
     import { openCache } from ${JSON.stringify(fileURLToPath(new URL('./index.ts', import.meta.url)))}
-    const cache = openCache({ path: ${JSON.stringify(temp.path)} })
+    const cache = openCache({ path: ${JSON.stringify(temp.path)}, me: 'me' })
     cache.storeMessages([{ id: 's1', conversationId: 'c1', seq: 1, senderId: 'bob', clientId: 'b1', body: 'from bob', createdAt: 5 }])
     cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'k1', body: 'unsent 未发送', createdAt: 10 })
     cache.enqueueMarker('c1', 'read', 1)

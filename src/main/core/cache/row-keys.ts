@@ -58,10 +58,13 @@ export class RowKeys {
    */
   forTransaction(): (createdAt: number) => number {
     let ceiling = this.highest.get() ?? Number.NEGATIVE_INFINITY
+    // Handed out by this transaction but maybe not inserted yet (storeMessages inserts many rows at once).
+    const handedOut = new Set<number>()
     return (createdAt) => {
       const key = keyOf(createdAt)
-      const id = key > ceiling ? key : this.free(key)
+      const id = key > ceiling ? key : this.free(key, handedOut)
       if (id > ceiling) ceiling = id
+      handedOut.add(id)
       this.last = { key, id }
       return id
     }
@@ -73,14 +76,20 @@ export class RowKeys {
   }
 
   /** The first free id at or after `key`. */
-  private free(key: number): number {
-    if (this.taken.get(key) !== 1) return key
+  private free(key: number, handedOut: ReadonlySet<number>): number {
+    const taken = (id: number) => handedOut.has(id) || this.taken.get(id) === 1
+    if (!taken(key)) return key
     const { last } = this
     // A rolled-back transaction or a deleted row can leave ids in that range free: then this is not
     // the first free id but still a free one, in the right place after the burst.
-    if (last.key <= key && key <= last.id && last.id < LIMIT && this.taken.get(last.id + 1) !== 1) return last.id + 1
-    this.stats.gapSearches++
-    return this.firstGap.get(key) ?? key
+    if (last.key <= key && key <= last.id && last.id < LIMIT && !taken(last.id + 1)) return last.id + 1
+    let id = key
+    for (;;) {
+      while (handedOut.has(id)) id++
+      if (this.taken.get(id) !== 1) return id
+      this.stats.gapSearches++
+      id = this.firstGap.get(id) ?? id + 1
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, test } from 'vitest'
-import { catchUpSearchIndex, openCache, searchIndexBacklog, whenSearchIndexed } from './index'
+import { catchUpSearchIndex, openCache, searchIndexBacklog, searchIndexStats, whenSearchIndexed } from './index'
 import { latestVersion, migrate, migrations } from './migrate'
 import { connectionOf, expectIndexExact, expectIndexInvariant } from './search-test-helpers'
 import { serverMessage, serverMessages, tempCache } from './temp-cache'
@@ -102,7 +102,8 @@ describe('restarts', () => {
   test('close and reopen mid-backlog: indexing resumes where it stopped, no result is lost or doubled', async () => {
     const temp = tempCache(manual)
     for (let from = 1; from <= 2_000; from += 250) temp.cache.storeMessages(numbered('c1', from, from + 249))
-    catchUpSearchIndex(temp.cache, 3)
+    // One step takes at most 250 rows (its first estimate), however fast the machine.
+    catchUpSearchIndex(temp.cache, 1)
     const left = searchIndexBacklog(temp.cache)
     expect(left).toBeGreaterThan(0)
     expect(left).toBeLessThan(2_000)
@@ -149,7 +150,7 @@ describe('restarts', () => {
     temp.cache.close()
     const script = `
       import { openCache } from ${JSON.stringify(fileURLToPath(new URL('./index.ts', import.meta.url)))}
-      const cache = openCache({ path: ${JSON.stringify(temp.path)} })
+      const cache = openCache({ path: ${JSON.stringify(temp.path)}, me: 'me' })
       for (let page = 0; page < 10; page++) {
         cache.storeMessages(Array.from({ length: 200 }, (_, i) => {
           const seq = page * 200 + i + 1
@@ -271,7 +272,7 @@ test('the index is not rebuilt by opening: a cache with nothing to index schedul
   const temp = tempCache()
   temp.cache.storeMessages(numbered('c1', 1, 10))
   await whenSearchIndexed(temp.cache)
-  const reopened = openCache({ path: temp.path })
+  const reopened = openCache({ path: temp.path, me: 'me' })
   try {
     expect(searchIndexBacklog(reopened)).toBe(0)
     await expect(whenSearchIndexed(reopened)).resolves.toBeUndefined()
@@ -280,17 +281,23 @@ test('the index is not rebuilt by opening: a cache with nothing to index schedul
   }
 })
 
+/** Close the temp cache and rebuild its file empty at schema `version` (an older app's cache); the caller closes the connection. */
+function schemaOf(temp: ReturnType<typeof tempCache>, version: number): BetterSqlite3.Database {
+  temp.cache.close()
+  const db = new BetterSqlite3(temp.path)
+  db.pragma('user_version = 0')
+  for (const name of ['messages_fts', 'messages_fts_backlog', 'messages', 'outbox', 'settings', 'markers', 'conversation_members', 'conversations', 'users']) {
+    db.exec(`DROP TABLE IF EXISTS ${name}`)
+  }
+  migrate(db, temp.path, migrations.slice(0, version))
+  return db
+}
+
 describe('upgrading a schema-1 cache', () => {
   test('its index stays valid and in use: nothing to re-index, every message found, own rows still unique', () => {
     const temp = tempCache(manual)
-    temp.cache.close()
     // A cache as the previous version left it: rows indexed by the old triggers, in the same transaction.
-    const db = new BetterSqlite3(temp.path)
-    db.pragma('user_version = 0')
-    for (const name of ['messages_fts', 'messages_fts_backlog', 'messages', 'outbox', 'settings', 'markers', 'conversation_members', 'conversations', 'users']) {
-      db.exec(`DROP TABLE IF EXISTS ${name}`)
-    }
-    migrate(db, temp.path, migrations.slice(0, 1))
+    const db = schemaOf(temp, 1)
     const insert = db.prepare(
       `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, state, own) VALUES (?, 'c1', ?, ?, 'bob', ?, ?, ?, 'sent', 0)`,
     )
@@ -312,6 +319,80 @@ describe('upgrading a schema-1 cache', () => {
     cache.storeMessages([serverMessage('c1', 101, { senderId: 'me', clientId: 'p1', body: 'pending from before', createdAt: 30_000 })])
     expect(cache.search('before', 10).map((hit) => [hit.messageKey, hit.seq])).toEqual([['me:p1', 101]])
     catchUpSearchIndex(cache)
+    expectIndexExact(cache)
+  })
+})
+
+describe('upgrading a schema-2 cache', () => {
+  test('its backlog and index carry over, my messages are flagged for unread counts, new rows still reach the backlog', () => {
+    const temp = tempCache(manual)
+    // A cache as schema 2 left it: rows noted in the backlog by its insert trigger, half of them indexed since.
+    const db = schemaOf(temp, 2)
+    const insert = db.prepare(
+      `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, state, own) VALUES (?, 'c1', ?, ?, ?, ?, ?, ?, 'sent', 0)`,
+    )
+    for (let seq = 1; seq <= 100; seq++) {
+      insert.run(10_000 + seq, `m${seq}`, seq, seq % 4 === 0 ? 'me' : 'bob', `k${seq}`, `schema two uniq${seq}x 第二版`, 10_000 + seq)
+    }
+    expect(db.prepare('SELECT count(*) FROM messages_fts_backlog').pluck().get()).toBe(100)
+    const indexRow = db.prepare('INSERT INTO messages_fts (rowid, body) VALUES (?, ?)')
+    for (let seq = 1; seq <= 50; seq++) indexRow.run(10_000 + seq, `schema two uniq${seq}x 第二版`)
+    db.prepare('DELETE FROM messages_fts_backlog WHERE row_id <= 10050').run()
+    db.close()
+
+    const cache = temp.reopen(manual)
+    const connection = connectionOf(cache)
+    expect(connection.pragma('user_version', { simple: true })).toBe(latestVersion)
+    const indexes = connection.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'messages'`).pluck().all()
+    expect(indexes).not.toContain('messages_by_id')
+    expect(indexes).not.toContain('messages_by_sender')
+    expect(indexes).toContain('messages_mine')
+    expect(searchIndexBacklog(cache)).toBe(50)
+    expectIndexInvariant(cache)
+    expect(keysOf(cache, '第二版')).toHaveLength(100)
+    // 25 of the 100 are mine (every fourth), none read.
+    expect(cache.unreadCount('c1')).toBe(75)
+    // New rows, sent and pending, go to the backlog without the old trigger.
+    cache.storeMessages(serverMessages('c1', 101, 110, { body: 'after the upgrade' }))
+    cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p9', body: 'pending after the upgrade', createdAt: 50_000 })
+    expect(searchIndexBacklog(cache)).toBe(61)
+    expectIndexInvariant(cache)
+    expect(keysOf(cache, 'after the upgrade')).toHaveLength(11)
+    expect(cache.unreadCount('c1')).toBe(85)
+    catchUpSearchIndex(cache)
+    expectIndexExact(cache)
+    expect(keysOf(cache, '第二版')).toHaveLength(100)
+  })
+})
+
+describe('background indexing leaves a run of writes the thread', () => {
+  const writeFor = async (cache: Cache, ms: number, from: number): Promise<number> => {
+    const end = performance.now() + ms
+    let seq = from
+    while (performance.now() < end) {
+      cache.storeMessages(numbered('c1', seq, seq + 19))
+      seq += 20
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    return seq
+  }
+
+  test('no step while writes keep coming; the backlog is indexed once they stop', async () => {
+    // A wide busy window, so that a descheduled moment on a loaded machine does not count as a pause.
+    const { cache } = tempCache({ indexerTiming: { busyWindowMs: 250, deferMs: 60_000 } })
+    const seq = await writeFor(cache, 400, 1)
+    expect(searchIndexStats(cache).steps).toBe(0)
+    expect(searchIndexBacklog(cache)).toBe(seq - 1)
+    await whenSearchIndexed(cache)
+    expect(searchIndexStats(cache).steps).toBeGreaterThan(0)
+    expectIndexExact(cache)
+  })
+
+  test('writes that go on past deferMs no longer hold it back', async () => {
+    const { cache } = tempCache({ indexerTiming: { busyWindowMs: 250, deferMs: 100 } })
+    await writeFor(cache, 600, 1)
+    expect(searchIndexStats(cache).steps).toBeGreaterThan(0)
+    await whenSearchIndexed(cache)
     expectIndexExact(cache)
   })
 })

@@ -6,9 +6,12 @@
  * for long — indexing 100,000 messages at once would take seconds.
  *
  * Scheduling: while the app writes (a sync storing page after page) the
- * indexer takes one step, then pauses (BUSY_PAUSE_MS), so it gets a small share
- * of the thread and the writes most of it; once writes stop it runs step after
- * step, yielding to the event loop between them. The backlog is a table, so it
+ * indexer waits, so that the writes get the whole thread and a sync finishes
+ * sooner (bench/core ingest: indexing in between took more than half of the
+ * time); once writes stop for BUSY_WINDOW_MS it runs step after step, yielding
+ * to the event loop between them. Should writes go on for longer than
+ * DEFER_MS, it takes one step per BUSY_PAUSE_MS meanwhile, so that the backlog
+ * — which search has to read row by row — cannot grow without bound. The backlog is a table, so it
  * survives a restart and indexing resumes on the next open. Search never waits
  * for any of this: it reads backlog rows directly (search.ts).
  *
@@ -30,8 +33,10 @@ import type { Database, Statement } from 'better-sqlite3'
 /** Work per step before its commit (which adds FTS5's segment write and merge work, ~1–3 ms). */
 export const STEP_BUDGET_MS = 5
 /** A write less than this long ago means the app is busy writing. */
-const BUSY_WINDOW_MS = 10
-/** Pause between steps while busy: the indexer takes at most about STEP / (STEP + PAUSE) of the thread. */
+export const BUSY_WINDOW_MS = 10
+/** How long a run of writes keeps the indexer waiting altogether. */
+export const DEFER_MS = 3_000
+/** Pause between steps in a longer run of writes: the indexer takes about STEP / (STEP + PAUSE) of the thread. */
 const BUSY_PAUSE_MS = 16
 /** After a failed step (disk full, database locked by another process): try again later. */
 const RETRY_MS = 1_000
@@ -57,6 +62,9 @@ export interface SearchIndexerStats {
 export interface SearchIndexerOptions {
   /** Index with timers (the app); false: only when step() is called (tests). */
   background: boolean
+  /** BUSY_WINDOW_MS and DEFER_MS unless given (tests). */
+  busyWindowMs?: number
+  deferMs?: number
 }
 
 export class SearchIndexer {
@@ -67,6 +75,10 @@ export class SearchIndexer {
   private readonly count: Statement<[], number>
   private scheduled: Handle | null = null
   private lastWriteAt = Number.NEGATIVE_INFINITY
+  /** When the current run of writes (none more than BUSY_WINDOW_MS apart) began. */
+  private busySince = Number.NEGATIVE_INFINITY
+  private readonly busyWindowMs: number
+  private readonly deferMs: number
   /** Measured indexing rate, to size the next step. */
   private rowsPerMs = 40
   private stepsSinceCheckpoint = 0
@@ -81,6 +93,8 @@ export class SearchIndexer {
     private readonly db: Database,
     private readonly options: SearchIndexerOptions,
   ) {
+    this.busyWindowMs = options.busyWindowMs ?? BUSY_WINDOW_MS
+    this.deferMs = options.deferMs ?? DEFER_MS
     this.newest = db
       .prepare<[number], BacklogRow>(
         // LEFT JOIN: an id without its message (the triggers never leave one) is dropped rather than stuck.
@@ -100,7 +114,9 @@ export class SearchIndexer {
 
   /** Called after every write that may have added to the backlog. */
   noteWrite(): void {
-    this.lastWriteAt = performance.now()
+    const now = performance.now()
+    if (now - this.lastWriteAt >= this.busyWindowMs) this.busySince = now
+    this.lastWriteAt = now
     this.schedule()
   }
 
@@ -172,7 +188,7 @@ export class SearchIndexer {
   private schedule(delayMs?: number): void {
     if (this.closed || !this.options.background || this.scheduled !== null) return
     const quietFor = performance.now() - this.lastWriteAt
-    const delay = delayMs ?? (quietFor >= BUSY_WINDOW_MS ? 0 : BUSY_PAUSE_MS)
+    const delay = delayMs ?? (quietFor >= this.busyWindowMs ? 0 : this.deferring() ? this.busyWindowMs - quietFor : BUSY_PAUSE_MS)
     this.scheduled =
       delay === 0
         ? { kind: 'immediate', handle: setImmediate(() => this.run()) }
@@ -188,9 +204,19 @@ export class SearchIndexer {
     else if (scheduled?.kind === 'timeout') clearTimeout(scheduled.handle)
   }
 
+  /** Writes are coming and have not been coming for long: leave them the thread. */
+  private deferring(): boolean {
+    const now = performance.now()
+    return now - this.lastWriteAt < this.busyWindowMs && now - this.busySince < this.deferMs
+  }
+
   private run(): void {
     this.scheduled = null
     if (this.closed || !this.db.open) return
+    if (this.deferring()) {
+      this.schedule()
+      return
+    }
     try {
       const done = this.step()
       this.lastError = null

@@ -11,7 +11,7 @@ import { MessageTable } from './messages'
 import { OutboxTable } from './outbox'
 import { RowKeys } from './row-keys'
 import { MessageSearch } from './search'
-import { SearchIndexer } from './search-indexer'
+import { SearchIndexer, type SearchIndexerOptions } from './search-indexer'
 import { SettingsTable } from './settings'
 import type { Cache, CachedConversation, CachedUser, OutboxItem, StoreMessagesResult } from './types'
 import { UnreadCounts } from './unread'
@@ -36,19 +36,20 @@ export class SqliteCache implements Cache {
   constructor(
     private readonly db: Database,
     readonly path: string,
-    options: { backgroundIndexing?: boolean } = {},
+    options: { me: string; backgroundIndexing?: boolean; indexerTiming?: Pick<SearchIndexerOptions, 'busyWindowMs' | 'deferMs'> },
   ) {
     this.userTable = new UserTable(db)
     this.markerTable = new MarkerTable(db)
     this.conversationTable = new ConversationTable(db, this.markerTable)
     this.outboxTable = new OutboxTable(db)
     this.rowKeys = new RowKeys(db)
-    this.messageTable = new MessageTable(db, this.rowKeys, this.conversationTable, this.outboxTable)
+    this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable)
     this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable)
-    this.unread = new UnreadCounts(db)
+    this.unread = new UnreadCounts(db, options.me)
     this.messageSearch = new MessageSearch(db)
     this.settings = new SettingsTable(db)
-    this.indexer = new SearchIndexer(db, { background: options.backgroundIndexing ?? true })
+    flagMine(db, this.settings, options.me)
+    this.indexer = new SearchIndexer(db, { background: options.backgroundIndexing ?? true, ...options.indexerTiming })
   }
 
   /**
@@ -140,12 +141,12 @@ export class SqliteCache implements Cache {
     return this.messageTable.lastMessage(conversationId)
   }
 
-  unreadCount(conversationId: string, me: string): number {
-    return this.unread.unreadCount(conversationId, me)
+  unreadCount(conversationId: string): number {
+    return this.unread.unreadCount(conversationId)
   }
 
-  totalUnread(me: string): number {
-    return this.unread.totalUnread(me)
+  totalUnread(): number {
+    return this.unread.totalUnread()
   }
 
   search(query: string, limit: number): SearchHit[] {
@@ -175,4 +176,20 @@ export class SqliteCache implements Cache {
   setSetting(key: string, value: unknown): void {
     this.settings.setSetting(key, value)
   }
+}
+
+/** The setting that records whose messages the `mine` column flags. */
+const MINE_OF = 'cache.mineOf'
+
+/**
+ * Flag the rows sent by `me` (migration 003 adds the column without knowing
+ * the account): once per database, or again should it ever be opened for
+ * another account — then the flags follow that account.
+ */
+function flagMine(db: Database, settings: SettingsTable, me: string): void {
+  if (settings.getSetting(MINE_OF) === me) return
+  db.transaction(() => {
+    db.prepare('UPDATE messages SET mine = (sender_id = ?)').run(me)
+    settings.setSetting(MINE_OF, me)
+  })()
 }

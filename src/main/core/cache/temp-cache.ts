@@ -18,8 +18,8 @@ export interface TempCache {
   reopen(options?: CacheTestOptions): Cache
 }
 
-/** `backgroundIndexing: false` keeps the search index where a test puts it (catchUpSearchIndex). */
-export type CacheTestOptions = Pick<OpenCacheOptions, 'backgroundIndexing'>
+/** `backgroundIndexing: false` keeps the search index where a test puts it (catchUpSearchIndex); `me` is 'me' unless given. */
+export type CacheTestOptions = Partial<Pick<OpenCacheOptions, 'backgroundIndexing' | 'me' | 'indexerTiming'>>
 
 const opened: { dir: string; caches: Cache[] }[] = []
 
@@ -34,7 +34,7 @@ afterEach(() => {
 export function tempCache(options: CacheTestOptions = {}): TempCache {
   const dir = mkdtempSync(join(tmpdir(), 'parley-cache-'))
   const path = join(dir, 'account', 'cache.sqlite')
-  const entry = { dir, caches: [openCache({ path, ...options })] }
+  const entry = { dir, caches: [openCache({ path, me: 'me', ...options })] }
   opened.push(entry)
   const temp: TempCache = {
     get cache() {
@@ -44,7 +44,7 @@ export function tempCache(options: CacheTestOptions = {}): TempCache {
     path,
     reopen(reopenOptions = options) {
       temp.cache.close()
-      const cache = openCache({ path, ...reopenOptions })
+      const cache = openCache({ path, me: 'me', ...reopenOptions })
       entry.caches.push(cache)
       return cache
     },

@@ -78,7 +78,7 @@ export interface Cache {
   // -- messages ----------------------------------------------------------------
   /**
    * Store server messages, idempotently, in one transaction: a message already
-   * cached (same conversation and seq, or same id) is left alone; a pending
+   * cached (same conversation and seq) is left alone; a pending
    * message with the same sender and clientId becomes this sent message (same
    * key, now with id and seq). Also raises the conversation's lastSeq and
    * lastActivityAt. Messages whose conversation is not cached are stored too.
@@ -107,10 +107,10 @@ export interface Cache {
   lowestSeq(conversationId: string): number | null
   /** The newest message including pending ones, for the sidebar preview. */
   lastMessage(conversationId: string): ChatMessage | null
-  /** Cached messages from others with seq above my readSeq. */
-  unreadCount(conversationId: string, me: string): number
+  /** Cached messages from others (not from the cache's `me`) with seq above my readSeq. */
+  unreadCount(conversationId: string): number
   /** Sum of unread counts over conversations that are not muted. */
-  totalUnread(me: string): number
+  totalUnread(): number
 
   // -- search ------------------------------------------------------------------
   /**

@@ -1,8 +1,9 @@
 /**
  * Unread counts: cached messages from others above my read marker. Counted
  * as (all above the marker) − (mine above it), each inside an index
- * (messages_by_seq, messages_by_sender): a conversation with 100,000 unread
- * messages costs a few milliseconds, not a read of every row.
+ * (messages_by_seq, and messages_mine over my messages only): a conversation
+ * with 100,000 unread messages costs a few milliseconds, not a read of every
+ * row.
  */
 import type { Database, Statement } from 'better-sqlite3'
 
@@ -14,13 +15,16 @@ interface UnreadParams {
 /** Over rows `r(id, read_seq)`: one per conversation with my read marker. */
 const UNREAD_OF_R = `
   (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.seq > r.read_seq)
-  - (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.sender_id = @me AND m.seq > r.read_seq)`
+  - (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.mine = 1 AND m.seq > r.read_seq)`
 
 export class UnreadCounts {
   private readonly one: Statement<[UnreadParams], number>
   private readonly total: Statement<[{ me: string }], number>
 
-  constructor(db: Database) {
+  constructor(
+    db: Database,
+    private readonly me: string,
+  ) {
     this.one = db
       .prepare<[UnreadParams], number>(
         `SELECT ${UNREAD_OF_R} FROM (
@@ -40,12 +44,12 @@ export class UnreadCounts {
       .pluck()
   }
 
-  unreadCount(conversationId: string, me: string): number {
-    return this.one.get({ conversationId, me }) ?? 0
+  unreadCount(conversationId: string): number {
+    return this.one.get({ conversationId, me: this.me }) ?? 0
   }
 
   /** Over the conversations that are not muted. */
-  totalUnread(me: string): number {
-    return this.total.get({ me }) ?? 0
+  totalUnread(): number {
+    return this.total.get({ me: this.me }) ?? 0
   }
 }

@@ -22,6 +22,7 @@ export class UnsentMessages {
   private readonly own: Statement<[string, string], MessageRow>
   private readonly setState: Statement<[string, string | null, number]>
   private readonly remove: Statement<[string, string]>
+  private readonly noteUnindexed: Statement<[number]>
 
   constructor(
     private readonly db: Database,
@@ -29,9 +30,11 @@ export class UnsentMessages {
     private readonly outbox: OutboxTable,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, state, own)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', 1)`,
+      `INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, state, own, mine)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', 1, 1)`,
     )
+    // Searchable at once from the backlog, indexed later (search-indexer.ts).
+    this.noteUnindexed = db.prepare('INSERT INTO messages_fts_backlog (row_id) VALUES (?)')
     this.own = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.client_id = ? AND m.own = 1`)
     this.setState = db.prepare('UPDATE messages SET state = ?, error = ? WHERE row_id = ?')
     // The outbox row goes with it (ON DELETE CASCADE).
@@ -44,6 +47,7 @@ export class UnsentMessages {
       const { conversationId, senderId, clientId, body, createdAt } = message
       const rowId = this.rowKeys.next(createdAt)
       this.insert.run(rowId, conversationId, senderId, clientId, body, createdAt)
+      this.noteUnindexed.run(rowId)
       this.outbox.enqueueMessage(conversationId, rowId)
       return toChatMessage({
         row_id: rowId,

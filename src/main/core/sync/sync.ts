@@ -14,7 +14,7 @@
  * event can fall between — the conversations are refreshed and each one is
  * filled from its highest cached seq, page by page.
  */
-import type { Conversation, Message } from '../../../shared/api'
+import type { Conversation, Message, MessagePage } from '../../../shared/api'
 import {
   conversationUpsertEventSchema,
   Events,
@@ -209,23 +209,41 @@ export class Sync {
     this.fillRetries.delete(conversationId)
   }
 
-  /** Fetch `after=<highest cached seq>` page by page until the server has no more. */
+  /**
+   * Fetch `after=<highest cached seq>` page by page until the server has no
+   * more. The next page is requested before this one is stored (after its
+   * last seq), so the server prepares it while the cache writes: storing then
+   * overlaps the round trip instead of following it. Should storing end
+   * anywhere but at that seq (a hole, or realtime events ahead of it), the
+   * early request is dropped and the next one starts from what was stored.
+   */
   fill(conversationId: string): Promise<void> {
     const running = this.fills.get(conversationId)
     if (running) {
       this.refills.add(conversationId)
       return running
     }
+    const fetchAfter = (after: number): Promise<MessagePage> => {
+      const page = this.deps.api.messages(conversationId, { after, limit: PAGE })
+      // Handled here too: an early request that is dropped may fail unheard.
+      page.catch(() => undefined)
+      return page
+    }
     const task = (async () => {
       do {
         this.refills.delete(conversationId)
+        let after = this.deps.cache.highestSeq(conversationId)
+        let next = fetchAfter(after)
         while (!this.stopped) {
-          const after = this.deps.cache.highestSeq(conversationId)
-          const page = await this.deps.api.messages(conversationId, { after, limit: PAGE })
+          const page = await next
           if (this.stopped) return
+          const last = page.messages.at(-1)?.seq ?? after
+          const early = page.hasMore && last > after ? { from: last, page: fetchAfter(last) } : null
           this.ingest(page.messages, 'fetch')
-          const progressed = this.deps.cache.highestSeq(conversationId) > after
-          if (!page.hasMore || !progressed) break
+          const highest = this.deps.cache.highestSeq(conversationId)
+          if (!page.hasMore || highest <= after) break
+          next = early !== null && early.from === highest ? early.page : fetchAfter(highest)
+          after = highest
         }
       } while (this.refills.has(conversationId) && !this.stopped)
     })()

@@ -1,0 +1,122 @@
+/**
+ * Range fetches (Sync.fill) against a real server process and a real cache:
+ * the next page is requested before the current one is stored, and the cache
+ * ends up equal to the server's history either way.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import { ApiClient } from '../../../src/main/core/api-client'
+import { openCache, type Cache } from '../../../src/main/core/cache'
+import { Sync } from '../../../src/main/core/sync/sync'
+import type { Message, MessagePage } from '../../../src/shared/api'
+import { directConversation, newUser, type MessengerUser } from '../../helpers/messenger'
+import { spawnServer, type ServerProcess } from '../../helpers/process'
+
+const HISTORY = 1_000
+const dirs: string[] = []
+let server: ServerProcess
+let alice: MessengerUser
+let conversationId: string
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-fill-server-'))
+  dirs.push(dataDir)
+  server = await spawnServer({ DATA_DIR: dataDir, SEND_RATE_LIMIT: '100000' })
+  alice = await newUser(server.url, 'fa')
+  const bob = await newUser(server.url, 'fb')
+  conversationId = (await directConversation(bob, alice)).id
+  for (let n = 1; n <= HISTORY; n += 50) {
+    await Promise.all(Array.from({ length: 50 }, (_, i) => bob.send(conversationId, `history ${n + i}`, `h${n + i}`)))
+  }
+}, 120_000)
+
+afterAll(() => {
+  server?.child.kill('SIGKILL')
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A Sync over a fresh cache whose api and cache calls are recorded in order (the real objects do the work). */
+function recordedSync(): { sync: Sync; cache: Cache; calls: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-fill-cache-'))
+  dirs.push(dir)
+  const cache = openCache({ path: join(dir, 'cache.sqlite'), me: alice.user.id })
+  const api = new ApiClient({ baseUrl: server.url, token: alice.token })
+  const calls: string[] = []
+  const fetchPage = api.messages.bind(api)
+  api.messages = (id, page): Promise<MessagePage> => {
+    calls.push(`fetch after ${page.after}`)
+    return fetchPage(id, page)
+  }
+  const storeMessages = cache.storeMessages.bind(cache)
+  cache.storeMessages = (messages: readonly Message[]) => {
+    calls.push(`store ${messages[0]?.seq}…${messages.at(-1)?.seq}`)
+    return storeMessages(messages)
+  }
+  const quiet = () => undefined
+  const sync = new Sync({
+    cache,
+    api,
+    me: alice.user.id,
+    onNewConversations: quiet,
+    onConversationsChanged: quiet,
+    onMessagesChanged: quiet,
+    onIncoming: quiet,
+    onUnknownUsers: quiet,
+    fillRetryDelayMs: () => 10,
+    log: { warn: quiet, debug: quiet },
+  })
+  return { sync, cache, calls }
+}
+
+test('each page is requested before the one before it is stored; the cache ends equal to the history', async () => {
+  const { sync, cache, calls } = recordedSync()
+  await sync.fill(conversationId)
+  expect(calls).toEqual([
+    'fetch after 0',
+    'fetch after 200',
+    'store 1…200',
+    'fetch after 400',
+    'store 201…400',
+    'fetch after 600',
+    'store 401…600',
+    'fetch after 800',
+    'store 601…800',
+    'store 801…1000',
+  ])
+  const cached = cache.messagesInRange(conversationId, 1, HISTORY)
+  expect(cached.map((message) => message.seq)).toEqual(Array.from({ length: HISTORY }, (_, i) => i + 1))
+  expect(new Set(cached.map((message) => message.id)).size).toBe(HISTORY)
+  cache.close()
+})
+
+test('when storing ends elsewhere than the early request assumed, it is dropped and the next page starts from the cache', async () => {
+  const { sync, cache, calls } = recordedSync()
+  // Realtime got ahead while the first page was on its way: seqs 201…250 are cached already.
+  const ahead = await alice.call<MessagePage>('GET', `/api/conversations/${conversationId}/messages?after=200&limit=50`)
+  const storeMessages = cache.storeMessages.bind(cache)
+  let injected = false
+  cache.storeMessages = (messages) => {
+    const result = storeMessages(messages)
+    if (!injected) {
+      injected = true
+      storeMessages(ahead.body.messages)
+    }
+    return result
+  }
+  await sync.fill(conversationId)
+  expect(calls.slice(0, 7)).toEqual([
+    'fetch after 0',
+    'fetch after 200',
+    'store 1…200',
+    'store 201…250',
+    // The request for after=200 is dropped.
+    'fetch after 250',
+    'fetch after 450',
+    'store 251…450',
+  ])
+  const cached = cache.messagesInRange(conversationId, 1, HISTORY)
+  expect(cached.map((message) => message.seq)).toEqual(Array.from({ length: HISTORY }, (_, i) => i + 1))
+  cache.close()
+})
