@@ -48,6 +48,8 @@ export class TcpProxy {
   /** Plain HTTP requests fail (see `failHttp`). */
   httpFailing = false
   port = 0
+  /** Connections accepted so far (refused ones in `cut` mode included). */
+  accepted = 0
 
   constructor(
     private readonly targetPort: number,
@@ -66,6 +68,7 @@ export class TcpProxy {
   }
 
   private onClient(client: Socket): void {
+    this.accepted++
     if (this.mode === 'cut') {
       client.destroy()
       return

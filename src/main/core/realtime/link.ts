@@ -220,7 +220,12 @@ export class Link {
     if (pusher === null) return
     pusher.unbind_all()
     pusher.connection.unbind_all()
-    pusher.disconnect()
+    // Not from inside pusher-js: close() is often called from its state_change
+    // handler, which connect() emits before it starts an attempt; disconnecting
+    // there left that attempt — and its retries, forever — on a client nobody
+    // listens to any more. After the current call has returned there is an
+    // attempt to abort, and disconnect() aborts it.
+    queueMicrotask(() => pusher.disconnect())
   }
 
   private lose(reason: string): void {
