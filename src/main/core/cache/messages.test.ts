@@ -46,6 +46,18 @@ describe('storeMessages', () => {
     expect(cache.messages('c1', { limit: 10 }).map((m) => m.body)).toEqual(['original', 'same id, other seq'])
   })
 
+  test('a page partly cached already reports exactly the messages it stored, in order', () => {
+    const { cache } = tempCache()
+    // Every tenth message came by realtime first; the page of 137 spans several multi-row INSERTs.
+    cache.storeMessages(serverMessages('c1', 1, 137).filter((m) => m.seq % 10 === 0))
+    const result = cache.storeMessages(serverMessages('c1', 1, 137))
+    const fresh = Array.from({ length: 137 }, (_, i) => i + 1).filter((seq) => seq % 10 !== 0)
+    expect(result.inserted).toBe(fresh.length)
+    expect(result.changed.get('c1')?.map((m) => m.seq)).toEqual(fresh)
+    expect(seqs(cache.messagesInRange('c1', 1, 137))).toEqual(Array.from({ length: 137 }, (_, i) => i + 1))
+    expect(cache.search('message', 500)).toHaveLength(137)
+  })
+
   test('pages arriving out of order end up as one ascending run', () => {
     const { cache } = tempCache()
     cache.storeMessages(serverMessages('c1', 201, 400))

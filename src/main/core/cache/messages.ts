@@ -19,7 +19,8 @@ type SendPendingParams = [number, string, number, string, number, string, string
 
 export class MessageTable {
   /** Multi-row INSERTs by number of rows (INSERT_CHUNKS). */
-  private readonly inserts = new Map<number, Statement<(string | number)[], number>>()
+  private readonly inserts = new Map<number, Statement<(string | number)[]>>()
+  private readonly taken: Statement<[string], number>
   private readonly sendPending: Statement<SendPendingParams, { row_id: number }>
   private readonly noteUnindexed: Statement<[string]>
   private readonly unsentKeys: Statement<[string], { sender_id: string; client_id: string }>
@@ -49,6 +50,7 @@ export class MessageTable {
        RETURNING row_id`,
     )
     this.noteUnindexed = db.prepare('INSERT INTO messages_fts_backlog (row_id) SELECT value FROM json_each(?)')
+    this.taken = db.prepare<[string], number>('SELECT row_id FROM messages WHERE row_id IN (SELECT value FROM json_each(?))').pluck()
     // Only own rows are unsent (addPending writes them); messages_by_seq finds them by seq IS NULL.
     this.unsentKeys = db.prepare('SELECT sender_id, client_id FROM messages WHERE conversation_id = ? AND seq IS NULL')
     const from = `SELECT ${MESSAGE_COLUMNS} FROM messages m`
@@ -124,6 +126,12 @@ export class MessageTable {
    * per statement (one call into SQLite per row was a third of the cost of
    * storing a page); returns the row ids actually inserted — the rest were
    * cached already.
+   *
+   * No RETURNING (it made SQLite buffer and better-sqlite3 build a row per
+   * message: a quarter of the cost of an insert). A statement that inserted
+   * all its rows says so in `changes`; for one that did not, the rows that
+   * went in are those whose row id is now taken — RowKeys hands out only ids
+   * that were free (row-keys.ts).
    */
   private insertRows(messages: readonly Message[], which: readonly number[], rowIds: readonly number[]): Set<number> {
     const stored = new Set<number>()
@@ -131,29 +139,32 @@ export class MessageTable {
     while (at < which.length) {
       const rows = INSERT_CHUNKS.find((size) => size <= which.length - at) ?? 1
       const params: (string | number)[] = []
+      const ids: number[] = []
       for (let k = at; k < at + rows; k++) {
         const i = which[k] as number
         const m = messages[i] as Message
-        params.push(rowIds[i] as number, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.body, m.createdAt, m.senderId === this.me ? 1 : 0)
+        const rowId = rowIds[i] as number
+        ids.push(rowId)
+        params.push(rowId, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.body, m.createdAt, m.senderId === this.me ? 1 : 0)
       }
-      for (const rowId of this.insertStatement(rows).all(...params)) stored.add(rowId)
+      const { changes } = this.insertStatement(rows).run(...params)
+      if (changes === rows) for (const id of ids) stored.add(id)
+      else if (changes > 0) for (const id of this.taken.all(JSON.stringify(ids))) stored.add(id)
       at += rows
     }
     return stored
   }
 
-  private insertStatement(rows: number): Statement<(string | number)[], number> {
+  private insertStatement(rows: number): Statement<(string | number)[]> {
     let statement = this.inserts.get(rows)
     if (statement === undefined) {
       // A message already cached has the same seq. Any other conflict — a row id taken — fails the
-      // page rather than drop a message. RETURNING lists the rows inserted.
-      statement = this.db
-        .prepare<(string | number)[], number>(
-          `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, mine, state)
-           VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')").join(', ')}
-           ON CONFLICT (conversation_id, seq) DO NOTHING RETURNING row_id`,
-        )
-        .pluck()
+      // page rather than drop a message.
+      statement = this.db.prepare<(string | number)[]>(
+        `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, mine, state)
+         VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')").join(', ')}
+         ON CONFLICT (conversation_id, seq) DO NOTHING`,
+      )
       this.inserts.set(rows, statement)
     }
     return statement
