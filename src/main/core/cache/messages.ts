@@ -23,6 +23,7 @@ export class MessageTable {
   private readonly taken: Statement<[string], number>
   private readonly sendPending: Statement<SendPendingParams, { row_id: number }>
   private readonly noteUnindexed: Statement<[string]>
+  private readonly tailMark: Statement<[], number>
   private readonly unsentKeys: Statement<[string], { sender_id: string; client_id: string }>
   private readonly latestSent: Statement<[string, number], MessageRow>
   private readonly before: Statement<[string, number, number], MessageRow>
@@ -50,6 +51,7 @@ export class MessageTable {
        RETURNING row_id`,
     )
     this.noteUnindexed = db.prepare('INSERT INTO messages_fts_backlog (row_id) SELECT value FROM json_each(?)')
+    this.tailMark = db.prepare<[], number>('SELECT above FROM messages_fts_tail').pluck()
     this.taken = db.prepare<[string], number>('SELECT row_id FROM messages WHERE row_id IN (SELECT value FROM json_each(?))').pluck()
     // Only own rows are unsent (addPending writes them); messages_by_seq finds them by seq IS NULL.
     this.unsentKeys = db.prepare('SELECT sender_id, client_id FROM messages WHERE conversation_id = ? AND seq IS NULL')
@@ -98,8 +100,13 @@ export class MessageTable {
       }
       const stored = this.insertRows(messages, toInsert, rowIds)
       inserted = stored.size
-      // New rows are searchable at once from the backlog and indexed later (search-indexer.ts).
-      if (stored.size > 0) this.noteUnindexed.run(JSON.stringify([...stored]))
+      // New rows are searchable at once and indexed later (search-indexer.ts): those above the tail
+      // mark — nearly all — are the tail already, older ones go in the backlog table.
+      if (stored.size > 0) {
+        const above = this.tailMark.get() as number
+        const older = [...stored].filter((rowId) => rowId <= above)
+        if (older.length > 0) this.noteUnindexed.run(JSON.stringify(older))
+      }
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as Message
         const rowId = rowIds[i] as number

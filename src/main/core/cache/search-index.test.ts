@@ -286,7 +286,7 @@ function schemaOf(temp: ReturnType<typeof tempCache>, version: number): BetterSq
   temp.cache.close()
   const db = new BetterSqlite3(temp.path)
   db.pragma('user_version = 0')
-  for (const name of ['messages_fts', 'messages_fts_backlog', 'messages', 'outbox', 'settings', 'markers', 'conversation_members', 'conversations', 'users']) {
+  for (const name of ['messages_fts', 'messages_fts_backlog', 'messages_fts_tail', 'messages', 'outbox', 'settings', 'markers', 'conversation_members', 'conversations', 'users']) {
     db.exec(`DROP TABLE IF EXISTS ${name}`)
   }
   migrate(db, temp.path, migrations.slice(0, version))
@@ -394,5 +394,50 @@ describe('background indexing leaves a run of writes the thread', () => {
     expect(searchIndexStats(cache).steps).toBeGreaterThan(0)
     await whenSearchIndexed(cache)
     expectIndexExact(cache)
+  })
+})
+
+describe('the tail: new rows need no backlog row of their own', () => {
+  const backlogTableRows = (cache: Cache) => connectionOf(cache).prepare('SELECT count(*) FROM messages_fts_backlog').pluck().get()
+
+  test('pages newer than everything indexed are the tail; older history arriving later goes to the backlog table', () => {
+    const { cache } = tempCache(manual)
+    cache.storeMessages(numbered('new', 1, 300))
+    expect(backlogTableRows(cache)).toBe(0)
+    expect(searchIndexBacklog(cache)).toBe(300)
+    expectIndexInvariant(cache)
+    catchUpSearchIndex(cache)
+    expectIndexExact(cache)
+    // A conversation whose history is older than every indexed row: below the tail mark.
+    cache.storeMessages(numbered('old', 1, 40).map((m) => ({ ...m, createdAt: m.createdAt - 5_000_000 })))
+    // And new ones again, above it.
+    cache.storeMessages(numbered('new', 301, 320))
+    expect(backlogTableRows(cache)).toBe(40)
+    expect(searchIndexBacklog(cache)).toBe(60)
+    expectIndexInvariant(cache)
+    expect(keysOf(cache, 'number')).toHaveLength(360)
+    // Half-way: part of the tail done, the table untouched; then everything.
+    catchUpSearchIndex(cache, 1)
+    expectIndexInvariant(cache)
+    expect(keysOf(cache, 'number')).toHaveLength(360)
+    catchUpSearchIndex(cache)
+    expectIndexExact(cache)
+    expect(keysOf(cache, 'number')).toHaveLength(360)
+  })
+
+  test('a pending message above the mark and its conversion below it: one hit throughout', () => {
+    const { cache } = tempCache(manual)
+    cache.storeMessages(numbered('c1', 1, 10))
+    catchUpSearchIndex(cache)
+    cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p1', body: 'pending uniqpx', createdAt: 90_000 })
+    expect(backlogTableRows(cache)).toBe(0)
+    expect(keysOf(cache, 'uniqpx')).toEqual(['me:p1'])
+    // The server's copy carries an older time: the row moves below the mark.
+    cache.storeMessages([serverMessage('c1', 11, { senderId: 'me', clientId: 'p1', body: 'pending uniqpx', createdAt: 5 })])
+    expectIndexInvariant(cache)
+    expect(keysOf(cache, 'uniqpx')).toEqual(['me:p1'])
+    catchUpSearchIndex(cache)
+    expectIndexExact(cache)
+    expect(keysOf(cache, 'uniqpx')).toEqual(['me:p1'])
   })
 })

@@ -1,7 +1,8 @@
 /**
  * Brings the search index up to date after the fact. Writes only note a row
- * in `messages_fts_backlog` (migrations/002-deferred-search-index.ts); this
- * moves backlog rows into `messages_fts` in small transactions, each stopped
+ * in `messages_fts_backlog` (migrations/002-deferred-search-index.ts), or
+ * nothing at all for a row above the tail mark — almost every new message
+ * (migrations/004-search-tail.ts); this moves backlog and tail rows into `messages_fts` in small transactions, each stopped
  * after a few milliseconds of work, so that no call ever holds the main thread
  * for long — indexing 100,000 messages at once would take seconds.
  *
@@ -47,6 +48,9 @@ const MAX_ROWS = 2_048
 const CHECKPOINT_EVERY_STEPS = 4
 
 type BacklogRow = [rowId: number, body: string | null]
+
+/** Whether the tail (rows above its mark, migrations/004-search-tail.ts) has a row. */
+export const TAIL_EXISTS = 'EXISTS (SELECT 1 FROM messages WHERE row_id > (SELECT above FROM messages_fts_tail))'
 type Handle = { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout }
 
 export interface SearchIndexerStats {
@@ -71,6 +75,8 @@ export class SearchIndexer {
   private readonly newest: Statement<[number], BacklogRow>
   private readonly indexRow: Statement<[number, string]>
   private readonly unlog: Statement<[number, number]>
+  private readonly tailRows: Statement<[number], BacklogRow>
+  private readonly raiseTail: Statement<[number]>
   private readonly any: Statement<[], number>
   private readonly count: Statement<[], number>
   private scheduled: Handle | null = null
@@ -106,8 +112,17 @@ export class SearchIndexer {
     this.indexRow = db.prepare('INSERT INTO messages_fts (rowid, body) VALUES (?, ?)')
     // The rows of a step are the newest of the backlog, so the ones done are a contiguous range of it.
     this.unlog = db.prepare('DELETE FROM messages_fts_backlog WHERE row_id BETWEEN ? AND ?')
-    this.any = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM messages_fts_backlog)').pluck()
-    this.count = db.prepare<[], number>('SELECT count(*) FROM messages_fts_backlog').pluck()
+    // The tail (migrations/004-search-tail.ts): rows above the mark, lowest first.
+    this.tailRows = db
+      .prepare<[number], BacklogRow>('SELECT row_id, body FROM messages WHERE row_id > (SELECT above FROM messages_fts_tail) ORDER BY row_id LIMIT ?')
+      .raw(true)
+    this.raiseTail = db.prepare('UPDATE messages_fts_tail SET above = ?')
+    this.any = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS}`).pluck()
+    this.count = db
+      .prepare<[], number>(
+        'SELECT (SELECT count(*) FROM messages_fts_backlog) + (SELECT count(*) FROM messages WHERE row_id > (SELECT above FROM messages_fts_tail))',
+      )
+      .pluck()
     // A backlog left by the last run (closed or killed mid-way) resumes now.
     if (this.hasBacklog()) this.schedule()
   }
@@ -124,15 +139,16 @@ export class SearchIndexer {
     return this.any.get() === 1
   }
 
-  /** Rows waiting to be indexed (counts the table: for tests and benchmarks). */
+  /** Rows waiting to be indexed, tail and backlog table (counts rows: for tests and benchmarks). */
   backlog(): number {
     return this.count.get() ?? 0
   }
 
   /**
-   * Index some of the backlog in one transaction, newest rows first, stopping
-   * after about `budgetMs` of work. Returns how many rows left the backlog
-   * (0: it was empty).
+   * Index some of the backlog in one transaction, stopping after about
+   * `budgetMs` of work: the tail's lowest rows, raising its mark past them;
+   * when the tail is empty, the backlog table's newest rows. Returns how many
+   * rows left the backlog (0: it was empty).
    */
   step(budgetMs = STEP_BUDGET_MS): number {
     const cpuStart = process.cpuUsage()
@@ -141,6 +157,16 @@ export class SearchIndexer {
     const want = Math.min(MAX_ROWS, Math.max(MIN_ROWS, Math.ceil(this.rowsPerMs * budgetMs * 1.25)))
     let done = 0
     this.db.transaction(() => {
+      const tail = this.tailRows.all(want)
+      if (tail.length > 0) {
+        for (const [rowId, body] of tail) {
+          if (body !== null) this.indexRow.run(rowId, body)
+          done++
+          if (performance.now() >= deadline) break
+        }
+        this.raiseTail.run((tail[done - 1] as BacklogRow)[0])
+        return
+      }
       const rows = this.newest.all(want)
       // Ascending within the transaction: FTS5 appends rising row ids to its
       // in-memory segment, but flushes it whenever an id goes backwards.

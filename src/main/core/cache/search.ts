@@ -5,7 +5,7 @@
  *
  * The FTS5 index is written after the fact (search-indexer.ts), so a query
  * with long terms reads two disjoint sets of rows: indexed ones through
- * `messages_fts`, and those still in `messages_fts_backlog` directly, by
+ * `messages_fts`, and the unindexed ones (the tail and `messages_fts_backlog`) directly, by
  * folding each body exactly as the index's tokenizer would (trigram-fold.ts)
  * and looking for each folded term in it. Both give the same answer for the
  * same row, so results do not depend on how far indexing has got. Short terms
@@ -16,6 +16,7 @@ import type { SearchHit } from '../../../shared/ipc'
 import { MESSAGE_COLUMNS, messageKey, type MessageRow } from './message-row'
 import { parseSearchQuery, TRIGRAM, type SearchQuery } from './search-query'
 import { buildSnippet } from './snippet'
+import { TAIL_EXISTS } from './search-indexer'
 import { TrigramFold } from './trigram-fold'
 
 /** Statements by query shape (number of short terms and their variants); shapes repeat. */
@@ -33,7 +34,7 @@ export class MessageSearch {
   private readonly fold: TrigramFold
 
   constructor(private readonly db: Database) {
-    this.anyBacklog = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM messages_fts_backlog)').pluck()
+    this.anyBacklog = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS}`).pluck()
     this.byRowId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.row_id = ?`)
     this.fold = new TrigramFold(db)
   }
@@ -68,15 +69,30 @@ export class MessageSearch {
   }
 
   /**
-   * Up to `max` backlog rows newer than `floor` that match, newest first: the
+   * Up to `max` unindexed rows newer than `floor` that match, newest first: the
    * short terms by LIKE in SQL, the long ones as the trigram index would match
    * them — the folded body contains the folded term, and a term that folds to
-   * fewer than three characters has no trigram and matches nothing.
+   * fewer than three characters has no trigram and matches nothing. The tail
+   * and the backlog table (migrations/004-search-tail.ts) are read separately,
+   * each newest first and each up to `max`, then merged.
    */
   private searchBacklog(parsed: SearchQuery, likeGroups: readonly number[], likeParams: readonly string[], max: number, floor: number): MessageRow[] {
     const terms = this.fold.foldAll(parsed.long)
     if (terms.some((term) => [...term].length < TRIGRAM)) return []
-    const statement = this.backlogStatement(likeGroups)
+    const found: MessageRow[] = []
+    for (const source of ['tail', 'backlog'] as const) {
+      found.push(...this.scanUnindexed(this.backlogStatement(source, likeGroups), terms, likeParams, max, floor))
+    }
+    return found.sort((a, b) => b.row_id - a.row_id).slice(0, max)
+  }
+
+  private scanUnindexed(
+    statement: Statement<unknown[], BacklogRow>,
+    terms: readonly string[],
+    likeParams: readonly string[],
+    max: number,
+    floor: number,
+  ): MessageRow[] {
     const found: MessageRow[] = []
     let before = Number.MAX_SAFE_INTEGER
     for (;;) {
@@ -96,17 +112,22 @@ export class MessageSearch {
     }
   }
 
-  /** Backlog rows newest first as [row_id, body] (no objects: most are read only to be rejected), short terms checked by LIKE. */
-  private backlogStatement(likeGroups: readonly number[]): Statement<unknown[], BacklogRow> {
-    const shape = `backlog:${likeGroups.join(',')}`
+  /**
+   * Unindexed rows newest first as [row_id, body] (no objects: most are read
+   * only to be rejected), short terms checked by LIKE: the tail by a range of
+   * the table's own row ids, the backlog table by a join.
+   */
+  private backlogStatement(source: 'tail' | 'backlog', likeGroups: readonly number[]): Statement<unknown[], BacklogRow> {
+    const shape = `${source}:${likeGroups.join(',')}`
     let statement = this.backlogStatements.get(shape)
     if (statement === undefined) {
-      const where = ['b.row_id < ?', 'b.row_id > ?', ...likeConditions(likeGroups)]
+      const where = ['m.row_id < ?', 'm.row_id > ?', ...likeConditions(likeGroups)]
+      const from =
+        source === 'tail'
+          ? 'messages m WHERE m.row_id > (SELECT above FROM messages_fts_tail) AND'
+          : 'messages_fts_backlog b JOIN messages m ON m.row_id = b.row_id WHERE'
       statement = this.db
-        .prepare<unknown[], BacklogRow>(
-          `SELECT b.row_id, m.body FROM messages_fts_backlog b JOIN messages m ON m.row_id = b.row_id
-           WHERE ${where.join(' AND ')} ORDER BY b.row_id DESC LIMIT ?`,
-        )
+        .prepare<unknown[], BacklogRow>(`SELECT m.row_id, m.body FROM ${from} ${where.join(' AND ')} ORDER BY m.row_id DESC LIMIT ?`)
         .raw(true)
       if (this.backlogStatements.size >= SHAPE_LIMIT) this.backlogStatements.clear()
       this.backlogStatements.set(shape, statement)

@@ -33,8 +33,8 @@ export class UnsentMessages {
       `INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, state, own, mine)
        VALUES (?, ?, ?, ?, ?, ?, 'pending', 1, 1)`,
     )
-    // Searchable at once from the backlog, indexed later (search-indexer.ts).
-    this.noteUnindexed = db.prepare('INSERT INTO messages_fts_backlog (row_id) VALUES (?)')
+    // Searchable at once and indexed later (search-indexer.ts): in the backlog table unless above the tail mark.
+    this.noteUnindexed = db.prepare('INSERT INTO messages_fts_backlog (row_id) SELECT id FROM (SELECT ? AS id) WHERE id <= (SELECT above FROM messages_fts_tail)')
     this.own = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.client_id = ? AND m.own = 1`)
     this.setState = db.prepare('UPDATE messages SET state = ?, error = ? WHERE row_id = ?')
     // The outbox row goes with it (ON DELETE CASCADE).
