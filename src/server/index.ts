@@ -20,7 +20,6 @@ async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel)
   const server = await startServer(config, log)
-  console.log(`Parley server listening on ${server.url}`)
 
   let stopping = false
   const stop = (signal: string): void => {
@@ -39,6 +38,9 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+  // Last: whoever waits for this line may signal at once, and the handlers must be there by then
+  // (a SIGTERM between the two once killed the process outright, under load).
+  console.log(`Parley server listening on ${server.url}`)
 }
 
 main().catch((err: unknown) => {
