@@ -235,7 +235,7 @@ export const ingestScenario: Scenario = {
             `longest main-thread stall over both phases: ${ms(stalls.loopDelayMaxMs)} ms (target ≤ ${STALL_TARGET_MS} ms: ` +
               `${met(stallMet)}); the raw baselines block the thread for their whole run`,
             'the raw table has no index beyond its rowid; the cache keeps (conversation, seq), own clientIds and my messages',
-            '(migration 003) and a backlog row per message. Trigram indexing writes one FTS5 term per character of a body: it sets the pace of catching up,',
+            '(migration 003); new rows are the search tail (migration 004) and WAL checkpoints run on a worker thread. Trigram indexing writes one FTS5 term per character of a body: it sets the pace of catching up,',
             'done in steps of ~5 ms once the writes pause. Wall time above CPU time is time the process was not running',
             '(other load on the machine: see loadAverage in the JSON)',
           ],

@@ -15,9 +15,10 @@ const MIN_SQLITE: readonly [number, number] = [3, 45]
  * kept small so that no call stalls the main thread (measured with 100,000
  * messages; see bench/core):
  * - An automatic checkpoint copies the whole log into the database when a
- *   commit takes it past `wal_autocheckpoint` pages. The search indexer runs
- *   small PASSIVE checkpoints between its steps (search-indexer.ts), so this
- *   is the backstop for long runs of writes alone. Storing 100,000 messages
+ *   commit takes it past `wal_autocheckpoint` pages. A worker thread does
+ *   that shortly after writes (checkpointer.ts; the cache then raises this to
+ *   WORKER_BACKSTOP_AUTOCHECKPOINT), and the search indexer runs small PASSIVE
+ *   checkpoints between its steps (search-indexer.ts), so this is the backstop. Storing 100,000 messages
  *   in pages of 200 with SQLite's default of 1,000 pages, the slowest call
  *   took 42 ms of CPU time (a checkpoint); with 256 pages (1 MB), 8 ms.
  * - `journal_size_limit`: the log file is cut back to 4 MB after a checkpoint
@@ -27,7 +28,10 @@ const MIN_SQLITE: readonly [number, number] = [3, 45]
  * - `analysis_limit`: `PRAGMA optimize` at close (sqlite-cache.ts) samples at
  *   most this many rows per index instead of reading whole tables.
  */
-const BOUNDED_WORK = ['wal_autocheckpoint = 256', 'journal_size_limit = 4194304', 'cache_size = -16384', 'analysis_limit = 1000']
+export const SMALL_AUTOCHECKPOINT = 256
+/** With checkpoints on a worker thread (checkpointer.ts): only if it falls behind, at 32 MB of log. */
+export const WORKER_BACKSTOP_AUTOCHECKPOINT = 8192
+const BOUNDED_WORK = [`wal_autocheckpoint = ${SMALL_AUTOCHECKPOINT}`, 'journal_size_limit = 4194304', 'cache_size = -16384', 'analysis_limit = 1000']
 
 export interface OpenDatabaseOptions {
   path: string

@@ -35,7 +35,7 @@ export interface OpenCacheOptions {
 export function openCache(options: OpenCacheOptions): Cache {
   const { me, backgroundIndexing, indexerTiming } = options
   if (typeof me !== 'string' || me === '') throw new TypeError('openCache needs the user id of the account (me)')
-  return new SqliteCache(openDatabase(options), options.path, { me, backgroundIndexing, indexerTiming })
+  return new SqliteCache(openDatabase(options), options.path, { me, backgroundIndexing, indexerTiming, nativeBinding: options.nativeBinding })
 }
 
 function sqliteCache(cache: Cache): SqliteCache {

@@ -66,6 +66,8 @@ export interface SearchIndexerStats {
 export interface SearchIndexerOptions {
   /** Index with timers (the app); false: only when step() is called (tests). */
   background: boolean
+  /** Ask for a checkpoint elsewhere (checkpointer.ts) instead of running one on this connection. */
+  checkpoint?: () => void
   /** BUSY_WINDOW_MS and DEFER_MS unless given (tests). */
   busyWindowMs?: number
   deferMs?: number
@@ -265,7 +267,8 @@ export class SearchIndexer {
   private checkpoint(): void {
     const start = performance.now()
     this.stepsSinceCheckpoint = 0
-    this.db.pragma('wal_checkpoint(PASSIVE)')
+    if (this.options.checkpoint) this.options.checkpoint()
+    else this.db.pragma('wal_checkpoint(PASSIVE)')
     this.stats.checkpoints++
     this.stats.longestCheckpointMs = Math.max(this.stats.longestCheckpointMs, performance.now() - start)
   }

@@ -5,7 +5,9 @@
 import type { Database } from 'better-sqlite3'
 import type { Conversation, Marker, Message, User } from '../../../shared/api'
 import type { ChatMessage, SearchHit } from '../../../shared/ipc'
+import { Checkpointer } from './checkpointer'
 import { ConversationTable } from './conversations'
+import { SMALL_AUTOCHECKPOINT, WORKER_BACKSTOP_AUTOCHECKPOINT } from './database'
 import { MarkerTable } from './markers'
 import { MessageTable } from './messages'
 import { OutboxTable } from './outbox'
@@ -32,11 +34,18 @@ export class SqliteCache implements Cache {
   readonly indexer: SearchIndexer
   /** Hands out message row ids (row-keys.ts). */
   readonly rowKeys: RowKeys
+  /** WAL checkpoints on a worker thread (checkpointer.ts); null where no worker could start. */
+  readonly checkpointer: Checkpointer | null
 
   constructor(
     private readonly db: Database,
     readonly path: string,
-    options: { me: string; backgroundIndexing?: boolean; indexerTiming?: Pick<SearchIndexerOptions, 'busyWindowMs' | 'deferMs'> },
+    options: {
+      me: string
+      backgroundIndexing?: boolean
+      indexerTiming?: Pick<SearchIndexerOptions, 'busyWindowMs' | 'deferMs'>
+      nativeBinding?: string
+    },
   ) {
     this.userTable = new UserTable(db)
     this.markerTable = new MarkerTable(db)
@@ -49,7 +58,13 @@ export class SqliteCache implements Cache {
     this.messageSearch = new MessageSearch(db)
     this.settings = new SettingsTable(db)
     flagMine(db, this.settings, options.me)
-    this.indexer = new SearchIndexer(db, { background: options.backgroundIndexing ?? true, ...options.indexerTiming })
+    this.checkpointer = startCheckpointer(db, path, options.nativeBinding)
+    const checkpointer = this.checkpointer
+    this.indexer = new SearchIndexer(db, {
+      background: options.backgroundIndexing ?? true,
+      ...options.indexerTiming,
+      ...(checkpointer ? { checkpoint: () => (checkpointer.active ? checkpointer.noteWrite() : db.pragma('wal_checkpoint(PASSIVE)')) } : {}),
+    })
   }
 
   /**
@@ -60,6 +75,7 @@ export class SqliteCache implements Cache {
    */
   close(): void {
     this.indexer.close()
+    this.checkpointer?.close()
     if (!this.db.open) return
     this.db.pragma('optimize')
     this.db.close()
@@ -95,7 +111,10 @@ export class SqliteCache implements Cache {
 
   storeMessages(messages: readonly Message[]): StoreMessagesResult {
     const result = this.messageTable.storeMessages(messages)
-    if (result.changed.size > 0) this.indexer.noteWrite()
+    if (result.changed.size > 0) {
+      this.indexer.noteWrite()
+      this.checkpointer?.noteWrite()
+    }
     return result
   }
 
@@ -192,4 +211,24 @@ function flagMine(db: Database, settings: SettingsTable, me: string): void {
     db.prepare('UPDATE messages SET mine = (sender_id = ?)').run(me)
     settings.setSetting(MINE_OF, me)
   })()
+}
+
+/**
+ * Checkpoints move to a worker thread (checkpointer.ts); the connection's own
+ * automatic checkpoint becomes a backstop, and comes back should the worker fail.
+ */
+function startCheckpointer(db: Database, path: string, nativeBinding: string | undefined): Checkpointer | null {
+  try {
+    const checkpointer = new Checkpointer({
+      path,
+      nativeBinding,
+      onFailure: () => {
+        if (db.open) db.pragma(`wal_autocheckpoint = ${SMALL_AUTOCHECKPOINT}`)
+      },
+    })
+    db.pragma(`wal_autocheckpoint = ${WORKER_BACKSTOP_AUTOCHECKPOINT}`)
+    return checkpointer
+  } catch {
+    return null
+  }
 }

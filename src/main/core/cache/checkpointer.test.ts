@@ -1,0 +1,38 @@
+import { statSync } from 'node:fs'
+import { expect, test } from 'vitest'
+import { Checkpointer } from './checkpointer'
+import { SMALL_AUTOCHECKPOINT, WORKER_BACKSTOP_AUTOCHECKPOINT } from './database'
+import type { SqliteCache } from './sqlite-cache'
+import { connectionOf } from './search-test-helpers'
+import { serverMessages, tempCache } from './temp-cache'
+
+test('a long run of writes: the worker copies the log into the database while the connection only has the backstop', async () => {
+  const { cache, path } = tempCache({ backgroundIndexing: false })
+  const db = connectionOf(cache)
+  expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WORKER_BACKSTOP_AUTOCHECKPOINT)
+  const checkpointer = (cache as SqliteCache).checkpointer
+  expect(checkpointer?.active).toBe(true)
+  // 60,000 messages write about 16 MB of log, below the backstop (32 MB): the
+  // connection itself never copies any of it into the database file, and no indexer runs.
+  for (let from = 1; from <= 60_000; from += 200) {
+    cache.storeMessages(serverMessages('c1', from, from + 199, { body: `a message of some length, number ${from}, to fill the log` }))
+    // As sync does between pages: the worker's answers arrive.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  await checkpointer?.whenIdle()
+  expect(checkpointer?.stats.done).toBeGreaterThan(3)
+  expect(checkpointer?.stats.failures).toBe(0)
+  // The worker did: the database file holds the rows (7.5 MB; without it, only the empty schema).
+  expect(statSync(path).size).toBeGreaterThan(4 * 1024 * 1024)
+  expect(cache.highestSeq('c1')).toBe(60_000)
+})
+
+test('a worker that cannot start hands checkpoints back', async () => {
+  const { path } = tempCache()
+  const failure = await new Promise<unknown>((resolve) => {
+    const checkpointer = new Checkpointer({ path, module: '/nonexistent/better-sqlite3.js', onFailure: resolve })
+    checkpointer.noteWrite()
+  })
+  expect(String(failure)).toMatch(/Cannot find module/)
+  expect(SMALL_AUTOCHECKPOINT).toBeLessThan(WORKER_BACKSTOP_AUTOCHECKPOINT)
+})
