@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { expect, test } from 'vitest'
 import { Checkpointer } from './checkpointer'
 import { SMALL_AUTOCHECKPOINT, WORKER_BACKSTOP_AUTOCHECKPOINT } from './database'
@@ -35,4 +35,13 @@ test('a worker that cannot start hands checkpoints back', async () => {
   })
   expect(String(failure)).toMatch(/Cannot find module/)
   expect(SMALL_AUTOCHECKPOINT).toBeLessThan(WORKER_BACKSTOP_AUTOCHECKPOINT)
+})
+
+test('close() waits for the worker: the cache closes last, SQLite removes the log, the files can go at once', () => {
+  const { cache, path } = tempCache({ backgroundIndexing: false })
+  cache.storeMessages(serverMessages('c1', 1, 500))
+  expect(existsSync(`${path}-wal`)).toBe(true)
+  cache.close()
+  expect(existsSync(`${path}-wal`)).toBe(false)
+  expect(existsSync(`${path}-shm`)).toBe(false)
 })

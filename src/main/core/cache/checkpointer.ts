@@ -19,15 +19,22 @@ import { Worker } from 'node:worker_threads'
 
 /** At most one checkpoint per this many ms while writes keep coming. */
 const MIN_INTERVAL_MS = 25
+/** close() waits this long at most for the worker to close its connection. */
+const CLOSE_WAIT_MS = 2_000
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads')
 const Database = require(workerData.module)
 const db = new Database(workerData.path, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {})
 parentPort.on('message', (message) => {
-  if (message === 'close') {
-    db.close()
-    parentPort.close()
+  if (message && message.close) {
+    try {
+      db.close()
+    } finally {
+      Atomics.store(message.close, 0, 1)
+      Atomics.notify(message.close, 0)
+      parentPort.close()
+    }
     return
   }
   try {
@@ -96,7 +103,12 @@ export class Checkpointer {
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
-  /** The worker closes its connection and ends; nothing more is asked of it. */
+  /**
+   * The worker closes its connection, and this waits for it (blocking, up to
+   * CLOSE_WAIT_MS; a checkpoint in progress finishes first): the cache's own
+   * connection must close last, so that SQLite removes the log and whoever
+   * closed the cache may delete its files at once.
+   */
   close(): void {
     const worker = this.worker
     this.worker = null
@@ -104,7 +116,11 @@ export class Checkpointer {
     this.timer = null
     this.pending = false
     this.inFlight = false
-    worker?.postMessage('close')
+    if (worker !== null) {
+      const closed = new Int32Array(new SharedArrayBuffer(4))
+      worker.postMessage({ close: closed })
+      Atomics.wait(closed, 0, 0, CLOSE_WAIT_MS)
+    }
     this.settle()
   }
 

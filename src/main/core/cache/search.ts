@@ -31,11 +31,13 @@ export class MessageSearch {
   private readonly backlogStatements = new Map<string, Statement<unknown[], BacklogRow>>()
   private readonly anyBacklog: Statement<[], number>
   private readonly byRowId: Statement<[number], MessageRow>
+  private readonly tailMark: Statement<[], number>
   private readonly fold: TrigramFold
 
   constructor(private readonly db: Database) {
     this.anyBacklog = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS}`).pluck()
     this.byRowId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.row_id = ?`)
+    this.tailMark = db.prepare<[], number>('SELECT above FROM messages_fts_tail').pluck()
     this.fold = new TrigramFold(db)
   }
 
@@ -79,11 +81,12 @@ export class MessageSearch {
   private searchBacklog(parsed: SearchQuery, likeGroups: readonly number[], likeParams: readonly string[], max: number, floor: number): MessageRow[] {
     const terms = this.fold.foldAll(parsed.long)
     if (terms.some((term) => [...term].length < TRIGRAM)) return []
-    const found: MessageRow[] = []
-    for (const source of ['tail', 'backlog'] as const) {
-      found.push(...this.scanUnindexed(this.backlogStatement(source, likeGroups), terms, likeParams, max, floor))
-    }
-    return found.sort((a, b) => b.row_id - a.row_id).slice(0, max)
+    // The tail's lower bound as a number: as a subquery in the statement, SQLite would not use it
+    // with the others for one descending range of row ids, and sorted the whole tail per chunk.
+    const above = this.tailMark.get() as number
+    const tail = this.scanUnindexed(this.backlogStatement('tail', likeGroups), terms, likeParams, max, Math.max(floor, above))
+    const table = this.scanUnindexed(this.backlogStatement('backlog', likeGroups), terms, likeParams, max, floor)
+    return [...tail, ...table].sort((a, b) => b.row_id - a.row_id).slice(0, max)
   }
 
   private scanUnindexed(
@@ -121,13 +124,13 @@ export class MessageSearch {
     const shape = `${source}:${likeGroups.join(',')}`
     let statement = this.backlogStatements.get(shape)
     if (statement === undefined) {
-      const where = ['m.row_id < ?', 'm.row_id > ?', ...likeConditions(likeGroups)]
-      const from =
-        source === 'tail'
-          ? 'messages m WHERE m.row_id > (SELECT above FROM messages_fts_tail) AND'
-          : 'messages_fts_backlog b JOIN messages m ON m.row_id = b.row_id WHERE'
+      // Driven by the smaller side's own row ids: the table's rowid range for the tail (its bound comes
+      // in as the lower one, searchBacklog), the backlog table's for the rest — ordering by the other
+      // side's id would walk every message to probe the backlog.
+      const [from, id] = source === 'tail' ? ['messages m', 'm.row_id'] : ['messages_fts_backlog b JOIN messages m ON m.row_id = b.row_id', 'b.row_id']
+      const where = [`${id} < ?`, `${id} > ?`, ...likeConditions(likeGroups)]
       statement = this.db
-        .prepare<unknown[], BacklogRow>(`SELECT m.row_id, m.body FROM ${from} ${where.join(' AND ')} ORDER BY m.row_id DESC LIMIT ?`)
+        .prepare<unknown[], BacklogRow>(`SELECT ${id}, m.body FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${id} DESC LIMIT ?`)
         .raw(true)
       if (this.backlogStatements.size >= SHAPE_LIMIT) this.backlogStatements.clear()
       this.backlogStatements.set(shape, statement)
