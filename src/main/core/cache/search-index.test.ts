@@ -379,7 +379,7 @@ describe('background indexing leaves a run of writes the thread', () => {
 
   test('no step while writes keep coming; the backlog is indexed once they stop', async () => {
     // A wide busy window, so that a descheduled moment on a loaded machine does not count as a pause.
-    const { cache } = tempCache({ indexerTiming: { busyWindowMs: 250, deferMs: 60_000 } })
+    const { cache } = tempCache({ indexerTiming: { busyWindowMs: 1_000, deferMs: 60_000 } })
     const seq = await writeFor(cache, 400, 1)
     expect(searchIndexStats(cache).steps).toBe(0)
     expect(searchIndexBacklog(cache)).toBe(seq - 1)
