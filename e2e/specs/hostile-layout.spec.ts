@@ -106,6 +106,11 @@ test('a 4,000-character word, RTL overrides, zero-width characters and combining
   await expect(message(page, '-marker').filter({ hasText: 'zw' })).toHaveCount(1)
   await expect(message(page, 'zalgo-marker')).toHaveCount(1)
 
+  // New messages scroll the list down smoothly (followOutput): measure once it has come to rest at the
+  // bottom, not halfway through the animation (the floating "jump to latest" shows until then).
+  await expect(page.getByTestId('jump-to-latest')).toHaveCount(0)
+  await settled(page.getByTestId('message-list'))
+
   await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'hostile-layout-conversation.png') })
 
   // Text is kept as sent, invisible characters included.
@@ -192,3 +197,23 @@ test('a 4,000-character word, RTL overrides, zero-width characters and combining
   expect(await pixelDiff(page, await composer.screenshot(), composerBefore)).toMatchObject({ differing: 0 })
   await sidebar.screenshot({ path: join(ARTIFACTS, 'screenshots', 'hostile-layout-sidebar.png') })
 })
+
+/** Resolves once the message list's box and its scroller's position stay the same from one check to the next. */
+async function settled(locator: Locator): Promise<void> {
+  const snapshot = () =>
+    locator.evaluate(async (element) => {
+      // Two frames later: a scroll animation moves every frame.
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+      const scroller = element.querySelector('.message-list__scroller')
+      return JSON.stringify([element.getBoundingClientRect().toJSON(), scroller?.scrollTop, scroller?.scrollHeight])
+    })
+  let last = await snapshot()
+  await expect
+    .poll(async () => {
+      const now = await snapshot()
+      const same = now === last
+      last = now
+      return same
+    }, { intervals: [100, 100, 100, 100, 200, 200, 500] })
+    .toBe(true)
+}
