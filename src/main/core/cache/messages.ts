@@ -11,6 +11,7 @@ import type { ConversationTable } from './conversations'
 import { MESSAGE_COLUMNS, messageKey, toChatMessage, type MessageRow } from './message-row'
 import type { OutboxTable } from './outbox'
 import type { RowKeys } from './row-keys'
+import type { UnindexedRows } from './search-indexer'
 import type { StoreMessagesResult } from './types'
 
 /** Rows per INSERT statement, largest first: a page of 200 is four statements, a single event one. */
@@ -22,8 +23,6 @@ export class MessageTable {
   private readonly inserts = new Map<number, Statement<(string | number)[]>>()
   private readonly taken: Statement<[string], number>
   private readonly sendPending: Statement<SendPendingParams, { row_id: number }>
-  private readonly noteUnindexed: Statement<[string]>
-  private readonly tailMark: Statement<[], number>
   private readonly unsentKeys: Statement<[string], { sender_id: string; client_id: string }>
   private readonly latestSent: Statement<[string, number], MessageRow>
   private readonly before: Statement<[string, number, number], MessageRow>
@@ -40,6 +39,7 @@ export class MessageTable {
     private readonly rowKeys: RowKeys,
     private readonly conversations: ConversationTable,
     private readonly outbox: OutboxTable,
+    private readonly unindexed: UnindexedRows,
   ) {
     // The row takes the server's time and so a new row id (its outbox row
     // follows by ON UPDATE CASCADE). OR IGNORE: should the server's seq or id
@@ -50,8 +50,6 @@ export class MessageTable {
        WHERE conversation_id = ? AND client_id = ? AND sender_id = ? AND seq IS NULL AND own = 1
        RETURNING row_id`,
     )
-    this.noteUnindexed = db.prepare('INSERT INTO messages_fts_backlog (row_id) SELECT value FROM json_each(?)')
-    this.tailMark = db.prepare<[], number>('SELECT above FROM messages_fts_tail').pluck()
     this.taken = db.prepare<[string], number>('SELECT row_id FROM messages WHERE row_id IN (SELECT value FROM json_each(?))').pluck()
     // Only own rows are unsent (addPending writes them); messages_by_seq finds them by seq IS NULL.
     this.unsentKeys = db.prepare('SELECT sender_id, client_id FROM messages WHERE conversation_id = ? AND seq IS NULL')
@@ -100,13 +98,8 @@ export class MessageTable {
       }
       const stored = this.insertRows(messages, toInsert, rowIds)
       inserted = stored.size
-      // New rows are searchable at once and indexed later (search-indexer.ts): those above the tail
-      // mark — nearly all — are the tail already, older ones go in the backlog table.
-      if (stored.size > 0) {
-        const above = this.tailMark.get() as number
-        const older = [...stored].filter((rowId) => rowId <= above)
-        if (older.length > 0) this.noteUnindexed.run(JSON.stringify(older))
-      }
+      // New rows are searchable at once and indexed later (nearly all of them are the tail already).
+      this.unindexed.note(stored)
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as Message
         const rowId = rowIds[i] as number

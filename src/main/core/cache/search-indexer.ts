@@ -53,6 +53,33 @@ type BacklogRow = [rowId: number, body: string | null]
 export const TAIL_EXISTS = 'EXISTS (SELECT 1 FROM messages WHERE row_id > (SELECT above FROM messages_fts_tail))'
 type Handle = { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout }
 
+/**
+ * Where a newly written row waits for the index (migrations/004-search-tail.ts):
+ * above the tail mark it is the tail already and needs nothing; at or below
+ * it, it goes in the backlog table. Every write path notes its rows here.
+ */
+export class UnindexedRows {
+  private readonly mark: Statement<[], number>
+  private readonly intoTable: Statement<[string]>
+
+  constructor(db: Database) {
+    this.mark = db.prepare<[], number>('SELECT above FROM messages_fts_tail').pluck()
+    this.intoTable = db.prepare('INSERT INTO messages_fts_backlog (row_id) SELECT value FROM json_each(?)')
+  }
+
+  /** Rows above this id are the tail. */
+  tailMark(): number {
+    return this.mark.get() as number
+  }
+
+  /** Call in the transaction that wrote the rows. */
+  note(rowIds: Iterable<number>): void {
+    const above = this.tailMark()
+    const older = [...rowIds].filter((rowId) => rowId <= above)
+    if (older.length > 0) this.intoTable.run(JSON.stringify(older))
+  }
+}
+
 export interface SearchIndexerStats {
   steps: number
   rows: number

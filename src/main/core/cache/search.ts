@@ -16,7 +16,7 @@ import type { SearchHit } from '../../../shared/ipc'
 import { MESSAGE_COLUMNS, messageKey, type MessageRow } from './message-row'
 import { parseSearchQuery, TRIGRAM, type SearchQuery } from './search-query'
 import { buildSnippet } from './snippet'
-import { TAIL_EXISTS } from './search-indexer'
+import { TAIL_EXISTS, type UnindexedRows } from './search-indexer'
 import { TrigramFold } from './trigram-fold'
 
 /** Statements by query shape (number of short terms and their variants); shapes repeat. */
@@ -31,13 +31,14 @@ export class MessageSearch {
   private readonly backlogStatements = new Map<string, Statement<unknown[], BacklogRow>>()
   private readonly anyBacklog: Statement<[], number>
   private readonly byRowId: Statement<[number], MessageRow>
-  private readonly tailMark: Statement<[], number>
   private readonly fold: TrigramFold
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly unindexed: UnindexedRows,
+  ) {
     this.anyBacklog = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS}`).pluck()
     this.byRowId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.row_id = ?`)
-    this.tailMark = db.prepare<[], number>('SELECT above FROM messages_fts_tail').pluck()
     this.fold = new TrigramFold(db)
   }
 
@@ -83,7 +84,7 @@ export class MessageSearch {
     if (terms.some((term) => [...term].length < TRIGRAM)) return []
     // The tail's lower bound as a number: as a subquery in the statement, SQLite would not use it
     // with the others for one descending range of row ids, and sorted the whole tail per chunk.
-    const above = this.tailMark.get() as number
+    const above = this.unindexed.tailMark()
     const tail = this.scanUnindexed(this.backlogStatement('tail', likeGroups), terms, likeParams, max, Math.max(floor, above))
     const table = this.scanUnindexed(this.backlogStatement('backlog', likeGroups), terms, likeParams, max, floor)
     return [...tail, ...table].sort((a, b) => b.row_id - a.row_id).slice(0, max)

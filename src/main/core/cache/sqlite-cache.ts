@@ -13,7 +13,7 @@ import { MessageTable } from './messages'
 import { OutboxTable } from './outbox'
 import { RowKeys } from './row-keys'
 import { MessageSearch } from './search'
-import { SearchIndexer, type SearchIndexerOptions } from './search-indexer'
+import { SearchIndexer, UnindexedRows, type SearchIndexerOptions } from './search-indexer'
 import { SettingsTable } from './settings'
 import type { Cache, CachedConversation, CachedUser, OutboxItem, StoreMessagesResult } from './types'
 import { UnreadCounts } from './unread'
@@ -52,10 +52,11 @@ export class SqliteCache implements Cache {
     this.conversationTable = new ConversationTable(db, this.markerTable)
     this.outboxTable = new OutboxTable(db)
     this.rowKeys = new RowKeys(db)
-    this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable)
-    this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable)
+    const unindexed = new UnindexedRows(db)
+    this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable, unindexed)
+    this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable, unindexed)
     this.unread = new UnreadCounts(db, options.me)
-    this.messageSearch = new MessageSearch(db)
+    this.messageSearch = new MessageSearch(db, unindexed)
     this.settings = new SettingsTable(db)
     flagMine(db, this.settings, options.me)
     this.checkpointer = startCheckpointer(db, path, options.nativeBinding)

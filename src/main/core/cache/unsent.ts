@@ -8,6 +8,7 @@ import type { ChatMessage } from '../../../shared/ipc'
 import { MESSAGE_COLUMNS, toChatMessage, type MessageRow } from './message-row'
 import type { OutboxTable } from './outbox'
 import type { RowKeys } from './row-keys'
+import type { UnindexedRows } from './search-indexer'
 
 export interface NewPendingMessage {
   conversationId: string
@@ -22,19 +23,17 @@ export class UnsentMessages {
   private readonly own: Statement<[string, string], MessageRow>
   private readonly setState: Statement<[string, string | null, number]>
   private readonly remove: Statement<[string, string]>
-  private readonly noteUnindexed: Statement<[number]>
 
   constructor(
     private readonly db: Database,
     private readonly rowKeys: RowKeys,
     private readonly outbox: OutboxTable,
+    private readonly unindexed: UnindexedRows,
   ) {
     this.insert = db.prepare(
       `INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, state, own, mine)
        VALUES (?, ?, ?, ?, ?, ?, 'pending', 1, 1)`,
     )
-    // Searchable at once and indexed later (search-indexer.ts): in the backlog table unless above the tail mark.
-    this.noteUnindexed = db.prepare('INSERT INTO messages_fts_backlog (row_id) SELECT id FROM (SELECT ? AS id) WHERE id <= (SELECT above FROM messages_fts_tail)')
     this.own = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.client_id = ? AND m.own = 1`)
     this.setState = db.prepare('UPDATE messages SET state = ?, error = ? WHERE row_id = ?')
     // The outbox row goes with it (ON DELETE CASCADE).
@@ -47,7 +46,8 @@ export class UnsentMessages {
       const { conversationId, senderId, clientId, body, createdAt } = message
       const rowId = this.rowKeys.next(createdAt)
       this.insert.run(rowId, conversationId, senderId, clientId, body, createdAt)
-      this.noteUnindexed.run(rowId)
+      // Searchable at once and indexed later.
+      this.unindexed.note([rowId])
       this.outbox.enqueueMessage(conversationId, rowId)
       return toChatMessage({
         row_id: rowId,
