@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { createCore, type Core, type CoreTiming } from '../../src/main/core'
 import type { AuthResponse, Conversation } from '../../src/shared/api'
-import { recordingServices } from '../../test/helpers/core'
+import { recordingServices, type RecordingServices } from '../../test/helpers/core'
 import { callApi } from '../../test/helpers/messenger'
 import { spawnServer, type ServerProcess } from '../../test/helpers/process'
 
@@ -53,19 +53,24 @@ export async function bobWrites(setup: LiveSetup, count: number, prefix: string,
   )
 }
 
-/** Alice's desktop core (signed in), on a fresh or given userData directory. */
+/**
+ * Alice's desktop core (signed in), on a fresh or given userData directory.
+ * Pass the `services` of an earlier core on the same directory to start as
+ * the app does after a restart: from the saved session, without signing in.
+ */
 export async function aliceCore(
   setup: LiveSetup,
   serverUrl: string,
   userDataDir: string,
   timing: Partial<CoreTiming> = {},
+  services: RecordingServices = recordingServices(),
 ): Promise<Core> {
   const core = await createCore(
     {
       userDataDir,
       defaultServerUrl: serverUrl,
       appInfo: { name: 'Parley', version: 'bench', platform: process.platform, locale: 'en-US' },
-      services: recordingServices(),
+      services,
       timing,
     },
     pino({ level: 'silent' }),

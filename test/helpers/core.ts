@@ -147,14 +147,22 @@ export async function serverHistory(serverUrl: string, token: string, conversati
   }
 }
 
-/** The core's cache holds exactly the server's history: same ids, seqs and bodies, nothing pending, empty outbox. */
+/**
+ * The core's cache holds exactly the server's history: same ids, seqs and
+ * bodies, nothing pending; no message left in the outbox, and its markers
+ * sent (a delivered marker waits `deliveredDelayMs` before it goes: that is
+ * waited for).
+ */
 export async function expectCacheEqualsServer(core: Core, serverUrl: string, token: string, conversationId: string): Promise<void> {
   const account = core.currentAccount
   if (account === null) throw new Error('not signed in')
   const server = await serverHistory(serverUrl, token, conversationId)
   const cached = account.cache.messages(conversationId, { limit: 100_000 })
   expect(cached.map((m) => [m.seq, m.id, m.body, m.state])).toEqual(server.map((m) => [m.seq, m.id, m.body, 'sent']))
-  expect(account.cache.outbox().filter((item) => item.conversationId === conversationId)).toEqual([])
+  const queued = () => account.cache.outbox().filter((item) => item.conversationId === conversationId)
+  expect(queued().filter((item) => item.kind === 'message')).toEqual([])
+  await eventually(() => queued().length === 0, 10_000, 'markers sent').catch(() => undefined)
+  expect(queued()).toEqual([])
 }
 
 /** A server process, alice reaching it only through a TCP proxy, bob directly, and one direct conversation between them. */

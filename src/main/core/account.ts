@@ -53,6 +53,15 @@ export interface AccountOptions {
 /** After a failed sync on a live connection, try again after this long. */
 const SYNC_RETRY_MS = 2_000
 
+/**
+ * While sync keeps writing (a page every few ms when catching up), updated
+ * conversation views and the unread badge go out at most this often — the
+ * first at once, the rest together at the end of the interval. Each emit
+ * reads every changed conversation's unread count and last message, and
+ * re-renders the list: per page, that was a tenth of a catch-up's time.
+ */
+const SYNC_VIEWS_INTERVAL_MS = 50
+
 export class Account {
   readonly me: string
   readonly cache: Cache
@@ -64,6 +73,10 @@ export class Account {
   readonly typing: Typing
   private disposed = false
   private syncRetry: NodeJS.Timeout | null = null
+  /** Conversations sync changed whose views have not gone out yet, and when they go. */
+  private readonly changedViews = new Set<string>()
+  private viewsTimer: NodeJS.Timeout | null = null
+  private viewsSentAt = Number.NEGATIVE_INFINITY
 
   constructor(private readonly options: AccountOptions) {
     const { timing, log, emit } = options
@@ -78,7 +91,7 @@ export class Account {
       api: this.api,
       me: this.me,
       onNewConversations: (ids) => ids.forEach((id) => this.supervisor.activeLink?.subscribeConversation(id)),
-      onConversationsChanged: (ids) => this.emitConversations(ids),
+      onConversationsChanged: (ids) => this.conversationsChangedBySync(ids),
       onMessagesChanged: (conversationId, messages) => emit('messages', { conversationId, messages }),
       onIncoming: (messages) => this.incoming(messages),
       onUnknownUsers: (ids) => void this.fetchUsers(ids),
@@ -97,6 +110,7 @@ export class Account {
       },
       baseDelayMs: timing.outboxBaseMs,
       capDelayMs: timing.outboxCapMs,
+      deliveredDelayMs: timing.deliveredDelayMs,
       now: options.now,
       random: options.random,
       log: log.child({ module: 'outbox' }),
@@ -208,12 +222,27 @@ export class Account {
     }
   }
 
-  emitConversations(ids: readonly string[]): void {
+  /** Sync's changes: views go out at once, or with the others at the end of the current interval. */
+  private conversationsChangedBySync(ids: readonly string[]): void {
+    for (const id of ids) this.changedViews.add(id)
+    if (this.viewsTimer !== null || this.disposed) return
+    const wait = this.viewsSentAt + SYNC_VIEWS_INTERVAL_MS - performance.now()
+    if (wait <= 0) this.emitConversations([])
+    else this.viewsTimer = setTimeout(() => this.emitConversations([]), wait)
+  }
+
+  /** Send the views of `ids` and of every conversation sync changed meanwhile, and the unread total. */
+  private emitConversations(ids: readonly string[]): void {
+    if (this.viewsTimer !== null) clearTimeout(this.viewsTimer)
+    this.viewsTimer = null
+    this.viewsSentAt = performance.now()
+    for (const id of ids) this.changedViews.add(id)
     const views: ChatConversation[] = []
-    for (const id of new Set(ids)) {
+    for (const id of this.changedViews) {
       const conversation = this.cache.conversation(id)
       if (conversation) views.push(conversationView(conversation, this.cache, this.me))
     }
+    this.changedViews.clear()
     if (views.length > 0) this.options.emit('conversations', views)
     this.options.onUnreadChanged()
   }
@@ -356,6 +385,7 @@ export class Account {
     if (this.disposed) return
     this.disposed = true
     if (this.syncRetry) clearTimeout(this.syncRetry)
+    if (this.viewsTimer) clearTimeout(this.viewsTimer)
     // Stop everything that writes to the cache, wait for what is in flight, then close it.
     this.supervisor.stop()
     this.typing.dispose()

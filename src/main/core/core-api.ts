@@ -45,6 +45,8 @@ export interface CoreTiming {
   /** Outbox retry backoff for network errors and 5xx/408/429. */
   outboxBaseMs: number
   outboxCapMs: number
+  /** A delivered marker is posted this long after it rose (coalescing a burst of pages into one post). */
+  deliveredDelayMs: number
   /** Typing: send at most every…, stop after idle…, expire incoming after… */
   typingThrottleMs: number
   typingIdleMs: number
@@ -59,6 +61,7 @@ export const defaultTiming: CoreTiming = {
   backoffCapMs: 30_000,
   outboxBaseMs: 500,
   outboxCapMs: 30_000,
+  deliveredDelayMs: 200,
   typingThrottleMs: 3_000,
   typingIdleMs: 3_000,
   typingExpiryMs: 6_000,

@@ -1,7 +1,9 @@
 /**
  * Range fetches (Sync.fill) against a real server process and a real cache:
- * the next page is requested before the current one is stored, and the cache
- * ends up equal to the server's history either way.
+ * the next page is requested before the current one is stored — and, when
+ * the conversation's last seq is known, up to three pages run ahead — and the
+ * cache ends up equal to the server's history whether those guesses hold or
+ * are dropped.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -70,6 +72,37 @@ function recordedSync(): { sync: Sync; cache: Cache; calls: string[] } {
   return { sync, cache, calls }
 }
 
+/** Every message of the history cached once, in seq order; then close the cache. */
+function expectWholeHistory(cache: Cache): void {
+  const cached = cache.messagesInRange(conversationId, 1, HISTORY)
+  expect(cached.map((message) => message.seq)).toEqual(Array.from({ length: HISTORY }, (_, i) => i + 1))
+  expect(new Set(cached.map((message) => message.id)).size).toBe(HISTORY)
+  cache.close()
+}
+
+/** What a sync does before filling: the conversation list, with each one's last seq. */
+async function refreshConversations(sync: Sync): Promise<void> {
+  sync.applyConversations(await new ApiClient({ baseUrl: server.url, token: alice.token }).conversations())
+}
+
+/**
+ * Realtime gets ahead while the first page is on its way: right after that
+ * page is stored, seqs 201…250 are stored too (as realtime events would be).
+ */
+async function realtimeGetsAhead(cache: Cache): Promise<void> {
+  const ahead = await alice.call<MessagePage>('GET', `/api/conversations/${conversationId}/messages?after=200&limit=50`)
+  const storeMessages = cache.storeMessages.bind(cache)
+  let injected = false
+  cache.storeMessages = (messages) => {
+    const result = storeMessages(messages)
+    if (!injected) {
+      injected = true
+      storeMessages(ahead.body.messages)
+    }
+    return result
+  }
+}
+
 test('each page is requested before the one before it is stored; the cache ends equal to the history', async () => {
   const { sync, cache, calls } = recordedSync()
   await sync.fill(conversationId)
@@ -85,26 +118,12 @@ test('each page is requested before the one before it is stored; the cache ends 
     'store 601…800',
     'store 801…1000',
   ])
-  const cached = cache.messagesInRange(conversationId, 1, HISTORY)
-  expect(cached.map((message) => message.seq)).toEqual(Array.from({ length: HISTORY }, (_, i) => i + 1))
-  expect(new Set(cached.map((message) => message.id)).size).toBe(HISTORY)
-  cache.close()
+  expectWholeHistory(cache)
 })
 
 test('when storing ends elsewhere than the early request assumed, it is dropped and the next page starts from the cache', async () => {
   const { sync, cache, calls } = recordedSync()
-  // Realtime got ahead while the first page was on its way: seqs 201…250 are cached already.
-  const ahead = await alice.call<MessagePage>('GET', `/api/conversations/${conversationId}/messages?after=200&limit=50`)
-  const storeMessages = cache.storeMessages.bind(cache)
-  let injected = false
-  cache.storeMessages = (messages) => {
-    const result = storeMessages(messages)
-    if (!injected) {
-      injected = true
-      storeMessages(ahead.body.messages)
-    }
-    return result
-  }
+  await realtimeGetsAhead(cache)
   await sync.fill(conversationId)
   expect(calls.slice(0, 7)).toEqual([
     'fetch after 0',
@@ -116,7 +135,50 @@ test('when storing ends elsewhere than the early request assumed, it is dropped 
     'fetch after 450',
     'store 251…450',
   ])
+  expectWholeHistory(cache)
+})
+
+test('knowing the last seq, up to three pages are in flight ahead of storing; the cache ends equal to the history', async () => {
+  const { sync, cache, calls } = recordedSync()
+  await refreshConversations(sync)
+  expect(cache.conversation(conversationId)?.lastSeq).toBe(HISTORY)
+  await sync.fill(conversationId)
+  expect(calls).toEqual([
+    'fetch after 0',
+    'fetch after 200',
+    'fetch after 400',
+    'fetch after 600',
+    'store 1…200',
+    'fetch after 800',
+    'store 201…400',
+    'store 401…600',
+    'store 601…800',
+    'store 801…1000',
+  ])
+  expectWholeHistory(cache)
+})
+
+test('requests run ahead on a guess that storing proves wrong are all dropped, and fetching restarts from the cache', async () => {
+  const { sync, cache, calls } = recordedSync()
+  await refreshConversations(sync)
+  await realtimeGetsAhead(cache)
+  await sync.fill(conversationId)
+  expect(calls.slice(0, 11)).toEqual([
+    'fetch after 0',
+    'fetch after 200',
+    'fetch after 400',
+    'fetch after 600',
+    'store 1…200',
+    'store 201…250',
+    // after=200, 400 and 600 assumed storing would end at 200: all three are dropped.
+    'fetch after 250',
+    'fetch after 450',
+    'fetch after 650',
+    'fetch after 850',
+    'store 251…450',
+  ])
   const cached = cache.messagesInRange(conversationId, 1, HISTORY)
   expect(cached.map((message) => message.seq)).toEqual(Array.from({ length: HISTORY }, (_, i) => i + 1))
+  expect(calls.filter((call) => call.startsWith('store')).length).toBe(6)
   cache.close()
 })

@@ -73,3 +73,27 @@ test('rescheduleOutbox counts the attempt and remembers when and why', () => {
   cache.enqueueMarker('c1', 'read', 6)
   expect(cache.outbox()[0]).toMatchObject({ seq: 6, attempts: 2, nextAttemptAt: 23_456 })
 })
+
+test('a new marker row is due when asked; raising it keeps that schedule', () => {
+  const { cache } = tempCache()
+  cache.enqueueMarker('c1', 'delivered', 4, 1_200)
+  cache.enqueueMarker('c1', 'delivered', 9, 5_000)
+  cache.enqueueMarker('c1', 'read', 2)
+  expect(cache.outbox().map((item) => [item.kind, item.seq, item.nextAttemptAt])).toEqual([
+    ['delivered', 9, 1_200],
+    ['read', 2, 0],
+  ])
+})
+
+test('a marker raised while it was being sent stays, due no sooner than the time given on completing', () => {
+  const { cache } = tempCache()
+  cache.enqueueMarker('c1', 'delivered', 4, 1_000)
+  const [sending] = cache.outbox()
+  cache.enqueueMarker('c1', 'delivered', 7, 1_100)
+  if (sending) cache.completeOutbox(sending, 2_000)
+  expect(cache.outbox().map((item) => [item.seq, item.nextAttemptAt, item.attempts])).toEqual([[7, 2_000, 0]])
+  // Completing the row that was sent as it is removes it, whatever the time given.
+  const [raised] = cache.outbox()
+  if (raised) cache.completeOutbox(raised, 3_000)
+  expect(cache.outbox()).toEqual([])
+})

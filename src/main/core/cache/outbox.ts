@@ -20,10 +20,11 @@ interface OutboxRow {
 export class OutboxTable {
   private readonly addMessage: Statement<[string, number]>
   private readonly dropMessageRow: Statement<[number]>
-  private readonly mergeMarker: Statement<[string, string, number]>
+  private readonly mergeMarker: Statement<[string, string, number, number]>
   private readonly all: Statement<[], OutboxRow>
   private readonly completeMessage: Statement<[number]>
   private readonly completeMarker: Statement<[number, string, number]>
+  private readonly postpone: Statement<[number, number]>
   private readonly reschedule: Statement<[number, string, number]>
 
   constructor(db: Database) {
@@ -31,9 +32,9 @@ export class OutboxTable {
     this.addMessage = db.prepare(`INSERT INTO outbox (kind, conversation_id, message_row_id) VALUES ('message', ?, ?)`)
     this.dropMessageRow = db.prepare('DELETE FROM outbox WHERE message_row_id = ?')
     // Coalesce: the one row of (conversation, kind) only ever rises; its
-    // attempts and schedule stay (raising a marker is no reason to retry sooner).
+    // attempts and schedule stay (raising a marker is no reason to send sooner).
     this.mergeMarker = db.prepare(
-      `INSERT INTO outbox (kind, conversation_id, seq) VALUES (?, ?, ?)
+      `INSERT INTO outbox (kind, conversation_id, seq, next_attempt_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (conversation_id, kind) WHERE kind <> 'message' DO UPDATE SET seq = excluded.seq
        WHERE excluded.seq > outbox.seq`,
     )
@@ -43,6 +44,7 @@ export class OutboxTable {
     )
     this.completeMessage = db.prepare(`DELETE FROM outbox WHERE id = ? AND kind = 'message'`)
     this.completeMarker = db.prepare('DELETE FROM outbox WHERE id = ? AND kind = ? AND seq = ?')
+    this.postpone = db.prepare('UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?) WHERE id = ?')
     this.reschedule = db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?')
   }
 
@@ -55,8 +57,8 @@ export class OutboxTable {
     this.dropMessageRow.run(messageRowId)
   }
 
-  enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number): void {
-    this.mergeMarker.run(kind, conversationId, seq)
+  enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number, dueAt = 0): void {
+    this.mergeMarker.run(kind, conversationId, seq, dueAt)
   }
 
   /** Every row, oldest first. */
@@ -64,10 +66,10 @@ export class OutboxTable {
     return this.all.all().map(toOutboxItem)
   }
 
-  /** Delete the row only if it still says what the sender sent: a raised marker stays queued. */
-  completeOutbox(item: OutboxItem): void {
+  /** Delete the row only if it still says what the sender sent: a raised marker stays queued, due at `raisedDueAt` at the earliest. */
+  completeOutbox(item: OutboxItem, raisedDueAt = 0): void {
     if (item.kind === 'message') this.completeMessage.run(item.id)
-    else this.completeMarker.run(item.id, item.kind, item.seq)
+    else if (this.completeMarker.run(item.id, item.kind, item.seq).changes === 0 && raisedDueAt > 0) this.postpone.run(raisedDueAt, item.id)
   }
 
   rescheduleOutbox(id: number, nextAttemptAt: number, error: string): void {

@@ -28,6 +28,8 @@ const LIMIT = Number.MAX_SAFE_INTEGER - 1_000_000
 export interface RowKeyStats {
   /** Gap searches in the table (each walks a run of taken ids, in SQLite). */
   gapSearches: number
+  /** Single-id lookups in the table ("is this id taken?"). */
+  lookups: number
 }
 
 export class RowKeys {
@@ -36,7 +38,7 @@ export class RowKeys {
   private readonly highest: Statement<[], number | null>
   /** The last id handed out and the time key it was asked for: ids from key to id were all taken then. */
   private last = { key: Number.POSITIVE_INFINITY, id: Number.NEGATIVE_INFINITY }
-  readonly stats: RowKeyStats = { gapSearches: 0 }
+  readonly stats: RowKeyStats = { gapSearches: 0, lookups: 0 }
 
   constructor(db: Database) {
     this.taken = db.prepare<[number], number>('SELECT EXISTS (SELECT 1 FROM messages WHERE row_id = ?)').pluck()
@@ -60,12 +62,15 @@ export class RowKeys {
     let ceiling = this.highest.get() ?? Number.NEGATIVE_INFINITY
     // Handed out by this transaction but maybe not inserted yet (storeMessages inserts many rows at once).
     const handedOut = new Set<number>()
+    // Nothing above the ceiling is taken: only ids at or below it need asking.
+    const taken = (id: number): boolean => id <= ceiling && (handedOut.has(id) || this.isTaken(id))
     return (createdAt) => {
       const key = keyOf(createdAt)
-      const id = key > ceiling ? key : this.free(key, handedOut)
+      const id = key > ceiling ? key : this.free(key, taken, handedOut)
       if (id > ceiling) ceiling = id
       handedOut.add(id)
-      this.last = { key, id }
+      this.last.key = key
+      this.last.id = id
       return id
     }
   }
@@ -75,18 +80,26 @@ export class RowKeys {
     return this.forTransaction()(createdAt)
   }
 
-  /** The first free id at or after `key`. */
-  private free(key: number, handedOut: ReadonlySet<number>): number {
-    const taken = (id: number) => handedOut.has(id) || this.taken.get(id) === 1
-    if (!taken(key)) return key
+  private isTaken(id: number): boolean {
+    this.stats.lookups++
+    return this.taken.get(id) === 1
+  }
+
+  /**
+   * The first free id at or after `key`. Inside the last burst's run the id
+   * after the run comes first: in a burst that is the ceiling's successor, so
+   * a page of a burst asks the table nothing.
+   */
+  private free(key: number, taken: (id: number) => boolean, handedOut: ReadonlySet<number>): number {
     const { last } = this
     // A rolled-back transaction or a deleted row can leave ids in that range free: then this is not
     // the first free id but still a free one, in the right place after the burst.
     if (last.key <= key && key <= last.id && last.id < LIMIT && !taken(last.id + 1)) return last.id + 1
+    if (!taken(key)) return key
     let id = key
     for (;;) {
       while (handedOut.has(id)) id++
-      if (this.taken.get(id) !== 1) return id
+      if (!taken(id)) return id
       this.stats.gapSearches++
       id = this.firstGap.get(id) ?? id + 1
     }

@@ -173,16 +173,16 @@ export class SqliteCache implements Cache {
     return this.messageSearch.search(query, limit)
   }
 
-  enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number): void {
-    this.outboxTable.enqueueMarker(conversationId, kind, seq)
+  enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number, dueAt?: number): void {
+    this.outboxTable.enqueueMarker(conversationId, kind, seq, dueAt)
   }
 
   outbox(): OutboxItem[] {
     return this.outboxTable.outbox()
   }
 
-  completeOutbox(item: OutboxItem): void {
-    this.outboxTable.completeOutbox(item)
+  completeOutbox(item: OutboxItem, raisedDueAt?: number): void {
+    this.outboxTable.completeOutbox(item, raisedDueAt)
   }
 
   rescheduleOutbox(id: number, nextAttemptAt: number, error: string): void {

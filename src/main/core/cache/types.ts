@@ -122,12 +122,19 @@ export interface Cache {
   search(query: string, limit: number): SearchHit[]
 
   // -- outbox ------------------------------------------------------------------
-  /** Coalesce a marker: one row per (conversation, kind) holding the highest seq asked for. */
-  enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number): void
+  /**
+   * Coalesce a marker: one row per (conversation, kind) holding the highest
+   * seq asked for. A new row is due at `dueAt` (default at once); raising an
+   * existing row leaves its schedule alone.
+   */
+  enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number, dueAt?: number): void
   /** Every outbox row, oldest first. */
   outbox(): OutboxItem[]
-  /** Remove a row that was sent — only if it is unchanged since it was read (a marker may have been raised meanwhile). */
-  completeOutbox(item: OutboxItem): void
+  /**
+   * Remove a row that was sent — only if it is unchanged since it was read. A
+   * marker raised meanwhile stays, due at `raisedDueAt` at the earliest.
+   */
+  completeOutbox(item: OutboxItem, raisedDueAt?: number): void
   /** Count a failed attempt and when to try again. */
   rescheduleOutbox(id: number, nextAttemptAt: number, error: string): void
 

@@ -26,7 +26,15 @@ import { isRetryable, type ApiClient } from '../api-client'
 import type { Cache } from '../cache/types'
 
 const PAGE = 200
+/** Conversations filled at once. */
 const FILL_CONCURRENCY = 4
+/** Page requests one conversation's fill keeps in flight (see `fill`). */
+const FILL_AHEAD = 3
+
+interface Ahead {
+  after: number
+  page: Promise<MessagePage>
+}
 
 export interface SyncDeps {
   cache: Cache
@@ -211,11 +219,16 @@ export class Sync {
 
   /**
    * Fetch `after=<highest cached seq>` page by page until the server has no
-   * more. The next page is requested before this one is stored (after its
-   * last seq), so the server prepares it while the cache writes: storing then
-   * overlaps the round trip instead of following it. Should storing end
-   * anywhere but at that seq (a hole, or realtime events ahead of it), the
-   * early request is dropped and the next one starts from what was stored.
+   * more. Requests run ahead of storing: when a page arrives, the page after
+   * it is requested before it is stored, and — while the conversation's last
+   * seq (from the refreshed list) says there is more — up to FILL_AHEAD pages
+   * in all, each assuming the one before it is full and gapless (seqs are
+   * dense: the server numbers each conversation's messages 1, 2, 3…). So the
+   * server prepares pages while the cache writes. A request whose assumption
+   * turns out wrong (storing ended elsewhere: a hole, realtime events ahead of
+   * it) is dropped with everything after it, and fetching starts again from
+   * what was stored. Correctness never rests on the guess: only a request
+   * for `after=<highest cached seq>` is ever used.
    */
   fill(conversationId: string): Promise<void> {
     const running = this.fills.get(conversationId)
@@ -223,28 +236,43 @@ export class Sync {
       this.refills.add(conversationId)
       return running
     }
-    const fetchAfter = (after: number): Promise<MessagePage> => {
+    const { cache } = this.deps
+    const fetchAfter = (after: number): Ahead => {
       const page = this.deps.api.messages(conversationId, { after, limit: PAGE })
-      // Handled here too: an early request that is dropped may fail unheard.
+      // Handled here too: a request that is dropped may fail unheard.
       page.catch(() => undefined)
-      return page
+      return { after, page }
+    }
+    /** Requests in flight, in order, each for the page after the one before it. */
+    let ahead: Ahead[] = []
+    /** The server's last seq as the refreshed conversation list told it: guesses stop there. */
+    let lastSeq = 0
+    /** Keep a request for the page after `from`, and guesses beyond it while the server has more. */
+    const runAhead = (from: number) => {
+      if (ahead[0]?.after !== from) ahead = [fetchAfter(from)]
+      for (let next = (ahead.at(-1) as Ahead).after + PAGE; ahead.length < FILL_AHEAD && next < lastSeq; next += PAGE) {
+        ahead.push(fetchAfter(next))
+      }
     }
     const task = (async () => {
       do {
         this.refills.delete(conversationId)
-        let after = this.deps.cache.highestSeq(conversationId)
-        let next = fetchAfter(after)
+        let after = cache.highestSeq(conversationId)
+        lastSeq = cache.conversation(conversationId)?.lastSeq ?? 0
+        ahead = []
+        runAhead(after)
         while (!this.stopped) {
-          const page = await next
+          const page = await (ahead.shift() as Ahead).page
           if (this.stopped) return
           const last = page.messages.at(-1)?.seq ?? after
-          const early = page.hasMore && last > after ? { from: last, page: fetchAfter(last) } : null
+          if (page.hasMore && last > after) runAhead(last)
           this.ingest(page.messages, 'fetch')
-          const highest = this.deps.cache.highestSeq(conversationId)
+          const highest = cache.highestSeq(conversationId)
           if (!page.hasMore || highest <= after) break
-          next = early !== null && early.from === highest ? early.page : fetchAfter(highest)
+          runAhead(highest)
           after = highest
         }
+        ahead = []
       } while (this.refills.has(conversationId) && !this.stopped)
     })()
     this.fills.set(conversationId, task)

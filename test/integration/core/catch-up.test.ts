@@ -1,0 +1,113 @@
+/**
+ * Catching up after the app was closed, against a real server process: the
+ * core fetches thousands of missed messages page by page, and what it tells
+ * others and the renderer along the way is coalesced — one or two delivered
+ * markers instead of one per page, conversation views at most every 50 ms —
+ * without ever ending on a stale value.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { Conversation } from '../../../src/shared/api'
+import type { ChatConversation } from '../../../src/shared/ipc'
+import { cleanupCoreDirs, eventually, expectCacheEqualsServer, fastTiming, startCore, waitConnected, type TestCore } from '../../helpers/core'
+import { newUser, type MessengerUser } from '../../helpers/messenger'
+import { spawnServer, type ServerProcess } from '../../helpers/process'
+import { parseExposition } from '../../helpers/prometheus'
+
+const MISSED = 2_000
+const DELIVERED_DELAY_MS = 1_000
+const dataDir = mkdtempSync(join(tmpdir(), 'parley-catch-up-'))
+let server: ServerProcess
+let bob: MessengerUser
+let alice: TestCore
+let conversationId = ''
+
+async function deliveredPosts(): Promise<number> {
+  const response = await fetch(`${server.url}/metrics`)
+  return parseExposition(await response.text()).valueOr0('parley_rest_requests_total', {
+    method: 'POST',
+    route: '/api/conversations/:id/delivered',
+    status_class: '2xx',
+  })
+}
+
+beforeAll(async () => {
+  server = await spawnServer({ DATA_DIR: dataDir, SEND_RATE_LIMIT: '1000000', AUTH_RATE_LIMIT: '1000' })
+  bob = await newUser(server.url, 'cub')
+  alice = await startCore(server.url, { timing: { ...fastTiming, deliveredDelayMs: DELIVERED_DELAY_MS } })
+  const session = await alice.core.register({ serverUrl: server.url, username: `cua${process.pid}`, password: 'password-1' })
+  await waitConnected(alice.core)
+  conversationId = (await alice.core.createConversation({ memberIds: [bob.user.id] })).id
+  // Alice closes the app; bob writes meanwhile.
+  alice = await (async () => {
+    await alice.core.dispose()
+    for (let n = 0; n < MISSED; n += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, i) => bob.send(conversationId, `missed ${n + i}`, `m${n + i}`)))
+    }
+    return alice
+  })()
+  expect(session.user).not.toBeNull()
+}, 120_000)
+
+afterAll(async () => {
+  await alice?.stop()
+  server?.child.kill('SIGKILL')
+  cleanupCoreDirs()
+  rmSync(dataDir, { recursive: true, force: true })
+})
+
+test('ten pages of missed messages: all cached, one or two delivered posts, views at most every 50 ms and the last one current', async () => {
+  const postsBefore = await deliveredPosts()
+  const restarted = await startCore(server.url, {
+    userDataDir: alice.userDataDir,
+    services: alice.services,
+    timing: { ...fastTiming, deliveredDelayMs: DELIVERED_DELAY_MS },
+  })
+  alice = restarted
+  const views: { at: number; view: ChatConversation }[] = []
+  restarted.core.on('conversations', (list) => {
+    const view = list.find((c) => c.id === conversationId)
+    if (view) views.push({ at: performance.now(), view })
+  })
+  await eventually(() => restarted.core.currentAccount?.cache.highestSeq(conversationId) === MISSED, 30_000, 'caught up')
+  await expectCacheEqualsServer(restarted.core, server.url, bob.token, conversationId)
+
+  // The server hears "delivered up to MISSED" — once the delay has passed.
+  await eventually(
+    async () => {
+      const { body } = await bob.call<Conversation>('GET', `/api/conversations/${conversationId}`)
+      return body.markers[restarted.core.currentAccount?.me ?? '']?.deliveredSeq === MISSED
+    },
+    10_000,
+    'delivered marker on the server',
+  )
+  // One post per page would be ten; the delay coalesces a catch-up shorter than it into one
+  // (two when storing straddles a post).
+  const posts = (await deliveredPosts()) - postsBefore
+  expect(posts).toBeGreaterThanOrEqual(1)
+  expect(posts).toBeLessThanOrEqual(2)
+
+  // Every view went out at least ~50 ms after the one before (timers may fire a millisecond early)…
+  expect(views.length).toBeGreaterThan(0)
+  for (let i = 1; i < views.length; i++) {
+    expect((views[i] as (typeof views)[number]).at - (views[i - 1] as (typeof views)[number]).at).toBeGreaterThanOrEqual(45)
+  }
+  // …and the last one is current: every missed message unread, none lost in a coalesced interval.
+  await eventually(() => views.at(-1)?.view.unreadCount === MISSED, 5_000, 'final view')
+  expect(views.at(-1)?.view.lastMessage?.seq).toBe(MISSED)
+  expect(restarted.services.badge).toBe(MISSED)
+})
+
+test('a user action is not held back by the interval: marking read emits its view at once', async () => {
+  const core = alice.core
+  let emitted: ChatConversation | undefined
+  const off = core.on('conversations', (list) => {
+    emitted ??= list.find((c) => c.id === conversationId && c.unreadCount === 0)
+  })
+  await core.markRead({ conversationId, seq: MISSED })
+  off()
+  expect(emitted?.readSeq).toBe(MISSED)
+  expect(alice.services.badge).toBe(0)
+})
