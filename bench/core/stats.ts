@@ -31,3 +31,15 @@ export function timeRuns(runs: number, fn: () => unknown, warmup = 5): Percentil
   }
   return summarize(samples)
 }
+
+/** timeRuns for work that yields to the event loop between its steps. */
+export async function timeRunsAsync(runs: number, fn: () => Promise<unknown>, warmup = 5): Promise<Percentiles> {
+  for (let i = 0; i < warmup; i++) await fn()
+  const samples: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now()
+    await fn()
+    samples.push(performance.now() - start)
+  }
+  return summarize(samples)
+}

@@ -368,7 +368,7 @@ export class Account {
     this.typing.setTyping(conversationId, typing)
   }
 
-  search(query: string, limit: number): SearchHit[] {
+  search(query: string, limit: number): Promise<SearchHit[]> {
     return this.cache.search(query, limit)
   }
 

@@ -68,6 +68,21 @@ export function openDatabase({ path, nativeBinding }: OpenDatabaseOptions): Data
   }
 }
 
+/**
+ * A second, read-only connection to an open cache, for search (search.ts):
+ * in WAL mode it reads a snapshot of its own while the main connection writes.
+ */
+export function openReader({ path, nativeBinding }: OpenDatabaseOptions): Database {
+  const reader = new BetterSqlite3(path, { readonly: true, fileMustExist: true, ...(nativeBinding !== undefined ? { nativeBinding } : {}) })
+  try {
+    reader.pragma('cache_size = -16384')
+    return reader
+  } catch (err) {
+    reader.close()
+    throw err
+  }
+}
+
 function checkSqliteVersion(db: Database): void {
   const version = db.prepare('SELECT sqlite_version()').pluck().get() as string
   const [major = 0, minor = 0] = version.split('.').map(Number)

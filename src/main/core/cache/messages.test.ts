@@ -4,7 +4,7 @@ import { conversationDto, serverMessage, serverMessages, tempCache } from './tem
 const seqs = (messages: { seq: number | null }[]) => messages.map((message) => message.seq)
 
 describe('storeMessages', () => {
-  test('stores a page in one call and reports what changed, by conversation', () => {
+  test('stores a page in one call and reports what changed, by conversation', async () => {
     const { cache } = tempCache()
     const result = cache.storeMessages([...serverMessages('c1', 1, 3), serverMessage('c2', 1)])
     expect(result.inserted).toBe(4)
@@ -24,7 +24,7 @@ describe('storeMessages', () => {
     expect(cache.messagesInRange('c1', 1, 3)).toEqual(result.changed.get('c1'))
   })
 
-  test('is idempotent: the same page twice stores nothing new and reports no change', () => {
+  test('is idempotent: the same page twice stores nothing new and reports no change', async () => {
     const { cache } = tempCache()
     const page = serverMessages('c1', 1, 200)
     expect(cache.storeMessages(page).inserted).toBe(200)
@@ -33,7 +33,7 @@ describe('storeMessages', () => {
     expect(cache.messages('c1', { limit: 500 })).toHaveLength(200)
   })
 
-  test('a message already cached under the same seq is left alone', () => {
+  test('a message already cached under the same seq is left alone', async () => {
     const { cache } = tempCache()
     cache.storeMessages([serverMessage('c1', 1, { body: 'original' })])
     const sameSeq = serverMessage('c1', 1, { id: 'other-id', clientId: 'other-client', body: 'same seq, other id' })
@@ -46,7 +46,7 @@ describe('storeMessages', () => {
     expect(cache.messages('c1', { limit: 10 }).map((m) => m.body)).toEqual(['original', 'same id, other seq'])
   })
 
-  test('a page partly cached already reports exactly the messages it stored, in order', () => {
+  test('a page partly cached already reports exactly the messages it stored, in order', async () => {
     const { cache } = tempCache()
     // Every tenth message came by realtime first; the page of 137 spans several multi-row INSERTs.
     cache.storeMessages(serverMessages('c1', 1, 137).filter((m) => m.seq % 10 === 0))
@@ -55,10 +55,10 @@ describe('storeMessages', () => {
     expect(result.inserted).toBe(fresh.length)
     expect(result.changed.get('c1')?.map((m) => m.seq)).toEqual(fresh)
     expect(seqs(cache.messagesInRange('c1', 1, 137))).toEqual(Array.from({ length: 137 }, (_, i) => i + 1))
-    expect(cache.search('message', 500)).toHaveLength(137)
+    expect((await cache.search('message', 500))).toHaveLength(137)
   })
 
-  test('pages arriving out of order end up as one ascending run', () => {
+  test('pages arriving out of order end up as one ascending run', async () => {
     const { cache } = tempCache()
     cache.storeMessages(serverMessages('c1', 201, 400))
     cache.storeMessages(serverMessages('c1', 1, 200))
@@ -68,7 +68,7 @@ describe('storeMessages', () => {
     expect(cache.lowestSeq('c1')).toBe(1)
   })
 
-  test("a pending message becomes the server's copy: same key, now with id and seq, its outbox row gone", () => {
+  test("a pending message becomes the server's copy: same key, now with id and seq, its outbox row gone", async () => {
     const { cache } = tempCache()
     cache.upsertConversations([conversationDto('c1')])
     cache.storeMessages(serverMessages('c1', 1, 2))
@@ -85,11 +85,11 @@ describe('storeMessages', () => {
     ])
     expect(cache.ownMessage('c1', 'k1')?.state).toBe('sent')
     expect(cache.outbox().map((item) => item.kind)).toEqual(['read'])
-    expect(cache.search('hello', 10).map((hit) => hit.seq)).toEqual([3])
+    expect((await cache.search('hello', 10)).map((hit) => hit.seq)).toEqual([3])
     expect(cache.storeMessages([sent]).changed.size).toBe(0)
   })
 
-  test("a failed message whose server copy turns up after all becomes sent", () => {
+  test("a failed message whose server copy turns up after all becomes sent", async () => {
     const { cache } = tempCache()
     cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'k1', body: 'hi', createdAt: 1 })
     cache.markFailed('c1', 'k1', 'timeout')
@@ -97,7 +97,7 @@ describe('storeMessages', () => {
     expect(cache.ownMessage('c1', 'k1')).toMatchObject({ state: 'sent', error: null, seq: 1 })
   })
 
-  test("another sender's message with my clientId does not convert my pending one", () => {
+  test("another sender's message with my clientId does not convert my pending one", async () => {
     const { cache } = tempCache()
     cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'k1', body: 'mine', createdAt: 1 })
     const result = cache.storeMessages([serverMessage('c1', 1, { senderId: 'bob', clientId: 'k1', body: 'theirs' })])
@@ -106,7 +106,7 @@ describe('storeMessages', () => {
     expect(cache.messages('c1', { limit: 10 }).map((m) => m.key)).toEqual(['bob:k1', 'me:k1'])
   })
 
-  test('messages of a conversation that is not cached are stored too', () => {
+  test('messages of a conversation that is not cached are stored too', async () => {
     const { cache } = tempCache()
     cache.storeMessages(serverMessages('later', 1, 3))
     expect(cache.highestSeq('later')).toBe(3)
@@ -114,16 +114,16 @@ describe('storeMessages', () => {
     expect(cache.conversation('later')?.lastSeq).toBe(3)
   })
 
-  test('a thousand messages of the same millisecond are all kept, in order', () => {
+  test('a thousand messages of the same millisecond are all kept, in order', async () => {
     const { cache } = tempCache()
     cache.storeMessages(serverMessages('c1', 1, 1_100, { createdAt: 77_000 }))
     expect(seqs(cache.messagesInRange('c1', 1, 1_100))).toHaveLength(1_100)
-    expect(cache.search('message', 3).map((hit) => hit.seq)).toEqual([1_100, 1_099, 1_098])
+    expect((await cache.search('message', 3)).map((hit) => hit.seq)).toEqual([1_100, 1_099, 1_098])
   })
 })
 
 describe('reading', () => {
-  test('the latest page is ascending, with every unsent own message after the sent ones', () => {
+  test('the latest page is ascending, with every unsent own message after the sent ones', async () => {
     const { cache } = tempCache()
     cache.storeMessages(serverMessages('c1', 1, 120))
     const p1 = cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p1', body: 'one', createdAt: 90_000 })
@@ -137,7 +137,7 @@ describe('reading', () => {
     ])
   })
 
-  test('older pages by beforeSeq hold sent messages only', () => {
+  test('older pages by beforeSeq hold sent messages only', async () => {
     const { cache } = tempCache()
     cache.storeMessages(serverMessages('c1', 1, 120))
     cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p1', body: 'one', createdAt: 90_000 })
@@ -146,7 +146,7 @@ describe('reading', () => {
     expect(cache.messages('c1', { beforeSeq: 1, limit: 50 })).toEqual([])
   })
 
-  test('an empty or unknown conversation', () => {
+  test('an empty or unknown conversation', async () => {
     const { cache } = tempCache()
     expect(cache.messages('none', { limit: 50 })).toEqual([])
     expect(cache.highestSeq('none')).toBe(0)
@@ -155,7 +155,7 @@ describe('reading', () => {
     expect(cache.messagesInRange('none', 1, 10)).toEqual([])
   })
 
-  test('messagesInRange is inclusive and skips unsent messages', () => {
+  test('messagesInRange is inclusive and skips unsent messages', async () => {
     const { cache } = tempCache()
     cache.storeMessages(serverMessages('c1', 1, 10))
     cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p1', body: 'x', createdAt: 1 })
@@ -163,7 +163,7 @@ describe('reading', () => {
     expect(seqs(cache.messagesInRange('c1', 9, 20))).toEqual([9, 10])
   })
 
-  test('lastMessage is the newest unsent message, else the highest seq', () => {
+  test('lastMessage is the newest unsent message, else the highest seq', async () => {
     const { cache } = tempCache()
     cache.storeMessages(serverMessages('c1', 1, 5))
     expect(cache.lastMessage('c1')?.seq).toBe(5)

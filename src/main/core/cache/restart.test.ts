@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
 import { conversationDto, serverMessages, tempCache } from './temp-cache'
 
-test('close and reopen keeps everything: pending messages and the outbox survive a restart', () => {
+test('close and reopen keeps everything: pending messages and the outbox survive a restart', async () => {
   const temp = tempCache()
   const before = temp.cache
   before.upsertUsers([{ id: 'me', username: 'me', displayName: 'Me', online: true, lastSeenAt: null }])
@@ -18,27 +18,27 @@ test('close and reopen keeps everything: pending messages and the outbox survive
   before.rescheduleOutbox(before.outbox()[1]?.id ?? -1, 99_000, 'offline')
   before.setSetting('theme', 'dark')
 
-  const snapshot = (cache: typeof before) => ({
+  const snapshot = async (cache: typeof before) => ({
     users: cache.users(),
     conversations: cache.conversations(),
     messages: cache.messages('c1', { limit: 50 }),
     outbox: cache.outbox(),
     unread: cache.unreadCount('c1'),
-    search: cache.search('没发', 10),
+    search: (await cache.search('没发', 10)),
     theme: cache.getSetting('theme'),
   })
-  const expected = snapshot(before)
+  const expected = await snapshot(before)
   expect(expected.outbox).toHaveLength(2)
   expect(expected.messages.map((m) => m.state)).toEqual(['sent', 'sent', 'sent', 'pending', 'failed'])
 
   const after = temp.reopen()
   expect(() => before.messages('c1', { limit: 1 })).toThrow()
-  expect(snapshot(after)).toEqual(expected)
+  expect(await snapshot(after)).toEqual(expected)
   after.close()
   after.close()
 })
 
-test('a crash (SIGKILL, no close) loses nothing that was committed', () => {
+test('a crash (SIGKILL, no close) loses nothing that was committed', async () => {
   const temp = tempCache()
   temp.cache.close()
   // A separate process writes through the cache and is killed without closing it.
@@ -61,5 +61,5 @@ test('a crash (SIGKILL, no close) loses nothing that was committed', () => {
     ['unsent 未发送', 'pending'],
   ])
   expect(cache.outbox().map((item) => item.kind)).toEqual(['message', 'read'])
-  expect(cache.search('未发送', 5).map((hit) => hit.messageKey)).toEqual(['me:k1'])
+  expect((await cache.search('未发送', 5)).map((hit) => hit.messageKey)).toEqual(['me:k1'])
 })

@@ -76,7 +76,7 @@ function randomQuery(random: () => number, messages: readonly Message[]): string
 
 describe('results do not depend on how far indexing has got', () => {
   for (const seed of [1, 2, 3]) {
-    test(`seed ${seed}: 400 messages, 300 queries — index complete, empty and half-built agree`, () => {
+    test(`seed ${seed}: 400 messages, 300 queries — index complete, empty and half-built agree`, async () => {
       const random = seededRandom(seed)
       const messages = randomMessages(random, 400)
       const own = Array.from({ length: 20 }, (_, i) => ({
@@ -113,9 +113,9 @@ describe('results do not depend on how far indexing has got', () => {
       for (let q = 0; q < 300; q++) {
         const query = randomQuery(random, messages)
         const limit = [1, 3, 10, 50, 1_000][Math.floor(random() * 5)] as number
-        const expected = full.search(query, limit)
-        expect(none.search(query, limit), `${JSON.stringify(query)} limit ${limit}, nothing indexed`).toEqual(expected)
-        expect(half.search(query, limit), `${JSON.stringify(query)} limit ${limit}, half indexed`).toEqual(expected)
+        const expected = (await full.search(query, limit))
+        expect((await none.search(query, limit)), `${JSON.stringify(query)} limit ${limit}, nothing indexed`).toEqual(expected)
+        expect((await half.search(query, limit)), `${JSON.stringify(query)} limit ${limit}, half indexed`).toEqual(expected)
         if (expected.length > 0) withHits++
       }
       // The queries are mostly cut from bodies: most must find something, or this test proves little.
@@ -125,13 +125,13 @@ describe('results do not depend on how far indexing has got', () => {
 })
 
 describe('folding for the backlog is the index tokenizer’s own', () => {
-  test('messages_fts uses the tokenizer that TrigramFold learns from', () => {
+  test('messages_fts uses the tokenizer that TrigramFold learns from', async () => {
     const { cache } = tempCache({ backgroundIndexing: false })
     const sql = connectionOf(cache).prepare<[], string>(`SELECT sql FROM sqlite_schema WHERE name = 'messages_fts'`).pluck().get()
     expect(sql).toContain(`tokenize = '${'trigram case_sensitive 0 remove_diacritics 1'}'`)
   })
 
-  test('known foldings: case, Latin accents and ligature-free letters; other marks stay; NUL is skipped', () => {
+  test('known foldings: case, Latin accents and ligature-free letters; other marks stay; NUL is skipped', async () => {
     const { cache } = tempCache({ backgroundIndexing: false })
     const fold = new TrigramFold(connectionOf(cache))
     expect(fold.fold('ÄÖÜ àéî Ç')).toBe('aou aei c')
@@ -145,7 +145,7 @@ describe('folding for the backlog is the index tokenizer’s own', () => {
     expect(fold.fold('🎉👍🏽')).toBe('🎉👍🏽')
   })
 
-  test('every BMP character and a sample of astral ones folds as the real index folds it', () => {
+  test('every BMP character and a sample of astral ones folds as the real index folds it', async () => {
     const { cache } = tempCache({ backgroundIndexing: false })
     const codePoints: number[] = []
     for (let c = 0; c < 0x10000; c++) if (c < 0xd800 || c > 0xdfff) codePoints.push(c)

@@ -10,19 +10,30 @@
  * and looking for each folded term in it. Both give the same answer for the
  * same row, so results do not depend on how far indexing has got. Short terms
  * are LIKE conditions on every row either way.
+ *
+ * Reading unindexed rows is a scan: for a rare word with 100,000 rows still
+ * waiting (the seconds after a large sync), 100–200 ms of work. So a search
+ * runs on a read-only connection of its own, inside one read transaction —
+ * one snapshot of the file for the index, the tail mark and the unindexed
+ * rows, whatever the main connection writes or indexes meanwhile — and yields
+ * to the event loop every SLICE_MS of scanning. Searches run one at a time.
  */
 import type { Database, Statement } from 'better-sqlite3'
 import type { SearchHit } from '../../../shared/ipc'
 import { MESSAGE_COLUMNS, messageKey, type MessageRow } from './message-row'
 import { parseSearchQuery, TRIGRAM, type SearchQuery } from './search-query'
 import { buildSnippet } from './snippet'
-import { TAIL_EXISTS, type UnindexedRows } from './search-indexer'
+import { TAIL_EXISTS, UnindexedRows } from './search-indexer'
 import { TrigramFold } from './trigram-fold'
 
 /** Statements by query shape (number of short terms and their variants); shapes repeat. */
 const SHAPE_LIMIT = 64
 /** Backlog rows read per query while scanning the backlog. */
 const BACKLOG_CHUNK = 512
+/** Scanning unindexed rows gives the event loop a turn after this much work. */
+const SLICE_MS = 8
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 type BacklogRow = [rowId: number, body: string]
 
@@ -31,18 +42,30 @@ export class MessageSearch {
   private readonly backlogStatements = new Map<string, Statement<unknown[], BacklogRow>>()
   private readonly anyBacklog: Statement<[], number>
   private readonly byRowId: Statement<[number], MessageRow>
+  private readonly unindexed: UnindexedRows
+  /** Folding learns characters through a temporary table: on the main connection, not the read-only one. */
   private readonly fold: TrigramFold
+  /** The search running (searches go one at a time: they share the reader's transaction). */
+  private queue: Promise<unknown> = Promise.resolve()
 
+  /** `reader`: a read-only connection to the same file, for search alone; `db`: the main connection. */
   constructor(
-    private readonly db: Database,
-    private readonly unindexed: UnindexedRows,
+    private readonly reader: Database,
+    db: Database,
   ) {
-    this.anyBacklog = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS}`).pluck()
-    this.byRowId = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.row_id = ?`)
+    this.anyBacklog = reader.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS}`).pluck()
+    this.byRowId = reader.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.row_id = ?`)
+    this.unindexed = new UnindexedRows(reader)
     this.fold = new TrigramFold(db)
   }
 
-  search(query: string, limit: number): SearchHit[] {
+  search(query: string, limit: number): Promise<SearchHit[]> {
+    const run = this.queue.then(() => this.searchInSnapshot(query, limit))
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private async searchInSnapshot(query: string, limit: number): Promise<SearchHit[]> {
     const max = Math.floor(limit)
     if (!(max > 0)) return []
     const parsed = parseSearchQuery(query)
@@ -50,16 +73,22 @@ export class MessageSearch {
     const likeParams = parsed.like.flat()
     const likeGroups = parsed.like.map((patterns) => patterns.length)
     let rows: MessageRow[]
-    if (parsed.match === null) {
-      rows = this.statement('scan', likeGroups).all(...likeParams, max)
-    } else {
-      rows = this.statement('fts', likeGroups).all(parsed.match, ...likeParams, max)
-      if (this.anyBacklog.get() === 1) {
-        // With a full page of indexed hits, only backlog rows newer than its last one can make the page.
-        const floor = rows.length === max ? (rows[max - 1] as MessageRow).row_id : Number.MIN_SAFE_INTEGER
-        const unindexed = this.searchBacklog(parsed, likeGroups, likeParams, max, floor)
-        if (unindexed.length > 0) rows = [...rows, ...unindexed].sort((a, b) => b.row_id - a.row_id).slice(0, max)
+    this.reader.exec('BEGIN')
+    try {
+      if (parsed.match === null) {
+        rows = this.statement('scan', likeGroups).all(...likeParams, max)
+      } else {
+        rows = this.statement('fts', likeGroups).all(parsed.match, ...likeParams, max)
+        if (this.anyBacklog.get() === 1) {
+          // With a full page of indexed hits, only backlog rows newer than its last one can make the page.
+          const floor = rows.length === max ? (rows[max - 1] as MessageRow).row_id : Number.MIN_SAFE_INTEGER
+          const unindexed = await this.searchBacklog(parsed, likeGroups, likeParams, max, floor)
+          if (unindexed.length > 0) rows = [...rows, ...unindexed].sort((a, b) => b.row_id - a.row_id).slice(0, max)
+        }
       }
+    } finally {
+      // Closed meanwhile (the cache closes the reader): the search fails with the next statement's error.
+      if (this.reader.open && this.reader.inTransaction) this.reader.exec('COMMIT')
     }
     return rows.map((row) => ({
       conversationId: row.conversation_id,
@@ -79,28 +108,38 @@ export class MessageSearch {
    * and the backlog table (migrations/004-search-tail.ts) are read separately,
    * each newest first and each up to `max`, then merged.
    */
-  private searchBacklog(parsed: SearchQuery, likeGroups: readonly number[], likeParams: readonly string[], max: number, floor: number): MessageRow[] {
+  private async searchBacklog(
+    parsed: SearchQuery,
+    likeGroups: readonly number[],
+    likeParams: readonly string[],
+    max: number,
+    floor: number,
+  ): Promise<MessageRow[]> {
     const terms = this.fold.foldAll(parsed.long)
     if (terms.some((term) => [...term].length < TRIGRAM)) return []
     // The tail's lower bound as a number: as a subquery in the statement, SQLite would not use it
     // with the others for one descending range of row ids, and sorted the whole tail per chunk.
     const above = this.unindexed.tailMark()
-    const tail = this.scanUnindexed(this.backlogStatement('tail', likeGroups), terms, likeParams, max, Math.max(floor, above))
-    const table = this.scanUnindexed(this.backlogStatement('backlog', likeGroups), terms, likeParams, max, floor)
+    const tail = await this.scanUnindexed(this.backlogStatement('tail', likeGroups), terms, likeParams, max, Math.max(floor, above))
+    const table = await this.scanUnindexed(this.backlogStatement('backlog', likeGroups), terms, likeParams, max, floor)
     return [...tail, ...table].sort((a, b) => b.row_id - a.row_id).slice(0, max)
   }
 
-  private scanUnindexed(
+  private async scanUnindexed(
     statement: Statement<unknown[], BacklogRow>,
     terms: readonly string[],
     likeParams: readonly string[],
     max: number,
     floor: number,
-  ): MessageRow[] {
+  ): Promise<MessageRow[]> {
     const found: MessageRow[] = []
     let before = Number.MAX_SAFE_INTEGER
+    let sliceStart = performance.now()
     for (;;) {
-      // Whole chunks are read before folding: folding may query this connection (trigram-fold.ts).
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await nextTurn()
+        sliceStart = performance.now()
+      }
       const chunk = statement.all(before, floor, ...likeParams, BACKLOG_CHUNK)
       const bodies = this.fold.foldAll(chunk.map((row) => row[1]))
       for (let i = 0; i < chunk.length; i++) {
@@ -130,7 +169,7 @@ export class MessageSearch {
       // side's id would walk every message to probe the backlog.
       const [from, id] = source === 'tail' ? ['messages m', 'm.row_id'] : ['messages_fts_backlog b JOIN messages m ON m.row_id = b.row_id', 'b.row_id']
       const where = [`${id} < ?`, `${id} > ?`, ...likeConditions(likeGroups)]
-      statement = this.db
+      statement = this.reader
         .prepare<unknown[], BacklogRow>(`SELECT ${id}, m.body FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${id} DESC LIMIT ?`)
         .raw(true)
       if (this.backlogStatements.size >= SHAPE_LIMIT) this.backlogStatements.clear()
@@ -148,7 +187,7 @@ export class MessageSearch {
       // backwards from the index and stopped at the limit, never a sort of all matches.
       const [from, order] =
         kind === 'fts' ? ['messages_fts JOIN messages m ON m.row_id = messages_fts.rowid', 'messages_fts.rowid'] : ['messages m', 'm.row_id']
-      statement = this.db.prepare<unknown[], MessageRow>(
+      statement = this.reader.prepare<unknown[], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order} DESC LIMIT ?`,
       )
       if (this.statements.size >= SHAPE_LIMIT) this.statements.clear()

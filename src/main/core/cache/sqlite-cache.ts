@@ -7,7 +7,7 @@ import type { Conversation, Marker, Message, User } from '../../../shared/api'
 import type { ChatMessage, SearchHit } from '../../../shared/ipc'
 import { Checkpointer } from './checkpointer'
 import { ConversationTable } from './conversations'
-import { SMALL_AUTOCHECKPOINT, WORKER_BACKSTOP_AUTOCHECKPOINT } from './database'
+import { openReader, SMALL_AUTOCHECKPOINT, WORKER_BACKSTOP_AUTOCHECKPOINT } from './database'
 import { MarkerTable } from './markers'
 import { MessageTable } from './messages'
 import { OutboxTable } from './outbox'
@@ -29,6 +29,8 @@ export class SqliteCache implements Cache {
   private readonly unsent: UnsentMessages
   private readonly unread: UnreadCounts
   private readonly messageSearch: MessageSearch
+  /** Search's own read-only connection (search.ts). */
+  private readonly reader: Database
   private readonly settings: SettingsTable
   /** Brings the search index up to date after writes (search-indexer.ts). */
   readonly indexer: SearchIndexer
@@ -56,7 +58,8 @@ export class SqliteCache implements Cache {
     this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable, unindexed)
     this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable, unindexed)
     this.unread = new UnreadCounts(db, options.me)
-    this.messageSearch = new MessageSearch(db, unindexed)
+    this.reader = openReader({ path, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}) })
+    this.messageSearch = new MessageSearch(this.reader, db)
     this.settings = new SettingsTable(db)
     flagMine(db, this.settings, options.me)
     this.checkpointer = startCheckpointer(db, path, options.nativeBinding)
@@ -77,6 +80,8 @@ export class SqliteCache implements Cache {
   close(): void {
     this.indexer.close()
     this.checkpointer?.close()
+    // Before the main connection: the last one to close removes the -wal and -shm files.
+    if (this.reader.open) this.reader.close()
     if (!this.db.open) return
     this.db.pragma('optimize')
     this.db.close()
@@ -169,7 +174,7 @@ export class SqliteCache implements Cache {
     return this.unread.totalUnread()
   }
 
-  search(query: string, limit: number): SearchHit[] {
+  search(query: string, limit: number): Promise<SearchHit[]> {
     return this.messageSearch.search(query, limit)
   }
 

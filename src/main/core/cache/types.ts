@@ -119,7 +119,7 @@ export interface Cache {
    * queries, for emoji and mixed scripts; case-insensitive. Each hit has a short
    * snippet around the first match, split into highlighted and plain parts.
    */
-  search(query: string, limit: number): SearchHit[]
+  search(query: string, limit: number): Promise<SearchHit[]>
 
   // -- outbox ------------------------------------------------------------------
   /**

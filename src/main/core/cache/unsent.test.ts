@@ -5,7 +5,7 @@ import { serverMessage, tempCache } from './temp-cache'
 const draft = (clientId: string, body = 'hello', createdAt = 1_000) => ({ conversationId: 'c1', senderId: 'me', clientId, body, createdAt })
 
 describe('addPending', () => {
-  test('writes a pending message and its outbox row', () => {
+  test('writes a pending message and its outbox row', async () => {
     const { cache } = tempCache()
     const message = cache.addPending(draft('k1', 'hello there', 5_000))
     expect(message).toEqual({
@@ -26,7 +26,7 @@ describe('addPending', () => {
     ])
   })
 
-  test('is one transaction: when the outbox insert fails, the message is not written either', () => {
+  test('is one transaction: when the outbox insert fails, the message is not written either', async () => {
     const temp = tempCache()
     // Another connection makes every outbox insert fail, after the message insert has run.
     const saboteur = new BetterSqlite3(temp.path)
@@ -35,11 +35,11 @@ describe('addPending', () => {
     expect(() => temp.cache.addPending(draft('k1'))).toThrow(/outbox is full/)
     expect(temp.cache.ownMessage('c1', 'k1')).toBeNull()
     expect(temp.cache.messages('c1', { limit: 10 })).toEqual([])
-    expect(temp.cache.search('hello', 10)).toEqual([])
+    expect((await temp.cache.search('hello', 10))).toEqual([])
     expect(temp.cache.outbox()).toEqual([])
   })
 
-  test('the same clientId twice is refused and leaves the first one alone', () => {
+  test('the same clientId twice is refused and leaves the first one alone', async () => {
     const { cache } = tempCache()
     cache.addPending(draft('k1', 'first'))
     expect(() => cache.addPending(draft('k1', 'second'))).toThrow(/UNIQUE/)
@@ -49,7 +49,7 @@ describe('addPending', () => {
 })
 
 describe('failed, retry, delete', () => {
-  test('markFailed keeps the message with its error and drops its outbox row', () => {
+  test('markFailed keeps the message with its error and drops its outbox row', async () => {
     const { cache } = tempCache()
     cache.addPending(draft('k1'))
     const failed = cache.markFailed('c1', 'k1', 'Message too long')
@@ -59,7 +59,7 @@ describe('failed, retry, delete', () => {
     expect(cache.markFailed('c1', 'missing', 'x')).toBeNull()
   })
 
-  test('retryFailed makes it pending again with a fresh outbox row at the end of the queue', () => {
+  test('retryFailed makes it pending again with a fresh outbox row at the end of the queue', async () => {
     const { cache } = tempCache()
     cache.addPending(draft('k1'))
     const [first] = cache.outbox()
@@ -74,7 +74,7 @@ describe('failed, retry, delete', () => {
     expect(cache.retryFailed('c1', 'k2')).toBeNull()
   })
 
-  test('deleteUnsent removes a pending or failed message with its outbox row and its search entry', () => {
+  test('deleteUnsent removes a pending or failed message with its outbox row and its search entry', async () => {
     const { cache } = tempCache()
     cache.addPending(draft('k1', 'pending words'))
     cache.addPending(draft('k2', 'failed words'))
@@ -85,10 +85,10 @@ describe('failed, retry, delete', () => {
     expect(cache.deleteUnsent('c1', 'k2')).toBe(false)
     expect(cache.messages('c1', { limit: 10 })).toEqual([])
     expect(cache.outbox().map((item) => item.kind)).toEqual(['read'])
-    expect(cache.search('words', 10)).toEqual([])
+    expect((await cache.search('words', 10))).toEqual([])
   })
 
-  test('a sent message cannot be failed, retried or deleted', () => {
+  test('a sent message cannot be failed, retried or deleted', async () => {
     const { cache } = tempCache()
     cache.addPending(draft('k1'))
     cache.storeMessages([serverMessage('c1', 1, { senderId: 'me', clientId: 'k1', body: 'hello' })])
@@ -98,7 +98,7 @@ describe('failed, retry, delete', () => {
     expect(cache.ownMessage('c1', 'k1')).toMatchObject({ state: 'sent', seq: 1 })
   })
 
-  test('ownMessage finds only messages written on this device', () => {
+  test('ownMessage finds only messages written on this device', async () => {
     const { cache } = tempCache()
     cache.storeMessages([serverMessage('c1', 1, { senderId: 'bob', clientId: 'theirs' })])
     expect(cache.ownMessage('c1', 'theirs')).toBeNull()
