@@ -256,7 +256,11 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
           aria-label={t('conversation.jumpToLatest')}
           title={t('conversation.jumpToLatest')}
           data-testid="jump-to-latest"
-          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })}
+          // Instant, not smooth: a smooth scroll to the end of a long list keeps re-aiming at the end
+          // (react-virtuoso retries it every second while measured rows move the target), and pulled the
+          // list back down while the user scrolled up through the history afterwards
+          // (e2e/specs/long-history.spec.ts, about 1 run in 4).
+          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })}
         >
           <ArrowDownIcon />
           {unread > 0 && (
