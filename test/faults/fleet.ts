@@ -383,18 +383,32 @@ export class Fleet {
     return new Map(response.body.map((conversation) => [conversation.id, conversation]))
   }
 
+  /**
+   * What still keeps the fleet from its end state, checked in an order that
+   * makes "nothing" final: first every core's messages are sent (then the
+   * server's history no longer changes), then every cache holds all of it
+   * (then no core stores anything new, so none raises a delivered marker),
+   * then every outbox is empty (the markers are sent). Checked core by core
+   * in one pass instead, alice could pass before bob's last send landed and
+   * raise her delivered marker after the pass.
+   */
   private async lagging(): Promise<string[]> {
-    const problems: string[] = []
-    for (const name of CORE_NAMES) {
-      const account = this.cores[name].core.currentAccount
-      if (account === null) {
-        problems.push(`${name} signed out`)
-        continue
+    const accounts = CORE_NAMES.map((name) => ({ name, account: this.cores[name].core.currentAccount }))
+    const problems: string[] = accounts.filter(({ account }) => account === null).map(({ name }) => `${name} signed out`)
+    if (problems.length > 0) return problems
+    for (const { name, account } of accounts) {
+      if (account === null) continue
+      const messages = account.cache.outbox().filter((item) => item.kind === 'message')
+      if (messages.length > 0) problems.push(`${name} outbox: ${messages.length} message(s)×${messages.map((item) => item.attempts).join(',')}`)
+      for (const conversation of this.roomsOf(name)) {
+        const id = this.idOf(conversation)
+        const unsent = account.cache.messages(id, { limit: 100_000 }).filter((m) => m.state !== 'sent')
+        if (unsent.length > 0) problems.push(`${name} ${conversation}: ${unsent.length} unsent (${unsent.map((m) => m.state).join(',')})`)
       }
-      const outbox = account.cache.outbox()
-      if (outbox.length > 0) {
-        problems.push(`${name} outbox: ${outbox.map((item) => `${item.kind}@${this.conversationName(item.conversationId)}×${item.attempts}${item.lastError ? ` (${item.lastError})` : ''}`).join(', ')}`)
-      }
+    }
+    if (problems.length > 0) return problems
+    for (const { name, account } of accounts) {
+      if (account === null) continue
       const server = await this.serverConversations(name)
       for (const conversation of this.roomsOf(name)) {
         const id = this.idOf(conversation)
@@ -405,8 +419,13 @@ export class Fleet {
         const cached = account.cache.highestSeq(id)
         const last = server.get(id)?.lastSeq ?? -1
         if (cached !== last) problems.push(`${name} ${conversation}: cached ${cached}, server ${last}`)
-        const unsent = account.cache.messages(id, { limit: 100_000 }).filter((m) => m.state !== 'sent')
-        if (unsent.length > 0) problems.push(`${name} ${conversation}: ${unsent.length} unsent (${unsent.map((m) => m.state).join(',')})`)
+      }
+    }
+    if (problems.length > 0) return problems
+    for (const { name, account } of accounts) {
+      const outbox = account?.cache.outbox() ?? []
+      if (outbox.length > 0) {
+        problems.push(`${name} outbox: ${outbox.map((item) => `${item.kind}@${this.conversationName(item.conversationId)}×${item.attempts}${item.lastError ? ` (${item.lastError})` : ''}`).join(', ')}`)
       }
     }
     return problems
