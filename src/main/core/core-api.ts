@@ -45,7 +45,7 @@ export interface CoreTiming {
   /** Outbox retry backoff for network errors and 5xx/408/429. */
   outboxBaseMs: number
   outboxCapMs: number
-  /** A delivered marker is posted this long after it rose (coalescing a burst of pages into one post). */
+  /** A conversation's delivered marker is posted at most once per this long (the first at once): a catch-up's pages share a few posts. */
   deliveredDelayMs: number
   /** Typing: send at most every…, stop after idle…, expire incoming after… */
   typingThrottleMs: number

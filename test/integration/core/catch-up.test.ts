@@ -3,7 +3,8 @@
  * core fetches thousands of missed messages page by page, and what it tells
  * others and the renderer along the way is coalesced — one or two delivered
  * markers instead of one per page, conversation views at most every 50 ms —
- * without ever ending on a stale value.
+ * without ever ending on a stale value. A lone message's delivered marker
+ * still goes at once.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -83,8 +84,8 @@ test('ten pages of missed messages: all cached, one or two delivered posts, view
     10_000,
     'delivered marker on the server',
   )
-  // One post per page would be ten; the delay coalesces a catch-up shorter than it into one
-  // (two when storing straddles a post).
+  // One post per page would be ten: the first goes at once, the rest of a catch-up shorter than
+  // the delay wait for it and share one.
   const posts = (await deliveredPosts()) - postsBefore
   expect(posts).toBeGreaterThanOrEqual(1)
   expect(posts).toBeLessThanOrEqual(2)
@@ -110,4 +111,31 @@ test('a user action is not held back by the interval: marking read emits its vie
   off()
   expect(emitted?.readSeq).toBe(MISSED)
   expect(alice.services.badge).toBe(0)
+})
+
+test("a lone message's delivered marker goes at once; the next one within the delay waits for it", async () => {
+  const QUIET_DELAY_MS = 60_000
+  const core = await startCore(server.url, {
+    userDataDir: alice.userDataDir,
+    services: alice.services,
+    timing: { ...fastTiming, deliveredDelayMs: QUIET_DELAY_MS },
+  })
+  await alice.stop()
+  alice = core
+  await waitConnected(core.core)
+  const me = core.core.currentAccount?.me ?? ''
+  const serverDelivered = async () =>
+    (await bob.call<Conversation>('GET', `/api/conversations/${conversationId}`)).body.markers[me]?.deliveredSeq ?? 0
+
+  // Nothing posted for this conversation since this start: the marker goes at once, not after 60 s.
+  const first = await bob.send(conversationId, 'a lone message', 'lone-1')
+  await eventually(async () => (await serverDelivered()) === first.seq, 10_000, 'delivered at once')
+
+  // Within the delay after that post: the raised marker waits in the outbox, due a minute after it.
+  const second = await bob.send(conversationId, 'right after', 'lone-2')
+  await eventually(() => core.core.currentAccount?.cache.highestSeq(conversationId) === second.seq, 10_000, 'stored')
+  const queued = core.core.currentAccount?.cache.outbox().filter((item) => item.kind === 'delivered') ?? []
+  expect(queued.map((item) => (item.kind === 'delivered' ? item.seq : null))).toEqual([second.seq])
+  expect(queued[0]?.nextAttemptAt ?? 0).toBeGreaterThan(Date.now() + QUIET_DELAY_MS / 2)
+  expect(await serverDelivered()).toBe(first.seq)
 })

@@ -7,10 +7,12 @@
  *   written, each with its clientId (the server answers a repeat with the
  *   original message, so a resend after a lost response is harmless).
  * - Read and delivered markers are coalesced to one row per conversation and
- *   kind holding the highest seq. A delivered marker waits `deliveredDelayMs`
- *   before it goes (and as long again after each one sent while it kept
- *   rising): catching up on 10,000 messages in 50 pages then posts it once or
- *   twice instead of after every page, each post an event to every member.
+ *   kind holding the highest seq. A conversation's delivered marker is posted
+ *   at most once per `deliveredDelayMs`: at once when none went out for that
+ *   long, else when that much time has passed since the last one. A single
+ *   message's "delivered" reaches its sender without delay, and catching up
+ *   on 10,000 messages in 50 pages posts it a few times instead of after
+ *   every page (each post is an event to every member).
  * - Network errors, 5xx, 408 and 429 are retried with exponential back-off
  *   (full jitter) until they succeed; any other 4xx fails the message (the
  *   user can retry or delete it) or drops the marker.
@@ -29,7 +31,7 @@ export interface OutboxDeps {
   onFailed(conversationId: string, clientId: string, error: string): void
   baseDelayMs: number
   capDelayMs: number
-  /** A delivered marker goes this long after it was first raised (read markers go at once). */
+  /** A conversation's delivered marker is posted at most once per this long (read markers go at once). */
   deliveredDelayMs: number
   now(): number
   random(): number
@@ -45,18 +47,22 @@ export class Outbox {
   private again = false
   private stopped = false
   private idleWaiters: (() => void)[] = []
+  /** When each conversation's delivered marker was last posted (since this start). */
+  private readonly deliveredPostedAt = new Map<string, number>()
 
   constructor(private readonly deps: OutboxDeps) {}
 
   /** Coalesce a marker into the queue and send it soon. */
   enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number): void {
-    this.deps.cache.enqueueMarker(conversationId, kind, seq, this.dueAt(kind))
+    this.deps.cache.enqueueMarker(conversationId, kind, seq, this.dueAt(kind, conversationId))
     this.kick()
   }
 
-  /** When a marker of this kind raised now may go. */
-  private dueAt(kind: 'read' | 'delivered'): number {
-    return kind === 'delivered' ? this.deps.now() + this.deps.deliveredDelayMs : 0
+  /** When a marker of this kind for this conversation may next go (0 or a past time: now). */
+  private dueAt(kind: 'read' | 'delivered', conversationId: string): number {
+    if (kind === 'read') return 0
+    const last = this.deliveredPostedAt.get(conversationId)
+    return last === undefined ? 0 : last + this.deps.deliveredDelayMs
   }
 
   /** Work through everything that is due now. */
@@ -140,10 +146,11 @@ export class Outbox {
       } else if (item.kind === 'read') {
         await api.markRead(item.conversationId, item.seq)
       } else {
+        this.deliveredPostedAt.set(item.conversationId, this.deps.now())
         await api.markDelivered(item.conversationId, item.seq)
       }
       if (this.stopped) return
-      cache.completeOutbox(item, item.kind === 'message' ? 0 : this.dueAt(item.kind))
+      cache.completeOutbox(item, item.kind === 'message' ? 0 : this.dueAt(item.kind, item.conversationId))
     } catch (err) {
       if (!this.stopped) this.failed(item, err)
     }
