@@ -42,13 +42,10 @@ beforeAll(async () => {
   await waitConnected(alice.core)
   conversationId = (await alice.core.createConversation({ memberIds: [bob.user.id] })).id
   // Alice closes the app; bob writes meanwhile.
-  alice = await (async () => {
-    await alice.core.dispose()
-    for (let n = 0; n < MISSED; n += 100) {
-      await Promise.all(Array.from({ length: 100 }, (_, i) => bob.send(conversationId, `missed ${n + i}`, `m${n + i}`)))
-    }
-    return alice
-  })()
+  await alice.stop()
+  for (let n = 0; n < MISSED; n += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, i) => bob.send(conversationId, `missed ${n + i}`, `m${n + i}`)))
+  }
   expect(session.user).not.toBeNull()
 }, 120_000)
 

@@ -90,11 +90,16 @@ export class Checkpointer {
     this.worker = worker
   }
 
-  /** After a commit: a checkpoint soon, at most one at a time and one per MIN_INTERVAL_MS. */
-  noteWrite(): void {
-    if (this.worker === null) return
+  /**
+   * After a commit: a checkpoint soon, at most one at a time and one per
+   * MIN_INTERVAL_MS. False when there is no worker (any more): the caller
+   * checkpoints on its own connection.
+   */
+  noteWrite(): boolean {
+    if (this.worker === null) return false
     this.pending = true
     this.request()
+    return true
   }
 
   /** Resolves once no checkpoint is asked for or running (tests, benchmarks). */

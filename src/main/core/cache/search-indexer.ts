@@ -49,8 +49,10 @@ const CHECKPOINT_EVERY_STEPS = 4
 
 type BacklogRow = [rowId: number, body: string | null]
 
-/** Whether the tail (rows above its mark, migrations/004-search-tail.ts) has a row. */
-export const TAIL_EXISTS = 'EXISTS (SELECT 1 FROM messages WHERE row_id > (SELECT above FROM messages_fts_tail))'
+/** A message row in the tail: above its mark (migrations/004-search-tail.ts). */
+const IN_TAIL = 'row_id > (SELECT above FROM messages_fts_tail)'
+/** Whether the tail has a row. */
+export const TAIL_EXISTS = `EXISTS (SELECT 1 FROM messages WHERE ${IN_TAIL})`
 type Handle = { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout }
 
 /**
@@ -93,8 +95,8 @@ export interface SearchIndexerStats {
 export interface SearchIndexerOptions {
   /** Index with timers (the app); false: only when step() is called (tests). */
   background: boolean
-  /** Ask for a checkpoint elsewhere (checkpointer.ts) instead of running one on this connection. */
-  checkpoint?: () => void
+  /** Ask for a checkpoint elsewhere (checkpointer.ts); false: nobody took it, run one on this connection. */
+  checkpoint?: () => boolean
   /** BUSY_WINDOW_MS and DEFER_MS unless given (tests). */
   busyWindowMs?: number
   deferMs?: number
@@ -143,13 +145,13 @@ export class SearchIndexer {
     this.unlog = db.prepare('DELETE FROM messages_fts_backlog WHERE row_id BETWEEN ? AND ?')
     // The tail (migrations/004-search-tail.ts): rows above the mark, lowest first.
     this.tailRows = db
-      .prepare<[number], BacklogRow>('SELECT row_id, body FROM messages WHERE row_id > (SELECT above FROM messages_fts_tail) ORDER BY row_id LIMIT ?')
+      .prepare<[number], BacklogRow>(`SELECT row_id, body FROM messages WHERE ${IN_TAIL} ORDER BY row_id LIMIT ?`)
       .raw(true)
     this.raiseTail = db.prepare('UPDATE messages_fts_tail SET above = ?')
     this.any = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS}`).pluck()
     this.count = db
       .prepare<[], number>(
-        'SELECT (SELECT count(*) FROM messages_fts_backlog) + (SELECT count(*) FROM messages WHERE row_id > (SELECT above FROM messages_fts_tail))',
+        `SELECT (SELECT count(*) FROM messages_fts_backlog) + (SELECT count(*) FROM messages WHERE ${IN_TAIL})`,
       )
       .pluck()
     // A backlog left by the last run (closed or killed mid-way) resumes now.
@@ -294,8 +296,7 @@ export class SearchIndexer {
   private checkpoint(): void {
     const start = performance.now()
     this.stepsSinceCheckpoint = 0
-    if (this.options.checkpoint) this.options.checkpoint()
-    else this.db.pragma('wal_checkpoint(PASSIVE)')
+    if (this.options.checkpoint?.() !== true) this.db.pragma('wal_checkpoint(PASSIVE)')
     this.stats.checkpoints++
     this.stats.longestCheckpointMs = Math.max(this.stats.longestCheckpointMs, performance.now() - start)
   }

@@ -63,11 +63,10 @@ export class SqliteCache implements Cache {
     this.settings = new SettingsTable(db)
     flagMine(db, this.settings, options.me)
     this.checkpointer = startCheckpointer(db, path, options.nativeBinding)
-    const checkpointer = this.checkpointer
     this.indexer = new SearchIndexer(db, {
       background: options.backgroundIndexing ?? true,
       ...options.indexerTiming,
-      ...(checkpointer ? { checkpoint: () => (checkpointer.active ? checkpointer.noteWrite() : db.pragma('wal_checkpoint(PASSIVE)')) } : {}),
+      checkpoint: () => this.checkpointer?.noteWrite() ?? false,
     })
   }
 
