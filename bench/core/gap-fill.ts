@@ -7,8 +7,12 @@
  * Measured: messages/s from start to a cache holding all of them, the same
  * from "connected" (the sync itself), and the longest main-thread stall.
  * Baselines from the same run: raw better-sqlite3 inserts of the same rows in
- * one transaction (the issue's yardstick), and downloading the same pages
- * alone — one at a time, and three in flight as sync does.
+ * one transaction (the issue's yardstick); downloading the same pages alone —
+ * one at a time, and three in flight as sync does; and the bare pipeline: the
+ * same pages, three in flight, each parsed and inserted into the bare table
+ * in a transaction of its own, in order — the least any client of this API
+ * has to do, with no validation, no app and nothing else. Baselines use
+ * node:http with a keep-alive agent, the leanest HTTP client Node has.
  *
  * Also measured: the CPU time the bench process (the app's core) and the
  * server process spent from start to caught up. Both run on this machine, so
@@ -17,13 +21,13 @@
  * this work could reach here.
  */
 import { readdirSync, readFileSync } from 'node:fs'
+import { Agent, request } from 'node:http'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import BetterSqlite3 from 'better-sqlite3'
 import type { Message, MessagePage } from '../../src/shared/api'
 import { recordingServices } from '../../test/helpers/core'
-import { callApi } from '../../test/helpers/messenger'
 import { aliceCore, bobWrites, newUserData, startLiveServer, until } from './live-server'
 import type { Scenario } from './scenario'
 
@@ -33,6 +37,28 @@ const PAGE = 200
 const AHEAD = 3
 
 type Fetch = (after: number) => Promise<MessagePage>
+
+/** GET a page with node:http over a keep-alive connection: the leanest client, for the baselines. */
+function pageFetcher(serverUrl: string, conversationId: string, token: string): Fetch {
+  const agent = new Agent({ keepAlive: true, maxSockets: AHEAD })
+  const headers = { authorization: `Bearer ${token}` }
+  return (after) =>
+    new Promise((resolve, reject) => {
+      const url = `${serverUrl}/api/conversations/${conversationId}/messages?after=${after}&limit=${PAGE}`
+      const req = request(url, { headers, agent }, (res) => {
+        res.setEncoding('utf8')
+        let text = ''
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('error', reject)
+        res.on('end', () => {
+          if (res.statusCode === 200) resolve(JSON.parse(text) as MessagePage)
+          else reject(new Error(`GET ${url}: HTTP ${res.statusCode}`))
+        })
+      })
+      req.on('error', reject)
+      req.end()
+    })
+}
 
 /** Every page one after another, each from the last seq of the one before. */
 async function downloadInTurn(fetchPage: Fetch): Promise<Message[]> {
@@ -61,19 +87,48 @@ async function downloadAhead(fetchPage: Fetch, lastSeq: number): Promise<number>
   return count
 }
 
-function rawInsert(path: string, messages: readonly Message[]): number {
+/** A bare table (the issue's yardstick) and a function that inserts rows into it in one transaction. */
+function bareTable(path: string): { store: (messages: readonly Message[]) => void; close: () => void } {
   const db = new BetterSqlite3(path)
   db.pragma('journal_mode = WAL')
   db.exec(
     'CREATE TABLE messages (id TEXT PRIMARY KEY, conversation_id TEXT, seq INTEGER, sender_id TEXT, client_id TEXT, body TEXT, created_at INTEGER)',
   )
   const insert = db.prepare('INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?, ?)')
-  const start = performance.now()
-  db.transaction(() => {
+  const store = db.transaction((messages: readonly Message[]) => {
     for (const m of messages) insert.run(m.id, m.conversationId, m.seq, m.senderId, m.clientId, m.body, m.createdAt)
-  })()
+  })
+  return { store, close: () => db.close() }
+}
+
+function rawInsert(path: string, messages: readonly Message[]): number {
+  const table = bareTable(path)
+  const start = performance.now()
+  table.store(messages)
   const elapsed = performance.now() - start
-  db.close()
+  table.close()
+  return elapsed
+}
+
+/**
+ * The bare pipeline: `AHEAD` page requests in flight, each page inserted into
+ * the bare table in its own transaction as soon as the pages before it are in.
+ */
+async function barePipeline(path: string, fetchPage: Fetch, lastSeq: number): Promise<number> {
+  const table = bareTable(path)
+  const start = performance.now()
+  const inFlight = new Map<number, Promise<MessagePage>>()
+  let requested = 0
+  let stored = 0
+  while (stored < lastSeq) {
+    for (; requested < lastSeq && requested < stored + AHEAD * PAGE; requested += PAGE) inFlight.set(requested, fetchPage(requested))
+    const page = await (inFlight.get(stored) as Promise<MessagePage>)
+    inFlight.delete(stored)
+    table.store(page.messages)
+    stored = page.messages.at(-1)?.seq ?? lastSeq
+  }
+  const elapsed = performance.now() - start
+  table.close()
   return elapsed
 }
 
@@ -109,12 +164,7 @@ export const gapFillScenario: Scenario = {
 
       progress(`gap-fill: bob writes ${MISSED.toLocaleString('en-US')} messages…`)
       await bobWrites(setup, MISSED, 'gap')
-      const fetchPage: Fetch = async (after) =>
-        (
-          await callApi<MessagePage>(setup.server.url, 'GET', `/api/conversations/${setup.conversationId}/messages?after=${after}&limit=${PAGE}`, {
-            token: setup.bob.token,
-          })
-        ).body
+      const fetchPage = pageFetcher(setup.server.url, setup.conversationId, setup.bob.token)
       let start = performance.now()
       const downloaded = await downloadInTurn(fetchPage)
       const inTurnMs = performance.now() - start
@@ -123,6 +173,7 @@ export const gapFillScenario: Scenario = {
       const aheadMs = performance.now() - start
       if (downloaded.length !== MISSED || aheadCount !== MISSED) throw new Error(`downloaded ${downloaded.length} and ${aheadCount} of ${MISSED}`)
       const rawMs = rawInsert(join(workDir, 'raw.sqlite'), downloaded)
+      const pipelineMs = await barePipeline(join(workDir, 'pipeline.sqlite'), fetchPage, MISSED)
 
       progress('gap-fill: alice starts the app again and catches up…')
       const serverPid = setup.server.child.pid as number
@@ -160,9 +211,12 @@ export const gapFillScenario: Scenario = {
         rawInsertMsPerSec: rate(rawMs),
         downloadInTurnMs: inTurnMs,
         downloadAheadMs: aheadMs,
+        barePipelineMs: pipelineMs,
         ratioVsRaw: rawMs / fillMs,
         syncRatioVsRaw: rawMs / syncMs,
         ratioVsDownloadAhead: aheadMs / fillMs,
+        barePipelineRatioVsRaw: rawMs / pipelineMs,
+        ratioVsBarePipeline: pipelineMs / fillMs,
         cpuMs: cpu,
         cpuFloorMs: floorMs,
         bestRatioVsRaw: rawMs / floorMs,
@@ -182,12 +236,19 @@ export const gapFillScenario: Scenario = {
               ['raw inserts, one transaction (baseline)', rate(rawMs).toLocaleString('en-US'), rawMs.toFixed(0), '1.000'],
               ['download only, one page at a time', rate(inTurnMs).toLocaleString('en-US'), inTurnMs.toFixed(0), ratio(inTurnMs)],
               [`download only, ${AHEAD} pages in flight`, rate(aheadMs).toLocaleString('en-US'), aheadMs.toFixed(0), ratio(aheadMs)],
+              [
+                `bare pipeline: ${AHEAD} in flight, parse, bare inserts page by page`,
+                rate(pipelineMs).toLocaleString('en-US'),
+                pipelineMs.toFixed(0),
+                ratio(pipelineMs),
+              ],
               [`CPU floor: (app ${cpu.own.toFixed(0)} + server ${cpu.server.toFixed(0)} ms) ÷ ${cores} cores`, rate(floorMs).toLocaleString('en-US'), floorMs.toFixed(0), ratio(floorMs)],
             ],
             notes: [
               `longest main-thread stall ${stallMax.toFixed(1)} ms (p99 ${stallP99.toFixed(1)} ms; target ≤ 50 ms: ${stallMax <= 50 ? 'met' : 'NOT met'})`,
               `ratio to raw inserts ${json.ratioVsRaw.toFixed(3)} (target ≥ 0.5: ${json.ratioVsRaw >= 0.5 ? 'met' : 'NOT met'}); ` +
                 `gap-fill ÷ download with ${AHEAD} in flight ${json.ratioVsDownloadAhead.toFixed(2)}; ` +
+                `gap-fill ÷ bare pipeline ${json.ratioVsBarePipeline.toFixed(2)}; ` +
                 `the CPU this work takes on this machine allows at most ${json.bestRatioVsRaw.toFixed(2)}`,
             ],
           },
