@@ -10,48 +10,26 @@
  * The main connection keeps a large automatic checkpoint as a backstop
  * (database.ts), and goes back to the small one should the worker fail.
  *
- * The worker is eval'd source, not a bundled file: it only needs
- * better-sqlite3, resolved here and passed in, so it runs the same from the
- * TypeScript sources (tests, harness) and from the electron-vite bundle.
+ * The worker and its connection: sqlite-worker.ts.
  */
-import { createRequire } from 'node:module'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
+import { closeSqliteWorker, startSqliteWorker, type SqliteWorkerOptions } from './sqlite-worker'
 
 /** At most one checkpoint per this many ms while writes keep coming. */
 const MIN_INTERVAL_MS = 25
-/** close() waits this long at most for the worker to close its connection. */
-const CLOSE_WAIT_MS = 2_000
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads')
-const Database = require(workerData.module)
-const db = new Database(workerData.path, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {})
-parentPort.on('message', (message) => {
-  if (message && message.close) {
-    try {
-      db.close()
-    } finally {
-      Atomics.store(message.close, 0, 1)
-      Atomics.notify(message.close, 0)
-      parentPort.close()
-    }
-    return
-  }
+const HANDLER = `
+function handle() {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)')
     parentPort.postMessage({ ok: true, log: result.log, checkpointed: result.checkpointed })
   } catch (err) {
-    parentPort.postMessage({ ok: false, error: String(err && err.message || err) })
+    parentPort.postMessage({ ok: false, error: String((err && err.message) || err) })
   }
-})
-parentPort.postMessage({ ready: true })
+}
 `
 
-export interface CheckpointerOptions {
-  path: string
-  nativeBinding?: string
-  /** better-sqlite3's entry file (tests pass a broken one). */
-  module?: string
+export interface CheckpointerOptions extends Omit<SqliteWorkerOptions, 'readonly'> {
   /** The worker could not start or died: the caller takes checkpoints back. */
   onFailure(err: unknown): void
 }
@@ -75,13 +53,7 @@ export class Checkpointer {
   readonly stats: CheckpointerStats = { requests: 0, done: 0, failures: 0 }
 
   constructor(private readonly options: CheckpointerOptions) {
-    const module = options.module ?? createRequire(import.meta.url).resolve('better-sqlite3')
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: { module, path: options.path, nativeBinding: options.nativeBinding },
-    })
-    // Never keeps the process alive by itself.
-    worker.unref()
+    const worker = startSqliteWorker(HANDLER, options)
     worker.on('message', (reply: Reply) => this.onReply(reply))
     worker.on('error', (err) => this.fail(err))
     worker.on('exit', (code) => {
@@ -108,12 +80,7 @@ export class Checkpointer {
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
-  /**
-   * The worker closes its connection, and this waits for it (blocking, up to
-   * CLOSE_WAIT_MS; a checkpoint in progress finishes first): the cache's own
-   * connection must close last, so that SQLite removes the log and whoever
-   * closed the cache may delete its files at once.
-   */
+  /** The worker closes its connection, and this waits for it (closeSqliteWorker). */
   close(): void {
     const worker = this.worker
     this.worker = null
@@ -121,11 +88,7 @@ export class Checkpointer {
     this.timer = null
     this.pending = false
     this.inFlight = false
-    if (worker !== null) {
-      const closed = new Int32Array(new SharedArrayBuffer(4))
-      worker.postMessage({ close: closed })
-      Atomics.wait(closed, 0, 0, CLOSE_WAIT_MS)
-    }
+    if (worker !== null) closeSqliteWorker(worker)
     this.settle()
   }
 

@@ -10,6 +10,7 @@ import { describe, expect, test } from 'vitest'
 import { catchUpSearchIndex, openCache, searchIndexBacklog, searchIndexStats, whenSearchIndexed } from './index'
 import { latestVersion, migrate, migrations } from './migrate'
 import { connectionOf, expectIndexExact, expectIndexInvariant } from './search-test-helpers'
+import type { SqliteCache } from './sqlite-cache'
 import { serverMessage, serverMessages, tempCache } from './temp-cache'
 import type { Cache } from './types'
 
@@ -396,6 +397,26 @@ describe('background indexing leaves a run of writes the thread', () => {
     await whenSearchIndexed(cache)
     expectIndexExact(cache)
   })
+})
+
+test('a held indexer starts no step until every hold is released; then it catches up by itself', async () => {
+  const { cache } = tempCache({ indexerTiming: { busyWindowMs: 1, deferMs: 1 } })
+  const indexer = (cache as SqliteCache).indexer
+  const first = indexer.hold()
+  const second = indexer.hold()
+  cache.storeMessages(numbered('c1', 1, 300))
+  const indexed = whenSearchIndexed(cache)
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  first()
+  // Released twice: counts once.
+  first()
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  expect(searchIndexStats(cache).steps).toBe(0)
+  expect(searchIndexBacklog(cache)).toBe(300)
+  second()
+  await indexed
+  expect(searchIndexStats(cache).steps).toBeGreaterThan(0)
+  expectIndexExact(cache)
 })
 
 describe('the tail: new rows need no backlog row of their own', () => {

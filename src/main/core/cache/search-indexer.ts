@@ -121,6 +121,8 @@ export class SearchIndexer {
   private stepsSinceCheckpoint = 0
   private waiters: { resolve: () => void; reject: (err: Error) => void }[] = []
   private closed = false
+  /** Holds taken and not released (hold()): no step starts while there is one. */
+  private holds = 0
   /** The last step's failure, if it failed (for diagnostics; the backlog stays searchable). */
   lastError: unknown = null
   /** What the indexer has done on this connection (benchmarks, diagnostics). */
@@ -164,6 +166,26 @@ export class SearchIndexer {
     if (now - this.lastWriteAt >= this.busyWindowMs) this.busySince = now
     this.lastWriteAt = now
     this.schedule()
+  }
+
+  /**
+   * No step starts until the returned function is called. Search takes this
+   * while its scan of the whole table runs on another thread (scan-worker.ts):
+   * steps meanwhile competed with it for the CPU, and their commits grew the
+   * log that the scan's snapshot keeps SQLite from starting over — a step took
+   * up to 5× longer and the main thread stalled for up to 130 ms (a million
+   * messages still to index, scans of a million rows). The scan is short; the
+   * backlog waits that long.
+   */
+  hold(): () => void {
+    this.holds++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.holds--
+      if (this.holds === 0) this.schedule()
+    }
   }
 
   hasBacklog(): boolean {
@@ -269,7 +291,8 @@ export class SearchIndexer {
 
   private run(): void {
     this.scheduled = null
-    if (this.closed || !this.db.open) return
+    // Held: the last release schedules the next run.
+    if (this.closed || !this.db.open || this.holds > 0) return
     if (this.deferring()) {
       this.schedule()
       return

@@ -7,6 +7,7 @@
 import { describe, expect, test } from 'vitest'
 import type { Message } from '../../../shared/api'
 import { catchUpSearchIndex, searchIndexBacklog } from './index'
+import { withTurns } from './search-test-helpers'
 import { serverMessages, tempCache } from './temp-cache'
 import type { Cache } from './types'
 
@@ -32,23 +33,6 @@ function bigBacklog({ lateHistory = false } = {}): Cache {
   for (let i = 0; i < messages.length; i += 1_000) cache.storeMessages(messages.slice(i, i + 1_000))
   expect(searchIndexBacklog(cache)).toBe(ROWS)
   return cache
-}
-
-/** Runs `search`, counting the event-loop turns taken while it runs; `onFirstTurn` runs in the first one. */
-async function withTurns<T>(search: () => Promise<T>, onFirstTurn: () => void = () => undefined): Promise<{ result: T; turns: number }> {
-  let turns = 0
-  let done = false
-  const tick = () => {
-    if (done) return
-    if (turns++ === 0) onFirstTurn()
-    setImmediate(tick)
-  }
-  setImmediate(tick)
-  try {
-    return { result: await search(), turns }
-  } finally {
-    done = true
-  }
 }
 
 const seqsOf = (hits: readonly { seq: number | null }[]) => hits.map((hit) => hit.seq)

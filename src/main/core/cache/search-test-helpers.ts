@@ -71,3 +71,20 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
   }
 }
+
+/** Runs `search`, counting the event-loop turns taken while it runs; `onFirstTurn` runs in the first one. */
+export async function withTurns<T>(search: () => Promise<T>, onFirstTurn: () => void = () => undefined): Promise<{ result: T; turns: number }> {
+  let turns = 0
+  let done = false
+  const tick = () => {
+    if (done) return
+    if (turns++ === 0) onFirstTurn()
+    setImmediate(tick)
+  }
+  setImmediate(tick)
+  try {
+    return { result: await search(), turns }
+  } finally {
+    done = true
+  }
+}

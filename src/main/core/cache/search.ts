@@ -9,7 +9,9 @@
  * folding each body exactly as the index's tokenizer would (trigram-fold.ts)
  * and looking for each folded term in it. Both give the same answer for the
  * same row, so results do not depend on how far indexing has got. Short terms
- * are LIKE conditions on every row either way.
+ * are LIKE conditions on every row either way; a query of short terms only is
+ * one LIKE scan of the whole table, newest first, run on a worker thread
+ * (scan-worker.ts): for a rare term it reads every row.
  *
  * Reading unindexed rows is a scan: for a rare word with 100,000 rows still
  * waiting (the seconds after a large sync), 100–200 ms of work. So a search
@@ -23,6 +25,7 @@ import type { SearchHit } from '../../../shared/ipc'
 import { MESSAGE_COLUMNS, messageKey, type MessageRow } from './message-row'
 import { parseSearchQuery, TRIGRAM, type SearchQuery } from './search-query'
 import { buildSnippet } from './snippet'
+import { ScanWorkerUnavailable, type ScanWorker } from './scan-worker'
 import { TAIL_EXISTS, UnindexedRows } from './search-indexer'
 import { TrigramFold } from './trigram-fold'
 
@@ -48,10 +51,17 @@ export class MessageSearch {
   /** The search running (searches go one at a time: they share the reader's transaction). */
   private queue: Promise<unknown> = Promise.resolve()
 
-  /** `reader`: a read-only connection to the same file, for search alone; `db`: the main connection. */
+  /**
+   * `reader`: a read-only connection to the same file, for search alone; `db`:
+   * the main connection; `scanner`: runs scans of the whole table off the main
+   * thread (null: on `reader`); `holdIndexer`: keeps the search indexer from
+   * starting steps while such a scan runs (SearchIndexer.hold).
+   */
   constructor(
     private readonly reader: Database,
     db: Database,
+    private readonly scanner: ScanWorker | null = null,
+    private readonly holdIndexer: () => () => void = () => () => undefined,
   ) {
     this.anyBacklog = reader.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS}`).pluck()
     this.byRowId = reader.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.row_id = ?`)
@@ -73,11 +83,11 @@ export class MessageSearch {
     const likeParams = parsed.like.flat()
     const likeGroups = parsed.like.map((patterns) => patterns.length)
     let rows: MessageRow[]
-    this.reader.exec('BEGIN')
-    try {
-      if (parsed.match === null) {
-        rows = this.statement('scan', likeGroups).all(...likeParams, max)
-      } else {
+    if (parsed.match === null) {
+      rows = await this.scanAll(likeGroups, [...likeParams, max])
+    } else {
+      this.reader.exec('BEGIN')
+      try {
         rows = this.statement('fts', likeGroups).all(parsed.match, ...likeParams, max)
         if (this.anyBacklog.get() === 1) {
           // With a full page of indexed hits, only backlog rows newer than its last one can make the page.
@@ -85,10 +95,10 @@ export class MessageSearch {
           const unindexed = await this.searchBacklog(parsed, likeGroups, likeParams, max, floor)
           if (unindexed.length > 0) rows = [...rows, ...unindexed].sort((a, b) => b.row_id - a.row_id).slice(0, max)
         }
+      } finally {
+        // Closed meanwhile (the cache closes the reader): the search fails with the next statement's error.
+        if (this.reader.open && this.reader.inTransaction) this.reader.exec('COMMIT')
       }
-    } finally {
-      // Closed meanwhile (the cache closes the reader): the search fails with the next statement's error.
-      if (this.reader.open && this.reader.inTransaction) this.reader.exec('COMMIT')
     }
     return rows.map((row) => ({
       conversationId: row.conversation_id,
@@ -98,6 +108,25 @@ export class MessageSearch {
       createdAt: row.created_at,
       snippet: buildSnippet(row.body, parsed.terms),
     }))
+  }
+
+  /**
+   * Short terms only: one LIKE statement over every row, newest first, on the
+   * scan worker — or here, on the reader, when there is none or it failed.
+   */
+  private async scanAll(likeGroups: readonly number[], params: readonly (string | number)[]): Promise<MessageRow[]> {
+    const statement = this.statement('scan', likeGroups)
+    if (this.scanner?.available === true) {
+      const release = this.holdIndexer()
+      try {
+        return await this.scanner.all<MessageRow>(statement.source, params)
+      } catch (err) {
+        if (!(err instanceof ScanWorkerUnavailable)) throw err
+      } finally {
+        release()
+      }
+    }
+    return statement.all(...params)
   }
 
   /**

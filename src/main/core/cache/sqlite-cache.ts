@@ -12,6 +12,7 @@ import { MarkerTable } from './markers'
 import { MessageTable } from './messages'
 import { OutboxTable } from './outbox'
 import { RowKeys } from './row-keys'
+import { ScanWorker } from './scan-worker'
 import { MessageSearch } from './search'
 import { SearchIndexer, UnindexedRows, type SearchIndexerOptions } from './search-indexer'
 import { SettingsTable } from './settings'
@@ -38,6 +39,8 @@ export class SqliteCache implements Cache {
   readonly rowKeys: RowKeys
   /** WAL checkpoints on a worker thread (checkpointer.ts); null where no worker could start. */
   readonly checkpointer: Checkpointer | null
+  /** Search's scans of the whole table, on a worker thread started when first needed (scan-worker.ts). */
+  readonly scanner: ScanWorker
 
   constructor(
     private readonly db: Database,
@@ -59,7 +62,8 @@ export class SqliteCache implements Cache {
     this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable, unindexed)
     this.unread = new UnreadCounts(db, options.me)
     this.reader = openReader({ path, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}) })
-    this.messageSearch = new MessageSearch(this.reader, db)
+    this.scanner = new ScanWorker({ path, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}) })
+    this.messageSearch = new MessageSearch(this.reader, db, this.scanner, () => this.indexer.hold())
     this.settings = new SettingsTable(db)
     flagMine(db, this.settings, options.me)
     this.checkpointer = startCheckpointer(db, path, options.nativeBinding)
@@ -79,6 +83,7 @@ export class SqliteCache implements Cache {
   close(): void {
     this.indexer.close()
     this.checkpointer?.close()
+    this.scanner.close()
     // Before the main connection: the last one to close removes the -wal and -shm files.
     if (this.reader.open) this.reader.close()
     if (!this.db.open) return
