@@ -112,6 +112,23 @@ test('the worker reads only: a statement that writes or fails is refused with it
   await expect(scanner.all('SELECT 1', [])).rejects.toThrow(/not open/)
 })
 
+test('the worker stops after a while without statements, and starts again for the next one', async () => {
+  const temp = tempCache(manual)
+  temp.cache.storeMessages(serverMessages('c1', 1, 100))
+  const scanner = new ScanWorker({ path: temp.path, idleMs: 50 })
+  const count = () => scanner.all<{ n: number }>('SELECT count(*) AS n FROM messages', [])
+  expect(await count()).toEqual([{ n: 100 }])
+  expect(scanner.running).toBe(true)
+  const deadline = Date.now() + 5_000
+  while (scanner.running && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+  expect(scanner.running).toBe(false)
+  temp.cache.storeMessages(serverMessages('c1', 101, 150))
+  expect(await count()).toEqual([{ n: 150 }])
+  expect(scanner.started).toBe(2)
+  expect(scanner.available).toBe(true)
+  scanner.close()
+})
+
 test('closing the cache during a short-term search fails that search, not the process; the log goes and the file opens again', async () => {
   const temp = bigHistory()
   const closing = withTurns(

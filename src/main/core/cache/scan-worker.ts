@@ -11,7 +11,8 @@
  * froze realtime, sync and every IPC call for as long.
  *
  * The worker opens its own read-only connection (sqlite-worker.ts) when
- * first needed; each statement runs there whole, in its own snapshot. Should
+ * first needed, and stops after IDLE_MS without a statement (a worker thread
+ * costs about 9 MB); each statement runs there whole, in its own snapshot. Should
  * the worker fail to start or die, `all` rejects with ScanWorkerUnavailable
  * (then and from then on) and the caller runs the statement itself.
  */
@@ -20,6 +21,8 @@ import { closeSqliteWorker, startSqliteWorker, type SqliteWorkerOptions } from '
 
 /** Statements the worker keeps prepared, by SQL text (search's query shapes repeat). */
 const PREPARED_LIMIT = 64
+/** The worker stops after this long without a statement; the next one starts it again (tens of ms). */
+const IDLE_MS = 60_000
 
 const HANDLER = `
 const statements = new Map()
@@ -54,6 +57,8 @@ interface Pending {
 }
 
 export interface ScanWorkerOptions extends Omit<SqliteWorkerOptions, 'readonly'> {
+  /** IDLE_MS unless given (tests). */
+  idleMs?: number
   /** The worker could not start or died (logged by the caller; statements run in-thread from then on). */
   onFailure?(err: unknown): void
 }
@@ -64,10 +69,17 @@ export class ScanWorker {
   private closed = false
   private nextId = 1
   private readonly pending = new Map<number, Pending>()
-  /** Statements run by the worker (tests). */
+  private idleTimer: NodeJS.Timeout | null = null
+  /** Statements run by the worker, and workers started (tests). */
   ran = 0
+  started = 0
 
   constructor(private readonly options: ScanWorkerOptions) {}
+
+  /** Whether a worker thread is up (it starts on demand and stops when idle). */
+  get running(): boolean {
+    return this.worker !== null
+  }
 
   /** Whether `all` can run statements on the worker (false once it failed or was closed). */
   get available(): boolean {
@@ -78,6 +90,7 @@ export class ScanWorker {
   all<Row>(sql: string, params: readonly (string | number)[]): Promise<Row[]> {
     if (this.closed) return Promise.reject(new Error('The cache is closed: the database connection is not open'))
     if (this.failure !== null) return Promise.reject(new ScanWorkerUnavailable(this.failure.message, { cause: this.failure }))
+    this.clearIdleTimer()
     const worker = this.start()
     const id = this.nextId++
     return new Promise<Row[]>((resolve, reject) => {
@@ -95,14 +108,26 @@ export class ScanWorker {
   close(): void {
     if (this.closed) return
     this.closed = true
+    this.stop()
+    this.rejectAll(() => new Error('The cache was closed during the search: the database connection is not open'))
+  }
+
+  /** Close the worker's connection and let the thread end (it is idle, or the cache is closing). */
+  private stop(): void {
+    this.clearIdleTimer()
     const worker = this.worker
     this.worker = null
     if (worker !== null) closeSqliteWorker(worker)
-    this.rejectAll(() => new Error('The cache was closed during the search: the database connection is not open'))
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer)
+    this.idleTimer = null
   }
 
   private start(): Worker {
     if (this.worker !== null) return this.worker
+    this.started++
     const worker = startSqliteWorker(HANDLER, { ...this.options, readonly: true })
     worker.on('message', (reply: Reply) => this.onReply(reply))
     worker.on('error', (err) => this.fail(err))
@@ -118,7 +143,12 @@ export class ScanWorker {
     const pending = this.pending.get(reply.id)
     if (pending === undefined) return
     this.pending.delete(reply.id)
-    if (this.pending.size === 0) this.worker?.unref()
+    if (this.pending.size === 0) {
+      this.worker?.unref()
+      this.clearIdleTimer()
+      this.idleTimer = setTimeout(() => this.stop(), this.options.idleMs ?? IDLE_MS)
+      this.idleTimer.unref()
+    }
     this.ran++
     if ('rows' in reply) pending.resolve(reply.rows)
     else pending.reject(new Error(reply.error))
@@ -127,6 +157,7 @@ export class ScanWorker {
   private fail(err: unknown): void {
     if (this.failure !== null || this.closed) return
     this.failure = err instanceof Error ? err : new Error(String(err))
+    this.clearIdleTimer()
     const worker = this.worker
     this.worker = null
     void worker?.terminate()
