@@ -100,6 +100,17 @@ test('a worker that cannot start: the statement runs on the main thread, with th
   close()
 })
 
+test('a worker thread that cannot even be created: the search runs on the main thread', async () => {
+  const temp = bigHistory()
+  // A function cannot be passed to a worker: the Worker constructor throws at once.
+  const broken = new ScanWorker({ path: temp.path, nativeBinding: (() => undefined) as unknown as string })
+  const { search, close } = searchWith(temp, broken)
+  expect(seqsOf(await search.search(RARE, 100))).toEqual(expectedRare)
+  expect(broken.available).toBe(false)
+  expect(broken.started).toBe(1)
+  close()
+})
+
 test('the worker reads only: a statement that writes or fails is refused with its error, and the worker carries on', async () => {
   const temp = bigHistory()
   const scanner = new ScanWorker({ path: temp.path })

@@ -91,7 +91,14 @@ export class ScanWorker {
     if (this.closed) return Promise.reject(new Error('The cache is closed: the database connection is not open'))
     if (this.failure !== null) return Promise.reject(new ScanWorkerUnavailable(this.failure.message, { cause: this.failure }))
     this.clearIdleTimer()
-    const worker = this.start()
+    let worker: Worker
+    try {
+      worker = this.start()
+    } catch (err) {
+      // A thread that cannot even be created (no worker support, bad options) fails like one that dies.
+      this.fail(err)
+      return Promise.reject(new ScanWorkerUnavailable(String(err), { cause: err }))
+    }
     const id = this.nextId++
     return new Promise<Row[]>((resolve, reject) => {
       // Referenced while a statement is pending, so that an awaited search keeps the process alive.
