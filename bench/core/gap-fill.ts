@@ -21,16 +21,17 @@
  * scheduling of this work could beat, and raw ÷ that floor is the best ratio
  * this work could reach here.
  */
-import { readdirSync, readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Message, MessagePage } from '../../src/shared/api'
 import { recordingServices } from '../../test/helpers/core'
+import { threadCpuTimeMs } from '../shared/proc-stats'
 import { aliceCore, bobWrites, newUserData, startLiveServer, until } from './live-server'
 import { createRawMessages, insertRaw, openRawDatabase } from './raw-tables'
 import type { Scenario } from './scenario'
+import { median } from './stats'
 
 const MISSED = Number(process.env.GAP_MESSAGES ?? 10_000)
 const PAGE = 200
@@ -38,8 +39,6 @@ const PAGE = 200
 const AHEAD = 3
 /** Runs of the raw-insert and bare-pipeline baselines; their median is reported. */
 const BASELINE_RUNS = 3
-
-const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 
 type Fetch = (after: number) => Promise<MessagePage>
 
@@ -134,19 +133,6 @@ async function barePipeline(path: string, fetchPage: Fetch, lastSeq: number): Pr
   return elapsed
 }
 
-/** CPU time of every thread of a process, in ms (Linux: /proc/<pid>/task/<tid>/schedstat, in ns). */
-function processCpuMs(pid: number): number {
-  let ns = 0
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
-    } catch {
-      // The thread ended between listing and reading.
-    }
-  }
-  return ns / 1e6
-}
-
 const ownCpuMs = (): number => {
   const usage = process.cpuUsage()
   return (usage.user + usage.system) / 1000
@@ -184,7 +170,7 @@ export const gapFillScenario: Scenario = {
       const serverPid = setup.server.child.pid as number
       const delay = monitorEventLoopDelay({ resolution: 10 })
       delay.enable()
-      const cpuBefore = { own: ownCpuMs(), server: processCpuMs(serverPid) }
+      const cpuBefore = { own: ownCpuMs(), server: threadCpuTimeMs(serverPid) }
       start = performance.now()
       let connectedAt = Number.NaN
       const core = await aliceCore(setup, setup.server.url, userData, {}, services)
@@ -194,7 +180,7 @@ export const gapFillScenario: Scenario = {
       if (core.currentAccount?.connection.state === 'connected') connectedAt = performance.now()
       await until(() => core.currentAccount?.cache.highestSeq(setup.conversationId) === MISSED, 300_000, 'alice caught up')
       const end = performance.now()
-      const cpu = { own: ownCpuMs() - cpuBefore.own, server: processCpuMs(serverPid) - cpuBefore.server }
+      const cpu = { own: ownCpuMs() - cpuBefore.own, server: threadCpuTimeMs(serverPid) - cpuBefore.server }
       delay.disable()
       off()
       await core.dispose()

@@ -6,7 +6,7 @@
  * Every benchmark reads them from here.
  */
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 
 /** Kernel clock ticks per second, the unit of /proc's CPU times. */
@@ -19,6 +19,22 @@ export function cpuTimeMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   // utime and stime are fields 14 and 15 of the line, the 12th and 13th after the name.
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond
+}
+
+/**
+ * The same, summed over every thread of `pid` from /proc/<pid>/task/<tid>/schedstat,
+ * in ns: for spans of tens of ms, where cpuTimeMs's clock ticks (10 ms) are too coarse.
+ */
+export function threadCpuTimeMs(pid: number): number {
+  let ns = 0
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return ns / 1e6
 }
 
 /** Resident set size of `pid` in kB (VmRSS of /proc/<pid>/status). */

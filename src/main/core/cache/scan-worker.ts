@@ -59,7 +59,7 @@ interface Pending {
 export interface ScanWorkerOptions extends Omit<SqliteWorkerOptions, 'readonly'> {
   /** IDLE_MS unless given (tests). */
   idleMs?: number
-  /** The worker could not start or died (logged by the caller; statements run in-thread from then on). */
+  /** The worker could not start or died; `all` rejects with ScanWorkerUnavailable from then on. */
   onFailure?(err: unknown): void
 }
 

@@ -61,8 +61,10 @@ export class SqliteCache implements Cache {
     this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable, unindexed)
     this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable, unindexed)
     this.unread = new UnreadCounts(db, options.me)
-    this.reader = openReader({ path, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}) })
-    this.scanner = new ScanWorker({ path, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}) })
+    // The file and addon for the cache's other connections (search's reader, its scan worker).
+    const file = { path, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}) }
+    this.reader = openReader(file)
+    this.scanner = new ScanWorker(file)
     this.messageSearch = new MessageSearch(this.reader, db, this.scanner, () => this.indexer.hold())
     this.settings = new SettingsTable(db)
     flagMine(db, this.settings, options.me)
