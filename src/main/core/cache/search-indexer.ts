@@ -43,7 +43,7 @@ const BUSY_PAUSE_MS = 16
 const RETRY_MS = 1_000
 /** Rows fetched per step are sized from the measured rate, within these bounds. */
 const MIN_ROWS = 8
-const MAX_ROWS = 2_048
+export const MAX_STEP_ROWS = 2_048
 /** A PASSIVE checkpoint after this many steps, and when the backlog is done. */
 const CHECKPOINT_EVERY_STEPS = 4
 
@@ -206,7 +206,7 @@ export class SearchIndexer {
     const cpuStart = process.cpuUsage()
     const start = performance.now()
     const deadline = start + budgetMs
-    const want = Math.min(MAX_ROWS, Math.max(MIN_ROWS, Math.ceil(this.rowsPerMs * budgetMs * 1.25)))
+    const want = Math.min(MAX_STEP_ROWS, Math.max(MIN_ROWS, Math.ceil(this.rowsPerMs * budgetMs * 1.25)))
     let done = 0
     this.db.transaction(() => {
       const tail = this.tailRows.all(want)
