@@ -32,7 +32,7 @@ import { TrigramFold } from './trigram-fold'
 /** Statements by query shape (number of short terms and their variants); shapes repeat. */
 const SHAPE_LIMIT = 64
 /** Backlog rows read per query while scanning the backlog. */
-const BACKLOG_CHUNK = 512
+export const BACKLOG_CHUNK = 512
 /** Scanning unindexed rows gives the event loop a turn after this much work. */
 const SLICE_MS = 8
 
@@ -50,6 +50,8 @@ export class MessageSearch {
   private readonly fold: TrigramFold
   /** The search running (searches go one at a time: they share the reader's transaction). */
   private queue: Promise<unknown> = Promise.resolve()
+  /** Scanning gives the event loop a turn after this much work (SLICE_MS; tests set 0: a turn before every chunk). */
+  sliceMs = SLICE_MS
 
   /**
    * `reader`: a read-only connection to the same file, for search alone; `db`:
@@ -165,7 +167,7 @@ export class MessageSearch {
     let before = Number.MAX_SAFE_INTEGER
     let sliceStart = performance.now()
     for (;;) {
-      if (performance.now() - sliceStart > SLICE_MS) {
+      if (performance.now() - sliceStart > this.sliceMs) {
         await nextTurn()
         sliceStart = performance.now()
       }

@@ -29,7 +29,8 @@ export class SqliteCache implements Cache {
   private readonly messageTable: MessageTable
   private readonly unsent: UnsentMessages
   private readonly unread: UnreadCounts
-  private readonly messageSearch: MessageSearch
+  /** Public for tests (its slice length). */
+  readonly messageSearch: MessageSearch
   /** Search's own read-only connection (search.ts). */
   private readonly reader: Database
   private readonly settings: SettingsTable
