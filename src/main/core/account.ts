@@ -178,7 +178,13 @@ export class Account {
     try {
       await this.sync.syncAll()
       // Conversations that appeared during the sync get their presence channel now.
-      for (const conversation of this.cache.conversations()) link.subscribeConversation(conversation.id)
+      const conversations = this.cache.conversations()
+      for (const conversation of conversations) link.subscribeConversation(conversation.id)
+      // Profiles were fetched once, when first met: their "last seen" is as old as that,
+      // and while we were away (app closed, offline) contacts came and went unseen.
+      const contacts = new Set(conversations.flatMap((conversation) => conversation.memberIds))
+      contacts.delete(this.me)
+      if (contacts.size > 0) void this.fetchUsers([...contacts])
     } catch (err) {
       if (this.disposed || this.supervisor.activeLink !== link) return
       this.options.log.warn({ err: String(err) }, 'sync failed; retrying while connected')

@@ -94,6 +94,35 @@ test('presence: alice sees bob online, then offline with a last-seen time when h
   await eventually(async () => (await alice.core.getUsers({ ids: [bobId] }))[0]?.online === true, 10_000, 'bob back online')
 })
 
+test('last seen: a contact who came and went while alice\'s app was closed shows the server\'s time once she is back', async () => {
+  const token = alice.core.currentAccount?.api.token ?? ''
+  const serverView = async () => {
+    const response = await fetch(`${server.url}/api/users?ids=${bobId}`, { headers: { authorization: `Bearer ${token}` } })
+    const [user] = (await response.json()) as { online: boolean; lastSeenAt: number | null }[]
+    return { online: user?.online === true, lastSeenAt: user?.lastSeenAt ?? 0 }
+  }
+  const serverLastSeen = async () => (await serverView()).lastSeenAt
+  await alice.stop()
+  // Bob comes online and leaves again while alice's app is closed.
+  bob = await bob.restart()
+  await waitConnected(bob.core)
+  await eventually(async () => (await serverView()).online, 10_000, 'the server sees bob online')
+  const leaving = Date.now()
+  await bob.stop()
+  await eventually(async () => (await serverLastSeen()) >= leaving, 10_000, 'the server stores when bob left')
+  const left = await serverLastSeen()
+
+  // Alice's cache still holds bob's profile from before: her app must not go on showing it.
+  alice = await alice.restart()
+  await waitConnected(alice.core)
+  await eventually(async () => (await alice.core.getUsers({ ids: [bobId] }))[0]?.lastSeenAt === left, 10_000, 'alice sees when bob left')
+  expect((await alice.core.getUsers({ ids: [bobId] }))[0]?.online).toBe(false)
+
+  bob = await bob.restart()
+  await waitConnected(bob.core)
+  await eventually(async () => (await alice.core.getUsers({ ids: [bobId] }))[0]?.online === true, 10_000, 'bob back online')
+})
+
 test('typing shows at the other core and clears when the typist stops', async () => {
   const started = waitForEvent(bob.core, 'typing', (e) => e.conversationId === conversationId && e.userIds.length === 1)
   await alice.core.setTyping({ conversationId, typing: true })
