@@ -8,7 +8,8 @@
  * `startServer` is what `npm run server` and the tests call; `close()` shuts
  * down gracefully (4200 to every socket first, the store last).
  */
-import { Agent } from 'node:http'
+import { Agent as HttpAgent } from 'node:http'
+import { Agent as HttpsAgent } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
 import type { Logger } from 'pino'
@@ -71,6 +72,9 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     requestIdHeader: false,
     genReqId: requestId,
     forceCloseConnections: true,
+    // Behind a TLS-terminating proxy: X-Forwarded-Proto/-Host from these peers say how
+    // clients reached us (GET /api/config answers wss on 443). Off unless TRUST_PROXY.
+    trustProxy: config.trustProxy,
     return503OnClosing: true,
     bodyLimit: API_BODY_LIMIT,
     // Errors before routing (a malformed URL) get the api's error shape too.
@@ -118,7 +122,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
   let publisher: Publisher | null = null
   let presence: PresenceTracker | null = null
   // Publishing needs the port we end up listening on: the SDK is made after listen().
-  let publishAgent: Agent | null = null
+  let publishAgent: HttpAgent | null = null
   if (!config.realtimeOnly) {
     store = await openStore(config)
     presence = new PresenceTracker(store, log.child({ module: 'presence' }), now)
@@ -139,7 +143,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
             cluster: config.pusher.cluster ?? 'parley',
             ...(config.pusher.host !== undefined ? { wsHost: config.pusher.host } : {}),
             ...(config.pusher.port !== undefined ? { wsPort: config.pusher.port } : {}),
-            forceTLS: config.pusher.useTLS ?? config.pusher.cluster !== undefined,
+            forceTLS: config.pusher.useTLS,
           },
           activityTimeout: config.activityTimeoutSec,
         },
@@ -167,15 +171,21 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       // cause it — under load, events fell seconds behind (bench/api).
       publisher.connect(realtimeSink(realtime))
     } else {
-      publishAgent = new Agent({ keepAlive: true, maxSockets: 16 })
+      // External: the same TLS choice clients get from GET /api/config (config.ts makes it
+      // once). Embedded: plain HTTP to ourselves over loopback.
+      const useTLS = external ? config.pusher.useTLS : false
       const target = external
         ? {
             host: config.pusher.host,
             port: config.pusher.port === undefined ? undefined : String(config.pusher.port),
             cluster: config.pusher.cluster,
-            useTLS: config.pusher.useTLS ?? true,
+            useTLS,
           }
-        : { host: loopbackFor(address), port: String(address.port), useTLS: false }
+        : { host: loopbackFor(address), port: String(address.port), useTLS }
+      // Keep-alive, of the protocol the SDK will speak: https.request refuses an http Agent
+      // (ERR_INVALID_PROTOCOL), which once failed every publish to a TLS service.
+      const agentOptions = { keepAlive: true, maxSockets: 16 }
+      publishAgent = useTLS ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions)
       publisher.connect(
         new Pusher({
           appId: credentials.id,

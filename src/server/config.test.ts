@@ -41,7 +41,39 @@ describe('loadConfig', () => {
     })
   })
 
+  const external = { PUSHER_APP_ID: 'app', PUSHER_KEY: 'key', PUSHER_SECRET: 'secret-value' }
+
   test.each([
+    [{ PUSHER_HOST: 'realtime.example.com' }, true],
+    [{ PUSHER_HOST: 'realtime.example.com', PUSHER_USE_TLS: '' }, true],
+    [{ PUSHER_CLUSTER: 'eu' }, true],
+    [{ PUSHER_HOST: 'realtime.example.com', PUSHER_USE_TLS: 'false' }, false],
+    [{ PUSHER_HOST: 'realtime.example.com', PUSHER_USE_TLS: 'true' }, true],
+    [{}, false],
+  ])('an external service is reached over TLS unless PUSHER_USE_TLS=false: %o → useTLS %s', (env, useTLS) => {
+    expect(loadConfig({ ...external, ...env }).pusher.useTLS).toBe(useTLS)
+  })
+
+  test('TRUST_PROXY: off by default; true/false, or proxy addresses and CIDRs', () => {
+    expect(loadConfig({}).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).toBe(true)
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1' }).trustProxy).toEqual(['127.0.0.1'])
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1,fd00::/8 ,192.168.0.0/255.255.0.0,loopback' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+      '192.168.0.0/255.255.0.0',
+      'loopback',
+    ])
+  })
+
+  test.each([
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '2' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.1,proxy.example.com' }, 'proxy.example.com'],
+    [{ TRUST_PROXY: '10.0.0.1,' }, 'TRUST_PROXY'],
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ ACTIVITY_TIMEOUT: '0' }, 'ACTIVITY_TIMEOUT'],

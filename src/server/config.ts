@@ -2,11 +2,49 @@
  * Server configuration from the environment (DESIGN.md §3). A bad value stops
  * the server at start with a message naming the variable, never later.
  */
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const port = z.coerce.number().int().min(0).max(65_535)
 const positiveInt = z.coerce.number().int().positive()
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')
+
+/** The names proxy-addr (fastify's `trustProxy`) knows besides addresses and CIDRs. */
+const PROXY_PRESETS = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** `10.0.0.1`, `::1`, `10.0.0.0/8`, `10.0.0.0/255.0.0.0`, `fd00::/8` or a preset. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_PRESETS.has(entry)) return true
+  const [address = '', range, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  if (range === undefined) return true
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128)
+  return family === 4 && isIP(range) === 4
+}
+
+/**
+ * Whose X-Forwarded-Proto/-Host/-For to believe: `false` (nobody), `true`
+ * (whoever connects — only when nothing but the proxy can reach the port),
+ * or the proxies' addresses/CIDRs, comma-separated.
+ */
+const trustProxy = z
+  .string()
+  .transform((value, ctx): boolean | string[] => {
+    const v = value.trim().toLowerCase()
+    if (v === 'true') return true
+    if (v === 'false') return false
+    const entries = value.split(',').map((entry) => entry.trim())
+    const bad = entries.filter((entry) => !isProxyAddress(entry))
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `true, false, or proxy addresses/CIDRs separated by commas (loopback, linklocal, uniquelocal also work); not ${bad.map((b) => JSON.stringify(b)).join(', ')}`,
+      })
+      return z.NEVER
+    }
+    return entries
+  })
 
 const envSchema = z.object({
   PORT: port.default(8787),
@@ -19,6 +57,7 @@ const envSchema = z.object({
   PUSHER_PORT: port.optional(),
   PUSHER_USE_TLS: bool.optional(),
   PUSHER_CLUSTER: z.string().min(1).optional(),
+  TRUST_PROXY: trustProxy.default(false),
   DATABASE_URL: z.string().min(1).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'redis://… or rediss://…').optional(),
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . and - (1–64)').default('parley'),
@@ -53,9 +92,20 @@ export interface ServerConfig {
     secret?: string
     host?: string
     port?: number
-    useTLS?: boolean
+    /**
+     * TLS to the external service, for our publishes and for clients' WebSockets
+     * alike (one value, so they cannot disagree). PUSHER_USE_TLS; unset = on with
+     * PUSHER_HOST/PUSHER_CLUSTER. Unused with the embedded server.
+     */
+    useTLS: boolean
     cluster?: string
   }
+  /**
+   * fastify's `trustProxy` (TRUST_PROXY): whose X-Forwarded-* headers give the
+   * client's protocol, host and address. false = nobody, true = everyone, or
+   * the proxies' addresses/CIDRs.
+   */
+  trustProxy: boolean | string[]
   databaseUrl?: string
   redisUrl?: string
   /** Key prefix in Redis (several deployments can share one Redis). */
@@ -122,9 +172,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       secret: e.PUSHER_SECRET,
       host: e.PUSHER_HOST,
       port: e.PUSHER_PORT,
-      useTLS: e.PUSHER_USE_TLS,
+      // Secure by default: a service reached over the network gets TLS unless PUSHER_USE_TLS=false.
+      useTLS: e.PUSHER_USE_TLS ?? external,
       cluster: e.PUSHER_CLUSTER,
     },
+    trustProxy: e.TRUST_PROXY,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
