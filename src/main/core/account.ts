@@ -19,6 +19,7 @@ import {
 import { ApiClient, HttpError, NetworkError } from './api-client'
 import { fullJitterDelay } from './backoff'
 import { openCache } from './cache'
+import { isUnreadableCacheFile, setAsideCacheFile } from './cache/set-aside'
 import type { Cache } from './cache/types'
 import type { CoreTiming } from './core-api'
 import type { CoreLog } from './log'
@@ -81,7 +82,7 @@ export class Account {
   constructor(private readonly options: AccountOptions) {
     const { timing, log, emit } = options
     this.me = options.user.id
-    this.cache = openCache({ path: options.databasePath, me: options.user.id, nativeBinding: options.nativeBinding })
+    this.cache = this.openCacheOrStartOver()
     this.cache.upsertUsers([options.user])
     this.api = new ApiClient({ baseUrl: options.serverUrl, token: options.token, onUnauthorized: options.onUnauthorized })
     this.presence = new PresenceBook(options.now)
@@ -166,6 +167,20 @@ export class Account {
         },
       },
     })
+  }
+
+  /** The account's cache; a file this build cannot read is set aside and a fresh one filled by sync (set-aside.ts). */
+  private openCacheOrStartOver(): Cache {
+    const { databasePath: path, user, nativeBinding, log, now } = this.options
+    const open = () => openCache({ path, me: user.id, nativeBinding })
+    try {
+      return open()
+    } catch (err) {
+      if (!isUnreadableCacheFile(err)) throw err
+      const aside = setAsideCacheFile(path, new Date(now()))
+      log.warn({ err: String(err), setAside: aside }, 'the cache file could not be read: set aside, starting a fresh cache from the server')
+      return open()
+    }
   }
 
   private connected(link: Link): void {
