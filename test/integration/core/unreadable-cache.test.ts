@@ -33,12 +33,15 @@ beforeAll(async () => {
 }, 60_000)
 
 afterAll(async () => {
-  await alice.stop()
-  await bob.stop()
-  server.child.kill('SIGTERM')
-  await server.exited
-  cleanupCoreDirs()
-  rmSync(dataDir, { recursive: true, force: true })
+  // A failed test may leave alice already stopped: the server goes down whatever the cores do.
+  try {
+    await Promise.allSettled([alice.stop(), bob.stop()])
+  } finally {
+    server.child.kill('SIGTERM')
+    await server.exited
+    cleanupCoreDirs()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
 })
 
 /** The account's cache directory under alice's userData, and the files in it. */
