@@ -20,6 +20,7 @@ import type { ApiContext } from './api/context'
 import { PresenceTracker } from './api/presence'
 import { Publisher } from './api/publisher'
 import { realtimeSink } from './api/realtime-sink'
+import { clientAddressResolver } from './client-address'
 import type { ServerConfig } from './config'
 import { loadCredentials } from './credentials'
 import { isScrape, ServerMetrics } from './metrics'
@@ -97,6 +98,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       pongGraceMs: config.pongGraceMs,
       limits: Object.fromEntries(Object.entries(config.limits).filter(([, value]) => value !== undefined)),
       log: log.child({ module: 'realtime' }),
+      clientAddress: clientAddressResolver(config.trustProxy),
       ...(config.redisUrl
         ? {
             cluster: new RedisCluster({

@@ -35,6 +35,9 @@ export const REDACTED_PATHS = [
   '*.body',
 ]
 
+/** The message of the line the server logs when an error escaped every handler (index.ts); the hostile suites look for it. */
+export const CRASH_LOG_MESSAGE = 'uncaught error: exiting so a supervisor can restart the server'
+
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const options = {
     level,

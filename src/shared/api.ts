@@ -73,11 +73,12 @@ export type Conversation = z.infer<typeof conversationSchema>
 /** A UTF-16 surrogate without its partner: not text, and not storable as UTF-8. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-/** What trimming leaves must be 1–max characters (code points, so emoji count once). */
+/** What trimming leaves must be 1–max characters (code points, so emoji count once); no NUL anywhere. */
 const trimmedText = (max: number, what: string) =>
   z
     .string()
     .refine((text) => !LONE_SURROGATE.test(text), { message: `${what} contains an unpaired surrogate` })
+    .refine((text) => !text.includes('\u0000'), { message: `${what} contains a NUL character (U+0000)` })
     .transform((text) => text.trim())
     .refine((text) => text.length > 0, { message: `${what} must not be empty` })
     .refine((text) => [...text].length <= max, { message: `${what} must be at most ${max} characters` })

@@ -32,6 +32,7 @@ import {
   type InboundFrame,
 } from './protocol'
 import { verifyChannelAuth, verifyUserAuth, type AppCredentials } from './signature'
+import { parseUpgradeTarget, refuseUpgrade } from './upgrade-target'
 import { UserRegistry } from './users'
 
 export interface RealtimeLimits {
@@ -77,6 +78,12 @@ export interface RealtimeOptions {
   now?: () => number
   /** Shared state with other nodes (REDIS_URL); this process alone by default. */
   cluster?: Cluster
+  /**
+   * The client's address, for the per-address limits: behind a trusted proxy,
+   * from X-Forwarded-For by the same rules as the REST api (client-address.ts).
+   * Default: the socket's peer.
+   */
+  clientAddress?: (req: IncomingMessage) => string
 }
 
 export interface RealtimeStats {
@@ -100,6 +107,7 @@ export class RealtimeServer {
   readonly cluster: Cluster
   private readonly log: Logger
   private readonly now: () => number
+  private readonly clientAddress: (req: IncomingMessage) => string
   private readonly activityTimeoutMs: number
   private readonly pongGraceMs: number
   private readonly sweepTimer: NodeJS.Timeout
@@ -111,6 +119,7 @@ export class RealtimeServer {
     this.app = options.app
     this.log = options.log
     this.now = options.now ?? Date.now
+    this.clientAddress = options.clientAddress ?? ((req) => req.socket.remoteAddress ?? 'unknown')
     this.limits = { ...defaultLimits, ...options.limits }
     this.hooks = new Hooks(this.log)
     this.cluster = options.cluster ?? new LocalCluster()
@@ -167,20 +176,25 @@ export class RealtimeServer {
     })
   }
 
+  /**
+   * Every byte of the request line and headers is the client's: nothing here may
+   * throw. A request that cannot be parsed is answered 400 on the raw socket, and
+   * the socket's error handler is attached before anything is written to it.
+   */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const match = /^\/app\/([^/]+)\/?$/.exec(url.pathname)
-    if (match === null || this.shuttingDown) {
-      socket.end(`HTTP/1.1 ${this.shuttingDown ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`)
-      return
-    }
     socket.on('error', () => socket.destroy())
+    const target = parseUpgradeTarget(req.url)
+    if (target === null) return refuseUpgrade(socket, '400 Bad Request')
+    if (this.shuttingDown) return refuseUpgrade(socket, '503 Service Unavailable')
+    if (target.key === undefined) return refuseUpgrade(socket, '404 Not Found')
+    const key = target.key
+    const remoteAddress = this.clientAddress(req)
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      this.accept(ws, req, decodeURIComponent(match[1] ?? ''), url.searchParams.get('protocol'))
+      this.accept(ws, remoteAddress, key, target.protocol)
     })
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage, key: string, protocol: string | null): void {
+  private accept(ws: WebSocket, ip: string, key: string, protocol: string | null): void {
     let socketId: string | undefined = undefined // set once accepted: every line about a socket carries its id
     ws.on('error', (err) => this.log.debug({ err, socketId }, 'websocket error'))
     const refuse = (code: number, message: string): void => {
@@ -192,7 +206,6 @@ export class RealtimeServer {
     if (protocol !== String(PROTOCOL_VERSION)) {
       return refuse(CloseCode.UnsupportedProtocol, `Unsupported protocol version ${protocol.slice(0, 20)}`)
     }
-    const ip = req.socket.remoteAddress ?? 'unknown'
     const fromIp = this.connectionsPerIp.get(ip) ?? 0
     if (this.connections.size >= this.limits.maxConnections || fromIp >= this.limits.maxConnectionsPerIp) {
       return refuse(CloseCode.OverCapacity, 'Over capacity: too many connections')
