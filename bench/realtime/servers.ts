@@ -46,6 +46,8 @@ async function startParley(): Promise<RunningServer> {
     PUSHER_SECRET: app.secret,
     MAX_CONNECTIONS: '50000',
     MAX_CONNECTIONS_PER_IP: '20000',
+    // Every bench client shares 127.0.0.1 and subscribes the public fan-out channel.
+    MAX_PUBLIC_CHANNELS_PER_IP: '1000000',
     // The default single-process server, whatever the shell has set (empty counts as unset).
     PUSHER_HOST: '',
     PUSHER_CLUSTER: '',

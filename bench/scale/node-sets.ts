@@ -59,6 +59,8 @@ function nodeEnv(spec: NodeSetSpec, app: App, dataDir: string): NodeJS.ProcessEn
     PUSHER_SECRET: app.secret,
     MAX_CONNECTIONS: '50000',
     MAX_CONNECTIONS_PER_IP: '20000',
+    // Every bench client shares 127.0.0.1 and subscribes the public fan-out channel.
+    MAX_PUBLIC_CHANNELS_PER_IP: '1000000',
     SEND_RATE_LIMIT: '100000000',
     AUTH_RATE_LIMIT: '100000',
     DATABASE_URL: spec.databaseUrl ?? '',

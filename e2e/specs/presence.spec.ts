@@ -22,3 +22,23 @@ test('presence: bob turns green when his app connects, grey with "last seen" aft
   await bob.app.restoreNetwork()
   await expect(dot).toHaveAttribute('data-online', 'true', { timeout: 15_000 })
 })
+
+test('the directory shows a stranger’s name only; someone I share a conversation with, with presence', async ({ launch }) => {
+  const alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  const bob = await register(await launch('bob'), uniqueName('bob'), 'Bob')
+  const carol = await register(await launch('carol'), uniqueName('carol'), 'Carol')
+  await startConversation(alice, [bob])
+
+  const { page } = alice.app
+  await page.getByTestId('new-conversation').click()
+  const dialog = page.getByTestId('new-conversation-dialog')
+  const row = (person: { username: string }) => dialog.getByTestId('person').filter({ hasText: `@${person.username}` })
+  await dialog.getByRole('searchbox').fill(bob.username)
+  await expect(row(bob).getByTestId('presence')).toHaveAttribute('data-online', 'true')
+  await expect(row(bob)).toContainText(/online/i)
+
+  await dialog.getByRole('searchbox').fill(carol.username)
+  await expect(row(carol)).toBeVisible()
+  await expect(row(carol).getByTestId('presence')).toHaveCount(0)
+  await expect(row(carol).locator('.person__username')).toHaveText(`@${carol.username}`)
+})

@@ -20,7 +20,8 @@ import type { ApiContext } from './api/context'
 import { PresenceTracker } from './api/presence'
 import { Publisher } from './api/publisher'
 import { realtimeSink } from './api/realtime-sink'
-import { clientAddressResolver } from './client-address'
+import { SessionSockets } from './api/sessions'
+import { clientAddressResolver, trustedPeerCheck } from './client-address'
 import type { ServerConfig } from './config'
 import { loadCredentials } from './credentials'
 import { isScrape, ServerMetrics } from './metrics'
@@ -45,6 +46,8 @@ export interface ParleyServer {
   store: Store | null
   publisher: Publisher | null
   presence: PresenceTracker | null
+  /** Null in realtime-only mode. */
+  sessions: SessionSockets | null
   credentials: AppCredentials
   metrics: ServerMetrics
   close(): Promise<void>
@@ -86,6 +89,12 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
   server.get('/healthz', async () => ({ ok: true }))
   // Root hooks before any plugin is registered, so every route has them.
   echoRequestIds(server)
+  // Responses are data for the app, never documents for a browser to sniff, nor to keep in a cache.
+  server.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff')
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store')
+    return payload
+  })
   const metrics = new ServerMetrics({ token: config.metricsToken })
   metrics.install(server)
 
@@ -123,6 +132,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
   let store: Store | null = null
   let publisher: Publisher | null = null
   let presence: PresenceTracker | null = null
+  let sessions: SessionSockets | null = null
   // Publishing needs the port we end up listening on: the SDK is made after listen().
   let publishAgent: HttpAgent | null = null
   if (!config.realtimeOnly) {
@@ -130,15 +140,20 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     presence = new PresenceTracker(store, log.child({ module: 'presence' }), now)
     const signer = new Pusher({ appId: credentials.id, key: credentials.key, secret: credentials.secret, host: '127.0.0.1' })
     publisher = new Publisher({ log: log.child({ module: 'publisher' }), onHandedOff: metrics.sendPublished })
+    sessions = new SessionSockets({ store, realtime, publisher, log: log.child({ module: 'sessions' }), now })
+    sessions.startSweeping()
     const ctx: ApiContext = {
       store,
       presence,
       publisher,
+      sessions,
       pusher: signer,
       log,
       now,
       realtime: {
         embedded: !external,
+        trustsPeer: trustedPeerCheck(config.trustProxy),
+        ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}),
         config: {
           pusher: {
             key: credentials.key,
@@ -150,7 +165,12 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
           activityTimeout: config.activityTimeoutSec,
         },
       },
-      limits: { authPerMinute: config.authRateLimit, sendsPerMinute: config.sendRateLimit, tokenTtlMs: config.tokenTtlMs },
+      limits: {
+        authPerMinute: config.authRateLimit,
+        sendsPerMinute: config.sendRateLimit,
+        conversationsPerMinute: config.conversationRateLimit,
+        tokenTtlMs: config.tokenTtlMs,
+      },
       metrics,
     }
     if (realtime !== null) {
@@ -211,12 +231,14 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     store,
     publisher,
     presence,
+    sessions,
     credentials,
     metrics,
     close() {
       closing ??= (async () => {
         // Sockets first (clients reconnect elsewhere at once; presence hooks record
         // lastSeenAt), then pending events, then HTTP, then the database.
+        await sessions?.stop()
         await realtime?.close()
         await Promise.race([publisher?.idle(), new Promise((resolve) => setTimeout(resolve, 2_000))])
         await presence?.flush()

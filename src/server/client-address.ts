@@ -11,10 +11,28 @@ import proxyAddr from '@fastify/proxy-addr'
 
 export type TrustProxy = boolean | string[]
 
+type TrustFunction = (address: string, hop: number) => boolean
+
+function trustFunction(trustProxy: TrustProxy): TrustFunction | null {
+  if (trustProxy === false || (Array.isArray(trustProxy) && trustProxy.length === 0)) return null
+  return trustProxy === true ? () => true : proxyAddr.compile(trustProxy)
+}
+
 /** The client address of `req` under `trustProxy` (config.trustProxy). */
 export function clientAddressResolver(trustProxy: TrustProxy): (req: IncomingMessage) => string {
-  const peer = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown'
-  if (trustProxy === false || (Array.isArray(trustProxy) && trustProxy.length === 0)) return peer
-  const trusted = trustProxy === true ? () => true : proxyAddr.compile(trustProxy)
-  return (req) => (req.socket.remoteAddress === undefined ? 'unknown' : proxyAddr(req, trusted))
+  const trusted = trustFunction(trustProxy)
+  return (req) => {
+    const peer = req.socket.remoteAddress
+    if (peer === undefined) return 'unknown'
+    return trusted === null ? peer : proxyAddr(req, trusted)
+  }
+}
+
+/** Whether `req` came straight from a proxy TRUST_PROXY trusts (so its X-Forwarded-* headers count). */
+export function trustedPeerCheck(trustProxy: TrustProxy): (req: IncomingMessage) => boolean {
+  const trusted = trustFunction(trustProxy)
+  return (req) => {
+    const peer = req.socket.remoteAddress
+    return trusted !== null && peer !== undefined && trusted(peer, 0)
+  }
 }

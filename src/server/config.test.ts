@@ -11,10 +11,24 @@ describe('loadConfig', () => {
       activityTimeoutSec: 30,
       pongGraceMs: 10_000,
       authRateLimit: 30,
+      sendRateLimit: 120,
+      conversationRateLimit: 20,
       logLevel: 'info',
     })
     expect(config.databaseUrl).toBeUndefined()
     expect(config.pusher.appId).toBeUndefined()
+  })
+
+  test('channel limits and PUBLIC_URL', () => {
+    const config = loadConfig({
+      PUBLIC_CHANNELS: 'false',
+      MAX_CHANNELS: '1000',
+      MAX_PUBLIC_CHANNELS_PER_IP: '3',
+      PUBLIC_URL: 'https://chat.example.com:8443/',
+    })
+    expect(config.limits).toMatchObject({ publicChannels: false, maxChannels: 1000, maxPublicChannelsPerAddress: 3 })
+    expect(config.publicUrl?.host).toBe('chat.example.com:8443')
+    expect(loadConfig({}).publicUrl).toBeUndefined()
   })
 
   test('empty variables count as unset', () => {
@@ -30,6 +44,7 @@ describe('loadConfig', () => {
       PUSHER_PORT: '443',
       MAX_PRESENCE_MEMBERS: '7',
       WEBHOOK_URL: 'http://127.0.0.1:9/hook',
+      CONVERSATION_RATE_LIMIT: '5',
     })
     expect(config).toMatchObject({
       port: 9000,
@@ -38,6 +53,7 @@ describe('loadConfig', () => {
       pusher: { useTLS: true, port: 443 },
       limits: { maxPresenceMembers: 7 },
       webhookUrl: 'http://127.0.0.1:9/hook',
+      conversationRateLimit: 5,
     })
   })
 
@@ -80,7 +96,15 @@ describe('loadConfig', () => {
     [{ ACTIVITY_TIMEOUT: '1.5' }, 'ACTIVITY_TIMEOUT'],
     [{ PONG_GRACE: '-1' }, 'PONG_GRACE'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ CONVERSATION_RATE_LIMIT: '0' }, 'CONVERSATION_RATE_LIMIT'],
     [{ PUSHER_USE_TLS: 'yes' }, 'PUSHER_USE_TLS'],
+    [{ PUBLIC_URL: 'chat.example.com' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'ftp://chat.example.com' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://chat.example.com/parley' }, 'PUBLIC_URL'],
+    [{ PUBLIC_URL: 'https://user:pw@chat.example.com' }, 'PUBLIC_URL'],
+    [{ PUBLIC_CHANNELS: 'no' }, 'PUBLIC_CHANNELS'],
+    [{ MAX_CHANNELS: '0' }, 'MAX_CHANNELS'],
+    [{ MAX_PUBLIC_CHANNELS_PER_IP: '-3' }, 'MAX_PUBLIC_CHANNELS_PER_IP'],
     [{ WEBHOOK_URL: 'not a url' }, 'WEBHOOK_URL'],
     [{ PUSHER_KEY: 'has space' }, 'PUSHER_KEY'],
     [{ PUSHER_KEY: 'only-the-key' }, 'PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET'],

@@ -66,6 +66,12 @@ const envSchema = z.object({
   PONG_GRACE: z.coerce.number().positive().max(300).default(10),
   AUTH_RATE_LIMIT: positiveInt.default(30),
   SEND_RATE_LIMIT: positiveInt.default(120),
+  // Conversations created (or direct ones re-opened) per user per minute. By hand
+  // — pick people in a dialog, maybe type a title — each takes seconds; even
+  // someone setting up a team's groups in one sitting makes a handful a minute.
+  // 20 never gets in their way, yet caps how fast one account can drop others
+  // into groups (issue 14: 150 in a second).
+  CONVERSATION_RATE_LIMIT: positiveInt.default(20),
   TOKEN_TTL_DAYS: positiveInt.max(3_650).default(30),
   REALTIME_ONLY: bool.default(false),
   PUBLISH_VIA_SDK: bool.default(false),
@@ -75,6 +81,17 @@ const envSchema = z.object({
   MAX_CONNECTIONS_PER_IP: positiveInt.optional(),
   MAX_PRESENCE_MEMBERS: positiveInt.optional(),
   MAX_SUBSCRIPTIONS_PER_SOCKET: positiveInt.optional(),
+  MAX_CHANNELS: positiveInt.optional(),
+  MAX_PUBLIC_CHANNELS_PER_IP: positiveInt.optional(),
+  PUBLIC_CHANNELS: bool.optional(),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'an http:// or https:// URL, e.g. https://chat.example.com' })
+    .refine((value) => {
+      if (!URL.canParse(value)) return true // reported by z.url above
+      const url = new URL(value)
+      return (url.pathname === '/' || url.pathname === '') && url.search === '' && url.hash === '' && url.username === ''
+    }, 'scheme, host and port only (no path, query or credentials)')
+    .optional(),
   CLIENT_EVENTS_PER_SECOND: positiveInt.optional(),
   METRICS_TOKEN: z
     .string()
@@ -117,6 +134,8 @@ export interface ServerConfig {
   authRateLimit: number
   /** Messages per user per minute. */
   sendRateLimit: number
+  /** POST /api/conversations per user per minute. */
+  conversationRateLimit: number
   tokenTtlMs: number
   /** Serve only the realtime layer (acting as an external Pusher-compatible service). */
   realtimeOnly: boolean
@@ -126,12 +145,21 @@ export interface ServerConfig {
   webhookUrl?: string
   /** Bearer token for GET /metrics from anywhere; unset = loopback clients only. */
   metricsToken?: string
+  /**
+   * Where clients reach this server (PUBLIC_URL): GET /api/config tells them to
+   * open their WebSocket there. Unset: the address the request arrived on, or —
+   * with TRUST_PROXY — what the proxy says the client asked for.
+   */
+  publicUrl?: URL
   limits: {
     maxConnections?: number
     maxConnectionsPerIp?: number
     maxPresenceMembers?: number
     maxSubscriptionsPerSocket?: number
     clientEventsPerSecond?: number
+    maxChannels?: number
+    maxPublicChannelsPerAddress?: number
+    publicChannels?: boolean
   }
 }
 
@@ -185,18 +213,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pongGraceMs: Math.round(e.PONG_GRACE * 1000),
     authRateLimit: e.AUTH_RATE_LIMIT,
     sendRateLimit: e.SEND_RATE_LIMIT,
+    conversationRateLimit: e.CONVERSATION_RATE_LIMIT,
     tokenTtlMs: e.TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
     realtimeOnly: e.REALTIME_ONLY,
     publishViaSdk: e.PUBLISH_VIA_SDK,
     logLevel: e.LOG_LEVEL,
     webhookUrl: e.WEBHOOK_URL,
     metricsToken: e.METRICS_TOKEN,
+    ...(e.PUBLIC_URL !== undefined ? { publicUrl: new URL(e.PUBLIC_URL) } : {}),
     limits: {
       maxConnections: e.MAX_CONNECTIONS,
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
       maxPresenceMembers: e.MAX_PRESENCE_MEMBERS,
       maxSubscriptionsPerSocket: e.MAX_SUBSCRIPTIONS_PER_SOCKET,
       clientEventsPerSecond: e.CLIENT_EVENTS_PER_SECOND,
+      maxChannels: e.MAX_CHANNELS,
+      maxPublicChannelsPerAddress: e.MAX_PUBLIC_CHANNELS_PER_IP,
+      publicChannels: e.PUBLIC_CHANNELS,
     },
   }
 }

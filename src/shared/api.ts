@@ -4,6 +4,7 @@
  * Ids are strings; times are ms since the epoch.
  */
 import { z } from 'zod'
+import { displayNameText } from './display-name'
 
 export const LIMITS = {
   usernameMin: 3,
@@ -17,6 +18,8 @@ export const LIMITS = {
   clientIdMax: 64,
   pageDefault: 50,
   pageMax: 200,
+  conversationPageDefault: 100,
+  conversationPageMax: 200,
 } as const
 
 const id = z.string().min(1).max(64)
@@ -25,8 +28,13 @@ export const userSchema = z.object({
   id,
   username: z.string(),
   displayName: z.string(),
-  online: z.boolean(),
-  lastSeenAt: z.number().nullable(),
+  /**
+   * Presence: only for yourself and people you share a conversation with. For
+   * anyone else both fields are absent — a stranger's comings and goings are
+   * not yours to watch (the directory gives names only).
+   */
+  online: z.boolean().optional(),
+  lastSeenAt: z.number().nullable().optional(),
 })
 export type User = z.infer<typeof userSchema>
 
@@ -89,10 +97,13 @@ export const usernameSchema = z
   .max(LIMITS.usernameMax)
   .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . and - only')
 
+/** NFKC-normalised; control, bidi-formatting and invisible characters refused (the rule: display-name.ts). */
+export const displayNameSchema = displayNameText(LIMITS.displayNameMax)
+
 export const registerRequestSchema = z.object({
   username: usernameSchema,
   password: z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax),
-  displayName: trimmedText(LIMITS.displayNameMax, 'displayName').optional(),
+  displayName: displayNameSchema.optional(),
 })
 export type RegisterRequest = z.input<typeof registerRequestSchema>
 
@@ -136,6 +147,36 @@ export type MessagePageQuery = z.infer<typeof messagePageQuerySchema>
 export const messagePageSchema = z.object({ messages: z.array(messageSchema), hasMore: z.boolean() })
 export type MessagePage = z.infer<typeof messagePageSchema>
 
+/**
+ * GET /api/conversations is paged, unlike DESIGN.md §4's bare `Conversation[]`:
+ * anyone may put you in groups, so the list has no natural bound (issue 14 made
+ * 151 entries, 69 KB, in a second). Pages run newest activity first
+ * (lastActivityAt desc, id asc); `cursor` is the `nextCursor` of the page
+ * before — opaque to clients.
+ */
+export const conversationPageQuerySchema = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(LIMITS.conversationPageMax)
+    .default(LIMITS.conversationPageDefault),
+  cursor: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, 'not a cursor from a previous page')
+    .optional(),
+})
+export type ConversationPageQuery = z.infer<typeof conversationPageQuerySchema>
+
+export const conversationPageSchema = z.object({
+  conversations: z.array(conversationSchema),
+  /** Null on the last page. */
+  nextCursor: z.string().nullable(),
+})
+export type ConversationPage = z.infer<typeof conversationPageSchema>
+
 export const sendMessageRequestSchema = z.object({
   clientId: z
     .string()
@@ -158,6 +199,14 @@ export const configResponseSchema = z.object({
     wsHost: z.string().optional(),
     wsPort: z.number().int().optional(),
     forceTLS: z.boolean(),
+    /**
+     * The WebSocket is on the same host and port as the REST api: connect to
+     * wherever this response came from (ws with http, wss with https). Sent by
+     * the embedded server when neither PUBLIC_URL nor a trusted proxy names the
+     * public address, since the Host header is no one's word; wsHost/wsPort then
+     * carry the address the request arrived on, for clients that ignore this.
+     */
+    sameOrigin: z.boolean().optional(),
   }),
   activityTimeout: z.number().int().positive(),
 })

@@ -20,6 +20,8 @@ export interface ChatUser {
   /** Present in a presence channel shared with me (or the server says so). */
   online: boolean
   lastSeenAt: number | null
+  /** The server shows no presence for this user (a directory result I share no conversation with). */
+  presenceHidden?: true
 }
 
 export type MessageState = 'pending' | 'sent' | 'failed'

@@ -23,7 +23,7 @@ import { expect } from 'vitest'
 import type { Conversation, Marker } from '../../src/shared/api'
 import { conversationChannel, userChannel } from '../../src/shared/channels'
 import { cleanupCoreDirs, fastTiming, serverHistory, startCore, type TestCore } from '../helpers/core'
-import { callApi } from '../helpers/messenger'
+import { listConversations } from '../helpers/messenger'
 import { freePort, spawnServer, type ServerProcess } from '../helpers/process'
 import { TcpProxy } from '../helpers/tcp-proxy'
 import {
@@ -83,6 +83,7 @@ export class Fleet {
       PONG_GRACE: String(PONG_GRACE_S),
       AUTH_RATE_LIMIT: '100000',
       SEND_RATE_LIMIT: '100000',
+      CONVERSATION_RATE_LIMIT: '100000',
     }
   }
 
@@ -378,9 +379,8 @@ export class Fleet {
   }
 
   private async serverConversations(core: CoreName): Promise<Map<string, Conversation>> {
-    const response = await callApi<Conversation[]>(this.directUrl, 'GET', '/api/conversations', { token: this.users[core].token })
-    if (response.status !== 200) throw new Error(`GET /api/conversations as ${core}: ${response.status}`)
-    return new Map(response.body.map((conversation) => [conversation.id, conversation]))
+    const conversations = await listConversations(this.directUrl, this.users[core].token)
+    return new Map(conversations.map((conversation) => [conversation.id, conversation]))
   }
 
   /**

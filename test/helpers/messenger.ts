@@ -4,7 +4,7 @@
  * /api/pusher/auth endpoint with the user's bearer token — as the app does it.
  */
 import PusherClient from 'pusher-js'
-import type { AuthResponse, ConfigResponse, Conversation, Message, User } from '../../src/shared/api'
+import type { AuthResponse, ConfigResponse, Conversation, ConversationPage, Message, User } from '../../src/shared/api'
 
 let counter = 0
 
@@ -33,6 +33,22 @@ export async function callApi<T>(
   })
   const text = await response.text()
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T }
+}
+
+/** Every conversation of the token's user, newest activity first: GET /api/conversations page by page. */
+export async function listConversations(baseUrl: string, token: string, limit?: number): Promise<Conversation[]> {
+  const all: Conversation[] = []
+  for (let cursor: string | null = null; ; ) {
+    const params = new URLSearchParams()
+    if (limit !== undefined) params.set('limit', String(limit))
+    if (cursor !== null) params.set('cursor', cursor)
+    const query = params.toString()
+    const page = await callApi<ConversationPage>(baseUrl, 'GET', `/api/conversations${query ? `?${query}` : ''}`, { token })
+    if (page.status !== 200) throw new Error(`GET /api/conversations → ${page.status} ${JSON.stringify(page.body)}`)
+    all.push(...page.body.conversations)
+    if (page.body.nextCursor === null) return all
+    cursor = page.body.nextCursor
+  }
 }
 
 /** Register a fresh user (unique username) and return their handle. */

@@ -11,7 +11,8 @@ import { join } from 'node:path'
 import { pino } from 'pino'
 import { startServer, type ParleyServer } from '../../src/server/app'
 import { loadConfig } from '../../src/server/config'
-import type { AuthResponse, Conversation, ErrorResponse, Message, User } from '../../src/shared/api'
+import type { AuthResponse, Conversation, ConversationPage, ErrorResponse, Message, User } from '../../src/shared/api'
+import { listConversations } from './messenger'
 
 export const PASSWORD = 'correct-horse-battery'
 
@@ -115,11 +116,20 @@ export class Rest {
     return reply.json
   }
 
-  /** GET /api/conversations, expecting 200. */
-  async conversations(account: Account): Promise<Conversation[]> {
-    const reply = await this.get<Conversation[]>('/api/conversations', account.token)
+  /** One page of GET /api/conversations, expecting 200. */
+  async conversationPage(account: Account, query: { limit?: number; cursor?: string } = {}): Promise<ConversationPage> {
+    const params = new URLSearchParams()
+    if (query.limit !== undefined) params.set('limit', String(query.limit))
+    if (query.cursor !== undefined) params.set('cursor', query.cursor)
+    const qs = params.toString()
+    const reply = await this.get<ConversationPage>(`/api/conversations${qs ? `?${qs}` : ''}`, account.token)
     if (reply.status !== 200) throw new Error(`list conversations → ${reply.status} ${reply.text}`)
     return reply.json
+  }
+
+  /** Every conversation of `account`, newest activity first, following the pages. */
+  conversations(account: Account, limit?: number): Promise<Conversation[]> {
+    return listConversations(this.baseUrl, account.token, limit)
   }
 
   /** GET /api/conversations/:id, expecting 200. */

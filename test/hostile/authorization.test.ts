@@ -25,7 +25,7 @@ import { createHmac } from 'node:crypto'
 import type PusherClient from 'pusher-js'
 import type { Channel, PresenceChannel } from 'pusher-js'
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
-import type { Conversation, Message, User } from '../../src/shared/api'
+import type { Conversation, ConversationPage, Message, User } from '../../src/shared/api'
 import { conversationChannel, userChannel } from '../../src/shared/channels'
 import { nextEvent, RawSocket } from '../helpers/clients'
 import { directConversation, newUser, type MessengerUser } from '../helpers/messenger'
@@ -234,8 +234,9 @@ test('another user’s token: Mallory’s valid token reaches nothing of Alice�
     expect(reply.status, `${method} ${url}`).toBe(404)
     expect(reply.body.error.code).toBe('not_found')
   }
-  const listed = await mallory.call<Conversation[]>('GET', '/api/conversations')
-  expect(listed.body.map((c) => c.id)).not.toContain(conversation.id)
+  const listed = await mallory.call<ConversationPage>('GET', '/api/conversations')
+  expect(listed.status).toBe(200)
+  expect(listed.body.conversations.map((c) => c.id)).not.toContain(conversation.id)
   const after = await alice.call<{ messages: Message[] }>('GET', `/api/conversations/${conversation.id}/messages?after=0&limit=200`)
   expect(after.body).toEqual(before.body)
   const markers = (await alice.call<Conversation>('GET', path)).body.markers
@@ -289,7 +290,7 @@ test('a conversation’s presence channel as a non-member: refused, not listed a
 
   // By hand: a real presence auth for a conversation of her own, presented for Alice and Bob's.
   const { socket, socketId } = await raw()
-  const mine = (await mallory.call<Conversation[]>('GET', '/api/conversations')).body[0] as Conversation
+  const mine = (await mallory.call<ConversationPage>('GET', '/api/conversations')).body.conversations[0] as Conversation
   const ownRoom = await askAuth(mallory, socketId, conversationChannel(mine.id))
   expect(ownRoom.status).toBe(200)
   expectAuthError(await subscribeRaw(socket, presenceX(), ownRoom.body))

@@ -16,6 +16,8 @@
  * - a correctly signed request publishes only when it answers 200, and then
  *   exactly what it describes (the channels, name and data of each event,
  *   less the socket it excludes) — nothing else arrives;
+ * - a request to an unknown app id is refused as a wrong signature is;
+ * - a correctly signed POST sent again (a replay) changes nothing;
  * - the unmutated valid requests (the control group) are accepted.
  * "Nothing arrived" is proven by a marker published after each request: the
  * observer receives frames in order.
@@ -295,6 +297,10 @@ interface Built {
   query: string
   body: string | null
   headers: Record<string, string>
+  /** The auth_signature sent ('' when none). */
+  signature: string
+  /** The app id is the real one. */
+  knownApp: boolean
 }
 
 function build(spec: RequestSpec): Built {
@@ -332,6 +338,8 @@ function build(spec: RequestSpec): Built {
     query: sent.join('&'),
     body,
     headers: spec.contentType === null ? {} : { 'content-type': spec.contentType },
+    signature: spec.signing === 'none' || spec.signing === 'empty' ? '' : signature,
+    knownApp: appId === app.id,
   }
 }
 
@@ -386,6 +394,9 @@ function described(built: Built): Published[] {
 
 let markers = 0
 const stats = new Map<string, number>()
+/** Signatures of correctly signed POSTs already sent: each may be accepted once (replays are refused). */
+const sentSignatures = new Set<string>()
+const REPLAY = 'This signed request was already received; sign every request anew'
 
 async function oneRequest(spec: RequestSpec): Promise<void> {
   if (!server.realtime.isUserOnline('victim')) {
@@ -421,6 +432,24 @@ async function oneRequest(spec: RequestSpec): Promise<void> {
     expect(status, `a request signed wrongly (${built.signing}) is refused\n${label}`).toBeGreaterThanOrEqual(400)
     expect(arrived, label).toEqual([])
     expect(terminated, `a wrongly signed request terminated connections\n${label}`).toBe(false)
+    return
+  }
+  const replay = built.method === 'POST' && built.knownApp && sentSignatures.has(built.signature)
+  if (built.method === 'POST' && built.knownApp) sentSignatures.add(built.signature)
+  if (!built.knownApp) {
+    // An unknown app id answers as a wrong signature would: nobody learns which app ids exist.
+    expect(status, `an unknown app id is refused like a wrong signature\n${label}`).toBeGreaterThanOrEqual(400)
+    if (status === 401) expect(JSON.parse(text), label).toEqual({ error: 'Invalid auth_signature' })
+    expect(arrived, label).toEqual([])
+    expect(terminated, `a request to an unknown app terminated connections\n${label}`).toBe(false)
+    return
+  }
+  if (replay) {
+    // The same signed POST again changes nothing, whatever it carries.
+    expect(status, `a replayed request was accepted\n${label}`).toBeGreaterThanOrEqual(400)
+    if (status === 401) expect(JSON.parse(text), label).toEqual({ error: REPLAY })
+    expect(arrived, label).toEqual([])
+    expect(terminated, `a replayed request terminated connections\n${label}`).toBe(false)
     return
   }
   // A correctly signed request is never refused for its signature, whatever its parameters.

@@ -44,7 +44,7 @@ let conversation: Conversation
 let db: Database.Database
 
 beforeAll(async () => {
-  server = await startTestServer({ AUTH_RATE_LIMIT: '1000000', SEND_RATE_LIMIT: '1000000' })
+  server = await startTestServer({ AUTH_RATE_LIMIT: '1000000', SEND_RATE_LIMIT: '1000000', CONVERSATION_RATE_LIMIT: '1000000' })
   rest = new Rest(server.url)
   ;[me, other, outsider] = (await rest.newUsers(3, 'fz')) as [Account, Account, Account]
   conversation = await rest.conversation(me, [other])

@@ -38,6 +38,8 @@ beforeAll(async () => {
   server = await startChildServer({
     MAX_CONNECTIONS_PER_IP: String(MAX_CONNECTIONS_PER_IP),
     MAX_SUBSCRIPTIONS_PER_SOCKET: String(MAX_SUBSCRIPTIONS_PER_SOCKET),
+    // The per-socket limit is the subject here; the per-address cap on public channels has its own test.
+    MAX_PUBLIC_CHANNELS_PER_IP: '1000000',
   })
   sdk = new Pusher({
     appId: CHILD_CREDENTIALS.id,

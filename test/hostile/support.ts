@@ -85,6 +85,7 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
     PUSHER_SECRET: CHILD_CREDENTIALS.secret,
     AUTH_RATE_LIMIT: '100000',
     SEND_RATE_LIMIT: '100000',
+    CONVERSATION_RATE_LIMIT: '100000',
     LOG_LEVEL: 'error',
     ...env,
   })

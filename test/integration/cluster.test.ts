@@ -6,6 +6,7 @@
  * the node TTL; and clients behind a balancer move to a surviving node without
  * losing a message. Skips with a message when Redis or PostgreSQL is missing.
  */
+import { createHash, createHmac } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -232,6 +233,57 @@ describe.skipIf(missing !== null)('several nodes over Redis', () => {
     expect(elapsed).toBeLessThan(NODE_TTL_S * 1000 + 8_000)
     const users = await (await sdk(a).get({ path: '/channels/presence-doom/users' })).json()
     expect(users).toEqual({ users: [{ id: 'alice2' }] })
+  })
+
+  test('a signed HTTP API request accepted by one node is refused as a replay by every other', async () => {
+    const [a, b, c] = nodes as [ServerProcess, ServerProcess, ServerProcess]
+    const params: Record<string, string> = {
+      auth_key: app.key,
+      auth_timestamp: String(Math.floor(Date.now() / 1000)),
+      auth_version: '1.0',
+    }
+    const body = JSON.stringify({ name: 'once', channels: ['replayed-news'], data: '{}' })
+    params.body_md5 = createHash('md5').update(body).digest('hex')
+    const query = Object.keys(params)
+      .sort()
+      .map((key) => `${key}=${params[key]}`)
+      .join('&')
+    const path = `/apps/${app.id}/events`
+    const signature = createHmac('sha256', app.secret).update(`POST\n${path}\n${query}`).digest('hex')
+    const post = (node: ServerProcess) =>
+      fetch(`${node.url}${path}?${query}&auth_signature=${signature}`, { method: 'POST', body, headers: { 'content-type': 'application/json' } })
+    expect((await post(a)).status).toBe(200)
+    expect((await post(b)).status).toBe(401)
+    expect((await post(c)).status).toBe(401)
+  })
+
+  test('logout on one node closes the socket its session authorised on another, and nothing else', async () => {
+    const [a, b, c] = nodes as [ServerProcess, ServerProcess, ServerProcess]
+    const grace = await newUser(a.url, 'grace')
+    const login = await callApi<{ token: string }>(a.url, 'POST', '/api/auth/login', {
+      body: { username: grace.user.username, password: 'correct-horse' },
+    })
+    /** pusher-js on `node`, authorised by node A's REST api with `token`. */
+    const deviceOn = async (node: ServerProcess, token: string) => {
+      const client = new PusherClient(app.key, {
+        cluster: 'local',
+        wsHost: '127.0.0.1',
+        wsPort: node.port,
+        forceTLS: false,
+        enabledTransports: ['ws'],
+        channelAuthorization: { endpoint: `${a.url}/api/pusher/auth`, transport: 'ajax', headers: { Authorization: `Bearer ${token}` } },
+      })
+      clients.push(client)
+      await subscribed(client, userChannel(grace.user.id))
+      return client
+    }
+    const phoneOnB = await deviceOn(b, grace.token)
+    const laptopOnC = await deviceOn(c, login.body.token)
+
+    expect((await grace.call('POST', '/api/auth/logout')).status).toBe(204)
+    await eventually(() => phoneOnB.connection.state !== 'connected', 5_000, 'the logged-out socket on node B closed')
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(laptopOnC.connection.state).toBe('connected')
   })
 
   test('the messenger across nodes: REST on one node, pusher-js on another; a core behind a balancer survives its node', async () => {

@@ -109,3 +109,28 @@ test('presence comes from signed webhooks: online while subscribed, lastSeenAt w
   expect(gone?.lastSeenAt).toBeGreaterThan(Date.now() - 10_000)
   aliceClient.disconnect()
 })
+
+test('when a user’s last session ends, the api has the service close their signed-in sockets (terminate_connections)', async () => {
+  const frank = await newUser(apiServer.url, 'frank')
+  const second = await callApi<{ token: string }>(apiServer.url, 'POST', '/api/auth/login', {
+    body: { username: frank.user.username, password: 'correct-horse' },
+  })
+  expect(second.status).toBe(200)
+  const client = await frank.connect()
+  client.signin()
+  await client.user.signinDonePromise
+  await subscribed(client, userChannel(frank.user.id))
+  const states: string[] = []
+  client.connection.bind('state_change', ({ current }: { current: string }) => states.push(current))
+
+  // One of two sessions ends: the service can only close all of a user's sockets, so it is not asked yet.
+  expect((await frank.call('POST', '/api/auth/logout')).status).toBe(204)
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  expect(client.connection.state).toBe('connected')
+
+  expect((await callApi(apiServer.url, 'POST', '/api/auth/logout', { token: second.body.token })).status).toBe(204)
+  for (let i = 0; i < 100 && client.connection.state === 'connected'; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  expect(client.connection.state).not.toBe('connected')
+  expect(states).not.toContain('connecting')
+  client.disconnect()
+})

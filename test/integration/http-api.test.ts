@@ -762,14 +762,53 @@ describe('request signing (hand-made requests)', () => {
     expect(events).toEqual([])
   })
 
-  test('an unknown app id in the path is 404', async () => {
+  test('an unknown app id answers exactly as a wrong signature does (it cannot be told from a known one)', async () => {
     const { name, channel, events } = await watched()
-    const response = await handMade({ path: '/events', body: eventBody(name, 'wrong-app', {}), appId: `${server.realtime.app.id}0` })
-    expect(response.status).toBe(404)
-    const get = await handMade({ method: 'GET', path: '/channels', appId: 'no-such-app' })
-    expect(get.status).toBe(404)
+    const body = eventBody(name, 'wrong-app', {})
+    const answer = async (response: Promise<Response>) => {
+      const r = await response
+      return { status: r.status, body: await r.text() }
+    }
+    const wrongSignature = await answer(handMade({ path: '/events', body, signature: 'f'.repeat(64) }))
+    expect(wrongSignature.status).toBe(401)
+    // Signed with the real secret over the unknown app's own path: still the wrong-signature answer.
+    expect(await answer(handMade({ path: '/events', body, appId: `${server.realtime.app.id}0` }))).toEqual(wrongSignature)
+    expect(await answer(handMade({ path: '/events', body, appId: 'no-such-app', signature: 'f'.repeat(64) }))).toEqual(wrongSignature)
+    const wrongGet = await answer(handMade({ method: 'GET', path: '/channels', signature: 'f'.repeat(64) }))
+    expect(await answer(handMade({ method: 'GET', path: '/channels', appId: 'no-such-app' }))).toEqual(wrongGet)
+    // Every other check comes first, for both alike: a stale timestamp is reported as such.
+    const stale = Math.floor(Date.now() / 1000) - 3_600
+    expect(await answer(handMade({ path: '/events', body, appId: 'no-such-app', timestamp: stale }))).toEqual(
+      await answer(handMade({ path: '/events', body, timestamp: stale })),
+    )
     await settle(channel)
     expect(events).toEqual([])
+  })
+
+  test('a signed POST is accepted once: the same request again (a replay) is 401 and publishes nothing', async () => {
+    const { name, channel, events } = await watched()
+    const body = eventBody(name, 'once', { n: 1 })
+    const timestamp = Math.floor(Date.now() / 1000)
+    const arrival = nextEvent(channel, 'once', 1_500)
+    expect((await handMade({ path: '/events', body, timestamp })).status).toBe(200)
+    expect(await arrival).toEqual({ n: 1 })
+    events.length = 0
+    const replay = await handMade({ path: '/events', body, timestamp })
+    expect(replay.status).toBe(401)
+    expect(await replay.json()).toEqual({ error: 'This signed request was already received; sign every request anew' })
+    const batchBody = JSON.stringify({ batch: [{ channel: name, name: 'once', data: '{}' }] })
+    expect((await handMade({ path: '/batch_events', body: batchBody, timestamp })).status).toBe(200)
+    expect((await handMade({ path: '/batch_events', body: batchBody, timestamp })).status).toBe(401)
+    expect((await handMade({ path: '/users/nobody/terminate_connections', body: '{}', timestamp })).status).toBe(200)
+    expect((await handMade({ path: '/users/nobody/terminate_connections', body: '{}', timestamp })).status).toBe(401)
+    // The same event signed a second later is a new request.
+    const again = nextEvent(channel, 'once', 1_500)
+    expect((await handMade({ path: '/events', body, timestamp: timestamp - 1 })).status).toBe(200)
+    expect(await again).toEqual({ n: 1 })
+    // Reads change nothing and may be repeated.
+    for (let i = 0; i < 3; i++) expect((await handMade({ method: 'GET', path: `/channels/${name}`, timestamp })).status).toBe(200)
+    await settle(channel)
+    expect(events.filter((event) => event.event === 'once')).toHaveLength(2)
   })
 
   test('duplicated query parameters are refused with 400', async () => {

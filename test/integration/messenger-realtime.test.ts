@@ -6,7 +6,7 @@
 import Pusher from 'pusher'
 import type { PresenceChannel } from 'pusher-js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Conversation, Message, User } from '../../src/shared/api'
+import type { ConversationPage, Message, User } from '../../src/shared/api'
 import {
   conversationChannel,
   userChannel,
@@ -153,8 +153,8 @@ describe.each<{ path: string; env: Record<string, string> }>([
     expect(sent.seq).toBe(1)
     await publisher.idle()
     expect(publisher.failed).toBe(failedBefore + 1)
-    const list = await bob.call<Conversation[]>('GET', '/api/conversations')
-    expect(list.body.find((c) => c.id === conversation.id)?.lastMessage?.body).toBe('still stored')
-    expect(list.body.find((c) => c.id === conversation.id)?.unreadCount).toBe(1)
+    const list = await bob.call<ConversationPage>('GET', '/api/conversations')
+    expect(list.body.conversations.find((c) => c.id === conversation.id)?.lastMessage?.body).toBe('still stored')
+    expect(list.body.conversations.find((c) => c.id === conversation.id)?.unreadCount).toBe(1)
   })
 })

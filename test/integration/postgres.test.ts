@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Conversation, MessagePage } from '../../src/shared/api'
-import { callApi, directConversation, newUser } from '../helpers/messenger'
+import type { Conversation, ConversationPage, MessagePage } from '../../src/shared/api'
+import { callApi, directConversation, listConversations, newUser } from '../helpers/messenger'
 import { spawnServer, type ServerProcess } from '../helpers/process'
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -82,6 +82,37 @@ describe.skipIf(!reachable)('server on PostgreSQL', () => {
     expect(new Set(page.body.messages.map((m) => m.clientId)).size).toBe(100)
     const view = await callApi<Conversation>(a.url, 'GET', `/api/conversations/${conversation.id}`, { token: alice.token })
     expect(view.body.lastSeq).toBe(100)
+  })
+
+  test('the conversation list pages alike on both nodes: a cursor from one continues on the other', async () => {
+    const [a, b] = nodes as [ServerProcess, ServerProcess]
+    const alice = await newUser(a.url, 'alice')
+    const peers = await Promise.all([newUser(b.url, 'peer'), newUser(b.url, 'peer'), newUser(b.url, 'peer')])
+    for (const peer of peers) await directConversation(peer, alice)
+    for (let i = 0; i < 4; i++) {
+      const created = await callApi(i % 2 === 0 ? a.url : b.url, 'POST', '/api/conversations', {
+        token: alice.token,
+        body: { memberIds: peers.map((peer) => peer.user.id), title: `pg group ${i}` },
+      })
+      expect(created.status).toBe(201)
+    }
+    const whole = await listConversations(a.url, alice.token)
+    expect(whole).toHaveLength(7)
+    const paged: Conversation[] = []
+    let requests = 0
+    for (let cursor: string | null = null; requests === 0 || cursor !== null; requests++) {
+      const page: { status: number; body: ConversationPage } = await callApi<ConversationPage>(
+        requests % 2 === 0 ? a.url : b.url,
+        'GET',
+        `/api/conversations?limit=3${cursor === null ? '' : `&cursor=${cursor}`}`,
+        { token: alice.token },
+      )
+      expect(page.status).toBe(200)
+      paged.push(...page.body.conversations)
+      cursor = page.body.nextCursor
+    }
+    expect(requests).toBe(3)
+    expect(paged).toEqual(whole)
   })
 
   test('idempotent resend and markers behave the same on PostgreSQL', async () => {

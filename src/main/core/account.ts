@@ -310,7 +310,11 @@ export class Account {
     try {
       const users = await this.api.users(query ? { q: query } : {})
       this.cache.upsertUsers(users)
-      return users.map((user) => ({ ...userView(user, this.presence), online: user.online || this.presence.isOnline(user.id) }))
+      return users.map((user): ChatUser => {
+        const known = userView({ ...user, lastSeenAt: user.lastSeenAt ?? null }, this.presence)
+        if (user.online === undefined && !known.online) return { ...known, presenceHidden: true }
+        return { ...known, online: (user.online ?? false) || known.online }
+      })
     } catch (err) {
       if (!(err instanceof NetworkError)) throw translateError(err)
       const q = query?.toLowerCase()

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import {
   authResponseSchema,
   configResponseSchema,
+  conversationPageSchema,
   conversationSchema,
   deliveredResponseSchema,
   errorResponseSchema,
@@ -18,6 +19,7 @@ import {
   type AuthResponse,
   type ConfigResponse,
   type Conversation,
+  type ConversationPage,
   type Message,
   type MessagePage,
   type User,
@@ -137,8 +139,13 @@ export class ApiClient {
     return this.request('GET', `/api/users${qs ? `?${qs}` : ''}`, z.array(userSchema))
   }
 
-  conversations(): Promise<Conversation[]> {
-    return this.request('GET', '/api/conversations', z.array(conversationSchema))
+  /** One page of the conversation list, newest activity first; `cursor` is the previous page's `nextCursor`. */
+  conversationPage(page: { limit?: number; cursor?: string } = {}): Promise<ConversationPage> {
+    const params = new URLSearchParams()
+    if (page.limit !== undefined) params.set('limit', String(page.limit))
+    if (page.cursor !== undefined) params.set('cursor', page.cursor)
+    const qs = params.toString()
+    return this.request('GET', `/api/conversations${qs ? `?${qs}` : ''}`, conversationPageSchema)
   }
 
   createConversation(body: { memberIds: string[]; title?: string }): Promise<Conversation> {

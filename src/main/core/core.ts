@@ -17,8 +17,10 @@ import {
   type SessionInfo,
   type Settings,
 } from '../../shared/ipc'
+import { lookAlikeIds, nameWithUsername } from '../../shared/look-alike'
 import { Account, translateError } from './account'
 import { ApiClient, HttpError, NetworkError } from './api-client'
+import type { CachedUser } from './cache/types'
 import { defaultTiming, type CoreOptions, type CoreTiming, type ParleyCore } from './core-api'
 import { createCoreLogger, type CoreLog } from './log'
 import { notificationFor } from './notifier'
@@ -106,7 +108,7 @@ export class Core implements ParleyCore {
   private sessionInfo(): SessionInfo {
     if (this.user === null) return { serverUrl: this.serverUrl, user: null }
     const [view] = this.account?.usersById([this.user.id]) ?? []
-    return { serverUrl: this.serverUrl, user: view ?? { ...this.user, online: false } }
+    return { serverUrl: this.serverUrl, user: view ?? { ...this.user, online: false, lastSeenAt: this.user.lastSeenAt ?? null } }
   }
 
   private openAccount(user: User, token: string): void {
@@ -220,6 +222,13 @@ export class Core implements ParleyCore {
   private notify(messages: ChatMessage[]): void {
     const account = this.account
     if (account === null || !this.settings.notifications) return
+    // The people whose name looks like another's (issue 14), among every user the cache knows: once per batch, when needed.
+    let lookAlikes: ReadonlySet<string> | null = null
+    const senderName = (sender: CachedUser | undefined) => {
+      if (sender === undefined) return 'Someone'
+      lookAlikes ??= lookAlikeIds(account.cache.users())
+      return lookAlikes.has(sender.id) ? nameWithUsername(sender) : sender.displayName
+    }
     // History fetched by sync (older than the app's start) never notifies: skip it before any lookup.
     for (const message of messages.filter((m) => m.createdAt >= this.appStartedAt && m.senderId !== account.me)) {
       const conversation = account.cache.conversation(message.conversationId)
@@ -231,7 +240,7 @@ export class Core implements ParleyCore {
         appStartedAt: this.appStartedAt,
         settings: this.settings,
         conversation,
-        senderName: sender?.displayName ?? 'Someone',
+        senderName: senderName(sender),
       })
       if (request) this.options.services.showNotification(request)
     }

@@ -18,10 +18,18 @@ export function authenticate(ctx: ApiContext) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const token = bearerToken(request)
     if (token === null) throw unauthorized()
-    const user = await ctx.store.sessionUser(hashToken(token), ctx.now())
+    const tokenHash = hashToken(token)
+    const user = await ctx.store.sessionUser(tokenHash, ctx.now())
     if (user === null) throw unauthorized()
     request.user = user
+    request.sessionTokenHash = tokenHash
   }
+}
+
+/** The session (token hash) of a request that passed `authenticate`. */
+export function currentSession(request: FastifyRequest): string {
+  if (request.sessionTokenHash === null) throw unauthorized()
+  return request.sessionTokenHash
 }
 
 /** The signed-in user of a request that passed `authenticate`. */

@@ -6,6 +6,7 @@ import formBody from '@fastify/formbody'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import { ErrorCodes } from '../../shared/api'
+import { installJsonBodyParser } from '../json-body'
 import { lingerAfterEarlyRefusal } from '../realtime/lingering-close'
 import { authenticate } from './authenticate'
 import type { ApiContext } from './context'
@@ -21,9 +22,11 @@ export const API_BODY_LIMIT = 256 * 1024
 
 export async function api(app: FastifyInstance, ctx: ApiContext): Promise<void> {
   installErrorHandlers(app)
+  installJsonBodyParser(app)
   // A 413 must reach the client rather than be reset away with the unread body.
   lingerAfterEarlyRefusal(app)
   app.decorateRequest('user', null)
+  app.decorateRequest('sessionTokenHash', null)
   // pusher-js posts channel auth form-encoded by default.
   await app.register(formBody, { bodyLimit: API_BODY_LIMIT })
   await app.register(rateLimit, {

@@ -16,6 +16,8 @@ import type { Logger } from 'pino'
 export interface EventSink {
   trigger(channels: string[], event: string, data: string): Promise<unknown>
   triggerBatch(batch: { channel: string; name: string; data: string }[]): Promise<unknown>
+  /** Close every connection signed in (`pusher:signin`) as the user. */
+  terminateUserConnections(userId: string): Promise<unknown>
 }
 
 /** Pusher refuses events whose data exceeds 10 KB. */
@@ -75,6 +77,21 @@ export class Publisher {
       })
     }
     if (this.sink !== null && !this.running.has(lane)) void this.drain(lane)
+  }
+
+  /**
+   * Ask the realtime service to close the user's connections (their last
+   * session ended). Not queued behind events: it is not about a conversation,
+   * and it should not wait. A failure is logged; the sockets then live until
+   * they drop, but can no longer be authorised for anything new.
+   */
+  async terminateUserConnections(userId: string): Promise<void> {
+    if (this.sink === null) return
+    try {
+      await this.sink.terminateUserConnections(userId)
+    } catch (err) {
+      this.options.log.warn({ err, userId }, 'could not terminate the connections of a signed-out user')
+    }
   }
 
   /** Resolves when every queued event was sent or given up on. */

@@ -9,5 +9,6 @@ export function realtimeSink(realtime: RealtimeServer): EventSink {
   return {
     trigger: async (channels, event, data) => realtime.publish([...new Set(channels)], event, data),
     triggerBatch: async (batch) => batch.forEach((entry) => realtime.publish([entry.channel], entry.name, entry.data)),
+    terminateUserConnections: async (userId) => realtime.terminateUserConnections(userId),
   }
 }

@@ -3,14 +3,10 @@ import type { Conversation, Message, User } from '../../shared/api'
 import type { ConversationRecord, UserRecord } from '../store/store'
 import type { PresenceTracker } from './presence'
 
-export function userView(user: UserRecord, presence: PresenceTracker): User {
-  return {
-    id: user.id,
-    username: user.username,
-    displayName: user.displayName,
-    online: presence.isOnline(user.id),
-    lastSeenAt: user.lastSeenAt,
-  }
+/** `withPresence`: whether the viewer may see the user's presence (themself, or someone they share a conversation with). */
+export function userView(user: UserRecord, presence: PresenceTracker, withPresence: boolean): User {
+  const profile = { id: user.id, username: user.username, displayName: user.displayName }
+  return withPresence ? { ...profile, online: presence.isOnline(user.id), lastSeenAt: user.lastSeenAt } : profile
 }
 
 /** The conversation as `viewerId` sees it: their own markers and unread count on top. */

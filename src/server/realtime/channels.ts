@@ -45,11 +45,19 @@ export class Channel {
   }
 }
 
+export interface ChannelLimits {
+  maxPresenceMembers: number
+  /** Channels this node holds at most; a subscription that would open one more is refused. */
+  maxChannels: number
+  /** Public channel subscriptions of one client address, over all its sockets. */
+  maxPublicChannelsPerAddress: number
+}
+
 export type PresenceSnapshot = { presence: { ids: string[]; hash: Record<string, unknown>; count: number } }
 
 export type JoinResult =
   | { ok: true; channel: Channel; presence: PresenceSnapshot | null }
-  | { ok: false; type: 'LimitReached' | 'ServerError'; error: string }
+  | { ok: false; type: 'LimitReached' | 'ServerError'; error: string; /** A server-wide or per-address channel limit. */ channelLimit?: true }
 
 export class ChannelRegistry {
   private readonly channels = new Map<string, Channel>()
@@ -62,10 +70,17 @@ export class ChannelRegistry {
    */
   private readonly queues = new Map<string, Promise<unknown>>()
 
+  /**
+   * Public channels need no authorisation (Pusher compatibility), so they are
+   * what a stranger can spend memory on: counted per client address across all
+   * its sockets.
+   */
+  private readonly publicByAddress = new Map<string, number>()
+
   constructor(
     private readonly hooks: Hooks,
     private readonly cluster: Cluster,
-    private readonly maxPresenceMembers: number,
+    private readonly limits: ChannelLimits,
     private readonly log: Logger,
   ) {}
 
@@ -105,13 +120,33 @@ export class ChannelRegistry {
           this.cluster.hasMember(name, member.userId),
           this.cluster.presenceCount(name),
         ])
-        if (!known && count >= this.maxPresenceMembers) {
-          return { ok: false, type: 'LimitReached', error: `Presence channel is full (${this.maxPresenceMembers} members)` }
+        if (!known && count >= this.limits.maxPresenceMembers) {
+          return { ok: false, type: 'LimitReached', error: `Presence channel is full (${this.limits.maxPresenceMembers} members)` }
         }
       }
       if (connection.closing) return { ok: false, type: 'ServerError', error: 'Connection closing' }
 
       let channel = this.channels.get(name)
+      if (channel === undefined && this.channels.size >= this.limits.maxChannels) {
+        return {
+          ok: false,
+          type: 'LimitReached',
+          error: 'This server holds as many channels as it may; try again later',
+          channelLimit: true,
+        }
+      }
+      if (kind === 'public') {
+        const held = this.publicByAddress.get(connection.remoteAddress) ?? 0
+        if (held >= this.limits.maxPublicChannelsPerAddress) {
+          return {
+            ok: false,
+            type: 'LimitReached',
+            error: `At most ${this.limits.maxPublicChannelsPerAddress} public channels per client address`,
+            channelLimit: true,
+          }
+        }
+        this.publicByAddress.set(connection.remoteAddress, held + 1)
+      }
       if (channel === undefined) {
         channel = new Channel(name, kind)
         this.channels.set(name, channel)
@@ -166,6 +201,11 @@ export class ChannelRegistry {
     if (membership === undefined) return
     connection.subscriptions.delete(name)
     connection.releaseFrames(name)
+    if (channelKind(name) === 'public') {
+      const held = (this.publicByAddress.get(connection.remoteAddress) ?? 1) - 1
+      if (held <= 0) this.publicByAddress.delete(connection.remoteAddress)
+      else this.publicByAddress.set(connection.remoteAddress, held)
+    }
     const channel = this.channels.get(name)
     if (channel === undefined) return
     channel.subscribers.delete(connection.id)

@@ -18,6 +18,10 @@ export type ClusterMessage =
   | { type: 'member'; channel: string; userId: string; info?: unknown; added: boolean }
   | { type: 'user'; userId: string; online: boolean }
   | { type: 'terminate'; userId: string }
+  /** An api session authorised a socket (which may be on another node). */
+  | { type: 'bindSession'; socketId: string; session: string }
+  /** Api sessions ended: close the sockets they authorised. */
+  | { type: 'endSessions'; sessions: string[] }
 
 /** A cluster-wide transition found while cleaning up after a node that died. */
 export type OrphanTransition =
@@ -48,6 +52,12 @@ export interface Cluster {
   /** This node's first (+1) or last (−1) signed-in socket of `userId`. */
   signedIn(userId: string, delta: 1 | -1): Promise<'online' | 'offline' | null>
   onlineUsers(userIds: readonly string[]): Promise<Set<string>>
+
+  /**
+   * Claim `key` once across the cluster until `expiresAt` (ms since the epoch):
+   * true for the first claim, false while an earlier claim is remembered.
+   */
+  claimOnce(key: string, expiresAt: number): Promise<boolean>
 
   /** Leave the cluster: what this node held is released (others see the transitions). */
   close(): Promise<void>

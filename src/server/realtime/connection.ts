@@ -28,6 +28,12 @@ export class Connection {
   private tickets = 0
   /** Set once `pusher:signin` succeeded. */
   user: { id: string; watchlist: readonly string[] } | null = null
+  /**
+   * The api sessions that authorised this socket (channel auth, user auth): when
+   * one of them ends (logout, expiry), the socket is closed — a token that no
+   * longer works must not leave a socket behind that still receives its events.
+   */
+  readonly sessions = new Set<string>()
   readonly clientEvents: SlidingWindowLimiter
   closing = false
   /**

@@ -95,7 +95,9 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
   lingerAfterEarlyRefusal(app)
 
   app.addHook('preHandler', async (request: FastifyRequest<{ Params: { appId: string } }>) => {
-    if (request.params.appId !== credentials.id) throw new ApiError(404, 'Unknown app id')
+    // An unknown app id is not told apart from a known one: both go through every
+    // check below, and an unknown one fails where a wrong signature would.
+    const knownApp = request.params.appId === credentials.id
     // No prototype: a `__proto__` parameter is a parameter like any other (and signed as one).
     const params: Record<string, string> = Object.create(null) as Record<string, string>
     for (const [key, value] of Object.entries(request.query as Record<string, unknown>)) {
@@ -126,11 +128,20 @@ export async function httpApi(app: FastifyInstance, options: HttpApiOptions): Pr
     }
     const signature = params.auth_signature
     const valid =
+      knownApp &&
       signature !== undefined &&
       paths.some((candidate) =>
         safeEqual(signature, httpApiSignature(credentials.secret, request.method, candidate, params)),
       )
     if (!valid) throw new ApiError(401, 'Invalid auth_signature')
+    // A signed request is valid for as long as its timestamp is in the window, so
+    // one overheard could be sent again. Whatever changes something (every POST)
+    // is accepted once: its signature is remembered, cluster-wide, until its
+    // timestamp leaves the window. Reads are not remembered: repeating one
+    // changes nothing, and monitoring polls the same read within a second.
+    if (request.method === 'POST' && !(await realtime.claimSignature(signature, (timestamp + MAX_TIMESTAMP_SKEW_SEC) * 1000))) {
+      throw new ApiError(401, 'This signed request was already received; sign every request anew')
+    }
   })
 
   const parseJson = <T>(schema: z.ZodType<T>, body: unknown): T => {

@@ -11,6 +11,10 @@ export class LocalCluster implements Cluster {
   private readonly members = new Map<string, Map<string, unknown>>()
   private readonly subscribers = new Map<string, number>()
   private readonly online = new Set<string>()
+  /** claimOnce: claimed keys, and the same keys by the second they expire in (to forget them in bulk). */
+  private readonly claimed = new Set<string>()
+  private readonly claimsBySecond = new Map<number, string[]>()
+  private purgedAt = 0
 
   async start(): Promise<void> {}
 
@@ -73,6 +77,25 @@ export class LocalCluster implements Cluster {
 
   async onlineUsers(userIds: readonly string[]): Promise<Set<string>> {
     return new Set(userIds.filter((id) => this.online.has(id)))
+  }
+
+  async claimOnce(key: string, expiresAt: number): Promise<boolean> {
+    const nowSecond = Math.floor(Date.now() / 1000)
+    if (nowSecond !== this.purgedAt) {
+      this.purgedAt = nowSecond
+      for (const [second, keys] of this.claimsBySecond) {
+        if (second >= nowSecond) continue
+        for (const old of keys) this.claimed.delete(old)
+        this.claimsBySecond.delete(second)
+      }
+    }
+    if (this.claimed.has(key)) return false
+    this.claimed.add(key)
+    const second = Math.floor(expiresAt / 1000)
+    const keys = this.claimsBySecond.get(second)
+    if (keys) keys.push(key)
+    else this.claimsBySecond.set(second, [key])
+    return true
   }
 
   async close(): Promise<void> {}

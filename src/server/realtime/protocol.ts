@@ -34,6 +34,8 @@ export const ErrorCode = {
   BadRequest: 4300,
   /** More client events than the per-socket rate allows. */
   ClientEventRateLimit: 4301,
+  /** A subscription refused by a server-wide or per-address channel limit, or public channels being off. */
+  ChannelRefused: 4302,
 } as const
 
 /** A frame as it travels on the wire. `data` is usually a JSON string. */

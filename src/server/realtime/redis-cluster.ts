@@ -115,6 +115,10 @@ export class RedisCluster implements Cluster {
       .catch((err: unknown) => this.options.log.warn({ err: String(err) }, 'cluster publish failed'))
   }
 
+  async claimOnce(key: string, expiresAt: number): Promise<boolean> {
+    return (await this.commands.set(this.key('once', key), '1', 'PXAT', expiresAt, 'NX')) === 'OK'
+  }
+
   // -- presence ----------------------------------------------------------------
 
   async presence(channel: string, userId: string, info: unknown, delta: 1 | -1): Promise<'first' | 'last' | null> {

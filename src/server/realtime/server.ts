@@ -51,6 +51,12 @@ export interface RealtimeLimits {
   maxBufferedBytes: number
   /** Largest presence `channel_data` / sign-in `user_data`. */
   maxUserDataBytes: number
+  /** Channels this node holds at most (every kind). */
+  maxChannels: number
+  /** Public channel subscriptions per client address, over all its sockets. */
+  maxPublicChannelsPerAddress: number
+  /** Whether public (unauthenticated) channels may be subscribed at all; Parley's own clients use none. */
+  publicChannels: boolean
 }
 
 export const defaultLimits: RealtimeLimits = {
@@ -60,12 +66,19 @@ export const defaultLimits: RealtimeLimits = {
   maxChannelsPerTrigger: 100,
   maxBatchEvents: 10,
   clientEventsPerSecond: 10,
-  maxSubscriptionsPerSocket: 2_000,
+  // Parley's app holds its private-user channel and one presence channel per conversation.
+  maxSubscriptionsPerSocket: 500,
   maxConnections: 100_000,
   maxConnectionsPerIp: 1_000,
   maxBufferedBytes: 4 * 1024 * 1024,
   maxUserDataBytes: 4 * 1024,
+  maxChannels: 200_000,
+  maxPublicChannelsPerAddress: 200,
+  publicChannels: true,
 }
+
+/** How long a node remembers an ended session, for a binding that arrives late from another node. */
+const ENDED_SESSION_MEMORY_MS = 60_000
 
 export interface RealtimeOptions {
   app: AppCredentials
@@ -102,6 +115,10 @@ export class RealtimeServer {
   private readonly wss: WebSocketServer
   private readonly connections = new Map<string, Connection>()
   private readonly connectionsPerIp = new Map<string, number>()
+  /** Api session → this node's sockets it authorised. */
+  private readonly socketsBySession = new Map<string, Set<Connection>>()
+  /** Sessions ended in the last minute → when: a late binding to one closes its socket at once. */
+  private readonly endedSessions = new Map<string, number>()
   private readonly channels: ChannelRegistry
   private readonly users: UserRegistry
   readonly cluster: Cluster
@@ -123,7 +140,7 @@ export class RealtimeServer {
     this.limits = { ...defaultLimits, ...options.limits }
     this.hooks = new Hooks(this.log)
     this.cluster = options.cluster ?? new LocalCluster()
-    this.channels = new ChannelRegistry(this.hooks, this.cluster, this.limits.maxPresenceMembers, this.log)
+    this.channels = new ChannelRegistry(this.hooks, this.cluster, this.limits, this.log)
     this.users = new UserRegistry(this.hooks, this.cluster, this.log)
     this.activityTimeoutMs = options.activityTimeoutSec * 1000
     this.pongGraceMs = options.pongGraceMs
@@ -166,6 +183,12 @@ export class RealtimeServer {
         return
       case 'terminate':
         this.closeUserConnections(message.userId)
+        return
+      case 'bindSession':
+        this.bindLocal(message.socketId, message.session)
+        return
+      case 'endSessions':
+        this.endLocal(message.sessions)
     }
   }
 
@@ -246,6 +269,11 @@ export class RealtimeServer {
   private detach(connection: Connection): void {
     if (this.connections.get(connection.id) !== connection) return
     this.connections.delete(connection.id)
+    for (const session of connection.sessions) {
+      const sockets = this.socketsBySession.get(session)
+      sockets?.delete(connection)
+      if (sockets?.size === 0) this.socketsBySession.delete(session)
+    }
     const left = (this.connectionsPerIp.get(connection.remoteAddress) ?? 1) - 1
     if (left <= 0) this.connectionsPerIp.delete(connection.remoteAddress)
     else this.connectionsPerIp.set(connection.remoteAddress, left)
@@ -331,6 +359,10 @@ export class RealtimeServer {
     }
     const kind = channelKind(name)
     if (kind === null) return fail('AuthError', 'Invalid channel name', 400)
+    if (kind === 'public' && !this.limits.publicChannels) {
+      connection.sendError(ErrorCode.ChannelRefused, 'Public channels are turned off on this server')
+      return fail('AuthError', 'Public channels are turned off on this server', 403)
+    }
     if (
       !connection.subscriptions.has(name) &&
       !connection.pendingSubscriptions.has(name) &&
@@ -379,7 +411,10 @@ export class RealtimeServer {
     } finally {
       leaveAgain = connection.subscriptionAnswered(name)
     }
-    if (!joined.ok) return fail(joined.type, joined.error, joined.type === 'LimitReached' ? 429 : 503)
+    if (!joined.ok) {
+      if (joined.channelLimit) connection.sendError(ErrorCode.ChannelRefused, joined.error)
+      return fail(joined.type, joined.error, joined.type === 'LimitReached' ? 429 : 503)
+    }
     connection.send({
       event: 'pusher_internal:subscription_succeeded',
       channel: name,
@@ -472,6 +507,10 @@ export class RealtimeServer {
   /** Ping silent sockets; close those that did not answer within the grace period. */
   private sweep(): void {
     const now = this.now()
+    for (const [session, endedAt] of this.endedSessions) {
+      if (now - endedAt < ENDED_SESSION_MEMORY_MS) break
+      this.endedSessions.delete(session)
+    }
     const ping = encodeFrame({ event: 'pusher:ping', data: {} })
     for (const connection of this.connections.values()) {
       if (connection.pingSentAt === null) {
@@ -518,6 +557,60 @@ export class RealtimeServer {
   /** Signed in on this node (tests; the cluster knows about the others). */
   isUserOnline(userId: string): boolean {
     return this.users.isLocal(userId)
+  }
+
+  /**
+   * The api session `session` authorised socket `socketId` (wherever in the
+   * cluster that socket is): when the session ends, the socket is closed.
+   */
+  bindSession(socketId: string, session: string): void {
+    if (!this.bindLocal(socketId, session)) this.cluster.send({ type: 'bindSession', socketId, session })
+  }
+
+  /** True when the socket is on this node. */
+  private bindLocal(socketId: string, session: string): boolean {
+    const connection = this.connections.get(socketId)
+    if (connection === undefined) return false
+    if (this.endedSessions.has(session)) {
+      this.disconnect(connection, CloseCode.Unauthorized, 'Session ended')
+      return true
+    }
+    connection.sessions.add(session)
+    let sockets = this.socketsBySession.get(session)
+    if (sockets === undefined) {
+      sockets = new Set()
+      this.socketsBySession.set(session, sockets)
+    }
+    sockets.add(connection)
+    return true
+  }
+
+  /** Sessions ended (logout, expiry, revocation): close their sockets on every node. */
+  endSessions(sessions: readonly string[]): void {
+    if (sessions.length === 0) return
+    this.cluster.send({ type: 'endSessions', sessions: [...sessions] })
+    this.endLocal(sessions)
+  }
+
+  private endLocal(sessions: readonly string[]): void {
+    const now = this.now()
+    for (const session of sessions) {
+      // Re-inserted, so the map stays in order of ending (the sweep stops at the first recent one).
+      this.endedSessions.delete(session)
+      this.endedSessions.set(session, now)
+      for (const connection of [...(this.socketsBySession.get(session) ?? [])]) {
+        this.disconnect(connection, CloseCode.Unauthorized, 'Session ended')
+      }
+    }
+  }
+
+  /**
+   * Claim a signed HTTP API request's signature: true the first time, false when
+   * it was seen before (a replay). Remembered cluster-wide until the signature's
+   * timestamp leaves the accepted window (`expiresAt`, ms).
+   */
+  claimSignature(signature: string, expiresAt: number): Promise<boolean> {
+    return this.cluster.claimOnce(`signature:${signature}`, expiresAt)
   }
 
   /** Close every signed-in connection of a user, on every node (HTTP API terminate_connections). */

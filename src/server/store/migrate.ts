@@ -2,10 +2,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
 import * as m0001 from './migrations/0001-initial'
 import * as m0002 from './migrations/0002-display-name-key'
+import * as m0003 from './migrations/0003-members-by-user'
+import * as m0004 from './migrations/0004-display-name-nfkc'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-display-name-key': m0002,
+  '0003-members-by-user': m0003,
+  '0004-display-name-nfkc': m0004,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

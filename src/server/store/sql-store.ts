@@ -6,10 +6,12 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { Message } from '../../shared/api'
 import { newId } from './ids'
-import type { Database, MessagesTable, UsersTable } from './schema'
+import type { ConversationsTable, Database, MessagesTable, UsersTable } from './schema'
 import {
   UsernameTakenError,
+  type ConversationCursor,
   type ConversationRecord,
+  type EndedSession,
   type MarkerKind,
   type MarkerResult,
   type MemberMarkers,
@@ -141,9 +143,52 @@ export class SqlStore implements Store {
     return row ? toUser(row) : null
   }
 
-  async deleteSession(tokenHash: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute()
+  async deleteSession(tokenHash: string): Promise<EndedSession | null> {
+    const row = await this.db
+      .deleteFrom('sessions')
+      .where('token_hash', '=', tokenHash)
+      .returning(['token_hash', 'user_id'])
+      .executeTakeFirst()
+    return row ? { tokenHash: row.token_hash, userId: row.user_id } : null
   }
+
+  async deleteExpiredSessions(now: number): Promise<EndedSession[]> {
+    const rows = await this.db
+      .deleteFrom('sessions')
+      .where('expires_at', '<=', now)
+      .returning(['token_hash', 'user_id'])
+      .execute()
+    return rows.map((row) => ({ tokenHash: row.token_hash, userId: row.user_id }))
+  }
+
+  async hasLiveSession(userId: string, now: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .select('token_hash')
+      .where('user_id', '=', userId)
+      .where('expires_at', '>', now)
+      .limit(1)
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  async contactsAmong(userId: string, candidateIds: readonly string[]): Promise<Set<string>> {
+    const contacts = new Set<string>()
+    if (candidateIds.includes(userId)) contacts.add(userId)
+    const others = [...new Set(candidateIds)].filter((id) => id !== userId)
+    if (others.length === 0) return contacts
+    const rows = await this.db
+      .selectFrom('members as mine')
+      .innerJoin('members as theirs', 'theirs.conversation_id', 'mine.conversation_id')
+      .select('theirs.user_id')
+      .distinct()
+      .where('mine.user_id', '=', userId)
+      .where('theirs.user_id', 'in', others)
+      .execute()
+    for (const row of rows) contacts.add(row.user_id)
+    return contacts
+  }
+
 
   async createConversation(input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }> {
     const memberIds = [...new Set(input.memberIds)]
@@ -207,14 +252,20 @@ export class SqlStore implements Store {
   /** Conversations with their members and last message, in three queries whatever the count. */
   private async loadConversations(db: Db, ids: readonly string[]): Promise<ConversationRecord[]> {
     if (ids.length === 0) return []
-    const list = [...ids]
     const rows = await db
       .selectFrom('conversations')
       .selectAll()
-      .where('id', 'in', list)
+      .where('id', 'in', [...ids])
       .orderBy('last_activity_at', 'desc')
       .orderBy('id')
       .execute()
+    return this.withDetails(db, rows)
+  }
+
+  /** Conversation rows with their members and last message, in two queries whatever the count; order kept. */
+  private async withDetails(db: Db, rows: readonly Selectable<ConversationsTable>[]): Promise<ConversationRecord[]> {
+    if (rows.length === 0) return []
+    const list = rows.map((row) => row.id)
     const members = await db
       .selectFrom('members')
       .select(['conversation_id', 'user_id', 'read_seq', 'delivered_seq'])
@@ -258,12 +309,39 @@ export class SqlStore implements Store {
     return this.loadConversation(this.db, conversationId)
   }
 
-  async conversationsOf(userId: string): Promise<ConversationRecord[]> {
-    const ids = await this.db.selectFrom('members').select('conversation_id').where('user_id', '=', userId).execute()
-    return this.loadConversations(
-      this.db,
-      ids.map((row) => row.conversation_id),
-    )
+  /**
+   * Keyset pagination over members ⋈ conversations: the user's memberships
+   * (members_user_conversation, an index-only range), each conversation by its
+   * key, sorted and cut in the database. The sort covers the user's
+   * conversations after the cursor — no index can serve the order, as it
+   * lives in another table than the filter (see migration 0003).
+   */
+  async conversationPageOf(
+    userId: string,
+    page: { after?: ConversationCursor; limit: number },
+  ): Promise<{ conversations: ConversationRecord[]; hasMore: boolean }> {
+    const { after } = page
+    let query = this.db
+      .selectFrom('members')
+      .innerJoin('conversations', 'conversations.id', 'members.conversation_id')
+      .selectAll('conversations')
+      .where('members.user_id', '=', userId)
+    if (after !== undefined) {
+      // (last_activity_at, id) past the cursor in the order desc, asc — a row comparison can't mix directions.
+      query = query.where((eb) =>
+        eb.or([
+          eb('conversations.last_activity_at', '<', after.lastActivityAt),
+          eb.and([eb('conversations.last_activity_at', '=', after.lastActivityAt), eb('conversations.id', '>', after.id)]),
+        ]),
+      )
+    }
+    const rows = await query
+      .orderBy('conversations.last_activity_at', 'desc')
+      .orderBy('conversations.id')
+      .limit(page.limit + 1)
+      .execute()
+    const conversations = await this.withDetails(this.db, rows.slice(0, page.limit))
+    return { conversations, hasMore: rows.length > page.limit }
   }
 
   async unreadCounts(conversationId: string, userIds: readonly string[]): Promise<Map<string, number>> {
@@ -286,7 +364,8 @@ export class SqlStore implements Store {
     return counts
   }
 
-  async unreadCountsOf(userId: string): Promise<Map<string, number>> {
+  async unreadCountsOf(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>> {
+    if (conversationIds.length === 0) return new Map()
     const rows = await this.db
       .selectFrom('members')
       .innerJoin('messages', (join) =>
@@ -297,6 +376,7 @@ export class SqlStore implements Store {
       )
       .select(['members.conversation_id as conversationId', (eb) => eb.fn.countAll<number>().as('count')])
       .where('members.user_id', '=', userId)
+      .where('members.conversation_id', 'in', [...conversationIds])
       .groupBy('members.conversation_id')
       .execute()
     return new Map(rows.map((row) => [row.conversationId, Number(row.count)]))

@@ -210,8 +210,19 @@ describe.each(factories.filter((f) => f.name !== 'postgres' || hasPostgres))('$n
     await send(a, 4)
     expect(await store.unreadCounts(conversation.id, [a.id, b.id])).toEqual(new Map([[a.id, 1], [b.id, 3]]))
     await store.advanceMarker(conversation.id, b.id, 'read', 2)
-    expect((await store.unreadCountsOf(b.id)).get(conversation.id)).toBe(1)
-    expect((await store.unreadCountsOf(a.id)).get(conversation.id)).toBe(1)
+    expect((await store.unreadCountsOf(b.id, [conversation.id])).get(conversation.id)).toBe(1)
+    expect((await store.unreadCountsOf(a.id, [conversation.id])).get(conversation.id)).toBe(1)
+    // Only the conversations asked about: another one with unread messages is left out.
+    const other = await group([a, b])
+    await store.appendMessage({ conversationId: other.id, senderId: a.id, clientId: 'o', body: 'x', now: 5 })
+    expect(await store.unreadCountsOf(b.id, [conversation.id])).toEqual(new Map([[conversation.id, 1]]))
+    expect(await store.unreadCountsOf(b.id, [conversation.id, other.id])).toEqual(
+      new Map([
+        [conversation.id, 1],
+        [other.id, 1],
+      ]),
+    )
+    expect(await store.unreadCountsOf(b.id, [])).toEqual(new Map())
   })
 
   test('conversations of a user: newest activity first, members in join order, last message included', async () => {
@@ -219,13 +230,63 @@ describe.each(factories.filter((f) => f.name !== 'postgres' || hasPostgres))('$n
     const first = await group([a, b])
     const second = await group([c, a, b])
     await store.appendMessage({ conversationId: first.id, senderId: b.id, clientId: 'x', body: 'latest', now: 1_000 })
-    const list = await store.conversationsOf(a.id)
+    const { conversations: list, hasMore } = await store.conversationPageOf(a.id, { limit: 10 })
+    expect(hasMore).toBe(false)
     expect(list.map((conv) => conv.id)).toEqual([first.id, second.id])
     expect(list[0]?.lastMessage?.body).toBe('latest')
     expect(list[1]?.members.map((m) => m.userId)).toEqual([c.id, a.id, b.id])
     expect(await store.conversationFor(first.id, c.id)).toBeNull()
     expect(await store.memberIds(second.id)).toEqual([c.id, a.id, b.id])
     expect(await store.memberIds('c_missing')).toEqual([])
+  })
+
+  test('conversation pages: 250 with tied activity times, each exactly once, the same order whatever the page size', async () => {
+    const [a, b, c] = [await user(), await user(), await user()]
+    const made: string[] = []
+    for (let i = 0; i < 250; i++) {
+      // Five conversations per millisecond: every page boundary cuts through a tie.
+      const { conversation } = await store.createConversation({
+        kind: 'group',
+        title: `g${i}`,
+        memberIds: [a.id, b.id],
+        createdBy: a.id,
+        now: 1_000 + Math.floor(i / 5),
+      })
+      made.push(conversation.id)
+    }
+    await group([b, c]) // not a's
+    const walk = async (limit: number) => {
+      const seen: { id: string; lastActivityAt: number }[] = []
+      let after: { lastActivityAt: number; id: string } | undefined
+      for (let pages = 1; ; pages++) {
+        const page = await store.conversationPageOf(a.id, { ...(after ? { after } : {}), limit })
+        expect(page.conversations.length).toBe(page.hasMore ? limit : 250 - seen.length)
+        seen.push(...page.conversations.map(({ id, lastActivityAt }) => ({ id, lastActivityAt })))
+        const last = page.conversations.at(-1)
+        if (!page.hasMore || last === undefined) return { seen, pages }
+        after = { lastActivityAt: last.lastActivityAt, id: last.id }
+      }
+    }
+    const small = await walk(7)
+    const large = await walk(200)
+    expect(small.pages).toBe(36)
+    expect(large.pages).toBe(2)
+    expect(new Set(small.seen.map((s) => s.id)).size).toBe(250)
+    expect([...small.seen.map((s) => s.id)].sort()).toEqual([...made].sort())
+    expect(small.seen).toEqual(large.seen)
+    // Newest first (ties by id in the database's collation: the same for both page sizes, checked above).
+    small.seen.forEach((s, i) => i === 0 || expect(s.lastActivityAt).toBeLessThanOrEqual(small.seen[i - 1]!.lastActivityAt))
+    // A message moves its conversation to the first page.
+    const bottom = small.seen.at(-1)!.id
+    await store.appendMessage({ conversationId: bottom, senderId: b.id, clientId: 'up', body: 'up', now: 5_000 })
+    const first = await store.conversationPageOf(a.id, { limit: 1 })
+    expect(first.conversations.map((conv) => [conv.id, conv.lastActivityAt, conv.lastMessage?.body])).toEqual([[bottom, 5_000, 'up']])
+    expect(first.hasMore).toBe(true)
+    // Past the end: an empty last page.
+    expect(await store.conversationPageOf(a.id, { after: { lastActivityAt: 0, id: '' }, limit: 5 })).toEqual({
+      conversations: [],
+      hasMore: false,
+    })
   })
 
   test('directory search matches username or display name, with % and _ taken literally', async () => {

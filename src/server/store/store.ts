@@ -33,6 +33,17 @@ export interface ConversationRecord {
   members: MemberMarkers[]
 }
 
+/** A position in a user's conversation list: the last conversation of the page before. */
+export interface ConversationCursor {
+  lastActivityAt: number
+  id: string
+}
+
+export interface EndedSession {
+  tokenHash: string
+  userId: string
+}
+
 export type MarkerKind = 'read' | 'delivered'
 
 export interface MarkerResult {
@@ -67,7 +78,14 @@ export interface Store {
   createSession(tokenHash: string, userId: string, now: number, expiresAt: number): Promise<void>
   /** The user of a live session, or null when unknown or expired. */
   sessionUser(tokenHash: string, now: number): Promise<UserRecord | null>
-  deleteSession(tokenHash: string): Promise<void>
+  /** End one session; its user, or null when there was none. */
+  deleteSession(tokenHash: string): Promise<EndedSession | null>
+  /** End every session that expired by `now` (housekeeping; their sockets are closed). */
+  deleteExpiredSessions(now: number): Promise<EndedSession[]>
+  /** Whether the user has a session that is still valid at `now`. */
+  hasLiveSession(userId: string, now: number): Promise<boolean>
+  /** Of `candidateIds`, those who share a conversation with `userId` (and `userId` itself): whose presence they may see. */
+  contactsAmong(userId: string, candidateIds: readonly string[]): Promise<Set<string>>
 
   /**
    * Create a conversation. For `direct` (exactly two members) the existing one
@@ -76,12 +94,18 @@ export interface Store {
   createConversation(input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }>
   /** The conversation, or null when it does not exist or `memberId` is not a member. */
   conversationFor(conversationId: string, memberId: string): Promise<ConversationRecord | null>
-  /** Every conversation of a user, newest activity first. */
-  conversationsOf(userId: string): Promise<ConversationRecord[]>
+  /**
+   * Up to `limit` of a user's conversations, newest activity first
+   * (lastActivityAt desc, id asc), those after `after` in that order.
+   */
+  conversationPageOf(
+    userId: string,
+    page: { after?: ConversationCursor; limit: number },
+  ): Promise<{ conversations: ConversationRecord[]; hasMore: boolean }>
   /** Unread messages per member: from others, after the member's read marker. */
   unreadCounts(conversationId: string, userIds: readonly string[]): Promise<Map<string, number>>
-  /** For each of the user's conversations, their unread count. */
-  unreadCountsOf(userId: string): Promise<Map<string, number>>
+  /** The user's unread count in each of `conversationIds` they are a member of (absent = 0). */
+  unreadCountsOf(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>>
   isMember(conversationId: string, userId: string): Promise<boolean>
   /** Member ids in join order; empty when the conversation does not exist. */
   memberIds(conversationId: string): Promise<string[]>

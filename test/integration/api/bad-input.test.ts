@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto'
 import { request as httpRequest } from 'node:http'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Conversation, Message, User } from '../../../src/shared/api'
+import type { Conversation, ConversationPage, Message, User } from '../../../src/shared/api'
 import { startTestServer, type TestServer } from '../../helpers/server'
 import { errorOf, PASSWORD, Rest, type Account, type CallOptions } from '../../helpers/rest'
 
@@ -19,7 +19,7 @@ let b: Account
 let conv: Conversation
 
 beforeAll(async () => {
-  server = await startTestServer({ AUTH_RATE_LIMIT: '100000', SEND_RATE_LIMIT: '100000' })
+  server = await startTestServer({ AUTH_RATE_LIMIT: '100000', SEND_RATE_LIMIT: '100000', CONVERSATION_RATE_LIMIT: '100000' })
   rest = new Rest(server.url)
   ;[a, b] = (await rest.newUsers(2, 'bad')) as [Account, Account]
   conv = await rest.conversation(a, [b])
@@ -156,8 +156,8 @@ const endpoints: Endpoint[] = [
 async function snapshot(): Promise<unknown> {
   const [users, convsA, convsB, messages, meA, meB] = await Promise.all([
     rest.get<User[]>('/api/users', b.token),
-    rest.get<Conversation[]>('/api/conversations', a.token),
-    rest.get<Conversation[]>('/api/conversations', b.token),
+    rest.get<ConversationPage>('/api/conversations', a.token),
+    rest.get<ConversationPage>('/api/conversations', b.token),
     rest.get<{ messages: Message[] }>(`/api/conversations/${conv.id}/messages`, b.token),
     rest.get<User>('/api/me', a.token),
     rest.get<User>('/api/me', b.token),

@@ -4,7 +4,7 @@
  * viewer's markers and unread count) and GET /:id without an existence leak.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Conversation } from '../../../src/shared/api'
+import type { Conversation, ConversationPage } from '../../../src/shared/api'
 import { startTestServer, type TestServer } from '../../helpers/server'
 import { errorOf, Rest, sleep, type Account } from '../../helpers/rest'
 
@@ -12,7 +12,7 @@ let server: TestServer
 let rest: Rest
 
 beforeAll(async () => {
-  server = await startTestServer({ AUTH_RATE_LIMIT: '100000', SEND_RATE_LIMIT: '100000' })
+  server = await startTestServer({ AUTH_RATE_LIMIT: '100000', SEND_RATE_LIMIT: '100000', CONVERSATION_RATE_LIMIT: '100000' })
   rest = new Rest(server.url)
 })
 afterAll(async () => {
@@ -253,6 +253,166 @@ describe('GET /api/conversations', () => {
     const [a, b, loner] = await rest.newUsers(3)
     await rest.conversation(a!, [b!])
     expect(await rest.conversations(loner!)).toEqual([])
+  })
+})
+
+describe('GET /api/conversations: pages', () => {
+  const T = 1_700_000_000_000
+  let a: Account
+  let b: Account
+  /** a's 250 conversations, five per millisecond: page boundaries cut through ties. */
+  let made: Conversation[]
+  const byActivity = (x: Conversation, y: Conversation) =>
+    y.lastActivityAt - x.lastActivityAt || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
+  const cursorOf = (text: string) => Buffer.from(text).toString('base64url')
+
+  beforeAll(async () => {
+    ;[a, b] = (await rest.newUsers(2)) as [Account, Account]
+    const store = server.store!
+    for (let i = 0; i < 250; i++) {
+      const now = T + Math.floor(i / 5)
+      const { conversation } = await store.createConversation({ kind: 'group', title: `p${i}`, memberIds: [a.user.id, b.user.id], createdBy: b.user.id, now })
+      // Unread messages in the oldest conversation, at its own time: it stays on the last page.
+      if (i === 0) {
+        for (const clientId of ['u1', 'u2']) {
+          await store.appendMessage({ conversationId: conversation.id, senderId: b.user.id, clientId, body: 'unread', now })
+        }
+      }
+    }
+    made = await rest.conversations(a, 200)
+  })
+
+  test('default pages of 100: every conversation exactly once, newest first, ties by id, unread counts on every page', async () => {
+    const pages: ConversationPage[] = []
+    for (let cursor: string | undefined; ; ) {
+      const page = await rest.conversationPage(a, cursor === undefined ? {} : { cursor })
+      pages.push(page)
+      if (page.nextCursor === null) break
+      cursor = page.nextCursor
+    }
+    expect(pages.map((page) => page.conversations.length)).toEqual([100, 100, 50])
+    const listed = pages.flatMap((page) => page.conversations)
+    expect(new Set(listed.map((conv) => conv.id)).size).toBe(250)
+    expect(listed).toEqual([...listed].sort(byActivity))
+    expect(listed.map((conv) => conv.lastActivityAt)).toEqual(Array.from({ length: 250 }, (_, i) => T + Math.floor((249 - i) / 5)))
+    expect(listed).toEqual(made)
+    // p0 (the oldest millisecond, with p1–p4) is on the last page with its two unread messages.
+    const withUnread = listed.filter((conv) => conv.unreadCount > 0)
+    expect(withUnread).toEqual([expect.objectContaining({ title: 'p0', lastSeq: 2, unreadCount: 2 })])
+    expect(pages[2]!.conversations.slice(-5).map((conv) => conv.title).sort()).toEqual(['p0', 'p1', 'p2', 'p3', 'p4'])
+    // A conversation listed alone says the same as its entry in the list.
+    expect(await rest.conversationById(a, withUnread[0]!.id)).toEqual(withUnread[0])
+  })
+
+  test('any page size walks the same list: 7 a page, 36 pages', async () => {
+    const listed: Conversation[] = []
+    let pages = 0
+    for (let cursor: string | undefined; ; ) {
+      const page = await rest.conversationPage(a, { limit: 7, ...(cursor === undefined ? {} : { cursor }) })
+      pages++
+      expect(page.conversations.length).toBe(page.nextCursor === null ? 250 % 7 : 7)
+      listed.push(...page.conversations)
+      if (page.nextCursor === null) break
+      cursor = page.nextCursor
+    }
+    expect(pages).toBe(36)
+    expect(listed).toEqual(made)
+  })
+
+  test('limit bounds: 1 and 200 are pages of that size; the last page has no cursor', async () => {
+    const one = await rest.conversationPage(a, { limit: 1 })
+    expect(one.conversations.map((conv) => conv.id)).toEqual([made[0]!.id])
+    expect(one.nextCursor).toEqual(expect.any(String))
+    const most = await rest.conversationPage(a, { limit: 200 })
+    expect(most.conversations).toEqual(made.slice(0, 200))
+    const rest50 = await rest.conversationPage(a, { limit: 200, cursor: most.nextCursor! })
+    expect(rest50).toEqual({ conversations: made.slice(200), nextCursor: null })
+    // Exactly full: nothing after it, so no cursor to an empty page.
+    const [x, y] = (await rest.newUsers(2)) as [Account, Account]
+    await rest.conversation(x, [y])
+    expect((await rest.conversationPage(x, { limit: 1 })).nextCursor).toBeNull()
+    expect(await rest.conversationPage(y, {})).toEqual({ conversations: [expect.objectContaining({ kind: 'direct' })], nextCursor: null })
+  })
+
+  test('a cursor is a position, not a permission: one made up from another user’s conversation shows only your own after it', async () => {
+    const [y, z] = (await rest.newUsers(2)) as [Account, Account]
+    const theirs = await rest.conversation(y, [z])
+    const page = await rest.conversationPage(a, { cursor: cursorOf(`${theirs.lastActivityAt}:${theirs.id}`) })
+    // Made after all of a's: every one of a's comes after it, and nothing else.
+    expect(page.conversations).toEqual(made.slice(0, 100))
+  })
+
+  test.each([
+    ['limit 0', 'limit=0'],
+    ['limit 201', 'limit=201'],
+    ['limit -1', 'limit=-1'],
+    ['limit 1.5', 'limit=1.5'],
+    ['limit abc', 'limit=abc'],
+    ['an empty limit', 'limit='],
+    ['limit 1e3', 'limit=1e3'],
+    ['limit twice', 'limit=5&limit=6'],
+    ['an empty cursor', 'cursor='],
+    ['a cursor outside base64url', 'cursor=abc%2B%2F%3D'],
+    ['a cursor of 201 characters', `cursor=${'A'.repeat(201)}`],
+    ['a cursor twice', () => `cursor=${cursorOf(`${T}:c_x`)}&cursor=${cursorOf(`${T}:c_y`)}`],
+    ['a cursor without a colon', () => `cursor=${cursorOf('abc')}`],
+    ['a cursor without an id', () => `cursor=${cursorOf(`${T}:`)}`],
+    ['a cursor without a time', () => `cursor=${cursorOf(':c_x')}`],
+    ['a negative time', () => `cursor=${cursorOf('-1:c_x')}`],
+    ['a fractional time', () => `cursor=${cursorOf('1.5:c_x')}`],
+    ['a time with a leading zero', () => `cursor=${cursorOf('01:c_x')}`],
+    ['a time past 2^53', () => `cursor=${cursorOf('9007199254740993:c_x')}`],
+    ['a time of 17 digits', () => `cursor=${cursorOf('10000000000000000:c_x')}`],
+    ['an id with a space', () => `cursor=${cursorOf(`${T}:c x`)}`],
+    ['an id of 65 characters', () => `cursor=${cursorOf(`${T}:${'c'.repeat(65)}`)}`],
+    ['an id with NUL', () => `cursor=${cursorOf(`${T}:c\u0000`)}`],
+    ['a non-canonical encoding (stray bits)', () => `cursor=${cursorOf('1:c_x').slice(0, -1)}h`],
+    ['JSON instead', () => `cursor=${cursorOf(JSON.stringify({ lastActivityAt: T, id: 'c_x' }))}`],
+  ])('%s → 400, nothing listed', async (_label, query) => {
+    const qs = typeof query === 'function' ? query() : query
+    const reply = await rest.get(`/api/conversations?${qs}`, a.token)
+    expect(reply.status).toBe(400)
+    expect(errorOf(reply).code).toBe('bad_request')
+  })
+
+  test('without a token → 401', async () => {
+    expect((await rest.get(`/api/conversations?cursor=${cursorOf(`${T}:c_x`)}&limit=5`)).status).toBe(401)
+  })
+})
+
+describe('POST /api/conversations: rate limited per user (CONVERSATION_RATE_LIMIT, default 20 a minute)', () => {
+  let limited: TestServer
+  let api: Rest
+  beforeAll(async () => {
+    limited = await startTestServer({ AUTH_RATE_LIMIT: '100000' })
+    api = new Rest(limited.url)
+  })
+  afterAll(async () => {
+    await limited.stop()
+  })
+
+  test('a stranger spamming 30 groups at a victim gets 429 after 20; the victim’s list holds the 20 and nothing else', async () => {
+    const [spammer, victim, filler, bystander] = await api.newUsers(4)
+    const replies = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        api.post<Conversation>('/api/conversations', spammer!.token, { memberIds: [victim!.user.id, filler!.user.id], title: `spam ${i}` }),
+      ),
+    )
+    const created = replies.filter((reply) => reply.status === 201)
+    const refused = replies.filter((reply) => reply.status === 429)
+    expect(created).toHaveLength(20)
+    expect(refused).toHaveLength(10)
+    for (const reply of refused) {
+      expect(errorOf(reply).code).toBe('rate_limited')
+      expect(reply.headers.get('retry-after')).toMatch(/^\d+$/)
+    }
+    const listed = await api.conversations(victim!)
+    expect(listed.map((conv) => conv.id).sort()).toEqual(created.map((reply) => reply.json.id).sort())
+    // A direct conversation asked for again counts too: the spammer stays refused.
+    expect((await api.post('/api/conversations', spammer!.token, { memberIds: [victim!.user.id] })).status).toBe(429)
+    // Per user, not per address: the others (same IP) still create.
+    expect((await api.post('/api/conversations', victim!.token, { memberIds: [bystander!.user.id] })).status).toBe(201)
+    expect((await api.post('/api/conversations', bystander!.token, { memberIds: [filler!.user.id], title: 'ok' })).status).toBe(201)
   })
 })
 

@@ -141,9 +141,12 @@ describe('POST /api/conversations/:id/messages', () => {
     expect(resent.json).toEqual(sent.json)
   })
 
-  test('NUL and other control characters inside a body are stored as sent', async () => {
+  test('control characters inside a body are stored as sent; NUL is refused (400) and stores nothing', async () => {
     const { a, conv } = await pair()
-    const body = 'a\u0000b\u0007c\u2028d'
+    const refused = await post(a, conv.id, { clientId: uniqueClientId(), body: 'a\u0000b' })
+    expect(refused.status).toBe(400)
+    expect((await page(a, conv.id)).json.messages).toEqual([])
+    const body = 'a\u0001b\u0007c\u2028d'
     expect((await rest.send(a, conv.id, body)).body).toBe(body)
     expect((await page(a, conv.id)).json.messages[0]?.body).toBe(body)
   })

@@ -44,11 +44,11 @@ function authorize(token: string | undefined, body: Record<string, string>, enco
 }
 
 describe('GET /api/config', () => {
-  test('the embedded realtime server: key, cluster, this host and port, no TLS, the activity timeout; no token needed', async () => {
+  test('the embedded realtime server: key, cluster, same origin (this address and port), no TLS, the activity timeout; no token needed', async () => {
     const reply = await rest.get<ConfigResponse>('/api/config')
     expect(reply.status).toBe(200)
     expect(reply.json).toEqual({
-      pusher: { key: server.credentials.key, cluster: 'parley', wsHost: '127.0.0.1', wsPort: server.port, forceTLS: false },
+      pusher: { key: server.credentials.key, cluster: 'parley', wsHost: '127.0.0.1', wsPort: server.port, forceTLS: false, sameOrigin: true },
       activityTimeout: 45,
     })
   })
@@ -214,7 +214,12 @@ describe('POST /api/pusher/webhooks', () => {
     return { 'x-pusher-key': key(), 'x-pusher-signature': hmac(body) }
   }
 
+  /** How `viewer` sees `user` in the directory: they share a conversation, so with presence. */
   async function directoryEntry(viewer: Account, user: Account): Promise<User> {
+    if (!contacts.has(user.user.id)) {
+      await rest.conversation(user, [viewer])
+      contacts.add(user.user.id)
+    }
     const reply = await rest.get<User[]>(`/api/users?q=${user.username}`, viewer.token)
     const entry = reply.json.find((candidate) => candidate.id === user.user.id)
     if (!entry) throw new Error(`${user.username} is not in the directory`)
@@ -222,6 +227,7 @@ describe('POST /api/pusher/webhooks', () => {
   }
 
   let viewer: Account
+  const contacts = new Set<string>()
   beforeAll(async () => {
     viewer = await rest.newUser('viewer')
   })

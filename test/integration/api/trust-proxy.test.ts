@@ -71,7 +71,7 @@ describe.each<{ label: string; env: Record<string, string> }>([
   { label: 'TRUST_PROXY=false', env: { TRUST_PROXY: 'false' } },
   { label: 'TRUST_PROXY naming other addresses than the peer’s', env: { TRUST_PROXY: '10.0.0.0/8,192.168.1.1' } },
 ])('with $label', ({ env }) => {
-  test('forwarding headers are ignored: the host and port the request used, no TLS', async () => {
+  test('forwarding headers are ignored: same origin (the address and port the request arrived on), no TLS', async () => {
     const server = await start(env)
     const reply = await configVia(server, proxiedHttps)
     expect(reply.status).toBe(200)
@@ -81,6 +81,7 @@ describe.each<{ label: string; env: Record<string, string> }>([
       wsHost: '127.0.0.1',
       wsPort: server.port,
       forceTLS: false,
+      sameOrigin: true,
     })
   })
 })

@@ -61,15 +61,20 @@ describe('GET /api/me', () => {
 })
 
 describe('GET /api/users', () => {
-  test('without q: every user, each as a full User', async () => {
+  test('without q: every user; presence only for the viewer and people they share a conversation with', async () => {
     await newUser('dir')
     await newUser('dir', 'Directory Person')
-    const reply = await rest.get<User[]>('/api/users', everyone[0]!.token)
+    const viewer = everyone[0]!
+    const contact = everyone[1]!
+    await rest.conversation(viewer, [contact])
+    const reply = await rest.get<User[]>('/api/users', viewer.token)
     expect(reply.status).toBe(200)
     expect(idsOf(reply.json)).toEqual(idsOf(everyone.map((account) => account.user)))
     for (const account of everyone) {
       const listed = reply.json.find((user) => user.id === account.user.id)
-      expect(listed).toEqual({ ...account.user, online: false, lastSeenAt: null })
+      const { online: _online, lastSeenAt: _lastSeenAt, ...names } = account.user
+      if (account === viewer || account === contact) expect(listed).toEqual({ ...names, online: false, lastSeenAt: null })
+      else expect(listed).toEqual(names)
     }
   })
 

@@ -82,7 +82,7 @@ function expectWholeHistory(cache: Cache): void {
 
 /** What a sync does before filling: the conversation list, with each one's last seq. */
 async function refreshConversations(sync: Sync): Promise<void> {
-  sync.applyConversations(await new ApiClient({ baseUrl: server.url, token: alice.token }).conversations())
+  sync.applyConversations((await new ApiClient({ baseUrl: server.url, token: alice.token }).conversationPage()).conversations)
 }
 
 /**

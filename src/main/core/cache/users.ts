@@ -19,6 +19,7 @@ const toCachedUser = (row: UserRow): CachedUser => ({
 
 export class UserTable {
   private readonly upsert: Statement<[string, string, string, number | null]>
+  private readonly upsertProfile: Statement<[string, string, string]>
   private readonly byIds: Statement<[string], UserRow>
   private readonly all: Statement<[], UserRow>
 
@@ -27,6 +28,11 @@ export class UserTable {
       `INSERT INTO users (id, username, display_name, last_seen_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name,
          last_seen_at = excluded.last_seen_at`,
+    )
+    // A profile without presence (someone I share no conversation with) keeps what the cache knew.
+    this.upsertProfile = db.prepare(
+      `INSERT INTO users (id, username, display_name, last_seen_at) VALUES (?, ?, ?, NULL)
+       ON CONFLICT (id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name`,
     )
     this.byIds = db.prepare(
       `SELECT id, username, display_name, last_seen_at FROM users WHERE id IN (SELECT value FROM json_each(?))`,
@@ -37,7 +43,10 @@ export class UserTable {
   upsertUsers(users: readonly User[]): void {
     if (users.length === 0) return
     this.db.transaction(() => {
-      for (const user of users) this.upsert.run(user.id, user.username, user.displayName, user.lastSeenAt)
+      for (const user of users) {
+        if (user.lastSeenAt === undefined) this.upsertProfile.run(user.id, user.username, user.displayName)
+        else this.upsert.run(user.id, user.username, user.displayName, user.lastSeenAt)
+      }
     })()
   }
 

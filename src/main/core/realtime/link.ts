@@ -70,11 +70,12 @@ export class Link {
   private open(config: ConfigResponse): void {
     if (this.dead) return
     const { api, handlers } = this.options
+    const endpoint = realtimeEndpoint(config, api.baseUrl)
     const pusher = new PusherClient(config.pusher.key, {
       cluster: config.pusher.cluster,
-      ...(config.pusher.wsHost !== undefined ? { wsHost: config.pusher.wsHost } : {}),
-      ...(config.pusher.wsPort !== undefined ? { wsPort: config.pusher.wsPort, wssPort: config.pusher.wsPort } : {}),
-      forceTLS: config.pusher.forceTLS,
+      ...(endpoint.wsHost !== undefined ? { wsHost: endpoint.wsHost } : {}),
+      ...(endpoint.wsPort !== undefined ? { wsPort: endpoint.wsPort, wssPort: endpoint.wsPort } : {}),
+      forceTLS: endpoint.forceTLS,
       // 'ws' follows forceTLS (ws:// or wss://); the 'wss' transport would be a TLS fallback to a plain port.
       enabledTransports: ['ws'],
       disableStats: true,
@@ -93,8 +94,21 @@ export class Link {
           )
         },
       },
+      // Signed in as this user, the server can close every socket of a user whose
+      // last session ended (an external service offers nothing finer: terminate_connections).
+      userAuthentication: {
+        transport: 'ajax',
+        endpoint: '/api/pusher/user-auth',
+        customHandler: ({ socketId }, callback) => {
+          api.userAuth(socketId).then(
+            (auth) => callback(null, auth),
+            (err: unknown) => callback(err instanceof Error ? err : new Error(String(err)), null),
+          )
+        },
+      },
     })
     this.pusher = pusher
+    pusher.signin()
     pusher.connection.bind('state_change', ({ previous, current }: { previous: string; current: string }) => {
       if (previous === 'connected' && current !== 'connected') this.lose(`connection ${current}`)
       else if (current === 'unavailable' || current === 'failed' || current === 'disconnected') this.lose(`connection ${current}`)
@@ -189,12 +203,19 @@ export class Link {
     return channel.trigger(Events.typing, { typing })
   }
 
-  /** Ping now; true when any frame arrives within `timeoutMs` (a socket that slept may be dead). */
+  /**
+   * Ping now; true when the pong arrives within `timeoutMs` (a socket that slept
+   * may be dead). Only the pong counts: any other frame may have been on its way
+   * before the link died — in a kernel buffer from before sleep, or sent just
+   * before the network went — and proves nothing about now.
+   */
   ping(timeoutMs: number): Promise<boolean> {
     const pusher = this.pusher
     if (this.dead || pusher === null || pusher.connection.state !== 'connected') return Promise.resolve(false)
     return new Promise((resolve) => {
-      const onMessage = () => finish(true)
+      const onMessage = (message: { event?: unknown }) => {
+        if (message.event === 'pusher:pong') finish(true)
+      }
       const timer = setTimeout(() => finish(false), timeoutMs)
       const finish = (alive: boolean) => {
         clearTimeout(timer)
@@ -235,3 +256,18 @@ export class Link {
   }
 }
 
+/**
+ * Where the WebSocket goes: as the server's config says, or — when it says
+ * `sameOrigin` — to the host and port the app reaches the REST api on (so a
+ * port forward or TCP proxy in between is followed), with TLS when that is https.
+ */
+export function realtimeEndpoint(
+  config: ConfigResponse,
+  serverUrl: string,
+): { wsHost?: string; wsPort?: number; forceTLS: boolean } {
+  const { wsHost, wsPort, forceTLS, sameOrigin } = config.pusher
+  if (sameOrigin !== true) return { ...(wsHost !== undefined ? { wsHost } : {}), ...(wsPort !== undefined ? { wsPort } : {}), forceTLS }
+  const url = new URL(serverUrl)
+  const tls = url.protocol === 'https:'
+  return { wsHost: url.hostname, wsPort: url.port === '' ? (tls ? 443 : 80) : Number(url.port), forceTLS: tls }
+}

@@ -11,8 +11,9 @@
  * and any number of times.
  *
  * After every (re)connect, once the private channel is subscribed — so no
- * event can fall between — the conversations are refreshed and each one is
- * filled from its highest cached seq, page by page.
+ * event can fall between — the conversations are refreshed (the list page by
+ * page, see `listConversations`) and each one is filled from its highest
+ * cached seq, page by page.
  */
 import type { Conversation, Message, MessagePage } from '../../../shared/api'
 import {
@@ -79,14 +80,69 @@ export class Sync {
 
   /** Refresh conversations, then fill each one from its highest cached seq. */
   async syncAll(): Promise<void> {
-    const conversations = await this.deps.api.conversations()
-    this.applyConversations(conversations)
     // Newest activity first (the server's order), a few at a time.
-    const queue = conversations.map((conversation) => conversation.id)
+    const queue = await this.listConversations()
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) await this.fill(id)
     }
     await Promise.all(Array.from({ length: FILL_CONCURRENCY }, worker))
+  }
+
+  /**
+   * Fetch the conversation list page by page, each page applied as it
+   * arrives; the ids newest activity first, for the fills.
+   *
+   * The pages are cut by (lastActivityAt, id). A conversation that gains
+   * activity while they are fetched jumps from a page not fetched yet to the
+   * top, and the listing never returns it. Its messages are safe anyway: the
+   * private user channel is subscribed before the sync starts (Link's onReady,
+   * then Account.connected), so the message.created that moved it arrives by
+   * realtime. But that event carries the message, not the conversation: a
+   * cache that did not know the conversation would hold its messages without
+   * listing it, and one that did would keep the markers it had before we went
+   * offline. So when the listing took more than one page, the top of the list
+   * is read again. Whatever moved during the listing is there, above every
+   * conversation listed unchanged: its activity is the server's clock at the
+   * send, which came after the page before its jump was fetched, and nothing
+   * listed unchanged is newer than that fetch (the pages after it hold only
+   * older activity). This second pass stops at the page that reaches below
+   * the activity of the first unchanged conversation it meets (ties in that
+   * millisecond included) — almost always its first page. (With several
+   * server nodes, clocks that disagree by a few ms could rank a moved
+   * conversation just below that one; the rest of that page covers it.)
+   */
+  private async listConversations(): Promise<string[]> {
+    const fetchPage = async (cursor: string | undefined) => {
+      const page = await this.deps.api.conversationPage(cursor === undefined ? {} : { cursor })
+      this.applyConversations(page.conversations)
+      return page
+    }
+    /** Conversation id → its lastActivityAt as listed. */
+    const listed = new Map<string, number>()
+    let pages = 0
+    for (let cursor: string | undefined; ; ) {
+      const page = await fetchPage(cursor)
+      pages++
+      for (const conversation of page.conversations) listed.set(conversation.id, conversation.lastActivityAt)
+      if (page.nextCursor === null || this.stopped) break
+      cursor = page.nextCursor
+    }
+    // One page is one query: nothing can fall between pages.
+    if (pages === 1 || this.stopped) return [...listed.keys()]
+
+    const moved: string[] = []
+    let floor = Number.POSITIVE_INFINITY
+    for (let cursor: string | undefined; ; ) {
+      const page = await fetchPage(cursor)
+      for (const conversation of page.conversations) {
+        if (listed.get(conversation.id) !== conversation.lastActivityAt) moved.push(conversation.id)
+        else if (floor === Number.POSITIVE_INFINITY) floor = conversation.lastActivityAt
+      }
+      const lowest = page.conversations.at(-1)?.lastActivityAt ?? Number.NEGATIVE_INFINITY
+      if (page.nextCursor === null || lowest < floor || this.stopped) break
+      cursor = page.nextCursor
+    }
+    return [...new Set([...moved, ...listed.keys()])]
   }
 
   applyConversations(conversations: readonly Conversation[]): void {

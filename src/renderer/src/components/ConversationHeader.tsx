@@ -7,7 +7,7 @@ import { useNow } from '../hooks/useNow'
 import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'
 import { typistsIn, useTyping } from '../store/typing'
-import { useUsers } from '../store/users'
+import { selectPersonName, useUsers } from '../store/users'
 import { Avatar } from './Avatar'
 import { BellIcon, BellOffIcon } from './Icons'
 import { presenceText } from './presence'
@@ -18,7 +18,7 @@ function useTypingText(conversationId: string, direct: boolean): string | null {
   const { t } = useTranslation()
   const me = useSession(selectMe)
   const typists = useTyping(typistsIn(conversationId)).filter((id) => id !== me)
-  const names = useUsers(useShallow((state) => typists.map((id) => state.byId[id]?.displayName ?? t('common.unknownUser'))))
+  const names = useUsers(useShallow((state) => typists.map((id) => selectPersonName(id, t('common.unknownUser'))(state))))
   if (names.length === 0) return null
   if (direct) return t('typing.direct')
   if (names.length === 1) return t('typing.one', { name: names[0] })

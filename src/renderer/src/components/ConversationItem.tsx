@@ -8,7 +8,7 @@ import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'
 import { typistsIn, useTyping } from '../store/typing'
 import { useUi } from '../store/ui'
-import { useUsers } from '../store/users'
+import { selectPersonName, useUsers } from '../store/users'
 import { Avatar } from './Avatar'
 import { presenceText } from './presence'
 import { PresenceDot } from './PresenceDot'
@@ -32,7 +32,7 @@ export const ConversationItem = memo(function ConversationItem({ conversationId,
   const typing = useTyping(typistsIn(conversationId)).length > 0
   const draft = useUi((state) => (selected ? '' : (state.drafts[conversationId] ?? '')))
   const lastSender = conversation?.lastMessage?.senderId
-  const lastSenderName = useUsers((state) => (lastSender ? state.byId[lastSender]?.displayName : undefined))
+  const lastSenderName = useUsers((state) => (lastSender ? selectPersonName(lastSender, t('common.unknownUser'))(state) : undefined))
   if (conversation === undefined) return null
 
   const last = conversation.lastMessage

@@ -24,6 +24,7 @@ import { useConversations } from '../store/conversations'
 import { messagesOf, useMessages } from '../store/messages'
 import { selectMe, useSession } from '../store/session'
 import { useUi, type JumpTarget } from '../store/ui'
+import { useLookAlikesAmong } from '../store/users'
 import { ArrowDownIcon } from './Icons'
 import { MessageRow } from './MessageRow'
 
@@ -120,6 +121,12 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     () => (ready ? buildTimeline(messages, { me, unreadAfterSeq: opening.unreadAfterSeq }) : noRows),
     [ready, messages, me, opening.unreadAfterSeq],
   )
+  // Whose name looks like another's within this conversation: its members and everyone who wrote in it.
+  const people = useMemo(
+    () => [...new Set([...(conversation?.memberIds ?? []), ...messages.map((message) => message.senderId)])].sort(),
+    [conversation?.memberIds, messages],
+  )
+  const lookAlikes = useLookAlikesAmong(people)
   const rowsRef = useRef(rows)
   rowsRef.current = rows
 
@@ -207,6 +214,7 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
           message={row.message}
           own={own}
           group={conversation?.kind === 'group'}
+          senderLookAlike={lookAlikes.has(row.message.senderId)}
           firstInRun={row.firstInRun}
           lastInRun={row.lastInRun}
           receipt={info?.receipt ?? null}
@@ -217,7 +225,7 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
         />
       )
     },
-    [locale, me, conversation, highlightKey, visibility],
+    [locale, me, conversation, highlightKey, visibility, lookAlikes],
   )
 
   const context = useMemo<ListContext>(

@@ -7,6 +7,7 @@ import { memo, useCallback } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ChatMessage } from '../../../shared/ipc'
 import { deleteMessage, retryMessage } from '../feed/messages'
+import { personName } from '../lib/names'
 import type { Receipt } from '../lib/receipts'
 import { formatDateTime, formatTime } from '../lib/time'
 import type { VisibleMessages } from '../read-receipts/visible-messages'
@@ -18,6 +19,8 @@ export interface MessageRowProps {
   message: ChatMessage
   own: boolean
   group: boolean
+  /** The sender's name looks like another's in this conversation: show their `@username` too. */
+  senderLookAlike: boolean
   firstInRun: boolean
   lastInRun: boolean
   receipt: Receipt | null
@@ -28,10 +31,14 @@ export interface MessageRowProps {
 }
 
 export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
-  const { message, own, group, firstInRun, lastInRun, receipt, readBy, highlighted, locale, visibility } = props
+  const { message, own, group, senderLookAlike, firstInRun, lastInRun, receipt, readBy, highlighted, locale, visibility } = props
   const { t } = useTranslation()
   const showSender = group && !own && firstInRun
-  const senderName = useUsers((state) => (showSender ? (state.byId[message.senderId]?.displayName ?? t('common.unknownUser')) : null))
+  const senderName = useUsers((state) => {
+    if (!showSender) return null
+    const sender = state.byId[message.senderId]
+    return sender === undefined ? t('common.unknownUser') : personName(sender, senderLookAlike)
+  })
   const seq = message.seq
 
   const track = useCallback(
@@ -61,7 +68,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
     >
       <div className="message__bubble">
         {showSender && (
-          <bdi className="message__sender" dir="auto">
+          <bdi className="message__sender" dir="auto" data-testid="message-sender">
             {senderName}
           </bdi>
         )}

@@ -5,6 +5,7 @@ import type { ChatUser } from '../../../shared/ipc'
 import { callError, parley } from '../bridge'
 import { useIntlLocale } from '../hooks/useLocale'
 import { useNow } from '../hooks/useNow'
+import { personName } from '../lib/names'
 import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'
 import { useUi } from '../store/ui'
@@ -22,6 +23,7 @@ export function NewConversationDialog() {
   const locale = useIntlLocale()
   const now = useNow(60_000)
   const me = useSession(selectMe)
+  const lookAlikes = useUsers((state) => state.lookAlikes)
   const [query, setQuery] = useState('')
   const [people, setPeople] = useState<ChatUser[] | null>(null)
   const [selected, setSelected] = useState<ChatUser[]>([])
@@ -82,14 +84,17 @@ export function NewConversationDialog() {
         </label>
         {selected.length > 0 && (
           <ul className="chips" aria-label={t('newConversation.selected', { count: selected.length })}>
-            {selected.map((user) => (
-              <li key={user.id} className="chip">
-                <bdi dir="auto">{user.displayName}</bdi>
-                <button type="button" className="chip__remove" aria-label={t('newConversation.remove', { name: user.displayName })} onClick={() => toggle(user)}>
-                  <CloseIcon size={12} />
-                </button>
-              </li>
-            ))}
+            {selected.map((user) => {
+              const name = personName(user, lookAlikes.has(user.id))
+              return (
+                <li key={user.id} className="chip">
+                  <bdi dir="auto">{name}</bdi>
+                  <button type="button" className="chip__remove" aria-label={t('newConversation.remove', { name })} onClick={() => toggle(user)}>
+                    <CloseIcon size={12} />
+                  </button>
+                </li>
+              )
+            })}
           </ul>
         )}
         <fieldset className="people">
@@ -97,20 +102,22 @@ export function NewConversationDialog() {
           {people === null && <p className="dialog__note">{t('newConversation.loading')}</p>}
           {people !== null && people.length === 0 && <p className="dialog__note">{t('newConversation.none')}</p>}
           {people?.map((user) => {
-            const presence = presenceText(t, user, now, locale)
+            // Someone I share no conversation with: the server keeps their presence to itself.
+            const presence = user.presenceHidden ? null : presenceText(t, user, now, locale)
             return (
               <label key={user.id} className="person" data-testid="person">
                 <input type="checkbox" checked={selected.some((u) => u.id === user.id)} onChange={() => toggle(user)} />
                 <span className="person__avatar">
                   <Avatar id={user.id} name={user.displayName} size={36} />
-                  <PresenceDot online={user.online} label={presence} />
+                  {presence !== null && <PresenceDot online={user.online} label={presence} />}
                 </span>
                 <span className="person__names">
                   <bdi className="person__name" dir="auto">
                     {user.displayName}
                   </bdi>
                   <span className="person__username">
-                    @{user.username} · {presence}
+                    @{user.username}
+                    {presence !== null && ` · ${presence}`}
                   </span>
                 </span>
               </label>

@@ -8,7 +8,7 @@ import { formatListTime } from '../lib/time'
 import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'
 import { useUi } from '../store/ui'
-import { useUsers } from '../store/users'
+import { selectPersonName, useUsers } from '../store/users'
 import { useConversationTitle } from './useConversationTitle'
 
 const Hit = memo(function Hit({ hit }: { hit: SearchHit }) {
@@ -18,7 +18,7 @@ const Hit = memo(function Hit({ hit }: { hit: SearchHit }) {
   const me = useSession(selectMe)
   const conversation = useConversations((state) => state.byId[hit.conversationId])
   const title = useConversationTitle(conversation)
-  const sender = useUsers((state) => (hit.senderId === me ? t('sidebar.you') : (state.byId[hit.senderId]?.displayName ?? t('common.unknownUser'))))
+  const sender = useUsers((state) => (hit.senderId === me ? t('sidebar.you') : selectPersonName(hit.senderId, t('common.unknownUser'))(state)))
   return (
     <li>
       <button type="button" className="search-hit" data-testid="search-hit" data-message-key={hit.messageKey} onClick={() => useUi.getState().jumpToMessage(hit)}>

@@ -1,7 +1,9 @@
 /** The left column: my profile, new conversation and settings buttons, search, and the conversation list or search results. */
 import { useTranslation } from 'react-i18next'
+import { personName } from '../lib/names'
 import { useSession } from '../store/session'
 import { useUi } from '../store/ui'
+import { useUsers } from '../store/users'
 import { Avatar } from './Avatar'
 import { ConversationList } from './ConversationList'
 import { ComposeIcon, SettingsIcon } from './Icons'
@@ -11,6 +13,8 @@ import { SearchResults } from './SearchResults'
 export function Sidebar() {
   const { t } = useTranslation()
   const user = useSession((state) => state.user)
+  // Someone the app knows has a name like mine: show which one is me.
+  const lookAlike = useUsers((state) => (user ? state.lookAlikes.has(user.id) : false))
   const searching = useUi((state) => state.searchQuery.trim() !== '')
   return (
     <nav className="sidebar" aria-label={t('sidebar.label')}>
@@ -19,7 +23,7 @@ export function Sidebar() {
           <span className="sidebar__me">
             <Avatar id={user.id} name={user.displayName} size={32} />
             <bdi className="sidebar__me-name" dir="auto">
-              {user.displayName}
+              {personName(user, lookAlike)}
             </bdi>
           </span>
         )}

@@ -10,7 +10,7 @@ const noConversation: Pick<ChatConversation, 'kind' | 'title' | 'memberIds'> = {
 export function useConversationTitle(conversation: Pick<ChatConversation, 'kind' | 'title' | 'memberIds'> | undefined): string {
   const { t } = useTranslation()
   const me = useSession(selectMe)
-  return useUsers((state) => conversationTitle(conversation ?? noConversation, state.byId, me, t('common.unknownUser')))
+  return useUsers((state) => conversationTitle(conversation ?? noConversation, state.byId, me, t('common.unknownUser'), state.lookAlikes))
 }
 
 /** The other member of a direct conversation (undefined for groups or while unknown). */

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { loginRequestSchema, registerRequestSchema, type AuthResponse } from '../../../shared/api'
 import { newId } from '../../store/ids'
 import { UsernameTakenError } from '../../store/store'
-import { bearerToken, currentUser } from '../authenticate'
+import { currentSession } from '../authenticate'
 import type { ApiContext } from '../context'
 import { ApiError, conflict, parseWith } from '../errors'
 import { DUMMY_HASH, hashPassword, hashToken, newToken, verifyPassword } from '../passwords'
@@ -33,7 +33,7 @@ export function authRoutes(ctx: ApiContext) {
             passwordHash,
             createdAt: ctx.now(),
           })
-          const response: AuthResponse = { token: await startSession(user.id), user: userView(user, ctx.presence) }
+          const response: AuthResponse = { token: await startSession(user.id), user: userView(user, ctx.presence, true) }
           return reply.code(201).send(response)
         } catch (err) {
           if (err instanceof UsernameTakenError) throw conflict(`The username ${body.username} is taken`)
@@ -47,15 +47,14 @@ export function authRoutes(ctx: ApiContext) {
         // Verify against a dummy hash for unknown users: the timing does not tell who exists.
         const ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH)
         if (user === null || !ok) throw new ApiError(401, 'unauthorized', 'Wrong username or password')
-        const response: AuthResponse = { token: await startSession(user.id), user: userView(user, ctx.presence) }
+        const response: AuthResponse = { token: await startSession(user.id), user: userView(user, ctx.presence, true) }
         return response
       })
     },
     authenticated: async (app: FastifyInstance) => {
       app.post('/api/auth/logout', async (request, reply) => {
-        currentUser(request)
-        const token = bearerToken(request)
-        if (token !== null) await ctx.store.deleteSession(hashToken(token))
+        const ended = await ctx.store.deleteSession(currentSession(request))
+        if (ended !== null) await ctx.sessions.ended([ended])
         return reply.code(204).send()
       })
     },

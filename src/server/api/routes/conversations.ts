@@ -1,17 +1,20 @@
 /** Conversations, their messages and their read/delivered markers. Non-members get 404: no existence leak. */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import {
+  conversationPageQuerySchema,
   createConversationRequestSchema,
   LIMITS,
   markerRequestSchema,
   messagePageQuerySchema,
   sendMessageRequestSchema,
   type Conversation,
+  type ConversationPage,
   type MessagePage,
 } from '../../../shared/api'
 import type { MarkerKind } from '../../store/store'
 import { currentUser } from '../authenticate'
 import type { ApiContext } from '../context'
+import { decodeConversationCursor, encodeConversationCursor } from '../conversation-cursor'
 import { badRequest, notFound, parseWith } from '../errors'
 import { publishConversationUpsert, publishMarkerUpdated, publishMessageCreated } from '../events'
 import { conversationView } from '../views'
@@ -22,6 +25,21 @@ interface IdParams {
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/
 
+/** Route options: at most `max` requests a minute per signed-in user (after authentication), then 429. */
+function perUserPerMinute(max: number, groupId: string) {
+  return {
+    config: {
+      rateLimit: {
+        hook: 'preHandler' as const,
+        max,
+        timeWindow: 60_000,
+        groupId,
+        keyGenerator: (request: FastifyRequest) => request.user?.id ?? request.ip,
+      },
+    },
+  }
+}
+
 export function conversationRoutes(ctx: ApiContext) {
   /** Member ids of a conversation the user belongs to, else 404. */
   async function membersFor(conversationId: string, userId: string): Promise<string[]> {
@@ -31,36 +49,49 @@ export function conversationRoutes(ctx: ApiContext) {
   }
 
   return async (app: FastifyInstance) => {
-    app.get('/api/conversations', async (request): Promise<Conversation[]> => {
+    app.get('/api/conversations', async (request): Promise<ConversationPage> => {
       const me = currentUser(request)
-      const [records, unread] = await Promise.all([ctx.store.conversationsOf(me.id), ctx.store.unreadCountsOf(me.id)])
-      return records.map((record) => conversationView(record, me.id, unread.get(record.id) ?? 0))
-    })
-
-    app.post('/api/conversations', async (request, reply) => {
-      const me = currentUser(request)
-      const body = parseWith(createConversationRequestSchema, request.body)
-      const others = [...new Set(body.memberIds)].filter((id) => id !== me.id)
-      if (others.length === 0) throw badRequest('memberIds must name at least one other user')
-      if (others.length + 1 > LIMITS.groupMembersMax) {
-        throw badRequest(`A conversation has at most ${LIMITS.groupMembersMax} members`)
+      const query = parseWith(conversationPageQuerySchema, request.query, 'query')
+      const after = query.cursor === undefined ? undefined : decodeConversationCursor(query.cursor)
+      if (after === null) throw badRequest('cursor: not a cursor from a previous page')
+      const page = await ctx.store.conversationPageOf(me.id, { ...(after ? { after } : {}), limit: query.limit })
+      const unread = await ctx.store.unreadCountsOf(me.id, page.conversations.map((record) => record.id))
+      const last = page.conversations.at(-1)
+      return {
+        conversations: page.conversations.map((record) => conversationView(record, me.id, unread.get(record.id) ?? 0)),
+        nextCursor: page.hasMore && last ? encodeConversationCursor(last) : null,
       }
-      const found = new Set((await ctx.store.usersById(others)).map((user) => user.id))
-      const unknown = others.filter((id) => !found.has(id))
-      if (unknown.length > 0) throw badRequest(`Unknown user ${unknown[0]?.slice(0, 64)}`)
-
-      const kind = others.length === 1 && body.title === undefined ? 'direct' : 'group'
-      const { conversation, created } = await ctx.store.createConversation({
-        kind,
-        title: body.title ?? null,
-        memberIds: [me.id, ...others],
-        createdBy: me.id,
-        now: ctx.now(),
-      })
-      if (created) await publishConversationUpsert(ctx, conversation)
-      const unread = await ctx.store.unreadCounts(conversation.id, [me.id])
-      return reply.code(created ? 201 : 200).send(conversationView(conversation, me.id, unread.get(me.id) ?? 0))
     })
+
+    app.post(
+      '/api/conversations',
+      // Anyone may put anyone into a group: without a limit, 150 of them took a second.
+      perUserPerMinute(ctx.limits.conversationsPerMinute, 'create-conversation'),
+      async (request, reply) => {
+        const me = currentUser(request)
+        const body = parseWith(createConversationRequestSchema, request.body)
+        const others = [...new Set(body.memberIds)].filter((id) => id !== me.id)
+        if (others.length === 0) throw badRequest('memberIds must name at least one other user')
+        if (others.length + 1 > LIMITS.groupMembersMax) {
+          throw badRequest(`A conversation has at most ${LIMITS.groupMembersMax} members`)
+        }
+        const found = new Set((await ctx.store.usersById(others)).map((user) => user.id))
+        const unknown = others.filter((id) => !found.has(id))
+        if (unknown.length > 0) throw badRequest(`Unknown user ${unknown[0]?.slice(0, 64)}`)
+
+        const kind = others.length === 1 && body.title === undefined ? 'direct' : 'group'
+        const { conversation, created } = await ctx.store.createConversation({
+          kind,
+          title: body.title ?? null,
+          memberIds: [me.id, ...others],
+          createdBy: me.id,
+          now: ctx.now(),
+        })
+        if (created) await publishConversationUpsert(ctx, conversation)
+        const unread = await ctx.store.unreadCounts(conversation.id, [me.id])
+        return reply.code(created ? 201 : 200).send(conversationView(conversation, me.id, unread.get(me.id) ?? 0))
+      },
+    )
 
     app.get<{ Params: IdParams }>('/api/conversations/:id', async (request): Promise<Conversation> => {
       const me = currentUser(request)
@@ -80,17 +111,7 @@ export function conversationRoutes(ctx: ApiContext) {
 
     app.post<{ Params: IdParams }>(
       '/api/conversations/:id/messages',
-      {
-        config: {
-          rateLimit: {
-            hook: 'preHandler',
-            max: ctx.limits.sendsPerMinute,
-            timeWindow: 60_000,
-            groupId: 'send',
-            keyGenerator: (request) => request.user?.id ?? request.ip,
-          },
-        },
-      },
+      perUserPerMinute(ctx.limits.sendsPerMinute, 'send'),
       async (request, reply) => {
         const me = currentUser(request)
         const body = parseWith(sendMessageRequestSchema, request.body)

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { parseConversationChannel, parseUserChannel, type PresenceUserInfo } from '../../../shared/channels'
-import { currentUser } from '../authenticate'
+import { currentSession, currentUser } from '../authenticate'
 import type { ApiContext } from '../context'
 import { badRequest, forbidden, parseWith, unauthorized } from '../errors'
 
@@ -26,9 +26,13 @@ export function pusherRoutes(ctx: ApiContext) {
       app.post('/api/pusher/auth', async (request) => {
         const me = currentUser(request)
         const { socket_id, channel_name } = parseWith(channelAuthSchema, request.body)
-        if (parseUserChannel(channel_name) === me.id) return ctx.pusher.authorizeChannel(socket_id, channel_name)
+        if (parseUserChannel(channel_name) === me.id) {
+          ctx.sessions.bound(socket_id, currentSession(request))
+          return ctx.pusher.authorizeChannel(socket_id, channel_name)
+        }
         const conversationId = parseConversationChannel(channel_name)
         if (conversationId !== null && (await ctx.store.isMember(conversationId, me.id))) {
+          ctx.sessions.bound(socket_id, currentSession(request))
           const userInfo: PresenceUserInfo = { displayName: me.displayName }
           return ctx.pusher.authorizeChannel(socket_id, channel_name, { user_id: me.id, user_info: userInfo })
         }
@@ -38,12 +42,15 @@ export function pusherRoutes(ctx: ApiContext) {
       app.post('/api/pusher/user-auth', async (request) => {
         const me = currentUser(request)
         const { socket_id } = parseWith(userAuthSchema, request.body)
+        ctx.sessions.bound(socket_id, currentSession(request))
         return ctx.pusher.authenticateUser(socket_id, { id: me.id, user_info: { displayName: me.displayName } })
       })
     },
 
     /** Signed by the realtime service, not by a user: no bearer token. */
     public: async (app: FastifyInstance) => {
+      // The webhook's signature is over the exact bytes: keep them as they came.
+      app.removeContentTypeParser('application/json')
       app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body))
       app.post('/api/pusher/webhooks', async (request, reply) => {
         const rawBody = typeof request.body === 'string' ? request.body : ''

@@ -9,13 +9,17 @@ const DIRECTORY_PAGE = 100
 
 export function userRoutes(ctx: ApiContext) {
   return async (app: FastifyInstance) => {
-    app.get('/api/me', async (request): Promise<User> => userView(currentUser(request), ctx.presence))
+    app.get('/api/me', async (request): Promise<User> => userView(currentUser(request), ctx.presence, true))
 
     app.get('/api/users', async (request): Promise<User[]> => {
-      currentUser(request)
+      const me = currentUser(request)
       const { q, ids } = parseWith(userQuerySchema, request.query, 'query')
       const users = ids !== undefined ? await ctx.store.usersById(ids) : await ctx.store.searchUsers(q, DIRECTORY_PAGE)
-      return users.map((user) => userView(user, ctx.presence))
+      const contacts = await ctx.store.contactsAmong(
+        me.id,
+        users.map((user) => user.id),
+      )
+      return users.map((user) => userView(user, ctx.presence, contacts.has(user.id)))
     })
   }
 }
