@@ -3,6 +3,12 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'net', 'http', 'https', 'worker_threads']
+const rendererImports = [
+  { group: ['electron', ...nodeBuiltins], message: 'The renderer is sandboxed: use window.parley.' },
+  { group: ['**/main/**', '**/server/**'], message: 'The renderer may import only src/shared.' },
+]
+const coreWithoutElectron = { group: ['electron'], message: 'src/main/core must not import electron; only the shell does.' }
+const testingEntry = { group: ['**/testing', '**/testing.ts'], message: 'src/main/core/testing.ts is for tests, the e2e harness and benchmarks only.' }
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'e2e/artifacts/**', 'e2e/.cache/**', 'test-results/**', 'native/**', 'bench/results/**'] },
@@ -17,7 +23,8 @@ export default tseslint.config(
     },
   },
   {
-    // src/shared is used by every side: no Electron, no Node, no DOM-only code.
+    // src/shared is used by every side: no Electron, no Node, no DOM-only code (tsconfig.shared.json
+    // compiles it with neither Node's nor the DOM's types).
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -30,10 +37,22 @@ export default tseslint.config(
     // The desktop core is plain Node so it runs in tests and in the e2e harness.
     files: ['src/main/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['electron'], message: 'src/main/core must not import electron; only the shell does.' }] },
-      ],
+      'no-restricted-imports': ['error', { patterns: [coreWithoutElectron] }],
+    },
+  },
+  {
+    // The core's test-only entry (src/main/core/testing.ts) is for tests, the e2e harness and benchmarks.
+    files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [testingEntry] }],
+    },
+  },
+  {
+    files: ['src/main/core/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [coreWithoutElectron, testingEntry] }],
     },
   },
   {
@@ -41,14 +60,27 @@ export default tseslint.config(
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
+      'no-restricted-imports': ['error', { patterns: rendererImports }],
+    },
+  },
+  {
+    // One door: bridge.ts alone touches window.parley; the store's actions call it.
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    ignores: ['src/renderer/src/bridge.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['window', 'globalThis', 'self'].map((object) => ({ object, property: 'parley', message: 'Call a store action; only bridge.ts touches window.parley.' })),
+      ],
+    },
+  },
+  {
+    // Components read state and call the store's actions, never the bridge.
+    files: ['src/renderer/src/components/**/*.{ts,tsx}', 'src/renderer/src/hooks/**/*.ts', 'src/renderer/src/*.tsx'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        {
-          patterns: [
-            { group: ['electron', ...nodeBuiltins], message: 'The renderer is sandboxed: use window.parley.' },
-            { group: ['**/main/**', '**/server/**'], message: 'The renderer may import only src/shared.' },
-          ],
-        },
+        { patterns: [...rendererImports, { group: ['**/bridge'], message: 'Call a store action (store/*.ts): only the store calls the bridge.' }] },
       ],
     },
   },

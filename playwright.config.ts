@@ -1,5 +1,5 @@
 /**
- * Two projects share the specs (DESIGN.md §10): `harness` runs everywhere
+ * Two projects share the specs (docs/design.md §10): `harness` runs everywhere
  * (built renderer in Debian's Chromium — CHROMIUM_PATH, default
  * /usr/bin/chromium — + the real core in the test process); `electron` drives
  * the real app and skips where the binary is missing. The fixtures in

@@ -1,4 +1,4 @@
-// Builds better-sqlite3 for the installed Electron's ABI (DESIGN.md §10) into
+// Builds better-sqlite3 for the installed Electron's ABI (docs/design.md §10) into
 // native/electron/<electronVersion>/better_sqlite3.node, which the shell hands
 // to the core as better-sqlite3's `nativeBinding`. node_modules/better-sqlite3
 // keeps its Node build for the tests and the server: the package is copied to

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, posix } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { electronSqliteBindingPath } from '../src/main/native-binding'
-import { freePort } from '../test/helpers/process'
+import { freePort } from '../test/kit/ports'
 
 const root = join(import.meta.dirname, '..')
 const require = createRequire(join(root, 'package.json'))

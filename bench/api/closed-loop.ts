@@ -8,7 +8,7 @@
  * kept by timers, because a synchronous store resolves everything in
  * microtasks and timers would never fire.
  */
-import { summarize, type LatencySummary } from '../shared/latency'
+import { summarize, type LatencySummary } from '../../test/kit/latency'
 import { startMeter, type Meter, type WindowUsage } from './meter'
 
 export interface LoadPlan {

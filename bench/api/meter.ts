@@ -3,7 +3,7 @@
  * server, this load-generating process) and of the whole machine from
  * `startMeter` to each `read`, plus each process's resident memory then.
  */
-import { cpuTimeMs, machineBusyMs, residentMb } from '../shared/proc-stats'
+import { cpuTimeMs, machineBusyMs, residentMb } from '../../test/kit/proc-stats'
 
 export interface ProcessUsage {
   cpuMs: number

@@ -3,14 +3,14 @@
  * scenario the REST and store measurements and their ratio) and its rendering
  * as three terminal tables — throughput, realtime delivery, where the CPU went.
  */
-import { cpus } from 'node:os'
 import type { LoadResult } from './closed-loop'
-import type { LatencySummary } from '../shared/latency'
+import type { LatencySummary } from '../../test/kit/latency'
 import type { ProcessUsage, WindowUsage } from './meter'
 import type { BenchOptions } from './options'
 import type { RestResult } from './rest-bench'
 import type { Scenario } from './scenarios'
-import { formatTable } from '../shared/table'
+import { formatTable } from '../../test/kit/table'
+import { machine, type Machine } from '../results'
 
 export interface ScenarioReport {
   key: Scenario['key']
@@ -50,7 +50,7 @@ export interface ScenarioReport {
 export interface BenchReport {
   benchmark: 'api'
   finishedAt: string
-  machine: { cores: number; cpuModel: string; node: string; platform: string }
+  machine: Machine
   httpClient: string
   sqliteDirectory: string
   options: BenchOptions
@@ -109,17 +109,10 @@ export function benchReport(
   sqliteDirectory: string,
   scenarios: ScenarioReport[],
 ): BenchReport {
-  const cores = cpus()
-  const machine = {
-    cores: cores.length,
-    cpuModel: cores[0]?.model ?? 'unknown',
-    node: process.version,
-    platform: process.platform,
-  }
   return {
     benchmark: 'api',
     finishedAt: new Date().toISOString(),
-    machine,
+    machine: machine(),
     httpClient,
     sqliteDirectory,
     options,
@@ -182,7 +175,7 @@ export function formatReport(report: BenchReport): string {
     ]),
   )
   return [
-    `Parley API benchmark — ${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}, ${machine.platform}`,
+    `Parley API benchmark — ${machine.cores} cores (${machine.cpu}), Node ${machine.node}, ${machine.platform}`,
     `HTTP client: ${report.httpClient}; SQLite files under ${report.sqliteDirectory}`,
     `${options.durationMs} ms measured after ${options.warmupMs} ms warm-up per scenario and side; ` +
       'closed loop, one request in flight per sender',

@@ -7,14 +7,14 @@
  * send→receive latency at the receiver and the rate events reached it.
  */
 import { runClosedLoop, type LoadResult } from './closed-loop'
-import { summarize, type LatencySummary } from '../shared/latency'
+import { summarize, type LatencySummary } from '../../test/kit/latency'
 import { MESSAGE_BODY, nextClientId } from './message'
 import type { WindowUsage } from './meter'
 import type { BenchOptions } from './options'
 import { Receiver, type Delivery } from './receiver'
 import { RestClient } from './rest-client'
 import { conversationOf, type ConversationFixture, type Scenario } from './scenarios'
-import type { ServerProcess } from './server-process'
+import type { ServerProcess } from '../../test/kit/server-process'
 
 export interface RestResult {
   sends: LoadResult

@@ -8,30 +8,31 @@
  * over pusher-js) and, between REST scenarios, runs the same scenario against a
  * store it opens itself in a second fresh directory. Progress goes to stderr;
  * stdout gets the tables, then the results as one JSON line, also written to
- * bench/results/api.json. DURATION_MS, WARMUP_MS, SENDERS, DRAIN_MS: options.ts.
+ * <results dir>/api.json. Sizes: options.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { cleanUpNow, makeWorkDir, removeWorkDir } from '../../test/kit/processes'
+import { spawnServer, type ServerProcess } from '../../test/kit/server-process'
+import { publishResults } from '../results'
 import { readOptions } from './options'
 import { benchReport, formatReport, scenarioReport, type ScenarioReport } from './report'
 import { RestBench } from './rest-bench'
 import { HTTP_CLIENT } from './rest-client'
 import { scenarios } from './scenarios'
-import { repoRoot, startServer, type ServerProcess } from './server-process'
 import { StoreBench } from './store-bench'
+
+/** The server under test: limits high enough never to answer 429; its log lines go to stderr. */
+function startServer(dataDir: string): Promise<ServerProcess> {
+  return spawnServer(
+    { HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', SEND_RATE_LIMIT: '100000000', AUTH_RATE_LIMIT: '100000' },
+    { timeoutMs: 30_000, onLine: (line) => console.error(`[server] ${line}`) },
+  )
+}
 
 async function main(): Promise<void> {
   const options = readOptions()
-  const workDir = mkdtempSync(join(tmpdir(), 'parley-bench-api-'))
-  // Interrupted: the server child is killed by its exit hook (server-process.ts).
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      rmSync(workDir, { recursive: true, force: true })
-      process.exit(128 + constants.signals[signal])
-    })
-  }
-
+  const workDir = makeWorkDir('parley-bench-api-')
   let server: ServerProcess | undefined
   let rest: RestBench | undefined
   let store: StoreBench | undefined
@@ -51,18 +52,21 @@ async function main(): Promise<void> {
   } finally {
     rest?.close()
     await store?.close()
-    await server?.stop()
-    rmSync(workDir, { recursive: true, force: true })
+    await server?.stop(10_000)
+    removeWorkDir(workDir)
   }
 
   const report = benchReport(options, HTTP_CLIENT, tmpdir(), results)
-  console.log(formatReport(report))
-  console.log(JSON.stringify(report))
-  const resultsDir = join(repoRoot, 'bench', 'results')
-  mkdirSync(resultsDir, { recursive: true })
-  writeFileSync(join(resultsDir, 'api.json'), `${JSON.stringify(report, null, 2)}\n`)
+  publishResults('api', formatReport(report), report, options.resultsDir)
 }
 
+process.once('exit', cleanUpNow)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    cleanUpNow()
+    process.exit(128 + constants.signals[signal])
+  })
+}
 main().catch((err: unknown) => {
   console.error(err)
   process.exitCode = 1

@@ -4,7 +4,7 @@
  * messages. A few words are planted at known rates so that search queries
  * have rare and common targets.
  */
-import { pick, pickZipf, type Random } from './random'
+import { pick, type Random } from '../../test/kit/random'
 
 const ENGLISH = (
   'the to you I a and it is that for of on in be have we this are do not just with at can what so was will ' +
@@ -48,6 +48,9 @@ const EMOJI = ['🎉', '😂', '👍', '❤️', '🙏', '😅', '🔥', '👨�
 /** Planted at known rates: one message in 10,000 has the rare word. */
 export const RARE_WORD = 'xylophone'
 const RARE_RATE = 1 / 10_000
+
+/** Zipf-like: early items are much more frequent than late ones, as words in chat are. */
+const pickZipf = <T>(random: Random, items: readonly T[]): T => items[Math.floor(items.length * random() ** 2.5)] as T
 
 function englishSentence(random: Random, words: number): string {
   const out: string[] = []

@@ -1,7 +1,7 @@
 /** One conversation's history as the server would page it: seq 1…n, time rising. */
 import type { Conversation, Message } from '../../src/shared/api'
 import { messageBody } from './bodies'
-import { seededRandom } from './random'
+import { seededRandom } from '../../test/kit/random'
 
 export const CONVERSATION_ID = 'bench-conversation'
 export const ME = 'user-me'

@@ -27,13 +27,12 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Message, MessagePage } from '../../src/shared/api'
 import { recordingServices } from '../../test/helpers/core'
-import { threadCpuTimeMs } from '../shared/proc-stats'
+import { median } from '../../test/kit/latency'
+import { threadCpuTimeMs } from '../../test/kit/proc-stats'
 import { aliceCore, bobWrites, newUserData, startLiveServer, until } from './live-server'
 import { createRawMessages, insertRaw, openRawDatabase } from './raw-tables'
 import type { Scenario } from './scenario'
-import { median } from './stats'
 
-const MISSED = Number(process.env.GAP_MESSAGES ?? 10_000)
 const PAGE = 200
 /** Pages in flight at once in the concurrent download baseline (Sync's FILL_AHEAD). */
 const AHEAD = 3
@@ -140,7 +139,8 @@ const ownCpuMs = (): number => {
 
 export const gapFillScenario: Scenario = {
   name: 'gapFill',
-  async run({ workDir, progress }) {
+  async run({ options, workDir, progress }) {
+    const missed = options.gapMessages
     progress('gap-fill: starting a server; alice signs in and closes the app…')
     const setup = await startLiveServer(workDir)
     try {
@@ -150,20 +150,20 @@ export const gapFillScenario: Scenario = {
       await until(() => before.currentAccount?.cache.conversation(setup.conversationId) != null, 30_000, 'alice knows the conversation')
       await before.dispose()
 
-      progress(`gap-fill: bob writes ${MISSED.toLocaleString('en-US')} messages…`)
-      await bobWrites(setup, MISSED, 'gap')
+      progress(`gap-fill: bob writes ${missed.toLocaleString('en-US')} messages…`)
+      await bobWrites(setup, missed, 'gap')
       const fetchPage = pageFetcher(setup.server.url, setup.conversationId, setup.bob.token)
       let start = performance.now()
       const downloaded = await downloadInTurn(fetchPage)
       const inTurnMs = performance.now() - start
       start = performance.now()
-      const aheadCount = await downloadAhead(fetchPage, MISSED)
+      const aheadCount = await downloadAhead(fetchPage, missed)
       const aheadMs = performance.now() - start
-      if (downloaded.length !== MISSED || aheadCount !== MISSED) throw new Error(`downloaded ${downloaded.length} and ${aheadCount} of ${MISSED}`)
+      if (downloaded.length !== missed || aheadCount !== missed) throw new Error(`downloaded ${downloaded.length} and ${aheadCount} of ${missed}`)
       // Short single runs: the median of BASELINE_RUNS, each on a new file.
       const rawMs = median(Array.from({ length: BASELINE_RUNS }, (_, i) => rawInsert(join(workDir, `raw-${i}.sqlite`), downloaded)))
       const pipelineRuns: number[] = []
-      for (let i = 0; i < BASELINE_RUNS; i++) pipelineRuns.push(await barePipeline(join(workDir, `pipeline-${i}.sqlite`), fetchPage, MISSED))
+      for (let i = 0; i < BASELINE_RUNS; i++) pipelineRuns.push(await barePipeline(join(workDir, `pipeline-${i}.sqlite`), fetchPage, missed))
       const pipelineMs = median(pipelineRuns)
 
       progress('gap-fill: alice starts the app again and catches up…')
@@ -178,7 +178,7 @@ export const gapFillScenario: Scenario = {
         if (status.state === 'connected' && Number.isNaN(connectedAt)) connectedAt = performance.now()
       })
       if (core.currentAccount?.connection.state === 'connected') connectedAt = performance.now()
-      await until(() => core.currentAccount?.cache.highestSeq(setup.conversationId) === MISSED, 300_000, 'alice caught up')
+      await until(() => core.currentAccount?.cache.highestSeq(setup.conversationId) === missed, 300_000, 'alice caught up')
       const end = performance.now()
       const cpu = { own: ownCpuMs() - cpuBefore.own, server: threadCpuTimeMs(serverPid) - cpuBefore.server }
       delay.disable()
@@ -189,11 +189,11 @@ export const gapFillScenario: Scenario = {
       const syncMs = end - connectedAt
       const cores = availableParallelism()
       const floorMs = (cpu.own + cpu.server) / cores
-      const rate = (ms: number) => Math.round((MISSED / ms) * 1000)
+      const rate = (ms: number) => Math.round((missed / ms) * 1000)
       const stallMax = delay.max / 1e6
       const stallP99 = delay.percentile(99) / 1e6
       const json = {
-        messages: MISSED,
+        messages: missed,
         start: 'saved session, cache from before the gap',
         gapFillMs: fillMs,
         gapFillMsPerSec: rate(fillMs),
@@ -219,7 +219,7 @@ export const gapFillScenario: Scenario = {
         json,
         tables: [
           {
-            title: `Gap-fill: ${MISSED.toLocaleString('en-US')} messages missed while the app was closed, fetched from a real server process and cached`,
+            title: `Gap-fill: ${missed.toLocaleString('en-US')} messages missed while the app was closed, fetched from a real server process and cached`,
             header: ['', 'messages/s', 'time (ms)', 'raw inserts ÷ this'],
             rows: [
               ['app start (saved session) → all cached', rate(fillMs).toLocaleString('en-US'), fillMs.toFixed(0), ratio(fillMs)],

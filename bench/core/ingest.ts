@@ -18,11 +18,12 @@ import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Message } from '../../src/shared/api'
-import { openCache, searchIndexBacklog, searchIndexStats, whenSearchIndexed } from '../../src/main/core/cache'
+import { openCache } from '../../src/main/core/cache'
+import { searchIndexBacklog, searchIndexStats, whenSearchIndexed } from '../../src/main/core/testing'
 import { benchConversation, CONVERSATION_ID, ME, pages } from './dataset'
 import { createRawMessages, insertRaw, openRawDatabase } from './raw-tables'
 import type { Scenario, ScenarioContext, ScenarioResult } from './scenario'
-import { median, percentile } from './stats'
+import { median, percentile } from '../../test/kit/latency'
 
 export const INGEST_RATIO_TARGET = 0.5
 export const STALL_TARGET_MS = 50
@@ -105,11 +106,11 @@ async function ingestParley(path: string, messages: readonly Message[], batch: n
     loopDelayP99Ms: loop.percentile(99) / 1e6,
     storeLoopDelayMaxMs: storeLoop.max / 1e6,
     indexLoopDelayMaxMs: indexLoop.count > 0 ? indexLoop.max / 1e6 : 0,
-    batchP50Ms: percentile(batchMs, 50),
-    batchP99Ms: percentile(batchMs, 99),
+    batchP50Ms: percentile(batchMs, 0.5),
+    batchP99Ms: percentile(batchMs, 0.99),
     batchMaxMs: Math.max(...batchMs),
     batchCpuMaxMs: Math.max(...batchCpuMs),
-    batchCpuP99Ms: percentile(batchCpuMs, 99),
+    batchCpuP99Ms: percentile(batchCpuMs, 0.99),
     indexSteps: indexer.steps,
     indexStepMaxMs: indexer.longestStepMs,
     indexStepCpuMaxMs: indexer.longestStepCpuMs,

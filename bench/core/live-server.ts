@@ -5,11 +5,11 @@
 import { mkdtempSync } from 'node:fs'
 import { join } from 'node:path'
 import { pino } from 'pino'
-import { createCore, type Core, type CoreTiming } from '../../src/main/core'
+import { createCore, type CoreTiming, type TestableCore as Core } from '../../src/main/core/testing'
 import type { AuthResponse, Conversation } from '../../src/shared/api'
 import { recordingServices, type RecordingServices } from '../../test/helpers/core'
 import { callApi } from '../../test/helpers/messenger'
-import { spawnServer, type ServerProcess } from '../../test/helpers/process'
+import { spawnServer, type ServerProcess } from '../../test/kit/server-process'
 
 export interface LiveSetup {
   server: ServerProcess

@@ -16,13 +16,15 @@
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Database } from 'better-sqlite3'
-import { catchUpSearchIndex, openCache } from '../../src/main/core/cache'
+import { openCache } from '../../src/main/core/cache'
 import type { Cache } from '../../src/main/core/cache/types'
+import { catchUpSearchIndex } from '../../src/main/core/testing'
 import { RARE_WORD } from './bodies'
 import { benchConversation, CONVERSATION_ID, ME, pages } from './dataset'
 import { createRawMessages, insertRaw, openRawDatabase } from './raw-tables'
 import type { Scenario, ScenarioContext, ScenarioResult } from './scenario'
-import { timeRuns, timeRunsAsync, type Percentiles } from './stats'
+import type { LatencySummary } from '../../test/kit/latency'
+import { timeRuns, timeRunsAsync } from './timing'
 
 const PAGE = 50
 /** Timed runs of each search while nothing is indexed: each reads up to every message. */
@@ -44,10 +46,10 @@ interface Measured {
   label: string
   query?: string
   hits?: number
-  parley: Percentiles
+  parley: LatencySummary
   /** Parley p50 ÷ the bare SELECT's p50. */
   ratioVsSelect: number
-  likeScan?: Percentiles
+  likeScan?: LatencySummary
   /** Parley p50 ÷ the LIKE scan's p50. */
   ratioVsLikeScan?: number
   /** Longest event-loop delay while the search ran (searches that yield). */

@@ -1,50 +1,34 @@
 /**
- * Benchmark sizes: a CLI flag (`--messages=20000`), else the environment
- * (`MESSAGES=20000`), else the default. A quick smoke run:
- * `MESSAGES=20000 ROUNDS=1 npm run bench:core`.
+ * Benchmark sizes, as `--name=value` (test/kit/options.ts). A quick run:
+ * `npm run bench:core -- --messages=20000 --rounds=1`; a subset of the
+ * scenarios: `--scenarios=gapFill,reconnect`.
  */
+import { choices, integer, readOptions as read, type OptionValues } from '../../test/kit/options'
+import { resultsDir } from '../results'
 
-export interface CoreBenchOptions {
+export const SCENARIO_NAMES = ['ingest', 'openConversation', 'gapFill', 'reconnect'] as const
+export type ScenarioName = (typeof SCENARIO_NAMES)[number]
+
+const spec = {
+  /** The scenarios to run, in this order. */
+  scenarios: choices<ScenarioName>(SCENARIO_NAMES, SCENARIO_NAMES),
   /** Messages ingested (scenario 1) and cached in the opened conversation (scenario 2). */
-  messages: number
+  messages: integer(100_000),
   /** Messages per storeMessages call: a server page. */
-  batch: number
+  batch: integer(200),
   /** Ingest rounds per target, run alternately so that other load hits all alike. */
-  rounds: number
+  rounds: integer(3),
   /** Timed runs of each read (first page). */
-  readRuns: number
+  readRuns: integer(200),
   /** Timed runs of each search query. */
-  searchRuns: number
+  searchRuns: integer(50),
   /** Seed of the generated message bodies. */
-  seed: number
+  seed: integer(20_240_601),
+  /** Gap-fill: messages bob writes while alice's app is closed. */
+  gapMessages: integer(10_000),
+  resultsDir,
 }
 
-const defaults: CoreBenchOptions = {
-  messages: 100_000,
-  batch: 200,
-  rounds: 3,
-  readRuns: 200,
-  searchRuns: 50,
-  seed: 20_240_601,
-}
+export type CoreBenchOptions = OptionValues<typeof spec>
 
-const flagOf = (option: string): string => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
-const envOf = (option: string): string => option.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()
-
-export function readOptions(argv: readonly string[] = process.argv.slice(2), env = process.env): CoreBenchOptions {
-  const options = { ...defaults }
-  const flags = new Map(argv.map((arg) => [arg.split('=')[0] ?? '', arg.slice(arg.indexOf('=') + 1)]))
-  for (const flag of flags.keys()) {
-    if (!Object.keys(defaults).some((option) => flagOf(option) === flag)) {
-      throw new Error(`Unknown argument ${flag}; known: ${Object.keys(defaults).map(flagOf).join(', ')} (as --name=value)`)
-    }
-  }
-  for (const option of Object.keys(defaults) as (keyof CoreBenchOptions)[]) {
-    const raw = flags.get(flagOf(option)) ?? env[envOf(option)]
-    if (raw === undefined) continue
-    const value = Number(raw)
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${flagOf(option)} must be a positive integer, got ${raw}`)
-    options[option] = value
-  }
-  return options
-}
+export const readOptions = (argv?: readonly string[]): CoreBenchOptions => read(spec, argv)

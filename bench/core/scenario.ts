@@ -2,10 +2,10 @@
  * What a core benchmark scenario is: it gets the shared generated history and
  * a scratch directory, measures Parley next to a baseline from the same run,
  * and returns tables for people and one JSON object for machines. Add a
- * scenario by writing one and listing it in run.ts.
+ * scenario by writing one and listing it in run.ts and options.ts.
  */
 import type { Message } from '../../src/shared/api'
-import type { CoreBenchOptions } from './options'
+import type { CoreBenchOptions, ScenarioName } from './options'
 
 export interface ScenarioContext {
   options: CoreBenchOptions
@@ -30,7 +30,7 @@ export interface ScenarioResult {
 }
 
 export interface Scenario {
-  /** Key in the JSON output. */
-  name: string
+  /** Key in the JSON output, and in --scenarios. */
+  name: ScenarioName
   run(context: ScenarioContext): Promise<ScenarioResult>
 }

@@ -8,7 +8,7 @@
 import { runLoad, type Log } from './load-run'
 import type { LoadOptions } from './options'
 import type { LoadReport } from './report'
-import { formatTable } from '../shared/table'
+import { formatTable } from '../../test/kit/table'
 
 export const P99_LIMIT_MS = 250
 

@@ -5,7 +5,7 @@
  * `private-user-{id}` channel (and, optionally, its conversations' presence
  * channels), and REST over the worker's shared keep-alive agent.
  *
- * It applies what reaches it the way the desktop core does (DESIGN.md §7):
+ * It applies what reaches it the way the desktop core does (docs/design.md §7):
  * realtime `message.created`, its own sends' answers and fetched pages, all
  * idempotently; a message past a hole triggers a fetch `after=<highest
  * contiguous seq>`, and every re-subscription after a dropped connection
@@ -18,10 +18,11 @@ import type { Channel } from 'pusher-js'
 import type { ConfigResponse, Message } from '../../src/shared/api'
 import { conversationChannel, Events, messageCreatedEventSchema, userChannel } from '../../src/shared/channels'
 import type { ClientOptions, ClientSpec } from './messages'
-import { exponentialDelayMs, pick, streamFor } from './random'
+import { exponentialDelayMs, pick, streamFor } from '../../test/kit/random'
+import { sharedClockMs } from '../../test/kit/worker'
 import { ConversationReplica, Source, type ReplicaComparison, type SourceBit } from './replica'
 import { HttpError, type RestClient } from './rest'
-import { sharedClockMs, type WorkerStats } from './worker-stats'
+import type { WorkerStats } from './worker-stats'
 
 const PAGE = 200
 const FILL_RETRY_MS = 1_000

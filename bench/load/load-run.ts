@@ -6,16 +6,18 @@
  * compared with the server's history. Whatever happens, the workers and the
  * server are stopped and the temporary data directory removed.
  */
+import { loadAverage1m } from '../../test/kit/proc-stats'
+import { makeWorkDir, removeWorkDir, stopProcess } from '../../test/kit/processes'
+import { spawnServer, type ServerProcess } from '../../test/kit/server-process'
+import { sharedClockMs } from '../../test/kit/worker'
 import type { ClientSpec, ClientTotals, SendStats } from './messages'
 import type { LoadOptions } from './options'
-import { makeWorkDir, removeWorkDir, startServer, stopProcess, WorkerProcess, type ServerProcess } from './processes'
 import { buildReport, type LoadReport } from './report'
 import { RestClient } from './rest'
 import { Sampler } from './sampler'
-import { loadAverage1m } from '../shared/proc-stats'
 import { populate } from './setup'
 import { socialGraph } from './social-graph'
-import { sharedClockMs } from './worker-stats'
+import { WorkerProcess } from './worker-process'
 
 /** Head start between telling the workers to send and the first send. */
 const START_DELAY_MS = 1_000
@@ -25,19 +27,37 @@ export type Log = (line: string) => void
 const seconds = (fromMs: number): number => (sharedClockMs() - fromMs) / 1000
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** The server's log lines (LOG_LEVEL=warn: warnings and errors): the first 50 go to stderr, the first 10 into the report, all are counted. */
+function serverLog(): { onLine: (line: string) => void; lines: () => { count: number; first: string[] } } {
+  let count = 0
+  const first: string[] = []
+  const onLine = (line: string): void => {
+    count++
+    if (first.length < 10) first.push(line.slice(0, 500))
+    if (count <= 50) process.stderr.write(`[server] ${line}\n`)
+    else if (count === 51) process.stderr.write('[server] … (further server log lines are counted, not shown)\n')
+  }
+  return { onLine, lines: () => ({ count, first }) }
+}
+
 export async function runLoad(options: LoadOptions, log: Log = (line) => console.error(line)): Promise<LoadReport> {
   const loadBefore = loadAverage1m()
-  const workDir = makeWorkDir()
+  const workDir = makeWorkDir('parley-load-')
+  const serverLines = serverLog()
   let server: ServerProcess | undefined
   let rest: RestClient | undefined
   const workers: WorkerProcess[] = []
   try {
-    server = await startServer({
-      DATA_DIR: workDir,
-      SEND_RATE_LIMIT: '1000000',
-      AUTH_RATE_LIMIT: '1000000',
-      MAX_CONNECTIONS_PER_IP: String(Math.max(1_000, 2 * options.clients + 100)),
-    })
+    server = await spawnServer(
+      {
+        DATA_DIR: workDir,
+        SEND_RATE_LIMIT: '1000000',
+        AUTH_RATE_LIMIT: '1000000',
+        MAX_CONNECTIONS_PER_IP: String(Math.max(1_000, 2 * options.clients + 100)),
+        HOST: '127.0.0.1',
+      },
+      { timeoutMs: 60_000, onLine: serverLines.onLine },
+    )
     const serverGone = new Promise<never>((_resolve, reject) =>
       server?.child.once('exit', (code, signal) => {
         // Code 0 is the server's own graceful shutdown: something sent it SIGINT or SIGTERM.
@@ -107,13 +127,13 @@ export async function runLoad(options: LoadOptions, log: Log = (line) => console
       totals: mergeTotals(results.map((message) => message.totals)),
       usage,
       loadAverageBeforeSetup: loadBefore,
-      serverLog: server.logLines(),
+      serverLog: serverLines.lines(),
     })
   } finally {
     for (const worker of workers) worker.send({ type: 'stop' })
     await Promise.all(workers.map((worker) => stopProcess(worker.child, 5_000)))
     rest?.close()
-    if (server !== undefined) await stopProcess(server.child, 10_000)
+    await server?.stop(10_000)
     removeWorkDir(workDir)
   }
 }

@@ -3,18 +3,18 @@
  * duplicate in any client's final state, no phantom, no failed send), and its
  * rendering as a terminal table.
  */
-import { cpus } from 'node:os'
 import type { ClientTotals, SendStats } from './messages'
 import type { LoadOptions } from './options'
 import type { UsageSummary } from './sampler'
 import type { SocialGraph } from './social-graph'
-import { summarize, type LatencySummary } from '../shared/latency'
-import { formatTable } from '../shared/table'
+import { summarize, type LatencySummary } from '../../test/kit/latency'
+import { formatTable } from '../../test/kit/table'
+import { machine, type Machine } from '../results'
 
 export interface LoadReport {
   benchmark: 'load'
   finishedAt: string
-  machine: { cores: number; cpuModel: string; node: string; platform: string }
+  machine: Machine
   options: LoadOptions
   graph: { users: number; directConversations: number; groups: number; meanGroupSize: number }
   timings: { setupS: number; connectS: number; drainAndCompareS: number }
@@ -50,11 +50,10 @@ export function buildReport(input: ReportInput): LoadReport {
   const { latencyMs, ...sendCounts } = sends
   const { deliveryLatencyMs, problems, eventsInWindow, eventsTotal, ...verification } = totals
   const groups = graph.conversations.filter((plan) => plan.kind === 'group')
-  const core = cpus()
   return {
     benchmark: 'load',
     finishedAt: new Date().toISOString(),
-    machine: { cores: core.length, cpuModel: core[0]?.model ?? 'unknown', node: process.version, platform: process.platform },
+    machine: machine(),
     options,
     graph: {
       users: graph.users,
@@ -119,8 +118,8 @@ export function formatReport(report: LoadReport): string {
   const lines = [
     `Parley load run — ${options.clients} clients × ${options.rate} msg/s for ${options.durationS} s ` +
       `(seed ${options.seed}, ${options.workers} worker processes, presence ${options.presence ? 'on' : 'off'}); ` +
-      `${machine.cores} cores (${machine.cpuModel}), Node ${machine.node}`,
-    formatTable(['measure', 'value'], rows, 'left'),
+      `${machine.cores} cores (${machine.cpu}), Node ${machine.node}`,
+    formatTable(['measure', 'value'], rows, { others: 'left' }),
   ]
   if (sends.errors.length > 0) lines.push('', 'send errors:', ...sends.errors.map((e) => `  ${e}`))
   if (report.problems.length > 0) lines.push('', 'problems:', ...report.problems.map((p) => `  ${p}`))

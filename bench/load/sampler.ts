@@ -4,7 +4,7 @@
  * CPU over the same window, so the report shows what the run cost and how
  * busy the shared machine was meanwhile.
  */
-import { cpuTimeMs, loadAverage1m, machineBusyMs, residentMb } from '../shared/proc-stats'
+import { cpuTimeMs, loadAverage1m, machineBusyMs, residentMb } from '../../test/kit/proc-stats'
 
 const EVERY_MS = 1_000
 

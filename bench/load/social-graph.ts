@@ -6,7 +6,7 @@
  * each a fresh shuffle cut into groups of 5–10, so every user is in exactly
  * two groups.
  */
-import { intBetween, seededRandom, shuffled, type Random } from './random'
+import { intBetween, seededRandom, shuffled, type Random } from '../../test/kit/random'
 
 export const GROUP_MIN = 5
 export const GROUP_MAX = 10

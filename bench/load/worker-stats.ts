@@ -4,13 +4,11 @@
  * applied anywhere (the drain waits for that to go quiet), and the first few
  * problems in words.
  */
+import { sharedClockMs } from '../../test/kit/worker'
 import type { SendStats } from './messages'
 
 const MAX_PROBLEMS = 20
 const MAX_ERRORS = 5
-
-/** Wall-clock ms with sub-ms precision, comparable across the processes of one machine. */
-export const sharedClockMs = (): number => performance.timeOrigin + performance.now()
 
 export class WorkerStats {
   readonly sends: SendStats = { ok: 0, replayed: 0, retries: 0, failed: 0, errors: [], latencyMs: [] }

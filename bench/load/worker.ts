@@ -11,7 +11,8 @@ import { LoadClient } from './client'
 import type { ClientOptions, ClientSpec, ClientTotals, FromWorker, ToWorker } from './messages'
 import { inPool } from './pool'
 import { RestClient } from './rest'
-import { sharedClockMs, WorkerStats } from './worker-stats'
+import { sharedClockMs } from '../../test/kit/worker'
+import { WorkerStats } from './worker-stats'
 
 const CONNECT_CONCURRENCY = 16
 const CONNECT_TIMEOUT_MS = 60_000

@@ -6,10 +6,10 @@
  * garbage left by the handshakes may still count: the figure is an upper bound.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { IdleConnectionsConfig, IdleConnectionsMessage } from './messages'
+import { residentKb } from '../../test/kit/proc-stats'
+import { forkWorker, nextMessage, stopProcess } from '../../test/kit/processes'
+import type { IdleConnectionsConfig, IdleConnectionsMessage } from './idle-connections'
 import type { BenchOptions } from './options'
-import { residentKb } from '../shared/proc-stats'
-import { forkWorker, nextMessage, stopProcess } from './processes'
 import type { RunningServer } from './servers'
 
 const IDLE_CHANNEL = 'bench-idle'
@@ -25,18 +25,18 @@ export interface ConnectionMemoryResult {
 
 export async function runConnectionMemory(server: RunningServer, options: BenchOptions): Promise<ConnectionMemoryResult> {
   await sleep(STARTUP_SETTLE_MS)
-  const rssBeforeKb = residentKb(server.pid)
+  const rssBeforeKb = residentKb(server.server.pid)
   const config: IdleConnectionsConfig = {
-    url: server.wsUrl,
+    url: server.server.wsUrl,
     count: options.connections,
     connectBatch: options.connectBatch,
     channel: IDLE_CHANNEL,
   }
-  const holder = forkWorker('./idle-connections.ts', config)
+  const holder = forkWorker(new URL('./idle-connections.ts', import.meta.url), config)
   try {
     const ready = await nextMessage<IdleConnectionsMessage, 'ready'>(holder, 'ready', 120_000)
     await sleep(options.settleMs)
-    const rssAfterKb = residentKb(server.pid)
+    const rssAfterKb = residentKb(server.server.pid)
     return {
       connections: ready.opened,
       rssBeforeKb,

@@ -3,8 +3,18 @@
  * completing the handshake and subscribing to one public channel, reports
  * ready, then holds them (answering pings) until the orchestrator stops it.
  */
-import { runWorker, tellParent, workerConfig, type IdleConnectionsConfig } from './messages'
-import { openInBatches, PusherSocket } from './pusher-socket'
+import { runWorker, tellParent, workerConfig } from '../../test/kit/worker'
+import { openInBatches, PusherSocket } from '../fanout/pusher-socket'
+
+export interface IdleConnectionsConfig {
+  url: string
+  count: number
+  connectBatch: number
+  /** Public channel every connection subscribes to. */
+  channel: string
+}
+
+export type IdleConnectionsMessage = { type: 'ready'; opened: number }
 
 runWorker(async () => {
   const config = workerConfig<IdleConnectionsConfig>()
@@ -13,7 +23,7 @@ runWorker(async () => {
     await socket.subscribe(config.channel)
     return socket
   })
-  tellParent({ type: 'ready', opened: sockets.length })
+  tellParent({ type: 'ready', opened: sockets.length } satisfies IdleConnectionsMessage)
   await new Promise<never>(() => {
     // Held open until SIGTERM or the orchestrator goes away.
   })

@@ -1,19 +1,20 @@
 /**
- * The benchmark's results: one object (written to bench/results/realtime.json
+ * The benchmark's results: one object (written to <results dir>/realtime.json
  * and printed as the last line of stdout) and a table for people.
  */
-import { cpus, platform, arch } from 'node:os'
+import { formatTable } from '../../test/kit/table'
+import type { FanoutRound } from '../fanout/round'
+import { roundRate, summarizeFanout, type FanoutResult } from '../fanout/summary'
+import { machine, type Machine } from '../results'
 import type { ConnectionMemoryResult } from './connection-memory'
-import type { FanoutRound } from './fanout'
-import { deliveredPerSec, summarizeFanout, type FanoutResult } from './fanout-summary'
-import type { Target } from './messages'
 import type { BenchOptions } from './options'
+import type { Target } from './servers'
 
 export const THROUGHPUT_RATIO_TARGET = 0.8
 export const KB_PER_CONNECTION_TARGET = 20
 
 export interface BenchReport {
-  machine: { cores: number; cpu: string; node: string; platform: string }
+  machine: Machine
   options: BenchOptions
   fanout: {
     parley: FanoutResult
@@ -41,26 +42,22 @@ export function buildReport(
   rounds: Record<Target, FanoutRound[]>,
   memory: Record<Target, ConnectionMemoryResult>,
 ): BenchReport {
-  const parley = summarizeFanout(rounds.parley)
-  const baseline = summarizeFanout(rounds.baseline)
+  const summary = (target: Target): FanoutResult => summarizeFanout({ label: target, nodes: 1, redis: false }, 0, rounds[target])
+  const parley = summary('parley')
+  const baseline = summary('baseline')
   const throughputRatio = parley.bestRoundDeliveredPerSec / baseline.bestRoundDeliveredPerSec
   return {
-    machine: {
-      cores: cpus().length,
-      cpu: cpus()[0]?.model.trim() ?? 'unknown',
-      node: process.version,
-      platform: `${platform()} ${arch()}`,
-    },
+    machine: machine(),
     options,
     fanout: {
       parley,
       baseline,
       throughputRatio,
       throughputRatioMet: throughputRatio >= THROUGHPUT_RATIO_TARGET,
-      throughputRatioAllRounds: parley.deliveredPerSec / baseline.deliveredPerSec,
+      throughputRatioAllRounds: parley.deliveredPerSecAllRounds / baseline.deliveredPerSecAllRounds,
       throughputRatioByRound: rounds.parley.map((round, i) => {
         const other = rounds.baseline[i]
-        return other === undefined ? Number.NaN : deliveredPerSec(round) / deliveredPerSec(other)
+        return other === undefined ? Number.NaN : roundRate(round) / roundRate(other)
       }),
       cpuPerMessageRatio: parley.serverCpuUsPerMessage / baseline.serverCpuUsPerMessage,
     },
@@ -77,13 +74,7 @@ const integer = (n: number): string => Math.round(n).toLocaleString('en-US')
 const decimal = (n: number, digits: number): string => n.toFixed(digits)
 const met = (ok: boolean): string => (ok ? 'met' : 'NOT met')
 
-function table(rows: [string, string, string][]): string {
-  const all: [string, string, string][] = [['', 'parley', 'baseline'], ...rows]
-  const width = (column: 0 | 1 | 2): number => Math.max(...all.map((row) => row[column].length))
-  return all
-    .map(([label, parley, baseline]) => `  ${label.padEnd(width(0))}  ${parley.padStart(width(1))}  ${baseline.padStart(width(2))}`)
-    .join('\n')
-}
+const table = (rows: [string, string, string][]): string => formatTable(['', 'parley', 'baseline'], rows, { indent: 2 })
 
 function fanoutSection({ options, fanout }: BenchReport): string[] {
   const row = (label: string, pick: (r: FanoutResult) => string): [string, string, string] => [
@@ -98,7 +89,7 @@ function fanoutSection({ options, fanout }: BenchReport): string[] {
     table([
       row('published events/s', (r) => integer(r.publishedPerSec)),
       row('delivered messages/s, best round', (r) => integer(r.bestRoundDeliveredPerSec)),
-      row('delivered messages/s, all rounds', (r) => integer(r.deliveredPerSec)),
+      row('delivered messages/s, all rounds', (r) => integer(r.deliveredPerSecAllRounds)),
       row('  by round', (r) => r.deliveredPerSecByRound.map((rate) => integer(rate)).join(' ')),
       row('delivered / expected', (r) => `${integer(r.delivered)} / ${integer(r.expected)}`),
       row('latency p50 (ms)', (r) => decimal(r.latency.p50Ms, 1)),
@@ -107,10 +98,10 @@ function fanoutSection({ options, fanout }: BenchReport): string[] {
       row('failed publishes', (r) => integer(r.failedPublishes)),
       row('sockets closed by the server', (r) => integer(r.closedSockets)),
       row('server CPU per message (µs)', (r) => decimal(r.serverCpuUsPerMessage, 2)),
-      row('server CPU (% of a core)', (r) => integer(r.cpuPercent.server)),
-      row('subscribers CPU (%)', (r) => integer(r.cpuPercent.subscribers)),
-      row('publisher CPU (%)', (r) => integer(r.cpuPercent.publisher)),
-      row('everything else on the machine (%)', (r) => integer(r.cpuPercent.other)),
+      row('server CPU (% of a core)', (r) => integer(100 * r.cores.nodes)),
+      row('subscribers CPU (%)', (r) => integer(100 * r.cores.subscribers)),
+      row('publisher CPU (%)', (r) => integer(100 * r.cores.publisher)),
+      row('everything else on the machine (%)', (r) => integer(100 * r.cores.other)),
     ]),
     ...(['parley', 'baseline'] as const).flatMap((target) => {
       const error = fanout[target].firstError

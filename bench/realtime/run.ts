@@ -1,22 +1,21 @@
 /**
  * `npm run bench:realtime`: the realtime server's fan-out throughput and
  * latency, and its memory per idle connection, each next to a bare `ws`
- * baseline on the same machine. Fan-out rounds alternate between the two so
- * that other work on the machine hits both alike. Every server and load
- * generator runs in its own process; this one only orchestrates and reports
- * (a table on stdout, then the results as one JSON line, also written to
- * bench/results/realtime.json).
+ * baseline on the same machine. Fan-out rounds (the one fan-out runner,
+ * bench/fanout, with one node) alternate between the two so that other work
+ * on the machine hits both alike. Every server and load generator runs in its
+ * own process; this one only orchestrates and reports (a table on stdout,
+ * then the results as one JSON line, also written to
+ * <results dir>/realtime.json). Sizes: options.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { cleanUpNow } from '../../test/kit/processes'
+import { runFanoutRound, type FanoutOptions, type FanoutRound } from '../fanout/round'
+import { roundRate } from '../fanout/summary'
+import { publishResults } from '../results'
 import { runConnectionMemory, type ConnectionMemoryResult } from './connection-memory'
-import { runFanoutRound, type FanoutRound } from './fanout'
-import { deliveredPerSec } from './fanout-summary'
-import type { Target } from './messages'
 import { readOptions, type BenchOptions } from './options'
-import { cleanUpNow, repoRoot } from './processes'
 import { buildReport, formatReport } from './report'
-import { startServer, type RunningServer } from './servers'
+import { startServer, type RunningServer, type Target } from './servers'
 
 const targets = ['parley', 'baseline'] as const
 
@@ -31,12 +30,13 @@ async function withServer<T>(target: Target, step: string, run: (server: Running
 }
 
 async function fanoutRounds(options: BenchOptions): Promise<Record<Target, FanoutRound[]>> {
+  const fanout: FanoutOptions = { ...options, pacedPerSec: 0, pacedMs: 0 }
   const rounds: Record<Target, FanoutRound[]> = { parley: [], baseline: [] }
   for (let round = 1; round <= options.rounds; round++) {
     for (const target of targets) {
       const step = `fan-out round ${round}/${options.rounds}`
-      const result = await withServer(target, step, (server) => runFanoutRound(server, options))
-      console.error(`  ${Math.round(deliveredPerSec(result)).toLocaleString('en-US')} messages/s`)
+      const result = await withServer(target, step, (server) => runFanoutRound(server, fanout))
+      console.error(`  ${Math.round(roundRate(result)).toLocaleString('en-US')} messages/s`)
       rounds[target].push(result)
     }
   }
@@ -54,11 +54,7 @@ async function connectionMemory(options: BenchOptions): Promise<Record<Target, C
 async function main(): Promise<void> {
   const options = readOptions()
   const report = buildReport(options, await fanoutRounds(options), await connectionMemory(options))
-  const resultsDir = join(repoRoot, 'bench', 'results')
-  mkdirSync(resultsDir, { recursive: true })
-  writeFileSync(join(resultsDir, 'realtime.json'), `${JSON.stringify(report, null, 2)}\n`)
-  console.log(formatReport(report))
-  console.log(JSON.stringify(report))
+  publishResults('realtime', formatReport(report), report, options.resultsDir)
 }
 
 process.on('exit', cleanUpNow)

@@ -1,18 +1,15 @@
 /**
- * The report for people: markdown tables ready to paste into the README's
- * "Scaling out" section, with a line above each saying what was measured.
+ * The report for people, in markdown: a line saying what was measured above
+ * each table. The documents' tables are written by hand from such a run, with
+ * the command beside them.
  */
-import type { FanoutResult } from './fanout-summary'
+import { markdownTable } from '../../test/kit/table'
+import type { FanoutResult } from '../fanout/summary'
 import type { RestResult, ScaleReport, StoreResult } from './report'
 
 const integer = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–')
 const decimal = (n: number, digits: number): string => (Number.isFinite(n) ? n.toFixed(digits) : '–')
 const times = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '–')
-
-function table(header: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
-  const rule = align.map((side) => (side === 'r' ? '--:' : '---'))
-  return [header, rule, ...rows].map((cells) => `| ${cells.join(' | ')} |`)
-}
 
 function fanoutSection(report: ScaleReport): string[] {
   const { options, machine } = report
@@ -25,7 +22,7 @@ function fanoutSection(report: ScaleReport): string[] {
     integer(r.deliveredPerClusterCpuSec),
     `${times(r.vsSingleNode)} · ${times(r.perCpuVsSingleNode)}`,
     `${decimal(r.latency.p50Ms, 0)} / ${decimal(r.latency.p99Ms, 0)}`,
-    `${decimal(r.paced.latency.p50Ms, 1)} / ${decimal(r.paced.latency.p99Ms, 1)}`,
+    `${decimal(r.paced?.latency.p50Ms ?? Number.NaN, 1)} / ${decimal(r.paced?.latency.p99Ms ?? Number.NaN, 1)}`,
     [
       decimal(r.cores.nodes, 2),
       r.redis ? decimal(r.cores.redis, 2) : '–',
@@ -40,7 +37,11 @@ function fanoutSection(report: ScaleReport): string[] {
     return `${rates}, vs 1 node ${ratios(r.vsSingleNodeByRound)} · per CPU-s ${ratios(r.perCpuVsSingleNodeByRound)}`
   }
   const lossy = report.fanout.filter(
-    (r) => r.delivered < r.expected || r.paced.delivered < r.paced.expected || r.failedPublishes > 0 || r.closedSockets > 0,
+    (r) =>
+      r.delivered < r.expected ||
+      (r.paced !== null && r.paced.delivered < r.paced.expected) ||
+      r.failedPublishes > 0 ||
+      r.closedSockets > 0,
   )
   return [
     `**Fan-out.** ${integer(options.subscribers)} WebSocket subscribers on one public channel, spread evenly over the ` +
@@ -52,7 +53,7 @@ function fanoutSection(report: ScaleReport): string[] {
       `efficiency Redis costs. Latency is send→receive, at saturation (mostly queueing) and paced ` +
       `(${integer(options.pacedPerSec)} publishes/s = ${integer(options.pacedPerSec * options.subscribers)} deliveries/s).`,
     '',
-    ...table(
+    markdownTable(
       [
         'setup',
         'deliveries/s',
@@ -70,8 +71,8 @@ function fanoutSection(report: ScaleReport): string[] {
     `By round — ${report.fanout.map(byRound).join('; ')}.`,
     ...lossy.map(
       (r) =>
-        `${r.label}: delivered ${integer(r.delivered)} of ${integer(r.expected)} (paced ${integer(r.paced.delivered)} of ` +
-        `${integer(r.paced.expected)}), ${integer(r.failedPublishes)} failed publishes, ${integer(r.closedSockets)} ` +
+        `${r.label}: delivered ${integer(r.delivered)} of ${integer(r.expected)} (paced ${integer(r.paced?.delivered ?? 0)} of ` +
+        `${integer(r.paced?.expected ?? 0)}), ${integer(r.failedPublishes)} failed publishes, ${integer(r.closedSockets)} ` +
         `sockets closed by a node${r.firstError ? ` (first error: ${r.firstError})` : ''}.`,
     ),
   ]
@@ -96,7 +97,7 @@ function restSection(report: ScaleReport): string[] {
       'messages/s in all, a light load) to node i, its receiver (pusher-js on `private-user-{id}`) sits on node i+1 — ' +
       'the other node when there are two. Send→receive: POST sent → `message.created` arrived.',
     '',
-    ...table(
+    markdownTable(
       ['setup', 'messages', 'send→receive p50 ms', 'p99 ms', 'POST→201 p50 ms', 'p99 ms', 'lost'],
       ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
       report.rest.map(row),
@@ -125,7 +126,7 @@ function storeSection(report: ScaleReport): string[] {
       `each caller into its own conversation (median of ${options.rounds} alternating round${options.rounds === 1 ? '' : 's'}).` +
       settings,
     '',
-    ...table(
+    markdownTable(
       ['store', '1 caller msgs/s', 'p50 ms', `${options.storeCallers} callers msgs/s`, 'p50 ms', 'p99 ms'],
       ['l', 'r', 'r', 'r', 'r', 'r'],
       [

@@ -1,108 +1,61 @@
 /**
- * Benchmark sizes and where Redis and PostgreSQL are. Each number comes from a
- * CLI flag (`--subscribers=120`), else the environment (`SUBSCRIBERS=120`),
- * else the default below; a quick run is
- * `SUBSCRIBERS=120 DURATION_MS=3000 ROUNDS=1 npm run bench:scale`.
- * SCALE_REDIS_URL and SCALE_DATABASE_URL (an admin connection: the benchmark
- * creates its own databases there and drops them at the end) must point at
- * this machine.
+ * Benchmark sizes and where Redis and PostgreSQL are, as `--name=value`
+ * (test/kit/options.ts); a quick run is
+ * `npm run bench:scale -- --subscribers=120 --duration-ms=3000 --rounds=1`.
+ * Redis and PostgreSQL default to the tests' (TEST_REDIS_URL,
+ * TEST_DATABASE_URL: test/kit/services.ts) and must be on this machine; the
+ * PostgreSQL connection is an admin one: the benchmark creates its own
+ * databases there and drops them at the end.
  */
+import { integer, integers, readOptions, text, type OptionValues } from '../../test/kit/options'
+import { postgresUrl, redisUrl } from '../../test/kit/services'
+import { resultsDir } from '../results'
 
-export interface ScaleOptions {
-  /** Fan-out: WebSocket subscribers on the one public channel, spread evenly over the nodes. */
-  subscribers: number
-  /** Rounds per setup in every scenario, run alternately so that machine noise hits each setup alike. */
-  rounds: number
-  /** Fan-out: publishes kept in flight at once, spread round robin over the nodes. */
-  concurrency: number
-  /** Unmeasured load at the start of each round (JIT, sockets, connection pools), in every part. */
-  warmupMs: number
-  /** Length of each round's measured window, in every part. */
-  durationMs: number
-  /** Fan-out: length of each event's `data`. */
-  payloadBytes: number
-  /** Fan-out latency: after the saturated window, publishes per second at a steady pace well below saturation… */
-  pacedPerSec: number
-  /** …for this long. */
-  pacedMs: number
-  /** Fan-out: sockets being opened at the same time. */
-  connectBatch: number
-  /** REST: sender/receiver pairs, each in its own direct conversation. */
-  senders: number
-  /** REST: each sender POSTs a message this often (a light load: latency, not saturation). */
-  sendIntervalMs: number
-  /** REST: longest wait after a window for events still on their way. */
-  drainMs: number
-  /** Store: concurrent `appendMessage` callers of the concurrent case (the other case is 1). */
-  storeCallers: number
-}
-
-export interface ScaleConfig {
-  options: ScaleOptions
-  redisUrl: string
-  /** PostgreSQL connection with the right to create and drop databases. */
-  adminDatabaseUrl: string
-}
-
-const defaults: ScaleOptions = {
-  subscribers: 600,
-  rounds: 3,
-  concurrency: 16,
-  warmupMs: 1_000,
-  durationMs: 3_000,
-  payloadBytes: 100,
-  pacedPerSec: 20,
-  pacedMs: 1_000,
-  connectBatch: 100,
-  senders: 4,
-  sendIntervalMs: 40,
-  drainMs: 10_000,
-  storeCallers: 50,
-}
-
-const mayBeZero = new Set<keyof ScaleOptions>(['warmupMs'])
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
-/** `durationMs` → `--duration-ms` (flag) and `DURATION_MS` (environment). */
-function names(option: string): { flag: string; env: string } {
-  const words = option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
-  return { flag: `--${words}`, env: words.replace(/-/g, '_').toUpperCase() }
-}
-
-function loopbackUrl(variable: string, text: string): string {
-  let url: URL
+function onThisMachine(url: string): boolean {
   try {
-    url = new URL(text)
+    return LOOPBACK.has(new URL(url).hostname)
   } catch {
-    throw new Error(`${variable} is not a URL: ${JSON.stringify(text)}`)
+    return false
   }
-  if (!LOOPBACK.has(url.hostname)) throw new Error(`${variable} must point at this machine (127.0.0.1), got ${url.hostname}`)
-  return text
 }
 
-export function readConfig(argv: readonly string[] = process.argv.slice(2), env = process.env): ScaleConfig {
-  const known = new Set(Object.keys(defaults).map((option) => names(option).flag))
-  for (const arg of argv) {
-    const flag = arg.split('=')[0] ?? ''
-    if (!known.has(flag)) throw new Error(`Unknown argument ${arg}; known: ${[...known].join(', ')} (as --name=value)`)
-  }
-  const options = { ...defaults }
-  for (const option of Object.keys(defaults) as (keyof ScaleOptions)[]) {
-    const { flag, env: variable } = names(option)
-    const text = argv.find((arg) => arg.startsWith(`${flag}=`))?.slice(flag.length + 1) ?? env[variable]
-    if (text === undefined || text === '') continue
-    const value = Number(text)
-    const min = mayBeZero.has(option) ? 0 : 1
-    if (!Number.isInteger(value) || value < min) {
-      throw new Error(`${flag} / ${variable} must be an integer ≥ ${min}, got ${JSON.stringify(text)}`)
-    }
-    options[option] = value
-  }
-  // Each sender's direct conversation is with its own receiver: at most a few dozen is plenty.
-  if (options.senders > 50) throw new Error(`SENDERS must be at most 50, got ${options.senders}`)
-  return {
-    options,
-    redisUrl: loopbackUrl('SCALE_REDIS_URL', env.SCALE_REDIS_URL || 'redis://127.0.0.1:6379'),
-    adminDatabaseUrl: loopbackUrl('SCALE_DATABASE_URL', env.SCALE_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'),
-  }
+const spec = {
+  /** Fan-out: WebSocket subscribers on the one public channel, spread evenly over the nodes. */
+  subscribers: integer(600),
+  /** Rounds per setup in every scenario, run alternately so that machine noise hits each setup alike. */
+  rounds: integer(3),
+  /** Fan-out: the node counts of the Redis setups, each measured beside the single node without Redis. */
+  clusters: integers([2, 3], 2),
+  /** Fan-out: publishes kept in flight at once, spread round robin over the nodes. */
+  concurrency: integer(16),
+  /** Unmeasured load at the start of each round (JIT, sockets, connection pools), in every part. */
+  warmupMs: integer(1_000, 0),
+  /** Length of each round's measured window, in every part. */
+  durationMs: integer(3_000),
+  /** Fan-out: length of each event's `data`. */
+  payloadBytes: integer(100),
+  /** Fan-out latency: after the saturated window, publishes per second at a steady pace well below saturation… */
+  pacedPerSec: integer(20),
+  /** …for this long. */
+  pacedMs: integer(1_000),
+  /** Fan-out: sockets being opened at the same time. */
+  connectBatch: integer(100),
+  /** REST: sender/receiver pairs, each in its own direct conversation (a few dozen is plenty). */
+  senders: integer(4, 1, 50),
+  /** REST: each sender POSTs a message this often (a light load: latency, not saturation). */
+  sendIntervalMs: integer(40),
+  /** REST: longest wait after a window for events still on their way. */
+  drainMs: integer(10_000),
+  /** Store: concurrent `appendMessage` callers of the concurrent case (the other case is 1). */
+  storeCallers: integer(50),
+  redisUrl: text(redisUrl, 'a redis:// URL on this machine (127.0.0.1, localhost, [::1])', onThisMachine),
+  /** PostgreSQL connection with the right to create and drop databases. */
+  databaseUrl: text(postgresUrl, 'a postgres:// URL on this machine (127.0.0.1, localhost, [::1])', onThisMachine),
+  resultsDir,
 }
+
+export type ScaleOptions = OptionValues<typeof spec>
+
+export const readScaleOptions = (argv?: readonly string[]): ScaleOptions => readOptions(spec, argv)

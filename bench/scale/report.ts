@@ -1,13 +1,12 @@
 /**
- * The benchmark's results as one object (written to bench/results/scale.json
+ * The benchmark's results as one object (written to <results dir>/scale.json
  * and printed as the last line of stdout): the machine, the options, what
  * was skipped and why, and the three parts, each reduced over its rounds.
  */
-import { arch, cpus, platform } from 'node:os'
+import { median, summarize, type LatencySummary } from '../../test/kit/latency'
 import type { LoadResult } from '../api/closed-loop'
-import { summarize, type LatencySummary } from '../shared/latency'
-import type { FanoutResult } from './fanout-summary'
-import { median } from './fanout-summary'
+import type { FanoutResult } from '../fanout/summary'
+import type { Machine } from '../results'
 import type { ScaleOptions } from './options'
 import type { RestRound } from './rest-latency'
 import type { BenchDatabase } from './services'
@@ -41,8 +40,8 @@ export interface StoreResult {
 }
 
 export interface ScaleReport {
-  machine: { cores: number; cpu: string; node: string; platform: string }
-  options: ScaleOptions
+  machine: Machine
+  options: Omit<ScaleOptions, 'redisUrl' | 'databaseUrl' | 'resultsDir'>
   postgres: BenchDatabase['settings'] | null
   /** Parts or setups left out, each with the reason. */
   skipped: string[]
@@ -50,15 +49,6 @@ export interface ScaleReport {
   rest: RestResult[]
   store: { results: StoreResult[]; postgresOverSqlite: { oneCaller: number; manyCallers: number } | null }
   elapsedS: number
-}
-
-export function machine(): ScaleReport['machine'] {
-  return {
-    cores: cpus().length,
-    cpu: cpus()[0]?.model.trim() ?? 'unknown',
-    node: process.version,
-    platform: `${platform()} ${arch()}`,
-  }
 }
 
 export function summarizeRest(label: string, nodes: number, rounds: readonly RestRound[]): RestResult {

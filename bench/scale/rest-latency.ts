@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { MESSAGE_BODY, nextClientId } from '../api/message'
 import { Receiver } from '../api/receiver'
 import { RestClient } from '../api/rest-client'
-import type { NodeSet } from './node-sets'
+import type { NodeSet } from '../fanout/nodes'
 import type { ScaleOptions } from './options'
 
 interface Pair {

@@ -8,26 +8,29 @@
  *    PostgreSQL) and 2 nodes (PostgreSQL + Redis, receiver on the other node).
  * 3. The store's insert rate on SQLite and PostgreSQL, 1 and N callers.
  *
- * Every setup's nodes are started once and stay up; rounds run the setups in
- * turn so that other work on the machine hits each alike. A part whose Redis
- * or PostgreSQL does not answer is skipped with the reason. Progress goes to
- * stderr; stdout gets markdown tables, then the results as one JSON line,
- * also written to bench/results/scale.json. Sizes: options.ts.
+ * The fan-out part is the one fan-out runner (bench/fanout) with the node
+ * count as its parameter (--clusters). Every setup's nodes are started once
+ * and stay up; rounds run the setups in turn so that other work on the
+ * machine hits each alike. A part whose Redis or PostgreSQL does not answer
+ * is skipped with the reason (with CI=true the run fails instead:
+ * test/kit/services.ts). Progress goes to stderr; stdout gets markdown
+ * tables, then the results as one JSON line, also written to
+ * <results dir>/scale.json. Sizes: options.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { constants } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { cleanUpNow, makeWorkDir, removeWorkDir } from '../../test/kit/processes'
+import { requirePostgres, requireRedis } from '../../test/kit/services'
 import type { LoadResult } from '../api/closed-loop'
-import { runFanoutRound, type FanoutRound } from './fanout'
-import { compareToSingleNode, roundRate, summarizeFanout, type FanoutResult } from './fanout-summary'
+import { newApp, startNodeSet, type App, type NodeSet, type NodeSetSpec } from '../fanout/nodes'
+import { runFanoutRound, type FanoutRound } from '../fanout/round'
+import { compareToSingleNode, roundRate, summarizeFanout, type FanoutResult } from '../fanout/summary'
+import { machine, publishResults } from '../results'
 import { formatReport } from './markdown'
-import { newApp, startNodeSet, type App, type NodeSet, type NodeSetSpec } from './node-sets'
-import { readConfig, type ScaleConfig, type ScaleOptions } from './options'
-import { cleanUpNow, makeWorkDir, removeWorkDir, repoRoot } from './processes'
-import { machine, postgresOverSqlite, summarizeRest, summarizeStoreScenario, type RestResult, type StoreResult } from './report'
+import { readScaleOptions, type ScaleOptions } from './options'
+import { postgresOverSqlite, summarizeRest, summarizeStoreScenario, type RestResult, type StoreResult } from './report'
 import { RestPairs, type RestRound } from './rest-latency'
-import { createDatabase, postgresProblem, redisProblem, RedisProbe, type BenchDatabase } from './services'
+import { createDatabase, RedisProbe, type BenchDatabase } from './services'
 import { StoreRate } from './store-rate'
 
 /** Async clean-up (the run's database, its Redis keys), also attempted when interrupted. */
@@ -49,30 +52,33 @@ interface Services {
   skipped: string[]
 }
 
-async function openServices(config: ScaleConfig, runId: string): Promise<Services> {
-  const [redisIssue, postgresIssue] = await Promise.all([redisProblem(config.redisUrl), postgresProblem(config.adminDatabaseUrl)])
+async function openServices(options: ScaleOptions, runId: string): Promise<Services> {
+  const redisIssue = await requireRedis('bench:scale: the Redis setups and the 2-node REST run', options.redisUrl)
+  const postgresIssue = await requirePostgres(
+    'bench:scale: the PostgreSQL REST runs and store (cluster nodes use their own SQLite for fan-out)',
+    options.databaseUrl,
+  )
   const skipped: string[] = []
-  if (redisIssue !== null) skipped.push(`${redisIssue}: the 2- and 3-node setups and the 2-node REST run`)
+  if (redisIssue !== null) skipped.push(`${redisIssue}: the Redis setups and the 2-node REST run`)
   if (postgresIssue !== null) {
     skipped.push(`${postgresIssue}: the PostgreSQL REST runs and store; cluster nodes use their own SQLite for fan-out`)
   }
-  skipped.forEach((reason) => progress(`skipping — ${reason}`))
   let database: BenchDatabase | null = null
   if (postgresIssue === null) {
-    database = await createDatabase(config.adminDatabaseUrl, `parley_scale_${runId}`)
+    database = await createDatabase(options.databaseUrl, `parley_scale_${runId}`)
     const created = database
     cleanups.push(() => created.drop())
   }
   let redis: RedisProbe | null = null
   if (redisIssue === null) {
-    redis = await RedisProbe.connect(config.redisUrl)
+    redis = await RedisProbe.connect(options.redisUrl)
     const probe = redis
     cleanups.push(async () => {
       await probe.removeKeys(`bench_scale_${runId}_`)
       probe.close()
     })
   }
-  return { database, adminDatabaseUrl: config.adminDatabaseUrl, redis, redisUrl: config.redisUrl, skipped }
+  return { database, adminDatabaseUrl: options.databaseUrl, redis, redisUrl: options.redisUrl, skipped }
 }
 
 interface Setups {
@@ -83,7 +89,7 @@ interface Setups {
   all: NodeSet[]
 }
 
-async function startSetups(services: Services, app: App, runId: string): Promise<Setups> {
+async function startSetups(services: Services, clusterSizes: readonly number[], app: App, runId: string): Promise<Setups> {
   const databaseUrl = services.database?.url
   const storeName = databaseUrl === undefined ? 'SQLite each' : 'PostgreSQL'
   const cluster = (nodes: number): NodeSetSpec => ({
@@ -92,7 +98,7 @@ async function startSetups(services: Services, app: App, runId: string): Promise
     databaseUrl,
     redis: { url: services.redisUrl, prefix: `bench_scale_${runId}_${nodes}` },
   })
-  const clusterSpecs = services.redis === null ? [] : [cluster(2), cluster(3)]
+  const clusterSpecs = services.redis === null ? [] : clusterSizes.map(cluster)
   const postgresSpec: NodeSetSpec[] = databaseUrl === undefined ? [] : [{ label: '1 node, PostgreSQL', nodes: 1, databaseUrl }]
   const [first, ...others] = [...clusterSpecs, ...postgresSpec]
   // The first set on the shared database alone (its first node runs the migrations), then the rest together.
@@ -118,14 +124,15 @@ async function fanoutPart(sets: NodeSet[], options: ScaleOptions, redis: RedisPr
   for (let round = 1; round <= options.rounds; round++) {
     for (const [i, set] of sets.entries()) {
       progress(`fan-out round ${round}/${options.rounds}: ${set.spec.label}…`)
-      const result = await runFanoutRound(set, options, redis)
+      const redisCpuMs = set.spec.redis === undefined || redis === null ? undefined : () => redis.cpuTimeMs()
+      const result = await runFanoutRound({ nodes: set.nodes, app: set.app, redisCpuMs }, options)
       progress(`  ${Math.round(roundRate(result)).toLocaleString('en-US')} deliveries/s`)
       rounds[i]?.push(result)
     }
   }
   return compareToSingleNode(
     sets.map((set, i) =>
-      summarizeFanout(set.spec.label, set.nodes.length, set.spec.redis !== undefined, options.pacedMs, rounds[i] ?? []),
+      summarizeFanout({ label: set.spec.label, nodes: set.nodes.length, redis: set.spec.redis !== undefined }, options.pacedMs, rounds[i] ?? []),
     ),
   )
 }
@@ -164,7 +171,7 @@ async function storePart(services: Services, runId: string, options: ScaleOption
     cleanups.push(() => created.drop())
     database = created
   }
-  const dataDir = makeWorkDir()
+  const dataDir = makeWorkDir('parley-scale-')
   const kinds: { store: StoreResult['store']; label: string; where: Parameters<typeof StoreRate.open>[0] }[] = [
     { store: 'sqlite', label: 'SQLite (WAL, synchronous=FULL, group commit)', where: { dataDir } },
   ]
@@ -196,16 +203,15 @@ async function storePart(services: Services, runId: string, options: ScaleOption
 }
 
 async function main(): Promise<void> {
-  const config = readConfig()
-  const { options } = config
+  const options = readScaleOptions()
   const runId = `${process.pid}_${Date.now().toString(36)}`
-  const services = await openServices(config, runId)
+  const services = await openServices(options, runId)
   let fanout: FanoutResult[] = []
   let rest: RestResult[] = []
   let store: StoreResult[] = []
   try {
     progress('starting the server nodes…')
-    const setups = await startSetups(services, newApp(), runId)
+    const setups = await startSetups(services, options.clusters, newApp(), runId)
     try {
       fanout = await fanoutPart(setups.fanout, options, services.redis)
       rest = await restPart(setups.rest, options)
@@ -217,9 +223,10 @@ async function main(): Promise<void> {
     for (const cleanup of cleanups.splice(0)) await cleanup().catch((err: unknown) => progress(`clean-up failed: ${String(err)}`))
   }
 
+  const { redisUrl: _redis, databaseUrl: _database, resultsDir, ...sizes } = options
   const report = {
     machine: machine(),
-    options,
+    options: sizes,
     postgres: services.database?.settings ?? null,
     skipped: services.skipped,
     fanout,
@@ -227,11 +234,7 @@ async function main(): Promise<void> {
     store: { results: store, postgresOverSqlite: postgresOverSqlite(store) },
     elapsedS: (performance.now() - startedAt) / 1000,
   }
-  const resultsDir = join(repoRoot, 'bench', 'results')
-  mkdirSync(resultsDir, { recursive: true })
-  writeFileSync(join(resultsDir, 'scale.json'), `${JSON.stringify(report, null, 2)}\n`)
-  console.log(formatReport(report))
-  console.log(JSON.stringify(report))
+  publishResults('scale', formatReport(report), report, resultsDir)
   progress(`done in ${report.elapsedS.toFixed(0)} s`)
 }
 

@@ -1,48 +1,12 @@
 /**
- * The machine's Redis and PostgreSQL as the benchmark uses them: whether each
- * answers (a part that needs a missing one is skipped with a message), a
- * database of this run's own in PostgreSQL (created at the start, dropped at
- * the end), this run's keys in Redis (removed at the end), and Redis's own
- * CPU time, which a Redis setup costs on top of its nodes.
+ * The machine's Redis and PostgreSQL as the benchmark uses them (whether each
+ * answers: test/kit/services.ts): a database of this run's own in PostgreSQL
+ * (created at the start, dropped at the end), this run's keys in Redis
+ * (removed at the end), and Redis's own CPU time, which a Redis setup costs on
+ * top of its nodes.
  */
 import { Redis } from 'ioredis'
 import pg from 'pg'
-
-const CONNECT_TIMEOUT_MS = 2_000
-
-/** Null when Redis answers PING, else why not. */
-export async function redisProblem(url: string): Promise<string | null> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    connectTimeout: CONNECT_TIMEOUT_MS,
-    retryStrategy: () => null,
-  })
-  redis.on('error', () => undefined)
-  try {
-    await redis.connect()
-    await redis.ping()
-    return null
-  } catch (err) {
-    return `Redis not reachable at ${url} (${err instanceof Error ? err.message : String(err)})`
-  } finally {
-    redis.disconnect()
-  }
-}
-
-/** Null when PostgreSQL accepts a connection, else why not. */
-export async function postgresProblem(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
-  client.on('error', () => undefined)
-  try {
-    await client.connect()
-    return null
-  } catch (err) {
-    return `PostgreSQL not reachable at ${url} (${err instanceof Error ? err.message : String(err)})`
-  } finally {
-    await client.end().catch(() => undefined)
-  }
-}
 
 async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl })

@@ -1,5 +1,5 @@
 import { expect, test, uniqueName } from '../fixtures/test'
-import { message, messages, openConversation, register, send, signIn, startConversation } from '../fixtures/steps'
+import { message, messages, openConversation, register, send, startConversation } from '../fixtures/steps'
 
 test('offline: the banner shows, sends wait as pending, and after the restore everything arrives once, in order', async ({ launch }) => {
   const alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
@@ -55,5 +55,4 @@ test('offline history: with no server in reach, a restarted app shows conversati
   await expect(message(page, 'See you at the harbour')).toBeVisible()
   await page.getByTestId('search-input').fill('harbour')
   await expect(page.getByTestId('search-hit')).toHaveCount(2)
-  void signIn
 })

@@ -1,5 +1,5 @@
 /**
- * The app's single window, locked down per DESIGN.md §9: isolated, sandboxed
+ * The app's single window, locked down per docs/design.md §9: isolated, sandboxed
  * renderer with no Node, no navigation away from the app and no new windows —
  * http(s) links go to the user's browser instead.
  */

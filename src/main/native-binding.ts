@@ -1,5 +1,5 @@
 /**
- * better-sqlite3 for Electron's ABI (DESIGN.md §10). node_modules keeps the
+ * better-sqlite3 for Electron's ABI (docs/design.md §10). node_modules keeps the
  * build for Node (tests, server); `scripts/build-electron-sqlite.mjs` puts a
  * copy built for this Electron version under `native/electron/<version>/`,
  * next to package.json in development and in the app's resources when

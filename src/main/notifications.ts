@@ -1,5 +1,5 @@
 /**
- * OS notifications, one per conversation (DESIGN.md §7): a new one replaces
+ * OS notifications, one per conversation (docs/design.md §7): a new one replaces
  * the previous instead of stacking, a click opens that conversation, and
  * marking it read closes it. The core decides when to notify; this only
  * shows. Shown notifications are kept in a map, which also keeps them from

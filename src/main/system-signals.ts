@@ -1,5 +1,5 @@
 /**
- * Feeds what only Electron knows into the core (DESIGN.md §7): window focus
+ * Feeds what only Electron knows into the core (docs/design.md §7): window focus
  * (read receipts and notifications depend on it), wake-up from sleep or
  * screen unlock (a socket that slept is not trusted), and network changes.
  * Electron's main process has no online/offline event, so `net.isOnline()` is

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { ConfigError, loadConfig } from './config'
 
 describe('loadConfig', () => {
-  test('defaults follow DESIGN.md §3', () => {
+  test('defaults follow docs/design.md §3', () => {
     const config = loadConfig({})
     expect(config).toMatchObject({
       port: 8787,

@@ -1,5 +1,5 @@
 /**
- * Server configuration from the environment (DESIGN.md §3). A bad value stops
+ * Server configuration from the environment (docs/design.md §3). A bad value stops
  * the server at start with a message naming the variable, never later.
  */
 import { isIP } from 'node:net'

@@ -1,5 +1,5 @@
 /**
- * The REST contract (DESIGN.md §4): request and response shapes as zod
+ * The REST contract (docs/design.md §4): request and response shapes as zod
  * schemas, used by the server to validate and by the desktop app to parse.
  * Ids are strings; times are ms since the epoch.
  */
@@ -148,8 +148,8 @@ export const messagePageSchema = z.object({ messages: z.array(messageSchema), ha
 export type MessagePage = z.infer<typeof messagePageSchema>
 
 /**
- * GET /api/conversations is paged, unlike DESIGN.md §4's bare `Conversation[]`:
- * anyone may put you in groups, so the list has no natural bound (issue 14 made
+ * GET /api/conversations is paged, unlike the shared contract's bare `Conversation[]`
+ * (docs/design.md §11): anyone may put you in groups, so the list has no natural bound (issue 14 made
  * 151 entries, 69 KB, in a second). Pages run newest activity first
  * (lastActivityAt desc, id asc); `cursor` is the `nextCursor` of the page
  * before — opaque to clients.

@@ -1,4 +1,4 @@
-/** Realtime channel and event names (DESIGN.md §5), shared by the server and the app. */
+/** Realtime channel and event names (docs/design.md §5), shared by the server and the app. */
 import { z } from 'zod'
 import { conversationSchema, messageSchema } from './api'
 

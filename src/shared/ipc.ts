@@ -1,5 +1,5 @@
 /**
- * The IPC contract between the renderer and the main process (DESIGN.md §8).
+ * The IPC contract between the renderer and the main process (docs/design.md §8).
  *
  * One list of calls (renderer → main: argument schema and result type) and one
  * of push events (main → renderer). The preload builds `window.parley` from
@@ -9,6 +9,9 @@
  */
 import { z } from 'zod'
 import { LIMITS, type ConversationKind, type Marker } from './api'
+import { settingsPatchSchema, type Settings } from './settings'
+
+export { defaultSettings, type Language, type Settings, type Theme } from './settings'
 
 // ---------------------------------------------------------------------------
 // View models: what the renderer gets. Plain data, structured-clone safe.
@@ -89,25 +92,6 @@ export interface SearchHit {
   snippet: SnippetPart[]
 }
 
-export type Language = 'system' | 'en' | 'zh-CN'
-export type Theme = 'system' | 'light' | 'dark'
-
-export interface Settings {
-  notifications: boolean
-  showMessagePreview: boolean
-  sendReadReceipts: boolean
-  language: Language
-  theme: Theme
-}
-
-export const defaultSettings: Settings = {
-  notifications: true,
-  showMessagePreview: true,
-  sendReadReceipts: true,
-  language: 'system',
-  theme: 'system',
-}
-
 export interface MessagePageResult {
   messages: ChatMessage[]
   /** Older messages exist (in the cache or on the server). */
@@ -172,15 +156,7 @@ export const ipcArgs = {
   search: z.object({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }),
 
   getSettings: z.undefined(),
-  updateSettings: z
-    .object({
-      notifications: z.boolean(),
-      showMessagePreview: z.boolean(),
-      sendReadReceipts: z.boolean(),
-      language: z.enum(['system', 'en', 'zh-CN']),
-      theme: z.enum(['system', 'light', 'dark']),
-    })
-    .partial(),
+  updateSettings: settingsPatchSchema,
 
   getWindowState: z.undefined(),
   openExternal: z.object({ url: z.url({ protocol: /^https?$/ }).max(2_000) }),

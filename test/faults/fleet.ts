@@ -24,7 +24,8 @@ import type { Conversation, Marker } from '../../src/shared/api'
 import { conversationChannel, userChannel } from '../../src/shared/channels'
 import { cleanupCoreDirs, fastTiming, serverHistory, startCore, type TestCore } from '../helpers/core'
 import { listConversations } from '../helpers/messenger'
-import { freePort, spawnServer, type ServerProcess } from '../helpers/process'
+import { spawnServer, type ServerProcess } from '../kit/server-process'
+import { freePort } from '../kit/ports'
 import { TcpProxy } from '../helpers/tcp-proxy'
 import {
   CONVERSATIONS,
@@ -253,7 +254,7 @@ export class Fleet {
   /** Boot the server in the background: the round goes on meanwhile. */
   private startServer(): void {
     if (this.server !== null || this.serverStarting !== null) return
-    this.serverStarting = spawnServer(this.env(), 30_000)
+    this.serverStarting = spawnServer(this.env(), { timeoutMs: 30_000 })
     this.serverStarting.then(
       (server) => {
         this.server = server

@@ -10,7 +10,7 @@
  * down (cut or blackhole) while the others stay up and talk to it, and the
  * others must stop showing it online once the heartbeat window has passed.
  */
-import { hashSeed, Rng } from './rng'
+import { chance, hashSeed, intBetween, pick, seededRandom, weighted } from '../kit/random'
 
 export const CORE_NAMES = ['alice', 'bob', 'carol'] as const
 export type CoreName = (typeof CORE_NAMES)[number]
@@ -78,27 +78,27 @@ type LinkState = 'pass' | 'latency' | 'httpDown' | 'cut' | 'blackhole'
 
 /** The plan of one round: a function of the seed and the round number only. */
 export function planRound(seed: string, round: number): RoundPlan {
-  const rng = new Rng(hashSeed(`${seed}/${round}`))
+  const random = seededRandom(hashSeed(`${seed}/${round}`))
   const link: Record<CoreName, LinkState> = { alice: 'pass', bob: 'pass', carol: 'pass' }
   let server: 'up' | 'down' = 'up'
   let serverKilled = false
   let group = null as { name: `g${number}`; members: CoreName[] } | null
   const chaos: Step[] = []
-  const steps = rng.int(10, 18)
+  const steps = intBetween(random, 10, 18)
   for (let i = 0; i < steps; i++) {
-    const core = rng.pick(CORE_NAMES)
+    const core = pick(random, CORE_NAMES)
     const mine: ConversationName[] = conversationsOf(core)
     if (group?.members.includes(core)) mine.push(group.name)
-    const conversation = rng.pick(mine)
+    const conversation = pick(random, mine)
     const state = link[core]
     const up = state === 'pass' || state === 'latency' || state === 'httpDown'
-    const action = rng.weighted<() => Action>([
-      [30, () => ({ kind: 'send', core, conversation, count: rng.int(1, 3), big: rng.chance(0.2) })],
+    const action = weighted<() => Action>(random, [
+      [30, () => ({ kind: 'send', core, conversation, count: intBetween(random, 1, 3), big: chance(random, 0.2) })],
       [10, () => ({ kind: 'markRead', core, conversation })],
       [8, () => ({ kind: 'load', core, conversation })],
       [up ? 5 : 0, () => ({ kind: 'cut', core })],
       [up ? 5 : 0, () => ({ kind: 'blackhole', core })],
-      [state === 'pass' ? 5 : state === 'latency' ? 2 : 0, () => ({ kind: 'latency', core, ms: rng.int(50, 700) })],
+      [state === 'pass' ? 5 : state === 'latency' ? 2 : 0, () => ({ kind: 'latency', core, ms: intBetween(random, 50, 700) })],
       [state === 'pass' || state === 'latency' ? 6 : 0, () => ({ kind: 'failHttp', core })],
       [state === 'pass' ? 0 : 12, () => ({ kind: 'restore', core })],
       [server === 'up' && !serverKilled ? 3 : 0, () => ({ kind: 'killServer' })],
@@ -108,7 +108,7 @@ export function planRound(seed: string, round: number): RoundPlan {
       [3, () => ({ kind: 'wake', core })],
       // Not while blackholed: the request would only time out.
       [group === null && state !== 'blackhole' ? 4 : 0, () => {
-        const others = CORE_NAMES.filter((other) => other !== core && rng.chance(0.7))
+        const others = CORE_NAMES.filter((other) => other !== core && chance(random, 0.7))
         return { kind: 'newGroup', core, name: `g${round}`, others: others.length > 0 ? others : CORE_NAMES.filter((o) => o !== core).slice(0, 1) }
       }],
     ])()
@@ -121,18 +121,18 @@ export function planRound(seed: string, round: number): RoundPlan {
       serverKilled = true
     } else if (action.kind === 'startServer') server = 'up'
     else if (action.kind === 'newGroup') group = { name: action.name, members: [action.core, ...action.others] }
-    chaos.push({ pauseMs: rng.int(20, 300), action })
+    chaos.push({ pauseMs: intBetween(random, 20, 300), action })
   }
 
   let ghost: GhostPlan | null = null
-  if (rng.chance(0.4)) {
-    const victim = rng.pick(CORE_NAMES)
-    const how = rng.pick(['cut', 'blackhole'] as const)
+  if (chance(random, 0.4)) {
+    const victim = pick(random, CORE_NAMES)
+    const how = pick(random, ['cut', 'blackhole'] as const)
     const sends: GhostPlan['sends'] = []
     for (const core of CORE_NAMES) {
       const shared = core === victim ? conversationsOf(victim) : conversationsOf(core).filter((c) => conversationsOf(victim).includes(c))
-      for (let n = rng.int(0, 2); n > 0; n--) {
-        sends.push({ kind: 'send', core, conversation: rng.pick(shared), count: 1, big: rng.chance(0.2) })
+      for (let n = intBetween(random, 0, 2); n > 0; n--) {
+        sends.push({ kind: 'send', core, conversation: pick(random, shared), count: 1, big: chance(random, 0.2) })
       }
     }
     ghost = { victim, how, sends }

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { conversationChannel } from '../../src/shared/channels'
 import type { ConnectionStatus } from '../../src/shared/ipc'
 import { cleanupCoreDirs, eventually, expectCacheEqualsServer, startProxiedPair, type TestCore } from '../helpers/core'
-import { freePort, type ServerProcess } from '../helpers/process'
+import type { ServerProcess } from '../kit/server-process'
+import { freePort } from '../kit/ports'
 import type { TcpProxy } from '../helpers/tcp-proxy'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-fault-regressions-'))

@@ -1,5 +1,5 @@
 /**
- * A small typed client for the REST api (DESIGN.md §4) over real HTTP (global
+ * A small typed client for the REST api (docs/design.md §4) over real HTTP (global
  * fetch): `call(method, path, {token, body})` → `{status, json}`, plus helpers
  * to make fresh users, conversations and messages. Every helper that is not
  * the subject of a test asserts its own status, so a broken precondition fails

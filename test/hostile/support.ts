@@ -10,11 +10,12 @@
  * `FUZZ_RUNS=<factor>` multiplies numRuns for a longer hunt.
  */
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { spawnServer, type ServerProcess } from '../helpers/process'
+import { peakResidentKb, residentKb } from '../kit/proc-stats'
+import { spawnServer, type ServerProcess } from '../kit/server-process'
 
 /** The seed of a property: FUZZ_SEED when given, else a fixed one derived from its name. */
 export function fuzzSeed(name: string): number {
@@ -59,20 +60,12 @@ export async function checkProperty<Ts extends [unknown, ...unknown[]]>(
 export const CHILD_CREDENTIALS = { id: 'hostile-app', key: 'hostile-key', secret: 'hostile-secret-0123456789' }
 
 export interface ChildServer extends ServerProcess {
-  pid: number
   dataDir: string
   /** Current resident set size of the server process, in KiB. */
   rssKb(): number
   /** Peak resident set size (VmHWM) of the server process, in KiB. */
   peakRssKb(): number
   stop(): Promise<void>
-}
-
-function procStatus(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)
-  if (!match?.[1]) throw new Error(`no ${field} in /proc/${pid}/status`)
-  return Number(match[1])
 }
 
 /** `npm run server` as a child process (its own memory, its own crash) with a temporary DATA_DIR. */
@@ -89,21 +82,13 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
     LOG_LEVEL: 'error',
     ...env,
   })
-  const pid = server.child.pid
-  if (pid === undefined) throw new Error('the server process has no pid')
   return {
     ...server,
-    pid,
     dataDir,
-    rssKb: () => procStatus(pid, 'VmRSS'),
-    peakRssKb: () => procStatus(pid, 'VmHWM'),
+    rssKb: () => residentKb(server.pid),
+    peakRssKb: () => peakResidentKb(server.pid),
     async stop() {
-      if (server.child.exitCode === null) {
-        server.child.kill('SIGTERM')
-        const timer = setTimeout(() => server.child.kill('SIGKILL'), 5_000)
-        await server.exited
-        clearTimeout(timer)
-      }
+      await server.stop(5_000)
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

@@ -4,7 +4,7 @@
  * watchlist, client events, channel counts and terminate_connections hold
  * across nodes; a node killed without warning has its members removed within
  * the node TTL; and clients behind a balancer move to a surviving node without
- * losing a message. Skips with a message when Redis or PostgreSQL is missing.
+ * losing a message. Skips with a message when Redis or PostgreSQL is missing (fails under CI=true).
  */
 import { createHash, createHmac } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -19,42 +19,19 @@ import { conversationChannel, userChannel, type MessageCreatedEvent } from '../.
 import { nextEvent, subscribed } from '../helpers/clients'
 import { cleanupCoreDirs, eventually, expectCacheEqualsServer, startCore, waitConnected } from '../helpers/core'
 import { callApi, directConversation, newUser } from '../helpers/messenger'
-import { spawnServer, type ServerProcess } from '../helpers/process'
+import { spawnServer, type ServerProcess } from '../kit/server-process'
+import { postgresUrl, redisUrl, requirePostgres, requireRedis } from '../kit/services'
 import { TcpBalancer } from '../helpers/tcp-balancer'
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const app = { id: 'cluster-app', key: 'cluster-key', secret: 'cluster-secret-value' }
 const NODE_TTL_S = 2
 
-async function reachable(): Promise<string | null> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000 })
-  try {
-    await redis.connect()
-    await redis.ping()
-  } catch {
-    return `Redis not reachable at ${REDIS_URL}`
-  } finally {
-    redis.disconnect()
-  }
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 })
-  try {
-    await client.connect()
-  } catch {
-    return `PostgreSQL not reachable at ${ADMIN_URL}`
-  } finally {
-    await client.end().catch(() => undefined)
-  }
-  return null
-}
-
-const missing = await reachable()
-if (missing) console.warn(`cluster.test: ${missing}; skipped`)
+const missing = (await requireRedis('cluster.test')) ?? (await requirePostgres('cluster.test'))
 
 describe.skipIf(missing !== null)('several nodes over Redis', () => {
   const run = `${process.pid}_${Date.now().toString(36)}`
   const database = `parley_cluster_${run}`
-  const databaseUrl = new URL(ADMIN_URL)
+  const databaseUrl = new URL(postgresUrl)
   databaseUrl.pathname = `/${database}`
   const dirs: string[] = []
   const nodes: ServerProcess[] = []
@@ -62,7 +39,7 @@ describe.skipIf(missing !== null)('several nodes over Redis', () => {
 
   const env = () => ({
     DATABASE_URL: databaseUrl.toString(),
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     REDIS_PREFIX: `test_${run}`,
     CLUSTER_NODE_TTL: String(NODE_TTL_S),
     PUSHER_APP_ID: app.id,
@@ -125,7 +102,7 @@ describe.skipIf(missing !== null)('several nodes over Redis', () => {
   }
 
   beforeAll(async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL })
+    const admin = new pg.Client({ connectionString: postgresUrl })
     await admin.connect()
     await admin.query(`CREATE DATABASE ${database}`)
     await admin.end()
@@ -138,11 +115,11 @@ describe.skipIf(missing !== null)('several nodes over Redis', () => {
     clients.forEach((client) => client.disconnect())
     nodes.forEach((node) => node.child.kill('SIGKILL'))
     await Promise.all(nodes.map((node) => node.exited))
-    const admin = new pg.Client({ connectionString: ADMIN_URL })
+    const admin = new pg.Client({ connectionString: postgresUrl })
     await admin.connect()
     await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
     await admin.end()
-    const redis = new Redis(REDIS_URL)
+    const redis = new Redis(redisUrl)
     const keys = await redis.keys(`test_${run}:*`)
     if (keys.length > 0) await redis.del(...keys)
     redis.disconnect()

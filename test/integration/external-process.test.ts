@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, test } from 'vitest'
 import { cleanupCoreDirs, eventually, expectCacheEqualsServer, startCore, waitConnected, type TestCore } from '../helpers/core'
-import { freePort, spawnServer, type ServerProcess } from '../helpers/process'
+import { spawnServer, type ServerProcess } from '../kit/server-process'
+import { freePort } from '../kit/ports'
 
 const credentials = { PUSHER_APP_ID: 'ext-app', PUSHER_KEY: 'ext-key', PUSHER_SECRET: 'ext-secret-value' }
 const dirs: string[] = []

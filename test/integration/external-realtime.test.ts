@@ -16,7 +16,7 @@ import type { ConfigResponse, User } from '../../src/shared/api'
 import { conversationChannel, userChannel, type MessageCreatedEvent } from '../../src/shared/channels'
 import { nextEvent, subscribed } from '../helpers/clients'
 import { callApi, directConversation, newUser } from '../helpers/messenger'
-import { freePort } from '../helpers/process'
+import { freePort } from '../kit/ports'
 
 const credentials = { PUSHER_APP_ID: 'ext-app', PUSHER_KEY: 'ext-key', PUSHER_SECRET: 'ext-secret-value' }
 const dirs: string[] = []

@@ -1,5 +1,5 @@
 /**
- * Structured logs (DESIGN.md §3): the real `npm run server` process at
+ * Structured logs (docs/design.md §3): the real `npm run server` process at
  * LOG_LEVEL=info, its stdout captured, goes through register, login (right and
  * wrong password), sends (good, malformed, too long), channel and user auth
  * with pusher-js, client events that become webhooks, a webhook receiver that
@@ -25,7 +25,8 @@ import type { AuthResponse, Conversation } from '../../src/shared/api'
 import { conversationChannel, userChannel } from '../../src/shared/channels'
 import { subscribed } from '../helpers/clients'
 import { directConversation, newUser, type MessengerUser } from '../helpers/messenger'
-import { freePort, spawnServer, type ServerProcess } from '../helpers/process'
+import { spawnServer, type ServerProcess } from '../kit/server-process'
+import { freePort } from '../kit/ports'
 
 const tag = randomBytes(4).toString('hex')
 /** Every string that must never reach a log line. */

@@ -1,5 +1,5 @@
 /**
- * GET /metrics (DESIGN.md §3): after real traffic — pusher-js clients
+ * GET /metrics (docs/design.md §3): after real traffic — pusher-js clients
  * authorised by the real /api/pusher/auth, REST sends, calls to the signed
  * Pusher HTTP API, webhooks to a receiver that fails once — the exposition
  * parses strictly and each series moved by what the traffic did. Every server
@@ -20,7 +20,7 @@ import { ConfigError, loadConfig } from '../../src/server/config'
 import { conversationChannel, userChannel, type MessageCreatedEvent } from '../../src/shared/channels'
 import { nextEvent, sdkFor, subscribed } from '../helpers/clients'
 import { directConversation, newUser } from '../helpers/messenger'
-import { freePort } from '../helpers/process'
+import { freePort } from '../kit/ports'
 import { parseExposition, type Exposition } from '../helpers/prometheus'
 import { startTestServer, type TestServer } from '../helpers/server'
 

@@ -2,7 +2,7 @@
  * The server on PostgreSQL (DATABASE_URL): two server processes share one
  * database; 100 concurrent sends spread over both nodes into one conversation
  * get seq 1..100 with no gap and no duplicate, and either node serves what the
- * other stored. Skips with a message when PostgreSQL is not reachable.
+ * other stored. Skips with a message when PostgreSQL is not reachable (fails under CI=true).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,12 +11,11 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Conversation, ConversationPage, MessagePage } from '../../src/shared/api'
 import { callApi, directConversation, listConversations, newUser } from '../helpers/messenger'
-import { spawnServer, type ServerProcess } from '../helpers/process'
-
-const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+import { spawnServer, type ServerProcess } from '../kit/server-process'
+import { postgresUrl, requirePostgres } from '../kit/services'
 
 async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T | null> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2_000 })
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 2_000 })
   try {
     await client.connect()
     return await fn(client)
@@ -27,12 +26,11 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T | null
   }
 }
 
-const reachable = (await admin(async () => true)) === true
-if (!reachable) console.warn(`postgres.test: PostgreSQL not reachable at ${ADMIN_URL}; skipped`)
+const missing = await requirePostgres('postgres.test')
 
-describe.skipIf(!reachable)('server on PostgreSQL', () => {
+describe.skipIf(missing !== null)('server on PostgreSQL', () => {
   const database = `parley_it_${process.pid}_${Date.now().toString(36)}`
-  const databaseUrl = new URL(ADMIN_URL)
+  const databaseUrl = new URL(postgresUrl)
   databaseUrl.pathname = `/${database}`
   const dirs: string[] = []
   const nodes: ServerProcess[] = []

@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 import type { Message, MessagePage } from '../../src/shared/api'
 import { directConversation, newUser, type MessengerUser } from '../helpers/messenger'
-import { freePort, spawnServer, type ServerProcess } from '../helpers/process'
+import { spawnServer, type ServerProcess } from '../kit/server-process'
+import { freePort } from '../kit/ports'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-crash-'))
 let current: ServerProcess | null = null

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import PusherClient from 'pusher-js'
 import { afterEach, expect, test } from 'vitest'
 import { connected } from '../helpers/clients'
-import { runServerToExit, spawnServer, type ServerProcess } from '../helpers/process'
+import { runServerToExit, spawnServer, type ServerProcess } from '../kit/server-process'
 
 const dirs: string[] = []
 const running: ServerProcess[] = []

@@ -9,7 +9,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { runLoad } from '../../bench/load/load-run'
-import { cleanUpNow } from '../../bench/load/processes'
+import { cleanUpNow } from '../kit/processes'
 import { formatReport } from '../../bench/load/report'
 
 const CLIENTS = 100

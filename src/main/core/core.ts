@@ -1,53 +1,30 @@
 /**
- * The desktop core behind `window.parley`: sessions and accounts, settings,
- * window state and notifications, with every call of the IPC contract. Plain
- * Node — the Electron shell and the e2e harness host the same code.
+ * The desktop core behind `window.parley`: every call of the IPC contract and
+ * the shell's signals, each handed to the room that owns it — the session
+ * (session/: who is signed in, and their Account), the settings
+ * (settings/), the notification policy (notifications/) — plus the push
+ * events to the window and the window's own state. Plain Node: the Electron
+ * shell and the e2e harness host the same code.
  */
-import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { z } from 'zod'
-import { userSchema, type User } from '../../shared/api'
-import {
-  defaultSettings,
-  ParleyError,
-  type ChatMessage,
-  type IpcEventName,
-  type IpcEvents,
-  type SessionInfo,
-  type Settings,
-} from '../../shared/ipc'
-import { lookAlikeIds, nameWithUsername } from '../../shared/look-alike'
-import { Account, translateError } from './account'
-import { ApiClient, HttpError, NetworkError } from './api-client'
-import type { CachedUser } from './cache/types'
+import { mkdirSync } from 'node:fs'
+import { ParleyError, type ChatMessage, type IpcEvents, type Settings } from '../../shared/ipc'
+import { Account } from './account/account'
+import { windowEventNames, type AccountEvents, type WindowEvents } from './account/account-events'
 import { defaultTiming, type CoreOptions, type CoreTiming, type ParleyCore } from './core-api'
+import { EventHub } from './event-hub'
 import { createCoreLogger, type CoreLog } from './log'
-import { notificationFor } from './notifier'
-
-const sessionFileSchema = z.object({ serverUrl: z.string(), user: userSchema.nullable() })
-const settingsFileSchema = z
-  .object({
-    notifications: z.boolean(),
-    showMessagePreview: z.boolean(),
-    sendReadReceipts: z.boolean(),
-    language: z.enum(['system', 'en', 'zh-CN']),
-    theme: z.enum(['system', 'light', 'dark']),
-  })
-  .partial()
-
-type Listener = (payload: never) => void
+import { notifyIncoming } from './notifications/notification-policy'
+import { Session, type SignedIn } from './session/session'
+import { SettingsFile } from './settings/settings-file'
 
 export class Core implements ParleyCore {
-  private account: Account | null = null
-  private sessionChanges: Promise<unknown> = Promise.resolve()
-  private serverUrl: string
-  private user: User | null = null
-  private settings: Settings
+  /** Who is signed in and their account; protected for the test-only view of the core (testing.ts). */
+  protected readonly session: Session
+  private readonly settings: SettingsFile
+  private readonly events: EventHub<IpcEvents>
   private windowFocused = false
   private activeConversationId: string | null = null
   private readonly appStartedAt: number
-  private readonly listeners = new Map<IpcEventName, Set<Listener>>()
   private readonly timing: CoreTiming
   private readonly now: () => number
   private readonly random: () => number
@@ -62,188 +39,59 @@ export class Core implements ParleyCore {
     this.now = options.now ?? Date.now
     this.random = options.random ?? Math.random
     this.log = log ?? createCoreLogger()
+    this.events = new EventHub((err, event) => this.log.error({ err, event }, 'event listener failed'))
     this.appStartedAt = this.now()
     mkdirSync(options.userDataDir, { recursive: true })
-    const session = readJson(this.sessionPath, sessionFileSchema)
-    this.serverUrl = session?.serverUrl ?? options.defaultServerUrl
-    this.settings = { ...defaultSettings, ...readJson(this.settingsPath, settingsFileSchema) }
-    if (session?.user) {
-      const token = options.services.tokenVault.load(accountKey(this.serverUrl, session.user.id))
-      if (token !== null) this.openAccount(session.user, token)
-    }
+    this.settings = new SettingsFile(options.userDataDir)
+    this.session = new Session({
+      userDataDir: options.userDataDir,
+      defaultServerUrl: options.defaultServerUrl,
+      services: options.services,
+      createAccount: (signedIn) => this.createAccount(signedIn),
+      onChange: (info) => this.events.emit('session', info),
+    })
+    this.session.restore()
   }
 
-  private get sessionPath(): string {
-    return join(this.options.userDataDir, 'session.json')
-  }
-
-  private get settingsPath(): string {
-    return join(this.options.userDataDir, 'settings.json')
-  }
-
-  // -- events ------------------------------------------------------------------
-
-  on<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void {
-    let set = this.listeners.get(event)
-    if (set === undefined) {
-      set = new Set()
-      this.listeners.set(event, set)
-    }
-    set.add(listener as Listener)
-    return () => set.delete(listener as Listener)
-  }
-
-  private emit<E extends IpcEventName>(event: E, payload: IpcEvents[E]): void {
-    for (const listener of this.listeners.get(event) ?? []) {
-      try {
-        ;(listener as (payload: IpcEvents[E]) => void)(payload)
-      } catch (err) {
-        this.log.error({ err, event }, 'event listener failed')
-      }
-    }
-  }
-
-  // -- session -----------------------------------------------------------------
-
-  private sessionInfo(): SessionInfo {
-    if (this.user === null) return { serverUrl: this.serverUrl, user: null }
-    const [view] = this.account?.usersById([this.user.id]) ?? []
-    return { serverUrl: this.serverUrl, user: view ?? { ...this.user, online: false, lastSeenAt: this.user.lastSeenAt ?? null } }
-  }
-
-  private openAccount(user: User, token: string): void {
-    const key = accountKey(this.serverUrl, user.id)
-    const directory = join(this.options.userDataDir, 'accounts', createHash('sha256').update(key).digest('hex').slice(0, 16))
-    this.user = user
-    const account: Account = new Account({
-      serverUrl: this.serverUrl,
+  /** A signed-in user's Account, its window events forwarded and its news of incoming messages notified. */
+  private createAccount({ serverUrl, user, token, databasePath }: SignedIn): Account {
+    const account = new Account({
+      serverUrl,
       token,
       user,
-      databasePath: join(directory, 'cache.sqlite'),
+      databasePath,
       ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}),
       timing: this.timing,
       now: this.now,
       random: this.random,
       log: this.log,
-      emit: (event, payload) => this.emit(event, payload),
-      onIncoming: (messages) => this.notify(messages),
-      onUnreadChanged: () => this.options.services.setBadgeCount(this.account?.totalUnread() ?? 0),
-      onUnauthorized: () => void this.signedOutByServer(account),
-      sendReadReceipts: () => this.settings.sendReadReceipts,
+      sendReadReceipts: () => this.settings.current.sendReadReceipts,
     })
-    this.account = account
-    account.start()
-    this.options.services.setBadgeCount(account.totalUnread())
+    for (const event of windowEventNames) forward(account.events, this.events, event)
+    account.events.on('incoming', (messages) => this.notify(messages))
+    return account
   }
-
-  private persistSession(): void {
-    writeJson(this.sessionPath, { serverUrl: this.serverUrl, user: this.user })
-  }
-
-  private async authenticate(serverUrl: string, call: (api: ApiClient) => Promise<{ token: string; user: User }>) {
-    const api = new ApiClient({ baseUrl: serverUrl, timeoutMs: 10_000 })
-    let result: { token: string; user: User }
-    try {
-      result = await call(api)
-    } catch (err) {
-      if (err instanceof NetworkError) throw new ParleyError('unreachable', `Cannot reach ${serverUrl}`)
-      if (err instanceof HttpError && err.status === 401) throw new ParleyError('unauthorized', 'Wrong username or password')
-      if (err instanceof HttpError && err.status === 409) throw new ParleyError('conflict', 'That username is taken')
-      throw translateError(err)
-    }
-    return this.changeSession(async () => {
-      if (this.disposed) throw new ParleyError('unavailable', 'Parley is shutting down')
-      await this.closeAccount()
-      this.serverUrl = api.baseUrl
-      this.options.services.tokenVault.save(accountKey(this.serverUrl, result.user.id), result.token)
-      this.openAccount(result.user, result.token)
-      this.persistSession()
-      const info = this.sessionInfo()
-      this.emit('session', info)
-      return info
-    })
-  }
-
-  private async closeAccount(): Promise<void> {
-    const account = this.account
-    this.account = null
-    this.user = null
-    if (account) await account.dispose()
-    this.options.services.setBadgeCount(0)
-  }
-
-  /** The server refused `account`'s token: sign out (if it is still the one signed in), keep the cache for the next sign-in. */
-  private signedOutByServer(account: Account): Promise<void> {
-    return this.changeSession(async () => {
-      if (this.account !== account || this.user === null) return
-      this.options.services.tokenVault.clear(accountKey(this.serverUrl, this.user.id))
-      await this.closeAccount()
-      this.persistSession()
-      this.emit('session', this.sessionInfo())
-    })
-  }
-
-  private requireAccount(): Account {
-    if (this.account === null) throw new ParleyError('unauthorized', 'Sign in first')
-    return this.account
-  }
-
-  /**
-   * Runs a call that awaits the network on the signed-in account. Signed out
-   * meanwhile (the account and its cache closed under it), it fails as
-   * `unauthorized`, as it would have had it come a moment later — never as an
-   * internal error from the closed cache.
-   */
-  private async useAccount<T>(use: (account: Account) => T | Promise<T>): Promise<T> {
-    const account = this.requireAccount()
-    try {
-      return await use(account)
-    } catch (err) {
-      // The account wraps what it cannot explain as `internal` (a closed cache among them).
-      const unexplained = !(err instanceof ParleyError) || err.code === 'internal'
-      if (account.isDisposed && unexplained) throw new ParleyError('unauthorized', 'Signed out while this was in progress')
-      throw err
-    }
-  }
-
-  /**
-   * Session changes (sign-in, sign-out, the server refusing the token) run one
-   * at a time: two sign-ins at once must not both open an account, leaving one
-   * running that no sign-out would ever close.
-   */
-  private changeSession<T>(change: () => Promise<T>): Promise<T> {
-    const run = this.sessionChanges.then(change, change)
-    this.sessionChanges = run.catch(() => undefined)
-    return run
-  }
-
-  // -- notifications -----------------------------------------------------------
 
   private notify(messages: ChatMessage[]): void {
-    const account = this.account
-    if (account === null || !this.settings.notifications) return
-    // The people whose name looks like another's (issue 14), among every user the cache knows: once per batch, when needed.
-    let lookAlikes: ReadonlySet<string> | null = null
-    const senderName = (sender: CachedUser | undefined) => {
-      if (sender === undefined) return 'Someone'
-      lookAlikes ??= lookAlikeIds(account.cache.users())
-      return lookAlikes.has(sender.id) ? nameWithUsername(sender) : sender.displayName
-    }
-    // History fetched by sync (older than the app's start) never notifies: skip it before any lookup.
-    for (const message of messages.filter((m) => m.createdAt >= this.appStartedAt && m.senderId !== account.me)) {
-      const conversation = account.cache.conversation(message.conversationId)
-      const sender = account.cache.users([message.senderId])[0]
-      const request = notificationFor(message, {
+    const account = this.session.account
+    const settings = this.settings.current
+    if (account === null || !settings.notifications) return
+    notifyIncoming(
+      messages,
+      {
         me: account.me,
+        cache: account.cache,
         windowFocused: this.windowFocused,
         activeConversationId: this.activeConversationId,
         appStartedAt: this.appStartedAt,
-        settings: this.settings,
-        conversation,
-        senderName: senderName(sender),
-      })
-      if (request) this.options.services.showNotification(request)
-    }
+        settings,
+      },
+      (request) => this.options.services.showNotification(request),
+    )
+  }
+
+  on<E extends keyof IpcEvents>(event: E, listener: (payload: IpcEvents[E]) => void): () => void {
+    return this.events.on(event, listener)
   }
 
   // -- calls -------------------------------------------------------------------
@@ -253,15 +101,15 @@ export class Core implements ParleyCore {
   }
 
   async getSession() {
-    return this.sessionInfo()
+    return this.session.info()
   }
 
   login(args: { serverUrl: string; username: string; password: string }) {
-    return this.authenticate(args.serverUrl, (api) => api.login({ username: args.username, password: args.password }))
+    return this.session.signIn(args.serverUrl, (api) => api.login({ username: args.username, password: args.password }))
   }
 
   register(args: { serverUrl: string; username: string; password: string; displayName?: string }) {
-    return this.authenticate(args.serverUrl, (api) =>
+    return this.session.signIn(args.serverUrl, (api) =>
       api.register({
         username: args.username,
         password: args.password,
@@ -271,43 +119,27 @@ export class Core implements ParleyCore {
   }
 
   logout() {
-    return this.changeSession(async () => {
-      const account = this.account
-      const user = this.user
-      if (account && user) {
-        // Best effort: revoke the token on the server; offline, it simply expires.
-        await account.api.logout().catch(() => undefined)
-        this.options.services.tokenVault.clear(accountKey(this.serverUrl, user.id))
-      }
-      await this.closeAccount()
-      this.persistSession()
-      const info = this.sessionInfo()
-      this.emit('session', info)
-      return info
-    })
+    return this.session.signOut()
   }
 
   async getConnection() {
-    return this.account?.connection ?? { state: 'offline' as const, nextRetryAt: null, lastError: null }
+    return this.session.account?.connection ?? { state: 'offline' as const, nextRetryAt: null, lastError: null }
   }
 
   async retryNow() {
-    const account = this.requireAccount()
-    account.supervisor.retryNow()
-    account.outbox.retryAll()
-    return account.connection
+    return this.session.requireAccount().retryNow()
   }
 
   async listConversations() {
-    return this.requireAccount().listConversations()
+    return this.session.requireAccount().listConversations()
   }
 
   createConversation(args: { memberIds: string[]; title?: string }) {
-    return this.useAccount((account) => account.createConversation(args.memberIds, args.title))
+    return this.session.useAccount((account) => account.createConversation(args.memberIds, args.title))
   }
 
   async setMuted(args: { conversationId: string; muted: boolean }) {
-    return this.requireAccount().setMuted(args.conversationId, args.muted)
+    return this.session.requireAccount().setMuted(args.conversationId, args.muted)
   }
 
   async setActiveConversation(args: { conversationId: string | null }) {
@@ -316,32 +148,32 @@ export class Core implements ParleyCore {
   }
 
   listUsers(args: { query?: string }) {
-    return this.useAccount((account) => account.listUsers(args.query))
+    return this.session.useAccount((account) => account.listUsers(args.query))
   }
 
   async getUsers(args: { ids: string[] }) {
-    return this.requireAccount().usersById(args.ids)
+    return this.session.requireAccount().usersById(args.ids)
   }
 
   async loadMessages(args: { conversationId: string; beforeSeq?: number; limit: number }) {
-    return this.requireAccount().loadMessages(args.conversationId, args.beforeSeq, args.limit)
+    return this.session.requireAccount().loadMessages(args.conversationId, args.beforeSeq, args.limit)
   }
 
   async sendMessage(args: { conversationId: string; body: string }) {
-    return this.requireAccount().sendMessage(args.conversationId, args.body)
+    return this.session.requireAccount().sendMessage(args.conversationId, args.body)
   }
 
   async retryMessage(args: { conversationId: string; clientId: string }) {
-    return this.requireAccount().retryMessage(args.conversationId, args.clientId)
+    return this.session.requireAccount().retryMessage(args.conversationId, args.clientId)
   }
 
   async deleteMessage(args: { conversationId: string; clientId: string }) {
-    this.requireAccount().deleteMessage(args.conversationId, args.clientId)
+    this.session.requireAccount().deleteMessage(args.conversationId, args.clientId)
     return null
   }
 
   async markRead(args: { conversationId: string; seq: number }) {
-    const account = this.requireAccount()
+    const account = this.session.requireAccount()
     account.markRead(args.conversationId, args.seq)
     if (account.cache.unreadCount(args.conversationId) === 0) {
       this.options.services.closeNotification(args.conversationId)
@@ -350,23 +182,22 @@ export class Core implements ParleyCore {
   }
 
   async setTyping(args: { conversationId: string; typing: boolean }) {
-    this.requireAccount().setTyping(args.conversationId, args.typing)
+    this.session.requireAccount().setTyping(args.conversationId, args.typing)
     return null
   }
 
   async search(args: { query: string; limit: number }) {
-    return this.requireAccount().search(args.query, args.limit)
+    return this.session.requireAccount().search(args.query, args.limit)
   }
 
   async getSettings() {
-    return this.settings
+    return this.settings.current
   }
 
   async updateSettings(patch: Partial<Settings>) {
-    this.settings = { ...this.settings, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) }
-    writeJson(this.settingsPath, this.settings)
-    this.emit('settings', this.settings)
-    return this.settings
+    const settings = this.settings.update(patch)
+    this.events.emit('settings', settings)
+    return settings
   }
 
   async getWindowState() {
@@ -392,67 +223,32 @@ export class Core implements ParleyCore {
   windowFocusChanged(focused: boolean): void {
     if (focused === this.windowFocused) return
     this.windowFocused = focused
-    this.emit('windowFocus', { focused })
+    this.events.emit('windowFocus', { focused })
   }
 
   systemResumed(): void {
-    void this.account?.supervisor.wake()
-    this.account?.outbox.retryAll()
+    this.session.account?.wake()
   }
 
   networkChanged(online: boolean): void {
     this.log.info({ online }, 'network changed')
-    void this.account?.supervisor.wake()
-    if (online) this.account?.outbox.retryAll()
+    if (online) this.session.account?.wake()
+    else this.session.account?.checkConnection()
   }
 
   notificationClicked(conversationId: string): void {
-    this.emit('openConversation', { conversationId })
+    this.events.emit('openConversation', { conversationId })
   }
 
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
-    const account = this.account
-    this.account = null
-    await account?.dispose()
-    // A sign-in that was under way has found `disposed` set, or opened an account to close now.
-    await this.changeSession(async () => {
-      const opened = this.account
-      this.account = null
-      await opened?.dispose()
-    })
-    this.listeners.clear()
-  }
-
-  /** For tests and the e2e harness: the live account, if signed in. */
-  get currentAccount(): Account | null {
-    return this.account
+    await this.session.dispose()
+    this.events.clear()
   }
 }
 
-function accountKey(serverUrl: string, userId: string): string {
-  return `${serverUrl.replace(/\/+$/, '')}#${userId}`
-}
-
-function readJson<T>(path: string, schema: z.ZodType<T>): T | null {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    return null
-  }
-  try {
-    const parsed = schema.safeParse(JSON.parse(text))
-    return parsed.success ? parsed.data : null
-  } catch {
-    return null
-  }
-}
-
-/** Write atomically: a crash mid-write leaves the old file, never half a new one. */
-function writeJson(path: string, value: unknown): void {
-  const tmp = `${path}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify(value, null, 2), { mode: 0o600 })
-  renameSync(tmp, path)
+/** An account's window event, sent on as the core's push event of the same name (the same payload: WindowEvents picks IpcEvents). */
+function forward<E extends keyof WindowEvents>(from: EventHub<AccountEvents>, to: EventHub<IpcEvents>, event: E): void {
+  from.on(event, (payload) => to.emit(event, payload as IpcEvents[E]))
 }

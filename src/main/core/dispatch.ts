@@ -1,11 +1,13 @@
 /**
  * One IPC call, from untrusted arguments to a result envelope: validate with
  * the contract's zod schema, call the core, and turn any failure into
- * `{ok:false, error:{code,message}}`. The Electron shell and the e2e harness
- * both route every call through here, so they validate identically.
+ * `{ok:false, error:{code,message}}` (errors.ts). The Electron shell and the
+ * e2e harness both route every call through here, so they validate
+ * identically.
  */
-import { ipcArgs, ParleyError, type IpcCallName, type IpcEnvelope, type IpcResults } from '../../shared/ipc'
+import { ipcArgs, type IpcCallName, type IpcEnvelope, type IpcResults } from '../../shared/ipc'
 import type { CoreCalls } from './core-api'
+import { errorReply } from './errors'
 
 export function isCallName(name: unknown): name is IpcCallName {
   return typeof name === 'string' && Object.hasOwn(ipcArgs, name)
@@ -23,9 +25,6 @@ export async function dispatchCall(core: CoreCalls, name: unknown, raw: unknown)
     const call = core[name] as (args: unknown) => Promise<IpcResults[IpcCallName]>
     return { ok: true, value: await call.call(core, parsed.data) }
   } catch (err) {
-    if (err instanceof ParleyError) return { ok: false, error: { code: err.code, message: err.message } }
-    const candidate = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined
-    const code = typeof candidate === 'string' ? candidate : 'internal'
-    return { ok: false, error: { code, message: err instanceof Error ? err.message : String(err) } }
+    return errorReply(err)
   }
 }

@@ -1,4 +1,4 @@
-/** The desktop core's entry: `createCore(options)` and the types its hosts need. */
+/** The desktop core's entry: `createCore(options)` and the types its hosts need. (Tests and benchmarks: testing.ts.) */
 import { Core } from './core'
 import type { CoreOptions } from './core-api'
 import type { CoreLog } from './log'

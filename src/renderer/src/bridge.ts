@@ -1,32 +1,11 @@
 /**
- * The renderer's only door to the app: `window.parley` (built by the preload
- * from src/shared/ipc.ts). Calls reject with an Error whose message is
- * `[<code>] <message>` — contextBridge drops custom error properties — so
- * `callError` recovers the code the UI maps to a message.
+ * The renderer's only door to the app: `window.parley`, the typed API the
+ * preload builds from src/shared/ipc.ts. Store actions (store/*.ts) call it;
+ * components call the actions, never this. A call that fails rejects with an
+ * Error that lib/call-error.ts decodes.
  */
 import type { ParleyBridge } from '../../shared/ipc'
 
 export function parley(): ParleyBridge {
   return window.parley
-}
-
-export interface CallError {
-  code: string
-  message: string
-}
-
-const ENCODED = /^\[([A-Za-z0-9_.:-]+)\] ([\s\S]*)$/
-
-/** Code and message of whatever a `window.parley` call rejected with. */
-export function callError(err: unknown): CallError {
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined
-  const text = err instanceof Error ? err.message : typeof err === 'string' ? err : String(err)
-  const match = ENCODED.exec(text)
-  if (match !== null) return { code: match[1] ?? 'internal', message: match[2] ?? '' }
-  return { code: typeof code === 'string' ? code : 'internal', message: text }
-}
-
-/** For fire-and-forget calls: failures are logged, never thrown into the void. */
-export function logFailure(what: string): (err: unknown) => void {
-  return (err) => console.warn(`parley: ${what} failed`, callError(err))
 }

@@ -2,15 +2,15 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { I18nextProvider } from 'react-i18next'
 import { App } from './App'
-import { connectStores } from './feed/connect-stores'
 import { i18n } from './i18n'
+import { connectStores } from './store/connect'
 import './styles/theme.css'
 import './styles/app.css'
 
 const root = document.getElementById('root')
 if (root === null) throw new Error('index.html has no #root element')
 
-const disconnect = connectStores(window.parley)
+const disconnect = connectStores()
 window.addEventListener('pagehide', disconnect, { once: true })
 
 createRoot(root).render(

@@ -1,4 +1,4 @@
-/** The realtime events of DESIGN.md §5, sent to each member's `private-user-*` channel. */
+/** The realtime events of docs/design.md §5, sent to each member's `private-user-*` channel. */
 import type { Message } from '../../shared/api'
 import {
   Events,

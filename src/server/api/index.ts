@@ -1,5 +1,5 @@
 /**
- * The REST api (DESIGN.md §4) as a fastify plugin: public routes (config,
+ * The REST api (docs/design.md §4) as a fastify plugin: public routes (config,
  * register, login, webhooks) and, behind the bearer-token hook, everything else.
  */
 import formBody from '@fastify/formbody'

@@ -11,6 +11,7 @@ import { newId } from './ids'
 import { openPostgresStore } from './postgres'
 import { openSqliteStore } from './sqlite'
 import { UsernameTakenError, type Store, type UserRecord } from './store'
+import { postgresUrl, requirePostgres } from '../../../test/kit/services'
 
 interface StoreFactory {
   name: string
@@ -18,34 +19,19 @@ interface StoreFactory {
 }
 
 /** The machine's PostgreSQL (CI starts it); each test gets a schema of its own, dropped afterwards. */
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 })
-  try {
-    await client.connect()
-    return true
-  } catch {
-    return false
-  } finally {
-    await client.end().catch(() => undefined)
-  }
-}
-
-const hasPostgres = await postgresReachable()
-if (!hasPostgres) console.warn(`store tests: PostgreSQL not reachable at ${POSTGRES_URL}; the postgres variant is skipped`)
+const postgresMissing = await requirePostgres('store tests: the postgres variant')
 
 const factories: StoreFactory[] = [
   {
     name: 'postgres',
     async open() {
       const schema = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
-      const store = await openPostgresStore({ connectionString: POSTGRES_URL, schema })
+      const store = await openPostgresStore({ connectionString: postgresUrl, schema })
       return {
         store,
         async cleanup() {
           await store.close()
-          const client = new pg.Client({ connectionString: POSTGRES_URL })
+          const client = new pg.Client({ connectionString: postgresUrl })
           await client.connect()
           await client.query(`DROP SCHEMA ${schema} CASCADE`)
           await client.end()
@@ -69,7 +55,8 @@ const factories: StoreFactory[] = [
   },
 ]
 
-describe.each(factories.filter((f) => f.name !== 'postgres' || hasPostgres))('$name store', (factory) => {
+/** The contract every store keeps; each factory runs it (the postgres one listed as skipped when PostgreSQL is missing). */
+function storeContract(factory: StoreFactory): void {
   let store: Store
   let cleanup: () => Promise<void>
   let n = 0
@@ -300,19 +287,23 @@ describe.each(factories.filter((f) => f.name !== 'postgres' || hasPostgres))('$n
     expect(await names('iel')).toEqual(['dan_x'])
     expect(await names()).toEqual(['dan_x', 'dana', 'erin'])
   })
-})
+}
 
-describe.skipIf(!hasPostgres)('postgres store in a schema of its own', () => {
+for (const factory of factories) {
+  describe.skipIf(factory.name === 'postgres' && postgresMissing !== null)(`${factory.name} store`, () => storeContract(factory))
+}
+
+describe.skipIf(postgresMissing !== null)('postgres store in a schema of its own', () => {
   test('migrates even when another schema already holds migration tables', async () => {
     const suffix = `${process.pid}_${Math.random().toString(36).slice(2, 10)}`
     const first = `m1_${suffix}`
     const second = `m2_${suffix}`
-    const client = new pg.Client({ connectionString: POSTGRES_URL })
+    const client = new pg.Client({ connectionString: postgresUrl })
     await client.connect()
     try {
       // The first store leaves kysely_migration(_lock) in its schema; the second must still get its own.
-      await (await openPostgresStore({ connectionString: POSTGRES_URL, schema: first })).close()
-      const store = await openPostgresStore({ connectionString: POSTGRES_URL, schema: second })
+      await (await openPostgresStore({ connectionString: postgresUrl, schema: first })).close()
+      const store = await openPostgresStore({ connectionString: postgresUrl, schema: second })
       const id = newId('u')
       await store.createUser({ id, username: 'solo', displayName: 'Solo', passwordHash: 'x', createdAt: 1 })
       expect((await store.searchUsers('solo', 10)).map((u) => u.id)).toEqual([id])

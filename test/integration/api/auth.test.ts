@@ -1,5 +1,5 @@
 /**
- * Accounts and sessions over real HTTP (DESIGN.md §4): register, login,
+ * Accounts and sessions over real HTTP (docs/design.md §4): register, login,
  * logout, bearer tokens (missing, malformed, unknown, revoked, expired on a
  * moved clock) and the per-IP rate limit of login/register.
  */

@@ -1,5 +1,5 @@
 /**
- * Conversations (DESIGN.md §4): the one direct conversation per pair, groups,
+ * Conversations (docs/design.md §4): the one direct conversation per pair, groups,
  * validation that creates nothing, the list (newest activity first, with each
  * viewer's markers and unread count) and GET /:id without an existence leak.
  */

@@ -1,5 +1,5 @@
 /**
- * Read and delivered markers (DESIGN.md §4): forward only, never past
+ * Read and delivered markers (docs/design.md §4): forward only, never past
  * lastSeq, read implies delivered, visible to every member; unreadCount counts
  * messages from others after the reader's readSeq.
  */

@@ -1,5 +1,5 @@
 /**
- * Messages (DESIGN.md §4): gapless per-conversation seq (also under 100
+ * Messages (docs/design.md §4): gapless per-conversation seq (also under 100
  * concurrent sends), trimmed 1–4,000-character bodies, idempotent clientId,
  * pagination by seq, members only, and the per-user send rate limit.
  */

@@ -1,5 +1,5 @@
 /**
- * The realtime side of the REST api (DESIGN.md §4–§5): GET /api/config,
+ * The realtime side of the REST api (docs/design.md §4–§5): GET /api/config,
  * channel authorisation (JSON and form-encoded, as pusher-js posts it), user
  * sign-in, and signed webhooks feeding presence. Signatures are checked here
  * with node:crypto and the server's secret, independently of the server's code.

@@ -1,5 +1,5 @@
 /**
- * GET /api/me and the directory GET /api/users (DESIGN.md §4): every user,
+ * GET /api/me and the directory GET /api/users (docs/design.md §4): every user,
  * `?q=` a case-insensitive substring of the username or display name in
  * which `%`, `_` and `\` are plain characters, not LIKE wildcards.
  */

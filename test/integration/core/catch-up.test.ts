@@ -14,7 +14,7 @@ import type { Conversation } from '../../../src/shared/api'
 import type { ChatConversation } from '../../../src/shared/ipc'
 import { cleanupCoreDirs, eventually, expectCacheEqualsServer, fastTiming, startCore, waitConnected, type TestCore } from '../../helpers/core'
 import { newUser, type MessengerUser } from '../../helpers/messenger'
-import { spawnServer, type ServerProcess } from '../../helpers/process'
+import { spawnServer, type ServerProcess } from '../../kit/server-process'
 import { parseExposition } from '../../helpers/prometheus'
 
 const MISSED = 2_000

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, expect, test } from 'vitest'
 import type { Conversation, ConversationPage } from '../../../src/shared/api'
 import { cleanupCoreDirs, eventually, startCore, type TestCore } from '../../helpers/core'
 import { callApi, listConversations, newUser, type MessengerUser } from '../../helpers/messenger'
-import { spawnServer, type ServerProcess } from '../../helpers/process'
+import { spawnServer, type ServerProcess } from '../../kit/server-process'
 
 const COUNT = 250
 const PASSWORD = 'correct-horse'

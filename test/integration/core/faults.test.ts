@@ -17,7 +17,8 @@ import {
   waitConnected,
   type TestCore,
 } from '../../helpers/core'
-import { freePort, spawnServer, type ServerProcess } from '../../helpers/process'
+import { spawnServer, type ServerProcess } from '../../kit/server-process'
+import { freePort } from '../../kit/ports'
 import type { TcpProxy } from '../../helpers/tcp-proxy'
 
 const ACTIVITY_S = 2

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 import { cleanupCoreDirs, eventually, startCore, waitConnected } from '../../helpers/core'
-import { freePort, spawnServer, type ServerProcess } from '../../helpers/process'
+import { spawnServer, type ServerProcess } from '../../kit/server-process'
+import { freePort } from '../../kit/ports'
 import { TcpProxy } from '../../helpers/tcp-proxy'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-link-cleanup-'))

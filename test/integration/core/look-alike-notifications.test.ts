@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { cleanupCoreDirs, eventually, startCore, waitConnected, waitForEvent, type TestCore } from '../../helpers/core'
 import { newUser, type MessengerUser } from '../../helpers/messenger'
-import { spawnServer, type ServerProcess } from '../../helpers/process'
+import { spawnServer, type ServerProcess } from '../../kit/server-process'
 
 let server: ServerProcess
 let bob: TestCore

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, test } from 'vitest'
 import { cleanupCoreDirs, eventually, startCore, waitConnected, type TestCore } from '../../helpers/core'
-import { spawnServer } from '../../helpers/process'
+import { spawnServer } from '../../kit/server-process'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-offline-'))
 const cores: TestCore[] = []

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { cleanupCoreDirs, eventually, startCore, waitConnected, type TestCore } from '../../helpers/core'
-import { spawnServer, type ServerProcess } from '../../helpers/process'
+import { spawnServer, type ServerProcess } from '../../kit/server-process'
 import { TcpProxy } from '../../helpers/tcp-proxy'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-supervision-'))

@@ -14,7 +14,7 @@ import { openCache, type Cache } from '../../../src/main/core/cache'
 import { Sync } from '../../../src/main/core/sync/sync'
 import type { Message, MessagePage } from '../../../src/shared/api'
 import { directConversation, newUser, type MessengerUser } from '../../helpers/messenger'
-import { spawnServer, type ServerProcess } from '../../helpers/process'
+import { spawnServer, type ServerProcess } from '../../kit/server-process'
 
 const HISTORY = 1_000
 const dirs: string[] = []

@@ -16,7 +16,7 @@ import {
   waitForEvent,
   type TestCore,
 } from '../../helpers/core'
-import { spawnServer, type ServerProcess } from '../../helpers/process'
+import { spawnServer, type ServerProcess } from '../../kit/server-process'
 
 let server: ServerProcess
 let alice: TestCore

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { latestVersion } from '../../../src/main/core/cache/migrate'
+import { latestVersion } from '../../../src/main/core/cache/database/migrate'
 import { cleanupCoreDirs, eventually, expectCacheEqualsServer, startCore, waitConnected, type TestCore } from '../../helpers/core'
-import { spawnServer, type ServerProcess } from '../../helpers/process'
+import { spawnServer, type ServerProcess } from '../../kit/server-process'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'parley-unreadable-'))
 let server: ServerProcess

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
-import { conversationDto, serverMessages, tempCache } from './temp-cache'
+import { conversationDto, serverMessages, tempCache } from '../../../../test/support/cache/temp-cache'
 
 test('close and reopen keeps everything: pending messages and the outbox survive a restart', async () => {
   const temp = tempCache()

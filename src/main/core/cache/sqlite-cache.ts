@@ -5,20 +5,20 @@
 import type { Database } from 'better-sqlite3'
 import type { Conversation, Marker, Message, User } from '../../../shared/api'
 import type { ChatMessage, SearchHit } from '../../../shared/ipc'
-import { Checkpointer } from './checkpointer'
-import { ConversationTable } from './conversations'
-import { openReader, SMALL_AUTOCHECKPOINT, WORKER_BACKSTOP_AUTOCHECKPOINT } from './database'
-import { MarkerTable } from './markers'
-import { MessageTable } from './messages'
-import { OutboxTable } from './outbox'
-import { RowKeys } from './row-keys'
-import { ScanWorker } from './scan-worker'
-import { MessageSearch } from './search'
-import { SearchIndexer, UnindexedRows, type SearchIndexerOptions } from './search-indexer'
-import { SettingsTable } from './settings'
+import { AccountSettingsTable } from './account-settings'
+import { ConversationTable } from './conversations/conversations'
+import { MarkerTable } from './conversations/markers'
+import { UnreadCounts } from './conversations/unread'
+import { Checkpointer } from './database/checkpointer'
+import { openReader, SMALL_AUTOCHECKPOINT, WORKER_BACKSTOP_AUTOCHECKPOINT } from './database/database'
+import { MessageTable } from './messages/messages'
+import { RowKeys } from './messages/row-keys'
+import { UnsentMessages, type NewPendingMessage } from './messages/unsent'
+import { OutboxTable } from './outbox/outbox-table'
+import { ScanWorker } from './search/scan-worker'
+import { MessageSearch } from './search/search'
+import { SearchIndexer, UnindexedRows, type SearchIndexerOptions } from './search/search-indexer'
 import type { Cache, CachedConversation, CachedUser, OutboxItem, StoreMessagesResult } from './types'
-import { UnreadCounts } from './unread'
-import { UnsentMessages, type NewPendingMessage } from './unsent'
 import { UserTable } from './users'
 
 export class SqliteCache implements Cache {
@@ -29,11 +29,11 @@ export class SqliteCache implements Cache {
   private readonly messageTable: MessageTable
   private readonly unsent: UnsentMessages
   private readonly unread: UnreadCounts
-  /** Public for tests (its slice length). */
+  /** Public for ../testing.ts (its slice length). */
   readonly messageSearch: MessageSearch
   /** Search's own read-only connection (search.ts). */
   private readonly reader: Database
-  private readonly settings: SettingsTable
+  private readonly accountSettings: AccountSettingsTable
   /** Brings the search index up to date after writes (search-indexer.ts). */
   readonly indexer: SearchIndexer
   /** Hands out message row ids (row-keys.ts). */
@@ -67,8 +67,8 @@ export class SqliteCache implements Cache {
     this.reader = openReader(file)
     this.scanner = new ScanWorker(file)
     this.messageSearch = new MessageSearch(this.reader, db, this.scanner, () => this.indexer.hold())
-    this.settings = new SettingsTable(db)
-    flagMine(db, this.settings, options.me)
+    this.accountSettings = new AccountSettingsTable(db)
+    flagMine(db, this.accountSettings, options.me)
     this.checkpointer = startCheckpointer(db, path, options.nativeBinding)
     this.indexer = new SearchIndexer(db, {
       background: options.backgroundIndexing ?? true,
@@ -202,11 +202,11 @@ export class SqliteCache implements Cache {
   }
 
   getSetting(key: string): unknown {
-    return this.settings.getSetting(key)
+    return this.accountSettings.getSetting(key)
   }
 
   setSetting(key: string, value: unknown): void {
-    this.settings.setSetting(key, value)
+    this.accountSettings.setSetting(key, value)
   }
 }
 
@@ -218,7 +218,7 @@ const MINE_OF = 'cache.mineOf'
  * the account): once per database, or again should it ever be opened for
  * another account — then the flags follow that account.
  */
-function flagMine(db: Database, settings: SettingsTable, me: string): void {
+function flagMine(db: Database, settings: AccountSettingsTable, me: string): void {
   if (settings.getSetting(MINE_OF) === me) return
   db.transaction(() => {
     db.prepare('UPDATE messages SET mine = (sender_id = ?)').run(me)

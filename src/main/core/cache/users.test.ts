@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { tempCache } from './temp-cache'
+import { tempCache } from '../../../../test/support/cache/temp-cache'
 
 const alice = { id: 'u1', username: 'alice', displayName: 'Alice', online: true, lastSeenAt: null }
 const bob = { id: 'u2', username: 'bob', displayName: 'bob', online: false, lastSeenAt: 5_000 }

@@ -8,10 +8,11 @@
  */
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { callError, logFailure, parley } from '../bridge'
-import { sendMessage } from '../feed/messages'
 import { useIntlLocale } from '../hooks/useLocale'
+import { callError } from '../lib/call-error'
 import { BODY_MAX, COUNTER_FROM, bodyLength, checkDraft } from '../lib/text-length'
+import { useMessages } from '../store/messages'
+import { useTyping } from '../store/typing'
 import { useUi } from '../store/ui'
 import { SendIcon } from './Icons'
 
@@ -28,14 +29,14 @@ export function Composer({ conversationId }: { conversationId: string }) {
   useEffect(() => {
     input.current?.focus()
     return () => {
-      if (lastTypingAt.current > 0) parley().setTyping({ conversationId, typing: false }).catch(logFailure('setTyping'))
+      if (lastTypingAt.current > 0) useTyping.getState().setMyTyping(conversationId, false)
     }
   }, [conversationId])
 
   const stopTyping = () => {
     if (lastTypingAt.current === 0) return
     lastTypingAt.current = 0
-    parley().setTyping({ conversationId, typing: false }).catch(logFailure('setTyping'))
+    useTyping.getState().setMyTyping(conversationId, false)
   }
 
   const change = (value: string) => {
@@ -48,7 +49,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
     const now = Date.now()
     if (now - lastTypingAt.current >= TYPING_EVERY_MS) {
       lastTypingAt.current = now
-      parley().setTyping({ conversationId, typing: true }).catch(logFailure('setTyping'))
+      useTyping.getState().setMyTyping(conversationId, true)
     }
   }
 
@@ -64,7 +65,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
     }
     useUi.getState().setDraft(conversationId, '')
     stopTyping()
-    sendMessage(conversationId, draft.body).catch((err: unknown) => {
+    useMessages.getState().sendMessage(conversationId, draft.body).catch((err: unknown) => {
       useUi.getState().setDraft(conversationId, text)
       setError(t('composer.sendFailed', { message: callError(err).message }))
     })

@@ -1,7 +1,6 @@
 /** "Offline — retrying in Ns [Retry now]" with a live countdown, "Connecting…", nothing when connected. */
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { logFailure, parley } from '../bridge'
 import { useNow } from '../hooks/useNow'
 import { useConnection } from '../store/connection'
 
@@ -14,11 +13,7 @@ export function ConnectionBanner() {
 
   const retryNow = () => {
     setRetrying(true)
-    parley()
-      .retryNow()
-      .then((next) => useConnection.getState().setStatus(next))
-      .catch(logFailure('retryNow'))
-      .finally(() => setRetrying(false))
+    useConnection.getState().retryNow().finally(() => setRetrying(false))
   }
 
   let text: string

@@ -1,7 +1,6 @@
 /** Title, presence ("online" / "last seen …") or member count, who is typing, and the mute switch. */
 import { useTranslation } from 'react-i18next'
 import { useShallow } from 'zustand/react/shallow'
-import { logFailure, parley } from '../bridge'
 import { useIntlLocale } from '../hooks/useLocale'
 import { useNow } from '../hooks/useNow'
 import { useConversations } from '../store/conversations'
@@ -72,12 +71,7 @@ export function ConversationHeader({ conversationId, titleId }: { conversationId
           aria-pressed={muted}
           aria-label={t('conversation.mute')}
           title={muted ? t('conversation.unmute') : t('conversation.mute')}
-          onClick={() =>
-            parley()
-              .setMuted({ conversationId, muted: !muted })
-              .then((next) => useConversations.getState().upsert([next]))
-              .catch(logFailure('setMuted'))
-          }
+          onClick={() => useConversations.getState().setMuted(conversationId, !muted)}
         >
           {muted ? <BellOffIcon /> : <BellIcon />}
         </button>

@@ -12,10 +12,9 @@
 import { forwardRef, useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso'
-import { callError, logFailure } from '../bridge'
-import { loadLatest, loadOlder, loadUntil } from '../feed/messages'
 import { useIntlLocale } from '../hooks/useLocale'
 import { useNow } from '../hooks/useNow'
+import { callError, logFailure } from '../lib/call-error'
 import { receiptOf } from '../lib/receipts'
 import { formatDay } from '../lib/time'
 import { buildTimeline, type TimelineRow } from '../lib/timeline'
@@ -102,6 +101,7 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     let cancelled = false
     const target = useUi.getState().jumpTarget
     const jumpSeq = target?.conversationId === conversationId ? target.seq : null
+    const { loadLatest, loadUntil } = useMessages.getState()
     loadLatest(conversationId, opening.unreadCount + 20)
       .then(async () => {
         const reach = [opening.unreadAfterSeq === null ? null : opening.unreadAfterSeq + 1, jumpSeq].filter((seq): seq is number => seq !== null)
@@ -160,7 +160,7 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   useEffect(() => {
     if (!ready || jump === null) return
     let cancelled = false
-    ;(jump.seq === null ? Promise.resolve() : loadUntil(conversationId, jump.seq))
+    ;(jump.seq === null ? Promise.resolve() : useMessages.getState().loadUntil(conversationId, jump.seq))
       .then(() => !cancelled && setScrollTarget(jump))
       .catch(logFailure('loading up to a search hit'))
     return () => {
@@ -200,7 +200,7 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   )
 
   const startReached = useCallback(() => {
-    loadOlder(conversationId).catch(logFailure('loading older messages'))
+    useMessages.getState().loadOlder(conversationId).catch(logFailure('loading older messages'))
   }, [conversationId])
 
   const itemContent = useCallback(

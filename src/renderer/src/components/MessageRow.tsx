@@ -6,11 +6,11 @@
 import { memo, useCallback } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ChatMessage } from '../../../shared/ipc'
-import { deleteMessage, retryMessage } from '../feed/messages'
 import { personName } from '../lib/names'
 import type { Receipt } from '../lib/receipts'
 import { formatDateTime, formatTime } from '../lib/time'
 import type { VisibleMessages } from '../read-receipts/visible-messages'
+import { useMessages } from '../store/messages'
 import { useUsers } from '../store/users'
 import { MessageStatus } from './MessageStatus'
 import { MessageText } from './MessageText'
@@ -86,14 +86,14 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           <button
             type="button"
             className="link-button"
-            onClick={() => retryMessage(message)}
+            onClick={() => useMessages.getState().retryMessage(message)}
           >
             {t('message.retry')}
           </button>
           <button
             type="button"
             className="link-button link-button--danger"
-            onClick={() => deleteMessage(message)}
+            onClick={() => useMessages.getState().deleteMessage(message)}
           >
             {t('message.delete')}
           </button>

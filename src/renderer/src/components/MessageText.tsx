@@ -6,13 +6,13 @@
  */
 import { memo, type MouseEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { logFailure, parley } from '../bridge'
 import { splitLinks } from '../lib/links'
+import { useUi } from '../store/ui'
 
 function open(event: MouseEvent<HTMLAnchorElement>, url: string): void {
   event.preventDefault()
   event.stopPropagation()
-  parley().openExternal({ url }).catch(logFailure('openExternal'))
+  useUi.getState().openLink(url)
 }
 
 export const MessageText = memo(function MessageText({ body }: { body: string }) {

@@ -2,9 +2,9 @@
 import { useEffect, useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ChatUser } from '../../../shared/ipc'
-import { callError, parley } from '../bridge'
 import { useIntlLocale } from '../hooks/useLocale'
 import { useNow } from '../hooks/useNow'
+import { callError } from '../lib/call-error'
 import { personName } from '../lib/names'
 import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'
@@ -35,8 +35,9 @@ export function NewConversationDialog() {
   useEffect(() => {
     let cancelled = false
     const timer = setTimeout(() => {
-      parley()
-        .listUsers(query.trim() ? { query: query.trim().slice(0, 100) } : {})
+      useUsers
+        .getState()
+        .findPeople(query)
         .then((users) => {
           if (cancelled) return
           useUsers.getState().upsert(users)
@@ -61,11 +62,10 @@ export function NewConversationDialog() {
     setBusy(true)
     setError(null)
     try {
-      const conversation = await parley().createConversation({
+      const conversation = await useConversations.getState().create({
         memberIds: selected.map((user) => user.id),
         ...(title.trim() ? { title: title.trim() } : {}),
       })
-      useConversations.getState().upsert([conversation])
       useUi.getState().setSearchQuery('')
       useUi.getState().openConversation(conversation.id)
       close()

@@ -1,43 +1,13 @@
-/** Local full-text search over cached messages (`parley.search`), debounced; Esc clears. */
-import { useEffect } from 'react'
+/** The search box (the ui slice searches as the query changes); Esc clears. */
 import { useTranslation } from 'react-i18next'
-import { callError, parley } from '../bridge'
-import { ensureUsers } from '../feed/users'
 import { useUi } from '../store/ui'
 import { CloseIcon, SearchIcon } from './Icons'
 
 export const SEARCH_INPUT_ID = 'search-input'
-const DEBOUNCE_MS = 200
 
 export function SearchBox() {
   const { t } = useTranslation()
   const query = useUi((state) => state.searchQuery)
-
-  useEffect(() => {
-    const text = query.trim()
-    if (text === '') {
-      useUi.getState().setSearch({ status: 'idle' })
-      return
-    }
-    let cancelled = false
-    const timer = setTimeout(() => {
-      useUi.getState().setSearch({ status: 'searching', query: text })
-      parley()
-        .search({ query: text.slice(0, 200), limit: 50 })
-        .then((hits) => {
-          if (cancelled) return
-          useUi.getState().setSearch({ status: 'done', query: text, hits })
-          ensureUsers(hits.map((hit) => hit.senderId))
-        })
-        .catch((err: unknown) => {
-          if (!cancelled) useUi.getState().setSearch({ status: 'failed', query: text, message: callError(err).message })
-        })
-    }, DEBOUNCE_MS)
-    return () => {
-      cancelled = true
-      clearTimeout(timer)
-    }
-  }, [query])
 
   return (
     <div className="search-box" role="search">

@@ -2,9 +2,8 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Language, Settings, Theme } from '../../../shared/ipc'
-import { callError, logFailure, parley } from '../bridge'
-import { applySession } from '../feed/account'
 import { languageNames } from '../i18n'
+import { callError } from '../lib/call-error'
 import { useSession } from '../store/session'
 import { useSettings } from '../store/settings'
 import { useUi } from '../store/ui'
@@ -21,20 +20,15 @@ export function SettingsDialog() {
 
   const update = (patch: Partial<Settings>) => {
     setError(null)
-    // Shown at once; the core's answer (and its `settings` event) is the truth.
-    useSettings.getState().setSettings({ ...useSettings.getState().settings, ...patch })
-    parley()
-      .updateSettings(patch)
-      .then((next) => useSettings.getState().setSettings(next))
-      .catch((err: unknown) => {
-        setError(t('settings.saveFailed', { message: callError(err).message }))
-        parley().getSettings().then((current) => useSettings.getState().setSettings(current)).catch(logFailure('getSettings'))
-      })
+    useSettings
+      .getState()
+      .update(patch)
+      .catch((err: unknown) => setError(t('settings.saveFailed', { message: callError(err).message })))
   }
 
   const signOut = () => {
     close()
-    parley().logout().then(applySession).catch(logFailure('logout'))
+    useSession.getState().signOut()
   }
 
   return (

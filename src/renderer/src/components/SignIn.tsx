@@ -1,8 +1,7 @@
 /** Sign in / create an account on a server (prefilled with the core's server URL). */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { callError, parley, type CallError } from '../bridge'
-import { applySession } from '../feed/account'
+import { callError, type CallError } from '../lib/call-error'
 import { useSession } from '../store/session'
 
 type Mode = 'signIn' | 'register'
@@ -56,11 +55,8 @@ export function SignIn() {
     setError(null)
     try {
       const base = { serverUrl: serverUrl.trim(), username: username.trim(), password }
-      const session =
-        mode === 'signIn'
-          ? await parley().login(base)
-          : await parley().register({ ...base, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) })
-      applySession(session)
+      if (mode === 'signIn') await useSession.getState().signIn(base)
+      else await useSession.getState().register({ ...base, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) })
     } catch (err) {
       setError(describe(callError(err)))
       setBusy(false)

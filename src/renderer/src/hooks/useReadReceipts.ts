@@ -5,7 +5,6 @@
  * message list reports. Returns the callback for that report.
  */
 import { useCallback, useEffect, useRef } from 'react'
-import { logFailure, parley } from '../bridge'
 import { ReadTracker } from '../read-receipts/read-tracker'
 import { useConversations } from '../store/conversations'
 import { useUi } from '../store/ui'
@@ -16,7 +15,7 @@ export function useReadReceipts(conversationId: string): (visibleSeq: number | n
 
   useEffect(() => {
     const current = new ReadTracker({
-      markRead: (seq) => void parley().markRead({ conversationId, seq }).catch(logFailure('markRead')),
+      markRead: (seq) => useConversations.getState().markRead(conversationId, seq),
       setTimer: (callback, ms) => {
         const timer = setTimeout(callback, ms)
         return () => clearTimeout(timer)

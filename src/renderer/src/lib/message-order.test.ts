@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { compareMessages, lowestSeq, mergeMessages, removeMessages } from './message-order'
-import { pending, sent } from './test-messages'
+import { pending, sent } from '../../../../test/support/renderer/chat-messages'
 
 const keys = (list: readonly { key: string }[]) => list.map((message) => message.key)
 

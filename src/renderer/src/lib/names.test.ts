@@ -58,7 +58,10 @@ describe('conversationTitle', () => {
   })
 
   it('gives stable hues', () => {
-    expect(hueOf('bob')).toBe(hueOf('bob'))
+    // From the id alone: the same colour in every session and release, different ones for different people.
+    expect(hueOf('bob')).toBe(157)
+    expect(hueOf('carol')).toBe(169)
+    expect(hueOf('u1')).not.toBe(hueOf('u2'))
     expect(hueOf('bob')).toBeGreaterThanOrEqual(0)
     expect(hueOf('bob')).toBeLessThan(360)
   })

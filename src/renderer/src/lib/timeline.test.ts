@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pending, sent } from './test-messages'
+import { pending, sent } from '../../../../test/support/renderer/chat-messages'
 import { buildTimeline, dayKey, firstUnreadIndex, type TimelineRow } from './timeline'
 
 const at = (day: number, hour: number, minute = 0) => new Date(2025, 2, day, hour, minute).getTime()

@@ -1,5 +1,5 @@
 /**
- * When the renderer tells the core a conversation was read (DESIGN.md §7).
+ * When the renderer tells the core a conversation was read (docs/design.md §7).
  *
  * A message counts as read only once it has been on screen while all of
  * these hold at the same moment:

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { pending, sent } from '../lib/test-messages'
+import { pending, sent } from '../../../../test/support/renderer/chat-messages'
 import { resetAllStores } from '.'
 import { messagesOf, useMessages } from './messages'
 

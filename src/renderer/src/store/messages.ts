@@ -3,10 +3,18 @@
  * to the newest, ordered by seq with own unsent messages after (see
  * lib/message-order.ts). A conversation is held once it has been opened;
  * events for others are left to the core's cache until they are.
+ *
+ * Loading: the latest page when a conversation is opened, older pages as the
+ * list scrolls to the top (the core serves them from its cache), and enough
+ * pages to reach a given seq (the first unread message, a search hit).
  */
 import { create } from 'zustand'
+import { LIMITS } from '../../../shared/api'
 import type { ChatMessage } from '../../../shared/ipc'
-import { mergeMessages, removeMessages } from '../lib/message-order'
+import { parley } from '../bridge'
+import { logFailure } from '../lib/call-error'
+import { lowestSeq, mergeMessages, removeMessages } from '../lib/message-order'
+import { useUsers } from './users'
 
 export interface ConversationMessages {
   messages: readonly ChatMessage[]
@@ -27,8 +35,24 @@ interface MessagesState {
   merge(conversationId: string, messages: readonly ChatMessage[]): void
   remove(conversationId: string, keys: readonly string[]): void
   setLoadingOlder(conversationId: string, loading: boolean): void
+  /** Hold the conversation and load its latest page (at least `atLeast` messages, up to a page's maximum). */
+  loadLatest(conversationId: string, atLeast?: number): Promise<void>
+  /** Load the page before the oldest message held; false when there is nothing older or a load is running. */
+  loadOlder(conversationId: string, limit?: number): Promise<boolean>
+  /** Load older pages until the message with `seq` is held (or nothing older exists). */
+  loadUntil(conversationId: string, seq: number): Promise<void>
+  /** Send (the core stores it as pending at once); the pending message is shown from the result or its event, whichever comes first. */
+  sendMessage(conversationId: string, body: string): Promise<void>
+  retryMessage(message: ChatMessage): void
+  deleteMessage(message: ChatMessage): void
   reset(): void
 }
+
+const OLDER_PAGE = 100
+/** Reaching a seq loads at most this many (full) pages: a search hit 40,000 messages back is still reached. */
+const MAX_PAGES_TO_REACH = 200
+
+const latestInFlight = new Map<string, Promise<void>>()
 
 const empty: ConversationMessages = { messages: [], hasMoreBefore: true, loaded: false, loadingOlder: false }
 
@@ -43,7 +67,7 @@ function patch(
   return next === current ? state : { byConversation: { ...state.byConversation, [conversationId]: next } }
 }
 
-export const useMessages = create<MessagesState>()((set) => ({
+export const useMessages = create<MessagesState>()((set, get) => ({
   byConversation: {},
   hold: (conversationId) =>
     set((state) =>
@@ -79,6 +103,69 @@ export const useMessages = create<MessagesState>()((set) => ({
     set((state) =>
       patch(state, conversationId, (current) => (current.loadingOlder === loading ? current : { ...current, loadingOlder: loading })),
     ),
+  loadLatest: (conversationId, atLeast = 0) => {
+    const running = latestInFlight.get(conversationId)
+    if (running) return running
+    get().hold(conversationId)
+    const limit = Math.min(LIMITS.pageMax, Math.max(LIMITS.pageDefault, atLeast))
+    const load = parley()
+      .loadMessages({ conversationId, limit })
+      .then((page) => {
+        get().applyPage(conversationId, page.messages, page.hasMoreBefore, false)
+        useUsers.getState().ensure(page.messages.map((message) => message.senderId))
+      })
+      .finally(() => latestInFlight.delete(conversationId))
+    latestInFlight.set(conversationId, load)
+    return load
+  },
+  loadOlder: async (conversationId, limit = OLDER_PAGE) => {
+    const current = get().byConversation[conversationId]
+    if (current === undefined || !current.loaded || !current.hasMoreBefore || current.loadingOlder) return false
+    const beforeSeq = lowestSeq(current.messages)
+    if (beforeSeq === null) {
+      get().applyPage(conversationId, [], false, true)
+      return false
+    }
+    get().setLoadingOlder(conversationId, true)
+    try {
+      const page = await parley().loadMessages({ conversationId, beforeSeq, limit })
+      get().applyPage(conversationId, page.messages, page.hasMoreBefore, true)
+      useUsers.getState().ensure(page.messages.map((message) => message.senderId))
+      return page.messages.length > 0
+    } catch (err) {
+      get().setLoadingOlder(conversationId, false)
+      throw err
+    }
+  },
+  loadUntil: async (conversationId, seq) => {
+    for (let page = 0; page < MAX_PAGES_TO_REACH; page++) {
+      const current = get().byConversation[conversationId]
+      if (current === undefined || !current.loaded) return
+      const lowest = lowestSeq(current.messages)
+      if (lowest === null || lowest <= seq || !current.hasMoreBefore) return
+      if (current.loadingOlder) {
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        continue
+      }
+      if (!(await get().loadOlder(conversationId, LIMITS.pageMax))) return
+    }
+  },
+  sendMessage: async (conversationId, body) => {
+    const message = await parley().sendMessage({ conversationId, body })
+    get().merge(conversationId, [message])
+  },
+  retryMessage: (message) => {
+    parley()
+      .retryMessage({ conversationId: message.conversationId, clientId: message.clientId })
+      .then((pending) => get().merge(message.conversationId, [pending]))
+      .catch(logFailure('retryMessage'))
+  },
+  deleteMessage: (message) => {
+    parley()
+      .deleteMessage({ conversationId: message.conversationId, clientId: message.clientId })
+      .then(() => get().remove(message.conversationId, [message.key]))
+      .catch(logFailure('deleteMessage'))
+  },
   reset: () => set({ byConversation: {} }),
 }))
 

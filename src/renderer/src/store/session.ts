@@ -1,6 +1,19 @@
-/** Who is signed in, where, and what app this is. */
+/**
+ * Who is signed in, where, and what app this is; signing in, registering and
+ * signing out. A session (from `getSession`, a login/register/logout result or
+ * the `session` event) for a different account drops everything of the
+ * previous one and loads the new one's conversations.
+ */
 import { create } from 'zustand'
-import type { AppInfo, ChatUser, SessionInfo } from '../../../shared/ipc'
+import type { AppInfo, ChatUser, IpcArgs, SessionInfo } from '../../../shared/ipc'
+import { parley } from '../bridge'
+import { logFailure } from '../lib/call-error'
+import { useConnection } from './connection'
+import { peopleIn, useConversations } from './conversations'
+import { useMessages } from './messages'
+import { useTyping } from './typing'
+import { useUi } from './ui'
+import { useUsers } from './users'
 
 export type SessionStatus = 'starting' | 'signedOut' | 'signedIn'
 
@@ -11,18 +24,75 @@ interface SessionState {
   appInfo: AppInfo | null
   setSession(session: SessionInfo): void
   setAppInfo(info: AppInfo): void
+  /** Take a session the core reports; a different account resets the account's slices and loads its conversations. */
+  apply(session: SessionInfo): void
+  /** Sign in (`login`) or create an account (`register`); both reject with the call's error. */
+  signIn(credentials: IpcArgs<'login'>): Promise<void>
+  register(account: IpcArgs<'register'>): Promise<void>
+  signOut(): void
   reset(): void
 }
 
 const initial = { status: 'starting' as SessionStatus, serverUrl: '', user: null, appInfo: null }
 
-export const useSession = create<SessionState>()((set) => ({
+/** Bumped when the account changes: a load for the previous one is not applied. */
+let generation = 0
+
+export const useSession = create<SessionState>()((set, get) => ({
   ...initial,
   setSession: (session) =>
     set({ serverUrl: session.serverUrl, user: session.user, status: session.user === null ? 'signedOut' : 'signedIn' }),
   setAppInfo: (appInfo) => set({ appInfo }),
+  apply: (session) => {
+    const before = get()
+    const sameAccount = before.status !== 'starting' && before.user?.id === session.user?.id && before.serverUrl === session.serverUrl
+    get().setSession(session)
+    if (!sameAccount) {
+      generation++
+      resetAccountStores()
+      if (session.user) loadAccount().catch(logFailure('loading conversations'))
+    }
+    if (session.user) useUsers.getState().upsert([session.user])
+  },
+  signIn: async (credentials) => get().apply(await parley().login(credentials)),
+  register: async (account) => get().apply(await parley().register(account)),
+  signOut: () => {
+    parley()
+      .logout()
+      .then((session) => get().apply(session))
+      .catch(logFailure('logout'))
+  },
   reset: () => set(initial),
 }))
 
 /** My user id ('' while signed out). */
 export const selectMe = (state: SessionState): string => state.user?.id ?? ''
+
+/** What belongs to the signed-in account: cleared when the account changes. */
+export function resetAccountStores(): void {
+  useConversations.getState().reset()
+  useMessages.getState().reset()
+  useUsers.getState().reset()
+  useTyping.getState().reset()
+  useConnection.getState().reset()
+  const windowFocused = useUi.getState().windowFocused
+  useUi.getState().reset()
+  useUi.getState().setWindowFocused(windowFocused)
+}
+
+/** Stop applying results of a load that is still running (the stores are being disposed). */
+export function abandonAccountLoads(): void {
+  generation++
+}
+
+async function loadAccount(): Promise<void> {
+  const mine = ++generation
+  const [conversations, connection] = await Promise.all([parley().listConversations(), parley().getConnection()])
+  if (mine !== generation) return
+  // Conversations that arrived by event meanwhile are at least as new as the list.
+  const arrived = Object.values(useConversations.getState().byId)
+  useConversations.getState().setAll(conversations)
+  useConversations.getState().upsert(arrived)
+  useConnection.getState().setStatus(connection)
+  useUsers.getState().ensure(peopleIn(conversations))
+}

@@ -1,6 +1,13 @@
-/** What the user is looking at: the open conversation, dialogs, search, drafts, and window focus as main reports it. */
+/**
+ * What the user is looking at: the open conversation, dialogs, search (the
+ * local full-text search over cached messages, run as the query changes),
+ * drafts, and window focus as main reports it.
+ */
 import { create } from 'zustand'
 import type { SearchHit } from '../../../shared/ipc'
+import { parley } from '../bridge'
+import { callError, logFailure } from '../lib/call-error'
+import { useUsers } from './users'
 
 export type Dialog = 'newConversation' | 'settings' | null
 
@@ -31,10 +38,12 @@ interface UiState {
   jumpToMessage(hit: Pick<SearchHit, 'conversationId' | 'messageKey' | 'seq'>): void
   clearJump(nonce: number): void
   setDialog(dialog: Dialog): void
+  /** The search box changed: searches for it once typing pauses; results for an earlier query are dropped. */
   setSearchQuery(query: string): void
-  setSearch(search: SearchState): void
   setDraft(conversationId: string, text: string): void
   setWindowFocused(focused: boolean): void
+  /** A link in a message: the core opens it in the browser (the page never navigates). */
+  openLink(url: string): void
   reset(): void
 }
 
@@ -49,8 +58,12 @@ const initial = {
 }
 
 let nonce = 0
+const SEARCH_DEBOUNCE_MS = 200
+let searchTimer: ReturnType<typeof setTimeout> | null = null
+/** Bumped when the query changes: an answer for an earlier query is dropped. */
+let searchRun = 0
 
-export const useUi = create<UiState>()((set) => ({
+export const useUi = create<UiState>()((set, get) => ({
   ...initial,
   openConversation: (activeConversationId) => set({ activeConversationId }),
   jumpToMessage: (hit) =>
@@ -60,10 +73,46 @@ export const useUi = create<UiState>()((set) => ({
     }),
   clearJump: (done) => set((state) => (state.jumpTarget?.nonce === done ? { jumpTarget: null } : state)),
   setDialog: (dialog) => set({ dialog }),
-  setSearchQuery: (searchQuery) => set({ searchQuery }),
-  setSearch: (search) => set({ search }),
+  setSearchQuery: (searchQuery) => {
+    if (searchQuery === get().searchQuery) return
+    stopSearch()
+    set({ searchQuery })
+    const text = searchQuery.trim()
+    if (text === '') set({ search: { status: 'idle' } })
+    else searchSoon(text)
+  },
   setDraft: (conversationId, text) =>
     set((state) => (state.drafts[conversationId] === text ? state : { drafts: { ...state.drafts, [conversationId]: text } })),
   setWindowFocused: (windowFocused) => set({ windowFocused }),
-  reset: () => set(initial),
+  openLink: (url) => {
+    parley().openExternal({ url }).catch(logFailure('openExternal'))
+  },
+  reset: () => {
+    stopSearch()
+    set(initial)
+  },
 }))
+
+function stopSearch(): void {
+  searchRun++
+  if (searchTimer !== null) clearTimeout(searchTimer)
+  searchTimer = null
+}
+
+function searchSoon(text: string): void {
+  const run = searchRun
+  searchTimer = setTimeout(() => {
+    searchTimer = null
+    useUi.setState({ search: { status: 'searching', query: text } })
+    parley()
+      .search({ query: text.slice(0, 200), limit: 50 })
+      .then((hits) => {
+        if (run !== searchRun) return
+        useUi.setState({ search: { status: 'done', query: text, hits } })
+        useUsers.getState().ensure(hits.map((hit) => hit.senderId))
+      })
+      .catch((err: unknown) => {
+        if (run === searchRun) useUi.setState({ search: { status: 'failed', query: text, message: callError(err).message } })
+      })
+  }, SEARCH_DEBOUNCE_MS)
+}

@@ -1,5 +1,6 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ChatUser } from '../../../shared/ipc'
+import { stubBridge } from '../../../../test/support/renderer/bridge'
 import { resetAllStores } from '.'
 import { selectPersonName, useUsers } from './users'
 
@@ -35,5 +36,41 @@ describe('users slice: look-alikes (issue 14)', () => {
     useUsers.getState().upsert([user('a', 'Same'), user('b', 'Same')])
     useUsers.getState().reset()
     expect(useUsers.getState().lookAlikes.size).toBe(0)
+  })
+})
+
+describe('users slice: fetching the profiles it does not know', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals()
+    vi.restoreAllMocks()
+  })
+
+  it('asks once for each unknown id; again after a failed call or a reset', async () => {
+    const getUsers = vi.fn((args: { ids: string[] }) => Promise.resolve(args.ids.map((id) => user(id, id.toUpperCase()))))
+    stubBridge({ getUsers })
+    useUsers.getState().upsert([user('known', 'Known')])
+    useUsers.getState().ensure(['a', 'b', 'a', 'known', ''])
+    useUsers.getState().ensure(['b'])
+    expect(getUsers.mock.calls).toEqual([[{ ids: ['a', 'b'] }]])
+    await vi.waitFor(() => expect(name('b')).toBe('B'))
+
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    getUsers.mockRejectedValueOnce(new Error('[unreachable] offline'))
+    useUsers.getState().ensure(['c'])
+    await vi.waitFor(() => expect(warn).toHaveBeenCalledWith('parley: getUsers failed', { code: 'unreachable', message: 'offline' }))
+    useUsers.getState().ensure(['c'])
+    expect(getUsers).toHaveBeenLastCalledWith({ ids: ['c'] })
+
+    useUsers.getState().reset()
+    useUsers.getState().ensure(['a'])
+    expect(getUsers).toHaveBeenLastCalledWith({ ids: ['a'] })
+    expect(getUsers).toHaveBeenCalledTimes(4)
+  })
+
+  it('asks in batches of 1,000', () => {
+    const getUsers = vi.fn((_args: { ids: string[] }) => Promise.resolve([]))
+    stubBridge({ getUsers })
+    useUsers.getState().ensure(Array.from({ length: 2_500 }, (_, i) => `p${i}`))
+    expect(getUsers.mock.calls.map(([args]) => args.ids.length)).toEqual([1_000, 1_000, 500])
   })
 })

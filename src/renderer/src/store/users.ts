@@ -1,9 +1,15 @@
-/** People and their presence (online, last seen), from `getUsers`/`listUsers` results and `users` events. */
+/**
+ * People and their presence (online, last seen), from `getUsers`/`listUsers`
+ * results and `users` events; fetches the profiles the UI shows but does not
+ * know yet (members, senders).
+ */
 import { useMemo } from 'react'
 import { create } from 'zustand'
 import { useShallow } from 'zustand/react/shallow'
 import type { ChatUser } from '../../../shared/ipc'
 import { lookAlikeIds } from '../../../shared/look-alike'
+import { parley } from '../bridge'
+import { logFailure } from '../lib/call-error'
 import { personName } from '../lib/names'
 
 interface UsersState {
@@ -11,12 +17,19 @@ interface UsersState {
   /** Users whose display name is, or looks like, another known user's: lists show their `@username` (issue 14). */
   lookAlikes: ReadonlySet<string>
   upsert(users: readonly ChatUser[]): void
+  /** Ask the core for the profiles of these people unless known or asked for already (`getUsers`, in batches). */
+  ensure(ids: Iterable<string>): void
+  /** The directory (`listUsers`), filtered by a query when there is one. */
+  findPeople(query: string): Promise<ChatUser[]>
   reset(): void
 }
 
 const none: ReadonlySet<string> = new Set()
+const BATCH = 1_000
+/** Ids asked for since the last reset: each is asked for once (a failed batch is forgotten, to be asked again). */
+const requested = new Set<string>()
 
-export const useUsers = create<UsersState>()((set) => ({
+export const useUsers = create<UsersState>()((set, get) => ({
   byId: {},
   lookAlikes: none,
   upsert: (users) =>
@@ -31,7 +44,30 @@ export const useUsers = create<UsersState>()((set) => ({
       // Presence changes far more often than names: the look-alikes are worked out again only when a name is new.
       return renamed ? { byId, lookAlikes: lookAlikeIds(Object.values(byId)) } : { byId }
     }),
-  reset: () => set({ byId: {}, lookAlikes: none }),
+  ensure: (ids) => {
+    const known = get().byId
+    const missing = [...new Set(ids)].filter((id) => id !== '' && known[id] === undefined && !requested.has(id))
+    for (let i = 0; i < missing.length; i += BATCH) {
+      const batch = missing.slice(i, i + BATCH)
+      batch.forEach((id) => requested.add(id))
+      parley()
+        .getUsers({ ids: batch })
+        .then((users) => get().upsert(users))
+        .catch((err: unknown) => {
+          // Ask again next time; profiles the core does not have yet arrive with a `users` event.
+          batch.forEach((id) => requested.delete(id))
+          logFailure('getUsers')(err)
+        })
+    }
+  },
+  findPeople: (query) => {
+    const text = query.trim().slice(0, 100)
+    return parley().listUsers(text ? { query: text } : {})
+  },
+  reset: () => {
+    requested.clear()
+    set({ byId: {}, lookAlikes: none })
+  },
 }))
 
 /** A person's name as lists show it (personName), or `unknown` while their profile has not arrived. */

@@ -15,23 +15,9 @@ import pg from 'pg'
 import { afterEach, describe, expect, test } from 'vitest'
 import { migrateToLatest } from '../migrate'
 import type { Database } from '../schema'
+import { postgresUrl, requirePostgres } from '../../../../test/kit/services'
 
-const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 })
-  try {
-    await client.connect()
-    return true
-  } catch {
-    return false
-  } finally {
-    await client.end().catch(() => undefined)
-  }
-}
-
-const hasPostgres = await postgresReachable()
-if (!hasPostgres) console.warn(`0004-display-name-nfkc: PostgreSQL not reachable at ${POSTGRES_URL}; the postgres variant is skipped`)
+const postgresMissing = await requirePostgres('0004-display-name-nfkc: the postgres variant')
 
 interface Opened {
   db: Kysely<Database>
@@ -58,7 +44,7 @@ const databases: { name: string; open(): Promise<Opened> }[] = [
     name: 'postgres',
     async open() {
       const schema = `t0004_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
-      const pool = new pg.Pool({ connectionString: POSTGRES_URL, max: 2, options: `-c search_path=${schema}` })
+      const pool = new pg.Pool({ connectionString: postgresUrl, max: 2, options: `-c search_path=${schema}` })
       await pool.query(`CREATE SCHEMA ${schema}`)
       const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
       return {
@@ -90,16 +76,14 @@ const rows: [string, string, string][] = [
   ['\u2800', 'braille', 'braille'],
 ]
 
-const candidates = databases.filter((database) => database.name !== 'postgres' || hasPostgres)
-
-describe.each(candidates)('migration 0004 on $name', (database) => {
+describe.each(databases)('migration 0004 on $name', (database) => {
   let opened: Opened | undefined
   afterEach(async () => {
     await opened?.close()
     opened = undefined
   })
 
-  test('names are NFKC, cleaned of refused characters, the username when nothing is left; keys follow', async () => {
+  test.skipIf(database.name === 'postgres' && postgresMissing !== null)('names are NFKC, cleaned of refused characters, the username when nothing is left; keys follow', async () => {
     opened = await database.open()
     const { db, schema } = opened
     await migrateToLatest(db as unknown as Kysely<unknown>, schema)

@@ -1,0 +1,187 @@
+/**
+ * `npm run bench:smoke` (part of `npm test`): every `bench:*` script of
+ * package.json run once at a size that takes seconds, one after another, so
+ * that no benchmark can rot unnoticed. A benchmark fails the smoke run when it
+ * exits non-zero, takes too long, or hands over a malformed result: its last
+ * stdout line must be the JSON it also wrote to the results directory (a
+ * temporary one here, so real results in bench/results/ stay), with its key
+ * figures present and finite. The figures themselves mean nothing at these
+ * sizes. A new `bench:*` script without an entry below fails the run too.
+ *
+ * Run one: `npm run bench:smoke -- bench:api`.
+ */
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { repoRoot } from '../test/kit/processes'
+
+const TIMEOUT_MS = 120_000
+
+const figure = z.number().finite()
+const positive = figure.positive()
+
+interface Smoke {
+  /** Tiny sizes, as `--name=value`. */
+  args: string[]
+  /** The key figures a result must carry. */
+  result: z.ZodType
+}
+
+const fanoutFigures = z.object({ deliveredPerSec: positive, delivered: positive, latency: z.object({ p50Ms: figure, p99Ms: figure }) })
+
+const smokes: Record<string, Smoke> = {
+  'bench:realtime': {
+    args: ['--subscribers=20', '--rounds=1', '--warmup-ms=0', '--duration-ms=500', '--connections=50', '--settle-ms=0', '--connect-batch=20'],
+    result: z.object({
+      fanout: z.object({ parley: fanoutFigures, baseline: fanoutFigures, throughputRatio: positive, cpuPerMessageRatio: figure }),
+      connections: z.object({ parley: z.object({ connections: z.literal(50), kbPerConnection: figure }), memoryRatio: figure }),
+    }),
+  },
+  'bench:scale': {
+    args: [
+      '--subscribers=20',
+      '--rounds=1',
+      '--clusters=2',
+      '--warmup-ms=0',
+      '--duration-ms=500',
+      '--paced-per-sec=10',
+      '--paced-ms=300',
+      '--connect-batch=20',
+      '--senders=2',
+      '--send-interval-ms=100',
+      '--drain-ms=2000',
+      '--store-callers=2',
+    ],
+    result: z.object({
+      skipped: z.array(z.string()),
+      fanout: z.array(fanoutFigures.extend({ vsSingleNode: positive })).min(1),
+      rest: z.array(z.object({ delivery: z.object({ count: positive, p50Ms: figure }), missing: figure })).min(1),
+      store: z.object({ results: z.array(z.object({ oneCaller: z.object({ perSec: positive }), manyCallers: z.object({ perSec: positive }) })).min(1) }),
+    }),
+  },
+  'bench:core': {
+    args: ['--messages=2000', '--rounds=1', '--read-runs=5', '--search-runs=2', '--gap-messages=400'],
+    result: z.object({
+      scenarios: z.object({
+        ingest: z.object({ ratioVsRaw: positive, indexedRatioVsRaw: positive }),
+        openConversation: z.object({ measured: z.array(z.object({ ratioVsSelect: positive })).min(1) }),
+        gapFill: z.object({ gapFillMsPerSec: positive, ratioVsRaw: positive }),
+        reconnect: z.object({ heartbeatMs: positive, wakeMs: positive, syncAfterWakeMs: figure }),
+      }),
+    }),
+  },
+  'bench:api': {
+    args: ['--duration-ms=300', '--warmup-ms=100', '--senders=2', '--drain-ms=2000'],
+    result: z.object({
+      scenarios: z
+        .array(z.object({ rest: z.object({ sendsPerSec: positive, eventsMissing: z.literal(0) }), store: z.object({ insertsPerSec: positive }), ratio: positive }))
+        .length(3),
+    }),
+  },
+  'bench:load': {
+    args: ['--clients=10', '--duration=2', '--rate=1', '--workers=1'],
+    result: z.object({ ok: z.literal(true), sends: z.object({ ok: positive, failed: z.literal(0) }), verification: z.object({ lost: z.literal(0) }) }),
+  },
+}
+
+interface Outcome {
+  script: string
+  seconds: number
+  problem: string | null
+}
+
+/** `npm run <script> -- <args>` in its own process group (killed whole on timeout); stdout and stderr kept. */
+function run(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+    }, TIMEOUT_MS)
+    child.once('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, stdout, stderr, timedOut })
+    })
+  })
+}
+
+/** What is wrong with the result the run handed over, or null. */
+function checkResult(name: string, stdout: string, resultsDir: string, smoke: Smoke): string | null {
+  const last = stdout.trimEnd().split('\n').at(-1) ?? ''
+  let printed: unknown
+  try {
+    printed = JSON.parse(last)
+  } catch {
+    return `its last stdout line is not JSON: ${last.slice(0, 200)}`
+  }
+  let written: unknown
+  try {
+    written = JSON.parse(readFileSync(join(resultsDir, `${name}.json`), 'utf8'))
+  } catch (err) {
+    return `no readable ${name}.json in the results directory (${err instanceof Error ? err.message : String(err)})`
+  }
+  if (JSON.stringify(written) !== JSON.stringify(printed)) return `${name}.json differs from the JSON it printed`
+  const checked = smoke.result.safeParse(printed)
+  return checked.success ? null : `malformed result: ${z.prettifyError(checked.error)}`
+}
+
+async function smokeOne(script: string, smoke: Smoke): Promise<Outcome> {
+  const resultsDir = mkdtempSync(join(tmpdir(), 'parley-bench-smoke-'))
+  const started = performance.now()
+  try {
+    const { code, stdout, stderr, timedOut } = await run(script, [...smoke.args, `--results-dir=${resultsDir}`])
+    const seconds = (performance.now() - started) / 1000
+    let problem: string | null = null
+    if (timedOut) problem = `no result within ${TIMEOUT_MS / 1000} s`
+    else if (code !== 0) problem = `exited with ${code}`
+    else problem = checkResult(script.slice('bench:'.length), stdout, resultsDir, smoke)
+    if (problem !== null) {
+      const tail = (text: string): string => text.trimEnd().split('\n').slice(-40).join('\n')
+      console.error(`--- ${script} stderr (last lines) ---\n${tail(stderr)}\n--- ${script} stdout (last lines) ---\n${tail(stdout)}`)
+    }
+    return { script, seconds, problem }
+  } finally {
+    rmSync(resultsDir, { recursive: true, force: true })
+  }
+}
+
+async function main(): Promise<void> {
+  const scripts = Object.keys((JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts)
+  const benches = scripts.filter((script) => script.startsWith('bench:') && script !== 'bench:smoke')
+  const unlisted = benches.filter((script) => !(script in smokes))
+  const only = process.argv.slice(2)
+  const chosen = only.length > 0 ? only : benches.filter((script) => script in smokes)
+  const outcomes: Outcome[] = []
+  for (const script of chosen) {
+    const smoke = smokes[script]
+    if (smoke === undefined || !benches.includes(script)) {
+      outcomes.push({ script, seconds: 0, problem: 'no such bench:* script with a smoke entry' })
+      continue
+    }
+    console.error(`${script} ${smoke.args.join(' ')}…`)
+    const outcome = await smokeOne(script, smoke)
+    console.error(`  ${outcome.problem === null ? 'ok' : `FAILED: ${outcome.problem}`} (${outcome.seconds.toFixed(1)} s)`)
+    outcomes.push(outcome)
+  }
+  for (const script of unlisted) outcomes.push({ script, seconds: 0, problem: 'no smoke entry in bench/smoke.ts' })
+  const failed = outcomes.filter((outcome) => outcome.problem !== null)
+  const total = outcomes.reduce((sum, outcome) => sum + outcome.seconds, 0)
+  console.log(
+    failed.length === 0
+      ? `bench:smoke: ${outcomes.length} benchmarks ran at tiny sizes in ${total.toFixed(0)} s`
+      : `bench:smoke: FAILED — ${failed.map((outcome) => `${outcome.script}: ${outcome.problem}`).join('; ')}`,
+  )
+  if (failed.length > 0) process.exitCode = 1
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exitCode = 1
+})

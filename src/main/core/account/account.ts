@@ -1,0 +1,425 @@
+/**
+ * A signed-in account: its cache, REST client, realtime supervisor, sync,
+ * outbox, presence and typing — everything that exists only while someone is
+ * signed in. The session creates one on sign-in (or at start from a saved
+ * session) and disposes it on sign-out.
+ *
+ * The parts never call each other: each announces what happened on the
+ * account's event hub (account-events.ts), and `wire` subscribes the
+ * reactions once all of them exist. The core listens there too.
+ */
+import { randomUUID } from 'node:crypto'
+import { sendMessageRequestSchema, type User } from '../../../shared/api'
+import {
+  ParleyError,
+  type ChatConversation,
+  type ChatMessage,
+  type ChatUser,
+  type ConnectionStatus,
+  type MessagePageResult,
+  type SearchHit,
+} from '../../../shared/ipc'
+import { ApiClient, NetworkError } from '../api-client'
+import { fullJitterDelay } from '../backoff'
+import { openCache } from '../cache'
+import { isUnreadableCacheFile, setAsideCacheFile } from '../cache/database/set-aside'
+import type { Cache } from '../cache/types'
+import type { CoreTiming } from '../core-api'
+import { translate, translateError } from '../errors'
+import { EventHub } from '../event-hub'
+import type { CoreLog } from '../log'
+import { Outbox } from '../outbox/outbox'
+import { Link } from '../realtime/link'
+import { PresenceBook } from '../realtime/presence'
+import { Supervisor } from '../realtime/supervisor'
+import { Typing } from '../realtime/typing'
+import { Sync } from '../sync/sync'
+import type { AccountEvents } from './account-events'
+import { ConversationUpdates } from './conversation-updates'
+import { conversationView, userView } from './views'
+
+export interface AccountOptions {
+  serverUrl: string
+  token: string
+  user: User
+  databasePath: string
+  nativeBinding?: string
+  timing: CoreTiming
+  now(): number
+  random(): number
+  log: CoreLog
+  sendReadReceipts(): boolean
+}
+
+/** After a failed sync on a live connection, try again after this long. */
+const SYNC_RETRY_MS = 2_000
+
+export class Account {
+  readonly me: string
+  /** What the parts tell each other and the core (account-events.ts). */
+  readonly events = new EventHub<AccountEvents>()
+  readonly cache: Cache
+  readonly api: ApiClient
+  readonly sync: Sync
+  readonly outbox: Outbox
+  readonly supervisor: Supervisor
+  readonly presence: PresenceBook
+  readonly typing: Typing
+  private readonly updates: ConversationUpdates
+  private disposed = false
+  private syncRetry: NodeJS.Timeout | null = null
+
+  constructor(private readonly options: AccountOptions) {
+    const { timing, log } = options
+    const events = this.events
+    this.me = options.user.id
+    this.cache = this.openCacheOrStartOver()
+    this.cache.upsertUsers([options.user])
+    this.api = new ApiClient({ baseUrl: options.serverUrl, token: options.token, onUnauthorized: () => events.emit('unauthorized', undefined) })
+    this.presence = new PresenceBook(options.now)
+    this.updates = new ConversationUpdates(this.cache, this.me, events)
+
+    this.sync = new Sync({
+      cache: this.cache,
+      api: this.api,
+      me: this.me,
+      onNewConversations: (ids) => events.emit('conversationsAdded', ids),
+      onConversationsChanged: (ids) => events.emit('conversationsChanged', ids),
+      onMessagesChanged: (conversationId, messages) => events.emit('messages', { conversationId, messages }),
+      onIncoming: (messages) => events.emit('incoming', messages),
+      onUnknownUsers: (ids) => events.emit('unknownUsers', ids),
+      fillRetryDelayMs: (attempt) => Math.max(1, fullJitterDelay(attempt, timing.backoffBaseMs, timing.backoffCapMs, options.random)),
+      log: log.child({ module: 'sync' }),
+    })
+
+    this.outbox = new Outbox({
+      cache: this.cache,
+      api: this.api,
+      onSent: (message) => events.emit('sent', message),
+      onFailed: (conversationId, clientId) => events.emit('failed', { conversationId, clientId }),
+      baseDelayMs: timing.outboxBaseMs,
+      capDelayMs: timing.outboxCapMs,
+      deliveredDelayMs: timing.deliveredDelayMs,
+      now: options.now,
+      random: options.random,
+      log: log.child({ module: 'outbox' }),
+    })
+
+    this.typing = new Typing({
+      send: (conversationId, typing) => events.emit('typed', { conversationId, typing }),
+      onChange: (conversationId, userIds) => events.emit('typing', { conversationId, userIds }),
+      throttleMs: timing.typingThrottleMs,
+      idleMs: timing.typingIdleMs,
+      expiryMs: timing.typingExpiryMs,
+      now: options.now,
+    })
+
+    this.supervisor = new Supervisor({
+      createLink: ({ ready, lost }) => this.createLink(ready, lost),
+      onStatus: (status) => events.emit('connection', status),
+      onReady: (link) => events.emit('connected', link),
+      onLost: () => events.emit('disconnected', undefined),
+      backoffBaseMs: timing.backoffBaseMs,
+      backoffCapMs: timing.backoffCapMs,
+      wakeCheckMs: timing.wakeCheckMs,
+      now: options.now,
+      random: options.random,
+      log: log.child({ module: 'realtime' }),
+    })
+
+    this.wire()
+  }
+
+  /** Each part's reactions to the others' events, subscribed once every part exists. */
+  private wire(): void {
+    const { events, cache, sync, supervisor, presence, typing, updates } = this
+    events.on('conversationsAdded', (ids) => ids.forEach((id) => supervisor.activeLink?.subscribeConversation(id)))
+    events.on('conversationsChanged', (ids) => updates.changedBySync(ids))
+    events.on('incoming', (messages) => this.incoming(messages))
+    events.on('unknownUsers', (ids) => void this.fetchUsers(ids))
+    events.on('sent', (message) => sync.ingest([message], 'fetch'))
+    events.on('failed', ({ conversationId, clientId }) => {
+      const message = cache.ownMessage(conversationId, clientId)
+      if (message) events.emit('messages', { conversationId, messages: [message] })
+      updates.send([conversationId])
+    })
+    events.on('connected', (link) => this.connected(link))
+    events.on('disconnected', () => this.disconnected())
+    events.on('userEvent', ({ event, data }) => sync.handleUserEvent(event, data))
+    events.on('presence', ({ conversationId, change }) => {
+      const flipped = presence.apply(conversationId, change)
+      if (flipped.length > 0) this.emitUsers(flipped)
+    })
+    events.on('typingReceived', ({ conversationId, userId, typing: isTyping }) => {
+      if (userId !== this.me) typing.received(conversationId, userId, isTyping)
+    })
+    events.on('typed', ({ conversationId, typing: isTyping }) => supervisor.activeLink?.sendTyping(conversationId, isTyping))
+  }
+
+  start(): void {
+    this.supervisor.start()
+    this.outbox.kick()
+  }
+
+  private createLink(ready: () => void, lost: (reason: string) => void): Link {
+    const { events } = this
+    return new Link({
+      loadConfig: () => this.api.config(),
+      api: this.api,
+      userId: this.me,
+      pongTimeoutMs: this.options.timing.pongTimeoutMs,
+      connectTimeoutMs: this.options.timing.connectTimeoutMs,
+      subscribeRetryDelayMs: (attempt) =>
+        Math.max(1, fullJitterDelay(attempt, this.options.timing.backoffBaseMs, this.options.timing.backoffCapMs, this.options.random)),
+      handlers: {
+        onReady: ready,
+        onLost: lost,
+        onUserEvent: (event, data) => events.emit('userEvent', { event, data }),
+        onPresence: (conversationId, change) => events.emit('presence', { conversationId, change }),
+        onTyping: (conversationId, userId, typing) => events.emit('typingReceived', { conversationId, userId, typing }),
+      },
+    })
+  }
+
+  /** The account's cache; a file this build cannot read is set aside and a fresh one filled by sync (set-aside.ts). */
+  private openCacheOrStartOver(): Cache {
+    const { databasePath: path, user, nativeBinding, log, now } = this.options
+    const open = () => openCache({ path, me: user.id, nativeBinding })
+    try {
+      return open()
+    } catch (err) {
+      if (!isUnreadableCacheFile(err)) throw err
+      const aside = setAsideCacheFile(path, new Date(now()))
+      log.warn({ err: String(err), setAside: aside }, 'the cache file could not be read: set aside, starting a fresh cache from the server')
+      return open()
+    }
+  }
+
+  private connected(link: Link): void {
+    for (const conversation of this.cache.conversations()) link.subscribeConversation(conversation.id)
+    this.outbox.retryAll()
+    void this.syncNow(link)
+  }
+
+  private async syncNow(link: Link): Promise<void> {
+    try {
+      await this.sync.syncAll()
+      // Conversations that appeared during the sync get their presence channel now.
+      const conversations = this.cache.conversations()
+      for (const conversation of conversations) link.subscribeConversation(conversation.id)
+      // Profiles were fetched once, when first met: their "last seen" is as old as that,
+      // and while we were away (app closed, offline) contacts came and went unseen.
+      const contacts = new Set(conversations.flatMap((conversation) => conversation.memberIds))
+      contacts.delete(this.me)
+      if (contacts.size > 0) void this.fetchUsers([...contacts])
+    } catch (err) {
+      if (this.disposed || this.supervisor.activeLink !== link) return
+      this.options.log.warn({ err: String(err) }, 'sync failed; retrying while connected')
+      this.syncRetry = setTimeout(() => {
+        if (this.supervisor.activeLink === link) void this.syncNow(link)
+      }, SYNC_RETRY_MS)
+    }
+  }
+
+  private disconnected(): void {
+    const flipped = this.presence.clear()
+    if (flipped.length > 0) this.emitUsers(flipped)
+    this.typing.clearIncoming()
+  }
+
+  private incoming(messages: ChatMessage[]): void {
+    const byConversation = new Set(messages.map((message) => message.conversationId))
+    for (const conversationId of byConversation) {
+      // Everything up to the highest cached seq is here: that is what "delivered" means.
+      const highest = this.cache.highestSeq(conversationId)
+      const own = this.cache.conversation(conversationId)?.markers[this.me]
+      if (highest > (own?.deliveredSeq ?? 0)) {
+        this.cache.applyMarker(conversationId, this.me, { readSeq: own?.readSeq ?? 0, deliveredSeq: highest })
+        this.outbox.enqueueMarker(conversationId, 'delivered', highest)
+      }
+    }
+    for (const message of messages) this.typing.received(message.conversationId, message.senderId, false)
+  }
+
+  private async fetchUsers(ids: string[]): Promise<void> {
+    try {
+      for (let i = 0; i < ids.length; i += 200) {
+        const users = await this.api.users({ ids: ids.slice(i, i + 200) })
+        if (this.disposed) return
+        this.cache.upsertUsers(users)
+        this.emitUsers(users.map((user) => user.id))
+      }
+    } catch (err) {
+      if (!this.disposed) this.options.log.warn({ err: String(err) }, 'could not fetch member profiles; the next sync retries')
+    }
+  }
+
+  private emitUsers(ids: readonly string[]): void {
+    this.events.emit('users', this.usersById(ids))
+  }
+
+  // -- calls -----------------------------------------------------------------
+
+  get connection(): ConnectionStatus {
+    return this.supervisor.status
+  }
+
+  /** Reconnect at once, and send what waits in the outbox. */
+  retryNow(): ConnectionStatus {
+    this.supervisor.retryNow()
+    this.outbox.retryAll()
+    return this.connection
+  }
+
+  /** Resumed from sleep, or the network came back: check the connection, and send what waits in the outbox. */
+  wake(): void {
+    this.checkConnection()
+    this.outbox.retryAll()
+  }
+
+  /** Something about the network changed: ping now, reconnect if no answer comes (Supervisor.wake). */
+  checkConnection(): void {
+    void this.supervisor.wake()
+  }
+
+  listConversations(): ChatConversation[] {
+    return this.cache.conversations().map((conversation) => conversationView(conversation, this.cache, this.me))
+  }
+
+  conversationView(id: string): ChatConversation {
+    const conversation = this.cache.conversation(id)
+    if (conversation === null) throw new ParleyError('not_found', 'No such conversation')
+    return conversationView(conversation, this.cache, this.me)
+  }
+
+  async createConversation(memberIds: string[], title?: string): Promise<ChatConversation> {
+    const conversation = await translate(() =>
+      this.api.createConversation({ memberIds, ...(title?.trim() ? { title: title.trim() } : {}) }),
+    )
+    this.sync.applyConversations([conversation])
+    this.supervisor.activeLink?.subscribeConversation(conversation.id)
+    if (conversation.lastSeq > 0) this.sync.requestFill(conversation.id)
+    return this.conversationView(conversation.id)
+  }
+
+  setMuted(conversationId: string, muted: boolean): ChatConversation {
+    this.conversationView(conversationId)
+    this.cache.setMuted(conversationId, muted)
+    this.updates.send([conversationId])
+    return this.conversationView(conversationId)
+  }
+
+  /** The directory from the server; offline, the users we know from the cache. */
+  async listUsers(query?: string): Promise<ChatUser[]> {
+    try {
+      const users = await this.api.users(query ? { q: query } : {})
+      this.cache.upsertUsers(users)
+      return users.map((user): ChatUser => {
+        const known = userView({ ...user, lastSeenAt: user.lastSeenAt ?? null }, this.presence)
+        if (user.online === undefined && !known.online) return { ...known, presenceHidden: true }
+        return { ...known, online: (user.online ?? false) || known.online }
+      })
+    } catch (err) {
+      if (!(err instanceof NetworkError)) throw translateError(err)
+      const q = query?.toLowerCase()
+      return this.cache
+        .users()
+        .filter((user) => !q || user.username.toLowerCase().includes(q) || user.displayName.toLowerCase().includes(q))
+        .map((user) => userView(user, this.presence))
+    }
+  }
+
+  usersById(ids: readonly string[]): ChatUser[] {
+    return this.cache.users(ids).map((user) => userView(user, this.presence))
+  }
+
+  loadMessages(conversationId: string, beforeSeq: number | undefined, limit: number): MessagePageResult {
+    this.conversationView(conversationId)
+    const messages = this.cache.messages(conversationId, { ...(beforeSeq !== undefined ? { beforeSeq } : {}), limit })
+    const lowest = messages.find((message) => message.seq !== null)?.seq ?? null
+    // The cache holds a gapless run from seq 1: older messages exist exactly when the page starts above 1.
+    const hasMoreBefore = lowest !== null ? lowest > 1 : (this.cache.lowestSeq(conversationId) ?? 1) > 1
+    return { messages, hasMoreBefore }
+  }
+
+  sendMessage(conversationId: string, body: string): ChatMessage {
+    this.conversationView(conversationId)
+    const clientId = randomUUID()
+    const parsed = sendMessageRequestSchema.safeParse({ clientId, body })
+    if (!parsed.success) throw new ParleyError('bad_request', parsed.error.issues[0]?.message ?? 'Invalid message')
+    const message = this.cache.addPending({
+      conversationId,
+      senderId: this.me,
+      clientId,
+      body: parsed.data.body,
+      createdAt: this.options.now(),
+    })
+    this.typing.setTyping(conversationId, false)
+    this.events.emit('messages', { conversationId, messages: [message] })
+    this.updates.send([conversationId])
+    this.outbox.kick()
+    return message
+  }
+
+  retryMessage(conversationId: string, clientId: string): ChatMessage {
+    const message = this.cache.retryFailed(conversationId, clientId)
+    if (message === null) throw new ParleyError('not_found', 'No failed message to retry')
+    this.events.emit('messages', { conversationId, messages: [message] })
+    this.outbox.kick()
+    return message
+  }
+
+  deleteMessage(conversationId: string, clientId: string): void {
+    const message = this.cache.ownMessage(conversationId, clientId)
+    if (message === null || !this.cache.deleteUnsent(conversationId, clientId)) {
+      throw new ParleyError('not_found', 'Only unsent messages can be deleted')
+    }
+    this.events.emit('messagesRemoved', { conversationId, keys: [message.key] })
+    this.updates.send([conversationId])
+  }
+
+  /**
+   * The renderer saw everything up to `seq` (focused window, visible document,
+   * conversation open). Never beyond what is cached: nobody has seen that.
+   */
+  markRead(conversationId: string, seq: number): void {
+    const conversation = this.cache.conversation(conversationId)
+    if (conversation === null) throw new ParleyError('not_found', 'No such conversation')
+    const target = Math.min(seq, this.cache.highestSeq(conversationId))
+    const own = conversation.markers[this.me] ?? { readSeq: 0, deliveredSeq: 0 }
+    if (target <= own.readSeq) return
+    this.cache.applyMarker(conversationId, this.me, { readSeq: target, deliveredSeq: Math.max(own.deliveredSeq, target) })
+    if (this.options.sendReadReceipts()) this.outbox.enqueueMarker(conversationId, 'read', target)
+    this.updates.send([conversationId])
+  }
+
+  setTyping(conversationId: string, typing: boolean): void {
+    this.typing.setTyping(conversationId, typing)
+  }
+
+  search(query: string, limit: number): Promise<SearchHit[]> {
+    return this.cache.search(query, limit)
+  }
+
+  totalUnread(): number {
+    return this.cache.totalUnread()
+  }
+
+  /** Disposed (signed out, or the app quitting): its cache is closed. */
+  get isDisposed(): boolean {
+    return this.disposed
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return
+    this.disposed = true
+    if (this.syncRetry) clearTimeout(this.syncRetry)
+    this.updates.stop()
+    // Stop everything that writes to the cache, wait for what is in flight, then close it.
+    this.supervisor.stop()
+    this.typing.dispose()
+    await this.outbox.stop()
+    await this.sync.stop().catch(() => undefined)
+    this.cache.close()
+  }
+}

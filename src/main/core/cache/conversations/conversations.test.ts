@@ -1,0 +1,168 @@
+import { describe, expect, test } from 'vitest'
+import { conversationDto, serverMessage, serverMessages, tempCache } from '../../../../../test/support/cache/temp-cache'
+
+describe('upsertConversations', () => {
+  test('stores what the server reports and reads it back', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([
+      conversationDto('c1', {
+        kind: 'group',
+        title: 'Hikers',
+        memberIds: ['me', 'bob', 'carol'],
+        lastSeq: 7,
+        markers: { me: { readSeq: 5, deliveredSeq: 7 }, bob: { readSeq: 7, deliveredSeq: 7 } },
+        createdAt: 100,
+        lastActivityAt: 2_000,
+      }),
+    ])
+    expect(cache.conversation('c1')).toEqual({
+      id: 'c1',
+      kind: 'group',
+      title: 'Hikers',
+      memberIds: ['me', 'bob', 'carol'],
+      lastSeq: 7,
+      markers: { me: { readSeq: 5, deliveredSeq: 7 }, bob: { readSeq: 7, deliveredSeq: 7 } },
+      createdAt: 100,
+      lastActivityAt: 2_000,
+      muted: false,
+    })
+    expect(cache.conversation('nope')).toBeNull()
+  })
+
+  test('replaces members, max-merges markers and lastSeq, keeps muted', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([
+      conversationDto('c1', { memberIds: ['me', 'bob', 'carol'], lastSeq: 9, markers: { me: { readSeq: 8, deliveredSeq: 9 } } }),
+    ])
+    cache.setMuted('c1', true)
+    cache.upsertConversations([
+      conversationDto('c1', {
+        title: 'Renamed',
+        memberIds: ['carol', 'me'],
+        lastSeq: 4,
+        markers: { me: { readSeq: 3, deliveredSeq: 12 }, carol: { readSeq: 2, deliveredSeq: 2 } },
+      }),
+    ])
+    const conversation = cache.conversation('c1')
+    expect(conversation?.title).toBe('Renamed')
+    expect(conversation?.memberIds).toEqual(['carol', 'me'])
+    expect(conversation?.lastSeq).toBe(9)
+    expect(conversation?.markers).toEqual({ me: { readSeq: 8, deliveredSeq: 12 }, carol: { readSeq: 2, deliveredSeq: 2 } })
+    expect(conversation?.muted).toBe(true)
+  })
+
+  test('never deletes a conversation the server no longer lists', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([conversationDto('c1'), conversationDto('c2')])
+    cache.upsertConversations([conversationDto('c2')])
+    expect(cache.conversations().map((c) => c.id).sort()).toEqual(['c1', 'c2'])
+  })
+})
+
+describe('activity and order', () => {
+  test('conversations() lists the newest activity first; stored messages raise it and lastSeq', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([
+      conversationDto('old', { lastActivityAt: 1_000 }),
+      conversationDto('mid', { lastActivityAt: 5_000 }),
+      conversationDto('new', { lastActivityAt: 9_000 }),
+    ])
+    expect(cache.conversations().map((c) => c.id)).toEqual(['new', 'mid', 'old'])
+    cache.storeMessages([serverMessage('old', 1, { createdAt: 20_000 }), serverMessage('old', 2, { createdAt: 20_500 })])
+    expect(cache.conversations().map((c) => c.id)).toEqual(['old', 'new', 'mid'])
+    expect(cache.conversation('old')).toMatchObject({ lastActivityAt: 20_500, lastSeq: 2 })
+  })
+
+  test("a pending message's createdAt counts as activity, and stops counting once it is deleted", () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([conversationDto('a', { lastActivityAt: 1_000 }), conversationDto('b', { lastActivityAt: 5_000 })])
+    cache.addPending({ conversationId: 'a', senderId: 'me', clientId: 'p1', body: 'hi', createdAt: 8_000 })
+    expect(cache.conversations().map((c) => [c.id, c.lastActivityAt])).toEqual([
+      ['a', 8_000],
+      ['b', 5_000],
+    ])
+    expect(cache.conversation('a')?.lastActivityAt).toBe(8_000)
+    cache.deleteUnsent('a', 'p1')
+    expect(cache.conversations().map((c) => [c.id, c.lastActivityAt])).toEqual([
+      ['b', 5_000],
+      ['a', 1_000],
+    ])
+  })
+
+  test('setMuted toggles the local flag; unknown conversations are ignored', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([conversationDto('c1')])
+    cache.setMuted('c1', true)
+    expect(cache.conversation('c1')?.muted).toBe(true)
+    cache.setMuted('c1', false)
+    expect(cache.conversation('c1')?.muted).toBe(false)
+    cache.setMuted('ghost', true)
+    expect(cache.conversation('ghost')).toBeNull()
+  })
+})
+
+describe('applyMarker', () => {
+  test('max-merges each value and says whether anything moved forward', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([conversationDto('c1')])
+    expect(cache.applyMarker('c1', 'bob', { readSeq: 3, deliveredSeq: 5 })).toBe(true)
+    expect(cache.applyMarker('c1', 'bob', { readSeq: 3, deliveredSeq: 5 })).toBe(false)
+    expect(cache.applyMarker('c1', 'bob', { readSeq: 2, deliveredSeq: 4 })).toBe(false)
+    expect(cache.applyMarker('c1', 'bob', { readSeq: 4, deliveredSeq: 1 })).toBe(true)
+    expect(cache.conversation('c1')?.markers.bob).toEqual({ readSeq: 4, deliveredSeq: 5 })
+    expect(cache.applyMarker('c1', 'carol', { readSeq: 0, deliveredSeq: 0 })).toBe(false)
+  })
+
+  test('a marker that arrives before its conversation is kept and merged later', () => {
+    const { cache } = tempCache()
+    expect(cache.applyMarker('c1', 'bob', { readSeq: 6, deliveredSeq: 6 })).toBe(true)
+    cache.upsertConversations([conversationDto('c1', { markers: { bob: { readSeq: 2, deliveredSeq: 8 } } })])
+    expect(cache.conversation('c1')?.markers.bob).toEqual({ readSeq: 6, deliveredSeq: 8 })
+  })
+})
+
+describe('unread counts', () => {
+  test('count cached messages from others above my readSeq', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([conversationDto('c1')])
+    cache.storeMessages([
+      ...serverMessages('c1', 1, 4),
+      serverMessage('c1', 5, { senderId: 'me' }),
+      serverMessage('c1', 6),
+      serverMessage('c1', 7, { senderId: 'me' }),
+    ])
+    cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p', body: 'mine', createdAt: 1 })
+    expect(cache.unreadCount('c1')).toBe(5)
+    cache.applyMarker('c1', 'me', { readSeq: 3, deliveredSeq: 7 })
+    expect(cache.unreadCount('c1')).toBe(2)
+    cache.applyMarker('c1', 'me', { readSeq: 7, deliveredSeq: 7 })
+    expect(cache.unreadCount('c1')).toBe(0)
+    expect(cache.unreadCount('unknown')).toBe(0)
+  })
+
+  test("the same file opened for another account counts that account's messages as its own", () => {
+    const temp = tempCache()
+    temp.cache.upsertConversations([conversationDto('c1')])
+    temp.cache.storeMessages([...serverMessages('c1', 1, 4), serverMessage('c1', 5, { senderId: 'me' })])
+    expect(temp.cache.unreadCount('c1')).toBe(4)
+    // bob's seqs are 1…4; nothing read yet: only my message (seq 5) is unread for bob.
+    expect(temp.reopen({ me: 'bob' }).unreadCount('c1')).toBe(1)
+    expect(temp.reopen({ me: 'me' }).unreadCount('c1')).toBe(4)
+  })
+
+  test('totalUnread sums the conversations that are not muted', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([
+      conversationDto('a', { markers: { me: { readSeq: 1, deliveredSeq: 1 } } }),
+      conversationDto('b'),
+      conversationDto('c'),
+    ])
+    cache.storeMessages([...serverMessages('a', 1, 3), ...serverMessages('b', 1, 4), ...serverMessages('c', 1, 10)])
+    expect(cache.totalUnread()).toBe(2 + 4 + 10)
+    cache.setMuted('c', true)
+    expect(cache.totalUnread()).toBe(2 + 4)
+    cache.setMuted('a', true)
+    cache.setMuted('b', true)
+    expect(cache.totalUnread()).toBe(0)
+  })
+})

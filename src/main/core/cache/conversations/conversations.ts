@@ -1,0 +1,122 @@
+/**
+ * Conversations with their members and the local muted flag. Markers live in
+ * MarkerTable; activity times of unsent messages are added when reading.
+ */
+import type { Database, Statement } from 'better-sqlite3'
+import type { Conversation } from '../../../../shared/api'
+import type { CachedConversation } from '../types'
+import type { MarkerTable } from './markers'
+
+interface ConversationRow {
+  id: string
+  kind: Conversation['kind']
+  title: string | null
+  created_at: number
+  last_seq: number
+  activity: number
+  muted: 0 | 1
+}
+
+interface MemberRow {
+  conversation_id: string
+  user_id: string
+}
+
+/**
+ * `activity`: the stored time (server's, raised by stored messages) or the
+ * newest unsent message, whichever is later. Unsent rows are found through
+ * messages_by_seq with seq IS NULL: a handful per conversation at most.
+ */
+const SELECT_CONVERSATION = `
+  SELECT c.id, c.kind, c.title, c.created_at, c.last_seq, c.muted,
+    max(c.last_activity_at, coalesce(
+      (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.seq IS NULL), 0)) AS activity
+  FROM conversations c`
+
+export class ConversationTable {
+  private readonly upsert: Statement<[string, string, string | null, number, number, number]>
+  private readonly clearMembers: Statement<[string]>
+  private readonly addMember: Statement<[string, string, number]>
+  private readonly one: Statement<[string], ConversationRow>
+  private readonly all: Statement<[], ConversationRow>
+  private readonly membersOfOne: Statement<[string], MemberRow>
+  private readonly everyMember: Statement<[], MemberRow>
+  private readonly mute: Statement<[number, string]>
+  private readonly raise: Statement<[number, number, string]>
+
+  constructor(
+    private readonly db: Database,
+    private readonly markers: MarkerTable,
+  ) {
+    this.upsert = db.prepare(
+      `INSERT INTO conversations (id, kind, title, created_at, last_seq, last_activity_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, created_at = excluded.created_at,
+         last_seq = max(last_seq, excluded.last_seq), last_activity_at = max(last_activity_at, excluded.last_activity_at)`,
+    )
+    this.clearMembers = db.prepare('DELETE FROM conversation_members WHERE conversation_id = ?')
+    this.addMember = db.prepare('INSERT OR IGNORE INTO conversation_members (conversation_id, user_id, position) VALUES (?, ?, ?)')
+    this.one = db.prepare(`${SELECT_CONVERSATION} WHERE c.id = ?`)
+    this.all = db.prepare(`${SELECT_CONVERSATION} ORDER BY activity DESC, c.id`)
+    this.membersOfOne = db.prepare('SELECT conversation_id, user_id FROM conversation_members WHERE conversation_id = ? ORDER BY position')
+    this.everyMember = db.prepare('SELECT conversation_id, user_id FROM conversation_members ORDER BY conversation_id, position')
+    this.mute = db.prepare('UPDATE conversations SET muted = ? WHERE id = ?')
+    this.raise = db.prepare(
+      `UPDATE conversations SET last_seq = max(last_seq, ?), last_activity_at = max(last_activity_at, ?) WHERE id = ?`,
+    )
+  }
+
+  upsertConversations(conversations: readonly Conversation[]): void {
+    if (conversations.length === 0) return
+    this.db.transaction(() => {
+      for (const c of conversations) {
+        this.upsert.run(c.id, c.kind, c.title, c.createdAt, c.lastSeq, c.lastActivityAt)
+        this.clearMembers.run(c.id)
+        c.memberIds.forEach((userId, position) => this.addMember.run(c.id, userId, position))
+        for (const [userId, marker] of Object.entries(c.markers)) this.markers.mergeMarker(c.id, userId, marker)
+      }
+    })()
+  }
+
+  conversation(id: string): CachedConversation | null {
+    const row = this.one.get(id)
+    if (row === undefined) return null
+    const memberIds = this.membersOfOne.all(id).map((member) => member.user_id)
+    return toCachedConversation(row, memberIds, this.markers.markersOf(id))
+  }
+
+  /** Newest activity first. Three queries, whatever the number of conversations. */
+  conversations(): CachedConversation[] {
+    const rows = this.all.all()
+    const members = new Map<string, string[]>()
+    for (const member of this.everyMember.all()) {
+      const list = members.get(member.conversation_id)
+      if (list) list.push(member.user_id)
+      else members.set(member.conversation_id, [member.user_id])
+    }
+    const markers = this.markers.allMarkers()
+    return rows.map((row) => toCachedConversation(row, members.get(row.id) ?? [], markers.get(row.id) ?? {}))
+  }
+
+  setMuted(conversationId: string, muted: boolean): void {
+    this.mute.run(muted ? 1 : 0, conversationId)
+  }
+
+  /** Stored messages raise lastSeq and the activity time (no transaction of its own). */
+  raiseActivity(conversationId: string, lastSeq: number, activityAt: number): void {
+    this.raise.run(lastSeq, activityAt, conversationId)
+  }
+}
+
+function toCachedConversation(row: ConversationRow, memberIds: string[], markers: CachedConversation['markers']): CachedConversation {
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    memberIds,
+    lastSeq: row.last_seq,
+    markers,
+    createdAt: row.created_at,
+    lastActivityAt: row.activity,
+    muted: row.muted === 1,
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * Server messages in the cache: idempotent storing of pages and events, and
+ * the reads the conversation view needs. Unsent own messages are written by
+ * UnsentMessages; here they only show up after the sent ones and turn into
+ * sent messages when the server's copy arrives.
+ */
+import type { Database, Statement } from 'better-sqlite3'
+import type { Message } from '../../../../shared/api'
+import type { ChatMessage } from '../../../../shared/ipc'
+import type { ConversationTable } from '../conversations/conversations'
+import type { OutboxTable } from '../outbox/outbox-table'
+import type { UnindexedRows } from '../search/search-indexer'
+import type { StoreMessagesResult } from '../types'
+import { MESSAGE_COLUMNS, messageKey, toChatMessage, type MessageRow } from './message-row'
+import type { RowKeys } from './row-keys'
+
+/** Rows per INSERT statement, largest first: a page of 200 is four statements, a single event one. */
+const INSERT_CHUNKS = [50, 10, 1] as const
+type SendPendingParams = [number, string, number, string, number, string, string, string]
+
+export class MessageTable {
+  /** Multi-row INSERTs by number of rows (INSERT_CHUNKS). */
+  private readonly inserts = new Map<number, Statement<(string | number)[]>>()
+  private readonly taken: Statement<[string], number>
+  private readonly sendPending: Statement<SendPendingParams, { row_id: number }>
+  private readonly unsentKeys: Statement<[string], { sender_id: string; client_id: string }>
+  private readonly latestSent: Statement<[string, number], MessageRow>
+  private readonly before: Statement<[string, number, number], MessageRow>
+  private readonly unsent: Statement<[string], MessageRow>
+  private readonly newestUnsent: Statement<[string], MessageRow>
+  private readonly range: Statement<[string, number, number], MessageRow>
+  private readonly highest: Statement<[string], number | null>
+  private readonly lowest: Statement<[string], number | null>
+
+  constructor(
+    private readonly db: Database,
+    /** The account's user id: its messages are flagged `mine` (unread.ts). */
+    private readonly me: string,
+    private readonly rowKeys: RowKeys,
+    private readonly conversations: ConversationTable,
+    private readonly outbox: OutboxTable,
+    private readonly unindexed: UnindexedRows,
+  ) {
+    // The row takes the server's time and so a new row id (its outbox row
+    // follows by ON UPDATE CASCADE). OR IGNORE: should the server's seq or id
+    // already be taken by another row (it never should), the pending copy stays
+    // as it is instead of failing the page.
+    this.sendPending = db.prepare(
+      `UPDATE OR IGNORE messages SET row_id = ?, id = ?, seq = ?, body = ?, created_at = ?, state = 'sent', error = NULL
+       WHERE conversation_id = ? AND client_id = ? AND sender_id = ? AND seq IS NULL AND own = 1
+       RETURNING row_id`,
+    )
+    this.taken = db.prepare<[string], number>('SELECT row_id FROM messages WHERE row_id IN (SELECT value FROM json_each(?))').pluck()
+    // Only own rows are unsent (addPending writes them); messages_by_seq finds them by seq IS NULL.
+    this.unsentKeys = db.prepare('SELECT sender_id, client_id FROM messages WHERE conversation_id = ? AND seq IS NULL')
+    const from = `SELECT ${MESSAGE_COLUMNS} FROM messages m`
+    this.latestSent = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq IS NOT NULL ORDER BY m.seq DESC LIMIT ?`)
+    this.before = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`)
+    this.unsent = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq IS NULL ORDER BY m.row_id`)
+    this.newestUnsent = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq IS NULL ORDER BY m.row_id DESC LIMIT 1`)
+    this.range = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq BETWEEN ? AND ? ORDER BY m.seq`)
+    this.highest = db.prepare<[string], number | null>('SELECT max(seq) FROM messages WHERE conversation_id = ?').pluck()
+    this.lowest = db.prepare<[string], number | null>('SELECT min(seq) FROM messages WHERE conversation_id = ?').pluck()
+  }
+
+  storeMessages(messages: readonly Message[]): StoreMessagesResult {
+    const changed = new Map<string, ChatMessage[]>()
+    let inserted = 0
+    if (messages.length === 0) return { changed, inserted }
+    this.db.transaction(() => {
+      const raised = new Map<string, { seq: number; at: number }>()
+      // Own unsent rows of the page's conversations (a handful at most): the
+      // server's copy of one of them converts it instead of being inserted.
+      const unsent = new Map<string, Set<string>>()
+      for (const m of messages) {
+        if (!unsent.has(m.conversationId)) {
+          unsent.set(m.conversationId, new Set(this.unsentKeys.all(m.conversationId).map((row) => messageKey(row.sender_id, row.client_id))))
+        }
+      }
+      const nextRowId = this.rowKeys.forTransaction()
+      // Row id of each message, or -1 for one that converted a pending copy.
+      const rowIds = new Array<number>(messages.length)
+      const toInsert: number[] = []
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i] as Message
+        const rowId = nextRowId(m.createdAt)
+        rowIds[i] = rowId
+        const pendingCopies = unsent.get(m.conversationId)
+        if (pendingCopies !== undefined && pendingCopies.size > 0 && pendingCopies.delete(messageKey(m.senderId, m.clientId))) {
+          const converted = this.sendPending.get(rowId, m.id, m.seq, m.body, m.createdAt, m.conversationId, m.clientId, m.senderId)
+          if (converted) {
+            this.outbox.dropMessage(converted.row_id)
+            rowIds[i] = -1
+            continue
+          }
+        }
+        toInsert.push(i)
+      }
+      const stored = this.insertRows(messages, toInsert, rowIds)
+      inserted = stored.size
+      // New rows are searchable at once and indexed later (nearly all of them are the tail already).
+      this.unindexed.note(stored)
+      for (let i = 0; i < messages.length; i++) {
+        const m = messages[i] as Message
+        const rowId = rowIds[i] as number
+        if (rowId === -1 || stored.has(rowId)) {
+          const list = changed.get(m.conversationId)
+          const message = sentMessage(m)
+          if (list) list.push(message)
+          else changed.set(m.conversationId, [message])
+        }
+        const top = raised.get(m.conversationId)
+        if (top === undefined) raised.set(m.conversationId, { seq: m.seq, at: m.createdAt })
+        else {
+          top.seq = Math.max(top.seq, m.seq)
+          top.at = Math.max(top.at, m.createdAt)
+        }
+      }
+      for (const [conversationId, top] of raised) this.conversations.raiseActivity(conversationId, top.seq, top.at)
+    })()
+    return { changed, inserted }
+  }
+
+  /**
+   * INSERT `messages[i]` for each i of `which` under `rowIds[i]`, many rows
+   * per statement (one call into SQLite per row was a third of the cost of
+   * storing a page); returns the row ids actually inserted — the rest were
+   * cached already.
+   *
+   * No RETURNING (it made SQLite buffer and better-sqlite3 build a row per
+   * message: a quarter of the cost of an insert). A statement that inserted
+   * all its rows says so in `changes`; for one that did not, the rows that
+   * went in are those whose row id is now taken — RowKeys hands out only ids
+   * that were free (row-keys.ts).
+   */
+  private insertRows(messages: readonly Message[], which: readonly number[], rowIds: readonly number[]): Set<number> {
+    const stored = new Set<number>()
+    let at = 0
+    while (at < which.length) {
+      const rows = INSERT_CHUNKS.find((size) => size <= which.length - at) ?? 1
+      const params: (string | number)[] = []
+      const ids: number[] = []
+      for (let k = at; k < at + rows; k++) {
+        const i = which[k] as number
+        const m = messages[i] as Message
+        const rowId = rowIds[i] as number
+        ids.push(rowId)
+        params.push(rowId, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.body, m.createdAt, m.senderId === this.me ? 1 : 0)
+      }
+      const { changes } = this.insertStatement(rows).run(...params)
+      if (changes === rows) for (const id of ids) stored.add(id)
+      else if (changes > 0) for (const id of this.taken.all(JSON.stringify(ids))) stored.add(id)
+      at += rows
+    }
+    return stored
+  }
+
+  private insertStatement(rows: number): Statement<(string | number)[]> {
+    let statement = this.inserts.get(rows)
+    if (statement === undefined) {
+      // A message already cached has the same seq. Any other conflict — a row id taken — fails the
+      // page rather than drop a message.
+      statement = this.db.prepare<(string | number)[]>(
+        `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, mine, state)
+         VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')").join(', ')}
+         ON CONFLICT (conversation_id, seq) DO NOTHING`,
+      )
+      this.inserts.set(rows, statement)
+    }
+    return statement
+  }
+
+  /** The latest `limit` sent messages then every unsent one, or `limit` sent ones before `beforeSeq`; ascending. */
+  messages(conversationId: string, page: { beforeSeq?: number; limit: number }): ChatMessage[] {
+    const limit = Math.max(0, Math.floor(page.limit))
+    if (page.beforeSeq !== undefined) return this.before.all(conversationId, page.beforeSeq, limit).reverse().map(toChatMessage)
+    const sent = this.latestSent.all(conversationId, limit).reverse()
+    return [...sent, ...this.unsent.all(conversationId)].map(toChatMessage)
+  }
+
+  messagesInRange(conversationId: string, fromSeq: number, toSeq: number): ChatMessage[] {
+    return this.range.all(conversationId, fromSeq, toSeq).map(toChatMessage)
+  }
+
+  highestSeq(conversationId: string): number {
+    return this.highest.get(conversationId) ?? 0
+  }
+
+  lowestSeq(conversationId: string): number | null {
+    return this.lowest.get(conversationId) ?? null
+  }
+
+  /** The last message of the conversation view: the newest unsent one, else the highest seq. */
+  lastMessage(conversationId: string): ChatMessage | null {
+    const row = this.newestUnsent.get(conversationId) ?? this.latestSent.get(conversationId, 1)
+    return row ? toChatMessage(row) : null
+  }
+}
+
+function sentMessage(m: Message): ChatMessage {
+  return {
+    key: messageKey(m.senderId, m.clientId),
+    id: m.id,
+    clientId: m.clientId,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    senderId: m.senderId,
+    body: m.body,
+    createdAt: m.createdAt,
+    state: 'sent',
+    error: null,
+  }
+}

@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { ChatConversation, ChatUser, ConnectionStatus, SessionInfo } from '../../../shared/ipc'
+import { stubBridge } from '../../../../test/support/renderer/bridge'
+import { resetAllStores } from '.'
+import { useConnection } from './connection'
+import { useConversations } from './conversations'
+import { useSession } from './session'
+import { useUi } from './ui'
+import { useUsers } from './users'
+
+const SERVER = 'http://127.0.0.1:3000'
+const person = (id: string): ChatUser => ({ id, username: id, displayName: id, online: false, lastSeenAt: null })
+const alice = person('alice')
+const connected: ConnectionStatus = { state: 'connected', nextRetryAt: null, lastError: null }
+const withBob: ChatConversation = {
+  id: 'c1',
+  kind: 'direct',
+  title: null,
+  memberIds: ['alice', 'bob'],
+  lastMessage: null,
+  lastSeq: 0,
+  readSeq: 0,
+  deliveredSeq: 0,
+  unreadCount: 0,
+  markers: {},
+  lastActivityAt: 0,
+  muted: false,
+}
+
+/** A core with alice's account: her conversation with bob, whose profile it sends when asked. */
+function aliceCore(session: SessionInfo = { serverUrl: SERVER, user: alice }) {
+  const calls = {
+    login: vi.fn(() => Promise.resolve(session)),
+    logout: vi.fn(() => Promise.resolve({ serverUrl: SERVER, user: null })),
+    listConversations: vi.fn(() => Promise.resolve([withBob])),
+    getConnection: vi.fn(() => Promise.resolve(connected)),
+    getUsers: vi.fn(() => Promise.resolve([person('bob')])),
+  }
+  stubBridge(calls)
+  return calls
+}
+
+beforeEach(() => resetAllStores())
+afterEach(() => vi.unstubAllGlobals())
+
+describe('session slice', () => {
+  it('signing in takes the session and loads the account: conversations, connection, the people in them', async () => {
+    const core = aliceCore()
+    useSession.getState().setSession({ serverUrl: SERVER, user: null })
+    await useSession.getState().signIn({ serverUrl: SERVER, username: 'alice', password: 'correct-horse-1' })
+    expect(core.login).toHaveBeenCalledWith({ serverUrl: SERVER, username: 'alice', password: 'correct-horse-1' })
+    expect(useSession.getState()).toMatchObject({ status: 'signedIn', serverUrl: SERVER, user: alice })
+    await vi.waitFor(() => expect(useUsers.getState().byId.bob).toEqual(person('bob')))
+    expect(useConversations.getState()).toMatchObject({ loaded: true, byId: { c1: withBob } })
+    expect(useConnection.getState().status).toEqual(connected)
+    // Alice came with the session: only bob is asked for.
+    expect(core.getUsers.mock.calls).toEqual([[{ ids: ['bob'] }]])
+  })
+
+  it('a refused sign-in rejects with the call’s error and leaves the session as it was', async () => {
+    stubBridge({ login: () => Promise.reject(new Error('[unauthorized] wrong username or password')) })
+    useSession.getState().setSession({ serverUrl: SERVER, user: null })
+    await expect(useSession.getState().signIn({ serverUrl: SERVER, username: 'alice', password: 'nope' })).rejects.toThrow('[unauthorized]')
+    expect(useSession.getState()).toMatchObject({ status: 'signedOut', user: null })
+  })
+
+  it('the same account again keeps what the UI holds; signing out drops it (window focus stays)', async () => {
+    const core = aliceCore()
+    useSession.getState().apply({ serverUrl: SERVER, user: alice })
+    await vi.waitFor(() => expect(useConversations.getState().loaded).toBe(true))
+    useUi.getState().setWindowFocused(true)
+    useUi.getState().openConversation('c1')
+
+    useSession.getState().apply({ serverUrl: SERVER, user: alice })
+    expect(useUi.getState().activeConversationId).toBe('c1')
+    expect(core.listConversations).toHaveBeenCalledTimes(1)
+
+    useSession.getState().signOut()
+    await vi.waitFor(() => expect(useSession.getState().status).toBe('signedOut'))
+    expect(useConversations.getState()).toMatchObject({ loaded: false, byId: {} })
+    expect(useUsers.getState().byId).toEqual({})
+    expect(useUi.getState()).toMatchObject({ activeConversationId: null, windowFocused: true })
+  })
+})

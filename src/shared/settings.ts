@@ -1,0 +1,34 @@
+/**
+ * The user's settings: one schema from which the type, the defaults, the
+ * validation of settings.json (src/main/core/settings) and of the
+ * `updateSettings` IPC call (ipc.ts) all derive.
+ */
+import { z } from 'zod'
+
+export const settingsSchema = z.object({
+  notifications: z.boolean(),
+  showMessagePreview: z.boolean(),
+  sendReadReceipts: z.boolean(),
+  language: z.enum(['system', 'en', 'zh-CN']),
+  theme: z.enum(['system', 'light', 'dark']),
+})
+
+export type Settings = z.output<typeof settingsSchema>
+export type Language = Settings['language']
+export type Theme = Settings['theme']
+
+export const defaultSettings: Settings = {
+  notifications: true,
+  showMessagePreview: true,
+  sendReadReceipts: true,
+  language: 'system',
+  theme: 'system',
+}
+
+/**
+ * Some of the settings, each valid: what `updateSettings` takes, and how
+ * settings.json is read (over the defaults, so a file from a build with
+ * fewer settings still counts).
+ */
+export const settingsPatchSchema = settingsSchema.partial()
+export type SettingsPatch = z.output<typeof settingsPatchSchema>
