@@ -206,9 +206,9 @@ async function main(): Promise<void> {
   const options = readScaleOptions()
   const runId = `${process.pid}_${Date.now().toString(36)}`
   const services = await openServices(options, runId)
-  let fanout: FanoutResult[] = []
-  let rest: RestResult[] = []
-  let store: StoreResult[] = []
+  let fanout: FanoutResult[]
+  let rest: RestResult[]
+  let store: StoreResult[]
   try {
     progress('starting the server nodes…')
     const setups = await startSetups(services, options.clusters, newApp(), runId)

@@ -15,16 +15,22 @@ vi.mock('electron', () => import('../../test/shell/fake-electron'))
 
 let appData: string
 let window: BrowserWindow
+/** When the profile's userData was set and the single-instance lock taken (vitest clears mocks before each test). */
+let startup: { setUserData: number; lock: number }
 
 beforeAll(async () => {
   resetFakeElectron()
   appData = mkdtempSync(join(tmpdir(), 'parley-shell-'))
   app.paths.set('appData', appData)
   vi.stubEnv('PARLEY_PROFILE', 'smoke')
-  Object.assign(process.versions, { electron: '38.8.6' })
+  Object.assign(process.versions, { electron: '45.6.1' })
   await import('./index')
   await vi.waitFor(() => expect(BrowserWindow.instances).toHaveLength(1), { timeout: 10_000 })
   window = BrowserWindow.instances[0] as BrowserWindow
+  startup = {
+    setUserData: app.setPath.mock.invocationCallOrder[0] ?? Infinity,
+    lock: app.requestSingleInstanceLock.mock.invocationCallOrder[0] ?? -Infinity,
+  }
 })
 
 afterAll(() => {
@@ -39,8 +45,7 @@ async function call(name: (typeof ipcCallNames)[number], args?: unknown): Promis
 
 test('the profile gets its own userData before the single-instance lock is taken', () => {
   expect(app.getPath('userData')).toBe(join(appData, 'Parley-smoke'))
-  const setUserData = app.setPath.mock.invocationCallOrder[0] ?? Infinity
-  expect(setUserData).toBeLessThan(app.requestSingleInstanceLock.mock.invocationCallOrder[0] ?? -Infinity)
+  expect(startup.setUserData).toBeLessThan(startup.lock)
 })
 
 test('after ready: one locked-down window with the preload, a handler per call, a tray', () => {

@@ -539,7 +539,7 @@ export class Fleet {
   /** Poll until `check` reports no problem; on timeout, fail with the last problems seen. */
   private async until(what: string, timeoutMs: number, check: () => Promise<string[]>): Promise<void> {
     const deadline = Date.now() + timeoutMs
-    let problems: string[] = []
+    let problems: string[]
     for (;;) {
       try {
         problems = await check()

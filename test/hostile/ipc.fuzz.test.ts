@@ -749,7 +749,7 @@ async function call(name: unknown, args: unknown, signedIn: boolean): Promise<Ip
   try {
     reply = await dispatchCall(core(), name, args)
   } catch (err) {
-    throw new Error(`dispatchCall rejected: ${label}: ${String(err)}`)
+    throw new Error(`dispatchCall rejected: ${label}: ${String(err)}`, { cause: err })
   }
   expectLawfulReply(name, args, reply, signedIn, label)
   if (reply.ok && isCallName(name) && signedIn) expectLawfulValue(name, args, reply.value, label, before)
@@ -970,7 +970,7 @@ test('the Electron trust boundary: a frame that is not the Parley window is refu
         try {
           reply = (await handler(event, args)) as IpcEnvelope<unknown>
         } catch (err) {
-          throw new Error(`the ${name} handler rejected: ${String(err)}`)
+          throw new Error(`the ${name} handler rejected: ${String(err)}`, { cause: err })
         }
         const call = `${name}(${describe(args)}) from ${describe(from)}`
         const label = `${call} → ${describe(reply)}`

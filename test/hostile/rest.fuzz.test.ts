@@ -344,7 +344,7 @@ async function oneCase(c: Case): Promise<void> {
       timeoutMs: 10_000,
     })
   } catch (err) {
-    throw new Error(`${c.endpoint} ${c.contentType} ${JSON.stringify(text.slice(0, 300))}: ${(err as Error).message}`)
+    throw new Error(`${c.endpoint} ${c.contentType} ${JSON.stringify(text.slice(0, 300))}: ${(err as Error).message}`, { cause: err })
   }
   await server.presence?.flush()
   const after = snapshot()

@@ -108,7 +108,7 @@ export function readOptions<S extends Spec>(spec: S, argv: readonly string[] = p
     try {
       values[name] = raw === undefined ? each.fallback : each.parse(raw)
     } catch (err) {
-      throw new Error(`${flag} must be ${err instanceof Error ? err.message : String(err)}, got ${JSON.stringify(raw)}`)
+      throw new Error(`${flag} must be ${err instanceof Error ? err.message : String(err)}, got ${JSON.stringify(raw)}`, { cause: err })
     }
   }
   return values as OptionValues<S>

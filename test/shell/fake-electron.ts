@@ -138,14 +138,14 @@ class FakeApp extends EventEmitter {
   readonly setPath = vi.fn((name: string, value: string) => {
     this.paths.set(name, value)
   })
-  readonly setName = vi.fn()
-  readonly setAppUserModelId = vi.fn()
+  readonly setName = vi.fn<(name: string) => void>()
+  readonly setAppUserModelId = vi.fn<(id: string) => void>()
   readonly requestSingleInstanceLock = vi.fn(() => true)
   readonly whenReady = vi.fn(() => Promise.resolve())
   readonly getAppPath = vi.fn(() => '/fake/app')
   readonly getVersion = vi.fn(() => '0.0.0-test')
   readonly getSystemLocale = vi.fn(() => 'en-US')
-  readonly exit = vi.fn()
+  readonly exit = vi.fn<(code?: number) => void>()
   /** Like Electron: before-quit first, and a listener may prevent the quit. */
   readonly quit = vi.fn(() => {
     let prevented = false
@@ -157,20 +157,20 @@ export const app = new FakeApp()
 
 export const session = {
   defaultSession: {
-    webRequest: { onHeadersReceived: vi.fn() },
-    setPermissionRequestHandler: vi.fn(),
-    setPermissionCheckHandler: vi.fn(),
+    webRequest: { onHeadersReceived: vi.fn<(listener: unknown) => void>() },
+    setPermissionRequestHandler: vi.fn<(handler: unknown) => void>(),
+    setPermissionCheckHandler: vi.fn<(handler: unknown) => void>(),
   },
 }
 
-export const dialog = { showErrorBox: vi.fn() }
+export const dialog = { showErrorBox: vi.fn<(title: string, content: string) => void>() }
 
 export class Tray extends EventEmitter {
   static instances: Tray[] = []
   readonly setToolTip = vi.fn<(text: string) => void>()
   readonly setTitle = vi.fn<(text: string) => void>()
   readonly setContextMenu = vi.fn<(menu: unknown) => void>()
-  readonly destroy = vi.fn()
+  readonly destroy = vi.fn<() => void>()
   constructor(readonly image: unknown) {
     super()
     Tray.instances.push(this)

@@ -1,5 +1,6 @@
 /** Numbered migrations, run at start. New ones go in migrations/NNNN-name.ts and in the list below. */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+import type { Kysely } from 'kysely'
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration'
 import * as m0001 from './migrations/0001-initial'
 import * as m0002 from './migrations/0002-display-name-key'
 import * as m0003 from './migrations/0003-members-by-user'
