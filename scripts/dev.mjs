@@ -39,9 +39,6 @@ if (seeded.status !== 0) process.exit(seeded.status ?? 1)
 run(process.execPath, ['--import', 'tsx', 'src/server/index.ts'], { DATA_DIR: dataDir })
 
 if (electronInstalled()) {
-  // better-sqlite3 for Electron's ABI, beside the Node build in node_modules (a no-op once built).
-  // When it cannot be built the app still starts and says why its cache is unavailable.
-  spawnSync(process.execPath, ['scripts/build-electron-sqlite.mjs'], { stdio: 'inherit' })
   run(process.execPath, [require.resolve('electron-vite/bin/electron-vite.js'), 'dev'])
 } else {
   console.warn(

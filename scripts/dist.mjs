@@ -1,18 +1,18 @@
 // `npm run dist`: installable packages of the desktop app for this platform —
-// Linux AppImage + deb, macOS dmg, Windows nsis (electron-builder.yml), in dist/.
+// Linux deb (+ AppImage), macOS dmg, Windows nsis (electron-builder.yml), in dist/.
 //
 //   1. the Electron binary for this platform must be installed (npm install
 //      fetches it; where that failed, one download attempt is made here if the
 //      download host answers a quick probe);
-//   2. better-sqlite3 for Electron's ABI → native/electron/<version>/
-//      (scripts/build-electron-sqlite.mjs: a prebuilt binary from github.com,
-//      else compiled against Electron's headers from electronjs.org);
-//   3. electron-vite build → out/;
-//   4. electron-builder for this platform, from the installed Electron
+//   2. electron-vite build → out/;
+//   3. electron-builder for this platform, from the installed Electron
 //      (electronDist: no second download of the same binary).
 //
-// The steps that need the network come first, so where Electron's downloads
-// are out of reach the script stops within seconds with one explanation of
+// better-sqlite3 needs no step of its own: its Node-API prebuild for this
+// platform, already in node_modules, loads in Electron as it is.
+//
+// The step that needs the network comes first, so where Electron's download
+// is out of reach the script stops within seconds with one explanation of
 // what is missing and how to get it (exit code 1), not halfway through a build.
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
@@ -24,7 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'package.json'))
 
 const TARGETS = {
-  linux: ['--linux', 'AppImage', 'deb'],
+  linux: ['--linux', 'deb', 'AppImage'],
   darwin: ['--mac', 'dmg'],
   win32: ['--win', 'nsis'],
 }
@@ -63,43 +63,30 @@ async function main() {
         `cannot package Parley for ${platform} here: the Electron ${electron.version} binary is not installed ` +
           `(node_modules/electron/dist; \`npm install\` could not download it` +
           (reachable === true ? '' : ` — ${host.name} is unreachable from this machine: ${reachable}`) +
-          '). electron-builder packages that binary, and building better-sqlite3 for Electron needs a prebuilt binary ' +
-          "from github.com or Electron's headers from electronjs.org. On a machine that reaches github.com and electronjs.org " +
+          '). electron-builder packages that binary. On a machine that reaches github.com ' +
           '(or with ELECTRON_MIRROR set to a mirror of Electron\'s releases) run `node scripts/install-electron.mjs`, ' +
           'then `npm run dist` again.',
       )
     }
   }
 
-  // 2. better-sqlite3 for Electron's ABI (a no-op once built).
-  const sqlite = spawnSync(process.execPath, [join(root, 'scripts', 'build-electron-sqlite.mjs'), '--target', electron.version], {
-    cwd: root,
-    encoding: 'utf8',
-  })
-  if (sqlite.status !== 0) {
-    const reason = (sqlite.stderr || sqlite.stdout || '')
-      .trim()
-      .split('\n')
-      .at(-1)
-      ?.replace(/^parley: /, '')
-      .replace(/ The desktop app cannot open its cache.*$/, '')
-    throw new Stop(
-      `cannot package Parley for ${platform}: ${reason || `scripts/build-electron-sqlite.mjs exited with ${sqlite.status}`} ` +
-        `Run \`npm run dist\` where github.com and electronjs.org are reachable, or put a better_sqlite3.node built for ` +
-        `Electron ${electron.version} (${platform}) at native/electron/${electron.version}/.`,
-    )
+  // The one file electron-builder.yml keeps of better-sqlite3's prebuilds.
+  const prebuild = join(dirname(require.resolve('better-sqlite3/package.json')), 'prebuilds', `${platform}.node`)
+  if (!existsSync(prebuild)) {
+    throw new Stop(`cannot package Parley for ${platform}: better-sqlite3 has no prebuilt binary for it (${relative(root, prebuild)}).`)
   }
-  if (sqlite.stdout.trim() !== '') console.log(sqlite.stdout.trim())
 
-  // 3. The app.
+  // 2. The app.
   run('electron-vite build', [require.resolve('electron-vite/bin/electron-vite.js'), 'build'])
 
-  // 4. The packages.
-  run(
-    `electron-builder ${targets.join(' ')}`,
-    [require.resolve('electron-builder/cli.js'), ...targets, '--publish', 'never', `-c.electronDist=${electron.dist}`],
-    { PARLEY_ELECTRON_VERSION: electron.version },
-  )
+  // 3. The packages.
+  run(`electron-builder ${targets.join(' ')}`, [
+    require.resolve('electron-builder/cli.js'),
+    ...targets,
+    '--publish',
+    'never',
+    `-c.electronDist=${electron.dist}`,
+  ])
   const out = join(root, 'dist')
   const artifacts = existsSync(out)
     ? readdirSync(out).filter((name) => /\.(AppImage|deb|dmg|exe)$/.test(name) && statSync(join(out, name)).isFile())
@@ -148,8 +135,8 @@ async function probe(url) {
   }
 }
 
-function run(what, args, env = {}) {
+function run(what, args) {
   console.log(`parley dist: ${what}`)
-  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
+  const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' })
   if (result.status !== 0) throw new Stop(`${what} failed (its output is above).`)
 }

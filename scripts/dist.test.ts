@@ -1,17 +1,17 @@
 /**
  * Packaging (electron-builder.yml, scripts/dist.mjs) as far as it can be
  * checked without Electron's downloads: the config passes electron-builder's
- * own schema, targets every platform the issue names, keeps better-sqlite3 out
- * of the asar, ships the Electron-ABI build exactly where the shell looks for
- * it, and `npm run dist` on a machine without the Electron binary stops at
- * once with one explanation and exit code 1.
+ * own schema, targets every platform the issue names (the deb first on
+ * Linux), flips the fuses, keeps better-sqlite3 out of the asar with only
+ * this platform's Node-API prebuild — run through electron-builder's own file
+ * filter — and `npm run dist` on a machine without the Electron binary stops
+ * at once with one explanation and exit code 1.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, posix } from 'node:path'
+import { dirname, join, posix, relative } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { electronSqliteBindingPath } from '../src/main/native-binding'
 import { freePort } from '../test/kit/ports'
 
 const root = join(import.meta.dirname, '..')
@@ -20,6 +20,19 @@ const require = createRequire(join(root, 'package.json'))
 const yaml = require('js-yaml') as { load(text: string): unknown }
 const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
   validateConfiguration(config: unknown, debugLogger: { isEnabled: boolean; add(): void }): Promise<void>
+}
+// How electron-builder decides which files of a dependency it copies, and expands `${arch}` and `${platform}`.
+const { getNodeModuleFileMatcher } = require('app-builder-lib/out/fileMatcher.js') as {
+  getNodeModuleFileMatcher(
+    appDir: string,
+    destination: string,
+    macroExpander: (pattern: string) => string,
+    platformSpecificBuildOptions: object,
+    packager: { config: BuilderConfig; debugLogger: { isEnabled: boolean } },
+  ): { createFilter(): (file: string, stat: Stats & { moduleFullFilePath?: string }) => boolean }
+}
+const { expandMacro } = require('app-builder-lib/out/util/macroExpander.js') as {
+  expandMacro(pattern: string, arch: string | null, appInfo: object): string
 }
 
 interface FileSet {
@@ -37,57 +50,87 @@ interface BuilderConfig {
   asarUnpack: string[]
   npmRebuild: boolean
   extraResources: FileSet[]
+  electronFuses: Record<string, boolean>
   directories: { output: string; buildResources: string }
-  linux: { target: string[] }
+  linux: { target: string[]; executableName: string; syncDesktopName: boolean }
   mac: { target: string[] }
   win: { target: string[] }
 }
 
 const config = yaml.load(readFileSync(join(root, 'electron-builder.yml'), 'utf8')) as BuilderConfig
 const electronVersion = (require('electron/package.json') as { version: string }).version
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; desktopName: string; scripts: Record<string, string> }
 
-/** electron-builder's `${env.NAME}` macro, as dist.mjs sets PARLEY_ELECTRON_VERSION. */
-const expand = (pattern: string) => pattern.replaceAll('${env.PARLEY_ELECTRON_VERSION}', electronVersion)
+/** The files of `node_modules/<name>` electron-builder would package for `arch`, through its own filter. */
+function packagedFiles(name: string, arch: string): string[] {
+  const expander = (pattern: string) => expandMacro(pattern, arch, { productName: config.productName, sanitizedProductName: config.productName })
+  const filter = getNodeModuleFileMatcher(root, join(root, 'dist', 'app'), expander, {}, { config, debugLogger: { isEnabled: false } }).createFilter()
+  const moduleDir = join(root, 'node_modules', name)
+  const kept: string[] = []
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry)
+      const stat: Stats & { moduleFullFilePath?: string } = lstatSync(path)
+      stat.moduleFullFilePath = posix.join('node_modules', name, relative(moduleDir, path).split('\\').join('/'))
+      if (!filter(path, stat)) continue
+      if (stat.isDirectory()) walk(path)
+      else kept.push(relative(moduleDir, path).split('\\').join('/'))
+    }
+  }
+  walk(moduleDir)
+  return kept.sort()
+}
 
 describe('electron-builder.yml', () => {
   test('passes electron-builder’s own configuration schema', async () => {
     await expect(validateConfiguration(config, { isEnabled: false, add: () => undefined })).resolves.toBeUndefined()
   })
 
-  test('identity and targets: Linux AppImage + deb, macOS dmg, Windows nsis', () => {
+  test('identity and targets: Linux deb first (then AppImage), macOS dmg, Windows nsis', () => {
     expect(config.appId).toBe('app.parley.desktop')
     // The shell's app user model id (Windows notifications) is the same id.
     expect(readFileSync(join(root, 'src/main/index.ts'), 'utf8')).toContain(`'${config.appId}'`)
     expect(config.productName).toBe('Parley')
-    expect(config.linux.target).toEqual(['AppImage', 'deb'])
+    // The AppImage aborts on Ubuntu ≥ 23.10 (AppArmor vs the SUID sandbox); the deb installs an AppArmor profile.
+    expect(config.linux.target).toEqual(['deb', 'AppImage'])
+    expect(readFileSync(join(root, 'scripts/dist.mjs'), 'utf8')).toContain("linux: ['--linux', 'deb', 'AppImage']")
+    // The launcher badge (app.setBadgeCount on Linux) needs desktopName to be the installed .desktop file's name.
+    expect(pkg.desktopName).toBe(`${config.linux.executableName}.desktop`)
+    expect(config.linux.syncDesktopName).toBe(true)
     expect(config.mac.target).toEqual(['dmg'])
     expect(config.win.target).toEqual(['nsis'])
     expect(config.directories.output).toBe('dist')
   })
 
-  test('the app is out/** and package.json; better-sqlite3 stays outside the asar; node_modules keeps its Node build', () => {
+  test('the app is out/** and package.json; better-sqlite3 stays outside the asar; nothing is rebuilt for Electron', () => {
     expect(config.files.filter((pattern) => !pattern.startsWith('!'))).toEqual(['out/**', 'package.json'])
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { main: string; scripts: Record<string, string> }
     expect(pkg.main.replace(/^\.\//, '')).toMatch(/^out\//)
     expect(config.asar).toBe(true)
     expect(config.asarUnpack).toContain('node_modules/better-sqlite3/**')
     expect(config.npmRebuild).toBe(false)
+    expect(config.extraResources.filter((set) => set.from.includes('native') || set.filter?.some((name) => name.endsWith('.node')))).toEqual([])
     expect(pkg.scripts.dist).toBe('node scripts/dist.mjs')
   })
 
-  test('the Electron-ABI better-sqlite3 goes where src/main/native-binding.ts looks for it', () => {
-    const binding = config.extraResources.find((set) => set.filter?.includes('better_sqlite3.node'))
-    expect(binding).toBeDefined()
-    if (binding === undefined) return
-    const resourcesPath = '/resources'
-    const packaged = electronSqliteBindingPath({ isPackaged: true, appPath: '/app', resourcesPath, electronVersion })
-    expect(posix.join(resourcesPath, expand(binding.to), 'better_sqlite3.node')).toBe(packaged)
-    // …and it is taken from where scripts/build-electron-sqlite.mjs writes it (the development path).
-    const development = electronSqliteBindingPath({ isPackaged: false, appPath: root, resourcesPath, electronVersion })
-    expect(join(root, expand(binding.from), 'better_sqlite3.node')).toBe(development)
-    expect(readFileSync(join(root, 'scripts/build-electron-sqlite.mjs'), 'utf8')).toContain(
-      "join(root, 'native', 'electron', electronVersion, 'better_sqlite3.node')",
-    )
+  test.each(['x64', 'arm64'])('better-sqlite3 is packaged with its %s Node-API prebuild for this platform only, without sources or build files', (arch) => {
+    const files = packagedFiles('better-sqlite3', arch)
+    expect(files.filter((file) => file.endsWith('.node'))).toEqual([`prebuilds/${process.platform}-${arch}.node`])
+    expect(files.filter((file) => /^(build|deps|src)\//.test(file) || file === 'binding.gyp')).toEqual([])
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'lib/index.js', 'lib/binding.js', 'lib/database.js']))
+    // Headers for compiling addons only.
+    expect(packagedFiles('node-addon-api', arch)).toEqual([])
+  })
+
+  test('fuses: no running as Node, no NODE_OPTIONS or --inspect, encrypted cookies, only the integrity-checked app.asar, no file:// privileges', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    })
   })
 
   test('icons: a 1024 px PNG for the packages, the 512 px one in resources for the shell', () => {

@@ -69,7 +69,7 @@ export async function aliceCore(
     {
       userDataDir,
       defaultServerUrl: serverUrl,
-      appInfo: { name: 'Parley', version: 'bench', platform: process.platform, locale: 'en-US' },
+      appInfo: { name: 'Parley', version: 'bench', platform: process.platform, locale: 'en-US', tokenStorage: 'keyring' },
       services,
       timing,
     },

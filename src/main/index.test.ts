@@ -1,15 +1,16 @@
 /**
- * The whole shell once, as Electron would run it — only the `electron` module
- * is fake (the binary cannot run here); the core is the real one, in a
- * temporary appData directory, with no server: startup must not need the
- * network.
+ * The whole shell once, as Electron would run it packaged — only the
+ * `electron` module is fake (the binary cannot run here); the core is the
+ * real one, in a temporary appData directory, with no server: startup must
+ * not need the network.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
-import { app, BrowserWindow, ipcMain, resetFakeElectron, Tray } from '../../test/shell/fake-electron'
+import { app, BrowserWindow, ipcMain, Menu, protocol, resetFakeElectron, Tray } from '../../test/shell/fake-electron'
 import { IPC_EVENT_CHANNEL, ipcCallNames, ipcChannel } from '../shared/ipc'
+import { CONTENT_SECURITY_POLICY } from './content-security-policy'
 
 vi.mock('electron', () => import('../../test/shell/fake-electron'))
 
@@ -17,16 +18,33 @@ let appData: string
 let window: BrowserWindow
 /** When the profile's userData was set and the single-instance lock taken (vitest clears mocks before each test). */
 let startup: { setUserData: number; lock: number }
+let stdout: string[]
+/** What the window loaded and the menus set at startup (vitest clears mocks before each test). */
+let loaded: string[]
+let menus: string
 
 beforeAll(async () => {
   resetFakeElectron()
   appData = mkdtempSync(join(tmpdir(), 'parley-shell-'))
   app.paths.set('appData', appData)
+  app.paths.set('logs', join(appData, 'logs'))
+  app.isPackaged = true
+  Object.assign(process, { resourcesPath: join(appData, 'resources') })
   vi.stubEnv('PARLEY_PROFILE', 'smoke')
+  // Honoured in development only: an installed app must not load, and trust, what this says.
+  vi.stubEnv('ELECTRON_RENDERER_URL', 'https://evil.example/')
   Object.assign(process.versions, { electron: '45.6.1' })
+  stdout = []
+  const write = process.stdout.write.bind(process.stdout)
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    stdout.push(String(chunk))
+    return (write as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean)(chunk, ...rest)
+  })
   await import('./index')
   await vi.waitFor(() => expect(BrowserWindow.instances).toHaveLength(1), { timeout: 10_000 })
   window = BrowserWindow.instances[0] as BrowserWindow
+  loaded = window.loadURL.mock.calls.map(([url]) => url)
+  menus = JSON.stringify(Menu.setApplicationMenu.mock.calls)
   startup = {
     setUserData: app.setPath.mock.invocationCallOrder[0] ?? Infinity,
     lock: app.requestSingleInstanceLock.mock.invocationCallOrder[0] ?? -Infinity,
@@ -48,6 +66,24 @@ test('the profile gets its own userData before the single-instance lock is taken
   expect(startup.setUserData).toBeLessThan(startup.lock)
 })
 
+test('app:// is registered as privileged before ready and serves the renderer with its policy; the window loads it', async () => {
+  expect(protocol.privileged.map(({ scheme }) => scheme)).toEqual(['app'])
+  expect(loaded).toEqual(['app://parley/index.html'])
+  const document = await protocol.handlers.get('app')?.(new Request('app://parley/index.html'))
+  expect(document?.status).toBe(200)
+  expect(document?.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY)
+})
+
+test('packaged: no DevTools, a minimal menu without them, and logs in a file under app.getPath("logs"), none on stdout', () => {
+  expect(window.options.webPreferences).toMatchObject({ devTools: false })
+  expect(menus).toContain('editMenu')
+  expect(menus).not.toContain('toggleDevTools')
+  const log = join(appData, 'logs', 'main-smoke.log')
+  expect(existsSync(log)).toBe(true)
+  expect(readFileSync(log, 'utf8')).toMatch(/"name":"parley-(shell|core)"/)
+  expect(stdout.filter((chunk) => chunk.includes('"name":"parley-'))).toEqual([])
+})
+
 test('after ready: one locked-down window with the preload, a handler per call, a tray', () => {
   expect(window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true })
   expect(String((window.options.webPreferences as { preload: string }).preload)).toMatch(/[/\\]preload[/\\]index\.cjs$/)
@@ -57,7 +93,7 @@ test('after ready: one locked-down window with the preload, a handler per call, 
 
 test('calls from the window reach the real core; bad ones are refused', async () => {
   expect(await call('getSession')).toEqual({ ok: true, value: { serverUrl: 'http://127.0.0.1:8787', user: null } })
-  expect(await call('getAppInfo')).toMatchObject({ ok: true, value: { name: 'Parley', version: '0.0.0-test', locale: 'en-US' } })
+  expect(await call('getAppInfo')).toMatchObject({ ok: true, value: { name: 'Parley', version: '0.0.0-test', locale: 'en-US', tokenStorage: 'keyring' } })
   expect(await call('login', { serverUrl: 'javascript:alert(1)', username: 'a', password: 'b' })).toMatchObject({
     ok: false,
     error: { code: 'bad_request' },

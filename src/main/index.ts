@@ -1,11 +1,13 @@
 /**
- * The Electron shell's entry: profile and single-instance lock, app
- * lifecycle, and a clean quit. It is the only part of the desktop app that
- * imports `electron` (with the small modules beside it); everything else
- * lives in src/main/core.
+ * The Electron shell's entry: profile, logs and single-instance lock, the
+ * app:// scheme (which must be registered before ready), app lifecycle, and
+ * a clean quit. It is the only part of the desktop app that imports
+ * `electron` (with the small modules beside it); everything else lives in
+ * src/main/core.
  */
 import { app, dialog } from 'electron'
-import { shellLog } from './log'
+import { registerAppScheme } from './app-protocol'
+import { logToFile, logToStdout, shellLog } from './log'
 import { chooseProfile, userDataDirFor } from './profile'
 import { startShell, type Shell } from './shell'
 
@@ -26,10 +28,15 @@ function main(): void {
   app.setName(APP_NAME)
   // Before the lock: the lock lives in userData, so each profile has its own.
   app.setPath('userData', userDataDirFor(app.getPath('appData'), APP_NAME, profile.name))
+  // A packaged app has no stdout (log.ts): a file per profile in <userData>/logs (Linux, Windows) or ~/Library/Logs/Parley (macOS).
+  if (app.isPackaged) logToFile(app.getPath('logs'), profile.name === null ? 'main.log' : `main-${profile.name}.log`)
+  else logToStdout()
+  log.info({ version: app.getVersion(), electron: process.versions.electron, platform: process.platform, arch: process.arch, profile: profile.name }, 'starting')
   if (!app.requestSingleInstanceLock()) {
     app.quit()
     return
   }
+  registerAppScheme()
   if (process.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID)
 
   let shell: Shell | null = null

@@ -20,7 +20,8 @@ import type { RendererLocation } from './renderer-location'
 vi.mock('electron', () => import('../../test/shell/fake-electron'))
 
 const indexHtml = '/opt/parley/out/renderer/index.html'
-const renderer: RendererLocation = { kind: 'file', path: indexHtml }
+const renderer: RendererLocation = { kind: 'app', directory: '/opt/parley/out/renderer' }
+const ENTRY = 'app://parley/index.html'
 
 /** One valid argument per call; the mapped type makes a new call in the contract a compile error here. */
 const validArgs: { [K in IpcCallName]: IpcArgs<K> } = {
@@ -67,7 +68,7 @@ let dispose: () => void
 beforeEach(async () => {
   resetFakeElectron()
   window = new BrowserWindow({})
-  await window.loadFile(indexHtml)
+  await window.loadURL(ENTRY)
   core = fakeCore()
   dispose = registerIpcHandlers(core, windowSenderCheck(() => window as unknown as Electron.BrowserWindow, renderer))
 })
@@ -142,10 +143,14 @@ describe('handlers', () => {
 
 describe('sender check', () => {
   test.each([
-    ['an iframe inside our window', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame(pathToFileURL(indexHtml).href, window.webContents.mainFrame) })],
-    ['another web contents', () => ({ sender: new BrowserWindow({}).webContents, senderFrame: new FakeWebFrame(pathToFileURL(indexHtml).href) })],
+    ['an iframe inside our window', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame(ENTRY, window.webContents.mainFrame) })],
+    ['another web contents', () => ({ sender: new BrowserWindow({}).webContents, senderFrame: new FakeWebFrame(ENTRY) })],
     ['our window navigated to a foreign page', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame('https://evil.example/') })],
     ['another local file', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame('file:///tmp/evil.html') })],
+    ['the built index.html opened as a file', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame(pathToFileURL(indexHtml).href) })],
+    ['another host on the app scheme', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame('app://evil/index.html') })],
+    ['the app host on another port', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame('app://parley:1/index.html') })],
+    ['the app host with credentials', () => ({ sender: window.webContents, senderFrame: new FakeWebFrame('app://x:y@parley/index.html') })],
     ['a frame that is already gone', () => ({ sender: window.webContents, senderFrame: null })],
   ])('a call from %s is refused and never reaches the core', async (_label, event) => {
     expect(await invoke('getSession', undefined, event())).toMatchObject({ ok: false, error: { code: 'forbidden' } })
@@ -153,9 +158,11 @@ describe('sender check', () => {
     expect(core.calls).toEqual([])
   })
 
-  test('the renderer document with a query or hash is still ours', async () => {
-    const frame = new FakeWebFrame(`${pathToFileURL(indexHtml).href}?x=1#/conversation/c1`)
-    expect(await invoke('getSession', undefined, { sender: window.webContents, senderFrame: frame })).toMatchObject({ ok: true })
+  test('anything on the app://parley origin is ours, with a query or hash too', async () => {
+    for (const url of [`${ENTRY}?x=1#/conversation/c1`, 'app://parley/']) {
+      const frame = new FakeWebFrame(url)
+      expect(await invoke('getSession', undefined, { sender: window.webContents, senderFrame: frame }), url).toMatchObject({ ok: true })
+    }
   })
 
   test('in development anything on the dev server origin is ours, other origins are not', () => {

@@ -8,13 +8,13 @@ beforeEach(resetFakeElectron)
 
 const preloadPath = '/opt/parley/out/preload/index.cjs'
 
-function openWindow(): BrowserWindow {
-  createMainWindow({ title: 'Parley', preloadPath, renderer: { kind: 'file', path: '/opt/parley/out/renderer/index.html' } })
+function openWindow(devTools = false): BrowserWindow {
+  createMainWindow({ title: 'Parley', preloadPath, renderer: { kind: 'app', directory: '/opt/parley/out/renderer' }, devTools })
   expect(BrowserWindow.instances).toHaveLength(1)
   return BrowserWindow.instances[0] as BrowserWindow
 }
 
-test('the window is isolated, sandboxed and Node-free, with our preload', () => {
+test('the window is isolated, sandboxed and Node-free, with our preload and no DevTools; it loads app://parley', () => {
   const window = openWindow()
   expect(window.options.webPreferences).toEqual({
     preload: preloadPath,
@@ -22,13 +22,18 @@ test('the window is isolated, sandboxed and Node-free, with our preload', () => 
     sandbox: true,
     nodeIntegration: false,
     webSecurity: true,
+    devTools: false,
   })
   expect(window.options.show).toBe(false)
-  expect(window.loadFile).toHaveBeenCalledWith('/opt/parley/out/renderer/index.html')
+  expect(window.loadURL).toHaveBeenCalledWith('app://parley/index.html')
+})
+
+test('DevTools only when allowed', () => {
+  expect(openWindow(true).options.webPreferences).toMatchObject({ devTools: true })
 })
 
 test('in development the renderer comes from the dev server', () => {
-  createMainWindow({ title: 'Parley', preloadPath, renderer: { kind: 'url', url: 'http://localhost:5173/' } })
+  createMainWindow({ title: 'Parley', preloadPath, renderer: { kind: 'url', url: 'http://localhost:5173/' }, devTools: true })
   expect(BrowserWindow.instances[0]?.loadURL).toHaveBeenCalledWith('http://localhost:5173/')
 })
 

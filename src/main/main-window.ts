@@ -1,12 +1,14 @@
 /**
  * The app's single window, locked down per docs/design.md §9: isolated, sandboxed
  * renderer with no Node, no navigation away from the app and no new windows —
- * http(s) links go to the user's browser instead.
+ * http(s) links go to the user's browser instead. DevTools only where
+ * `devTools` says so (application-menu.ts: development, or a packaged app
+ * started with --devtools).
  */
 import { BrowserWindow, type WebContents } from 'electron'
 import { openHttpExternally } from './external-links'
 import { shellLog } from './log'
-import type { RendererLocation } from './renderer-location'
+import { rendererEntryUrl, type RendererLocation } from './renderer-location'
 
 const log = shellLog('window')
 
@@ -15,6 +17,8 @@ export interface MainWindowOptions {
   /** The bundled preload, `out/preload/index.cjs`. */
   preloadPath: string
   renderer: RendererLocation
+  /** Whether DevTools can be opened in this window at all. */
+  devTools: boolean
   /** Window icon (Linux, Windows). */
   iconPath?: string
 }
@@ -34,12 +38,12 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      devTools: options.devTools,
     },
   })
   window.once('ready-to-show', () => window.show())
   lockDownNavigation(window.webContents)
-  const loading = options.renderer.kind === 'url' ? window.loadURL(options.renderer.url) : window.loadFile(options.renderer.path)
-  loading.catch((err: unknown) => log.error({ err: String(err) }, 'the renderer did not load'))
+  window.loadURL(rendererEntryUrl(options.renderer)).catch((err: unknown) => log.error({ err: String(err) }, 'the renderer did not load'))
   return window
 }
 

@@ -1,4 +1,4 @@
-import { beforeEach, expect, test, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { BrowserWindow, Notification, resetFakeElectron } from '../../test/shell/fake-electron'
 import { ConversationNotifications } from './notifications'
 
@@ -78,4 +78,46 @@ test('where the OS has no notifications nothing is shown', () => {
   Notification.isSupported.mockImplementation(() => false)
   notifications.show({ conversationId: 'c1', title: 'Bob', body: 'hi' })
   expect(Notification.instances).toEqual([])
+})
+
+describe('on Windows, where a toast that times out stays in the Action Center', () => {
+  const platform = Object.getOwnPropertyDescriptor(process, 'platform')
+  beforeEach(() => Object.defineProperty(process, 'platform', { value: 'win32' }))
+  afterEach(() => {
+    if (platform) Object.defineProperty(process, 'platform', platform)
+  })
+
+  test('a timed-out toast is kept: a later click still opens its conversation, reading it removes it', () => {
+    notifications.show({ conversationId: 'c1', title: 'Bob', body: 'hi' })
+    const [toast] = Notification.instances
+    toast?.emit('close', { reason: 'timedOut' })
+    expect(notifications.openConversationIds).toEqual(['c1'])
+    toast?.emit('click')
+    expect(clicked).toEqual(['c1'])
+
+    notifications.show({ conversationId: 'c2', title: 'Carol', body: 'hey' })
+    Notification.instances[1]?.emit('close', {})
+    notifications.close('c2')
+    expect(Notification.instances[1]?.closed).toBe(true)
+  })
+
+  test('a newer message replaces the one in the Action Center', () => {
+    notifications.show({ conversationId: 'c1', title: 'Bob', body: 'one' })
+    Notification.instances[0]?.emit('close', { reason: 'timedOut' })
+    notifications.show({ conversationId: 'c1', title: 'Bob', body: 'two' })
+    expect(Notification.instances[0]?.closed).toBe(true)
+    expect(notifications.openConversationIds).toEqual(['c1'])
+  })
+
+  test('one the user dismissed is forgotten', () => {
+    notifications.show({ conversationId: 'c1', title: 'Bob', body: 'hi' })
+    Notification.instances[0]?.emit('close', { reason: 'userCanceled' })
+    expect(notifications.openConversationIds).toEqual([])
+  })
+})
+
+test('a notification the OS failed to show is forgotten', () => {
+  notifications.show({ conversationId: 'c1', title: 'Bob', body: 'hi' })
+  Notification.instances[0]?.emit('failed', {}, 'the app is not signed')
+  expect(notifications.openConversationIds).toEqual([])
 })

@@ -1,23 +1,24 @@
 /**
- * Starts the desktop app once Electron is ready: the core with the services
- * it asks of the shell, the IPC handlers, the window, and the signals fed
- * back into the core. `stop()` releases everything in reverse order and
- * disposes the core last.
+ * Starts the desktop app once Electron is ready: the renderer's protocol and
+ * the menu, the core with the services it asks of the shell, the IPC
+ * handlers, the window, and the signals fed back into the core. `stop()`
+ * releases everything in reverse order and disposes the core last.
  */
 import { join } from 'node:path'
 import { app, session, type BrowserWindow } from 'electron'
+import { serveRenderer } from './app-protocol'
+import { devToolsAllowed, setApplicationMenu } from './application-menu'
 import { createCore } from './core'
 import type { ParleyCore } from './core/core-api'
 import type { ShellServices } from './core/shell-port'
 import { E2E_TIMING, e2eEnabled, installE2EHook } from './e2e-hook'
 import { openHttpExternally } from './external-links'
 import { forwardCoreEvents, registerIpcHandlers, windowSenderCheck } from './ipc'
-import { shellLog } from './log'
+import { coreLog, shellLog } from './log'
 import { createMainWindow, revealWindow } from './main-window'
-import { findElectronSqliteBinding } from './native-binding'
 import { ConversationNotifications } from './notifications'
 import { rendererLocation } from './renderer-location'
-import { enforceContentSecurityPolicy, restrictPermissions } from './renderer-session'
+import { restrictPermissions } from './renderer-session'
 import { watchSystemSignals } from './system-signals'
 import { createTokenVault } from './token-vault'
 import { createUnreadIndicator } from './unread-indicator'
@@ -43,9 +44,15 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
   const disposers: (() => void)[] = []
   const resources = app.isPackaged ? process.resourcesPath : join(app.getAppPath(), 'resources')
   const iconPath = join(resources, 'icon.png')
-  const renderer = rendererLocation(process.env.ELECTRON_RENDERER_URL, join(import.meta.dirname, '../renderer/index.html'))
+  const renderer = rendererLocation({
+    isPackaged: app.isPackaged,
+    devUrl: process.env.ELECTRON_RENDERER_URL,
+    directory: join(import.meta.dirname, '../renderer'),
+  })
+  const devTools = devToolsAllowed(app.isPackaged, process.argv)
   restrictPermissions(session.defaultSession)
-  enforceContentSecurityPolicy(session.defaultSession, renderer)
+  if (renderer.kind === 'app') disposers.push(serveRenderer(renderer.directory))
+  setApplicationMenu({ appName: config.appName, platform: process.platform, devTools })
 
   let window: BrowserWindow | null = null
   let core: ParleyCore | null = null
@@ -59,11 +66,12 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
     signals: { notificationClicked: (conversationId) => core?.notificationClicked(conversationId) },
   })
   disposers.push(() => notifications.dispose())
-  const unread = createUnreadIndicator({ appName: config.appName, iconPath, openWindow: reveal, quit: () => app.quit() })
+  const unread = createUnreadIndicator({ appName: config.appName, iconPath, window: () => window, openWindow: reveal, quit: () => app.quit() })
   disposers.push(() => unread.dispose())
 
+  const tokenVault = createTokenVault(join(app.getPath('userData'), 'tokens'), shellLog('token-vault'))
   const shellServices: ShellServices = {
-    tokenVault: createTokenVault(join(app.getPath('userData'), 'tokens'), shellLog('token-vault')),
+    tokenVault,
     showNotification: (request) => notifications.show(request),
     closeNotification: (conversationId) => notifications.close(conversationId),
     setBadgeCount: (count) => unread.setCount(count),
@@ -79,28 +87,23 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
       })
     : shellServices
 
-  const binding = findElectronSqliteBinding({
-    isPackaged: app.isPackaged,
-    appPath: app.getAppPath(),
-    resourcesPath: process.resourcesPath,
-    electronVersion: process.versions.electron,
-  })
-  if ('missing' in binding) log.error({}, binding.missing)
-
   try {
-    core = await createCore({
-      userDataDir: app.getPath('userData'),
-      defaultServerUrl: config.defaultServerUrl,
-      appInfo: {
-        name: config.appName,
-        version: app.getVersion(),
-        platform: process.platform,
-        locale: app.getSystemLocale(),
+    core = await createCore(
+      {
+        userDataDir: app.getPath('userData'),
+        defaultServerUrl: config.defaultServerUrl,
+        appInfo: {
+          name: config.appName,
+          version: app.getVersion(),
+          platform: process.platform,
+          locale: app.getSystemLocale(),
+          tokenStorage: await tokenVault.protection(),
+        },
+        services,
+        ...(e2eEnabled() ? { timing: E2E_TIMING } : {}),
       },
-      services,
-      nativeBinding: 'path' in binding ? binding.path : undefined,
-      ...(e2eEnabled() ? { timing: E2E_TIMING } : {}),
-    })
+      coreLog(),
+    )
   } catch (err) {
     disposeAll(disposers)
     throw err
@@ -113,9 +116,11 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
     title: config.appName,
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
     renderer,
+    devTools,
     iconPath,
   })
   window = mainWindow
+  unread.windowChanged()
   mainWindow.webContents.on('render-process-gone', (_event, details) => {
     log.error({ reason: details.reason, exitCode: details.exitCode }, 'the renderer process is gone')
   })

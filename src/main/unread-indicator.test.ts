@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
-import { app, Menu, resetFakeElectron, Tray } from '../../test/shell/fake-electron'
+import { app, BrowserWindow, Menu, nativeImage, resetFakeElectron, Tray } from '../../test/shell/fake-electron'
+import { badgeBitmap, BADGE_SIZE } from './unread-badge'
 import { createUnreadIndicator, type UnreadIndicator } from './unread-indicator'
 
 vi.mock('electron', () => import('../../test/shell/fake-electron'))
@@ -7,12 +8,14 @@ vi.mock('electron', () => import('../../test/shell/fake-electron'))
 const platform = Object.getOwnPropertyDescriptor(process, 'platform')
 let opened: number
 let quit: number
+let window: BrowserWindow | null
 
 function indicatorOn(os: NodeJS.Platform): { indicator: UnreadIndicator; tray: Tray } {
   Object.defineProperty(process, 'platform', { value: os })
   const indicator = createUnreadIndicator({
     appName: 'Parley',
     iconPath: '/opt/parley/resources/icon.png',
+    window: () => window as unknown as Electron.BrowserWindow | null,
     openWindow: () => opened++,
     quit: () => quit++,
   })
@@ -23,6 +26,7 @@ beforeEach(() => {
   resetFakeElectron()
   opened = 0
   quit = 0
+  window = null
 })
 afterEach(() => {
   if (platform) Object.defineProperty(process, 'platform', platform)
@@ -67,4 +71,22 @@ test('dispose clears the badge and removes the tray', () => {
   expect(tray.destroy).toHaveBeenCalledOnce()
   indicator.setCount(7)
   expect(app.setBadgeCount).toHaveBeenLastCalledWith(0)
+})
+
+test('on Windows, where setBadgeCount does nothing, the count is an overlay on the taskbar button', () => {
+  const { indicator } = indicatorOn('win32')
+  indicator.setCount(4)
+  // No window yet: shown once it exists.
+  window = new BrowserWindow({})
+  indicator.windowChanged()
+  expect(window.setOverlayIcon).toHaveBeenLastCalledWith(expect.objectContaining({ width: BADGE_SIZE, height: BADGE_SIZE, scaleFactor: 2 }), 'Parley — 4 unread')
+  expect(nativeImage.createFromBitmap.mock.lastCall?.[0]).toEqual(badgeBitmap('4').data)
+  indicator.setCount(120)
+  expect(nativeImage.createFromBitmap.mock.lastCall?.[0]).toEqual(badgeBitmap('99+').data)
+  indicator.setCount(0)
+  expect(window.setOverlayIcon).toHaveBeenLastCalledWith(null, '')
+  indicator.setCount(2)
+  indicator.dispose()
+  expect(window.setOverlayIcon).toHaveBeenLastCalledWith(null, '')
+  expect(app.setBadgeCount).not.toHaveBeenCalled()
 })

@@ -75,7 +75,17 @@ export interface ConnectionStatus {
 export interface SessionInfo {
   serverUrl: string
   user: ChatUser | null
+  /** Signed out, but not by choice: why the saved sign-in did not open (the sign-in screen says so). */
+  notice?: SessionNotice
 }
+
+/**
+ * - `keyring_locked`: the saved token is sealed by the OS keyring, which is
+ *   locked; the core keeps trying and signs in by itself once it opens.
+ * - `native_module_unavailable`: the cache's SQLite module did not load on
+ *   this system (also the code of a sign-in that fails for that reason).
+ */
+export type SessionNotice = 'keyring_locked' | 'native_module_unavailable'
 
 /** A piece of a search snippet; `match` pieces are highlighted. Rendered as text, never HTML. */
 export interface SnippetPart {
@@ -104,6 +114,11 @@ export interface AppInfo {
   platform: string
   /** The OS locale, for `language: 'system'`. */
   locale: string
+  /**
+   * How session tokens are kept at rest: sealed with the OS keyring, or
+   * without protection (Linux without a secret service) — settings says so.
+   */
+  tokenStorage: 'keyring' | 'unprotected'
 }
 
 // ---------------------------------------------------------------------------

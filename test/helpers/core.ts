@@ -43,9 +43,9 @@ export function recordingServices(): RecordingServices {
     badge: 0,
     opened: [],
     tokenVault: {
-      load: (account) => tokens.get(account) ?? null,
-      save: (account, token) => void tokens.set(account, token),
-      clear: (account) => void tokens.delete(account),
+      load: async (account) => tokens.get(account) ?? null,
+      save: async (account, token) => void tokens.set(account, token),
+      clear: async (account) => void tokens.delete(account),
     },
     showNotification: (request) => void services.notifications.push(request),
     closeNotification: (id) => void services.closed.push(id),
@@ -81,7 +81,7 @@ export async function startCore(
     {
       userDataDir,
       defaultServerUrl: serverUrl,
-      appInfo: { name: 'Parley', version: 'test', platform: process.platform, locale: 'en-US' },
+      appInfo: { name: 'Parley', version: 'test', platform: process.platform, locale: 'en-US', tokenStorage: 'keyring' },
       services,
       timing,
       ...(options.random ? { random: options.random } : {}),

@@ -919,9 +919,9 @@ test('login, register and logout: a failed one keeps the session; signed out, ev
 
 test('the Electron trust boundary: a frame that is not the Parley window is refused before the core; the window gets lawful replies', async () => {
   const indexHtml = '/opt/parley/out/renderer/index.html'
-  const ours = pathToFileURL(indexHtml).href
+  const ours = 'app://parley/index.html'
   const window = new BrowserWindow({})
-  await window.loadFile(indexHtml)
+  await window.loadURL(ours)
   const stranger = new BrowserWindow({})
   // Which contract methods of the core were looked up (dispatchCall reads `core[name]` only for a call it makes).
   const touched: string[] = []
@@ -931,11 +931,22 @@ test('the Electron trust boundary: a frame that is not the Parley window is refu
       return Reflect.get(target, key, receiver)
     },
   })
-  const dispose = registerIpcHandlers(watched, windowSenderCheck(() => window as unknown as Electron.BrowserWindow, { kind: 'file', path: indexHtml }))
+  const dispose = registerIpcHandlers(watched, windowSenderCheck(() => window as unknown as Electron.BrowserWindow, { kind: 'app', directory: '/opt/parley/out/renderer' }))
 
-  const ourUrl = fc.constantFrom(ours, `${ours}?x=1#/conversation/c1`, `${ours}#`)
+  // The renderer is one origin, app://parley: any document on it is ours, nothing else is (the built file opened as file:// included).
+  const ourUrl = fc.constantFrom(ours, `${ours}?x=1#/conversation/c1`, `${ours}#`, 'app://parley/')
   const otherUrl = fc.oneof(
-    fc.constantFrom('file:///tmp/evil.html', 'https://evil.example/', 'about:blank', 'null', `${ours}.evil`, ours.replace('index', 'Index')),
+    fc.constantFrom(
+      'file:///tmp/evil.html',
+      'https://evil.example/',
+      'about:blank',
+      'null',
+      pathToFileURL(indexHtml).href,
+      'app://parley.evil/index.html',
+      'app://evil/index.html',
+      'app://parley:1/index.html',
+      'app://u:p@parley/index.html',
+    ),
     hostileString,
   )
   const frameArb = fc.oneof(
@@ -956,7 +967,7 @@ test('the Electron trust boundary: a frame that is not the Parley window is refu
         const frame =
           from.frame === 'null' ? null : from.frame === 'iframe' ? new FakeWebFrame(from.url, window.webContents.mainFrame) : new FakeWebFrame(from.url)
         const event = { sender: from.sender === 'window' ? window.webContents : stranger.webContents, senderFrame: frame }
-        const urlIsOurs = from.url === ours || from.url.startsWith(`${ours}?`) || from.url.startsWith(`${ours}#`)
+        const urlIsOurs = from.url.startsWith('app://parley/')
         const trusted = from.sender === 'window' && from.frame === 'top' && urlIsOurs
         // Login, register and logout from the window are the session property's business.
         if (trusted && SESSION_CALLS.includes(name)) return

@@ -5,7 +5,6 @@
  * inspect what the shell did to these fakes. Nothing else is mocked.
  */
 import { EventEmitter } from 'node:events'
-import { pathToFileURL } from 'node:url'
 import { vi } from 'vitest'
 
 export class FakeWebFrame {
@@ -55,11 +54,9 @@ export class BrowserWindow extends EventEmitter {
   readonly restore = vi.fn(() => {
     this.minimized = false
   })
+  readonly setOverlayIcon = vi.fn<(overlay: unknown, description: string) => void>()
   readonly loadURL = vi.fn(async (url: string) => {
     this.webContents.mainFrame.url = url
-  })
-  readonly loadFile = vi.fn(async (path: string) => {
-    this.webContents.mainFrame.url = pathToFileURL(path).href
   })
 
   constructor(readonly options: Record<string, unknown>) {
@@ -112,16 +109,16 @@ export class Notification extends EventEmitter {
 
 export const shell = { openExternal: vi.fn(async (_url: string) => undefined) }
 
-/** Reversible "encryption", so a test can tell sealed bytes from the token. */
+/** Reversible "encryption", so a test can tell sealed bytes from the token. Only the asynchronous API: the synchronous one is deprecated. */
 const SEALED = 'sealed:'
 export const safeStorage = {
-  isEncryptionAvailable: vi.fn(() => true),
-  getSelectedStorageBackend: vi.fn(() => 'gnome_libsecret'),
-  encryptString: vi.fn((text: string) => Buffer.from(SEALED + Buffer.from(text, 'utf8').toString('base64'))),
-  decryptString: vi.fn((sealed: Buffer) => {
+  isAsyncEncryptionAvailable: vi.fn(async () => true),
+  getSelectedStorageBackend: vi.fn((): string => 'gnome_libsecret'),
+  encryptStringAsync: vi.fn(async (text: string) => Buffer.from(SEALED + Buffer.from(text, 'utf8').toString('base64'))),
+  decryptStringAsync: vi.fn(async (sealed: Buffer) => {
     const text = sealed.toString('utf8')
-    if (!text.startsWith(SEALED)) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.')
-    return Buffer.from(text.slice(SEALED.length), 'base64').toString('utf8')
+    if (!text.startsWith(SEALED)) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptStringAsync.')
+    return { result: Buffer.from(text.slice(SEALED.length), 'base64').toString('utf8'), shouldReEncrypt: false }
   }),
 }
 
@@ -132,6 +129,8 @@ export const powerMonitor = new EventEmitter()
 class FakeApp extends EventEmitter {
   isPackaged = false
   quitted = false
+  /** Set once `whenReady` is called: what must happen before ready (privileged schemes) is refused after. */
+  ready = false
   readonly paths = new Map<string, string>()
   readonly setBadgeCount = vi.fn((_count?: number) => true)
   readonly getPath = vi.fn((name: string) => this.paths.get(name) ?? `/fake/${name}`)
@@ -141,7 +140,10 @@ class FakeApp extends EventEmitter {
   readonly setName = vi.fn<(name: string) => void>()
   readonly setAppUserModelId = vi.fn<(id: string) => void>()
   readonly requestSingleInstanceLock = vi.fn(() => true)
-  readonly whenReady = vi.fn(() => Promise.resolve())
+  readonly whenReady = vi.fn(() => {
+    this.ready = true
+    return Promise.resolve()
+  })
   readonly getAppPath = vi.fn(() => '/fake/app')
   readonly getVersion = vi.fn(() => '0.0.0-test')
   readonly getSystemLocale = vi.fn(() => 'en-US')
@@ -157,9 +159,25 @@ export const app = new FakeApp()
 
 export const session = {
   defaultSession: {
-    webRequest: { onHeadersReceived: vi.fn<(listener: unknown) => void>() },
     setPermissionRequestHandler: vi.fn<(handler: unknown) => void>(),
     setPermissionCheckHandler: vi.fn<(handler: unknown) => void>(),
+  },
+}
+
+/** Privileged schemes (only before ready, like Electron) and the handlers registered with `protocol.handle`. */
+export const protocol = {
+  privileged: [] as { scheme: string; privileges?: Record<string, boolean> }[],
+  handlers: new Map<string, (request: Request) => Response | Promise<Response>>(),
+  registerSchemesAsPrivileged(schemes: { scheme: string; privileges?: Record<string, boolean> }[]): void {
+    if (app.ready) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready')
+    this.privileged.push(...schemes)
+  },
+  handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
+    if (this.handlers.has(scheme)) throw new Error(`The scheme has been registered: ${scheme}`)
+    this.handlers.set(scheme, handler)
+  },
+  unhandle(scheme: string): void {
+    this.handlers.delete(scheme)
   },
 }
 
@@ -177,10 +195,17 @@ export class Tray extends EventEmitter {
   }
 }
 
-export const Menu = { buildFromTemplate: vi.fn((template: unknown[]) => ({ template })) }
+export const Menu = {
+  buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
+  setApplicationMenu: vi.fn<(menu: { template: unknown[] } | null) => void>(),
+}
 
 const emptyImage = { isEmpty: () => true, resize: () => emptyImage }
-export const nativeImage = { createFromPath: vi.fn((_path: string) => emptyImage) }
+export const nativeImage = {
+  createFromPath: vi.fn((_path: string) => emptyImage),
+  /** Keeps what it was given, so a test can look at the pixels. */
+  createFromBitmap: vi.fn((buffer: Buffer, options: { width: number; height: number; scaleFactor?: number }) => ({ buffer, ...options })),
+}
 
 export const contextBridge = { exposeInMainWorld: vi.fn<(key: string, api: unknown) => void>() }
 
@@ -197,7 +222,7 @@ export function resetFakeElectron(): void {
   Notification.isSupported.mockImplementation(() => true)
   Tray.instances = []
   ipcMain.handlers.clear()
-  safeStorage.isEncryptionAvailable.mockImplementation(() => true)
+  safeStorage.isAsyncEncryptionAvailable.mockImplementation(async () => true)
   safeStorage.getSelectedStorageBackend.mockImplementation(() => 'gnome_libsecret')
   net.isOnline.mockImplementation(() => true)
   powerMonitor.removeAllListeners()
@@ -206,4 +231,8 @@ export function resetFakeElectron(): void {
   app.removeAllListeners()
   app.paths.clear()
   app.quitted = false
+  app.ready = false
+  app.isPackaged = false
+  protocol.privileged = []
+  protocol.handlers.clear()
 }

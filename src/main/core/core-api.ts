@@ -24,8 +24,6 @@ export interface CoreOptions {
   defaultServerUrl: string
   appInfo: AppInfo
   services: ShellServices
-  /** better-sqlite3 addon built for Electron's ABI (the shell passes it; tests use the default). */
-  nativeBinding?: string
   /** Heartbeat and backoff overrides (tests use short ones). */
   timing?: Partial<CoreTiming>
   now?: () => number
@@ -51,6 +49,9 @@ export interface CoreTiming {
   typingThrottleMs: number
   typingIdleMs: number
   typingExpiryMs: number
+  /** A saved sign-in sealed by a locked keyring is tried again after base·2ⁿ, at most cap. */
+  keyringRetryBaseMs: number
+  keyringRetryCapMs: number
 }
 
 export const defaultTiming: CoreTiming = {
@@ -65,6 +66,8 @@ export const defaultTiming: CoreTiming = {
   typingThrottleMs: 3_000,
   typingIdleMs: 3_000,
   typingExpiryMs: 6_000,
+  keyringRetryBaseMs: 1_000,
+  keyringRetryCapMs: 30_000,
 }
 
 export type { AppInfo }

@@ -49,8 +49,14 @@ export class Core implements ParleyCore {
       services: options.services,
       createAccount: (signedIn) => this.createAccount(signedIn),
       onChange: (info) => this.events.emit('session', info),
+      keyringRetryDelayMs: (attempt) => Math.min(this.timing.keyringRetryCapMs, this.timing.keyringRetryBaseMs * 2 ** attempt),
+      log: this.log.child({ module: 'session' }),
     })
-    this.session.restore()
+  }
+
+  /** Signs the saved user in again (createCore does this before handing the core out). */
+  restoreSession(): Promise<void> {
+    return this.session.restore()
   }
 
   /** A signed-in user's Account, its window events forwarded and its news of incoming messages notified. */
@@ -60,7 +66,6 @@ export class Core implements ParleyCore {
       token,
       user,
       databasePath,
-      ...(this.options.nativeBinding ? { nativeBinding: this.options.nativeBinding } : {}),
       timing: this.timing,
       now: this.now,
       random: this.random,

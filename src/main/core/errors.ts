@@ -6,6 +6,7 @@
  */
 import { ParleyError, type IpcEnvelope } from '../../shared/ipc'
 import { HttpError, NetworkError } from './api-client'
+import { CacheError } from './cache/database/cache-error'
 
 /** REST failures → errors the renderer can show. */
 export function translateError(err: unknown): ParleyError {
@@ -30,6 +31,11 @@ export function signInError(err: unknown, serverUrl: string): ParleyError {
   if (err instanceof HttpError && err.status === 401) return new ParleyError('unauthorized', 'Wrong username or password')
   if (err instanceof HttpError && err.status === 409) return new ParleyError('conflict', 'That username is taken')
   return translateError(err)
+}
+
+/** A cache whose SQLite module did not load, as the error the renderer explains (SessionNotice); null for any other failure. */
+export function cacheUnavailableError(err: unknown): ParleyError | null {
+  return err instanceof CacheError && err.code === 'native_module_unavailable' ? new ParleyError(err.code, err.message) : null
 }
 
 /**

@@ -5,7 +5,9 @@ import type { CoreLog } from './log'
 
 /** Start the core: restores the saved session (if any) and connects in the background. */
 export async function createCore(options: CoreOptions, log?: CoreLog): Promise<Core> {
-  return new Core(options, log)
+  const core = new Core(options, log)
+  await core.restoreSession()
+  return core
 }
 
 export { Core }

@@ -6,11 +6,20 @@
  * their own implementations.
  */
 
-/** Keeps the session token; the shell encrypts it with safeStorage when available. */
+/** Keeps the session token; the shell seals it with the OS keyring (safeStorage) where there is one. */
 export interface TokenVault {
-  load(account: string): string | null
-  save(account: string, token: string): void
-  clear(account: string): void
+  /** The stored token, or null; rejects with `TokenVaultLocked` while the keyring that sealed it is locked. */
+  load(account: string): Promise<string | null>
+  save(account: string, token: string): Promise<void>
+  clear(account: string): Promise<void>
+}
+
+/** The token is there but sealed by a keyring that is locked right now (at login, before the user unlocks it): try again later. */
+export class TokenVaultLocked extends Error {
+  constructor(message = 'The OS keyring is locked') {
+    super(message)
+    this.name = 'TokenVaultLocked'
+  }
 }
 
 export interface NotificationRequest {

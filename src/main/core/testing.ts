@@ -33,7 +33,9 @@ export class TestableCore extends Core {
 
 /** index.ts's `createCore`, with the account in view. */
 export async function createCore(options: CoreOptions, log?: CoreLog): Promise<TestableCore> {
-  return new TestableCore(options, log)
+  const core = new TestableCore(options, log)
+  await core.restoreSession()
+  return core
 }
 
 function sqliteCache(cache: Cache): SqliteCache {

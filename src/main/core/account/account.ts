@@ -43,7 +43,6 @@ export interface AccountOptions {
   token: string
   user: User
   databasePath: string
-  nativeBinding?: string
   timing: CoreTiming
   now(): number
   random(): number
@@ -183,8 +182,8 @@ export class Account {
 
   /** The account's cache; a file this build cannot read is set aside and a fresh one filled by sync (set-aside.ts). */
   private openCacheOrStartOver(): Cache {
-    const { databasePath: path, user, nativeBinding, log, now } = this.options
-    const open = () => openCache({ path, me: user.id, nativeBinding })
+    const { databasePath: path, user, log, now } = this.options
+    const open = () => openCache({ path, me: user.id })
     try {
       return open()
     } catch (err) {

@@ -25,8 +25,6 @@ export interface OpenCacheOptions {
   path: string
   /** The user id of the account this cache belongs to: its messages are "mine" (unread counts leave them out). */
   me: string
-  /** better-sqlite3's `nativeBinding`: the addon built for Electron's ABI. Tests use the default. */
-  nativeBinding?: string
   /**
    * Bring the search index up to date in the background after writes (the
    * default). False: only through `catchUpSearchIndex` (../testing.ts: tests
@@ -41,5 +39,5 @@ export interface OpenCacheOptions {
 export function openCache(options: OpenCacheOptions): Cache {
   const { me, backgroundIndexing, indexerTiming } = options
   if (typeof me !== 'string' || me === '') throw new TypeError('openCache needs the user id of the account (me)')
-  return new SqliteCache(openDatabase(options), options.path, { me, backgroundIndexing, indexerTiming, nativeBinding: options.nativeBinding })
+  return new SqliteCache(openDatabase(options), options.path, { me, backgroundIndexing, indexerTiming })
 }

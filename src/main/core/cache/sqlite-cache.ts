@@ -50,7 +50,6 @@ export class SqliteCache implements Cache {
       me: string
       backgroundIndexing?: boolean
       indexerTiming?: Pick<SearchIndexerOptions, 'busyWindowMs' | 'deferMs'>
-      nativeBinding?: string
     },
   ) {
     this.userTable = new UserTable(db)
@@ -62,14 +61,14 @@ export class SqliteCache implements Cache {
     this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable, unindexed)
     this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable, unindexed)
     this.unread = new UnreadCounts(db, options.me)
-    // The file and addon for the cache's other connections (search's reader, its scan worker).
-    const file = { path, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}) }
+    // The file for the cache's other connections (search's reader, its scan worker).
+    const file = { path }
     this.reader = openReader(file)
     this.scanner = new ScanWorker(file)
     this.messageSearch = new MessageSearch(this.reader, db, this.scanner, () => this.indexer.hold())
     this.accountSettings = new AccountSettingsTable(db)
     flagMine(db, this.accountSettings, options.me)
-    this.checkpointer = startCheckpointer(db, path, options.nativeBinding)
+    this.checkpointer = startCheckpointer(db, path)
     this.indexer = new SearchIndexer(db, {
       background: options.backgroundIndexing ?? true,
       ...options.indexerTiming,
@@ -230,11 +229,10 @@ function flagMine(db: Database, settings: AccountSettingsTable, me: string): voi
  * Checkpoints move to a worker thread (checkpointer.ts); the connection's own
  * automatic checkpoint becomes a backstop, and comes back should the worker fail.
  */
-function startCheckpointer(db: Database, path: string, nativeBinding: string | undefined): Checkpointer | null {
+function startCheckpointer(db: Database, path: string): Checkpointer | null {
   try {
     const checkpointer = new Checkpointer({
       path,
-      nativeBinding,
       onFailure: () => {
         if (db.open) db.pragma(`wal_autocheckpoint = ${SMALL_AUTOCHECKPOINT}`)
       },

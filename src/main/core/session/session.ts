@@ -7,17 +7,24 @@
  * Session changes (sign-in, sign-out, the server refusing the token) run one
  * at a time: two sign-ins at once must not both open an account, leaving one
  * running that no sign-out would ever close.
+ *
+ * A saved sign-in whose token the OS keyring cannot unseal yet (locked at
+ * login) is not a sign-out: session.json and the sealed token stay as they
+ * are, the session says `keyring_locked`, and the vault is asked again with a
+ * growing pause until the keyring opens — or until someone signs in or out by
+ * hand, which supersedes it.
  */
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { userSchema, type User } from '../../../shared/api'
-import { ParleyError, type SessionInfo } from '../../../shared/ipc'
+import { ParleyError, type SessionInfo, type SessionNotice } from '../../../shared/ipc'
 import type { Account } from '../account/account'
 import { ApiClient } from '../api-client'
-import { signedOutError, signInError } from '../errors'
+import { cacheUnavailableError, signedOutError, signInError } from '../errors'
 import { readJsonFile, writeJsonFile } from '../json-file'
-import type { ShellServices } from '../shell-port'
+import type { CoreLog } from '../log'
+import { TokenVaultLocked, type ShellServices } from '../shell-port'
 
 const sessionFileSchema = z.object({ serverUrl: z.string(), user: userSchema.nullable() })
 
@@ -40,6 +47,9 @@ export interface SessionOptions {
   createAccount(signedIn: SignedIn): Account
   /** Who is signed in changed (the `session` event). */
   onChange(info: SessionInfo): void
+  /** How long to wait before asking a locked keyring again, by attempt (0, 1, …). */
+  keyringRetryDelayMs(attempt: number): number
+  log: CoreLog
 }
 
 export class Session {
@@ -48,6 +58,9 @@ export class Session {
   private current: Account | null = null
   private changes: Promise<unknown> = Promise.resolve()
   private disposed = false
+  /** Why the saved sign-in is not open (SessionInfo.notice); cleared by any sign-in or sign-out. */
+  private notice: SessionNotice | null = null
+  private keyringRetry: NodeJS.Timeout | null = null
 
   constructor(private readonly options: SessionOptions) {
     this.serverUrl = options.defaultServerUrl
@@ -58,13 +71,59 @@ export class Session {
   }
 
   /** At start: the saved server, and the saved user signed in again if the vault still has their token. */
-  restore(): void {
+  async restore(): Promise<void> {
     const saved = readJsonFile(this.path, sessionFileSchema)
     this.serverUrl = saved?.serverUrl ?? this.options.defaultServerUrl
-    if (saved?.user) {
-      const token = this.options.services.tokenVault.load(accountKey(this.serverUrl, saved.user.id))
-      if (token !== null) this.open(saved.user, token)
+    if (saved?.user) await this.reopen(saved.user, 0)
+  }
+
+  /**
+   * Opens the saved user's account with the vault's token; true when it is
+   * open. A locked keyring is asked again later; a cache that cannot open
+   * leaves them signed out with the reason in `notice`, token and session.json kept.
+   */
+  private async reopen(user: User, attempt: number): Promise<boolean> {
+    let token: string | null
+    try {
+      token = await this.options.services.tokenVault.load(accountKey(this.serverUrl, user.id))
+    } catch (err) {
+      if (!(err instanceof TokenVaultLocked)) throw err
+      if (attempt === 0) this.options.log.warn({}, 'the OS keyring is locked: the saved sign-in opens once it is unlocked')
+      this.notice = 'keyring_locked'
+      this.keyringRetry = setTimeout(() => void this.retryReopen(user, attempt + 1), this.options.keyringRetryDelayMs(attempt))
+      return false
     }
+    this.notice = null
+    if (token === null) return false
+    try {
+      this.open(user, token)
+      return true
+    } catch (err) {
+      if (cacheUnavailableError(err) === null) throw err
+      this.options.log.error({ err: String((err as Error).cause ?? err) }, 'the cache cannot open: staying signed out')
+      this.notice = 'native_module_unavailable'
+      return false
+    }
+  }
+
+  private retryReopen(user: User, attempt: number): Promise<void> {
+    this.keyringRetry = null
+    return this.change(async () => {
+      // Superseded by a sign-in or sign-out meanwhile, or shutting down.
+      if (this.disposed || this.notice !== 'keyring_locked' || this.user !== null) return
+      const opened = await this.reopen(user, attempt).catch((err: unknown) => {
+        this.options.log.error({ err: String(err) }, 'the saved sign-in could not be opened')
+        this.notice = null
+        return false
+      })
+      if (opened || this.notice !== 'keyring_locked') this.options.onChange(this.info())
+    })
+  }
+
+  private stopReopening(): void {
+    if (this.keyringRetry !== null) clearTimeout(this.keyringRetry)
+    this.keyringRetry = null
+    this.notice = null
   }
 
   /** The signed-in user's account, if any. */
@@ -73,7 +132,7 @@ export class Session {
   }
 
   info(): SessionInfo {
-    if (this.user === null) return { serverUrl: this.serverUrl, user: null }
+    if (this.user === null) return { serverUrl: this.serverUrl, user: null, ...(this.notice !== null ? { notice: this.notice } : {}) }
     const [view] = this.current?.usersById([this.user.id]) ?? []
     return { serverUrl: this.serverUrl, user: view ?? { ...this.user, online: false, lastSeenAt: this.user.lastSeenAt ?? null } }
   }
@@ -89,22 +148,31 @@ export class Session {
     }
     return this.change(async () => {
       if (this.disposed) throw new ParleyError('unavailable', 'Parley is shutting down')
+      this.stopReopening()
       await this.close()
       this.serverUrl = api.baseUrl
-      this.options.services.tokenVault.save(accountKey(this.serverUrl, result.user.id), result.token)
-      this.open(result.user, result.token)
+      try {
+        this.open(result.user, result.token)
+      } catch (err) {
+        throw cacheUnavailableError(err) ?? err
+      }
+      // Signed in either way: a token that could not be stored only means signing in again next time.
+      await this.options.services.tokenVault
+        .save(accountKey(this.serverUrl, result.user.id), result.token)
+        .catch((err: unknown) => this.options.log.warn({ err: String(err) }, 'the session token could not be stored'))
       return this.persist()
     })
   }
 
   signOut(): Promise<SessionInfo> {
     return this.change(async () => {
+      this.stopReopening()
       const account = this.current
       const user = this.user
       if (account && user) {
         // Best effort: revoke the token on the server; offline, it simply expires.
         await account.api.logout().catch(() => undefined)
-        this.options.services.tokenVault.clear(accountKey(this.serverUrl, user.id))
+        await this.options.services.tokenVault.clear(accountKey(this.serverUrl, user.id))
       }
       await this.close()
       return this.persist()
@@ -134,6 +202,7 @@ export class Session {
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
+    this.stopReopening()
     const account = this.current
     this.current = null
     await account?.dispose()
@@ -150,11 +219,12 @@ export class Session {
     return run
   }
 
+  /** Signs `user` in with an account of their own; when the account cannot be made (its cache does not open) nobody is signed in. */
   private open(user: User, token: string): void {
     const key = accountKey(this.serverUrl, user.id)
     const directory = join(this.options.userDataDir, 'accounts', createHash('sha256').update(key).digest('hex').slice(0, 16))
-    this.user = user
     const account = this.options.createAccount({ serverUrl: this.serverUrl, user, token, databasePath: join(directory, 'cache.sqlite') })
+    this.user = user
     account.events.on('unreadChanged', () => this.options.services.setBadgeCount(this.current?.totalUnread() ?? 0))
     account.events.on('unauthorized', () => void this.signedOutByServer(account))
     this.current = account
@@ -174,7 +244,7 @@ export class Session {
   private signedOutByServer(account: Account): Promise<void> {
     return this.change(async () => {
       if (this.current !== account || this.user === null) return
-      this.options.services.tokenVault.clear(accountKey(this.serverUrl, this.user.id))
+      await this.options.services.tokenVault.clear(accountKey(this.serverUrl, this.user.id))
       await this.close()
       this.persist()
     })

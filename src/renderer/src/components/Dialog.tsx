@@ -18,7 +18,11 @@ export function Dialog({ title, onClose, children, testId }: { title: string; on
     const dialog = ref.current
     if (dialog === null) return
     if (!dialog.open) dialog.showModal()
-    const onNativeClose = () => closeRef.current()
+    // `close` is dispatched after the fact: one from a close() in an earlier cleanup (StrictMode mounts
+    // twice in development) can arrive once the dialog is open again — it is not about this opening.
+    const onNativeClose = () => {
+      if (!dialog.open) closeRef.current()
+    }
     dialog.addEventListener('close', onNativeClose)
     return () => {
       dialog.removeEventListener('close', onNativeClose)

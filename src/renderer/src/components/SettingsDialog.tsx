@@ -96,6 +96,11 @@ export function SettingsDialog() {
             <p className="settings__account" dir="auto">
               {t('settings.signedInAs', { name: user.displayName, username: user.username, server: serverUrl })}
             </p>
+            {appInfo?.tokenStorage === 'unprotected' && (
+              <p className="notice" data-testid="token-unprotected">
+                {t('settings.tokenUnprotected')}
+              </p>
+            )}
             <button type="button" className="button button--danger" onClick={signOut} data-testid="sign-out">
               {t('settings.signOut')}
             </button>

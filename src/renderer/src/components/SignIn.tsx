@@ -11,6 +11,7 @@ const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/
 export function SignIn() {
   const { t } = useTranslation()
   const initialServer = useSession((state) => state.serverUrl)
+  const notice = useSession((state) => state.notice)
   const [mode, setMode] = useState<Mode>('signIn')
   const [serverUrl, setServerUrl] = useState(initialServer)
   const [username, setUsername] = useState('')
@@ -29,6 +30,8 @@ export function SignIn() {
         return t('auth.errors.conflict')
       case 'rate_limited':
         return t('auth.errors.rateLimited')
+      case 'native_module_unavailable':
+        return t('auth.errors.nativeModule')
       case 'bad_request':
         return err.message
       default:
@@ -124,6 +127,16 @@ export function SignIn() {
           </label>
         )}
 
+        {error === null && notice === 'keyring_locked' && (
+          <p className="notice" role="status" data-testid="session-notice">
+            {t('auth.keyringLocked')}
+          </p>
+        )}
+        {error === null && notice === 'native_module_unavailable' && (
+          <p className="auth__error" role="alert" data-testid="session-notice">
+            {t('auth.errors.nativeModule')}
+          </p>
+        )}
         {error !== null && (
           <p className="auth__error" role="alert" data-testid="auth-error">
             {error}

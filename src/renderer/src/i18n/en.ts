@@ -29,8 +29,11 @@ export const en = {
       usernameRule: 'Usernames are 3–32 characters: letters, digits, _ . and -.',
       passwordRule: 'Passwords need at least 8 characters.',
       required: 'Fill in username and password.',
+      nativeModule:
+        'Parley cannot open its message store on this computer: a part of Parley (its SQLite module) did not load. Reinstall Parley. Parley runs on Windows, macOS and Linux, on x64 and arm64 processors.',
       other: 'Something went wrong: {{message}}',
     },
+    keyringLocked: 'Your saved sign-in is locked in the system keyring. Unlock the keyring and Parley signs you in by itself, or sign in again below.',
   },
   sidebar: {
     label: 'Conversations',
@@ -147,6 +150,8 @@ export const en = {
     account: 'Account',
     signedInAs: 'Signed in as {{name}} (@{{username}}) on {{server}}',
     signOut: 'Sign out',
+    tokenUnprotected:
+      'Your sign-in is stored on this computer without encryption: no system keyring (such as GNOME Keyring or KWallet) was found. Anyone who can read your files can use it. Install or unlock a keyring, then sign out and in again.',
     version: '{{name}} {{version}}',
     saveFailed: 'Could not save the setting: {{message}}',
   },

@@ -31,8 +31,10 @@ export const zhCN: Translation = {
       usernameRule: '用户名为 3–32 个字符：字母、数字、_ . 和 -。',
       passwordRule: '密码至少需要 8 个字符。',
       required: '请填写用户名和密码。',
+      nativeModule: 'Parley 无法在这台电脑上打开消息存储：Parley 的一个组件（SQLite 模块）未能加载。请重新安装 Parley。Parley 支持 Windows、macOS 和 Linux，x64 与 arm64 处理器。',
       other: '出错了：{{message}}',
     },
+    keyringLocked: '你保存的登录信息被锁在系统密钥环中。解锁密钥环后 Parley 会自动登录，你也可以在下方重新登录。',
   },
   sidebar: {
     label: '会话',
@@ -149,6 +151,8 @@ export const zhCN: Translation = {
     account: '账号',
     signedInAs: '已在 {{server}} 上登录为 {{name}}（@{{username}}）',
     signOut: '退出登录',
+    tokenUnprotected:
+      '你的登录信息以未加密的形式保存在这台电脑上：没有找到系统密钥环（例如 GNOME Keyring 或 KWallet）。能读取你文件的人都可以使用它。请安装或解锁密钥环，然后退出并重新登录。',
     version: '{{name}} {{version}}',
     saveFailed: '无法保存设置：{{message}}',
   },

@@ -81,4 +81,13 @@ describe('session slice', () => {
     expect(useUsers.getState().byId).toEqual({})
     expect(useUi.getState()).toMatchObject({ activeConversationId: null, windowFocused: true })
   })
+
+  it('a saved sign-in waiting for the keyring is signed out with its notice, and signed in once the core says so', async () => {
+    aliceCore()
+    useSession.getState().apply({ serverUrl: SERVER, user: null, notice: 'keyring_locked' })
+    expect(useSession.getState()).toMatchObject({ status: 'signedOut', notice: 'keyring_locked' })
+    useSession.getState().apply({ serverUrl: SERVER, user: alice })
+    expect(useSession.getState()).toMatchObject({ status: 'signedIn', notice: null })
+    await vi.waitFor(() => expect(useConversations.getState().loaded).toBe(true))
+  })
 })

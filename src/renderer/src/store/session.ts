@@ -5,7 +5,7 @@
  * previous one and loads the new one's conversations.
  */
 import { create } from 'zustand'
-import type { AppInfo, ChatUser, IpcArgs, SessionInfo } from '../../../shared/ipc'
+import type { AppInfo, ChatUser, IpcArgs, SessionInfo, SessionNotice } from '../../../shared/ipc'
 import { parley } from '../bridge'
 import { logFailure } from '../lib/call-error'
 import { useConnection } from './connection'
@@ -21,6 +21,8 @@ interface SessionState {
   status: SessionStatus
   serverUrl: string
   user: ChatUser | null
+  /** Why the saved sign-in did not open by itself (the sign-in screen explains it). */
+  notice: SessionNotice | null
   appInfo: AppInfo | null
   setSession(session: SessionInfo): void
   setAppInfo(info: AppInfo): void
@@ -33,7 +35,7 @@ interface SessionState {
   reset(): void
 }
 
-const initial = { status: 'starting' as SessionStatus, serverUrl: '', user: null, appInfo: null }
+const initial = { status: 'starting' as SessionStatus, serverUrl: '', user: null, notice: null, appInfo: null }
 
 /** Bumped when the account changes: a load for the previous one is not applied. */
 let generation = 0
@@ -41,7 +43,7 @@ let generation = 0
 export const useSession = create<SessionState>()((set, get) => ({
   ...initial,
   setSession: (session) =>
-    set({ serverUrl: session.serverUrl, user: session.user, status: session.user === null ? 'signedOut' : 'signedIn' }),
+    set({ serverUrl: session.serverUrl, user: session.user, notice: session.notice ?? null, status: session.user === null ? 'signedOut' : 'signedIn' }),
   setAppInfo: (appInfo) => set({ appInfo }),
   apply: (session) => {
     const before = get()

@@ -6,6 +6,7 @@ import { dirname } from 'node:path'
 import BetterSqlite3, { type Database } from 'better-sqlite3'
 import { CacheError } from './cache-error'
 import { migrate, refuseNewerSchema } from './migrate'
+import { isAddonLoadFailure, nativeModuleUnavailable } from './native-addon'
 
 /** FTS5's trigram tokenizer takes `remove_diacritics` since SQLite 3.45. */
 const MIN_SQLITE: readonly [number, number] = [3, 45]
@@ -35,13 +36,11 @@ const BOUNDED_WORK = [`wal_autocheckpoint = ${SMALL_AUTOCHECKPOINT}`, 'journal_s
 
 export interface OpenDatabaseOptions {
   path: string
-  /** better-sqlite3's `nativeBinding`: the Electron app loads an addon built for Electron's ABI. */
-  nativeBinding?: string
 }
 
-export function openDatabase({ path, nativeBinding }: OpenDatabaseOptions): Database {
+export function openDatabase({ path }: OpenDatabaseOptions): Database {
   mkdirSync(dirname(path), { recursive: true })
-  const db = new BetterSqlite3(path, nativeBinding !== undefined ? { nativeBinding } : {})
+  const db = connect(path, {})
   try {
     checkSqliteVersion(db)
     // Refuse a newer schema before touching anything (even the journal mode).
@@ -72,14 +71,23 @@ export function openDatabase({ path, nativeBinding }: OpenDatabaseOptions): Data
  * A second, read-only connection to an open cache, for search (search.ts):
  * in WAL mode it reads a snapshot of its own while the main connection writes.
  */
-export function openReader({ path, nativeBinding }: OpenDatabaseOptions): Database {
-  const reader = new BetterSqlite3(path, { readonly: true, fileMustExist: true, ...(nativeBinding !== undefined ? { nativeBinding } : {}) })
+export function openReader({ path }: OpenDatabaseOptions): Database {
+  const reader = connect(path, { readonly: true, fileMustExist: true })
   try {
     reader.pragma('cache_size = -16384')
     return reader
   } catch (err) {
     reader.close()
     throw err
+  }
+}
+
+/** A connection; the first one loads better-sqlite3's addon, and its failure to load is a CacheError of its own (native-addon.ts). */
+function connect(path: string, options: BetterSqlite3.Options): Database {
+  try {
+    return new BetterSqlite3(path, options)
+  } catch (err) {
+    throw isAddonLoadFailure(err) ? nativeModuleUnavailable(err) : err
   }
 }
 

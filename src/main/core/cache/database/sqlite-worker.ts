@@ -17,8 +17,6 @@ const CLOSE_WAIT_MS = 2_000
 
 export interface SqliteWorkerOptions {
   path: string
-  /** better-sqlite3's `nativeBinding`: the addon built for Electron's ABI. */
-  nativeBinding?: string
   /** better-sqlite3's entry file (tests pass a broken one). */
   module?: string
   /** Open the file read-only (it must exist). */
@@ -51,10 +49,7 @@ parentPort.postMessage({ ready: true })
 /** Start a worker running `handler` (see above). It never keeps the process alive by itself. */
 export function startSqliteWorker(handler: string, options: SqliteWorkerOptions): Worker {
   const module = options.module ?? createRequire(import.meta.url).resolve('better-sqlite3')
-  const databaseOptions = {
-    ...(options.readonly === true ? { readonly: true, fileMustExist: true } : {}),
-    ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}),
-  }
+  const databaseOptions = options.readonly === true ? { readonly: true, fileMustExist: true } : {}
   const worker = new Worker(`${OPEN}${handler}${LISTEN}`, {
     eval: true,
     workerData: { module, path: options.path, options: databaseOptions },

@@ -103,7 +103,7 @@ test('a worker that cannot start: the statement runs on the main thread, with th
 test('a worker thread that cannot even be created: the search runs on the main thread', async () => {
   const temp = bigHistory()
   // A function cannot be passed to a worker: the Worker constructor throws at once.
-  const broken = new ScanWorker({ path: temp.path, nativeBinding: (() => undefined) as unknown as string })
+  const broken = new ScanWorker({ path: temp.path, module: (() => undefined) as unknown as string })
   const { search, close } = searchWith(temp, broken)
   expect(seqsOf(await search.search(RARE, 100))).toEqual(expectedRare)
   expect(broken.available).toBe(false)

@@ -1,0 +1,39 @@
+import { beforeEach, expect, test, vi } from 'vitest'
+import { Menu, resetFakeElectron } from '../../test/shell/fake-electron'
+import { applicationMenuTemplate, devToolsAllowed, setApplicationMenu } from './application-menu'
+
+vi.mock('electron', () => import('../../test/shell/fake-electron'))
+
+beforeEach(resetFakeElectron)
+
+interface Item {
+  role?: string
+  label?: string
+  submenu?: Item[]
+}
+const roles = (items: Item[]): string[] => items.flatMap((item) => [...(item.role ? [item.role] : []), ...roles(item.submenu ?? [])])
+
+test('DevTools: always in development, in a packaged app only with --devtools', () => {
+  expect(devToolsAllowed(false, ['electron', '.'])).toBe(true)
+  expect(devToolsAllowed(true, ['/opt/Parley/parley'])).toBe(false)
+  expect(devToolsAllowed(true, ['/opt/Parley/parley', '--devtools'])).toBe(true)
+  expect(devToolsAllowed(true, ['/opt/Parley/parley', '--devtools=1'])).toBe(false)
+})
+
+test('a minimal menu replaces the default one: no reload or DevTools unless DevTools are allowed', () => {
+  for (const platform of ['linux', 'win32', 'darwin'] as const) {
+    const locked = roles(applicationMenuTemplate({ appName: 'Parley', platform, devTools: false }) as Item[])
+    expect(locked, platform).toEqual(expect.arrayContaining(['editMenu', 'zoomIn', 'windowMenu']))
+    expect(locked.filter((role) => ['reload', 'forceReload', 'toggleDevTools'].includes(role)), platform).toEqual([])
+    const open = roles(applicationMenuTemplate({ appName: 'Parley', platform, devTools: true }) as Item[])
+    expect(open, platform).toEqual(expect.arrayContaining(['reload', 'forceReload', 'toggleDevTools']))
+  }
+  expect(roles(applicationMenuTemplate({ appName: 'Parley', platform: 'darwin', devTools: false }) as Item[])).toEqual(expect.arrayContaining(['about', 'hide', 'quit']))
+  expect(roles(applicationMenuTemplate({ appName: 'Parley', platform: 'win32', devTools: false }) as Item[])).toContain('fileMenu')
+})
+
+test('setApplicationMenu installs it', () => {
+  setApplicationMenu({ appName: 'Parley', platform: 'linux', devTools: false })
+  expect(Menu.setApplicationMenu).toHaveBeenCalledOnce()
+  expect(roles(Menu.setApplicationMenu.mock.calls[0]?.[0]?.template as Item[])).not.toContain('toggleDevTools')
+})
