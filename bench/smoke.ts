@@ -62,13 +62,21 @@ const smokes: Record<string, Smoke> = {
     }),
   },
   'bench:core': {
-    args: ['--messages=2000', '--rounds=1', '--read-runs=5', '--search-runs=2', '--gap-messages=400'],
+    args: ['--messages=2000', '--rounds=1', '--read-runs=5', '--search-runs=2', '--gap-messages=400', '--changes=400', '--toggles=5'],
     result: z.object({
       scenarios: z.object({
         ingest: z.object({ ratioVsRaw: positive, indexedRatioVsRaw: positive }),
         openConversation: z.object({ measured: z.array(z.object({ ratioVsSelect: positive })).min(1) }),
         gapFill: z.object({ gapFillMsPerSec: positive, ratioVsRaw: positive }),
         reconnect: z.object({ heartbeatMs: positive, wakeMs: positive, syncAfterWakeMs: figure }),
+        changes: z.object({
+          catchUpMs: positive,
+          ratioVsBarePipeline: positive,
+          stallMaxMs: figure,
+          reaction: z.object({ p50Ms: positive, p99Ms: positive }),
+          send: z.object({ p50Ms: positive, p99Ms: positive }),
+          reactionVsSendP50: positive,
+        }),
       }),
     }),
   },

@@ -19,10 +19,16 @@ export function generateMessages(count: number, seed: number): Message[] {
       id: `msg-${seq.toString(36)}-${Math.floor(random() * 1e9).toString(36)}`,
       conversationId: CONVERSATION_ID,
       seq,
+      rev: seq,
       senderId,
       clientId: `client-${Math.floor(random() * 1e12).toString(36)}-${seq}`,
       body: messageBody(random),
       createdAt,
+      editedAt: null,
+      deletedAt: null,
+      replyTo: null,
+      reactions: [],
+      mentions: [],
     })
   }
   return messages
@@ -36,9 +42,11 @@ export function benchConversation(lastSeq: number): Conversation {
     memberIds: [ME, ...OTHERS],
     lastMessage: null,
     lastSeq,
+    lastRev: lastSeq,
     readSeq: 0,
     deliveredSeq: 0,
     unreadCount: 0,
+    mentionCount: 0,
     markers: {},
     createdAt: START,
     lastActivityAt: START,

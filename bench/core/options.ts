@@ -6,7 +6,7 @@
 import { choices, integer, readOptions as read, type OptionValues } from '../../test/kit/options'
 import { resultsDir } from '../results'
 
-export const SCENARIO_NAMES = ['ingest', 'openConversation', 'gapFill', 'reconnect'] as const
+export const SCENARIO_NAMES = ['ingest', 'openConversation', 'gapFill', 'reconnect', 'changes'] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
 
 const spec = {
@@ -26,6 +26,10 @@ const spec = {
   seed: integer(20_240_601),
   /** Gap-fill: messages bob writes while alice's app is closed. */
   gapMessages: integer(10_000),
+  /** Changes: edits and reaction toggles bob makes while alice's app is closed. */
+  changes: integer(10_000),
+  /** Changes: reaction toggles (and as many sends) timed from bob's core to alice's. */
+  toggles: integer(100),
   resultsDir,
 }
 

@@ -8,6 +8,7 @@
 import BetterSqlite3 from 'better-sqlite3'
 import { cleanUpNow, makeWorkDir, removeWorkDir } from '../../test/kit/processes'
 import { publishResults } from '../results'
+import { changesScenario } from './changes'
 import { generateMessages } from './dataset'
 import { gapFillScenario } from './gap-fill'
 import { ingestScenario } from './ingest'
@@ -17,7 +18,7 @@ import { reconnectScenario } from './reconnect'
 import { formatReport, loadAverage, machineWith, type CoreBenchReport } from './report'
 import type { Scenario, ScenarioTable } from './scenario'
 
-const scenarios: readonly Scenario[] = [ingestScenario, openConversationScenario, gapFillScenario, reconnectScenario]
+const scenarios: readonly Scenario[] = [ingestScenario, openConversationScenario, gapFillScenario, reconnectScenario, changesScenario]
 
 function sqliteVersion(): string {
   const db = new BetterSqlite3(':memory:')

@@ -27,6 +27,34 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(message(me.app.page, '周六见')).toBeVisible()
     await me.app.page.screenshot({ path: shot('conversation') })
 
+    // Issue 17: formatting, a mention, a reply, reactions, an edited and a deleted message.
+    await send(bob, `**Packing list** for @${me.username}:\n- water\n- _sunscreen_\n- \`map.gpx\``)
+    await send(carol, 'Bring snacks too')
+    await send(carol, 'Posted in the wrong chat, sorry')
+    const b = bob.app.page
+    const c = carol.app.page
+    await message(b, 'Hiking on Saturday?').hover()
+    await message(b, 'Hiking on Saturday?').getByTestId('action-reply').click()
+    await send(bob, 'Count me in ~~maybe~~ for sure')
+    await message(c, 'Bring snacks too').hover()
+    await message(c, 'Bring snacks too').getByTestId('action-edit').click()
+    await c.getByTestId('message-editor').locator('textarea').fill('Bring snacks and tea too')
+    await c.getByTestId('message-editor').locator('textarea').press('Enter')
+    await message(c, 'wrong chat').hover()
+    await message(c, 'wrong chat').getByTestId('action-delete').click()
+    await c.getByTestId('confirm-delete').click()
+    for (const [page, emoji] of [[b, '👍'], [c, '👍'], [c, '🎉']] as const) {
+      await message(page, 'Hiking on Saturday?').first().hover()
+      await message(page, 'Hiking on Saturday?').first().getByTestId('action-react').click()
+      await page.getByTestId('emoji-picker').getByTestId('quick-reaction').filter({ hasText: emoji }).click()
+    }
+    const mine = me.app.page
+    await expect(message(mine, 'Hiking on Saturday?').first().getByTestId('reaction')).toHaveCount(2)
+    await expect(message(mine, 'tea too').getByTestId('message-edited')).toBeVisible()
+    await expect(mine.getByTestId('message-deleted')).toBeVisible()
+    await mine.mouse.move(0, 0)
+    await mine.screenshot({ path: shot('message-changes') })
+
     await me.app.page.getByTestId('search-input').fill('Saturday')
     await expect(me.app.page.getByTestId('search-hit').first()).toBeVisible()
     await me.app.page.screenshot({ path: shot('search') })

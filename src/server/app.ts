@@ -168,6 +168,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       limits: {
         authPerMinute: config.authRateLimit,
         sendsPerMinute: config.sendRateLimit,
+        changesPerMinute: config.changeRateLimit,
         conversationsPerMinute: config.conversationRateLimit,
         tokenTtlMs: config.tokenTtlMs,
       },

@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       pongGraceMs: 10_000,
       authRateLimit: 30,
       sendRateLimit: 120,
+      changeRateLimit: 120,
       conversationRateLimit: 20,
       logLevel: 'info',
     })
@@ -97,6 +98,7 @@ describe('loadConfig', () => {
     [{ PONG_GRACE: '-1' }, 'PONG_GRACE'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CONVERSATION_RATE_LIMIT: '0' }, 'CONVERSATION_RATE_LIMIT'],
+    [{ CHANGE_RATE_LIMIT: '0' }, 'CHANGE_RATE_LIMIT'],
     [{ PUSHER_USE_TLS: 'yes' }, 'PUSHER_USE_TLS'],
     [{ PUBLIC_URL: 'chat.example.com' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'ftp://chat.example.com' }, 'PUBLIC_URL'],

@@ -66,6 +66,11 @@ const envSchema = z.object({
   PONG_GRACE: z.coerce.number().positive().max(300).default(10),
   AUTH_RATE_LIMIT: positiveInt.default(30),
   SEND_RATE_LIMIT: positiveInt.default(120),
+  // Edits, deletes and reactions per user per minute, one budget for the three
+  // (issue 17). Sized like sends: a person fixes, takes back and reacts to
+  // messages about as often as they write them, and a reconnecting app's
+  // outbox coalesces what was queued offline before it sends.
+  CHANGE_RATE_LIMIT: positiveInt.default(120),
   // Conversations created (or direct ones re-opened) per user per minute. By hand
   // — pick people in a dialog, maybe type a title — each takes seconds; even
   // someone setting up a team's groups in one sitting makes a handful a minute.
@@ -134,6 +139,7 @@ export interface ServerConfig {
   authRateLimit: number
   /** Messages per user per minute. */
   sendRateLimit: number
+  changeRateLimit: number
   /** POST /api/conversations per user per minute. */
   conversationRateLimit: number
   tokenTtlMs: number
@@ -213,6 +219,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pongGraceMs: Math.round(e.PONG_GRACE * 1000),
     authRateLimit: e.AUTH_RATE_LIMIT,
     sendRateLimit: e.SEND_RATE_LIMIT,
+    changeRateLimit: e.CHANGE_RATE_LIMIT,
     conversationRateLimit: e.CONVERSATION_RATE_LIMIT,
     tokenTtlMs: e.TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
     realtimeOnly: e.REALTIME_ONLY,

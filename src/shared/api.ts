@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { displayNameText } from './display-name'
+import { canonicalEmoji, REACTIONS_PER_MESSAGE_MAX, REPLY_PREVIEW_MAX } from './message-content'
 
 export const LIMITS = {
   usernameMin: 3,
@@ -20,6 +21,8 @@ export const LIMITS = {
   pageMax: 200,
   conversationPageDefault: 100,
   conversationPageMax: 200,
+  reactionsPerMessageMax: REACTIONS_PER_MESSAGE_MAX,
+  replyPreviewMax: REPLY_PREVIEW_MAX,
 } as const
 
 const id = z.string().min(1).max(64)
@@ -38,15 +41,43 @@ export const userSchema = z.object({
 })
 export type User = z.infer<typeof userSchema>
 
+/** What a reply shows of the message it answers (docs/design.md §4.4). */
+export const replyToSchema = z.object({
+  id,
+  seq: z.number().int().positive(),
+  senderId: id,
+  /** The first 200 characters; empty once the original is deleted. */
+  body: z.string(),
+  deleted: z.boolean(),
+})
+export type ReplyTo = z.infer<typeof replyToSchema>
+
+/** One emoji under a message and who reacted with it, in order of each user's reaction. */
+export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(id) })
+export type Reaction = z.infer<typeof reactionSchema>
+
 export const messageSchema = z.object({
   id,
   conversationId: id,
   seq: z.number().int().positive(),
+  /**
+   * The conversation's change counter when this message last changed (sent,
+   * edited, deleted, reacted to): gapless per conversation, like seq.
+   */
+  rev: z.number().int().positive(),
   senderId: id,
   clientId: z.string(),
-  /** Absent only in realtime events too large to carry it (the client fetches the message). */
+  /** Absent only in realtime events too large to carry it (the client fetches the message). Empty once deleted. */
   body: z.string(),
   createdAt: z.number(),
+  editedAt: z.number().nullable(),
+  /** Set on a tombstone: the body, reactions and mentions are gone from the server. */
+  deletedAt: z.number().nullable(),
+  replyTo: replyToSchema.nullable(),
+  /** In order of each emoji's first use. */
+  reactions: z.array(reactionSchema),
+  /** Members named as @username, in order of first mention. */
+  mentions: z.array(id),
 })
 export type Message = z.infer<typeof messageSchema>
 
@@ -66,10 +97,14 @@ export const conversationSchema = z.object({
   memberIds: z.array(id),
   lastMessage: messageSchema.nullable(),
   lastSeq: z.number().int().nonnegative(),
+  /** The highest rev of any message in the conversation (0: none yet). */
+  lastRev: z.number().int().nonnegative(),
   /** The viewer's own markers and unread count. */
   readSeq: z.number().int().nonnegative(),
   deliveredSeq: z.number().int().nonnegative(),
   unreadCount: z.number().int().nonnegative(),
+  /** The viewer's unread messages that mention them. */
+  mentionCount: z.number().int().nonnegative(),
   /** Every member's markers, for receipts. */
   markers: z.record(z.string(), markerSchema),
   createdAt: z.number(),
@@ -139,9 +174,13 @@ export const messagePageQuerySchema = z
   .object({
     after: seqParam.optional(),
     before: seqParam.optional(),
+    /** Every message whose rev is above this, in ascending rev (tombstones included). */
+    changedAfter: seqParam.optional(),
     limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
   })
-  .refine((q) => q.after === undefined || q.before === undefined, { message: 'give after or before, not both' })
+  .refine((q) => [q.after, q.before, q.changedAfter].filter((v) => v !== undefined).length <= 1, {
+    message: 'give one of after, before and changedAfter',
+  })
 export type MessagePageQuery = z.infer<typeof messagePageQuerySchema>
 
 export const messagePageSchema = z.object({ messages: z.array(messageSchema), hasMore: z.boolean() })
@@ -184,8 +223,26 @@ export const sendMessageRequestSchema = z.object({
     .max(LIMITS.clientIdMax)
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
   body: trimmedText(LIMITS.bodyMax, 'body'),
+  /** The message this one answers: one of the same conversation. */
+  replyToId: id.regex(/^[A-Za-z0-9_-]+$/, 'not a message id').optional(),
 })
 export type SendMessageRequest = z.input<typeof sendMessageRequestSchema>
+
+export const editMessageRequestSchema = z.object({ body: trimmedText(LIMITS.bodyMax, 'body') })
+export type EditMessageRequest = z.input<typeof editMessageRequestSchema>
+
+/** The emoji of a reaction (URL-decoded path segment): one emoji grapheme, canonical form (message-content.ts). */
+export const reactionEmojiSchema = z
+  .string()
+  .max(64)
+  .transform((text, ctx) => {
+    const emoji = canonicalEmoji(text)
+    if (emoji === null) {
+      ctx.addIssue({ code: 'custom', message: 'emoji must be exactly one emoji' })
+      return z.NEVER
+    }
+    return emoji
+  })
 
 export const markerRequestSchema = z.object({ seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) })
 

@@ -18,16 +18,25 @@ export function parseConversationChannel(name: string): string | null {
 
 export const Events = {
   messageCreated: 'message.created',
+  messageUpdated: 'message.updated',
   conversationUpsert: 'conversation.upsert',
   markerUpdated: 'marker.updated',
   typing: 'client-typing',
 } as const
 
-/** `message.created`: the message, without `body` when the event would exceed 10 KB. */
+/** `message.created`: the message (with its rev), without `body` when the event would exceed 10 KB. */
 export const messageCreatedEventSchema = z.object({
   message: messageSchema.extend({ body: z.string().optional() }),
 })
 export type MessageCreatedEvent = z.infer<typeof messageCreatedEventSchema>
+
+/**
+ * `message.updated`: a message as it is after a change (edit, delete,
+ * reaction, or a new preview of the message it replies to), stamped with the
+ * rev of that change; without `body` when the event would exceed 10 KB.
+ */
+export const messageUpdatedEventSchema = messageCreatedEventSchema
+export type MessageUpdatedEvent = z.infer<typeof messageUpdatedEventSchema>
 
 export const conversationUpsertEventSchema = z.object({
   conversation: conversationSchema.extend({

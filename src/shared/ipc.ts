@@ -8,7 +8,7 @@
  * zod in main; a bad argument is answered with an error, never a crash.
  */
 import { z } from 'zod'
-import { LIMITS, type ConversationKind, type Marker } from './api'
+import { LIMITS, type ConversationKind, type Marker, type Reaction, type ReplyTo } from './api'
 import { settingsPatchSchema, type Settings } from './settings'
 
 export { defaultSettings, type Language, type Settings, type Theme } from './settings'
@@ -39,11 +39,24 @@ export interface ChatMessage {
   /** Null while pending: seqs are assigned by the server. */
   seq: number | null
   senderId: string
+  /** Empty on a tombstone. */
   body: string
   createdAt: number
   state: MessageState
   /** Why a failed message failed, for the retry prompt. */
   error: string | null
+  /** The conversation's rev when this message last changed on the server; null while pending. */
+  rev: number | null
+  /** Set once edited (optimistically, while the edit is queued). */
+  editedAt: number | null
+  /** Set once deleted for everyone: a tombstone ("This message was deleted"). */
+  deletedAt: number | null
+  /** What this message answers. `key` finds the original in the list. */
+  replyTo: (ReplyTo & { key: string | null }) | null
+  /** As the server has them, with this user's queued reaction changes applied. */
+  reactions: Reaction[]
+  /** Ids of the members this message mentions. */
+  mentions: string[]
 }
 
 export interface ChatConversation {
@@ -57,9 +70,20 @@ export interface ChatConversation {
   readSeq: number
   deliveredSeq: number
   unreadCount: number
+  /** Unread messages that mention me (the list's @ badge). */
+  mentionCount: number
   markers: Record<string, Marker>
   lastActivityAt: number
   muted: boolean
+}
+
+export interface ChangeRefused {
+  conversationId: string
+  messageKey: string
+  change: 'edit' | 'delete' | 'reaction'
+  /** The server's error code (forbidden, conflict, bad_request…) and message. */
+  code: string
+  message: string
 }
 
 export type ConnectionState = 'connected' | 'connecting' | 'offline'
@@ -127,6 +151,8 @@ export interface AppInfo {
 const id = z.string().min(1).max(64)
 const serverUrl = z.url({ protocol: /^https?$/ }).max(500)
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
+/** ChatMessage.key: `${senderId}:${clientId}`. */
+const messageKey = z.string().min(3).max(64 + 1 + LIMITS.clientIdMax)
 
 export const ipcArgs = {
   getAppInfo: z.undefined(),
@@ -161,9 +187,21 @@ export const ipcArgs = {
     beforeSeq: seq.optional(),
     limit: z.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
   }),
-  sendMessage: z.object({ conversationId: id, body: z.string().min(1).max(LIMITS.bodyMax * 4) }),
+  sendMessage: z.object({
+    conversationId: id,
+    body: z.string().min(1).max(LIMITS.bodyMax * 4),
+    /** The key of the message this one answers (it may still be pending: the reply waits for it). */
+    replyToKey: messageKey.optional(),
+  }),
   retryMessage: z.object({ conversationId: id, clientId: z.string().min(1).max(LIMITS.clientIdMax) }),
-  deleteMessage: z.object({ conversationId: id, clientId: z.string().min(1).max(LIMITS.clientIdMax) }),
+  /** Remove a failed message of mine that never reached the server. */
+  discardMessage: z.object({ conversationId: id, clientId: z.string().min(1).max(LIMITS.clientIdMax) }),
+  /** Edit my message (queued; shown at once). */
+  editMessage: z.object({ conversationId: id, messageKey, body: z.string().min(1).max(LIMITS.bodyMax * 4) }),
+  /** Delete my message for everyone (queued; the tombstone shows at once). */
+  deleteForEveryone: z.object({ conversationId: id, messageKey }),
+  /** Add (on) or take back (off) my reaction with one emoji (queued; shown at once). */
+  setReaction: z.object({ conversationId: id, messageKey, emoji: z.string().min(1).max(64), on: z.boolean() }),
   /** The highest seq that has been visible while the window was focused and the conversation open. */
   markRead: z.object({ conversationId: id, seq }),
   setTyping: z.object({ conversationId: id, typing: z.boolean() }),
@@ -198,7 +236,10 @@ export interface IpcResults {
   loadMessages: MessagePageResult
   sendMessage: ChatMessage
   retryMessage: ChatMessage
-  deleteMessage: null
+  discardMessage: null
+  editMessage: ChatMessage
+  deleteForEveryone: ChatMessage
+  setReaction: ChatMessage
   markRead: null
   setTyping: null
   search: SearchHit[]
@@ -220,8 +261,13 @@ export interface IpcEvents {
   conversations: ChatConversation[]
   /** New or changed messages of one conversation (inserted, sent, failed, filled in). */
   messages: { conversationId: string; messages: ChatMessage[] }
-  /** Messages that disappeared (a failed message the user deleted). */
+  /** Messages that disappeared (a failed message the user discarded). */
   messagesRemoved: { conversationId: string; keys: string[] }
+  /**
+   * The server refused a queued edit, delete or reaction for good: the
+   * optimistic change has been rolled back; the renderer says why.
+   */
+  changeRefused: ChangeRefused
   users: ChatUser[]
   typing: { conversationId: string; userIds: string[] }
   windowFocus: { focused: boolean }
@@ -237,6 +283,7 @@ export const ipcEventNames: IpcEventName[] = [
   'conversations',
   'messages',
   'messagesRemoved',
+  'changeRefused',
   'users',
   'typing',
   'windowFocus',

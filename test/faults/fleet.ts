@@ -4,9 +4,11 @@
  * direct pair), each reaching the server (REST and WebSocket) only through its
  * own TcpProxy. The fleet runs a round's plan and then checks the promises:
  * - every core's cache equals the server's history of each of its
- *   conversations (ids, seqs, bodies, nothing pending) and its outbox is empty;
+ *   conversations (ids, seqs, revs, bodies, tombstones, reactions, mentions,
+ *   nothing pending), its lastRev is the server's, and its outbox is empty;
  * - every message the test sent is on the server exactly once, and each
- *   sender's messages are in the order they were sent;
+ *   sender's messages are in the order they were sent, with the body of
+ *   their last edit (or none: deleted for everyone);
  * - every marker a core holds (its own and the other members') equals the
  *   server's, and its own read marker is the highest it was asked to mark;
  * - presence is exact: the realtime server's member list of each
@@ -21,8 +23,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import Pusher from 'pusher'
 import { expect } from 'vitest'
 import type { Conversation, Marker } from '../../src/shared/api'
+import type { ChatMessage } from '../../src/shared/ipc'
 import { conversationChannel, userChannel } from '../../src/shared/channels'
-import { cleanupCoreDirs, fastTiming, serverHistory, startCore, type TestCore } from '../helpers/core'
+import { cleanupCoreDirs, comparable, fastTiming, serverHistory, startCore, type TestCore } from '../helpers/core'
 import { listConversations } from '../helpers/messenger'
 import { spawnServer, type ServerProcess } from '../kit/server-process'
 import { freePort } from '../kit/ports'
@@ -67,7 +70,7 @@ export class Fleet {
   private readonly rooms = new Map<ConversationName, { members: readonly CoreName[]; id: string }>()
   /** Groups whose creation failed on the client: the server may still have made them (answer lost). */
   private readonly maybeCreated = new Map<ConversationName, { creator: CoreName; members: CoreName[] }>()
-  /** Bodies each core sent to each conversation, in order. */
+  /** Bodies each core sent to each conversation, in order: the last edit's, '' once deleted for everyone. */
   private readonly sent = new Map<Key, string[]>()
   /** The highest seq each core was asked to mark read. */
   private readonly readAsked = new Map<Key, number>()
@@ -84,6 +87,7 @@ export class Fleet {
       PONG_GRACE: String(PONG_GRACE_S),
       AUTH_RATE_LIMIT: '100000',
       SEND_RATE_LIMIT: '100000',
+      CHANGE_RATE_LIMIT: '100000',
       CONVERSATION_RATE_LIMIT: '100000',
     }
   }
@@ -218,6 +222,11 @@ export class Fleet {
         return this.markRead(action.core, action.conversation)
       case 'load':
         return this.load(action.core, action.conversation)
+      case 'edit':
+      case 'deleteForEveryone':
+        return this.changeOwn(action.kind, action.core, action.conversation, action.pick, tag)
+      case 'react':
+        return this.react(action.core, action.conversation, action.pick, action.emoji, action.on)
       case 'cut':
         return this.proxies[action.core].cut()
       case 'blackhole':
@@ -277,6 +286,43 @@ export class Fleet {
     }
   }
 
+  /** The core's own messages there that can still change (pending ones too), as its renderer shows them. */
+  private async shown(core: CoreName, conversation: ConversationName): Promise<{ conversationId: string; messages: ChatMessage[] } | null> {
+    const conversationId = this.usable(core, conversation)
+    if (conversationId === null) return null
+    const page = await this.cores[core].core.loadMessages({ conversationId, limit: 50 })
+    return { conversationId, messages: page.messages.filter((m) => m.deletedAt === null && m.state !== 'failed') }
+  }
+
+  /** Edit or delete for everyone the `pick`-th own message there (the outbox queues it; a pending one's waits for its send). */
+  private async changeOwn(kind: 'edit' | 'deleteForEveryone', core: CoreName, conversation: ConversationName, pick: number, tag: string): Promise<void> {
+    const shown = await this.shown(core, conversation)
+    const bodies = this.sent.get(`${core}/${conversation}`)
+    const own = shown?.messages.filter((m) => m.senderId === this.users[core].id) ?? []
+    const target = own[pick % Math.max(1, own.length)]
+    if (shown === null || bodies === undefined || target === undefined) return this.note(`  ${core} has no message of its own in ${conversation} to change`)
+    const index = bodies.indexOf(target.body)
+    if (index === -1) throw new Error(`${core} shows ${target.key} with a body it never wrote: ${target.body.slice(0, 60)}`)
+    if (kind === 'edit') {
+      const body = `${tag} ${core} edited ✎ 改过`
+      await this.cores[core].core.editMessage({ conversationId: shown.conversationId, messageKey: target.key, body })
+      bodies[index] = body
+    } else {
+      await this.cores[core].core.deleteForEveryone({ conversationId: shown.conversationId, messageKey: target.key })
+      bodies[index] = ''
+    }
+    this.note(`  ${core} ${kind} ${target.key} (${target.state})`)
+  }
+
+  /** Toggle a reaction on the `pick`-th message there (a refusal — deleted meanwhile — rolls back; the end check compares with the server). */
+  private async react(core: CoreName, conversation: ConversationName, pick: number, emoji: string, on: boolean): Promise<void> {
+    const shown = await this.shown(core, conversation)
+    const target = shown?.messages[pick % Math.max(1, shown.messages.length)]
+    if (shown === null || target === undefined) return this.note(`  nothing in ${conversation} to react to`)
+    const reply = await this.cores[core].core.setReaction({ conversationId: shown.conversationId, messageKey: target.key, emoji, on }).catch((err: unknown) => err)
+    this.note(`  ${core} ${emoji} ${on ? 'on' : 'off'} ${target.key}${reply instanceof Error ? `: ${reply.message}` : ''}`)
+  }
+
   /** As a focused renderer showing the conversation: everything cached has been on screen. */
   private async markRead(core: CoreName, conversation: ConversationName): Promise<void> {
     const { core: app } = this.cores[core]
@@ -311,7 +357,8 @@ export class Fleet {
       expect(message.state, `${where}: no message fails (the server never refuses these)`).toBe('pending')
       expect(mine, `${where}: an unsent message the user wrote`).toContain(message.body)
     }
-    expect(new Set(page.messages.map((m) => m.body)).size, `${where}: a body shown twice`).toBe(page.messages.length)
+    const alive = page.messages.filter((m) => m.deletedAt === null)
+    expect(new Set(alive.map((m) => m.body)).size, `${where}: a body shown twice`).toBe(alive.length)
   }
 
   /** Every link back to normal, the server up. */
@@ -420,6 +467,9 @@ export class Fleet {
         const cached = account.cache.highestSeq(id)
         const last = server.get(id)?.lastSeq ?? -1
         if (cached !== last) problems.push(`${name} ${conversation}: cached ${cached}, server ${last}`)
+        const rev = account.cache.conversation(id)?.lastRev
+        const lastRev = server.get(id)?.lastRev ?? -1
+        if (rev !== lastRev) problems.push(`${name} ${conversation}: lastRev ${rev}, server ${lastRev}`)
       }
     }
     if (problems.length > 0) return problems
@@ -444,16 +494,17 @@ export class Fleet {
         const server = histories.get(conversation) ?? []
         const cached = account?.cache.messages(this.idOf(conversation), { limit: 100_000 }) ?? []
         expect(
-          cached.map((m) => [m.seq, m.id, m.senderId, m.body, m.state]),
+          cached.map((m) => [...comparable(m), m.senderId, m.state]),
           `${name}'s cache of ${conversation} equals the server's history`,
-        ).toEqual(server.map((m) => [m.seq, m.id, m.senderId, m.body, 'sent']))
+        ).toEqual(server.map((m) => [...comparable(m), m.senderId, 'sent']))
         expect(account?.cache.outbox(), `${name}'s outbox is empty`).toEqual([])
       }
     }
     // No message lost or duplicated, each sender's in the order they were written.
     for (const [conversation, room] of this.rooms) {
       const server = histories.get(conversation) ?? []
-      expect(new Set(server.map((m) => m.body)).size, `${conversation}: a body stored twice on the server`).toBe(server.length)
+      const alive = server.filter((m) => m.deletedAt === null)
+      expect(new Set(alive.map((m) => m.body)).size, `${conversation}: a body stored twice on the server`).toBe(alive.length)
       const total = room.members.reduce((sum, name) => sum + (this.sent.get(`${name}/${conversation}`)?.length ?? 0), 0)
       expect(server.length, `${conversation}: messages on the server vs messages sent`).toBe(total)
       for (const name of room.members) {

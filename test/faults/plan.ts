@@ -4,7 +4,7 @@
  *
  * A round is a "chaos" phase — a list of steps, each after a short pause:
  * traffic (send — now and then bodies too big for a realtime event —, mark
- * read, read) mixed with faults (link cut, half-open blackhole, latency spike,
+ * read, read, edit, delete for everyone, reaction on or off) mixed with faults (link cut, half-open blackhole, latency spike,
  * REST failing while the WebSocket stays up, restore, server SIGKILL and
  * restart, core restart, wake-up signal) — then, sometimes, a "ghost" phase: one core's link goes
  * down (cut or blackhole) while the others stay up and talk to it, and the
@@ -31,6 +31,8 @@ export function conversationsOf(core: CoreName): StaticConversation[] {
   return STATIC_CONVERSATIONS.filter((name) => (CONVERSATIONS[name] as readonly CoreName[]).includes(core))
 }
 
+const REACTIONS = ['👍', '❤️', '😂', '🎉', '👀'] as const
+
 export type Action =
   /** `big`: bodies over the server's 10 KB event limit, so the event comes without them and the core fetches them. */
   | { kind: 'send'; core: CoreName; conversation: ConversationName; count: number; big: boolean }
@@ -38,6 +40,11 @@ export type Action =
   | { kind: 'markRead'; core: CoreName; conversation: ConversationName }
   /** loadMessages, and check what the renderer would get is coherent. */
   | { kind: 'load'; core: CoreName; conversation: ConversationName }
+  /** Edit (or delete for everyone) one of the core's own messages there, the `pick`-th of those it shows (pending ones too). */
+  | { kind: 'edit'; core: CoreName; conversation: ConversationName; pick: number }
+  | { kind: 'deleteForEveryone'; core: CoreName; conversation: ConversationName; pick: number }
+  /** Toggle a reaction on the `pick`-th message there (anyone's). */
+  | { kind: 'react'; core: CoreName; conversation: ConversationName; pick: number; emoji: string; on: boolean }
   | { kind: 'cut'; core: CoreName }
   | { kind: 'blackhole'; core: CoreName }
   | { kind: 'latency'; core: CoreName; ms: number }
@@ -96,6 +103,9 @@ export function planRound(seed: string, round: number): RoundPlan {
       [30, () => ({ kind: 'send', core, conversation, count: intBetween(random, 1, 3), big: chance(random, 0.2) })],
       [10, () => ({ kind: 'markRead', core, conversation })],
       [8, () => ({ kind: 'load', core, conversation })],
+      [6, () => ({ kind: 'edit', core, conversation, pick: intBetween(random, 0, 1_000) })],
+      [2, () => ({ kind: 'deleteForEveryone', core, conversation, pick: intBetween(random, 0, 1_000) })],
+      [8, () => ({ kind: 'react', core, conversation, pick: intBetween(random, 0, 1_000), emoji: pick(random, REACTIONS), on: chance(random, 0.7) })],
       [up ? 5 : 0, () => ({ kind: 'cut', core })],
       [up ? 5 : 0, () => ({ kind: 'blackhole', core })],
       [state === 'pass' ? 5 : state === 'latency' ? 2 : 0, () => ({ kind: 'latency', core, ms: intBetween(random, 50, 700) })],
@@ -148,6 +158,12 @@ export function describeAction(action: Action): string {
       return `${action.core} marks ${action.conversation} read`
     case 'load':
       return `${action.core} loads ${action.conversation}`
+    case 'edit':
+      return `${action.core} edits its message #${action.pick} in ${action.conversation}`
+    case 'deleteForEveryone':
+      return `${action.core} deletes its message #${action.pick} in ${action.conversation}`
+    case 'react':
+      return `${action.core} ${action.on ? 'adds' : 'takes back'} ${action.emoji} on #${action.pick} in ${action.conversation}`
     case 'failHttp':
       return `${action.core} REST fails (WebSocket up)`
     case 'latency':

@@ -11,8 +11,8 @@ import { pino } from 'pino'
 import { expect } from 'vitest'
 import { createCore, type CoreTiming, type TestableCore as Core } from '../../src/main/core/testing'
 import type { NotificationRequest, ShellServices } from '../../src/main/core/shell-port'
-import type { Message, MessagePage } from '../../src/shared/api'
-import type { IpcEventName, IpcEvents } from '../../src/shared/ipc'
+import type { Conversation, Message, MessagePage } from '../../src/shared/api'
+import type { ChatMessage, IpcEventName, IpcEvents } from '../../src/shared/ipc'
 import { callApi } from './messenger'
 import { spawnServer, type ServerProcess } from '../kit/server-process'
 import { TcpProxy } from './tcp-proxy'
@@ -147,20 +147,36 @@ export async function serverHistory(serverUrl: string, token: string, conversati
   }
 }
 
+/** What a cache and the server must agree on about a message (the reply's `key` is the cache's own). */
+export function comparable(m: Message | ChatMessage): unknown[] {
+  const replyTo = m.replyTo === null ? null : { id: m.replyTo.id, seq: m.replyTo.seq, senderId: m.replyTo.senderId, body: m.replyTo.body, deleted: m.replyTo.deleted }
+  return [m.seq, m.id, m.rev, m.body, m.editedAt, m.deletedAt, m.reactions, m.mentions, replyTo]
+}
+
+/** The server's conversation as `token`'s user sees it. */
+export async function serverConversation(serverUrl: string, token: string, conversationId: string): Promise<Conversation> {
+  return (await callApi<Conversation>(serverUrl, 'GET', `/api/conversations/${conversationId}`, { token })).body
+}
+
 /**
- * The core's cache holds exactly the server's history: same ids, seqs and
- * bodies, nothing pending; no message left in the outbox, and its markers
- * sent (a delivered marker waits `deliveredDelayMs` before it goes: that is
- * waited for).
+ * The core's cache holds exactly the server's history: same ids, seqs, revs,
+ * bodies, tombstones, reactions, mentions and reply previews, nothing pending
+ * and no change queued; its lastRev is the server's (it is up to date); no
+ * message left in the outbox, and its markers sent (a delivered marker waits
+ * `deliveredDelayMs` before it goes: that is waited for).
  */
 export async function expectCacheEqualsServer(core: Core, serverUrl: string, token: string, conversationId: string): Promise<void> {
   const account = core.currentAccount
   if (account === null) throw new Error('not signed in')
   const server = await serverHistory(serverUrl, token, conversationId)
   const cached = account.cache.messages(conversationId, { limit: 100_000 })
-  expect(cached.map((m) => [m.seq, m.id, m.body, m.state])).toEqual(server.map((m) => [m.seq, m.id, m.body, 'sent']))
+  expect(cached.map((m) => [...comparable(m), m.state])).toEqual(server.map((m) => [...comparable(m), 'sent']))
+  const { lastRev, mentionCount } = await serverConversation(serverUrl, token, conversationId)
+  await eventually(() => account.cache.conversation(conversationId)?.lastRev === lastRev, 10_000, 'lastRev caught up').catch(() => undefined)
+  expect(account.cache.conversation(conversationId)?.lastRev, 'the cache is up to date after changedAfter=lastRev').toBe(lastRev)
+  expect(account.cache.unreadMentions(conversationId), 'unread mentions').toBe(mentionCount)
   const queued = () => account.cache.outbox().filter((item) => item.conversationId === conversationId)
-  expect(queued().filter((item) => item.kind === 'message')).toEqual([])
+  expect(queued().filter((item) => item.kind !== 'read' && item.kind !== 'delivered')).toEqual([])
   await eventually(() => queued().length === 0, 10_000, 'markers sent').catch(() => undefined)
   expect(queued()).toEqual([])
 }

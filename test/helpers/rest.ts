@@ -139,6 +139,51 @@ export class Rest {
     return reply.json
   }
 
+  /** POST a reply to `replyToId` (any status: the reply is often the subject). */
+  reply(sender: Account, conversationId: string, body: string, replyToId: string): Promise<Reply<Message>> {
+    return this.post<Message>(`/api/conversations/${conversationId}/messages`, sender.token, {
+      clientId: uniqueClientId(),
+      body,
+      replyToId,
+    })
+  }
+
+  /** PATCH a message's body (any status). */
+  edit(account: Account, conversationId: string, messageId: string, body: string): Promise<Reply<Message>> {
+    return this.call<Message>('PATCH', `/api/conversations/${conversationId}/messages/${messageId}`, { token: account.token, body: { body } })
+  }
+
+  /** DELETE a message for everyone (any status). */
+  deleteMessage(account: Account, conversationId: string, messageId: string): Promise<Reply<Message>> {
+    return this.call<Message>('DELETE', `/api/conversations/${conversationId}/messages/${messageId}`, { token: account.token })
+  }
+
+  /** PUT (`present`) or DELETE the account's reaction; the emoji is URL-encoded here (any status). */
+  react(account: Account, conversationId: string, messageId: string, emoji: string, present = true): Promise<Reply<Message>> {
+    const path = `/api/conversations/${conversationId}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`
+    return this.call<Message>(present ? 'PUT' : 'DELETE', path, { token: account.token })
+  }
+
+  /** Every message whose rev is above `changedAfter`, following the pages; asserts each page is ascending in rev. */
+  async changedAfter(account: Account, id: string, changedAfter = 0, limit = 200): Promise<{ messages: Message[]; pages: number }> {
+    const all: Message[] = []
+    let pages = 0
+    for (let rev = changedAfter; ; ) {
+      const reply = await this.get<{ messages: Message[]; hasMore: boolean }>(
+        `/api/conversations/${id}/messages?changedAfter=${rev}&limit=${limit}`,
+        account.token,
+      )
+      if (reply.status !== 200) throw new Error(`get changes → ${reply.status} ${reply.text}`)
+      pages += 1
+      for (const message of reply.json.messages) {
+        if (message.rev <= rev) throw new Error(`changedAfter=${rev} returned rev ${message.rev}: not ascending`)
+        rev = message.rev
+        all.push(message)
+      }
+      if (!reply.json.hasMore) return { messages: all, pages }
+    }
+  }
+
   /** Every message of a conversation, ascending, following `after` pages. */
   async allMessages(account: Account, id: string): Promise<Message[]> {
     const all: Message[] = []

@@ -9,7 +9,8 @@
  * The attacks and where each one's test is:
  *   forged channel auth ............................ here
  *   replayed channel auth (socket A's, on socket B) . here
- *   another user's token (REST, /api/pusher/auth) .. here
+ *   another user's token (REST, /api/pusher/auth) .. here (edits, deletes and reactions included)
+ *   message changes reaching an outsider's channel . here
  *   another user's private-user-* channel .......... here
  *   a conversation's presence channel, non-member .. here
  *   client events on a channel not subscribed ...... here
@@ -219,12 +220,19 @@ test('replayed channel auth: what /api/pusher/auth signed for socket A is refuse
 })
 
 test('another user’s token: Mallory’s valid token reaches nothing of Alice’s on REST or /api/pusher/auth', async () => {
+  const target = await bob.send(conversation.id, 'Mallory must not change this')
   const before = await alice.call<{ messages: Message[] }>('GET', `/api/conversations/${conversation.id}/messages?after=0&limit=200`)
   const path = `/api/conversations/${conversation.id}`
+  const thumbsUp = encodeURIComponent('👍')
   const rest: [string, string, unknown][] = [
     ['GET', path, undefined],
     ['GET', `${path}/messages?after=0`, undefined],
+    ['GET', `${path}/messages?changedAfter=0`, undefined],
     ['POST', `${path}/messages`, { clientId: 'mallory-1', body: 'injected' }],
+    ['PATCH', `${path}/messages/${target.id}`, { body: 'edited by Mallory' }],
+    ['DELETE', `${path}/messages/${target.id}`, undefined],
+    ['PUT', `${path}/messages/${target.id}/reactions/${thumbsUp}`, undefined],
+    ['DELETE', `${path}/messages/${target.id}/reactions/${thumbsUp}`, undefined],
     ['POST', `${path}/read`, { seq: 1 }],
     ['POST', `${path}/delivered`, { seq: 1 }],
   ]
@@ -254,6 +262,31 @@ test('another user’s token: Mallory’s valid token reaches nothing of Alice�
   })
   expect(signin.status).toBe(200)
   expect((JSON.parse(signin.body.user_data) as { id: string }).id).toBe(mallory.user.id)
+})
+
+test('changes to a message (edit, reaction, delete) reach the members’ channels and never an outsider’s', async () => {
+  const aliceInbox = await subscribedVia(await connect(alice), userChannel(alice.user.id))
+  const malloryInbox = await subscribedVia(await connect(mallory), userChannel(mallory.user.id))
+  const seenByMallory: string[] = []
+  malloryInbox.bind_global((event: string) => {
+    if (!event.startsWith('pusher')) seenByMallory.push(event)
+  })
+  const sent = await bobWritesToAlice(aliceInbox, 'about to change')
+  const path = `/api/conversations/${conversation.id}/messages/${sent.id}`
+  for (const [who, method, url, body] of [
+    [bob, 'PATCH', path, { body: 'changed' }],
+    [alice, 'PUT', `${path}/reactions/${encodeURIComponent('🎉')}`, undefined],
+    [bob, 'DELETE', path, undefined],
+  ] as const) {
+    const updated = nextEvent<{ message: Message }>(aliceInbox, 'message.updated')
+    expect((await who.call(method, url, body)).status, `${method} ${url}`).toBe(200)
+    expect((await updated).message.id).toBe(sent.id)
+  }
+  // Mallory's own channel is subscribed and live: a message in her own conversation reaches it.
+  const own = nextEvent<{ message: Message }>(malloryInbox, 'message.created')
+  await bob.send((await directConversation(mallory, bob)).id, 'for Mallory')
+  await own
+  expect(seenByMallory).toEqual(['message.created'])
 })
 
 test('another user’s private-user channel: refused by /api/pusher/auth and by the realtime server; nothing reaches the attacker', async () => {

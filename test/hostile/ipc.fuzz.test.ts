@@ -107,8 +107,10 @@ let foreignClientIds: string[] = []
 
 /** Every sendMessage the core accepted: clientId → its conversation and trimmed body. */
 const accepted = new Map<string, { conversationId: string; body: string }>()
-/** clientIds of accepted deleteMessage calls (deleting a pending message races its send: either outcome is fine). */
+/** clientIds of accepted discardMessage calls (discarding a pending message races its send: either outcome is fine). */
 const deleted = new Set<string>()
+/** Bodies of accepted editMessage calls, by clientId: the server may hold any of them (the last one, unless refused). */
+const edits = new Map<string, string[]>()
 /** Messages the setup sent as the user over REST: clientId → conversation. */
 const setupSends = new Map<string, string>()
 /** Requests the fetch guard refused: [call that was running, URL]. */
@@ -286,8 +288,10 @@ type Ref =
   | { $ref: 'clientId'; pool: 'sent' | 'others' | 'foreign' | 'fresh'; pick: number }
   | { $ref: 'user'; pool: 'me' | 'other' | 'outsider' | 'missing'; pick: number }
   | { $ref: 'serverUrl'; pool: 'ours' | 'slash' | 'path' | 'closed'; pick: number }
-  /** `{conversationId, clientId}` of a message the user sent (pending or sent), for retryMessage and deleteMessage. */
+  /** `{conversationId, clientId}` of a message the user sent (pending or sent), for retryMessage and discardMessage. */
   | { $ref: 'ownMessage'; pool: 'any'; pick: number }
+  /** A message key (`senderId:clientId`): the user's, another member's, one in a foreign conversation, or none. */
+  | { $ref: 'messageKey'; pool: 'own' | 'others' | 'foreign' | 'fresh'; pick: number }
 
 const ref = <R extends Ref['$ref']>(kind: R, pools: Extract<Ref, { $ref: R }>['pool'][]): fc.Arbitrary<Ref> =>
   fc.record({ $ref: fc.constant(kind), pool: fc.constantFrom(...pools), pick: fc.nat() }) as fc.Arbitrary<Ref>
@@ -297,6 +301,7 @@ const clientIdRef = ref('clientId', ['sent', 'sent', 'others', 'foreign', 'fresh
 const userRef = ref('user', ['other', 'other', 'outsider', 'me', 'missing'])
 const serverUrlRef = ref('serverUrl', ['ours', 'ours', 'ours', 'slash', 'path', 'closed'])
 const ownMessageRef = ref('ownMessage', ['any'])
+const messageKeyRef = ref('messageKey', ['own', 'own', 'others', 'others', 'foreign', 'fresh'])
 
 const pickFrom = <T>(list: readonly T[], pick: number, fallback: T): T => (list.length === 0 ? fallback : (list[pick % list.length] as T))
 const MISSING_CONVERSATION = 'c_AAAAAAAAAAAAAAAAAAAAAAAA'
@@ -324,6 +329,11 @@ function resolveRef(r: Ref): unknown {
       if (r.pool === 'slash') return `${server.url}/`
       if (r.pool === 'path') return `${server.url}/nope`
       return `http://127.0.0.1:${closedPort}`
+    case 'messageKey':
+      if (r.pool === 'own') return `${me.user.id}:${pickFrom([...accepted.keys(), ...setupSends.keys()], r.pick, 'none-sent')}`
+      if (r.pool === 'others') return `${other.user.id}:${pickFrom(othersClientIds, r.pick, 'none')}`
+      if (r.pool === 'foreign') return `${outsider.user.id}:${pickFrom(foreignClientIds, r.pick, 'none')}`
+      return `${me.user.id}:fresh-${r.pick}`
     case 'ownMessage': {
       const own = [...[...accepted].map(([clientId, { conversationId }]) => ({ conversationId, clientId })), ...[...setupSends].map(([clientId, conversationId]) => ({ conversationId, clientId }))]
       return pickFrom(own, r.pick, { conversationId: MISSING_CONVERSATION, clientId: 'none-sent' })
@@ -428,9 +438,20 @@ const validTemplates: { [K in IpcCallName]: fc.Arbitrary<unknown> } = {
     { conversationId: conversationRef, beforeSeq: seqArb, limit: fc.integer({ min: 1, max: LIMITS.pageMax }) },
     { requiredKeys: ['conversationId'] },
   ),
-  sendMessage: fc.record({ conversationId: conversationRef, body: bodyArb }),
+  sendMessage: fc.oneof(
+    { weight: 3, arbitrary: fc.record({ conversationId: conversationRef, body: bodyArb }) },
+    { weight: 1, arbitrary: fc.record({ conversationId: conversationRef, body: bodyArb, replyToKey: messageKeyRef }) },
+  ),
   retryMessage: fc.oneof(ownMessageRef, fc.record({ conversationId: conversationRef, clientId: clientIdRef })),
-  deleteMessage: fc.oneof(ownMessageRef, fc.record({ conversationId: conversationRef, clientId: clientIdRef })),
+  discardMessage: fc.oneof(ownMessageRef, fc.record({ conversationId: conversationRef, clientId: clientIdRef })),
+  editMessage: fc.record({ conversationId: conversationRef, messageKey: messageKeyRef, body: bodyArb }),
+  deleteForEveryone: fc.record({ conversationId: conversationRef, messageKey: messageKeyRef }),
+  setReaction: fc.record({
+    conversationId: conversationRef,
+    messageKey: messageKeyRef,
+    emoji: fc.oneof(fc.constantFrom('👍', '❤', '❤️', '🇫🇷', '👍🏽', '1️⃣', 'a', '👍👍', ' ', '\u200d'), fc.string({ minLength: 1, maxLength: 8 })),
+    on: fc.boolean(),
+  }),
   markRead: fc.record({ conversationId: conversationRef, seq: seqArb }),
   setTyping: fc.record({ conversationId: conversationRef, typing: fc.boolean() }),
   search: fc.record({ query: searchArb, limit: fc.integer({ min: 1, max: 200 }) }, { requiredKeys: ['query'] }),
@@ -595,9 +616,13 @@ const domainCodes: { [K in IpcCallName]: readonly string[] } = {
   getUsers: [],
   loadMessages: ['not_found'],
   // The body rules (trimmed, 1–4,000 code points, no lone surrogate) are checked by the core.
-  sendMessage: ['bad_request', 'not_found'],
+  sendMessage: ['bad_request', 'not_found', 'conflict'],
   retryMessage: ['not_found'],
-  deleteMessage: ['not_found'],
+  discardMessage: ['not_found'],
+  // Someone else's message (forbidden), a failed or deleted one (conflict), an emoji that is not one (bad_request).
+  editMessage: ['bad_request', 'not_found', 'forbidden', 'conflict'],
+  deleteForEveryone: ['not_found', 'forbidden', 'conflict'],
+  setReaction: ['bad_request', 'not_found', 'conflict'],
   markRead: ['not_found'],
   setTyping: [],
   search: [],
@@ -619,7 +644,10 @@ const needsAccount = new Set<IpcCallName>([
   'loadMessages',
   'sendMessage',
   'retryMessage',
-  'deleteMessage',
+  'discardMessage',
+  'editMessage',
+  'deleteForEveryone',
+  'setReaction',
   'markRead',
   'setTyping',
   'search',
@@ -699,7 +727,18 @@ function expectLawfulValue(name: IpcCallName, raw: unknown, value: unknown, call
     case 'retryMessage':
       expect(own && before?.state === 'failed', `retried a message that had not failed\n${label}`).toBe(true)
       break
-    case 'deleteMessage':
+    case 'editMessage':
+    case 'deleteForEveryone': {
+      const message = value as ChatMessage
+      expect(own && message.senderId === me.user.id && message.conversationId === conversationId, `changed a message that is not the user's\n${label}`).toBe(true)
+      if (name === 'deleteForEveryone') expect(message, label).toMatchObject({ body: '', deletedAt: expect.any(Number) })
+      else edits.set(message.clientId, [...(edits.get(message.clientId) ?? []), message.body])
+      break
+    }
+    case 'setReaction':
+      expect(own && (value as ChatMessage).conversationId === conversationId, `reacted outside the user's conversations\n${label}`).toBe(true)
+      break
+    case 'discardMessage':
       expect(own && accepted.get(args.clientId as string)?.conversationId === conversationId, `deleted a message the user did not send there\n${label}`).toBe(true)
       expect(before !== null && before.state !== 'sent', `deleted a message that was not unsent\n${label}`).toBe(true)
       deleted.add(args.clientId as string)
@@ -733,7 +772,7 @@ function expectLawfulValue(name: IpcCallName, raw: unknown, value: unknown, call
   }
 }
 
-/** The user's own message that `args` names, as the cache holds it before the call (for retryMessage and deleteMessage). */
+/** The user's own message that `args` names, as the cache holds it before the call (for retryMessage and discardMessage). */
 function ownMessageBefore(args: unknown): ChatMessage | null {
   const { conversationId, clientId } = (args ?? {}) as { conversationId?: unknown; clientId?: unknown }
   if (typeof conversationId !== 'string' || typeof clientId !== 'string') return null
@@ -844,11 +883,15 @@ function expectMarkersSane(conversation: Conversation): void {
 /** A message of the user on the server: a body within the rules, sent by an accepted call (or the setup). */
 function expectLawfulSend(message: Message): void {
   const label = `${message.clientId}: ${describe(message.body)}`
+  // A tombstone (deleted for everyone: only ever the user's own messages, by an accepted call) has no body left.
+  if (message.deletedAt !== null) return expect(message.body, label).toBe('')
   const body = sendMessageRequestSchema.shape.body.safeParse(message.body)
   expect(body.success && body.data === message.body, `an invalid body reached the server\n${label}`).toBe(true)
   expect([...message.body].length, label).toBeLessThanOrEqual(LIMITS.bodyMax)
   if (setupSends.has(message.clientId)) return
-  expect(accepted.get(message.clientId), `a message nobody sent\n${label}`).toEqual({ conversationId: message.conversationId, body: message.body })
+  const sent = accepted.get(message.clientId)
+  expect(sent?.conversationId, `a message nobody sent\n${label}`).toBe(message.conversationId)
+  expect([sent?.body, ...(edits.get(message.clientId) ?? [])], `a body nobody wrote\n${label}`).toContain(message.body)
 }
 
 // ---------------------------------------------------------------------------
@@ -869,7 +912,11 @@ test('every call, signed in: random and mutated arguments always get a lawful en
       if (c.name === 'sendMessage' && c.shape.kind === 'valid') {
         const last = [...accepted.keys()].at(-1)
         const conversationId = (args as { conversationId: string }).conversationId
-        if (last !== undefined && accepted.size % 3 === 0) await call('deleteMessage', { conversationId, clientId: last }, true)
+        if (last !== undefined && accepted.size % 3 === 0) await call('discardMessage', { conversationId, clientId: last }, true)
+        // And now and then edit it (pending or sent: the edit waits for its send).
+        if (last !== undefined && accepted.size % 3 === 1) {
+          await call('editMessage', { conversationId, messageKey: `${me.user.id}:${last}`, body: `edited ${accepted.size}` }, true)
+        }
       }
     }),
     1_500,

@@ -59,7 +59,7 @@ afterAll(async () => {
 // ---------------------------------------------------------------------------
 // State
 
-const TABLES = ['users', 'sessions', 'conversations', 'members', 'messages'] as const
+const TABLES = ['users', 'sessions', 'conversations', 'members', 'messages', 'message_mentions', 'message_reactions'] as const
 
 /** Every row of every table, and who is online — everything a POST could change. */
 function snapshot(): Record<string, unknown> {

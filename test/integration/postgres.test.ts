@@ -2,14 +2,17 @@
  * The server on PostgreSQL (DATABASE_URL): two server processes share one
  * database; 100 concurrent sends spread over both nodes into one conversation
  * get seq 1..100 with no gap and no duplicate, and either node serves what the
- * other stored. Skips with a message when PostgreSQL is not reachable (fails under CI=true).
+ * other stored; edits, deletes and reactions from both nodes at once get
+ * revs with no gap, and a deleted message's text, reactions and mentions are
+ * gone from the database. Skips with a message when PostgreSQL is not
+ * reachable (fails under CI=true).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Conversation, ConversationPage, MessagePage } from '../../src/shared/api'
+import type { Conversation, ConversationPage, Message, MessagePage } from '../../src/shared/api'
 import { callApi, directConversation, listConversations, newUser } from '../helpers/messenger'
 import { spawnServer, type ServerProcess } from '../kit/server-process'
 import { postgresUrl, requirePostgres } from '../kit/services'
@@ -44,6 +47,7 @@ describe.skipIf(missing !== null)('server on PostgreSQL', () => {
       PUSHER_SECRET: 'pg-secret-value',
       SEND_RATE_LIMIT: '100000',
       AUTH_RATE_LIMIT: '100000',
+      CHANGE_RATE_LIMIT: '100000',
     }
     for (let i = 0; i < 2; i++) {
       const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'))
@@ -135,5 +139,56 @@ describe.skipIf(missing !== null)('server on PostgreSQL', () => {
       body: { seq: 0 },
     })
     expect(back.body.readSeq).toBe(1)
+  })
+
+  test('changes from both nodes at once: one rev each, 1..lastRev with no gap; delete leaves no text, reactions or mentions', async () => {
+    const [a, b] = nodes as [ServerProcess, ServerProcess]
+    const alice = await newUser(a.url, 'alice')
+    const bob = await newUser(b.url, 'bob')
+    const conversation = await directConversation(alice, bob)
+    const sent: Message[] = []
+    for (let i = 0; i < 10; i++) sent.push(await alice.send(conversation.id, `pg ${i} @${bob.user.username}`))
+    const path = (m: Message) => `/api/conversations/${conversation.id}/messages/${m.id}`
+    const calls = Array.from({ length: 60 }, (_, i) => {
+      const node = i % 2 === 0 ? a.url : b.url
+      const message = sent[i % 10] as Message
+      if (i % 3 === 0) return callApi<Message>(node, 'PATCH', path(message), { token: alice.token, body: { body: `edit ${i}` } })
+      const emoji = encodeURIComponent(['👍', '🎉', '👀'][i % 3] as string)
+      return callApi<Message>(node, i % 4 === 0 ? 'DELETE' : 'PUT', `${path(message)}/reactions/${emoji}`, { token: bob.token })
+    })
+    const results = await Promise.all(calls)
+    expect(results.every((r) => r.status === 200)).toBe(true)
+    const view = await callApi<Conversation>(b.url, 'GET', `/api/conversations/${conversation.id}`, { token: bob.token })
+    const lastRev = view.body.lastRev
+    // Each change answers with its own rev, a repeat with the message's latest: with the sends, exactly 1..lastRev.
+    const answered = new Set([...sent, ...results.map((r) => r.body)].map((m) => m.rev))
+    expect([...answered].sort((x, y) => x - y)).toEqual(Array.from({ length: lastRev }, (_, i) => i + 1))
+    const page = await callApi<MessagePage>(a.url, 'GET', `/api/conversations/${conversation.id}/messages?changedAfter=0&limit=200`, {
+      token: alice.token,
+    })
+    const revs = page.body.messages.map((m) => m.rev)
+    expect(revs).toEqual([...new Set(revs)].sort((x, y) => x - y))
+    expect(revs.at(-1)).toBe(lastRev)
+    expect(page.body.messages).toHaveLength(10)
+
+    const target = sent[1] as Message
+    const gone = await callApi<Message>(b.url, 'DELETE', path(target), { token: alice.token })
+    expect(gone.status).toBe(200)
+    expect(gone.body.rev).toBe(lastRev + 1)
+    const db = new pg.Client({ connectionString: databaseUrl.toString() })
+    await db.connect()
+    const count = async (query: string, ...params: string[]) => (await db.query(query, params)).rows[0].n as number
+    let rows
+    try {
+      rows = {
+        message: (await db.query('SELECT body, deleted_at IS NOT NULL AS deleted FROM messages WHERE id = $1', [target.id])).rows[0],
+        reactions: await count('SELECT count(*)::int AS n FROM message_reactions WHERE message_id = $1', target.id),
+        mentions: await count('SELECT count(*)::int AS n FROM message_mentions WHERE message_id = $1', target.id),
+        anyText: await count("SELECT count(*)::int AS n FROM messages WHERE body LIKE 'pg 1 %'"),
+      }
+    } finally {
+      await db.end()
+    }
+    expect(rows).toEqual({ message: { body: '', deleted: true }, reactions: 0, mentions: 0, anyText: 0 })
   })
 })

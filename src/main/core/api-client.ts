@@ -152,16 +152,33 @@ export class ApiClient {
     return this.request('POST', '/api/conversations', conversationSchema, body)
   }
 
-  messages(conversationId: string, page: { after?: number; before?: number; limit?: number }): Promise<MessagePage> {
+  /** A page by seq (`after`, `before`), or every message changed after a rev (`changedAfter`, ascending rev). */
+  messages(conversationId: string, page: { after?: number; before?: number; changedAfter?: number; limit?: number }): Promise<MessagePage> {
     const params = new URLSearchParams()
     if (page.after !== undefined) params.set('after', String(page.after))
     if (page.before !== undefined) params.set('before', String(page.before))
+    if (page.changedAfter !== undefined) params.set('changedAfter', String(page.changedAfter))
     if (page.limit !== undefined) params.set('limit', String(page.limit))
     return this.request('GET', `/api/conversations/${enc(conversationId)}/messages?${params}`, messagePageSchema)
   }
 
-  send(conversationId: string, body: { clientId: string; body: string }): Promise<Message> {
+  send(conversationId: string, body: { clientId: string; body: string; replyToId?: string }): Promise<Message> {
     return this.request('POST', `/api/conversations/${enc(conversationId)}/messages`, messageSchema, body)
+  }
+
+  editMessage(conversationId: string, messageId: string, body: string): Promise<Message> {
+    return this.request('PATCH', `/api/conversations/${enc(conversationId)}/messages/${enc(messageId)}`, messageSchema, { body })
+  }
+
+  /** Delete for everyone: the tombstone. */
+  deleteMessage(conversationId: string, messageId: string): Promise<Message> {
+    return this.request('DELETE', `/api/conversations/${enc(conversationId)}/messages/${enc(messageId)}`, messageSchema)
+  }
+
+  /** My reaction with `emoji` on (PUT) or off (DELETE); the message as it now is. */
+  setReaction(conversationId: string, messageId: string, emoji: string, on: boolean): Promise<Message> {
+    const path = `/api/conversations/${enc(conversationId)}/messages/${enc(messageId)}/reactions/${enc(emoji)}`
+    return this.request(on ? 'PUT' : 'DELETE', path, messageSchema)
   }
 
   markRead(conversationId: string, seq: number): Promise<{ readSeq: number }> {

@@ -25,6 +25,8 @@ export class Core implements ParleyCore {
   private windowFocused = false
   private activeConversationId: string | null = null
   private readonly appStartedAt: number
+  /** Conversation → the key of the message its notification shows (one per conversation, replaced). */
+  private readonly notified = new Map<string, string>()
   private readonly timing: CoreTiming
   private readonly now: () => number
   private readonly random: () => number
@@ -74,7 +76,18 @@ export class Core implements ParleyCore {
     })
     for (const event of windowEventNames) forward(account.events, this.events, event)
     account.events.on('incoming', (messages) => this.notify(messages))
+    account.events.on('messages', ({ conversationId, messages }) => this.closeIfDeleted(conversationId, messages))
     return account
+  }
+
+  /** A notification still shown for a message deleted for everyone goes (its text must not stay on screen). */
+  private closeIfDeleted(conversationId: string, messages: readonly ChatMessage[]): void {
+    const shown = this.notified.get(conversationId)
+    if (shown === undefined) return
+    if (messages.some((message) => message.key === shown && message.deletedAt !== null)) {
+      this.notified.delete(conversationId)
+      this.options.services.closeNotification(conversationId)
+    }
   }
 
   private notify(messages: ChatMessage[]): void {
@@ -91,7 +104,10 @@ export class Core implements ParleyCore {
         appStartedAt: this.appStartedAt,
         settings,
       },
-      (request) => this.options.services.showNotification(request),
+      (request, message) => {
+        this.notified.set(request.conversationId, message.key)
+        this.options.services.showNotification(request)
+      },
     )
   }
 
@@ -164,23 +180,36 @@ export class Core implements ParleyCore {
     return this.session.requireAccount().loadMessages(args.conversationId, args.beforeSeq, args.limit)
   }
 
-  async sendMessage(args: { conversationId: string; body: string }) {
-    return this.session.requireAccount().sendMessage(args.conversationId, args.body)
+  async sendMessage(args: { conversationId: string; body: string; replyToKey?: string }) {
+    return this.session.requireAccount().sendMessage(args.conversationId, args.body, args.replyToKey)
   }
 
   async retryMessage(args: { conversationId: string; clientId: string }) {
     return this.session.requireAccount().retryMessage(args.conversationId, args.clientId)
   }
 
-  async deleteMessage(args: { conversationId: string; clientId: string }) {
-    this.session.requireAccount().deleteMessage(args.conversationId, args.clientId)
+  async discardMessage(args: { conversationId: string; clientId: string }) {
+    this.session.requireAccount().discardMessage(args.conversationId, args.clientId)
     return null
+  }
+
+  async editMessage(args: { conversationId: string; messageKey: string; body: string }) {
+    return this.session.requireAccount().editMessage(args.conversationId, args.messageKey, args.body)
+  }
+
+  async deleteForEveryone(args: { conversationId: string; messageKey: string }) {
+    return this.session.requireAccount().deleteForEveryone(args.conversationId, args.messageKey)
+  }
+
+  async setReaction(args: { conversationId: string; messageKey: string; emoji: string; on: boolean }) {
+    return this.session.requireAccount().setReaction(args.conversationId, args.messageKey, args.emoji, args.on)
   }
 
   async markRead(args: { conversationId: string; seq: number }) {
     const account = this.session.requireAccount()
     account.markRead(args.conversationId, args.seq)
     if (account.cache.unreadCount(args.conversationId) === 0) {
+      this.notified.delete(args.conversationId)
       this.options.services.closeNotification(args.conversationId)
     }
     return null

@@ -23,7 +23,14 @@ export interface ApiContext {
    * from PUBLIC_URL, a trusted proxy's headers, or the address a request arrived on.
    */
   realtime: { embedded: boolean; config: ConfigResponse; publicUrl?: URL; trustsPeer: (req: IncomingMessage) => boolean }
-  limits: { authPerMinute: number; sendsPerMinute: number; conversationsPerMinute: number; tokenTtlMs: number }
+  limits: {
+    authPerMinute: number
+    sendsPerMinute: number
+    /** Edits, deletes and reaction changes together. */
+    changesPerMinute: number
+    conversationsPerMinute: number
+    tokenTtlMs: number
+  }
   /** Counters the routes feed (GET /metrics); absent where nobody collects them. */
   metrics?: ApiMetrics
 }

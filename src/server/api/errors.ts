@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import type { z } from 'zod'
 import { ErrorCodes } from '../../shared/api'
+import { MessageRefusedError, type MessageRefusal } from '../store/store'
 
 type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes]
 
@@ -25,6 +26,16 @@ export const unauthorized = (message = 'Sign in first: missing, invalid or expir
 export const forbidden = (message: string) => new ApiError(403, ErrorCodes.forbidden, message)
 export const notFound = (message: string) => new ApiError(404, ErrorCodes.notFound, message)
 export const conflict = (message: string) => new ApiError(409, ErrorCodes.conflict, message)
+
+/** How each refusal of the store (a change to a message) is answered. */
+const refusalStatus: Record<MessageRefusal, number> = {
+  not_found: 404,
+  not_sender: 403,
+  deleted: 409,
+  too_many_reactions: 400,
+  reply_not_found: 400,
+  reply_deleted: 409,
+}
 
 const codeForStatus = (status: number): ErrorCode => {
   switch (status) {
@@ -60,6 +71,10 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
       return reply.code(error.status).send({ error: { code: error.code, message: error.message } })
+    }
+    if (error instanceof MessageRefusedError) {
+      const status = refusalStatus[error.reason]
+      return reply.code(status).send({ error: { code: codeForStatus(status), message: error.message } })
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500
     if (status >= 500) {

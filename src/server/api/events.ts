@@ -6,10 +6,11 @@ import {
   type ConversationUpsertEvent,
   type MarkerUpdatedEvent,
   type MessageCreatedEvent,
+  type MessageUpdatedEvent,
 } from '../../shared/channels'
 import type { ConversationRecord } from '../store/store'
 import type { ApiContext } from './context'
-import { withinEventLimit } from './publisher'
+import { MAX_EVENT_BYTES, withinEventLimit } from './publisher'
 import { conversationView } from './views'
 
 /** `startedAt`: performance.now() when the send request arrived (the send→publish latency metric). */
@@ -25,6 +26,27 @@ export function publishMessageCreated(
   ctx.publisher.publish(message.conversationId, memberIds.map(userChannel), Events.messageCreated, payload, startedAt)
 }
 
+/**
+ * `message.updated` for each changed message (the message first, then the
+ * replies whose preview of it changed), in rev order. An event over 10 KB
+ * goes without the body; one still over (hundreds of reactions) is not sent:
+ * the next event's rev, or the sync after a reconnect, makes clients fetch
+ * the change with changedAfter.
+ */
+export function publishMessagesUpdated(ctx: ApiContext, memberIds: readonly string[], messages: readonly Message[]): void {
+  const channels = memberIds.map(userChannel)
+  for (const message of messages) {
+    const payload = withinEventLimit<MessageUpdatedEvent>({ message }, ({ message: { body: _body, ...rest } }) => ({
+      message: rest,
+    }))
+    if (Buffer.byteLength(JSON.stringify(payload)) > MAX_EVENT_BYTES) {
+      ctx.log.warn({ messageId: message.id, rev: message.rev }, 'message.updated too large even without its body; not sent')
+      continue
+    }
+    ctx.publisher.publish(message.conversationId, channels, Events.messageUpdated, payload)
+  }
+}
+
 export function publishMarkerUpdated(ctx: ApiContext, memberIds: readonly string[], marker: MarkerUpdatedEvent): void {
   ctx.publisher.publish(marker.conversationId, memberIds.map(userChannel), Events.markerUpdated, marker)
 }
@@ -34,7 +56,7 @@ export async function publishConversationUpsert(ctx: ApiContext, record: Convers
   const memberIds = record.members.map((member) => member.userId)
   const unread = await ctx.store.unreadCounts(record.id, memberIds)
   for (const memberId of memberIds) {
-    const conversation = conversationView(record, memberId, unread.get(memberId) ?? 0)
+    const conversation = conversationView(record, memberId, unread.get(memberId))
     const payload = withinEventLimit<ConversationUpsertEvent>({ conversation }, (p) => ({
       conversation: {
         ...p.conversation,

@@ -14,6 +14,7 @@ import { ApiError, installErrorHandlers } from './errors'
 import { authRoutes } from './routes/auth'
 import { configRoutes } from './routes/config'
 import { conversationRoutes } from './routes/conversations'
+import { messageChangeRoutes } from './routes/message-changes'
 import { pusherRoutes } from './routes/pusher'
 import { userRoutes } from './routes/users'
 
@@ -45,6 +46,7 @@ export async function api(app: FastifyInstance, ctx: ApiContext): Promise<void> 
     await authed.register(auth.authenticated)
     await authed.register(userRoutes(ctx))
     await authed.register(conversationRoutes(ctx))
+    await authed.register(messageChangeRoutes(ctx))
     await authed.register(pusher.authenticated)
   })
 }

@@ -1,6 +1,6 @@
 /** Store records → the REST DTOs of src/shared/api.ts. */
 import type { Conversation, Message, User } from '../../shared/api'
-import type { ConversationRecord, UserRecord } from '../store/store'
+import type { ConversationRecord, UnreadCounts, UserRecord } from '../store/store'
 import type { PresenceTracker } from './presence'
 
 /** `withPresence`: whether the viewer may see the user's presence (themself, or someone they share a conversation with). */
@@ -9,8 +9,10 @@ export function userView(user: UserRecord, presence: PresenceTracker, withPresen
   return withPresence ? { ...profile, online: presence.isOnline(user.id), lastSeenAt: user.lastSeenAt } : profile
 }
 
-/** The conversation as `viewerId` sees it: their own markers and unread count on top. */
-export function conversationView(record: ConversationRecord, viewerId: string, unreadCount: number): Conversation {
+const NOTHING_UNREAD: UnreadCounts = { unread: 0, mentions: 0 }
+
+/** The conversation as `viewerId` sees it: their own markers, unread and mention counts on top. */
+export function conversationView(record: ConversationRecord, viewerId: string, counts: UnreadCounts = NOTHING_UNREAD): Conversation {
   const markers: Conversation['markers'] = {}
   for (const member of record.members) {
     markers[member.userId] = { readSeq: member.readSeq, deliveredSeq: member.deliveredSeq }
@@ -23,9 +25,11 @@ export function conversationView(record: ConversationRecord, viewerId: string, u
     memberIds: record.members.map((member) => member.userId),
     lastMessage: record.lastMessage,
     lastSeq: record.lastSeq,
+    lastRev: record.lastRev,
     readSeq: own.readSeq,
     deliveredSeq: own.deliveredSeq,
-    unreadCount,
+    unreadCount: counts.unread,
+    mentionCount: counts.mentions,
     markers,
     createdAt: record.createdAt,
     lastActivityAt: record.lastActivityAt,

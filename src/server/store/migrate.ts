@@ -5,12 +5,14 @@ import * as m0001 from './migrations/0001-initial'
 import * as m0002 from './migrations/0002-display-name-key'
 import * as m0003 from './migrations/0003-members-by-user'
 import * as m0004 from './migrations/0004-display-name-nfkc'
+import * as m0005 from './migrations/0005-message-lifecycle'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-display-name-key': m0002,
   '0003-members-by-user': m0003,
   '0004-display-name-nfkc': m0004,
+  '0005-message-lifecycle': m0005,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
@@ -21,8 +23,22 @@ const provider: MigrationProvider = { getMigrations: async () => migrations }
  * finds another schema's (public's, say) and never creates ours.
  */
 export async function migrateToLatest(db: Kysely<unknown>, schema?: string): Promise<void> {
+  await migrate(db, schema, (migrator) => migrator.migrateToLatest())
+}
+
+/** Up to and including `name` (tests of a migration: the schema as it was, then the migration). */
+export async function migrateTo(db: Kysely<unknown>, name: string, schema?: string): Promise<void> {
+  if (!(name in migrations)) throw new Error(`No migration ${name}`)
+  await migrate(db, schema, (migrator) => migrator.migrateTo(name))
+}
+
+async function migrate(
+  db: Kysely<unknown>,
+  schema: string | undefined,
+  run: (migrator: Migrator) => ReturnType<Migrator['migrateToLatest']>,
+): Promise<void> {
   const migrator = new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) })
-  const { error, results } = await migrator.migrateToLatest()
+  const { error, results } = await run(migrator)
   const failed = results?.find((result) => result.status === 'Error')
   if (error !== undefined || failed) {
     const name = failed?.migrationName ?? 'unknown'

@@ -1,3 +1,5 @@
+import type { Kysely, Transaction } from 'kysely'
+
 /** Table shapes as Kysely sees them. Times are ms since the epoch; seqs are per conversation. */
 export interface UsersTable {
   id: string
@@ -29,6 +31,8 @@ export interface ConversationsTable {
   created_by: string
   created_at: number
   last_seq: number
+  /** The conversation's change counter (docs/design.md §4.4): the rev of its latest change. */
+  last_rev: number
   last_activity_at: number
 }
 
@@ -46,8 +50,34 @@ export interface MessagesTable {
   seq: number
   sender_id: string
   client_id: string
+  /** Empty once deleted. */
   body: string
   created_at: number
+  /** The conversation's rev at this message's latest change. */
+  rev: number
+  edited_at: number | null
+  deleted_at: number | null
+  /** The message this one answers (same conversation); cleared when this one is deleted. */
+  reply_to_id: string | null
+}
+
+/** Who a message mentions; the rows go when the message is deleted. */
+export interface MessageMentionsTable {
+  message_id: string
+  user_id: string
+  conversation_id: string
+  seq: number
+  /** Order of first mention in the body. */
+  position: number
+}
+
+/** One user's reaction with one emoji; the rows go when the message is deleted. */
+export interface MessageReactionsTable {
+  message_id: string
+  emoji: string
+  user_id: string
+  /** The conversation's rev when it was added: orders the reactions. */
+  rev: number
 }
 
 export interface Database {
@@ -56,4 +86,9 @@ export interface Database {
   conversations: ConversationsTable
   members: MembersTable
   messages: MessagesTable
+  message_mentions: MessageMentionsTable
+  message_reactions: MessageReactionsTable
 }
+
+/** The database or a transaction on it: what a query helper runs on. */
+export type Db = Kysely<Database> | Transaction<Database>

@@ -4,10 +4,14 @@
  * stay in the files that open the database.
  */
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
-import type { Message } from '../../shared/api'
+import type { Message, ReplyTo } from '../../shared/api'
+import { replyPreview } from '../../shared/message-content'
 import { newId } from './ids'
-import type { ConversationsTable, Database, MessagesTable, UsersTable } from './schema'
+import { deleteIn, editIn, insertMentions, setReactionIn } from './message-changes'
+import { hydrateMessage, hydrateMessages } from './message-rows'
+import type { ConversationsTable, Database, Db, UsersTable } from './schema'
 import {
+  MessageRefusedError,
   UsernameTakenError,
   type ConversationCursor,
   type ConversationRecord,
@@ -15,8 +19,10 @@ import {
   type MarkerKind,
   type MarkerResult,
   type MemberMarkers,
+  type MessageChange,
   type NewConversation,
   type Store,
+  type UnreadCounts,
   type UserRecord,
 } from './store'
 
@@ -35,24 +41,14 @@ const toUser = (row: Selectable<UsersTable>): UserRecord => ({
   lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
 })
 
-const toMessage = (row: Selectable<MessagesTable>): Message => ({
-  id: row.id,
-  conversationId: row.conversation_id,
-  seq: Number(row.seq),
-  senderId: row.sender_id,
-  clientId: row.client_id,
-  body: row.body,
-  createdAt: Number(row.created_at),
-})
-
-type Db = Kysely<Database> | Transaction<Database>
-
 interface AppendInput {
   conversationId: string
   senderId: string
   clientId: string
   body: string
   now: number
+  replyToId?: string
+  mentions?: readonly string[]
 }
 type AppendResult = { message: Message; created: boolean }
 
@@ -215,6 +211,7 @@ export class SqlStore implements Store {
               created_by: input.createdBy,
               created_at: input.now,
               last_seq: 0,
+              last_rev: 0,
               last_activity_at: input.now,
             })
             .execute()
@@ -291,7 +288,8 @@ export class SqlStore implements Store {
       if (list) list.push(entry)
       else membersBy.set(m.conversation_id, [entry])
     }
-    const lastBy = new Map(lastMessages.map((row) => [row.conversation_id, toMessage(row)]))
+    const hydrated = await hydrateMessages(db, lastMessages)
+    const lastBy = new Map(hydrated.map((message) => [message.conversationId, message]))
     return rows.map((row) => ({
       id: row.id,
       kind: row.kind,
@@ -299,6 +297,7 @@ export class SqlStore implements Store {
       createdAt: Number(row.created_at),
       lastActivityAt: Number(row.last_activity_at),
       lastSeq: Number(row.last_seq),
+      lastRev: Number(row.last_rev),
       lastMessage: lastBy.get(row.id) ?? null,
       members: membersBy.get(row.id) ?? [],
     }))
@@ -344,42 +343,70 @@ export class SqlStore implements Store {
     return { conversations, hasMore: rows.length > page.limit }
   }
 
-  async unreadCounts(conversationId: string, userIds: readonly string[]): Promise<Map<string, number>> {
-    const counts = new Map<string, number>(userIds.map((id) => [id, 0]))
-    if (userIds.length === 0) return counts
-    const rows = await this.db
-      .selectFrom('members')
-      .innerJoin('messages', (join) =>
-        join
-          .onRef('messages.conversation_id', '=', 'members.conversation_id')
-          .onRef('messages.seq', '>', 'members.read_seq')
-          .onRef('messages.sender_id', '!=', 'members.user_id'),
-      )
-      .select(['members.user_id as userId', (eb) => eb.fn.countAll<number>().as('count')])
-      .where('members.conversation_id', '=', conversationId)
-      .where('members.user_id', 'in', [...userIds])
-      .groupBy('members.user_id')
-      .execute()
-    for (const row of rows) counts.set(row.userId, Number(row.count))
+  async unreadCounts(conversationId: string, userIds: readonly string[]): Promise<Map<string, UnreadCounts>> {
+    const counts = new Map<string, UnreadCounts>(userIds.map((id) => [id, { unread: 0, mentions: 0 }]))
+    return userIds.length === 0 ? counts : this.countUnread('members.user_id', userIds, [conversationId], counts)
+  }
+
+  async unreadCountsOf(userId: string, conversationIds: readonly string[]): Promise<Map<string, UnreadCounts>> {
+    const counts = new Map<string, UnreadCounts>()
+    return conversationIds.length === 0 ? counts : this.countUnread('members.conversation_id', [userId], conversationIds, counts)
+  }
+
+  /** Unread messages and unread mentions of these members in these conversations, counted per `by`, into `counts`. */
+  private async countUnread(
+    by: 'members.user_id' | 'members.conversation_id',
+    userIds: readonly string[],
+    conversationIds: readonly string[],
+    counts: Map<string, UnreadCounts>,
+  ): Promise<Map<string, UnreadCounts>> {
+    const [unread, mentions] = await Promise.all(
+      [this.unreadQuery(), this.unreadMentionsQuery()].map((query) =>
+        query
+          .select([`${by} as key`, (eb) => eb.fn.countAll<number>().as('count')])
+          .where('members.user_id', 'in', [...userIds])
+          .where('members.conversation_id', 'in', [...conversationIds])
+          .groupBy(by)
+          .execute(),
+      ),
+    )
+    for (const row of unread ?? []) counts.set(row.key, { unread: Number(row.count), mentions: 0 })
+    for (const row of mentions ?? []) {
+      const entry = counts.get(row.key) ?? { unread: 0, mentions: 0 }
+      entry.mentions = Number(row.count)
+      counts.set(row.key, entry)
+    }
     return counts
   }
 
-  async unreadCountsOf(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>> {
-    if (conversationIds.length === 0) return new Map()
-    const rows = await this.db
+  private unreadQuery() {
+    return this.db.selectFrom('members').innerJoin('messages', (join) =>
+      join
+        .onRef('messages.conversation_id', '=', 'members.conversation_id')
+        .onRef('messages.seq', '>', 'members.read_seq')
+        .onRef('messages.sender_id', '!=', 'members.user_id')
+        .on('messages.deleted_at', 'is', null),
+    )
+  }
+
+  /**
+   * Members ⋈ their unread mentions (message_mentions_user: one index range
+   * per member), from others. A deleted message has no mention rows left.
+   */
+  private unreadMentionsQuery() {
+    return this.db
       .selectFrom('members')
+      .innerJoin('message_mentions', (join) =>
+        join
+          .onRef('message_mentions.user_id', '=', 'members.user_id')
+          .onRef('message_mentions.conversation_id', '=', 'members.conversation_id')
+          .onRef('message_mentions.seq', '>', 'members.read_seq'),
+      )
       .innerJoin('messages', (join) =>
         join
-          .onRef('messages.conversation_id', '=', 'members.conversation_id')
-          .onRef('messages.seq', '>', 'members.read_seq')
+          .onRef('messages.id', '=', 'message_mentions.message_id')
           .onRef('messages.sender_id', '!=', 'members.user_id'),
       )
-      .select(['members.conversation_id as conversationId', (eb) => eb.fn.countAll<number>().as('count')])
-      .where('members.user_id', '=', userId)
-      .where('members.conversation_id', 'in', [...conversationIds])
-      .groupBy('members.conversation_id')
-      .execute()
-    return new Map(rows.map((row) => [row.conversationId, Number(row.count)]))
   }
 
   async isMember(conversationId: string, userId: string): Promise<boolean> {
@@ -411,7 +438,7 @@ export class SqlStore implements Store {
       .where('sender_id', '=', senderId)
       .where('client_id', '=', clientId)
       .executeTakeFirst()
-    return row ? toMessage(row) : null
+    return row ? hydrateMessage(db, row) : null
   }
 
   /**
@@ -467,21 +494,30 @@ export class SqlStore implements Store {
     const existing = await this.existingMessage(trx, conversationId, senderId, clientId)
     if (existing) return { message: existing, created: false }
     // The row update takes the conversation's write lock (PostgreSQL) inside the
-    // single-writer transaction (SQLite): concurrent sends get consecutive seqs.
+    // single-writer transaction (SQLite): concurrent sends and changes get
+    // consecutive seqs and revs.
     const bumped = await trx
       .updateTable('conversations')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_activity_at: now }))
+      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_rev: eb('last_rev', '+', 1), last_activity_at: now }))
       .where('id', '=', conversationId)
-      .returning('last_seq')
+      .returning(['last_seq', 'last_rev'])
       .executeTakeFirstOrThrow()
+    // Checked under the lock, so a delete of the original cannot slip in between.
+    const replyTo = input.replyToId === undefined ? null : await this.replyTarget(trx, conversationId, input.replyToId)
     const message: Message = {
       id: newId('m'),
       conversationId,
       seq: Number(bumped.last_seq),
+      rev: Number(bumped.last_rev),
       senderId,
       clientId,
       body,
       createdAt: now,
+      editedAt: null,
+      deletedAt: null,
+      replyTo,
+      reactions: [],
+      mentions: [...(input.mentions ?? [])],
     }
     await trx
       .insertInto('messages')
@@ -489,34 +525,75 @@ export class SqlStore implements Store {
         id: message.id,
         conversation_id: conversationId,
         seq: message.seq,
+        rev: message.rev,
         sender_id: senderId,
         client_id: clientId,
         body,
         created_at: now,
+        edited_at: null,
+        deleted_at: null,
+        reply_to_id: replyTo?.id ?? null,
       })
       .execute()
+    await insertMentions(trx, message, message.mentions)
     return { message, created: true }
+  }
+
+  /** The preview of the message a new one answers; refused when it is not in the conversation or deleted. */
+  private async replyTarget(trx: Transaction<Database>, conversationId: string, replyToId: string): Promise<ReplyTo> {
+    const original = await trx
+      .selectFrom('messages')
+      .select(['id', 'seq', 'sender_id', 'body', 'deleted_at'])
+      .where('id', '=', replyToId)
+      .where('conversation_id', '=', conversationId)
+      .executeTakeFirst()
+    if (original === undefined) {
+      throw new MessageRefusedError('reply_not_found', `replyToId: no message ${replyToId.slice(0, 64)} in this conversation`)
+    }
+    if (original.deleted_at !== null) throw new MessageRefusedError('reply_deleted', 'replyToId: that message was deleted')
+    return { id: original.id, seq: Number(original.seq), senderId: original.sender_id, body: replyPreview(original.body), deleted: false }
   }
 
   async messages(
     conversationId: string,
-    page: { after?: number; before?: number; limit: number },
+    page: { after?: number; before?: number; changedAfter?: number; limit: number },
   ): Promise<{ messages: Message[]; hasMore: boolean }> {
     let query = this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId)
-    if (page.after !== undefined) {
-      const rows = await query
+    let rows
+    if (page.changedAfter !== undefined) {
+      rows = await query
+        .where('rev', '>', page.changedAfter)
+        .orderBy('rev', 'asc')
+        .limit(page.limit + 1)
+        .execute()
+    } else if (page.after !== undefined) {
+      rows = await query
         .where('seq', '>', page.after)
         .orderBy('seq', 'asc')
         .limit(page.limit + 1)
         .execute()
-      return { messages: rows.slice(0, page.limit).map(toMessage), hasMore: rows.length > page.limit }
+    } else {
+      if (page.before !== undefined) query = query.where('seq', '<', page.before)
+      rows = await query
+        .orderBy('seq', 'desc')
+        .limit(page.limit + 1)
+        .execute()
+      const hasMore = rows.length > page.limit
+      return { messages: await hydrateMessages(this.db, rows.slice(0, page.limit).reverse()), hasMore }
     }
-    if (page.before !== undefined) query = query.where('seq', '<', page.before)
-    const rows = await query
-      .orderBy('seq', 'desc')
-      .limit(page.limit + 1)
-      .execute()
-    return { messages: rows.slice(0, page.limit).reverse().map(toMessage), hasMore: rows.length > page.limit }
+    return { messages: await hydrateMessages(this.db, rows.slice(0, page.limit)), hasMore: rows.length > page.limit }
+  }
+
+  editMessage(input: Parameters<Store['editMessage']>[0]): Promise<MessageChange> {
+    return this.db.transaction().execute((trx) => editIn(trx, input))
+  }
+
+  deleteMessage(input: Parameters<Store['deleteMessage']>[0]): Promise<MessageChange> {
+    return this.db.transaction().execute((trx) => deleteIn(trx, input))
+  }
+
+  setReaction(input: Parameters<Store['setReaction']>[0]): Promise<MessageChange> {
+    return this.db.transaction().execute((trx) => setReactionIn(trx, input))
   }
 
   async advanceMarker(conversationId: string, userId: string, kind: MarkerKind, seq: number): Promise<MarkerResult> {

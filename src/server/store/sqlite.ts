@@ -1,7 +1,9 @@
 /**
  * SQLite for the single-process default: one file in DATA_DIR, WAL so reads
  * never wait for the writer, synchronous=FULL so an acknowledged message
- * survives even a power cut (not only a crash), foreign keys on.
+ * survives even a power cut (not only a crash), foreign keys on, and
+ * secure_delete so what a delete for everyone removes is overwritten on disk,
+ * not left in free space (docs/design.md §4.4).
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -19,6 +21,7 @@ export async function openSqliteStore(dataDir: string): Promise<SqlStore> {
   database.pragma('journal_mode = WAL')
   database.pragma('synchronous = FULL')
   database.pragma('foreign_keys = ON')
+  database.pragma('secure_delete = ON')
   database.pragma('busy_timeout = 5000')
   cachePreparedStatements(database)
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) })

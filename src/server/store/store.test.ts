@@ -10,7 +10,7 @@ import pg from 'pg'
 import { newId } from './ids'
 import { openPostgresStore } from './postgres'
 import { openSqliteStore } from './sqlite'
-import { UsernameTakenError, type Store, type UserRecord } from './store'
+import { MessageRefusedError, UsernameTakenError, type Store, type UserRecord } from './store'
 import { postgresUrl, requirePostgres } from '../../../test/kit/services'
 
 interface StoreFactory {
@@ -187,6 +187,7 @@ function storeContract(factory: StoreFactory): void {
   })
 
   test('unread counts: messages from others after the reader’s marker', async () => {
+    const n = (unread: number) => ({ unread, mentions: 0 })
     const [a, b] = [await user(), await user()]
     const conversation = await group([a, b])
     const send = (sender: UserRecord, i: number) =>
@@ -195,18 +196,18 @@ function storeContract(factory: StoreFactory): void {
     await send(a, 2)
     await send(b, 3)
     await send(a, 4)
-    expect(await store.unreadCounts(conversation.id, [a.id, b.id])).toEqual(new Map([[a.id, 1], [b.id, 3]]))
+    expect(await store.unreadCounts(conversation.id, [a.id, b.id])).toEqual(new Map([[a.id, n(1)], [b.id, n(3)]]))
     await store.advanceMarker(conversation.id, b.id, 'read', 2)
-    expect((await store.unreadCountsOf(b.id, [conversation.id])).get(conversation.id)).toBe(1)
-    expect((await store.unreadCountsOf(a.id, [conversation.id])).get(conversation.id)).toBe(1)
+    expect((await store.unreadCountsOf(b.id, [conversation.id])).get(conversation.id)).toEqual(n(1))
+    expect((await store.unreadCountsOf(a.id, [conversation.id])).get(conversation.id)).toEqual(n(1))
     // Only the conversations asked about: another one with unread messages is left out.
     const other = await group([a, b])
     await store.appendMessage({ conversationId: other.id, senderId: a.id, clientId: 'o', body: 'x', now: 5 })
-    expect(await store.unreadCountsOf(b.id, [conversation.id])).toEqual(new Map([[conversation.id, 1]]))
+    expect(await store.unreadCountsOf(b.id, [conversation.id])).toEqual(new Map([[conversation.id, n(1)]]))
     expect(await store.unreadCountsOf(b.id, [conversation.id, other.id])).toEqual(
       new Map([
-        [conversation.id, 1],
-        [other.id, 1],
+        [conversation.id, n(1)],
+        [other.id, n(1)],
       ]),
     )
     expect(await store.unreadCountsOf(b.id, [])).toEqual(new Map())
@@ -286,6 +287,129 @@ function storeContract(factory: StoreFactory): void {
     expect(await names('_')).toEqual(['dan_x'])
     expect(await names('iel')).toEqual(['dan_x'])
     expect(await names()).toEqual(['dan_x', 'dana', 'erin'])
+  })
+
+  describe('message lifecycle (docs/design.md §4.4)', () => {
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'accepted',
+        (err: unknown) => (err instanceof MessageRefusedError ? err.reason : err),
+      )
+
+    test('concurrent sends, edits, deletes, reactions and replies: each change its own rev, together 1..lastRev', async () => {
+      const members = [await user(), await user(), await user()]
+      const conversation = await group(members)
+      const base = await Promise.all(
+        Array.from({ length: 9 }, (_, i) =>
+          store.appendMessage({ conversationId: conversation.id, senderId: members[i % 3]!.id, clientId: `b${i}`, body: `base ${i}`, now: i }),
+        ),
+      )
+      const ids = base.map((b) => b.message)
+      const ops: Promise<{ revs: number[] }>[] = []
+      for (let i = 0; i < 60; i++) {
+        const target = ids[i % 9]!
+        const actor = members[i % 3]!
+        const mine = target.senderId === actor.id
+        const change = (p: Promise<{ message: { rev: number }; changed: boolean; replies: { rev: number }[] }>) =>
+          p.then(
+            (c) => ({ revs: c.changed ? [c.message.rev, ...c.replies.map((r) => r.rev)] : [] }),
+            (err: unknown) => {
+              if (err instanceof MessageRefusedError && err.reason === 'deleted') return { revs: [] }
+              throw err
+            },
+          )
+        if (i % 5 === 0) {
+          ops.push(
+            store
+              .appendMessage({ conversationId: conversation.id, senderId: actor.id, clientId: `r${i}`, body: 'reply', now: 100 + i, replyToId: target.id })
+              .then(
+                (r) => ({ revs: [r.message.rev] }),
+                (err: unknown) => {
+                  if (err instanceof MessageRefusedError && err.reason === 'reply_deleted') return { revs: [] }
+                  throw err
+                },
+              ),
+          )
+        } else if (i % 5 === 1 && mine) {
+          ops.push(change(store.editMessage({ conversationId: conversation.id, messageId: target.id, userId: actor.id, body: `edit ${i}`, mentions: [], now: 200 + i })))
+        } else if (i === 44 && mine) {
+          ops.push(change(store.deleteMessage({ conversationId: conversation.id, messageId: target.id, userId: actor.id, now: 300 })))
+        } else {
+          const emoji = ['👍', '🎉'][i % 2]!
+          ops.push(change(store.setReaction({ conversationId: conversation.id, messageId: target.id, userId: actor.id, emoji, present: i % 4 !== 3 })))
+        }
+      }
+      const revs = [...base.map((b) => b.message.rev), ...(await Promise.all(ops)).flatMap((op) => op.revs)]
+      const lastRev = (await store.conversationFor(conversation.id, members[0]!.id))!.lastRev
+      expect(revs.sort((x, y) => x - y)).toEqual(Array.from({ length: lastRev }, (_, i) => i + 1))
+      const changed = await store.messages(conversation.id, { changedAfter: 0, limit: 200 })
+      const finalRevs = changed.messages.map((m) => m.rev)
+      expect(finalRevs).toEqual([...new Set(finalRevs)].sort((x, y) => x - y))
+      expect(finalRevs.at(-1)).toBe(lastRev)
+      expect(changed.messages).toHaveLength((await store.messages(conversation.id, { after: 0, limit: 200 })).messages.length)
+    })
+
+    test('the same change twice, even at once, uses one rev; refusals use none', async () => {
+      const [a, b] = [await user(), await user()]
+      const conversation = await group([a, b])
+      const { message } = await store.appendMessage({ conversationId: conversation.id, senderId: a.id, clientId: 'x', body: 'hi', now: 1 })
+      const at = { conversationId: conversation.id, messageId: message.id }
+      const reactions = await Promise.all(
+        Array.from({ length: 5 }, () => store.setReaction({ ...at, userId: b.id, emoji: '👍', present: true })),
+      )
+      expect(reactions.filter((r) => r.changed)).toHaveLength(1)
+      const edits = await Promise.all(
+        Array.from({ length: 5 }, () => store.editMessage({ ...at, userId: a.id, body: 'hello', mentions: [], now: 2 })),
+      )
+      expect(edits.filter((r) => r.changed)).toHaveLength(1)
+      expect((await store.conversationFor(conversation.id, a.id))!.lastRev).toBe(3)
+
+      expect(await refusal(store.editMessage({ ...at, userId: b.id, body: 'no', mentions: [], now: 3 }))).toBe('not_sender')
+      expect(await refusal(store.deleteMessage({ ...at, userId: b.id, now: 3 }))).toBe('not_sender')
+      expect(await refusal(store.editMessage({ ...at, messageId: 'm_none', userId: a.id, body: 'no', mentions: [], now: 3 }))).toBe('not_found')
+      expect(await refusal(store.setReaction({ ...at, conversationId: 'c_none', userId: a.id, emoji: '👍', present: true }))).toBe('not_found')
+      const deletes = await Promise.all(Array.from({ length: 3 }, () => store.deleteMessage({ ...at, userId: a.id, now: 4 })))
+      expect(deletes.filter((r) => r.changed)).toHaveLength(1)
+      expect(await refusal(store.editMessage({ ...at, userId: a.id, body: 'again', mentions: [], now: 5 }))).toBe('deleted')
+      expect(await refusal(store.setReaction({ ...at, userId: a.id, emoji: '👍', present: false }))).toBe('deleted')
+      expect(
+        await refusal(store.appendMessage({ conversationId: conversation.id, senderId: b.id, clientId: 'r', body: 'r', now: 6, replyToId: message.id })),
+      ).toBe('reply_deleted')
+      expect((await store.conversationFor(conversation.id, a.id))!.lastRev).toBe(4)
+    })
+
+    test('at most 20 distinct emoji on a message; delete removes body, reactions and mentions; replies follow the original', async () => {
+      const [a, b] = [await user(), await user()]
+      const conversation = await group([a, b])
+      const { message } = await store.appendMessage({ conversationId: conversation.id, senderId: a.id, clientId: 'o', body: 'original', now: 1, mentions: [b.id] })
+      const at = { conversationId: conversation.id, messageId: message.id }
+      const emoji = [...'😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙🥲😚🙂🤗']
+      for (const e of emoji.slice(0, 20)) await store.setReaction({ ...at, userId: b.id, emoji: e, present: true })
+      expect(await refusal(store.setReaction({ ...at, userId: a.id, emoji: emoji[20]!, present: true }))).toBe('too_many_reactions')
+      expect((await store.setReaction({ ...at, userId: a.id, emoji: emoji[0]!, present: true })).message.reactions[0]).toEqual({
+        emoji: emoji[0],
+        userIds: [b.id, a.id],
+      })
+      const elsewhere = await group([a, b])
+      expect(
+        await refusal(store.appendMessage({ conversationId: elsewhere.id, senderId: b.id, clientId: 'x', body: 'x', now: 2, replyToId: message.id })),
+      ).toBe('reply_not_found')
+      const reply = await store.appendMessage({ conversationId: conversation.id, senderId: b.id, clientId: 'r', body: 'yes', now: 3, replyToId: message.id })
+      expect(reply.message.replyTo).toEqual({ id: message.id, seq: 1, senderId: a.id, body: 'original', deleted: false })
+      expect((await store.unreadCounts(conversation.id, [b.id])).get(b.id)).toEqual({ unread: 1, mentions: 1 })
+
+      const deleted = await store.deleteMessage({ ...at, userId: a.id, now: 4 })
+      expect(deleted.message).toMatchObject({ body: '', deletedAt: 4, reactions: [], mentions: [] })
+      expect(deleted.replies).toEqual([
+        { ...reply.message, rev: deleted.message.rev + 1, replyTo: { id: message.id, seq: 1, senderId: a.id, body: '', deleted: true } },
+      ])
+      expect((await store.unreadCounts(conversation.id, [a.id, b.id]))).toEqual(
+        new Map([
+          [a.id, { unread: 1, mentions: 0 }],
+          [b.id, { unread: 0, mentions: 0 }],
+        ]),
+      )
+    })
   })
 }
 

@@ -28,6 +28,8 @@ export interface ConversationRecord {
   createdAt: number
   lastActivityAt: number
   lastSeq: number
+  /** The rev of the conversation's latest change (docs/design.md §4.4). */
+  lastRev: number
   lastMessage: Message | null
   /** In join order. */
   members: MemberMarkers[]
@@ -59,6 +61,49 @@ export interface NewConversation {
   memberIds: string[]
   createdBy: string
   now: number
+}
+
+/** A member's unread messages (from others, not deleted, after their read marker) and those of them that mention them. */
+export interface UnreadCounts {
+  unread: number
+  mentions: number
+}
+
+/**
+ * What a change to a message did. `changed` false: it was already so (the
+ * same edit, delete or reaction again) and no rev was used. `replies`: the
+ * replies whose preview of this message changed (an edit of its first 200
+ * characters, a delete), each stamped with a rev of its own after the
+ * message's, in rev order.
+ */
+export interface MessageChange {
+  message: Message
+  changed: boolean
+  replies: Message[]
+}
+
+export type MessageRefusal =
+  /** No such message in the conversation. */
+  | 'not_found'
+  /** Only the sender may edit or delete it. */
+  | 'not_sender'
+  /** It was deleted: nothing more can change. */
+  | 'deleted'
+  /** A new emoji on a message that already has REACTIONS_PER_MESSAGE_MAX. */
+  | 'too_many_reactions'
+  /** replyToId names no message of the conversation. */
+  | 'reply_not_found'
+  /** replyToId names a deleted message. */
+  | 'reply_deleted'
+
+/** A change the store refuses; the api answers it with 404, 403, 409 or 400. */
+export class MessageRefusedError extends Error {
+  constructor(
+    readonly reason: MessageRefusal,
+    message: string,
+  ) {
+    super(message)
+  }
 }
 
 export class UsernameTakenError extends Error {
@@ -102,18 +147,20 @@ export interface Store {
     userId: string,
     page: { after?: ConversationCursor; limit: number },
   ): Promise<{ conversations: ConversationRecord[]; hasMore: boolean }>
-  /** Unread messages per member: from others, after the member's read marker. */
-  unreadCounts(conversationId: string, userIds: readonly string[]): Promise<Map<string, number>>
-  /** The user's unread count in each of `conversationIds` they are a member of (absent = 0). */
-  unreadCountsOf(userId: string, conversationIds: readonly string[]): Promise<Map<string, number>>
+  /** Unread messages per member: from others, not deleted, after the member's read marker; and those mentioning them. */
+  unreadCounts(conversationId: string, userIds: readonly string[]): Promise<Map<string, UnreadCounts>>
+  /** The user's unread counts in each of `conversationIds` they are a member of (absent = none). */
+  unreadCountsOf(userId: string, conversationIds: readonly string[]): Promise<Map<string, UnreadCounts>>
   isMember(conversationId: string, userId: string): Promise<boolean>
   /** Member ids in join order; empty when the conversation does not exist. */
   memberIds(conversationId: string): Promise<string[]>
 
   /**
-   * Store a message with the next seq of its conversation. The same `clientId`
-   * from the same sender in the same conversation returns the original message
-   * with `created: false` and changes nothing.
+   * Store a message with the next seq and the next rev of its conversation.
+   * The same `clientId` from the same sender in the same conversation returns
+   * the original message with `created: false` and changes nothing.
+   * `mentions`: the member ids the body names (resolveMentions). A `replyToId`
+   * outside the conversation or deleted is refused (MessageRefusedError).
    */
   appendMessage(input: {
     conversationId: string
@@ -121,12 +168,37 @@ export interface Store {
     clientId: string
     body: string
     now: number
+    replyToId?: string
+    mentions?: readonly string[]
   }): Promise<{ message: Message; created: boolean }>
-  /** Messages in ascending seq: after `after`, or before `before`, or the latest page. */
-  messages(conversationId: string, page: { after?: number; before?: number; limit: number }): Promise<{
-    messages: Message[]
-    hasMore: boolean
-  }>
+  /**
+   * Messages in ascending seq: after `after`, or before `before`, or the
+   * latest page; with `changedAfter`, those whose rev is above it in ascending rev.
+   */
+  messages(
+    conversationId: string,
+    page: { after?: number; before?: number; changedAfter?: number; limit: number },
+  ): Promise<{ messages: Message[]; hasMore: boolean }>
+
+  /** Edit a message's body (its sender only); the same body again changes nothing. */
+  editMessage(input: {
+    conversationId: string
+    messageId: string
+    userId: string
+    body: string
+    mentions: readonly string[]
+    now: number
+  }): Promise<MessageChange>
+  /** Delete for everyone (its sender only): body, reactions, mentions and reply link go; a tombstone stays. */
+  deleteMessage(input: { conversationId: string; messageId: string; userId: string; now: number }): Promise<MessageChange>
+  /** Add (`present`) or remove the user's reaction with `emoji` (canonical form); idempotent. */
+  setReaction(input: {
+    conversationId: string
+    messageId: string
+    userId: string
+    emoji: string
+    present: boolean
+  }): Promise<MessageChange>
 
   /** Move a member's marker forward, never past the conversation's lastSeq; read implies delivered. */
   advanceMarker(conversationId: string, userId: string, kind: MarkerKind, seq: number): Promise<MarkerResult>

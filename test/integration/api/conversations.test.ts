@@ -38,9 +38,11 @@ describe('POST /api/conversations: direct', () => {
       memberIds: ids(a!, b!),
       lastMessage: null,
       lastSeq: 0,
+      lastRev: 0,
       readSeq: 0,
       deliveredSeq: 0,
       unreadCount: 0,
+      mentionCount: 0,
       markers: { [a!.user.id]: { readSeq: 0, deliveredSeq: 0 }, [b!.user.id]: { readSeq: 0, deliveredSeq: 0 } },
       createdAt: expect.any(Number),
       lastActivityAt: expect.any(Number),
@@ -225,9 +227,9 @@ describe('GET /api/conversations', () => {
       [c!.user.id]: { readSeq: 1, deliveredSeq: 1 },
     }
     const expected = {
-      [a!.user.id]: { readSeq: 0, deliveredSeq: 0, unreadCount: 1 },
-      [b!.user.id]: { readSeq: 0, deliveredSeq: 3, unreadCount: 2 },
-      [c!.user.id]: { readSeq: 1, deliveredSeq: 1, unreadCount: 2 },
+      [a!.user.id]: { readSeq: 0, deliveredSeq: 0, unreadCount: 1, mentionCount: 0 },
+      [b!.user.id]: { readSeq: 0, deliveredSeq: 3, unreadCount: 2, mentionCount: 0 },
+      [c!.user.id]: { readSeq: 1, deliveredSeq: 1, unreadCount: 2, mentionCount: 0 },
     }
     for (const viewer of [a!, b!, c!]) {
       const [listed] = await rest.conversations(viewer)
@@ -240,6 +242,7 @@ describe('GET /api/conversations', () => {
           memberIds: ids(a!, b!, c!),
           lastMessage: three,
           lastSeq: 3,
+          lastRev: 3,
           ...expected[viewer.user.id],
           markers,
           createdAt: group.createdAt,

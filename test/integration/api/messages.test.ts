@@ -51,10 +51,16 @@ describe('POST /api/conversations/:id/messages', () => {
       id: expect.any(String),
       conversationId: conv.id,
       seq: 1,
+      rev: 1,
       senderId: a.user.id,
       clientId,
       body: 'hello',
       createdAt: expect.any(Number),
+      editedAt: null,
+      deletedAt: null,
+      replyTo: null,
+      reactions: [],
+      mentions: [],
     })
     expect(first.json.createdAt).toBeGreaterThanOrEqual(before)
     expect(first.json.createdAt).toBeLessThanOrEqual(Date.now())

@@ -60,9 +60,11 @@ export function conversationDto(id: string, overrides: Partial<Conversation> = {
     memberIds: ['me', 'bob'],
     lastMessage: null,
     lastSeq: 0,
+    lastRev: 0,
     readSeq: 0,
     deliveredSeq: 0,
     unreadCount: 0,
+    mentionCount: 0,
     markers: {},
     createdAt: 1_000,
     lastActivityAt: 1_000,
@@ -70,16 +72,22 @@ export function conversationDto(id: string, overrides: Partial<Conversation> = {
   }
 }
 
-/** A server message; createdAt defaults to 10_000 + seq so that time follows seq. */
+/** A server message; createdAt defaults to 10_000 + seq so that time follows seq, and rev to seq (never changed). */
 export function serverMessage(conversationId: string, seq: number, overrides: Partial<Message> = {}): Message {
   return {
     id: `${conversationId}-m${seq}`,
     conversationId,
     seq,
+    rev: seq,
     senderId: 'bob',
     clientId: `${conversationId}-c${seq}`,
     body: `message ${seq}`,
     createdAt: 10_000 + seq,
+    editedAt: null,
+    deletedAt: null,
+    replyTo: null,
+    reactions: [],
+    mentions: [],
     ...overrides,
   }
 }

@@ -10,9 +10,17 @@ import type { Message } from '../../../shared/api'
 import type { ChatMessage, IpcEvents } from '../../../shared/ipc'
 import type { Link, PresenceChange } from '../realtime/link'
 
-export type WindowEvents = Pick<IpcEvents, 'connection' | 'conversations' | 'messages' | 'messagesRemoved' | 'users' | 'typing'>
+export type WindowEvents = Pick<IpcEvents, 'connection' | 'conversations' | 'messages' | 'messagesRemoved' | 'changeRefused' | 'users' | 'typing'>
 
-export const windowEventNames = ['connection', 'conversations', 'messages', 'messagesRemoved', 'users', 'typing'] as const satisfies readonly (keyof WindowEvents)[]
+export const windowEventNames = [
+  'connection',
+  'conversations',
+  'messages',
+  'messagesRemoved',
+  'changeRefused',
+  'users',
+  'typing',
+] as const satisfies readonly (keyof WindowEvents)[]
 
 export interface AccountEvents extends WindowEvents {
   // -- sync --------------------------------------------------------------------
@@ -30,6 +38,8 @@ export interface AccountEvents extends WindowEvents {
   sent: Message
   /** The server refused a message for good. */
   failed: { conversationId: string; clientId: string }
+  /** The server took a change to a message (edit, delete, reaction): its answer is to be stored. */
+  changed: Message
 
   // -- realtime ----------------------------------------------------------------
   /** A new link is ready: subscribed to the user's private channel. */

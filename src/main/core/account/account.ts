@@ -9,7 +9,7 @@
  * reactions once all of them exist. The core listens there too.
  */
 import { randomUUID } from 'node:crypto'
-import { sendMessageRequestSchema, type User } from '../../../shared/api'
+import { editMessageRequestSchema, sendMessageRequestSchema, type User } from '../../../shared/api'
 import {
   ParleyError,
   type ChatConversation,
@@ -19,10 +19,14 @@ import {
   type MessagePageResult,
   type SearchHit,
 } from '../../../shared/ipc'
+import { canonicalEmoji, resolveMentions } from '../../../shared/message-content'
 import { ApiClient, NetworkError } from '../api-client'
 import { fullJitterDelay } from '../backoff'
 import { openCache } from '../cache'
 import { isUnreadableCacheFile, setAsideCacheFile } from '../cache/database/set-aside'
+import { clientIdOfKey } from '../cache/messages/message-row'
+import type { NewPendingMessage } from '../cache/messages/unsent'
+import type { ChangeRequest } from '../cache/outbox/queued-changes'
 import type { Cache } from '../cache/types'
 import type { CoreTiming } from '../core-api'
 import { translate, translateError } from '../errors'
@@ -94,8 +98,23 @@ export class Account {
     this.outbox = new Outbox({
       cache: this.cache,
       api: this.api,
+      me: this.me,
       onSent: (message) => events.emit('sent', message),
       onFailed: (conversationId, clientId) => events.emit('failed', { conversationId, clientId }),
+      onChanged: (message) => events.emit('changed', message),
+      onChangeRefused: (item, error, message) => {
+        if (message) events.emit('messages', { conversationId: item.conversationId, messages: [message] })
+        events.emit('changeRefused', {
+          conversationId: item.conversationId,
+          messageKey: item.messageKey,
+          change: item.kind,
+          code: error.code,
+          message: error.message,
+        })
+        this.updates.send([item.conversationId])
+        // The refusal may come from news the cache does not have yet (deleted elsewhere).
+        this.sync.requestChanges(item.conversationId)
+      },
       baseDelayMs: timing.outboxBaseMs,
       capDelayMs: timing.outboxCapMs,
       deliveredDelayMs: timing.deliveredDelayMs,
@@ -136,7 +155,8 @@ export class Account {
     events.on('conversationsChanged', (ids) => updates.changedBySync(ids))
     events.on('incoming', (messages) => this.incoming(messages))
     events.on('unknownUsers', (ids) => void this.fetchUsers(ids))
-    events.on('sent', (message) => sync.ingest([message], 'fetch'))
+    events.on('sent', (message) => sync.receive(message, 'fetch'))
+    events.on('changed', (message) => sync.receive(message, 'fetch'))
     events.on('failed', ({ conversationId, clientId }) => {
       const message = cache.ownMessage(conversationId, clientId)
       if (message) events.emit('messages', { conversationId, messages: [message] })
@@ -341,7 +361,7 @@ export class Account {
     return { messages, hasMoreBefore }
   }
 
-  sendMessage(conversationId: string, body: string): ChatMessage {
+  sendMessage(conversationId: string, body: string, replyToKey?: string): ChatMessage {
     this.conversationView(conversationId)
     const clientId = randomUUID()
     const parsed = sendMessageRequestSchema.safeParse({ clientId, body })
@@ -352,12 +372,30 @@ export class Account {
       clientId,
       body: parsed.data.body,
       createdAt: this.options.now(),
+      mentions: resolveMentions(parsed.data.body, this.members(conversationId)),
+      ...(replyToKey !== undefined ? { replyTo: this.replyTarget(conversationId, replyToKey) } : {}),
     })
     this.typing.setTyping(conversationId, false)
     this.events.emit('messages', { conversationId, messages: [message] })
     this.updates.send([conversationId])
     this.outbox.kick()
     return message
+  }
+
+  /** What a reply refers to: a sent message by seq, or my own unsent one (sent before the reply, in order). */
+  private replyTarget(conversationId: string, key: string): NewPendingMessage['replyTo'] {
+    const original = this.cache.messageByKey(conversationId, key)
+    if (original === null) throw new ParleyError('not_found', 'No such message to reply to')
+    if (original.deletedAt !== null) throw new ParleyError('conflict', 'This message was deleted')
+    if (original.seq !== null) return { seq: original.seq }
+    if (original.state === 'failed') throw new ParleyError('conflict', 'That message was not sent: send it again first')
+    return { clientId: clientIdOfKey(original.key) }
+  }
+
+  /** The members of a conversation with their usernames, for mentions. */
+  private members(conversationId: string): { id: string; username: string }[] {
+    const memberIds = this.cache.conversation(conversationId)?.memberIds ?? []
+    return this.cache.users(memberIds).map((user) => ({ id: user.id, username: user.username }))
   }
 
   retryMessage(conversationId: string, clientId: string): ChatMessage {
@@ -368,13 +406,41 @@ export class Account {
     return message
   }
 
-  deleteMessage(conversationId: string, clientId: string): void {
+  /** Remove a message of mine that never reached the server (and anything queued for it). */
+  discardMessage(conversationId: string, clientId: string): void {
     const message = this.cache.ownMessage(conversationId, clientId)
     if (message === null || !this.cache.deleteUnsent(conversationId, clientId)) {
-      throw new ParleyError('not_found', 'Only unsent messages can be deleted')
+      throw new ParleyError('not_found', 'Only unsent messages can be discarded')
     }
     this.events.emit('messagesRemoved', { conversationId, keys: [message.key] })
     this.updates.send([conversationId])
+  }
+
+  editMessage(conversationId: string, key: string, body: string): ChatMessage {
+    const parsed = editMessageRequestSchema.safeParse({ body })
+    if (!parsed.success) throw new ParleyError('bad_request', parsed.error.issues[0]?.message ?? 'Invalid message')
+    return this.queueChange(conversationId, key, { kind: 'edit', body: parsed.data.body })
+  }
+
+  deleteForEveryone(conversationId: string, key: string): ChatMessage {
+    return this.queueChange(conversationId, key, { kind: 'delete' })
+  }
+
+  setReaction(conversationId: string, key: string, emoji: string, on: boolean): ChatMessage {
+    const canonical = canonicalEmoji(emoji)
+    if (canonical === null) throw new ParleyError('bad_request', 'A reaction is exactly one emoji')
+    return this.queueChange(conversationId, key, { kind: 'reaction', emoji: canonical, on })
+  }
+
+  /** Queue a change in the outbox (durable, coalesced) and show it at once. */
+  private queueChange(conversationId: string, key: string, change: ChangeRequest): ChatMessage {
+    this.conversationView(conversationId)
+    const result = this.cache.queueChange(conversationId, key, change, this.options.now())
+    if (!result.ok) throw new ParleyError(result.code, result.message)
+    this.events.emit('messages', { conversationId, messages: [result.message] })
+    this.updates.send([conversationId])
+    this.outbox.kick()
+    return result.message
   }
 
   /**

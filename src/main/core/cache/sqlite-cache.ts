@@ -11,14 +11,16 @@ import { MarkerTable } from './conversations/markers'
 import { UnreadCounts } from './conversations/unread'
 import { Checkpointer } from './database/checkpointer'
 import { openReader, SMALL_AUTOCHECKPOINT, WORKER_BACKSTOP_AUTOCHECKPOINT } from './database/database'
+import { MessageViews } from './messages/message-views'
 import { MessageTable } from './messages/messages'
 import { RowKeys } from './messages/row-keys'
 import { UnsentMessages, type NewPendingMessage } from './messages/unsent'
 import { OutboxTable } from './outbox/outbox-table'
+import { QueuedChanges, type ChangeRequest } from './outbox/queued-changes'
 import { ScanWorker } from './search/scan-worker'
 import { MessageSearch } from './search/search'
 import { SearchIndexer, UnindexedRows, type SearchIndexerOptions } from './search/search-indexer'
-import type { Cache, CachedConversation, CachedUser, OutboxItem, StoreMessagesResult } from './types'
+import type { Cache, CachedConversation, CachedUser, ChangeItem, OutboxItem, QueueChangeResult, StoreMessagesResult } from './types'
 import { UserTable } from './users'
 
 export class SqliteCache implements Cache {
@@ -28,6 +30,7 @@ export class SqliteCache implements Cache {
   private readonly outboxTable: OutboxTable
   private readonly messageTable: MessageTable
   private readonly unsent: UnsentMessages
+  private readonly changes: QueuedChanges
   private readonly unread: UnreadCounts
   /** Public for ../testing.ts (its slice length). */
   readonly messageSearch: MessageSearch
@@ -58,8 +61,10 @@ export class SqliteCache implements Cache {
     this.outboxTable = new OutboxTable(db)
     this.rowKeys = new RowKeys(db)
     const unindexed = new UnindexedRows(db)
-    this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable, unindexed)
-    this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable, unindexed)
+    const views = new MessageViews(db, options.me)
+    this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable, unindexed, views)
+    this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable, unindexed, views)
+    this.changes = new QueuedChanges(db, options.me, views)
     this.unread = new UnreadCounts(db, options.me)
     // The file for the cache's other connections (search's reader, its scan worker).
     const file = { path }
@@ -121,6 +126,10 @@ export class SqliteCache implements Cache {
     return this.markerTable.applyMarker(conversationId, userId, marker)
   }
 
+  raiseLastRev(conversationId: string, rev: number): void {
+    this.conversationTable.raiseLastRev(conversationId, rev)
+  }
+
   storeMessages(messages: readonly Message[]): StoreMessagesResult {
     const result = this.messageTable.storeMessages(messages)
     if (result.changed.size > 0) {
@@ -148,8 +157,28 @@ export class SqliteCache implements Cache {
     return this.unsent.deleteUnsent(conversationId, clientId)
   }
 
-  ownMessage(conversationId: string, clientId: string): ChatMessage | null {
-    return this.unsent.ownMessage(conversationId, clientId)
+  ownMessage(conversationId: string, clientId: string, queued?: boolean): ChatMessage | null {
+    return this.unsent.ownMessage(conversationId, clientId, queued)
+  }
+
+  messageByKey(conversationId: string, key: string): ChatMessage | null {
+    return this.changes.view(conversationId, key)
+  }
+
+  messageBySeq(conversationId: string, seq: number): ChatMessage | null {
+    return this.messageTable.bySeq(conversationId, seq)
+  }
+
+  queueChange(conversationId: string, key: string, change: ChangeRequest, at: number): QueueChangeResult {
+    return this.changes.queue(conversationId, key, change, at)
+  }
+
+  changeTarget(item: ChangeItem): ChatMessage | null {
+    return this.changes.stored(item.messageRowId)
+  }
+
+  refuseChange(item: ChangeItem): ChatMessage | null {
+    return this.changes.refused(item)
   }
 
   messages(conversationId: string, page: { beforeSeq?: number; limit: number }): ChatMessage[] {
@@ -174,6 +203,10 @@ export class SqliteCache implements Cache {
 
   unreadCount(conversationId: string): number {
     return this.unread.unreadCount(conversationId)
+  }
+
+  unreadMentions(conversationId: string): number {
+    return this.unread.mentionCount(conversationId)
   }
 
   totalUnread(): number {

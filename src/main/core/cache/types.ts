@@ -6,6 +6,8 @@
  */
 import type { Conversation, Marker, Message, User } from '../../../shared/api'
 import type { ChatMessage, SearchHit } from '../../../shared/ipc'
+import type { NewPendingMessage } from './messages/unsent'
+import type { ChangeRequest } from './outbox/queued-changes'
 
 export interface CachedUser {
   id: string
@@ -22,6 +24,10 @@ export interface CachedConversation {
   memberIds: string[]
   /** Highest seq the server has reported (conversation lists, events). May be above what is cached. */
   lastSeq: number
+  /** The cache is up to date after fetching `changedAfter = lastRev` (sync.ts); 0: never fetched. */
+  lastRev: number
+  /** The highest lastRev the server has reported (conversation lists, events). */
+  serverLastRev: number
   /** Every member's markers; never move backwards locally. */
   markers: Record<string, Marker>
   createdAt: number
@@ -32,6 +38,7 @@ export interface CachedConversation {
 
 export type OutboxItem =
   | { id: number; kind: 'message'; conversationId: string; clientId: string; attempts: number; nextAttemptAt: number; lastError: string | null }
+  | ChangeItem
   | {
       id: number
       kind: 'read' | 'delivered'
@@ -42,10 +49,38 @@ export type OutboxItem =
       lastError: string | null
     }
 
+/** A queued change to a message of the cache (queued-changes.ts): what the user wants it to become. */
+export interface ChangeItem {
+  id: number
+  kind: 'edit' | 'delete' | 'reaction'
+  conversationId: string
+  messageRowId: number
+  messageKey: string
+  /** The server's id of the message: null while it is unsent (the change waits for its send). */
+  messageId: string | null
+  messageState: 'pending' | 'sent' | 'failed'
+  /** edit: the new body. */
+  body: string | null
+  /** reaction: the emoji, and whether my reaction is to be on. */
+  emoji: string | null
+  on: boolean
+  attempts: number
+  nextAttemptAt: number
+  lastError: string | null
+}
+
+export const isChangeItem = (item: OutboxItem): item is ChangeItem => item.kind === 'edit' || item.kind === 'delete' || item.kind === 'reaction'
+
+export type QueueChangeResult =
+  | { ok: true; message: ChatMessage }
+  | { ok: false; code: 'not_found' | 'conflict' | 'forbidden' | 'bad_request'; message: string }
+
 /** What `storeMessages` changed, so the core can tell the renderer and advance markers. */
 export interface StoreMessagesResult {
-  /** Messages that are new in the cache or changed (a pending one became sent), by conversation. */
+  /** Messages that are new in the cache or changed (a pending one became sent, an edit, a reaction…), by conversation. */
   changed: Map<string, ChatMessage[]>
+  /** Of those, the rows new in the cache (not conversions of pending copies, nor changes): what notifies. */
+  added: Map<string, ChatMessage[]>
   /** How many rows were new (not just re-delivered). */
   inserted: number
 }
@@ -74,26 +109,43 @@ export interface Cache {
   setMuted(conversationId: string, muted: boolean): void
   /** Max-merge one member's markers; true when something moved forward. */
   applyMarker(conversationId: string, userId: string, marker: Marker): boolean
+  /** The cache is now up to date after `changedAfter = rev` (only ever rises). */
+  raiseLastRev(conversationId: string, rev: number): void
 
   // -- messages ----------------------------------------------------------------
   /**
    * Store server messages, idempotently, in one transaction: a message already
-   * cached (same conversation and seq) is left alone; a pending
+   * cached (same conversation and seq) is replaced only by a higher rev (an
+   * edit, a delete, reactions; its search entry follows at once); a pending
    * message with the same sender and clientId becomes this sent message (same
    * key, now with id and seq). Also raises the conversation's lastSeq and
    * lastActivityAt. Messages whose conversation is not cached are stored too.
    */
   storeMessages(messages: readonly Message[]): StoreMessagesResult
   /** A new pending message and its outbox row, in one transaction. */
-  addPending(message: { conversationId: string; senderId: string; clientId: string; body: string; createdAt: number }): ChatMessage
+  addPending(message: NewPendingMessage): ChatMessage
   /** Pending → failed (keeps it, drops its outbox row). Null when there is no such unsent message. */
   markFailed(conversationId: string, clientId: string, error: string): ChatMessage | null
   /** Failed → pending with a fresh outbox row. Null when there is no such failed message. */
   retryFailed(conversationId: string, clientId: string): ChatMessage | null
   /** Remove an unsent (pending or failed) own message and its outbox row; false when none. */
   deleteUnsent(conversationId: string, clientId: string): boolean
-  /** An own message by clientId (any state). */
-  ownMessage(conversationId: string, clientId: string): ChatMessage | null
+  /** An own message by clientId (any state); `queued` false: as written, without this user's queued changes. */
+  ownMessage(conversationId: string, clientId: string, queued?: boolean): ChatMessage | null
+  /** Any cached message by key, as shown (queued changes laid over). */
+  messageByKey(conversationId: string, key: string): ChatMessage | null
+  /** A sent message by seq, as shown. */
+  messageBySeq(conversationId: string, seq: number): ChatMessage | null
+  /**
+   * Queue an edit, a delete for everyone or a reaction (queued-changes.ts),
+   * coalesced with what is queued for that message, in one transaction; the
+   * message as it now shows.
+   */
+  queueChange(conversationId: string, key: string, change: ChangeRequest, at: number): QueueChangeResult
+  /** The server's state of the message a change is for, without queued changes (null once gone). */
+  changeTarget(item: ChangeItem): ChatMessage | null
+  /** A change the server refused for good leaves the queue; the message as it now shows. */
+  refuseChange(item: ChangeItem): ChatMessage | null
   /**
    * Up to `limit` messages, ascending: the latest ones (then all pending/failed
    * own messages after the sent ones), or those with seq < `beforeSeq`.
@@ -109,6 +161,8 @@ export interface Cache {
   lastMessage(conversationId: string): ChatMessage | null
   /** Cached messages from others (not from the cache's `me`) with seq above my readSeq. */
   unreadCount(conversationId: string): number
+  /** Unread messages from others that mention me, deleted ones left out. */
+  unreadMentions(conversationId: string): number
   /** Sum of unread counts over conversations that are not muted. */
   totalUnread(): number
 

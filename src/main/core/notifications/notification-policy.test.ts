@@ -13,6 +13,12 @@ const message = (overrides: Partial<ChatMessage> = {}): ChatMessage => ({
   createdAt: 2_000,
   state: 'sent',
   error: null,
+  rev: 5,
+  editedAt: null,
+  deletedAt: null,
+  replyTo: null,
+  reactions: [],
+  mentions: [],
   ...overrides,
 })
 
@@ -46,6 +52,21 @@ describe('notificationFor', () => {
 
   test('own messages never notify', () => {
     expect(notificationFor(message({ senderId: 'alice' }), context())).toBeNull()
+  })
+
+  test('a mention of me notifies even in a muted conversation; a mention of someone else does not', () => {
+    const muted = { conversation: { id: 'conv1', kind: 'direct' as const, title: null, muted: true } }
+    expect(notificationFor(message({ mentions: ['alice'] }), context(muted))).toEqual({ conversationId: 'conv1', title: 'Bob', body: 'hello there' })
+    expect(notificationFor(message({ mentions: ['carol'] }), context(muted))).toBeNull()
+    // Mentions still follow the other rules: not while looking at it, not with notifications off.
+    expect(notificationFor(message({ mentions: ['alice'] }), context({ ...muted, windowFocused: true, activeConversationId: 'conv1' }))).toBeNull()
+    expect(
+      notificationFor(message({ mentions: ['alice'] }), context({ ...muted, settings: { notifications: false, showMessagePreview: true } })),
+    ).toBeNull()
+  })
+
+  test('a message that arrives already deleted (a tombstone fetched by sync) never notifies', () => {
+    expect(notificationFor(message({ body: '', deletedAt: 2_500 }), context())).toBeNull()
   })
 
   test('muted conversations never notify', () => {

@@ -21,12 +21,17 @@ export interface NotifyContext {
   senderName: string
 }
 
-/** The notification to show for `message`, or null when it should stay silent. */
+/**
+ * The notification to show for `message` — a message new to the cache; edits
+ * and reactions never come here — or null when it should stay silent. A
+ * mention of me notifies even in a muted conversation.
+ */
 export function notificationFor(message: ChatMessage, context: NotifyContext): NotificationRequest | null {
   const { conversation } = context
   if (!context.settings.notifications) return null
   if (message.senderId === context.me) return null
-  if (conversation === null || conversation.muted) return null
+  if (message.deletedAt !== null) return null
+  if (conversation === null || (conversation.muted && !message.mentions.includes(context.me))) return null
   if (message.createdAt < context.appStartedAt) return null
   if (context.windowFocused && context.activeConversationId === message.conversationId) return null
   const title =
@@ -51,7 +56,11 @@ export interface IncomingContext extends Pick<NotifyContext, 'me' | 'windowFocus
 }
 
 /** Show (with `show`) the notification each of `messages` deserves. */
-export function notifyIncoming(messages: readonly ChatMessage[], context: IncomingContext, show: (request: NotificationRequest) => void): void {
+export function notifyIncoming(
+  messages: readonly ChatMessage[],
+  context: IncomingContext,
+  show: (request: NotificationRequest, message: ChatMessage) => void,
+): void {
   const { me, cache } = context
   // The people whose name looks like another's (issue 14), among every user the cache knows: once per batch, when needed.
   let lookAlikes: ReadonlySet<string> | null = null
@@ -71,6 +80,6 @@ export function notifyIncoming(messages: readonly ChatMessage[], context: Incomi
       conversation: cache.conversation(message.conversationId),
       senderName: senderName(cache.users([message.senderId])[0]),
     })
-    if (request) show(request)
+    if (request) show(request, message)
   }
 }

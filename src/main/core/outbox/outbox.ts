@@ -13,22 +13,37 @@
  *   message's "delivered" reaches its sender without delay, and catching up
  *   on 10,000 messages in 50 pages posts it a few times instead of after
  *   every page (each post is an event to every member).
+ * - Changes to messages (edit, delete for everyone, a reaction; see
+ *   cache/outbox/queued-changes.ts) wait until their message is sent (they
+ *   need its server id); a message's changes go one at a time, in the order
+ *   queued, those of different messages side by side. A change asking for
+ *   what the server already has (a reaction added and taken back before it
+ *   went) completes without a request.
  * - Network errors, 5xx, 408 and 429 are retried with exponential back-off
  *   (full jitter) until they succeed; any other 4xx fails the message (the
- *   user can retry or delete it) or drops the marker.
+ *   user can retry or discard it), drops the marker, or rolls the change back
+ *   (its row goes; the view is the server's state again) and says why.
  */
 import type { Message } from '../../../shared/api'
+import type { ChatMessage } from '../../../shared/ipc'
 import { HttpError, isRetryable, NetworkError, type ApiClient } from '../api-client'
 import { fullJitterDelay } from '../backoff'
-import type { Cache, OutboxItem } from '../cache/types'
+import { clientIdOfKey } from '../cache/messages/message-row'
+import { isChangeItem, type Cache, type ChangeItem, type OutboxItem } from '../cache/types'
 
 export interface OutboxDeps {
   cache: Cache
   api: ApiClient
+  /** The account's user id (whose reactions the queued ones are). */
+  me: string
   /** The server accepted a message: store it (the pending copy becomes sent). */
   onSent(message: Message): void
   /** The server refused a message for good. */
   onFailed(conversationId: string, clientId: string, error: string): void
+  /** The server took a change: its answer (the message as it now is) is to be stored. */
+  onChanged(message: Message): void
+  /** The server refused a change for good: it was rolled back; `message` is how the message shows now. */
+  onChangeRefused(item: ChangeItem, error: HttpError, message: ChatMessage | null): void
   baseDelayMs: number
   capDelayMs: number
   /** A conversation's delivered marker is posted at most once per this long (read markers go at once). */
@@ -114,15 +129,7 @@ export class Outbox {
   private async drain(): Promise<void> {
     for (;;) {
       const now = this.deps.now()
-      const items = this.deps.cache.outbox()
-      // Only the oldest message of each conversation may go: the rest wait their turn.
-      const firstMessage = new Map<string, OutboxItem>()
-      for (const item of items) {
-        if (item.kind === 'message' && !firstMessage.has(item.conversationId)) firstMessage.set(item.conversationId, item)
-      }
-      const ready = items.filter(
-        (item) => this.due(item, now) && (item.kind !== 'message' || firstMessage.get(item.conversationId) === item),
-      )
+      const ready = eligible(this.deps.cache.outbox()).filter((item) => this.due(item, now))
       if (ready.length === 0 || this.stopped) return
       for (let i = 0; i < ready.length && !this.stopped; i += CONCURRENCY) {
         await Promise.all(ready.slice(i, i + CONCURRENCY).map((item) => this.process(item)))
@@ -133,13 +140,19 @@ export class Outbox {
   private async process(item: OutboxItem): Promise<void> {
     const { cache, api } = this.deps
     try {
+      if (isChangeItem(item)) {
+        await this.change(item)
+        return
+      }
       if (item.kind === 'message') {
-        const message = cache.ownMessage(item.conversationId, item.clientId)
+        // As written: an edit or delete queued meanwhile goes after it (it needs the server's id).
+        const message = cache.ownMessage(item.conversationId, item.clientId, false)
         if (message === null || message.state !== 'pending') {
           cache.completeOutbox(item)
           return
         }
-        const sent = await api.send(item.conversationId, { clientId: item.clientId, body: message.body })
+        const replyToId = this.replyToId(message)
+        const sent = await api.send(item.conversationId, { clientId: item.clientId, body: message.body, ...(replyToId ? { replyToId } : {}) })
         // Stopped meanwhile: leave the row; the next start resends it and the server answers with the original.
         if (this.stopped) return
         this.deps.onSent(sent)
@@ -156,6 +169,41 @@ export class Outbox {
     }
   }
 
+  /**
+   * The server id of what a message answers. An original that was still
+   * unsent when the reply was written went first (messages of a conversation
+   * go in order); one that failed since goes without the reply link.
+   */
+  private replyToId(message: ChatMessage): string | null {
+    const key = message.replyTo?.key
+    if (message.replyTo === null || key === undefined) return null
+    if (message.replyTo.id !== '') return message.replyTo.id
+    if (key === null) return null
+    return this.deps.cache.ownMessage(message.conversationId, clientIdOfKey(key))?.id ?? null
+  }
+
+  /** One queued change of a sent message: sent unless the server already has what it asks for. */
+  private async change(item: ChangeItem): Promise<void> {
+    const { cache, api } = this.deps
+    const target = cache.changeTarget(item)
+    if (target === null || target.id === null) {
+      cache.completeOutbox(item)
+      return
+    }
+    const mine = (emoji: string) => target.reactions.some((r) => r.emoji === emoji && r.userIds.includes(this.deps.me))
+    let answer: Message | null = null
+    if (item.kind === 'edit' && item.body !== null && (item.body !== target.body || target.deletedAt !== null)) {
+      answer = await api.editMessage(item.conversationId, target.id, item.body)
+    } else if (item.kind === 'delete' && target.deletedAt === null) {
+      answer = await api.deleteMessage(item.conversationId, target.id)
+    } else if (item.kind === 'reaction' && item.emoji !== null && mine(item.emoji) !== item.on) {
+      answer = await api.setReaction(item.conversationId, target.id, item.emoji, item.on)
+    }
+    if (this.stopped) return
+    cache.completeOutbox(item)
+    if (answer !== null) this.deps.onChanged(answer)
+  }
+
   private failed(item: OutboxItem, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err)
     // Only the server's considered "no" (a 4xx other than 408/429) fails a message;
@@ -170,7 +218,9 @@ export class Outbox {
       return
     }
     this.deps.log.warn({ kind: item.kind, error: message }, 'outbox: refused by the server')
-    if (item.kind === 'message') {
+    if (isChangeItem(item)) {
+      this.deps.onChangeRefused(item, err, this.deps.cache.refuseChange(item))
+    } else if (item.kind === 'message') {
       this.deps.cache.markFailed(item.conversationId, item.clientId, message)
       this.deps.onFailed(item.conversationId, item.clientId, message)
     } else {
@@ -180,7 +230,8 @@ export class Outbox {
 
   private scheduleNext(): void {
     if (this.stopped) return
-    const items = this.deps.cache.outbox()
+    // Only what could go: a message behind another, or a change waiting for its message's send, is woken by their progress.
+    const items = eligible(this.deps.cache.outbox())
     if (items.length === 0) return
     const next = Math.min(...items.map((item) => item.nextAttemptAt))
     this.clearTimer()
@@ -198,4 +249,25 @@ export class Outbox {
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
   }
+}
+
+/**
+ * The rows that may go now (when due): markers; the oldest message of each
+ * conversation (the rest wait their turn); the oldest change of each sent
+ * message (a change of an unsent message waits for its send).
+ */
+function eligible(items: readonly OutboxItem[]): OutboxItem[] {
+  const firstMessage = new Set<string>()
+  const firstChange = new Set<number>()
+  return items.filter((item) => {
+    if (isChangeItem(item)) {
+      if (item.messageState !== 'sent' || firstChange.has(item.messageRowId)) return false
+      firstChange.add(item.messageRowId)
+      return true
+    }
+    if (item.kind !== 'message') return true
+    if (firstMessage.has(item.conversationId)) return false
+    firstMessage.add(item.conversationId)
+    return true
+  })
 }

@@ -44,7 +44,7 @@ export interface LinkOptions {
   handlers: LinkHandlers
 }
 
-const USER_EVENTS = [Events.messageCreated, Events.conversationUpsert, Events.markerUpdated]
+const USER_EVENTS = [Events.messageCreated, Events.messageUpdated, Events.conversationUpsert, Events.markerUpdated]
 
 export class Link {
   private pusher: PusherClient | null = null

@@ -13,7 +13,15 @@
  * After every (re)connect, once the private channel is subscribed — so no
  * event can fall between — the conversations are refreshed (the list page by
  * page, see `listConversations`) and each one is filled from its highest
- * cached seq, page by page.
+ * cached seq, page by page, then brought up to date with the changes made to
+ * messages meanwhile (edits, deletes, reactions: change-feed.ts).
+ *
+ * Changes go through the same path as new messages (`apply`): a message
+ * already cached is replaced only by a higher rev, so a realtime event, a
+ * changedAfter page and the outbox's answer may arrive in any order. Each
+ * conversation's `lastRev` says the cache is up to date after
+ * `changedAfter=lastRev`; a realtime event whose rev is the next one moves it
+ * on, one that skips ahead fetches the changes between.
  */
 import type { Conversation, Message, MessagePage } from '../../../shared/api'
 import {
@@ -21,10 +29,12 @@ import {
   Events,
   markerUpdatedEventSchema,
   messageCreatedEventSchema,
+  messageUpdatedEventSchema,
 } from '../../../shared/channels'
 import type { ChatMessage } from '../../../shared/ipc'
 import { isRetryable, type ApiClient } from '../api-client'
 import type { Cache } from '../cache/types'
+import { ChangeFeed } from './change-feed'
 
 const PAGE = 200
 /** Conversations filled at once. */
@@ -67,23 +77,35 @@ export class Sync {
   /** Conversations whose last requested fill failed: failures in a row and the retry timer. */
   private readonly fillRetries = new Map<string, { failures: number; timer: NodeJS.Timeout | null }>()
   private stopped = false
+  /** Changes to cached messages (changedAfter pages). */
+  private readonly changes: ChangeFeed
 
-  constructor(private readonly deps: SyncDeps) {}
+  constructor(private readonly deps: SyncDeps) {
+    this.changes = new ChangeFeed({
+      cache: deps.cache,
+      api: deps.api,
+      apply: (messages) => this.apply(messages, 'fetch'),
+      fill: (conversationId) => this.fill(conversationId),
+      retryDelayMs: deps.fillRetryDelayMs,
+      log: deps.log,
+    })
+  }
 
   /** No more writes to the cache; resolves when fetches in flight have settled. */
   async stop(): Promise<void> {
     this.stopped = true
     for (const retry of this.fillRetries.values()) if (retry.timer) clearTimeout(retry.timer)
     this.fillRetries.clear()
+    await this.changes.stop()
     await this.whenIdle()
   }
 
-  /** Refresh conversations, then fill each one from its highest cached seq. */
+  /** Refresh conversations, then fill each one from its highest cached seq and fetch what changed since its lastRev. */
   async syncAll(): Promise<void> {
     // Newest activity first (the server's order), a few at a time.
     const queue = await this.listConversations()
     const worker = async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await this.fill(id)
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await this.changes.catchUp(id)
     }
     await Promise.all(Array.from({ length: FILL_CONCURRENCY }, worker))
   }
@@ -169,7 +191,16 @@ export class Sync {
         this.requestFill(message.conversationId)
         return
       }
-      this.ingest([{ ...message, body: message.body }], 'realtime')
+      this.receive({ ...message, body: message.body }, 'realtime')
+      return
+    }
+    if (event === Events.messageUpdated) {
+      const parsed = messageUpdatedEventSchema.safeParse(data)
+      if (!parsed.success) return this.deps.log.warn({ event }, 'ignoring a malformed realtime event')
+      const { message } = parsed.data
+      // Too large for an event: the changes fetch brings it.
+      if (message.body === undefined) this.changes.request(message.conversationId)
+      else this.receive({ ...message, body: message.body }, 'realtime')
       return
     }
     if (event === Events.conversationUpsert) {
@@ -179,7 +210,7 @@ export class Sync {
       this.applyConversations([{ ...conversation, lastMessage: null }])
       if (lastMessage) {
         if (lastMessage.body === undefined) this.requestFill(conversation.id)
-        else this.ingest([{ ...lastMessage, body: lastMessage.body }], 'realtime')
+        else this.receive({ ...lastMessage, body: lastMessage.body }, 'realtime')
       }
       this.requestFill(conversation.id)
       return
@@ -195,11 +226,34 @@ export class Sync {
   }
 
   /**
-   * Store what extends the gapless run of each conversation; a hole triggers a
-   * range fetch instead. Safe to call with anything, any number of times.
+   * One message on its own — a realtime event, the server's answer to a send
+   * or a change — with its rev: the next one after the conversation's lastRev
+   * moves lastRev on (once stored); one further ahead means changes were
+   * missed, and they are fetched.
    */
-  ingest(messages: readonly Message[], source: 'realtime' | 'fetch'): void {
+  receive(message: Message, source: 'realtime' | 'fetch'): void {
     if (this.stopped) return
+    const unstored = this.apply([message], source)
+    const lastRev = this.deps.cache.conversation(message.conversationId)?.lastRev
+    if (lastRev === undefined) return
+    if (message.rev === lastRev + 1 && unstored.length === 0) this.deps.cache.raiseLastRev(message.conversationId, message.rev)
+    else if (message.rev > lastRev + 1) this.changes.request(message.conversationId)
+  }
+
+  /** `apply` for pages of history (tests and benchmarks call it too). */
+  ingest(messages: readonly Message[], source: 'realtime' | 'fetch'): void {
+    this.apply(messages, source)
+  }
+
+  /**
+   * Store what extends the gapless run of each conversation, and newer revs
+   * of what is cached; a hole triggers a range fetch instead. Safe to call
+   * with anything, any number of times. Returns the messages not stored
+   * (beyond a hole).
+   */
+  private apply(messages: readonly Message[], source: 'realtime' | 'fetch'): Message[] {
+    const unstored: Message[] = []
+    if (this.stopped) return [...messages]
     const { cache } = this.deps
     const byConversation = new Map<string, Message[]>()
     for (const message of messages) {
@@ -218,18 +272,21 @@ export class Sync {
           highest = message.seq
         } else {
           this.requestFill(conversationId)
+          unstored.push(...list.slice(list.indexOf(message)))
           break
         }
       }
     }
-    if (storable.length === 0) return
-    const { changed } = cache.storeMessages(storable)
-    for (const [conversationId, changedMessages] of changed) {
-      this.deps.onMessagesChanged(conversationId, changedMessages)
-      const incoming = changedMessages.filter((message) => message.senderId !== this.deps.me)
+    if (storable.length === 0) return unstored
+    const { changed, added } = cache.storeMessages(storable)
+    for (const [conversationId, changedMessages] of changed) this.deps.onMessagesChanged(conversationId, changedMessages)
+    // Only messages new to the cache are news: an edit or a reaction never notifies.
+    for (const addedMessages of added.values()) {
+      const incoming = addedMessages.filter((message) => message.senderId !== this.deps.me)
       if (incoming.length > 0) this.deps.onIncoming(incoming, source)
     }
     if (changed.size > 0) this.deps.onConversationsChanged([...changed.keys()])
+    return unstored
   }
 
   /**
@@ -245,7 +302,11 @@ export class Sync {
       return
     }
     this.fill(conversationId).then(
-      () => this.clearFillRetry(conversationId),
+      () => {
+        this.clearFillRetry(conversationId)
+        // What the fill stored is as the server has it now; changes to what was cached before come by changedAfter.
+        this.changes.request(conversationId)
+      },
       (err: unknown) => {
         if (this.stopped) return
         if (!isRetryable(err)) {
@@ -311,6 +372,13 @@ export class Sync {
       }
     }
     const task = (async () => {
+      // A fill of an empty conversation fetches every message as it is now:
+      // every change up to the server's lastRev known before the first request
+      // is in what it stores, so the changes fetch can start from there
+      // rather than fetch the whole history again (see change-feed.ts).
+      const start = cache.conversation(conversationId)
+      const fromEmpty = cache.highestSeq(conversationId) === 0 && (start?.lastRev ?? 0) === 0
+      const revCovered = start?.serverLastRev ?? 0
       do {
         this.refills.delete(conversationId)
         let after = cache.highestSeq(conversationId)
@@ -322,7 +390,7 @@ export class Sync {
           if (this.stopped) return
           const last = page.messages.at(-1)?.seq ?? after
           if (page.hasMore && last > after) runAhead(last)
-          this.ingest(page.messages, 'fetch')
+          this.apply(page.messages, 'fetch')
           const highest = cache.highestSeq(conversationId)
           if (!page.hasMore || highest <= after) break
           runAhead(highest)
@@ -330,6 +398,7 @@ export class Sync {
         }
         ahead = []
       } while (this.refills.has(conversationId) && !this.stopped)
+      if (fromEmpty && !this.stopped && revCovered > 0) cache.raiseLastRev(conversationId, revCovered)
     })()
     this.fills.set(conversationId, task)
     const done = () => {
@@ -344,9 +413,16 @@ export class Sync {
     return task
   }
 
+  /** Fetch the changes to a conversation's messages soon (after its seq fill). */
+  requestChanges(conversationId: string): void {
+    if (!this.stopped) this.changes.request(conversationId)
+  }
+
   /** Resolves when no range fetch is running (tests, benchmarks). */
-  whenIdle(): Promise<void> {
-    if (this.fills.size === 0) return Promise.resolve()
-    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  async whenIdle(): Promise<void> {
+    while (this.fills.size > 0 || this.changes.busy) {
+      if (this.fills.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve))
+      await this.changes.whenIdle()
+    }
   }
 }

@@ -5,16 +5,73 @@
  * a counter turns red and sending is refused. Typing is reported to the
  * core (throttled here; the core throttles the network) and stopped on send
  * or when the text is cleared. The draft survives switching conversations.
+ *
+ * Also: the quote bar of the message being answered (Esc cancels), the `@`
+ * autocomplete of the conversation's members (↑/↓, Enter or Tab, Esc), ↑ in
+ * an empty box to edit my last message, and the formatting help.
  */
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useShallow } from 'zustand/react/shallow'
+import type { ChatUser } from '../../../shared/ipc'
 import { useIntlLocale } from '../hooks/useLocale'
 import { callError } from '../lib/call-error'
+import { insertMention, matchMembers, mentionQueryAt, type MentionQuery } from '../lib/mention-query'
 import { BODY_MAX, COUNTER_FROM, bodyLength, checkDraft } from '../lib/text-length'
+import { useCompose } from '../store/compose'
+import { useConversations } from '../store/conversations'
 import { useMessages } from '../store/messages'
+import { selectMe, useSession } from '../store/session'
 import { useTyping } from '../store/typing'
 import { useUi } from '../store/ui'
-import { SendIcon } from './Icons'
+import { useUsers } from '../store/users'
+import { FormattingHelp } from './FormattingHelp'
+import { CloseIcon, ReplyIcon, SendIcon } from './Icons'
+import { COMPOSER_ID, edit } from './message-actions'
+import { MENTION_LIST_ID, MentionSuggestions, mentionOptionId } from './MentionSuggestions'
+import { snippetOf } from './ReplySnippet'
+
+const noPeople: ChatUser[] = []
+
+/** The members of the conversation other than me, as the users slice knows them. */
+function useMembers(conversationId: string, me: string): ChatUser[] {
+  const ids = useConversations(useShallow((state) => state.byId[conversationId]?.memberIds ?? []))
+  const users = useUsers(useShallow((state) => ids.filter((id) => id !== me).map((id) => state.byId[id])))
+  return useMemo(() => {
+    const known = users.filter((user): user is ChatUser => user !== undefined)
+    return known.length === 0 ? noPeople : known
+  }, [users])
+}
+
+function ReplyBar({ conversationId }: { conversationId: string }) {
+  const { t } = useTranslation()
+  const target = useCompose((state) => state.replyingTo[conversationId])
+  const name = useUsers((state) => (target === undefined ? '' : (state.byId[target.senderId]?.displayName ?? t('common.unknownUser'))))
+  if (target === undefined) return null
+  return (
+    <div className="reply-bar" data-testid="reply-bar">
+      <ReplyIcon size={16} />
+      <span className="reply-bar__body">
+        <bdi className="reply-bar__name" dir="auto">
+          {t('composer.replyingTo', { name })}
+        </bdi>
+        <bdi className="reply-bar__text" dir="auto">
+          {snippetOf(target.body)}
+        </bdi>
+      </span>
+      <button
+        type="button"
+        className="icon-button icon-button--small"
+        aria-label={t('composer.cancelReply')}
+        title={t('composer.cancelReply')}
+        data-testid="cancel-reply"
+        onClick={() => useCompose.getState().cancelReply(conversationId)}
+      >
+        <CloseIcon size={16} />
+      </button>
+    </div>
+  )
+}
 
 const TYPING_EVERY_MS = 1_000
 
@@ -25,6 +82,12 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const [error, setError] = useState<string | null>(null)
   const lastTypingAt = useRef(0)
   const input = useRef<HTMLTextAreaElement>(null)
+  const me = useSession(selectMe)
+  const members = useMembers(conversationId, me)
+  const [mention, setMention] = useState<MentionQuery | null>(null)
+  const [activeOption, setActiveOption] = useState(0)
+  const suggestions = useMemo(() => (mention === null ? noPeople : matchMembers(members, mention.query)), [mention, members])
+  const suggesting = mention !== null && suggestions.length > 0
 
   useEffect(() => {
     input.current?.focus()
@@ -37,6 +100,25 @@ export function Composer({ conversationId }: { conversationId: string }) {
     if (lastTypingAt.current === 0) return
     lastTypingAt.current = 0
     useTyping.getState().setMyTyping(conversationId, false)
+  }
+
+  const findMention = (element: HTMLTextAreaElement) => {
+    const caret = element.selectionStart === element.selectionEnd ? element.selectionStart : -1
+    const next = caret < 0 ? null : mentionQueryAt(element.value, caret)
+    setMention((current) => (current?.start === next?.start && current?.query === next?.query ? current : next))
+    if (next?.query !== mention?.query) setActiveOption(0)
+  }
+
+  const pickMention = (user: ChatUser) => {
+    const element = input.current
+    if (element === null || mention === null) return
+    const next = insertMention(element.value, mention, element.selectionStart, user.username)
+    change(next.text)
+    setMention(null)
+    requestAnimationFrame(() => {
+      element.focus()
+      element.setSelectionRange(next.caret, next.caret)
+    })
   }
 
   const change = (value: string) => {
@@ -63,16 +145,66 @@ export function Composer({ conversationId }: { conversationId: string }) {
       if (draft.reason === 'too_long') setError(t('composer.tooLong', { max: BODY_MAX.toLocaleString(locale) }))
       return
     }
+    const replyTo = useCompose.getState().replyingTo[conversationId]
     useUi.getState().setDraft(conversationId, '')
+    useCompose.getState().cancelReply(conversationId)
+    setMention(null)
     stopTyping()
-    useMessages.getState().sendMessage(conversationId, draft.body).catch((err: unknown) => {
-      useUi.getState().setDraft(conversationId, text)
-      setError(t('composer.sendFailed', { message: callError(err).message }))
-    })
+    useMessages
+      .getState()
+      .sendMessage(conversationId, draft.body, replyTo?.key)
+      .catch((err: unknown) => {
+        useUi.getState().setDraft(conversationId, text)
+        if (replyTo !== undefined) useCompose.getState().replyTo(replyTo)
+        setError(t('composer.sendFailed', { message: callError(err).message }))
+      })
+  }
+
+  /** ↑ in an empty box: edit my last message that can still be edited. */
+  const editLast = (): boolean => {
+    const held = useMessages.getState().byConversation[conversationId]?.messages ?? []
+    for (let i = held.length - 1; i >= 0; i--) {
+      const message = held[i]
+      if (message === undefined || message.senderId !== me || message.deletedAt !== null || message.state === 'failed') continue
+      edit(message)
+      useUi.getState().jumpToMessage({ conversationId, messageKey: message.key, seq: message.seq })
+      return true
+    }
+    return false
   }
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key !== 'Enter' || event.shiftKey || event.altKey || event.nativeEvent.isComposing || event.keyCode === 229) return
+    const composing = event.nativeEvent.isComposing || event.keyCode === 229
+    if (composing) return
+    if (suggesting) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault()
+        const step = event.key === 'ArrowDown' ? 1 : -1
+        setActiveOption((index) => (index + step + suggestions.length) % suggestions.length)
+        return
+      }
+      if ((event.key === 'Enter' && !event.shiftKey) || event.key === 'Tab') {
+        event.preventDefault()
+        const user = suggestions[Math.min(activeOption, suggestions.length - 1)]
+        if (user !== undefined) pickMention(user)
+        return
+      }
+      if (event.key === 'Escape') {
+        event.preventDefault()
+        setMention(null)
+        return
+      }
+    }
+    if (event.key === 'Escape' && useCompose.getState().replyingTo[conversationId] !== undefined) {
+      event.preventDefault()
+      useCompose.getState().cancelReply(conversationId)
+      return
+    }
+    if (event.key === 'ArrowUp' && text === '' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      if (editLast()) event.preventDefault()
+      return
+    }
+    if (event.key !== 'Enter' || event.shiftKey || event.altKey) return
     event.preventDefault()
     send()
   }
@@ -84,11 +216,19 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
   return (
     <form className="composer" onSubmit={onSubmit} data-testid="composer-form">
+      <ReplyBar conversationId={conversationId} />
       <div className="composer__field">
+        {suggesting && <MentionSuggestions people={suggestions} active={Math.min(activeOption, suggestions.length - 1)} onPick={pickMention} />}
         <textarea
           ref={input}
+          id={COMPOSER_ID}
           className="composer__input"
           data-testid="composer"
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={suggesting}
+          aria-controls={suggesting ? MENTION_LIST_ID : undefined}
+          aria-activedescendant={suggesting ? mentionOptionId((suggestions[Math.min(activeOption, suggestions.length - 1)] as ChatUser).id) : undefined}
           aria-label={t('composer.label')}
           aria-describedby={tooLong || error ? 'composer-error' : length >= COUNTER_FROM ? 'composer-counter' : undefined}
           aria-invalid={tooLong}
@@ -96,7 +236,12 @@ export function Composer({ conversationId }: { conversationId: string }) {
           value={text}
           rows={1}
           dir="auto"
-          onChange={(event) => change(event.target.value)}
+          onChange={(event) => {
+            change(event.target.value)
+            findMention(event.target)
+          }}
+          onSelect={(event) => findMention(event.currentTarget)}
+          onBlur={() => setMention(null)}
           onKeyDown={onKeyDown}
         />
         {length >= COUNTER_FROM && (
@@ -105,6 +250,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
           </span>
         )}
       </div>
+      <FormattingHelp />
       <button type="submit" className="composer__send" aria-label={t('composer.send')} title={t('composer.send')} disabled={!canSend}>
         <SendIcon />
       </button>

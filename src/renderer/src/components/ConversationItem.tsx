@@ -3,6 +3,7 @@ import { memo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useIntlLocale } from '../hooks/useLocale'
 import { useNow } from '../hooks/useNow'
+import { formatMessage, plainText } from '../lib/markdown'
 import { formatListTime } from '../lib/time'
 import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'
@@ -46,11 +47,18 @@ export const ConversationItem = memo(function ConversationItem({ conversationId,
   else {
     if (last.senderId === me) previewPrefix = `${t('sidebar.you')}: `
     else if (conversation.kind === 'group') previewPrefix = `${lastSenderName ?? t('common.unknownUser')}: `
-    preview = firstLine(last.body)
+    preview = last.deletedAt !== null ? t('message.deleted') : firstLine(plainText(formatMessage(last.body)))
   }
   const presence = conversation.kind === 'direct' ? presenceText(t, partner, now, locale) : null
   const unread = conversation.unreadCount
-  const label = [title, presence, unread > 0 ? t('sidebar.unread', { count: unread }) : null, conversation.muted ? t('sidebar.muted') : null]
+  const mentioned = conversation.mentionCount > 0
+  const label = [
+    title,
+    presence,
+    unread > 0 ? t('sidebar.unread', { count: unread }) : null,
+    mentioned ? t('sidebar.mentioned') : null,
+    conversation.muted ? t('sidebar.muted') : null,
+  ]
     .filter(Boolean)
     .join(', ')
 
@@ -89,6 +97,11 @@ export const ConversationItem = memo(function ConversationItem({ conversationId,
             {previewPrefix && <span className="conversation-item__prefix">{previewPrefix}</span>}
             <bdi dir="auto">{preview}</bdi>
           </span>
+          {mentioned && (
+            <span className="badge badge--mention" data-testid="mention-badge" aria-hidden="true">
+              @
+            </span>
+          )}
           {unread > 0 && (
             <span className={conversation.muted ? 'badge badge--muted' : 'badge'} data-testid="unread-badge" aria-hidden="true">
               {unread > 999 ? '999+' : unread}

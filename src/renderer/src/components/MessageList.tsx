@@ -170,9 +170,12 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
 
   useEffect(() => {
     if (scrollTarget === null) return
-    const index = rows.findIndex((row) => row.key === scrollTarget.messageKey)
+    // A reply's original may be known by its seq only (its key is not in this cache yet).
+    const index = rows.findIndex(
+      (row) => row.key === scrollTarget.messageKey || (scrollTarget.seq !== null && row.type === 'message' && row.message.seq === scrollTarget.seq),
+    )
     if (index >= 0) virtuoso.current?.scrollToIndex({ index, align: 'center' })
-    setHighlightKey(scrollTarget.messageKey)
+    setHighlightKey(rows[index]?.key ?? scrollTarget.messageKey)
     useUi.getState().clearJump(scrollTarget.nonce)
     setScrollTarget(null)
   }, [scrollTarget, rows])

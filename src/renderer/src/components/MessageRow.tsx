@@ -2,18 +2,31 @@
  * One message in the list. Memoized: it re-renders only when its message
  * object, its place in a run or its receipt changes. Rows with a seq register
  * with the visibility tracker that decides read receipts.
+ *
+ * Around the bubble: the reply snippet, the "(edited)" label, the reaction
+ * chips, the hover toolbar and the action menu (MessageActions.tsx); a
+ * deleted message is a tombstone with none of them. The row takes focus
+ * (Tab) and answers keys: Enter, Shift+F10 or the context-menu key open the
+ * menu; R replies, E edits, Delete deletes, + adds a reaction.
  */
-import { memo, useCallback } from 'react'
+import { memo, useCallback, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ChatMessage } from '../../../shared/ipc'
 import { personName } from '../lib/names'
 import type { Receipt } from '../lib/receipts'
 import { formatDateTime, formatTime } from '../lib/time'
 import type { VisibleMessages } from '../read-receipts/visible-messages'
+import { useCompose } from '../store/compose'
 import { useMessages } from '../store/messages'
+import { selectMe, useSession } from '../store/session'
 import { useUsers } from '../store/users'
+import { MessageMenu, MessageToolbar } from './MessageActions'
+import { actionsFor, askToDelete, edit, reply } from './message-actions'
+import { MessageEditor } from './MessageEditor'
 import { MessageStatus } from './MessageStatus'
 import { MessageText } from './MessageText'
+import { ReactionPicker, Reactions } from './Reactions'
+import { ReplySnippet } from './ReplySnippet'
 
 export interface MessageRowProps {
   message: ChatMessage
@@ -40,9 +53,21 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
     return sender === undefined ? t('common.unknownUser') : personName(sender, senderLookAlike)
   })
   const seq = message.seq
+  const me = useSession(selectMe)
+  const editing = useCompose((state) => state.editingKey === message.key)
+  const menu = useCompose((state) => (state.menu?.messageKey === message.key ? state.menu : null))
+  const [picker, setPicker] = useState<HTMLElement | null>(null)
+  // State, not a ref: the menu renders against the row element, and a row that
+  // mounts afresh (the list re-creates rows as receipts and pages change) while
+  // its menu is open must render again once the element exists.
+  const [rowElement, setRowElement] = useState<HTMLDivElement | null>(null)
+  const deleted = message.deletedAt !== null
+  const mentionsMe = !own && !deleted && me !== '' && message.mentions.includes(me)
+  const can = actionsFor(message, me)
 
   const track = useCallback(
     (element: HTMLDivElement | null) => {
+      setRowElement(element)
       if (element === null || seq === null) return
       visibility.observe(element, seq)
       return () => visibility.unobserve(element)
@@ -50,11 +75,37 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
     [visibility, seq],
   )
 
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget || event.ctrlKey || event.metaKey || event.altKey) return
+    const key = event.key
+    const handled = (() => {
+      if (key === 'ContextMenu' || key === 'Enter' || (key === 'F10' && event.shiftKey)) {
+        if (!deleted) useCompose.getState().openMenu({ messageKey: message.key, at: null })
+      } else if ((key === 'r' || key === 'R') && can.reply) reply(message)
+      else if ((key === 'e' || key === 'E') && can.edit) edit(message)
+      else if (key === 'Delete' && can.delete) askToDelete(message)
+      else if (key === '+' && can.react) setPicker(event.currentTarget)
+      else return false
+      return true
+    })()
+    if (handled) event.preventDefault()
+  }
+
+  const onContextMenu = (event: MouseEvent<HTMLDivElement>) => {
+    // A link or selected text keeps the browser's own menu (copy a selection).
+    if (deleted || editing || window.getSelection()?.isCollapsed === false) return
+    event.preventDefault()
+    useCompose.getState().openMenu({ messageKey: message.key, at: { x: event.clientX, y: event.clientY } })
+  }
+
   const classes = ['message', own ? 'message--own' : 'message--other']
   if (firstInRun) classes.push('message--first')
   if (lastInRun) classes.push('message--last')
   if (highlighted) classes.push('message--highlighted')
   if (message.state === 'failed') classes.push('message--failed')
+  if (deleted) classes.push('message--deleted')
+  if (mentionsMe) classes.push('message--mentions-me')
+  if (editing) classes.push('message--editing')
 
   return (
     <div
@@ -65,21 +116,49 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
       data-key={message.key}
       data-seq={seq ?? undefined}
       data-own={own ? 'true' : 'false'}
+      data-deleted={deleted ? 'true' : undefined}
+      data-edited={message.editedAt !== null && !deleted ? 'true' : undefined}
+      data-mentions-me={mentionsMe ? 'true' : undefined}
+      tabIndex={0}
+      aria-keyshortcuts={deleted ? undefined : 'Enter Shift+F10'}
+      onKeyDown={onKeyDown}
+      onContextMenu={onContextMenu}
     >
+      {!deleted && !editing && message.state !== 'failed' && (
+        <MessageToolbar message={message} me={me} onPickEmoji={setPicker} />
+      )}
       <div className="message__bubble">
         {showSender && (
           <bdi className="message__sender" dir="auto" data-testid="message-sender">
             {senderName}
           </bdi>
         )}
-        <MessageText body={message.body} />
+        {mentionsMe && <span className="visually-hidden">{t('message.mentionsYou')}</span>}
+        {!deleted && <ReplySnippet message={message} />}
+        {deleted ? (
+          <p className="message__deleted" data-testid="message-deleted">
+            {t('message.deleted')}
+          </p>
+        ) : editing ? (
+          <MessageEditor message={message} />
+        ) : (
+          <MessageText body={message.body} mentions={message.mentions} />
+        )}
         <span className="message__meta">
+          {message.editedAt !== null && !deleted && (
+            <span className="message__edited" data-testid="message-edited" title={t('message.editedAt', { time: formatDateTime(message.editedAt, locale) })}>
+              {t('message.edited')}
+            </span>
+          )}
           <time className="message__time" dateTime={new Date(message.createdAt).toISOString()} title={formatDateTime(message.createdAt, locale)}>
             {formatTime(message.createdAt, locale)}
           </time>
           {own && receipt !== null && <MessageStatus receipt={receipt} readBy={readBy} group={group} />}
         </span>
       </div>
+      {!deleted && <Reactions message={message} me={me} />}
+      {menu !== null && rowElement !== null && <MessageMenu message={message} me={me} menu={menu} row={rowElement} onPickEmoji={setPicker} />}
+      {picker !== null && <ReactionPicker message={message} anchor={picker} onClose={() => setPicker(null)} />}
       {message.state === 'failed' && (
         <div className="message__failed" role="group" aria-label={t('message.failed')}>
           <span className="message__failed-text">{message.error ? t('message.failedBecause', { error: message.error }) : t('message.failed')}</span>
@@ -93,7 +172,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           <button
             type="button"
             className="link-button link-button--danger"
-            onClick={() => useMessages.getState().deleteMessage(message)}
+            onClick={() => useMessages.getState().discardMessage(message)}
           >
             {t('message.delete')}
           </button>

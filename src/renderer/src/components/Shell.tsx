@@ -8,7 +8,9 @@ import { useUi } from '../store/ui'
 import { ConnectionBanner } from './ConnectionBanner'
 import { moveSelection } from './ConversationList'
 import { ConversationView } from './ConversationView'
+import { DeleteMessageDialog } from './DeleteMessageDialog'
 import { NewConversationDialog } from './NewConversationDialog'
+import { Notices } from './Notices'
 import { SEARCH_INPUT_ID } from './SearchBox'
 import { SettingsDialog } from './SettingsDialog'
 import { Sidebar } from './Sidebar'
@@ -48,6 +50,8 @@ export function Shell() {
       </div>
       {dialog === 'newConversation' && <NewConversationDialog />}
       {dialog === 'settings' && <SettingsDialog />}
+      <DeleteMessageDialog />
+      <Notices />
     </div>
   )
 }

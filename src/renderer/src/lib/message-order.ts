@@ -23,8 +23,28 @@ function sameMessage(a: ChatMessage, b: ChatMessage): boolean {
     a.body === b.body &&
     a.error === b.error &&
     a.createdAt === b.createdAt &&
-    a.senderId === b.senderId
+    a.senderId === b.senderId &&
+    a.rev === b.rev &&
+    a.editedAt === b.editedAt &&
+    a.deletedAt === b.deletedAt &&
+    sameReply(a.replyTo, b.replyTo) &&
+    sameReactions(a.reactions, b.reactions) &&
+    sameList(a.mentions, b.mentions)
   )
+}
+
+// Optimistic changes (a queued reaction or edit) change a message without a new rev: compare what is shown.
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i])
+}
+
+function sameReactions(a: ChatMessage['reactions'], b: ChatMessage['reactions']): boolean {
+  return a.length === b.length && a.every((reaction, i) => reaction.emoji === b[i]?.emoji && sameList(reaction.userIds, b[i].userIds))
+}
+
+function sameReply(a: ChatMessage['replyTo'], b: ChatMessage['replyTo']): boolean {
+  if (a === null || b === null) return a === b
+  return a.id === b.id && a.key === b.key && a.body === b.body && a.deleted === b.deleted && a.senderId === b.senderId && a.seq === b.seq
 }
 
 /**

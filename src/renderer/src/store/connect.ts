@@ -9,6 +9,7 @@ import { logFailure } from '../lib/call-error'
 import { useConnection } from './connection'
 import { peopleIn, useConversations } from './conversations'
 import { useMessages } from './messages'
+import { useNotices } from './notices'
 import { abandonAccountLoads, useSession } from './session'
 import { useSettings } from './settings'
 import { useTyping } from './typing'
@@ -32,6 +33,7 @@ export function connectStores(): () => void {
       if (useMessages.getState().byConversation[conversationId]) ensureUsers(messages.map((message) => message.senderId))
     }),
     bridge.on('messagesRemoved', ({ conversationId, keys }) => useMessages.getState().remove(conversationId, keys)),
+    bridge.on('changeRefused', ({ change, code, message }) => useNotices.getState().push({ kind: 'refused', change, code, message })),
     bridge.on('users', (users) => useUsers.getState().upsert(users)),
     bridge.on('typing', ({ conversationId, userIds }) => {
       useTyping.getState().setTyping(conversationId, userIds)

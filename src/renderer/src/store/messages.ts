@@ -42,9 +42,18 @@ interface MessagesState {
   /** Load older pages until the message with `seq` is held (or nothing older exists). */
   loadUntil(conversationId: string, seq: number): Promise<void>
   /** Send (the core stores it as pending at once); the pending message is shown from the result or its event, whichever comes first. */
-  sendMessage(conversationId: string, body: string): Promise<void>
+  sendMessage(conversationId: string, body: string, replyToKey?: string): Promise<void>
   retryMessage(message: ChatMessage): void
-  deleteMessage(message: ChatMessage): void
+  /** Remove a failed message of mine that never reached the server. */
+  discardMessage(message: ChatMessage): void
+  /**
+   * Changes to a message (docs/design.md §8.1): the core queues them and
+   * answers with the optimistic message, shown at once; a refusal arrives
+   * later as a `changeRefused` event. A call that fails at once rejects.
+   */
+  editMessage(message: ChatMessage, body: string): Promise<void>
+  deleteForEveryone(message: ChatMessage): Promise<void>
+  setReaction(message: ChatMessage, emoji: string, on: boolean): Promise<void>
   reset(): void
 }
 
@@ -150,9 +159,21 @@ export const useMessages = create<MessagesState>()((set, get) => ({
       if (!(await get().loadOlder(conversationId, LIMITS.pageMax))) return
     }
   },
-  sendMessage: async (conversationId, body) => {
-    const message = await parley().sendMessage({ conversationId, body })
+  sendMessage: async (conversationId, body, replyToKey) => {
+    const message = await parley().sendMessage({ conversationId, body, ...(replyToKey === undefined ? {} : { replyToKey }) })
     get().merge(conversationId, [message])
+  },
+  editMessage: async (message, body) => {
+    const edited = await parley().editMessage({ conversationId: message.conversationId, messageKey: message.key, body })
+    get().merge(message.conversationId, [edited])
+  },
+  deleteForEveryone: async (message) => {
+    const tombstone = await parley().deleteForEveryone({ conversationId: message.conversationId, messageKey: message.key })
+    get().merge(message.conversationId, [tombstone])
+  },
+  setReaction: async (message, emoji, on) => {
+    const reacted = await parley().setReaction({ conversationId: message.conversationId, messageKey: message.key, emoji, on })
+    get().merge(message.conversationId, [reacted])
   },
   retryMessage: (message) => {
     parley()
@@ -160,11 +181,11 @@ export const useMessages = create<MessagesState>()((set, get) => ({
       .then((pending) => get().merge(message.conversationId, [pending]))
       .catch(logFailure('retryMessage'))
   },
-  deleteMessage: (message) => {
+  discardMessage: (message) => {
     parley()
-      .deleteMessage({ conversationId: message.conversationId, clientId: message.clientId })
+      .discardMessage({ conversationId: message.conversationId, clientId: message.clientId })
       .then(() => get().remove(message.conversationId, [message.key]))
-      .catch(logFailure('deleteMessage'))
+      .catch(logFailure('discardMessage'))
   },
   reset: () => set({ byConversation: {} }),
 }))

@@ -22,6 +22,7 @@ const withBob: ChatConversation = {
   readSeq: 0,
   deliveredSeq: 0,
   unreadCount: 0,
+  mentionCount: 0,
   markers: {},
   lastActivityAt: 0,
   muted: false,

@@ -8,9 +8,11 @@ import { create } from 'zustand'
 import type { AppInfo, ChatUser, IpcArgs, SessionInfo, SessionNotice } from '../../../shared/ipc'
 import { parley } from '../bridge'
 import { logFailure } from '../lib/call-error'
+import { useCompose } from './compose'
 import { useConnection } from './connection'
 import { peopleIn, useConversations } from './conversations'
 import { useMessages } from './messages'
+import { useNotices } from './notices'
 import { useTyping } from './typing'
 import { useUi } from './ui'
 import { useUsers } from './users'
@@ -77,6 +79,8 @@ export function resetAccountStores(): void {
   useUsers.getState().reset()
   useTyping.getState().reset()
   useConnection.getState().reset()
+  useCompose.getState().reset()
+  useNotices.getState().reset()
   const windowFocused = useUi.getState().windowFocused
   useUi.getState().reset()
   useUi.getState().setWindowFocused(windowFocused)

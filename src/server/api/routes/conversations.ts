@@ -17,36 +17,16 @@ import type { ApiContext } from '../context'
 import { decodeConversationCursor, encodeConversationCursor } from '../conversation-cursor'
 import { badRequest, notFound, parseWith } from '../errors'
 import { publishConversationUpsert, publishMarkerUpdated, publishMessageCreated } from '../events'
+import { ID, membersFor as membersOf, mentionsIn } from '../membership'
+import { perUserPerMinute } from '../rate-limits'
 import { conversationView } from '../views'
 
 interface IdParams {
   id: string
 }
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/
-
-/** Route options: at most `max` requests a minute per signed-in user (after authentication), then 429. */
-function perUserPerMinute(max: number, groupId: string) {
-  return {
-    config: {
-      rateLimit: {
-        hook: 'preHandler' as const,
-        max,
-        timeWindow: 60_000,
-        groupId,
-        keyGenerator: (request: FastifyRequest) => request.user?.id ?? request.ip,
-      },
-    },
-  }
-}
-
 export function conversationRoutes(ctx: ApiContext) {
-  /** Member ids of a conversation the user belongs to, else 404. */
-  async function membersFor(conversationId: string, userId: string): Promise<string[]> {
-    const memberIds = ID.test(conversationId) ? await ctx.store.memberIds(conversationId) : []
-    if (!memberIds.includes(userId)) throw notFound(`No conversation ${conversationId.slice(0, 64)}`)
-    return memberIds
-  }
+  const membersFor = (conversationId: string, userId: string) => membersOf(ctx, conversationId, userId)
 
   return async (app: FastifyInstance) => {
     app.get('/api/conversations', async (request): Promise<ConversationPage> => {
@@ -58,7 +38,7 @@ export function conversationRoutes(ctx: ApiContext) {
       const unread = await ctx.store.unreadCountsOf(me.id, page.conversations.map((record) => record.id))
       const last = page.conversations.at(-1)
       return {
-        conversations: page.conversations.map((record) => conversationView(record, me.id, unread.get(record.id) ?? 0)),
+        conversations: page.conversations.map((record) => conversationView(record, me.id, unread.get(record.id))),
         nextCursor: page.hasMore && last ? encodeConversationCursor(last) : null,
       }
     })
@@ -89,7 +69,7 @@ export function conversationRoutes(ctx: ApiContext) {
         })
         if (created) await publishConversationUpsert(ctx, conversation)
         const unread = await ctx.store.unreadCounts(conversation.id, [me.id])
-        return reply.code(created ? 201 : 200).send(conversationView(conversation, me.id, unread.get(me.id) ?? 0))
+        return reply.code(created ? 201 : 200).send(conversationView(conversation, me.id, unread.get(me.id)))
       },
     )
 
@@ -99,7 +79,7 @@ export function conversationRoutes(ctx: ApiContext) {
       const record = ID.test(id) ? await ctx.store.conversationFor(id, me.id) : null
       if (record === null) throw notFound(`No conversation ${id.slice(0, 64)}`)
       const unread = await ctx.store.unreadCounts(record.id, [me.id])
-      return conversationView(record, me.id, unread.get(me.id) ?? 0)
+      return conversationView(record, me.id, unread.get(me.id))
     })
 
     app.get<{ Params: IdParams }>('/api/conversations/:id/messages', async (request): Promise<MessagePage> => {
@@ -122,6 +102,8 @@ export function conversationRoutes(ctx: ApiContext) {
           clientId: body.clientId,
           body: body.body,
           now: ctx.now(),
+          mentions: await mentionsIn(ctx, body.body, memberIds),
+          ...(body.replyToId === undefined ? {} : { replyToId: body.replyToId }),
         })
         if (created) {
           ctx.metrics?.messageStored()

@@ -3,61 +3,18 @@
  * rule (issue 14) are NFKC-normalised, lose their control, bidi-formatting and
  * invisible characters, fall back to the username when nothing visible is
  * left; the search key follows; clean names are untouched. The databases are
- * brought to the latest schema, 0004's bookkeeping row is deleted, the old
- * rows go in, and migrateToLatest runs it again, as at a server's start.
+ * brought to the schema just before 0004, the old rows go in, and
+ * migrateToLatest runs 0004 (and what follows), as at a server's start.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import BetterSqlite3 from 'better-sqlite3'
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely'
-import pg from 'pg'
+import type { Kysely } from 'kysely'
 import { afterEach, describe, expect, test } from 'vitest'
-import { migrateToLatest } from '../migrate'
-import type { Database } from '../schema'
-import { postgresUrl, requirePostgres } from '../../../../test/kit/services'
+import { migrateTo, migrateToLatest } from '../migrate'
+import { migrationDatabases, type OpenedDatabase } from '../../../../test/helpers/migration-databases'
+import { requirePostgres } from '../../../../test/kit/services'
 
 const postgresMissing = await requirePostgres('0004-display-name-nfkc: the postgres variant')
 
-interface Opened {
-  db: Kysely<Database>
-  schema?: string
-  close(): Promise<void>
-}
-
-const databases: { name: string; open(): Promise<Opened> }[] = [
-  {
-    name: 'sqlite',
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'parley-0004-'))
-      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(join(dir, 'parley.sqlite')) }) })
-      return {
-        db,
-        async close() {
-          await db.destroy()
-          rmSync(dir, { recursive: true, force: true })
-        },
-      }
-    },
-  },
-  {
-    name: 'postgres',
-    async open() {
-      const schema = `t0004_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
-      const pool = new pg.Pool({ connectionString: postgresUrl, max: 2, options: `-c search_path=${schema}` })
-      await pool.query(`CREATE SCHEMA ${schema}`)
-      const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-      return {
-        db,
-        schema,
-        async close() {
-          await sql.raw(`DROP SCHEMA ${schema} CASCADE`).execute(db)
-          await db.destroy()
-        },
-      }
-    },
-  },
-]
+const databases = migrationDatabases('0004')
 
 /** [stored before, username, stored after] */
 const rows: [string, string, string][] = [
@@ -77,7 +34,7 @@ const rows: [string, string, string][] = [
 ]
 
 describe.each(databases)('migration 0004 on $name', (database) => {
-  let opened: Opened | undefined
+  let opened: OpenedDatabase | undefined
   afterEach(async () => {
     await opened?.close()
     opened = undefined
@@ -85,9 +42,8 @@ describe.each(databases)('migration 0004 on $name', (database) => {
 
   test.skipIf(database.name === 'postgres' && postgresMissing !== null)('names are NFKC, cleaned of refused characters, the username when nothing is left; keys follow', async () => {
     opened = await database.open()
-    const { db, schema } = opened
-    await migrateToLatest(db as unknown as Kysely<unknown>, schema)
-    await db.deleteFrom('kysely_migration' as never).where('name' as never, '=', '0004-display-name-nfkc' as never).execute()
+    const { db } = opened
+    await migrateTo(db as unknown as Kysely<unknown>, '0003-members-by-user')
     await db
       .insertInto('users')
       .values(
@@ -104,7 +60,7 @@ describe.each(databases)('migration 0004 on $name', (database) => {
       )
       .execute()
 
-    await migrateToLatest(db as unknown as Kysely<unknown>, schema)
+    await migrateToLatest(db as unknown as Kysely<unknown>)
 
     const stored = await db.selectFrom('users').select(['username', 'display_name', 'display_name_key']).orderBy('id').execute()
     expect(stored.map((row) => [row.username, row.display_name])).toEqual(rows.map(([, username, after]) => [username, after]))

@@ -10,6 +10,7 @@ describe('upsertConversations', () => {
         title: 'Hikers',
         memberIds: ['me', 'bob', 'carol'],
         lastSeq: 7,
+        lastRev: 9,
         markers: { me: { readSeq: 5, deliveredSeq: 7 }, bob: { readSeq: 7, deliveredSeq: 7 } },
         createdAt: 100,
         lastActivityAt: 2_000,
@@ -21,6 +22,9 @@ describe('upsertConversations', () => {
       title: 'Hikers',
       memberIds: ['me', 'bob', 'carol'],
       lastSeq: 7,
+      // Nothing fetched yet: the cache is up to date after changedAfter=0; the server reported 9.
+      lastRev: 0,
+      serverLastRev: 9,
       markers: { me: { readSeq: 5, deliveredSeq: 7 }, bob: { readSeq: 7, deliveredSeq: 7 } },
       createdAt: 100,
       lastActivityAt: 2_000,

@@ -13,6 +13,8 @@ interface ConversationRow {
   title: string | null
   created_at: number
   last_seq: number
+  last_rev: number
+  server_last_rev: number
   activity: number
   muted: 0 | 1
 }
@@ -28,13 +30,14 @@ interface MemberRow {
  * messages_by_seq with seq IS NULL: a handful per conversation at most.
  */
 const SELECT_CONVERSATION = `
-  SELECT c.id, c.kind, c.title, c.created_at, c.last_seq, c.muted,
+  SELECT c.id, c.kind, c.title, c.created_at, c.last_seq, c.last_rev, c.server_last_rev, c.muted,
     max(c.last_activity_at, coalesce(
       (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.seq IS NULL), 0)) AS activity
   FROM conversations c`
 
 export class ConversationTable {
-  private readonly upsert: Statement<[string, string, string | null, number, number, number]>
+  private readonly upsert: Statement<[string, string, string | null, number, number, number, number]>
+  private readonly raiseRev: Statement<[number, string]>
   private readonly clearMembers: Statement<[string]>
   private readonly addMember: Statement<[string, string, number]>
   private readonly one: Statement<[string], ConversationRow>
@@ -49,10 +52,12 @@ export class ConversationTable {
     private readonly markers: MarkerTable,
   ) {
     this.upsert = db.prepare(
-      `INSERT INTO conversations (id, kind, title, created_at, last_seq, last_activity_at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO conversations (id, kind, title, created_at, last_seq, last_activity_at, server_last_rev) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, created_at = excluded.created_at,
-         last_seq = max(last_seq, excluded.last_seq), last_activity_at = max(last_activity_at, excluded.last_activity_at)`,
+         last_seq = max(last_seq, excluded.last_seq), last_activity_at = max(last_activity_at, excluded.last_activity_at),
+         server_last_rev = max(server_last_rev, excluded.server_last_rev)`,
     )
+    this.raiseRev = db.prepare('UPDATE conversations SET last_rev = max(last_rev, ?) WHERE id = ?')
     this.clearMembers = db.prepare('DELETE FROM conversation_members WHERE conversation_id = ?')
     this.addMember = db.prepare('INSERT OR IGNORE INTO conversation_members (conversation_id, user_id, position) VALUES (?, ?, ?)')
     this.one = db.prepare(`${SELECT_CONVERSATION} WHERE c.id = ?`)
@@ -69,7 +74,7 @@ export class ConversationTable {
     if (conversations.length === 0) return
     this.db.transaction(() => {
       for (const c of conversations) {
-        this.upsert.run(c.id, c.kind, c.title, c.createdAt, c.lastSeq, c.lastActivityAt)
+        this.upsert.run(c.id, c.kind, c.title, c.createdAt, c.lastSeq, c.lastActivityAt, c.lastRev)
         this.clearMembers.run(c.id)
         c.memberIds.forEach((userId, position) => this.addMember.run(c.id, userId, position))
         for (const [userId, marker] of Object.entries(c.markers)) this.markers.mergeMarker(c.id, userId, marker)
@@ -101,6 +106,11 @@ export class ConversationTable {
     this.mute.run(muted ? 1 : 0, conversationId)
   }
 
+  /** The cache is up to date after `changedAfter = rev` (sync.ts): only ever rises. */
+  raiseLastRev(conversationId: string, rev: number): void {
+    this.raiseRev.run(rev, conversationId)
+  }
+
   /** Stored messages raise lastSeq and the activity time (no transaction of its own). */
   raiseActivity(conversationId: string, lastSeq: number, activityAt: number): void {
     this.raise.run(lastSeq, activityAt, conversationId)
@@ -114,6 +124,8 @@ function toCachedConversation(row: ConversationRow, memberIds: string[], markers
     title: row.title,
     memberIds,
     lastSeq: row.last_seq,
+    lastRev: row.last_rev,
+    serverLastRev: row.server_last_rev,
     markers,
     createdAt: row.created_at,
     lastActivityAt: row.activity,

@@ -1,9 +1,11 @@
 /**
- * Unread counts: cached messages from others above my read marker. Counted
- * as (all above the marker) − (mine above it), each inside an index
- * (messages_by_seq, and messages_mine over my messages only): a conversation
- * with 100,000 unread messages costs a few milliseconds, not a read of every
- * row.
+ * Unread counts: cached messages from others above my read marker, deleted
+ * ones left out (as the server counts). Counted as (all above the marker) −
+ * (mine above it) − (others' tombstones above it), each inside an index
+ * (messages_by_seq, messages_mine over my messages only, messages_deleted
+ * over others' tombstones): a conversation with 100,000 unread messages costs
+ * a few milliseconds, not a read of every row. Unread mentions of me: those
+ * flagged `mentions_me` and not deleted (messages_mentions_me).
  */
 import type { Database, Statement } from 'better-sqlite3'
 
@@ -15,10 +17,14 @@ interface UnreadParams {
 /** Over rows `r(id, read_seq)`: one per conversation with my read marker. */
 const UNREAD_OF_R = `
   (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.seq > r.read_seq)
-  - (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.mine = 1 AND m.seq > r.read_seq)`
+  - (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.mine = 1 AND m.seq > r.read_seq)
+  - (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.deleted_at IS NOT NULL AND m.mine = 0 AND m.seq > r.read_seq)`
+
+const READ_SEQ = `coalesce((SELECT read_seq FROM markers WHERE conversation_id = @conversationId AND user_id = @me), 0)`
 
 export class UnreadCounts {
   private readonly one: Statement<[UnreadParams], number>
+  private readonly mentions: Statement<[UnreadParams], number>
   private readonly total: Statement<[{ me: string }], number>
 
   constructor(
@@ -28,9 +34,14 @@ export class UnreadCounts {
     this.one = db
       .prepare<[UnreadParams], number>(
         `SELECT ${UNREAD_OF_R} FROM (
-           SELECT @conversationId AS id,
-             coalesce((SELECT read_seq FROM markers WHERE conversation_id = @conversationId AND user_id = @me), 0) AS read_seq
+           SELECT @conversationId AS id, ${READ_SEQ} AS read_seq
          ) r`,
+      )
+      .pluck()
+    this.mentions = db
+      .prepare<[UnreadParams], number>(
+        `SELECT count(*) FROM messages m
+         WHERE m.conversation_id = @conversationId AND m.mentions_me = 1 AND m.deleted_at IS NULL AND m.seq > ${READ_SEQ}`,
       )
       .pluck()
     this.total = db
@@ -46,6 +57,11 @@ export class UnreadCounts {
 
   unreadCount(conversationId: string): number {
     return this.one.get({ conversationId, me: this.me }) ?? 0
+  }
+
+  /** Unread messages from others that mention me (not deleted). */
+  mentionCount(conversationId: string): number {
+    return this.mentions.get({ conversationId, me: this.me }) ?? 0
   }
 
   /** Over the conversations that are not muted. */

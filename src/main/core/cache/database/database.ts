@@ -58,6 +58,10 @@ export function openDatabase({ path }: OpenDatabaseOptions): Database {
     // marker does not justify.
     db.pragma('synchronous = NORMAL')
     db.pragma('foreign_keys = ON')
+    // A deleted message's text must leave the file, not linger in free pages
+    // or freed cells (issue 17): SQLite overwrites what it frees with zeros.
+    // Per connection; only this one writes messages.
+    db.pragma('secure_delete = ON')
     for (const pragma of BOUNDED_WORK) db.pragma(pragma)
     migrate(db, path)
     return db

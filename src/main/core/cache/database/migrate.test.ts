@@ -103,3 +103,35 @@ test('a migration that fails halfway leaves the previous version and nothing of 
   expect(cache.getSetting('still')).toBe('works')
   cache.close()
 })
+
+test('005 (message changes) keeps a schema-4 outbox: its rows, and ids that never go back', () => {
+  const path = tempPath()
+  const first = openCache({ path, me: 'me' })
+  first.close()
+  inspect(path, (raw) => {
+    // Back to schema 4's outbox, as an older Parley left it: a message, a marker, and ids used up to 41.
+    raw.exec(`DROP TABLE outbox; PRAGMA user_version = 4;`)
+    raw.exec(`CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL CHECK (kind IN ('message', 'read', 'delivered')),
+      conversation_id TEXT NOT NULL, message_row_id INTEGER UNIQUE REFERENCES messages (row_id) ON DELETE CASCADE ON UPDATE CASCADE,
+      seq INTEGER, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT)`)
+    raw.exec(`DROP INDEX messages_mentions_me; DROP INDEX messages_deleted`)
+    for (const column of ['mentions_me', 'rev', 'edited_at', 'deleted_at', 'reply_to_seq', 'reply_to_client', 'reactions', 'mentions']) raw.exec(`ALTER TABLE messages DROP COLUMN ${column}`)
+    for (const column of ['last_rev', 'server_last_rev']) raw.exec(`ALTER TABLE conversations DROP COLUMN ${column}`)
+    raw.exec(`INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, state, own, mine) VALUES (7, 'c1', 'me', 'k1', 'queued', 7, 'pending', 1, 1)`)
+    raw.exec(`INSERT INTO outbox (id, kind, conversation_id, message_row_id) VALUES (40, 'message', 'c1', 7)`)
+    raw.exec(`INSERT INTO outbox (id, kind, conversation_id, seq) VALUES (41, 'read', 'c1', 3)`)
+    raw.exec(`UPDATE sqlite_sequence SET seq = 41 WHERE name = 'outbox'`)
+  })
+  const cache = openCache({ path, me: 'me' })
+  try {
+    expect(cache.outbox().map((item) => [item.id, item.kind])).toEqual([
+      [40, 'message'],
+      [41, 'read'],
+    ])
+    cache.enqueueMarker('c1', 'delivered', 3)
+    expect(cache.outbox().at(-1)?.id).toBeGreaterThan(41)
+    expect(cache.ownMessage('c1', 'k1')).toMatchObject({ body: 'queued', state: 'pending', rev: null, reactions: [] })
+  } finally {
+    cache.close()
+  }
+})

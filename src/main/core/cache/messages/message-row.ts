@@ -1,4 +1,5 @@
-/** A messages row as SQLite returns it, and the ChatMessage it becomes. */
+/** A messages row as SQLite returns it, and the ChatMessage it becomes (before queued changes: message-views.ts). */
+import type { Message, Reaction } from '../../../../shared/api'
 import type { ChatMessage, MessageState } from '../../../../shared/ipc'
 
 export interface MessageRow {
@@ -12,24 +13,87 @@ export interface MessageRow {
   created_at: number
   state: MessageState
   error: string | null
+  rev: number | null
+  edited_at: number | null
+  deleted_at: number | null
+  reply_to_seq: number | null
+  reply_to_client: string | null
+  /** JSON Reaction[], NULL for none. */
+  reactions: string | null
+  /** JSON user ids, NULL for none. */
+  mentions: string | null
 }
 
 /** The columns of MessageRow, for SELECTs (prefixed with `m.`). */
-export const MESSAGE_COLUMNS = 'm.row_id, m.conversation_id, m.id, m.seq, m.sender_id, m.client_id, m.body, m.created_at, m.state, m.error'
+export const MESSAGE_COLUMNS =
+  'm.row_id, m.conversation_id, m.id, m.seq, m.sender_id, m.client_id, m.body, m.created_at, m.state, m.error, ' +
+  'm.rev, m.edited_at, m.deleted_at, m.reply_to_seq, m.reply_to_client, m.reactions, m.mentions'
 
 export const messageKey = (senderId: string, clientId: string): string => `${senderId}:${clientId}`
 
-export function toChatMessage(row: MessageRow): ChatMessage {
+/** The clientId of a key (`senderId:clientId`; client ids never hold a colon). */
+export const clientIdOfKey = (key: string): string => key.slice(key.lastIndexOf(':') + 1)
+
+/** A message as stored, with what the view needs to finish it (message-views.ts). */
+export interface StoredMessage {
+  view: ChatMessage
+  rowId: number
+  replyToSeq: number | null
+  replyToClient: string | null
+}
+
+/** JSON for a list column: NULL when empty (most messages have no reactions or mentions). */
+export const listColumn = (list: readonly unknown[]): string | null => (list.length === 0 ? null : JSON.stringify(list))
+
+export function fromRow(row: MessageRow): StoredMessage {
   return {
-    key: messageKey(row.sender_id, row.client_id),
-    id: row.id,
-    clientId: row.client_id,
-    conversationId: row.conversation_id,
-    seq: row.seq,
-    senderId: row.sender_id,
-    body: row.body,
-    createdAt: row.created_at,
-    state: row.state,
-    error: row.error,
+    view: {
+      key: messageKey(row.sender_id, row.client_id),
+      id: row.id,
+      clientId: row.client_id,
+      conversationId: row.conversation_id,
+      seq: row.seq,
+      senderId: row.sender_id,
+      body: row.body,
+      createdAt: row.created_at,
+      state: row.state,
+      error: row.error,
+      rev: row.rev,
+      editedAt: row.edited_at,
+      deletedAt: row.deleted_at,
+      replyTo: null,
+      reactions: row.reactions === null ? [] : (JSON.parse(row.reactions) as Reaction[]),
+      mentions: row.mentions === null ? [] : (JSON.parse(row.mentions) as string[]),
+    },
+    rowId: row.row_id,
+    replyToSeq: row.reply_to_seq,
+    replyToClient: row.reply_to_client,
+  }
+}
+
+/** The server's message as stored under `rowId`. */
+export function fromServer(m: Message, rowId: number): StoredMessage {
+  return {
+    view: {
+      key: messageKey(m.senderId, m.clientId),
+      id: m.id,
+      clientId: m.clientId,
+      conversationId: m.conversationId,
+      seq: m.seq,
+      senderId: m.senderId,
+      body: m.body,
+      createdAt: m.createdAt,
+      state: 'sent',
+      error: null,
+      rev: m.rev,
+      editedAt: m.editedAt,
+      deletedAt: m.deletedAt,
+      replyTo: null,
+      reactions: m.reactions,
+      mentions: m.mentions,
+    },
+    rowId,
+    replyToSeq: m.replyTo?.seq ?? null,
+    replyToClient: null,
   }
 }

@@ -20,6 +20,12 @@ describe('storeMessages', () => {
       createdAt: 10_001,
       state: 'sent',
       error: null,
+      rev: 1,
+      editedAt: null,
+      deletedAt: null,
+      replyTo: null,
+      reactions: [],
+      mentions: [],
     })
     expect(cache.messagesInRange('c1', 1, 3)).toEqual(result.changed.get('c1'))
   })
@@ -29,7 +35,7 @@ describe('storeMessages', () => {
     const page = serverMessages('c1', 1, 200)
     expect(cache.storeMessages(page).inserted).toBe(200)
     const again = cache.storeMessages(page)
-    expect(again).toEqual({ changed: new Map(), inserted: 0 })
+    expect(again).toEqual({ changed: new Map(), added: new Map(), inserted: 0 })
     expect(cache.messages('c1', { limit: 500 })).toHaveLength(200)
   })
 
@@ -81,7 +87,7 @@ describe('storeMessages', () => {
     expect(converted).toMatchObject({ key: pending.key, id: 'srv-3', seq: 3, state: 'sent', body: 'hello', createdAt: 50_100 })
     expect(cache.messages('c1', { limit: 10 })).toEqual([
       ...cache.messagesInRange('c1', 1, 2),
-      { ...pending, id: 'srv-3', seq: 3, state: 'sent', body: 'hello', createdAt: 50_100 },
+      { ...pending, id: 'srv-3', seq: 3, rev: 3, state: 'sent', body: 'hello', createdAt: 50_100 },
     ])
     expect(cache.ownMessage('c1', 'k1')?.state).toBe('sent')
     expect(cache.outbox().map((item) => item.kind)).toEqual(['read'])

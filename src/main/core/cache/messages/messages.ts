@@ -11,18 +11,23 @@ import type { ConversationTable } from '../conversations/conversations'
 import type { OutboxTable } from '../outbox/outbox-table'
 import type { UnindexedRows } from '../search/search-indexer'
 import type { StoreMessagesResult } from '../types'
-import { MESSAGE_COLUMNS, messageKey, toChatMessage, type MessageRow } from './message-row'
+import { fromServer, listColumn, MESSAGE_COLUMNS, messageKey, type MessageRow, type StoredMessage } from './message-row'
+import type { MessageViews } from './message-views'
 import type { RowKeys } from './row-keys'
 
 /** Rows per INSERT statement, largest first: a page of 200 is four statements, a single event one. */
 const INSERT_CHUNKS = [50, 10, 1] as const
-type SendPendingParams = [number, string, number, string, number, string, string, string]
+/** Columns a server message sets besides its identity, in this order (changeColumns). */
+type ChangeParams = [body: string, rev: number, editedAt: number | null, deletedAt: number | null, replyToSeq: number | null, reactions: string | null, mentions: string | null, mentionsMe: number]
+type SendPendingParams = [number, string, number, number, ...ChangeParams, string, string, string]
+type UpdateParams = [...ChangeParams, string, number, number]
 
 export class MessageTable {
   /** Multi-row INSERTs by number of rows (INSERT_CHUNKS). */
-  private readonly inserts = new Map<number, Statement<(string | number)[]>>()
+  private readonly inserts = new Map<number, Statement<(string | number | null)[]>>()
   private readonly taken: Statement<[string], number>
   private readonly sendPending: Statement<SendPendingParams, { row_id: number }>
+  private readonly update: Statement<UpdateParams, { row_id: number }>
   private readonly unsentKeys: Statement<[string], { sender_id: string; client_id: string }>
   private readonly latestSent: Statement<[string, number], MessageRow>
   private readonly before: Statement<[string, number, number], MessageRow>
@@ -40,14 +45,22 @@ export class MessageTable {
     private readonly conversations: ConversationTable,
     private readonly outbox: OutboxTable,
     private readonly unindexed: UnindexedRows,
+    private readonly views: MessageViews,
   ) {
     // The row takes the server's time and so a new row id (its outbox row
     // follows by ON UPDATE CASCADE). OR IGNORE: should the server's seq or id
     // already be taken by another row (it never should), the pending copy stays
     // as it is instead of failing the page.
     this.sendPending = db.prepare(
-      `UPDATE OR IGNORE messages SET row_id = ?, id = ?, seq = ?, body = ?, created_at = ?, state = 'sent', error = NULL
+      `UPDATE OR IGNORE messages SET row_id = ?, id = ?, seq = ?, created_at = ?, ${CHANGE_COLUMNS}, state = 'sent', error = NULL,
+         reply_to_client = NULL
        WHERE conversation_id = ? AND client_id = ? AND sender_id = ? AND seq IS NULL AND own = 1
+       RETURNING row_id`,
+    )
+    // A change to a cached message (edit, delete, reactions): only a newer rev replaces what is stored.
+    this.update = db.prepare(
+      `UPDATE messages SET ${CHANGE_COLUMNS}
+       WHERE conversation_id = ? AND seq = ? AND (rev IS NULL OR rev < ?)
        RETURNING row_id`,
     )
     this.taken = db.prepare<[string], number>('SELECT row_id FROM messages WHERE row_id IN (SELECT value FROM json_each(?))').pluck()
@@ -65,8 +78,9 @@ export class MessageTable {
 
   storeMessages(messages: readonly Message[]): StoreMessagesResult {
     const changed = new Map<string, ChatMessage[]>()
+    const added = new Map<string, ChatMessage[]>()
     let inserted = 0
-    if (messages.length === 0) return { changed, inserted }
+    if (messages.length === 0) return { changed, added, inserted }
     this.db.transaction(() => {
       const raised = new Map<string, { seq: number; at: number }>()
       // Own unsent rows of the page's conversations (a handful at most): the
@@ -78,8 +92,9 @@ export class MessageTable {
         }
       }
       const nextRowId = this.rowKeys.forTransaction()
-      // Row id of each message, or -1 for one that converted a pending copy.
+      // Row id of each message; converted[i]: it turned a pending copy into this message.
       const rowIds = new Array<number>(messages.length)
+      const converted = new Set<number>()
       const toInsert: number[] = []
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as Message
@@ -87,10 +102,10 @@ export class MessageTable {
         rowIds[i] = rowId
         const pendingCopies = unsent.get(m.conversationId)
         if (pendingCopies !== undefined && pendingCopies.size > 0 && pendingCopies.delete(messageKey(m.senderId, m.clientId))) {
-          const converted = this.sendPending.get(rowId, m.id, m.seq, m.body, m.createdAt, m.conversationId, m.clientId, m.senderId)
-          if (converted) {
-            this.outbox.dropMessage(converted.row_id)
-            rowIds[i] = -1
+          const row = this.sendPending.get(rowId, m.id, m.seq, m.createdAt, ...this.changeParams(m), m.conversationId, m.clientId, m.senderId)
+          if (row) {
+            this.outbox.dropMessage(row.row_id)
+            converted.add(i)
             continue
           }
         }
@@ -100,14 +115,21 @@ export class MessageTable {
       inserted = stored.size
       // New rows are searchable at once and indexed later (nearly all of them are the tail already).
       this.unindexed.note(stored)
+      const results: StoredMessage[] = []
+      const isNew: boolean[] = []
       for (let i = 0; i < messages.length; i++) {
         const m = messages[i] as Message
         const rowId = rowIds[i] as number
-        if (rowId === -1 || stored.has(rowId)) {
-          const list = changed.get(m.conversationId)
-          const message = sentMessage(m)
-          if (list) list.push(message)
-          else changed.set(m.conversationId, [message])
+        if (converted.has(i) || stored.has(rowId)) {
+          results.push(fromServer(m, rowId))
+          isNew.push(stored.has(rowId))
+        } else {
+          // Cached already: a newer state of it replaces the stored one (its search entry follows, by trigger).
+          const row = this.update.get(...this.changeParams(m), m.conversationId, m.seq, m.rev)
+          if (row !== undefined) {
+            results.push(fromServer(m, row.row_id))
+            isNew.push(false)
+          }
         }
         const top = raised.get(m.conversationId)
         if (top === undefined) raised.set(m.conversationId, { seq: m.seq, at: m.createdAt })
@@ -116,9 +138,28 @@ export class MessageTable {
           top.at = Math.max(top.at, m.createdAt)
         }
       }
+      const views = this.views.finish(results)
+      views.forEach((view, i) => {
+        push(changed, view)
+        if (isNew[i]) push(added, view)
+      })
       for (const [conversationId, top] of raised) this.conversations.raiseActivity(conversationId, top.seq, top.at)
     })()
-    return { changed, inserted }
+    return { changed, added, inserted }
+  }
+
+  /** ChangeParams of a server message. */
+  private changeParams(m: Message): ChangeParams {
+    return [
+      m.body,
+      m.rev,
+      m.editedAt,
+      m.deletedAt,
+      m.replyTo?.seq ?? null,
+      listColumn(m.reactions),
+      listColumn(m.mentions),
+      m.senderId !== this.me && m.mentions.includes(this.me) ? 1 : 0,
+    ]
   }
 
   /**
@@ -138,14 +179,14 @@ export class MessageTable {
     let at = 0
     while (at < which.length) {
       const rows = INSERT_CHUNKS.find((size) => size <= which.length - at) ?? 1
-      const params: (string | number)[] = []
+      const params: (string | number | null)[] = []
       const ids: number[] = []
       for (let k = at; k < at + rows; k++) {
         const i = which[k] as number
         const m = messages[i] as Message
         const rowId = rowIds[i] as number
         ids.push(rowId)
-        params.push(rowId, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.body, m.createdAt, m.senderId === this.me ? 1 : 0)
+        params.push(rowId, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.createdAt, m.senderId === this.me ? 1 : 0, ...this.changeParams(m))
       }
       const { changes } = this.insertStatement(rows).run(...params)
       if (changes === rows) for (const id of ids) stored.add(id)
@@ -155,14 +196,15 @@ export class MessageTable {
     return stored
   }
 
-  private insertStatement(rows: number): Statement<(string | number)[]> {
+  private insertStatement(rows: number): Statement<(string | number | null)[]> {
     let statement = this.inserts.get(rows)
     if (statement === undefined) {
       // A message already cached has the same seq. Any other conflict — a row id taken — fails the
       // page rather than drop a message.
-      statement = this.db.prepare<(string | number)[]>(
-        `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, mine, state)
-         VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')").join(', ')}
+      statement = this.db.prepare<(string | number | null)[]>(
+        `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, created_at, mine,
+           body, rev, edited_at, deleted_at, reply_to_seq, reactions, mentions, mentions_me, state)
+         VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')").join(', ')}
          ON CONFLICT (conversation_id, seq) DO NOTHING`,
       )
       this.inserts.set(rows, statement)
@@ -173,13 +215,19 @@ export class MessageTable {
   /** The latest `limit` sent messages then every unsent one, or `limit` sent ones before `beforeSeq`; ascending. */
   messages(conversationId: string, page: { beforeSeq?: number; limit: number }): ChatMessage[] {
     const limit = Math.max(0, Math.floor(page.limit))
-    if (page.beforeSeq !== undefined) return this.before.all(conversationId, page.beforeSeq, limit).reverse().map(toChatMessage)
+    if (page.beforeSeq !== undefined) return this.views.ofRows(this.before.all(conversationId, page.beforeSeq, limit).reverse())
     const sent = this.latestSent.all(conversationId, limit).reverse()
-    return [...sent, ...this.unsent.all(conversationId)].map(toChatMessage)
+    return this.views.ofRows([...sent, ...this.unsent.all(conversationId)])
   }
 
   messagesInRange(conversationId: string, fromSeq: number, toSeq: number): ChatMessage[] {
-    return this.range.all(conversationId, fromSeq, toSeq).map(toChatMessage)
+    return this.views.ofRows(this.range.all(conversationId, fromSeq, toSeq))
+  }
+
+  /** A sent message by seq, as shown (null when not cached). */
+  bySeq(conversationId: string, seq: number): ChatMessage | null {
+    const row = this.range.get(conversationId, seq, seq)
+    return row ? (this.views.ofRows([row])[0] ?? null) : null
   }
 
   highestSeq(conversationId: string): number {
@@ -193,21 +241,16 @@ export class MessageTable {
   /** The last message of the conversation view: the newest unsent one, else the highest seq. */
   lastMessage(conversationId: string): ChatMessage | null {
     const row = this.newestUnsent.get(conversationId) ?? this.latestSent.get(conversationId, 1)
-    return row ? toChatMessage(row) : null
+    return row ? (this.views.ofRows([row])[0] ?? null) : null
   }
 }
 
-function sentMessage(m: Message): ChatMessage {
-  return {
-    key: messageKey(m.senderId, m.clientId),
-    id: m.id,
-    clientId: m.clientId,
-    conversationId: m.conversationId,
-    seq: m.seq,
-    senderId: m.senderId,
-    body: m.body,
-    createdAt: m.createdAt,
-    state: 'sent',
-    error: null,
-  }
+/** The columns ChangeParams set. */
+const CHANGE_COLUMNS =
+  'body = ?, rev = ?, edited_at = ?, deleted_at = ?, reply_to_seq = ?, reactions = ?, mentions = ?, mentions_me = ?'
+
+function push(map: Map<string, ChatMessage[]>, message: ChatMessage): void {
+  const list = map.get(message.conversationId)
+  if (list) list.push(message)
+  else map.set(message.conversationId, [message])
 }

@@ -19,6 +19,12 @@ describe('addPending', () => {
       createdAt: 5_000,
       state: 'pending',
       error: null,
+      rev: null,
+      editedAt: null,
+      deletedAt: null,
+      replyTo: null,
+      reactions: [],
+      mentions: [],
     })
     expect(cache.ownMessage('c1', 'k1')).toEqual(message)
     expect(cache.outbox()).toEqual([

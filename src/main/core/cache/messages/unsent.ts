@@ -7,7 +7,8 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { ChatMessage } from '../../../../shared/ipc'
 import type { OutboxTable } from '../outbox/outbox-table'
 import type { UnindexedRows } from '../search/search-indexer'
-import { MESSAGE_COLUMNS, toChatMessage, type MessageRow } from './message-row'
+import { listColumn, MESSAGE_COLUMNS, type MessageRow } from './message-row'
+import type { MessageViews } from './message-views'
 import type { RowKeys } from './row-keys'
 
 export interface NewPendingMessage {
@@ -16,10 +17,14 @@ export interface NewPendingMessage {
   clientId: string
   body: string
   createdAt: number
+  /** What it answers: a sent message's seq, or (sent in its turn before this one) my own unsent message's clientId. */
+  replyTo?: { seq: number } | { clientId: string }
+  /** Members it mentions (resolveMentions), shown until the server says. */
+  mentions?: string[]
 }
 
 export class UnsentMessages {
-  private readonly insert: Statement<[number, string, string, string, string, number]>
+  private readonly insert: Statement<[number, string, string, string, string, number, number | null, string | null, string | null]>
   private readonly own: Statement<[string, string], MessageRow>
   private readonly setState: Statement<[string, string | null, number]>
   private readonly remove: Statement<[string, string]>
@@ -29,10 +34,11 @@ export class UnsentMessages {
     private readonly rowKeys: RowKeys,
     private readonly outbox: OutboxTable,
     private readonly unindexed: UnindexedRows,
+    private readonly views: MessageViews,
   ) {
     this.insert = db.prepare(
-      `INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, state, own, mine)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', 1, 1)`,
+      `INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, reply_to_seq, reply_to_client, mentions, state, own, mine)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, 1)`,
     )
     this.own = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.client_id = ? AND m.own = 1`)
     this.setState = db.prepare('UPDATE messages SET state = ?, error = ? WHERE row_id = ?')
@@ -43,24 +49,15 @@ export class UnsentMessages {
   /** A new pending message and its outbox row, in one transaction. */
   addPending(message: NewPendingMessage): ChatMessage {
     return this.db.transaction(() => {
-      const { conversationId, senderId, clientId, body, createdAt } = message
+      const { conversationId, senderId, clientId, body, createdAt, replyTo } = message
       const rowId = this.rowKeys.next(createdAt)
-      this.insert.run(rowId, conversationId, senderId, clientId, body, createdAt)
+      const replyToSeq = replyTo !== undefined && 'seq' in replyTo ? replyTo.seq : null
+      const replyToClient = replyTo !== undefined && 'clientId' in replyTo ? replyTo.clientId : null
+      this.insert.run(rowId, conversationId, senderId, clientId, body, createdAt, replyToSeq, replyToClient, listColumn(message.mentions ?? []))
       // Searchable at once and indexed later.
       this.unindexed.note([rowId])
       this.outbox.enqueueMessage(conversationId, rowId)
-      return toChatMessage({
-        row_id: rowId,
-        conversation_id: conversationId,
-        id: null,
-        seq: null,
-        sender_id: senderId,
-        client_id: clientId,
-        body,
-        created_at: createdAt,
-        state: 'pending',
-        error: null,
-      })
+      return this.shown(this.own.get(conversationId, clientId) as MessageRow)
     })()
   }
 
@@ -71,7 +68,7 @@ export class UnsentMessages {
       if (row === undefined || row.state === 'sent') return null
       this.setState.run('failed', error, row.row_id)
       this.outbox.dropMessage(row.row_id)
-      return toChatMessage({ ...row, state: 'failed', error })
+      return this.shown({ ...row, state: 'failed', error })
     })()
   }
 
@@ -83,7 +80,7 @@ export class UnsentMessages {
       this.setState.run('pending', null, row.row_id)
       this.outbox.dropMessage(row.row_id)
       this.outbox.enqueueMessage(conversationId, row.row_id)
-      return toChatMessage({ ...row, state: 'pending', error: null })
+      return this.shown({ ...row, state: 'pending', error: null })
     })()
   }
 
@@ -91,9 +88,13 @@ export class UnsentMessages {
     return this.remove.run(conversationId, clientId).changes > 0
   }
 
-  /** A message written on this device, in any state (the server's copy keeps the row). */
-  ownMessage(conversationId: string, clientId: string): ChatMessage | null {
+  /** A message written on this device, in any state (the server's copy keeps the row); `queued` false: without queued changes. */
+  ownMessage(conversationId: string, clientId: string, queued = true): ChatMessage | null {
     const row = this.own.get(conversationId, clientId)
-    return row ? toChatMessage(row) : null
+    return row ? this.shown(row, queued) : null
+  }
+
+  private shown(row: MessageRow, queued = true): ChatMessage {
+    return this.views.ofRows([row], queued)[0] as ChatMessage
   }
 }

@@ -2,7 +2,8 @@ import { expect, test } from 'vitest'
 import { tempCache } from '../../../../../test/support/cache/temp-cache'
 import type { OutboxItem } from '../types'
 
-const markers = (items: OutboxItem[]) => items.map((item) => (item.kind === 'message' ? [item.kind, item.clientId] : [item.kind, item.conversationId, item.seq]))
+const seqOf = (item: OutboxItem) => (item.kind === 'read' || item.kind === 'delivered' ? item.seq : null)
+const markers = (items: OutboxItem[]) => items.map((item) => (item.kind === 'message' ? [item.kind, item.clientId] : [item.kind, item.conversationId, seqOf(item)]))
 
 test('enqueueMarker coalesces to one row per conversation and kind holding the highest seq', () => {
   const { cache } = tempCache()
@@ -79,7 +80,7 @@ test('a new marker row is due when asked; raising it keeps that schedule', () =>
   cache.enqueueMarker('c1', 'delivered', 4, 1_200)
   cache.enqueueMarker('c1', 'delivered', 9, 5_000)
   cache.enqueueMarker('c1', 'read', 2)
-  expect(cache.outbox().map((item) => [item.kind, item.kind === 'message' ? null : item.seq, item.nextAttemptAt])).toEqual([
+  expect(cache.outbox().map((item) => [item.kind, seqOf(item), item.nextAttemptAt])).toEqual([
     ['delivered', 9, 1_200],
     ['read', 2, 0],
   ])
@@ -91,7 +92,7 @@ test('a marker raised while it was being sent stays, due no sooner than the time
   const [sending] = cache.outbox()
   cache.enqueueMarker('c1', 'delivered', 7, 1_100)
   if (sending) cache.completeOutbox(sending, 2_000)
-  expect(cache.outbox().map((item) => [item.kind === 'message' ? null : item.seq, item.nextAttemptAt, item.attempts])).toEqual([[7, 2_000, 0]])
+  expect(cache.outbox().map((item) => [seqOf(item), item.nextAttemptAt, item.attempts])).toEqual([[7, 2_000, 0]])
   // Completing the row that was sent as it is removes it, whatever the time given.
   const [raised] = cache.outbox()
   if (raised) cache.completeOutbox(raised, 3_000)

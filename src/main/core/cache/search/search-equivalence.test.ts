@@ -8,7 +8,7 @@
 import { describe, expect, test } from 'vitest'
 import { seededRandom } from '../../../../../test/kit/random'
 import { connectionOf, expectIndexExact, expectIndexInvariant } from '../../../../../test/support/cache/search-checks'
-import { tempCache } from '../../../../../test/support/cache/temp-cache'
+import { serverMessage, tempCache } from '../../../../../test/support/cache/temp-cache'
 import type { Message } from '../../../../shared/api'
 import { catchUpSearchIndex, searchIndexBacklog } from '../../testing'
 import { TrigramFold } from './trigram-fold'
@@ -41,6 +41,7 @@ function randomMessages(random: () => number, count: number): Message[] {
     const parts = Array.from({ length: 1 + Math.floor(random() * 5) }, () => FRAGMENTS[Math.floor(random() * FRAGMENTS.length)] as string)
     const body = parts.join(random() < 0.7 ? ' ' : '')
     messages.push({
+      ...serverMessage(conversationId, seq),
       id: `${conversationId}-m${seq}`,
       conversationId,
       seq,
@@ -100,7 +101,7 @@ describe('results do not depend on how far indexing has got', () => {
       }
       catchUpSearchIndex(full)
       catchUpSearchIndex(half, 1)
-      const sent = own.slice(8, 14).map((draft, i) => ({ id: `sent-${draft.clientId}`, seq: 1_000 + i, ...draft, createdAt: draft.createdAt + 5_000 }))
+      const sent = own.slice(8, 14).map((draft, i) => ({ ...serverMessage(draft.conversationId, 1_000 + i), id: `sent-${draft.clientId}`, ...draft, createdAt: draft.createdAt + 5_000 }))
       for (const cache of caches) cache.storeMessages(sent)
       expect(searchIndexBacklog(full)).toBe(6)
       catchUpSearchIndex(full)
@@ -154,6 +155,7 @@ describe('folding for the backlog is the index tokenizer’s own', () => {
     for (let c = 0x10400; c < 0x10450; c++) codePoints.push(c)
     // One message per character, between two letters: the index then holds exactly one trigram for it (or none if skipped).
     const messages = codePoints.map((c, i) => ({
+      ...serverMessage('c1', i + 1),
       id: `m${i}`,
       conversationId: 'c1',
       seq: i + 1,

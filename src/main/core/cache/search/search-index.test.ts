@@ -174,7 +174,7 @@ describe('restarts', () => {
       for (let page = 0; page < 10; page++) {
         cache.storeMessages(Array.from({ length: 200 }, (_, i) => {
           const seq = page * 200 + i + 1
-          return { id: 's' + seq, conversationId: 'c1', seq, senderId: 'bob', clientId: 'b' + seq, body: 'crash test uniq' + seq + 'x 崩溃', createdAt: 10_000 + seq }
+          return { id: 's' + seq, conversationId: 'c1', seq, rev: seq, senderId: 'bob', clientId: 'b' + seq, body: 'crash test uniq' + seq + 'x 崩溃', createdAt: 10_000 + seq, editedAt: null, deletedAt: null, replyTo: null, reactions: [], mentions: [] }
         }))
       }
       // The background indexer runs a few steps, then the process dies without closing.
