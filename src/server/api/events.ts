@@ -29,9 +29,9 @@ export function publishMessageCreated(
 /**
  * `message.updated` for each changed message (the message first, then the
  * replies whose preview of it changed), in rev order. An event over 10 KB
- * goes without the body; one still over (hundreds of reactions) is not sent:
- * the next event's rev, or the sync after a reconnect, makes clients fetch
- * the change with changedAfter.
+ * goes without the body; one still over (hundreds of reactions) goes as a
+ * bare notice — also without reactions, mentions and reply preview — since
+ * a client that gets no body fetches the message with changedAfter either way.
  */
 export function publishMessagesUpdated(ctx: ApiContext, memberIds: readonly string[], messages: readonly Message[]): void {
   const channels = memberIds.map(userChannel)
@@ -39,11 +39,11 @@ export function publishMessagesUpdated(ctx: ApiContext, memberIds: readonly stri
     const payload = withinEventLimit<MessageUpdatedEvent>({ message }, ({ message: { body: _body, ...rest } }) => ({
       message: rest,
     }))
-    if (Buffer.byteLength(JSON.stringify(payload)) > MAX_EVENT_BYTES) {
-      ctx.log.warn({ messageId: message.id, rev: message.rev }, 'message.updated too large even without its body; not sent')
-      continue
-    }
-    ctx.publisher.publish(message.conversationId, channels, Events.messageUpdated, payload)
+    const notice =
+      Buffer.byteLength(JSON.stringify(payload)) > MAX_EVENT_BYTES
+        ? { message: { ...payload.message, reactions: [], mentions: [], replyTo: null } }
+        : payload
+    ctx.publisher.publish(message.conversationId, channels, Events.messageUpdated, notice)
   }
 }
 

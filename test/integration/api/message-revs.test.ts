@@ -8,7 +8,7 @@
  *   message once, in ascending rev, equal to what the seq pages return;
  * - another member's pusher-js client receives message.updated for an edit, a
  *   reaction and a delete, message.created carries rev, and an update over
- *   10 KB comes without its body.
+ *   10 KB comes without its body, and one still over as a bare notice.
  * PostgreSQL runs the same concurrency at the store level (store.test.ts) and
  * across two nodes (test/integration/postgres.test.ts).
  */
@@ -197,4 +197,27 @@ describe('realtime: message.updated', () => {
     const { body: _body, ...rest_ } = edited.json
     expect(event).toEqual(rest_)
   })
+
+  test('a reaction whose event would exceed 10 KB even without the body arrives as a bare notice to fetch the message', async () => {
+    const owner = await newUser(server.url, 'owner')
+    const people = await Promise.all(Array.from({ length: 30 }, (_, i) => newUser(server.url, `rx${i}`)))
+    const conv = await rest.conversation(accountOf(owner), people.map(accountOf), 'reactions')
+    const sent = await rest.send(accountOf(owner), conv.id, 'react to me')
+    const emoji = ['👍', '🎉', '😂', '❤️', '🔥', '👀', '🙏', '💯', '✅', '🚀', '😮', '😢', '👏', '🤔', '🙌', '💡', '⭐', '🍕', '☕', '🎈']
+    // 30 people × 20 emoji: the reactions alone are about 17 KB of JSON.
+    for (const person of people.slice(0, -1)) {
+      await Promise.all(emoji.map((e) => rest.react(accountOf(person), conv.id, sent.id, e)))
+    }
+    const last = people.at(-1) as MessengerUser
+    await Promise.all(emoji.slice(1).map((e) => rest.react(accountOf(last), conv.id, sent.id, e)))
+    const inbox = await inboxOf(owner)
+    const updated = nextEvent<MessageUpdatedEvent>(inbox, 'message.updated')
+    const reacted = await rest.react(accountOf(last), conv.id, sent.id, emoji[0] as string)
+    expect(reacted.status).toBe(200)
+    expect(Buffer.byteLength(JSON.stringify(reacted.json))).toBeGreaterThan(10 * 1024)
+    const event = (await updated).message
+    expect(event).toMatchObject({ id: sent.id, rev: reacted.json.rev, reactions: [], mentions: [], replyTo: null })
+    expect(event.body).toBeUndefined()
+    expect(Buffer.byteLength(JSON.stringify({ message: event }))).toBeLessThan(10 * 1024)
+  }, 60_000)
 })
