@@ -149,6 +149,53 @@ test('offline: both edit, delete, react, reply and mention while alice’s link 
   expect((await onServer(hers.id)).reactions.map((r) => r.emoji)).toEqual(['❤️'])
 }, 60_000)
 
+test('a reply to my unsent message keeps its link when the answer for the original lands beyond a hole the sync is still filling', async () => {
+  const account = alice.core.currentAccount
+  if (account === null) throw new Error('signed out')
+  await goOffline()
+  // Bob writes meanwhile: alice's cache will miss a seq below her own next one.
+  await bob.core.sendMessage({ conversationId, body: 'his: while you were away' })
+  await bob.core.currentAccount?.outbox.whenEmpty()
+  const original = await alice.core.sendMessage({ conversationId, body: 'hers: written in the dark' })
+  const reply = await alice.core.sendMessage({ conversationId, body: 'hers: and a follow-up', replyToKey: original.key })
+
+  // Alice's history fetches (the catch-up fill, the changes) wait until the outbox has had the
+  // server's answer for the original: its seq lies beyond the hole, so the sync cannot store it yet.
+  const api = account.api
+  const fetchMessages = api.messages.bind(api)
+  let release = () => {}
+  const gate = new Promise<void>((resolve) => (release = resolve))
+  api.messages = async (...args) => {
+    await gate
+    return fetchMessages(...args)
+  }
+  const answered = new Promise<Message>((resolve) => {
+    const off = account.events.on('sent', (message) => {
+      if (message.clientId !== original.clientId) return
+      off()
+      resolve(message)
+    })
+  })
+  try {
+    await goOnline()
+    const sent = await answered
+    expect(sent.seq).toBeGreaterThan(account.cache.highestSeq(conversationId) + 1)
+    // The outbox goes on in microtasks: whatever it would post next has gone (or not) by now.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(account.cache.ownMessage(conversationId, original.clientId)?.state).toBe('pending')
+  } finally {
+    api.messages = fetchMessages
+    release()
+  }
+  await settle()
+  const sentOriginal = account.cache.ownMessage(conversationId, original.clientId)
+  expect((await serverHistory(server.url, token(bob), conversationId)).find((m) => m.clientId === reply.clientId)?.replyTo).toMatchObject({
+    id: sentOriginal?.id,
+    seq: sentOriginal?.seq,
+  })
+  expect(account.cache.ownMessage(conversationId, reply.clientId)?.replyTo).toMatchObject({ key: original.key, body: 'hers: written in the dark', deleted: false })
+}, 60_000)
+
 test('coalescing: two edits send one; a reaction added and taken back sends nothing', async () => {
   const message = await sendAndWait(alice, bob, 'typo teh')
   const before = (await serverConversation(server.url, token(bob), conversationId)).lastRev

@@ -156,6 +156,8 @@ export class Account {
     events.on('incoming', (messages) => this.incoming(messages))
     events.on('unknownUsers', (ids) => void this.fetchUsers(ids))
     events.on('sent', (message) => sync.receive(message, 'fetch'))
+    // A send held until the sync stored its copy (beyond a hole) lets what follows it go.
+    events.on('messages', ({ conversationId }) => this.outbox.stored(conversationId))
     events.on('changed', (message) => sync.receive(message, 'fetch'))
     events.on('failed', ({ conversationId, clientId }) => {
       const message = cache.ownMessage(conversationId, clientId)

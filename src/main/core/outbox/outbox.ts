@@ -5,7 +5,10 @@
  *
  * - Messages go out one at a time per conversation, in the order they were
  *   written, each with its clientId (the server answers a repeat with the
- *   original message, so a resend after a lost response is harmless).
+ *   original message, so a resend after a lost response is harmless). The
+ *   next one goes once the answer is stored: an answer beyond a hole the sync
+ *   is still filling keeps its row queued until the fill stores it (a reply
+ *   to it needs its server id; see heldForStore).
  * - Read and delivered markers are coalesced to one row per conversation and
  *   kind holding the highest seq. A conversation's delivered marker is posted
  *   at most once per `deliveredDelayMs`: at once when none went out for that
@@ -64,6 +67,8 @@ export class Outbox {
   private idleWaiters: (() => void)[] = []
   /** When each conversation's delivered marker was last posted (since this start). */
   private readonly deliveredPostedAt = new Map<string, number>()
+  /** Message rows sent but held until the sync stores their copy (heldForStore): outbox row id → conversation id. */
+  private readonly held = new Map<number, string>()
 
   constructor(private readonly deps: OutboxDeps) {}
 
@@ -148,6 +153,7 @@ export class Outbox {
         // As written: an edit or delete queued meanwhile goes after it (it needs the server's id).
         const message = cache.ownMessage(item.conversationId, item.clientId, false)
         if (message === null || message.state !== 'pending') {
+          this.held.delete(item.id)
           cache.completeOutbox(item)
           return
         }
@@ -156,6 +162,8 @@ export class Outbox {
         // Stopped meanwhile: leave the row; the next start resends it and the server answers with the original.
         if (this.stopped) return
         this.deps.onSent(sent)
+        if (this.heldForStore(item, sent)) return
+        this.held.delete(item.id)
       } else if (item.kind === 'read') {
         await api.markRead(item.conversationId, item.seq)
       } else {
@@ -167,6 +175,45 @@ export class Outbox {
     } catch (err) {
       if (!this.stopped) this.failed(item, err)
     }
+  }
+
+  /**
+   * The server took the message but the sync could not store its copy yet:
+   * its seq lies beyond a hole (messages that arrived while we were offline,
+   * not fetched yet), so the pending copy is still pending. Its row stays
+   * queued, first in the conversation's order, until the sync's fill stores
+   * the copy (that drops the row, and `stored` wakes the queue): what follows
+   * it — a reply to it needs its server id, a change needs it sent — waits.
+   * Should the fill take long, the row is sent again after a back-off (the
+   * server answers with the original, which `onSent` offers again).
+   */
+  private heldForStore(item: OutboxItem & { kind: 'message' }, sent: Message): boolean {
+    const { cache } = this.deps
+    if (cache.ownMessage(item.conversationId, item.clientId, false)?.state !== 'pending') return false
+    // Stored up to its seq and yet pending: its copy can never convert it (it never should happen); do not block the conversation.
+    if (sent.seq <= cache.highestSeq(item.conversationId)) return false
+    const delay = fullJitterDelay(item.attempts, this.deps.baseDelayMs, this.deps.capDelayMs, this.deps.random)
+    this.deps.log.debug({ kind: item.kind, seq: sent.seq, delay }, 'outbox: sent; held until the sync stores it')
+    cache.rescheduleOutbox(item.id, this.deps.now() + Math.max(1, delay), 'sent; waiting for the sync to store it')
+    this.held.set(item.id, item.conversationId)
+    return true
+  }
+
+  /**
+   * The sync stored messages of this conversation: a send held until its copy
+   * was stored (heldForStore) may have been, and what follows it can go now.
+   */
+  stored(conversationId: string): void {
+    if (this.stopped || ![...this.held.values()].includes(conversationId)) return
+    const queued = new Set(this.deps.cache.outbox().map((item) => item.id))
+    let released = false
+    for (const [id, heldIn] of this.held) {
+      if (heldIn === conversationId && !queued.has(id)) {
+        this.held.delete(id)
+        released = true
+      }
+    }
+    if (released) this.kick()
   }
 
   /**
