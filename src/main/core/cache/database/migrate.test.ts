@@ -115,6 +115,19 @@ test('005 (message changes) keeps a schema-4 outbox: its rows, and ids that neve
       conversation_id TEXT NOT NULL, message_row_id INTEGER UNIQUE REFERENCES messages (row_id) ON DELETE CASCADE ON UPDATE CASCADE,
       seq INTEGER, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT)`)
     raw.exec(`DROP INDEX messages_mentions_me; DROP INDEX messages_deleted`)
+    // And without 006: schema 4's search triggers (004-search-tail.ts) again.
+    raw.exec(`DROP TRIGGER messages_fts_backlog_edit; DROP TRIGGER messages_fts_backlog_update; DROP TRIGGER messages_fts_backlog_delete; DROP TABLE messages_fts_stale;
+      CREATE TRIGGER messages_fts_backlog_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body) SELECT 'delete', old.row_id, old.body
+          WHERE old.row_id <= (SELECT above FROM messages_fts_tail) AND NOT EXISTS (SELECT 1 FROM messages_fts_backlog WHERE row_id = old.row_id);
+        DELETE FROM messages_fts_backlog WHERE row_id = old.row_id;
+      END;
+      CREATE TRIGGER messages_fts_backlog_update AFTER UPDATE OF row_id, body ON messages WHEN old.row_id <> new.row_id OR old.body IS NOT new.body BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, body) SELECT 'delete', old.row_id, old.body
+          WHERE old.row_id <= (SELECT above FROM messages_fts_tail) AND NOT EXISTS (SELECT 1 FROM messages_fts_backlog WHERE row_id = old.row_id);
+        DELETE FROM messages_fts_backlog WHERE row_id = old.row_id;
+        INSERT INTO messages_fts_backlog (row_id) SELECT new.row_id WHERE new.row_id <= (SELECT above FROM messages_fts_tail);
+      END;`)
     for (const column of ['mentions_me', 'rev', 'edited_at', 'deleted_at', 'reply_to_seq', 'reply_to_client', 'reactions', 'mentions']) raw.exec(`ALTER TABLE messages DROP COLUMN ${column}`)
     for (const column of ['last_rev', 'server_last_rev']) raw.exec(`ALTER TABLE conversations DROP COLUMN ${column}`)
     raw.exec(`INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, state, own, mine) VALUES (7, 'c1', 'me', 'k1', 'queued', 7, 'pending', 1, 1)`)

@@ -70,6 +70,29 @@ describe('message row ids', () => {
     expect(rowKeyStats(cache).gapSearches).toBe(2)
   })
 
+  test('changes to cached messages of a burst (an id asked for each, their own time taken) walk its run once, not once each', () => {
+    const { cache, path } = tempCache()
+    // Four messages a millisecond: one dense run of 3,008 ids.
+    const burst = serverMessages('c1', 1, 3_008).map((m) => ({ ...m, createdAt: 50_000 + Math.floor(m.seq / 4) }))
+    storeInPages((page) => cache.storeMessages(page), burst)
+    const ids = rowIds(path, 'c1')
+    const before = rowKeyStats(cache).gapSearches
+    // Edited in the order 16 people at once would (bench/core changes): runs of 16 backwards. A time below
+    // the last one asked for used to walk to the run's end, each time (~780 walks of up to 3,000 rows here).
+    const edits = burst.map((m, i) => {
+      const at = i - (i % 16) + 15 - (i % 16)
+      const edited = burst[at] as Message
+      return { ...edited, rev: 10_000 + i, body: `edited ${edited.seq}`, editedAt: 1 }
+    })
+    storeInPages((page) => cache.storeMessages(page), edits, 50)
+    expect(rowKeyStats(cache).gapSearches - before).toBeLessThanOrEqual(16)
+    expect(rowIds(path, 'c1')).toEqual(ids)
+    expect(cache.messageBySeq('c1', 1_234)?.body).toBe('edited 1234')
+    // New messages inside the run still take the first free id after it.
+    cache.storeMessages(serverMessages('c2', 1, 2, { createdAt: 50_100 }))
+    expect(rowIds(path, 'c2')).toEqual([(ids.at(-1) as number) + 1, (ids.at(-1) as number) + 2])
+  })
+
   test('a burst and messages interleaved with it: every id is the first free one at or after its time', () => {
     const { cache, path } = tempCache()
     cache.storeMessages(serverMessages('a', 1, 50, { createdAt: 7_000 }))

@@ -19,7 +19,11 @@
  * first whenever the message's time falls between the last message's time
  * and its id — every id in that range is taken, so that id, if free, is the
  * same answer the walk would give — and only otherwise does one query walk
- * the run, inside SQLite.
+ * the run, inside SQLite. Each walk also remembers the run it crossed, so a
+ * key that falls inside it again jumps to its end: storing a page of changes
+ * to cached messages asks for an id per message (storeMessages), each time
+ * of which is taken by the message itself, and without that each walked its
+ * burst's run again (bench/core changes: a quarter of the catch-up).
  */
 import type { Database, Statement } from 'better-sqlite3'
 
@@ -34,18 +38,20 @@ export interface RowKeyStats {
 
 export class RowKeys {
   private readonly taken: Statement<[number], number>
-  private readonly firstGap: Statement<[number], number>
+  private readonly firstGap: Statement<[number, number], number>
   private readonly highest: Statement<[], number | null>
   /** The last id handed out and the time key it was asked for: ids from key to id were all taken then. */
   private last = { key: Number.POSITIVE_INFINITY, id: Number.NEGATIVE_INFINITY }
+  /** Runs of ids found all taken by walks, [first, last], sorted and disjoint (at most MAX_RUNS). */
+  private runs: [number, number][] = []
   readonly stats: RowKeyStats = { gapSearches: 0, lookups: 0 }
 
   constructor(db: Database) {
     this.taken = db.prepare<[number], number>('SELECT EXISTS (SELECT 1 FROM messages WHERE row_id = ?)').pluck()
-    // The first taken id at or after the key whose successor is free: walks the run in SQLite, not in JS.
+    // The first taken id at or after the key (and below a bound) whose successor is free: walks the run in SQLite, not in JS.
     this.firstGap = db
-      .prepare<[number], number>(
-        `SELECT a.row_id + 1 FROM messages a WHERE a.row_id >= ?
+      .prepare<[number, number], number>(
+        `SELECT a.row_id + 1 FROM messages a WHERE a.row_id >= ? AND a.row_id < ?
            AND NOT EXISTS (SELECT 1 FROM messages b WHERE b.row_id = a.row_id + 1)
          ORDER BY a.row_id LIMIT 1`,
       )
@@ -99,11 +105,66 @@ export class RowKeys {
     let id = key
     for (;;) {
       while (handedOut.has(id)) id++
+      // Known taken (the same caveat as above: a row deleted since leaves a free id behind).
+      const run = this.runAt(id)
+      if (run !== undefined) {
+        id = run[1] + 1
+        continue
+      }
       if (!taken(id)) return id
       this.stats.gapSearches++
-      id = this.firstGap.get(id) ?? id + 1
+      // The walk stops at the next remembered run: reaching it, the two are one run.
+      const next = this.runAfter(id)
+      const gap = this.firstGap.get(id, next?.[0] ?? Number.MAX_SAFE_INTEGER)
+      if (gap === undefined && next !== undefined) {
+        this.noteRun(id, next[0] - 1)
+        id = next[1] + 1
+        continue
+      }
+      this.noteRun(id, (gap ?? id + 1) - 1)
+      id = gap ?? id + 1
     }
   }
+
+  /** The first remembered run starting above `id`. */
+  private runAfter(id: number): [number, number] | undefined {
+    return this.runs.find(([first]) => first > id)
+  }
+
+  /** The remembered run holding `id`, if any. */
+  private runAt(id: number): [number, number] | undefined {
+    const { runs } = this
+    let low = 0
+    let high = runs.length - 1
+    while (low <= high) {
+      const mid = (low + high) >> 1
+      const run = runs[mid] as [number, number]
+      if (id < run[0]) high = mid - 1
+      else if (id > run[1]) low = mid + 1
+      else return run
+    }
+    return undefined
+  }
+
+  /** Remember that ids `first`…`last` are taken, merged with the runs it touches. */
+  private noteRun(first: number, last: number): void {
+    if (last < first) return
+    if (this.runs.length >= MAX_RUNS) this.runs = []
+    let start = first
+    let end = last
+    const kept = this.runs.filter(([a, b]) => {
+      if (b + 1 < start || a > end + 1) return true
+      start = Math.min(start, a)
+      end = Math.max(end, b)
+      return false
+    })
+    const at = kept.findIndex(([a]) => a > start)
+    kept.splice(at === -1 ? kept.length : at, 0, [start, end])
+    this.runs = kept
+  }
 }
+
+/** Remembered runs of taken ids (RowKeys.runs); past this, forgotten and found again. */
+const MAX_RUNS = 256
 
 const keyOf = (createdAt: number): number => (Number.isFinite(createdAt) ? Math.min(Math.max(Math.floor(createdAt), -LIMIT), LIMIT) : 0)

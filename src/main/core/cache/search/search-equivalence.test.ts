@@ -11,6 +11,7 @@ import { connectionOf, expectIndexExact, expectIndexInvariant } from '../../../.
 import { serverMessage, tempCache } from '../../../../../test/support/cache/temp-cache'
 import type { Message } from '../../../../shared/api'
 import { catchUpSearchIndex, searchIndexBacklog } from '../../testing'
+import type { Cache } from '../types'
 import { TrigramFold } from './trigram-fold'
 
 const FRAGMENTS: readonly string[] = [
@@ -122,6 +123,53 @@ describe('results do not depend on how far indexing has got', () => {
       }
       // The queries are mostly cut from bodies: most must find something, or this test proves little.
       expect(withHits).toBeGreaterThan(150)
+    })
+  }
+})
+
+describe('results do not depend on how far the indexer has got with edited rows’ old entries', () => {
+  for (const seed of [4, 5]) {
+    test(`seed ${seed}: 300 indexed messages, a third edited and some deleted — the same hits as a cache that only ever held the new texts`, async () => {
+      const random = seededRandom(seed)
+      const messages = randomMessages(random, 300)
+      const changed = messages.map((m) => {
+        const r = random()
+        if (r < 0.3) return { ...m, rev: m.rev + 1_000, body: randomMessages(random, 1)[0]?.body ?? '', editedAt: 1 }
+        if (r < 0.35) return { ...m, rev: m.rev + 1_000, body: '', deletedAt: 2 }
+        return m
+      })
+      const [truth, edited] = [tempCache({ backgroundIndexing: false }), tempCache({ backgroundIndexing: false })].map(({ cache }) => cache) as [
+        Cache,
+        Cache,
+      ]
+      for (let i = 0; i < messages.length; i += 50) {
+        truth.storeMessages(changed.slice(i, i + 50))
+        edited.storeMessages(messages.slice(i, i + 50))
+      }
+      catchUpSearchIndex(truth)
+      catchUpSearchIndex(edited)
+      for (let i = 0; i < changed.length; i += 50) edited.storeMessages(changed.slice(i, i + 50))
+      expectIndexExact(truth)
+      // Queries cut from the old texts and the new ones.
+      const texts = [...messages, ...changed]
+      const compare = async (moment: string) => {
+        expectIndexInvariant(edited)
+        let withHits = 0
+        for (let q = 0; q < 100; q++) {
+          const query = randomQuery(random, texts)
+          const limit = [1, 3, 10, 50, 1_000][Math.floor(random() * 5)] as number
+          const expected = await truth.search(query, limit)
+          expect(await edited.search(query, limit), `${JSON.stringify(query)} limit ${limit}, ${moment}`).toEqual(expected)
+          if (expected.length > 0) withHits++
+        }
+        expect(withHits).toBeGreaterThan(40)
+      }
+      await compare('no old entry deleted yet')
+      catchUpSearchIndex(edited, 1)
+      await compare('part way')
+      catchUpSearchIndex(edited)
+      await compare('all done')
+      expectIndexExact(edited)
     })
   }
 })

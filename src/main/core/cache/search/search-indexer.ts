@@ -4,7 +4,10 @@
  * nothing at all for a row above the tail mark — almost every new message
  * (database/migrations/004-search-tail.ts); this moves backlog and tail rows into `messages_fts` in small transactions, each stopped
  * after a few milliseconds of work, so that no call ever holds the main thread
- * for long — indexing 100,000 messages at once would take seconds.
+ * for long — indexing 100,000 messages at once would take seconds. An edit
+ * leaves its old entry in the index, noted in `messages_fts_stale`
+ * (database/migrations/006-deferred-search-forget.ts): steps delete those
+ * first, and index nothing while any is left.
  *
  * Scheduling: while the app writes (a sync storing page after page) the
  * indexer waits, so that the writes get the whole thread and a sync finishes
@@ -48,11 +51,14 @@ export const MAX_STEP_ROWS = 2_048
 const CHECKPOINT_EVERY_STEPS = 4
 
 type BacklogRow = [rowId: number, body: string | null]
+type StaleRow = [rowId: number, body: string]
 
 /** A message row in the tail: above its mark (database/migrations/004-search-tail.ts). */
 const IN_TAIL = 'row_id > (SELECT above FROM messages_fts_tail)'
 /** Whether the tail has a row. */
 export const TAIL_EXISTS = `EXISTS (SELECT 1 FROM messages WHERE ${IN_TAIL})`
+/** Whether an edited row's old entry is still in the index (database/migrations/006-deferred-search-forget.ts). */
+export const STALE_EXISTS = 'EXISTS (SELECT 1 FROM messages_fts_stale)'
 type Handle = { kind: 'immediate'; handle: NodeJS.Immediate } | { kind: 'timeout'; handle: NodeJS.Timeout }
 
 /**
@@ -108,6 +114,9 @@ export class SearchIndexer {
   private readonly unlog: Statement<[number, number]>
   private readonly tailRows: Statement<[number], BacklogRow>
   private readonly raiseTail: Statement<[number]>
+  private readonly staleRows: Statement<[number], StaleRow>
+  private readonly forget: Statement<[number, string]>
+  private readonly unstale: Statement<[number, number]>
   private readonly any: Statement<[], number>
   private readonly count: Statement<[], number>
   private scheduled: Handle | null = null
@@ -118,6 +127,8 @@ export class SearchIndexer {
   private readonly deferMs: number
   /** Measured indexing rate, to size the next step. */
   private rowsPerMs = 40
+  /** The same for deleting stale entries (re-tokenising each old body: a cost of its own). */
+  private staleRowsPerMs = 10
   private stepsSinceCheckpoint = 0
   private waiters: { resolve: () => void; reject: (err: Error) => void }[] = []
   private closed = false
@@ -150,10 +161,16 @@ export class SearchIndexer {
       .prepare<[number], BacklogRow>(`SELECT row_id, body FROM messages WHERE ${IN_TAIL} ORDER BY row_id LIMIT ?`)
       .raw(true)
     this.raiseTail = db.prepare('UPDATE messages_fts_tail SET above = ?')
-    this.any = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS}`).pluck()
+    // Old entries of edited rows, lowest first; the ones done in a step are a contiguous range of them.
+    this.staleRows = db.prepare<[number], StaleRow>('SELECT row_id, body FROM messages_fts_stale ORDER BY row_id LIMIT ?').raw(true)
+    this.forget = db.prepare(`INSERT INTO messages_fts (messages_fts, rowid, body) VALUES ('delete', ?, ?)`)
+    this.unstale = db.prepare('DELETE FROM messages_fts_stale WHERE row_id BETWEEN ? AND ?')
+    this.any = db.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS} OR ${STALE_EXISTS}`).pluck()
+    // A stale row is in the backlog table too (006), but counted: should it not be, it is still work to do.
     this.count = db
       .prepare<[], number>(
-        `SELECT (SELECT count(*) FROM messages_fts_backlog) + (SELECT count(*) FROM messages WHERE ${IN_TAIL})`,
+        `SELECT (SELECT count(*) FROM messages_fts_backlog) + (SELECT count(*) FROM messages WHERE ${IN_TAIL})
+           + (SELECT count(*) FROM messages_fts_stale s WHERE NOT EXISTS (SELECT 1 FROM messages_fts_backlog b WHERE b.row_id = s.row_id))`,
       )
       .pluck()
     // A backlog left by the last run (closed or killed mid-way) resumes now.
@@ -191,24 +208,39 @@ export class SearchIndexer {
     return this.any.get() === 1
   }
 
-  /** Rows waiting to be indexed, tail and backlog table (counts rows: for tests and benchmarks). */
+  /** Rows waiting to be indexed, tail and backlog table (counts rows: for tests and benchmarks; an edited row once). */
   backlog(): number {
     return this.count.get() ?? 0
   }
 
   /**
    * Index some of the backlog in one transaction, stopping after about
-   * `budgetMs` of work: the tail's lowest rows, raising its mark past them;
-   * when the tail is empty, the backlog table's newest rows. Returns how many
-   * rows left the backlog (0: it was empty).
+   * `budgetMs` of work: while edited rows' old entries are left, those (each
+   * deleted with the body it was indexed with); then the tail's lowest rows,
+   * raising its mark past them; when the tail is empty, the backlog table's
+   * newest rows. Returns how many rows (or old entries) it took (0: nothing
+   * was left).
    */
   step(budgetMs = STEP_BUDGET_MS): number {
     const cpuStart = process.cpuUsage()
     const start = performance.now()
     const deadline = start + budgetMs
-    const want = Math.min(MAX_STEP_ROWS, Math.max(MIN_ROWS, Math.ceil(this.rowsPerMs * budgetMs * 1.25)))
+    let stale = false
     let done = 0
     this.db.transaction(() => {
+      const old = this.staleRows.all(Math.min(MAX_STEP_ROWS, Math.max(MIN_ROWS, Math.ceil(this.staleRowsPerMs * budgetMs * 1.25))))
+      if (old.length > 0) {
+        // Before any indexing: FTS5 would take a 'delete' after a row's new entry as deleting that too.
+        stale = true
+        for (const [rowId, body] of old) {
+          this.forget.run(rowId, body)
+          done++
+          if (performance.now() >= deadline) break
+        }
+        this.unstale.run((old[0] as StaleRow)[0], (old[done - 1] as StaleRow)[0])
+        return
+      }
+      const want = Math.min(MAX_STEP_ROWS, Math.max(MIN_ROWS, Math.ceil(this.rowsPerMs * budgetMs * 1.25)))
       const tail = this.tailRows.all(want)
       if (tail.length > 0) {
         for (const [rowId, body] of tail) {
@@ -232,7 +264,11 @@ export class SearchIndexer {
       if (done > 0) this.unlog.run((rows[rows.length - 1] as BacklogRow)[0], (rows[rows.length - done] as BacklogRow)[0])
     })()
     const elapsed = performance.now() - start
-    if (done >= MIN_ROWS) this.rowsPerMs = 0.5 * this.rowsPerMs + 0.5 * (done / Math.max(elapsed, 0.05))
+    if (done >= MIN_ROWS) {
+      const rate = 0.5 * (done / Math.max(elapsed, 0.05))
+      if (stale) this.staleRowsPerMs = 0.5 * this.staleRowsPerMs + rate
+      else this.rowsPerMs = 0.5 * this.rowsPerMs + rate
+    }
     if (done > 0) {
       const cpu = process.cpuUsage(cpuStart)
       this.stats.steps++

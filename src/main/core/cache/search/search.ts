@@ -8,7 +8,11 @@
  * `messages_fts`, and the unindexed ones (the tail and `messages_fts_backlog`) directly, by
  * folding each body exactly as the index's tokenizer would (trigram-fold.ts)
  * and looking for each folded term in it. Both give the same answer for the
- * same row, so results do not depend on how far indexing has got. Short terms
+ * same row, so results do not depend on how far indexing has got. An edited
+ * row's old entry stays in the index until the indexer deletes it
+ * (database/migrations/006-deferred-search-forget.ts): index hits on a row id
+ * in `messages_fts_stale` are dropped, and the row's current body, in the
+ * backlog, is read directly like any unindexed row's. Short terms
  * are LIKE conditions on every row either way; a query of short terms only is
  * one LIKE scan of the whole table, newest first, run on a worker thread
  * (scan-worker.ts): for a rare term it reads every row.
@@ -213,7 +217,9 @@ export class MessageSearch {
     const shape = `${kind}:${likeGroups.join(',')}`
     let statement = this.statements.get(shape)
     if (statement === undefined) {
-      const where = [...(kind === 'fts' ? ['messages_fts MATCH ?'] : []), ...likeConditions(likeGroups)]
+      // An edited row's stale entry (006) matches its old text: not a hit (its new text is in the backlog).
+      const fts = ['messages_fts MATCH ?', 'NOT EXISTS (SELECT 1 FROM messages_fts_stale s WHERE s.row_id = messages_fts.rowid)']
+      const where = [...(kind === 'fts' ? fts : []), ...likeConditions(likeGroups)]
       // Row ids sort like time (row-keys.ts): newest first is rowid order, read
       // backwards from the index and stopped at the limit, never a sort of all matches.
       const [from, order] =
