@@ -23,10 +23,11 @@ import type { Cache } from '../cache/types'
 
 const PAGE = 200
 /**
- * Rows stored per transaction, the event loop getting a turn between: an
- * edit of an indexed message takes its old text out of the search index in
- * the same transaction (an FTS5 'delete'), ~0.1 ms a row, so a page of 200
- * edits in one went past 50 ms (bench/core changes).
+ * Rows stored per transaction, the event loop getting a turn between. Chosen
+ * when an edit took its old text out of the search index inside the write
+ * (~0.1 ms a row: a page of 200 edits stalled past 50 ms); since migration
+ * 006 the indexer does that later and 50 changes store in about 1 ms, so
+ * larger chunks are worth measuring (bench/core changes).
  */
 const APPLY_CHUNK = 50
 
