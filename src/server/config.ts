@@ -102,6 +102,18 @@ const envSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{16,256}$/, '16–256 printable characters without spaces')
     .optional(),
+  // Attachments (docs/design.md §4.5).
+  MAX_UPLOAD_BYTES: positiveInt.max(64 * 1024 ** 3).default(100 * 1024 * 1024),
+  // Uploads per user per minute. Ten files at once on one message is a normal
+  // gesture (a batch of photos); a few such messages a minute still pass.
+  UPLOAD_RATE_LIMIT: positiveInt.default(60),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name (3–63 of a-z 0-9 . -)').optional(),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+  S3_REGION: z.string().min(1).max(64).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).max(256).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).max(256).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+  S3_PREFIX: z.string().regex(/^[A-Za-z0-9_.\/-]{0,200}$/, 'letters, digits, _ . / and -').default(''),
 })
 
 export interface ServerConfig {
@@ -157,6 +169,21 @@ export interface ServerConfig {
    * with TRUST_PROXY — what the proxy says the client asked for.
    */
   publicUrl?: URL
+  /** Attachments: the upload cap, the per-user rate, and where blobs live (S3 when `s3` is set, else DATA_DIR/blobs). */
+  attachments: {
+    maxUploadBytes: number
+    uploadRateLimit: number
+    s3?: {
+      bucket: string
+      endpoint?: string
+      region: string
+      accessKeyId?: string
+      secretAccessKey?: string
+      forcePathStyle: boolean
+      /** Prepended to every key, so one bucket can hold several deployments. */
+      prefix: string
+    }
+  }
   limits: {
     maxConnections?: number
     maxConnectionsPerIp?: number
@@ -193,6 +220,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   if (external && e.REDIS_URL) {
     throw new ConfigError('Invalid configuration: REDIS_URL joins embedded realtime servers; with PUSHER_HOST/PUSHER_CLUSTER the service scales itself')
   }
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new ConfigError('Invalid configuration: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (the AWS SDK then finds credentials itself)')
+  }
+  if (e.S3_BUCKET === undefined && (e.S3_ENDPOINT !== undefined || e.S3_ACCESS_KEY_ID !== undefined)) {
+    throw new ConfigError('Invalid configuration: S3_ENDPOINT and S3 credentials need S3_BUCKET')
+  }
   if (external && e.REALTIME_ONLY) {
     throw new ConfigError('Invalid configuration: REALTIME_ONLY serves the embedded realtime server; unset PUSHER_HOST/PUSHER_CLUSTER')
   }
@@ -228,6 +261,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     webhookUrl: e.WEBHOOK_URL,
     metricsToken: e.METRICS_TOKEN,
     ...(e.PUBLIC_URL !== undefined ? { publicUrl: new URL(e.PUBLIC_URL) } : {}),
+    attachments: {
+      maxUploadBytes: e.MAX_UPLOAD_BYTES,
+      uploadRateLimit: e.UPLOAD_RATE_LIMIT,
+      ...(e.S3_BUCKET !== undefined && {
+        s3: {
+          bucket: e.S3_BUCKET,
+          ...(e.S3_ENDPOINT !== undefined && { endpoint: e.S3_ENDPOINT }),
+          region: e.S3_REGION,
+          ...(e.S3_ACCESS_KEY_ID !== undefined && { accessKeyId: e.S3_ACCESS_KEY_ID }),
+          ...(e.S3_SECRET_ACCESS_KEY !== undefined && { secretAccessKey: e.S3_SECRET_ACCESS_KEY }),
+          forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          prefix: e.S3_PREFIX,
+        },
+      }),
+    },
     limits: {
       maxConnections: e.MAX_CONNECTIONS,
       maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,

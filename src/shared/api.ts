@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { displayNameText } from './display-name'
+import { ATTACHMENTS_PER_MESSAGE_MAX, ATTACHMENT_NAME_MAX } from './attachment-name'
 import { canonicalEmoji, REACTIONS_PER_MESSAGE_MAX, REPLY_PREVIEW_MAX } from './message-content'
 
 export const LIMITS = {
@@ -23,6 +24,16 @@ export const LIMITS = {
   conversationPageMax: 200,
   reactionsPerMessageMax: REACTIONS_PER_MESSAGE_MAX,
   replyPreviewMax: REPLY_PREVIEW_MAX,
+  /** Files on one message (docs/design.md §4.5). */
+  attachmentsPerMessageMax: ATTACHMENTS_PER_MESSAGE_MAX,
+  /** A file name, in characters, after path components are stripped (attachment-name.ts). */
+  attachmentNameMax: ATTACHMENT_NAME_MAX,
+  /** The server's default MAX_UPLOAD_BYTES (100 MiB); /api/config says what a server allows. */
+  uploadBytesDefault: 100 * 1024 * 1024,
+  /** Thumbnails fit in this many pixels on the long side. */
+  thumbnailSideMax: 480,
+  /** Images with more pixels are refused (decompression bombs). */
+  imagePixelsMax: 50_000_000,
 } as const
 
 const id = z.string().min(1).max(64)
@@ -56,6 +67,23 @@ export type ReplyTo = z.infer<typeof replyToSchema>
 export const reactionSchema = z.object({ emoji: z.string(), userIds: z.array(id) })
 export type Reaction = z.infer<typeof reactionSchema>
 
+/**
+ * A file on a message (docs/design.md §4.5). `mime` is what the server sniffed
+ * from the content, never what the uploader claimed; `width`/`height` are as
+ * displayed (orientation applied), null for anything that is not an image.
+ */
+export const attachmentSchema = z.object({
+  id,
+  /** For display only: path components stripped, control and bidi characters removed (attachment-name.ts). */
+  name: z.string(),
+  size: z.number().int().nonnegative(),
+  mime: z.string(),
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  hasThumbnail: z.boolean(),
+})
+export type Attachment = z.infer<typeof attachmentSchema>
+
 export const messageSchema = z.object({
   id,
   conversationId: id,
@@ -78,6 +106,8 @@ export const messageSchema = z.object({
   reactions: z.array(reactionSchema),
   /** Members named as @username, in order of first mention. */
   mentions: z.array(id),
+  /** Files, in the order the sender attached them (≤ 10); empty on a tombstone. Absent from servers before attachments: []. */
+  attachments: z.array(attachmentSchema).default([]),
 })
 export type Message = z.infer<typeof messageSchema>
 
@@ -124,6 +154,15 @@ const trimmedText = (max: number, what: string) =>
     .refine((text) => !text.includes('\u0000'), { message: `${what} contains a NUL character (U+0000)` })
     .transform((text) => text.trim())
     .refine((text) => text.length > 0, { message: `${what} must not be empty` })
+    .refine((text) => [...text].length <= max, { message: `${what} must be at most ${max} characters` })
+
+/** Like trimmedText, but what trimming leaves may be empty (a caption; the caller says when empty is allowed). */
+const captionText = (max: number, what: string) =>
+  z
+    .string()
+    .refine((text) => !LONE_SURROGATE.test(text), { message: `${what} contains an unpaired surrogate` })
+    .refine((text) => !text.includes('\u0000'), { message: `${what} contains a NUL character (U+0000)` })
+    .transform((text) => text.trim())
     .refine((text) => [...text].length <= max, { message: `${what} must be at most ${max} characters` })
 
 export const usernameSchema = z
@@ -222,9 +261,19 @@ export const sendMessageRequestSchema = z.object({
     .min(1)
     .max(LIMITS.clientIdMax)
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
-  body: trimmedText(LIMITS.bodyMax, 'body'),
+  /** Trimmed; may be empty ('') only when the message carries attachments. */
+  body: captionText(LIMITS.bodyMax, 'body'),
   /** The message this one answers: one of the same conversation. */
   replyToId: id.regex(/^[A-Za-z0-9_-]+$/, 'not a message id').optional(),
+  /** Uploads of mine not yet attached to any message, in display order (POST /api/attachments). */
+  attachmentIds: z
+    .array(id.regex(/^[A-Za-z0-9_-]+$/, 'not an attachment id'))
+    .max(LIMITS.attachmentsPerMessageMax, `at most ${LIMITS.attachmentsPerMessageMax} attachments`)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'an attachment appears twice' })
+    .optional(),
+}).refine((request) => request.body.length > 0 || (request.attachmentIds?.length ?? 0) > 0, {
+  message: 'body must not be empty',
+  path: ['body'],
 })
 export type SendMessageRequest = z.input<typeof sendMessageRequestSchema>
 
@@ -266,6 +315,8 @@ export const configResponseSchema = z.object({
     sameOrigin: z.boolean().optional(),
   }),
   activityTimeout: z.number().int().positive(),
+  /** What this server accepts (absent from servers before attachments). */
+  limits: z.object({ maxUploadBytes: z.number().int().positive() }).optional(),
 })
 export type ConfigResponse = z.infer<typeof configResponseSchema>
 
@@ -282,6 +333,8 @@ export const ErrorCodes = {
   notFound: 'not_found',
   conflict: 'conflict',
   tooLarge: 'payload_too_large',
+  /** An image the server will not decode: over 50 megapixels, or not readable as the type it sniffed. */
+  unsupportedImage: 'unsupported_image',
   rateLimited: 'rate_limited',
   internal: 'internal',
 } as const

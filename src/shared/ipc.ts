@@ -57,6 +57,63 @@ export interface ChatMessage {
   reactions: Reaction[]
   /** Ids of the members this message mentions. */
   mentions: string[]
+  /** Files, in the sender's order; empty on a tombstone. */
+  attachments: ChatAttachment[]
+}
+
+/**
+ * A file on a message as the renderer shows it (docs/design.md §7.7). The
+ * renderer never talks to the server: every URL here is a same-origin path
+ * under `/media/` that main answers from the core's cache (the shell's app://
+ * protocol; the harness's page route).
+ */
+export interface ChatAttachment {
+  /** Stable within its message: the server id once uploaded, the staged id before. */
+  key: string
+  /** The server's id; null until uploaded. */
+  id: string | null
+  name: string
+  size: number
+  /** As sniffed from the content (by the server, or by the core for a file not yet uploaded). */
+  mime: string
+  /** As displayed; reserve this aspect ratio before the preview arrives. Null unless an image. */
+  width: number | null
+  height: number | null
+  /** An image preview to show inline (the cached thumbnail, or the local copy of an image not yet sent); null: show a file card. */
+  previewUrl: string | null
+  /** The whole file is on this device (downloaded, or my own upload): open, save and the lightbox work offline. */
+  downloaded: boolean
+  /** The whole image, for the lightbox, once downloaded; null otherwise and for anything but inline image types. */
+  fileUrl: string | null
+}
+
+/** A file read into the outbox, waiting in the composer to be sent. */
+export interface StagedAttachment {
+  stagedId: string
+  name: string
+  size: number
+  mime: string
+  width: number | null
+  height: number | null
+  /** The local copy, for images: a `/media/staged/…` path. */
+  previewUrl: string | null
+}
+
+export type TransferState = 'active' | 'done' | 'failed' | 'cancelled'
+
+/** Progress of one upload or download (throttled; every change of state is sent at once). */
+export interface Transfer {
+  direction: 'upload' | 'download'
+  /** Upload: the attachment's key in its message (its staged id). Download: the attachment id. */
+  id: string
+  conversationId: string
+  /** The message the file belongs to. */
+  messageKey: string
+  loaded: number
+  total: number
+  state: TransferState
+  /** Why it failed, in words for the user (too large, refused type, no space…). */
+  error: string | null
 }
 
 export interface ChatConversation {
@@ -153,6 +210,23 @@ const serverUrl = z.url({ protocol: /^https?$/ }).max(500)
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 /** ChatMessage.key: `${senderId}:${clientId}`. */
 const messageKey = z.string().min(3).max(64 + 1 + LIMITS.clientIdMax)
+/** StagedAttachment.stagedId: made by the core. */
+const stagedId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'not a staged attachment id')
+
+/** The most bytes one `appendAttachment` call carries. */
+export const ATTACHMENT_CHUNK_MAX = 1024 * 1024
+/** The largest file the app reads into its outbox (servers may allow less: /api/config). */
+export const ATTACHMENT_SIZE_MAX = 4 * 1024 * 1024 * 1024
+
+/** The same-origin paths under which main serves attachment bytes to the renderer (docs/design.md §7.7). */
+export type MediaKind = 'thumbnail' | 'file' | 'staged'
+export const MEDIA_PATH_PREFIX = '/media/'
+export const mediaPath = (kind: MediaKind, id: string): string => `${MEDIA_PATH_PREFIX}${kind}/${encodeURIComponent(id)}`
+/** The kind and id a `/media/…` path names, or null for anything else. */
+export function parseMediaPath(pathname: string): { kind: MediaKind; id: string } | null {
+  const match = /^\/media\/(thumbnail|file|staged)\/([A-Za-z0-9_-]{1,64})$/.exec(pathname)
+  return match ? { kind: match[1] as MediaKind, id: match[2] as string } : null
+}
 
 export const ipcArgs = {
   getAppInfo: z.undefined(),
@@ -187,12 +261,50 @@ export const ipcArgs = {
     beforeSeq: seq.optional(),
     limit: z.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
   }),
-  sendMessage: z.object({
+  sendMessage: z
+    .object({
+      conversationId: id,
+      /** May be empty when the message carries attachments (a file without a caption). */
+      body: z.string().max(LIMITS.bodyMax * 4),
+      /** The key of the message this one answers (it may still be pending: the reply waits for it). */
+      replyToKey: messageKey.optional(),
+      /** Staged files, in display order; they move from the composer into this message's outbox entry. */
+      attachments: z.array(stagedId).max(LIMITS.attachmentsPerMessageMax).optional(),
+    })
+    .refine((send) => send.body.trim().length > 0 || (send.attachments?.length ?? 0) > 0, {
+      message: 'a message needs text or a file',
+    }),
+  /**
+   * Files into the outbox, for the composer. The picker (main's native dialog;
+   * the paths never reach the renderer) stages every chosen file and returns
+   * them, [] when cancelled. Pasted and dropped files come as bytes instead:
+   * begin, append in order (≤ 1 MiB each), finish.
+   */
+  pickAttachments: z.object({ conversationId: id }),
+  beginAttachment: z.object({
     conversationId: id,
-    body: z.string().min(1).max(LIMITS.bodyMax * 4),
-    /** The key of the message this one answers (it may still be pending: the reply waits for it). */
-    replyToKey: messageKey.optional(),
+    name: z.string().min(1).max(1_000),
+    size: z.number().int().nonnegative().max(ATTACHMENT_SIZE_MAX),
   }),
+  appendAttachment: z.object({
+    stagedId,
+    bytes: z
+      .instanceof(Uint8Array)
+      .refine((bytes) => bytes.byteLength > 0 && bytes.byteLength <= ATTACHMENT_CHUNK_MAX, { message: 'a chunk is 1 byte to 1 MiB' }),
+  }),
+  finishAttachment: z.object({ stagedId }),
+  /** Take a staged file out of the composer (its copy is deleted). */
+  discardStaged: z.object({ stagedId }),
+  /** Cancel a message of mine that has not been posted yet (uploads running or waiting): it and its file copies are removed. */
+  cancelSend: z.object({ conversationId: id, clientId: z.string().min(1).max(LIMITS.clientIdMax) }),
+  /** Fetch a whole file into the download cache (progress: `transfers`). */
+  downloadAttachment: z.object({ attachmentId: id }),
+  cancelDownload: z.object({ attachmentId: id }),
+  /** Open a downloaded file with the OS's app for it (executable types ask first). */
+  openAttachment: z.object({ attachmentId: id }),
+  /** Save a copy where the user chooses (downloading it first if needed); false when the dialog was cancelled. */
+  saveAttachmentAs: z.object({ attachmentId: id }),
+  showAttachmentInFolder: z.object({ attachmentId: id }),
   retryMessage: z.object({ conversationId: id, clientId: z.string().min(1).max(LIMITS.clientIdMax) }),
   /** Remove a failed message of mine that never reached the server. */
   discardMessage: z.object({ conversationId: id, clientId: z.string().min(1).max(LIMITS.clientIdMax) }),
@@ -235,6 +347,17 @@ export interface IpcResults {
   getUsers: ChatUser[]
   loadMessages: MessagePageResult
   sendMessage: ChatMessage
+  pickAttachments: StagedAttachment[]
+  beginAttachment: { stagedId: string }
+  appendAttachment: null
+  finishAttachment: StagedAttachment
+  discardStaged: null
+  cancelSend: null
+  downloadAttachment: null
+  cancelDownload: null
+  openAttachment: null
+  saveAttachmentAs: boolean
+  showAttachmentInFolder: null
   retryMessage: ChatMessage
   discardMessage: null
   editMessage: ChatMessage
@@ -268,6 +391,8 @@ export interface IpcEvents {
    * optimistic change has been rolled back; the renderer says why.
    */
   changeRefused: ChangeRefused
+  /** Upload and download progress (throttled) and their ends. */
+  transfers: Transfer[]
   users: ChatUser[]
   typing: { conversationId: string; userIds: string[] }
   windowFocus: { focused: boolean }
@@ -284,6 +409,7 @@ export const ipcEventNames: IpcEventName[] = [
   'messages',
   'messagesRemoved',
   'changeRefused',
+  'transfers',
   'users',
   'typing',
   'windowFocus',

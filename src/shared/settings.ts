@@ -11,6 +11,8 @@ export const settingsSchema = z.object({
   sendReadReceipts: z.boolean(),
   language: z.enum(['system', 'en', 'zh-CN']),
   theme: z.enum(['system', 'light', 'dark']),
+  /** The download cache's cap in MiB; the least recently used files go first (docs/design.md §7.7). */
+  downloadCacheMiB: z.number().int().min(100).max(1_000_000),
 })
 
 export type Settings = z.output<typeof settingsSchema>
@@ -23,6 +25,7 @@ export const defaultSettings: Settings = {
   sendReadReceipts: true,
   language: 'system',
   theme: 'system',
+  downloadCacheMiB: 1024,
 }
 
 /**

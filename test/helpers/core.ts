@@ -33,6 +33,14 @@ export interface RecordingServices extends ShellServices {
   closed: string[]
   badge: number
   opened: string[]
+  /** What the next pickFiles() calls return, one list per call ([] once empty: cancelled). */
+  filesToPick: string[][]
+  /** What the next chooseSavePath() calls return (null once empty: cancelled). */
+  savePaths: (string | null)[]
+  /** Every openPath() call; `answer` is what the user says to an executable (true: open it). */
+  openedFiles: { path: string; executable: boolean }[]
+  answerExecutable: boolean
+  shownInFolder: string[]
 }
 
 export function recordingServices(): RecordingServices {
@@ -42,6 +50,11 @@ export function recordingServices(): RecordingServices {
     closed: [],
     badge: 0,
     opened: [],
+    filesToPick: [],
+    savePaths: [],
+    openedFiles: [],
+    answerExecutable: false,
+    shownInFolder: [],
     tokenVault: {
       load: async (account) => tokens.get(account) ?? null,
       save: async (account, token) => void tokens.set(account, token),
@@ -51,6 +64,13 @@ export function recordingServices(): RecordingServices {
     closeNotification: (id) => void services.closed.push(id),
     setBadgeCount: (count) => void (services.badge = count),
     openExternal: (url) => void services.opened.push(url),
+    pickFiles: async () => services.filesToPick.shift() ?? [],
+    chooseSavePath: async () => services.savePaths.shift() ?? null,
+    openPath: async (path, { executable }) => {
+      services.openedFiles.push({ path, executable })
+      return !executable || services.answerExecutable
+    },
+    showInFolder: (path) => void services.shownInFolder.push(path),
   }
   return services
 }

@@ -3,7 +3,7 @@
  * one async method per IPC call (arguments already validated), the push-event
  * stream, and the shell's signals.
  */
-import type { AppInfo, IpcCallName, IpcEventName, IpcEvents, IpcParsedArgs, IpcResults } from '../../shared/ipc'
+import type { AppInfo, IpcCallName, MediaKind, IpcEventName, IpcEvents, IpcParsedArgs, IpcResults } from '../../shared/ipc'
 import type { ShellServices, ShellSignals } from './shell-port'
 
 export type CoreCalls = {
@@ -15,6 +15,21 @@ export interface ParleyCore extends CoreCalls, ShellSignals {
   on<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void
   /** Stop everything (sockets, timers, database); the core cannot be used afterwards. */
   dispose(): Promise<void>
+  /**
+   * The bytes behind a renderer `/media/…` path (ipc.ts parseMediaPath), for
+   * the host to serve same-origin (docs/design.md §7.7): a cached thumbnail
+   * (fetched first when online and not cached yet), a downloaded file, a
+   * staged file. Null when there is nothing to serve (unknown, not
+   * downloaded, offline, not this account's): the host answers 404.
+   */
+  readMedia(kind: MediaKind, id: string): Promise<MediaFile | null>
+}
+
+/** A file on disk to serve to the renderer. `mime` is safe to send: inline image types only, else application/octet-stream. */
+export interface MediaFile {
+  path: string
+  mime: string
+  size: number
 }
 
 export interface CoreOptions {

@@ -38,6 +38,17 @@ export interface ShellServices {
   setBadgeCount(count: number): void
   /** Opens an http(s) URL in the user's browser. */
   openExternal(url: string): void
+  /** The native open dialog (several files); the chosen paths, [] when cancelled. */
+  pickFiles(): Promise<string[]>
+  /** The native save dialog, suggesting `suggestedName`; the chosen path, or null when cancelled. */
+  chooseSavePath(suggestedName: string): Promise<string | null>
+  /**
+   * Opens a file with the OS's app for it. `executable` (attachment-name.ts):
+   * the shell asks the user first and resolves false when they decline.
+   */
+  openPath(path: string, options: { executable: boolean }): Promise<boolean>
+  /** Shows the file selected in the OS's file manager. */
+  showInFolder(path: string): void
 }
 
 /** Events from the shell that the core reacts to. */
