@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises'
 import { extname, isAbsolute, relative, resolve } from 'node:path'
 import { protocol } from 'electron'
 import { CONTENT_SECURITY_POLICY } from './content-security-policy'
+import { isMediaRequest, mediaResponse, type MediaSource } from './media-protocol'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'parley'
@@ -43,9 +44,17 @@ export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }])
 }
 
-/** After ready: answer app:// requests from `directory` (the built renderer). Returns the undo. */
-export function serveRenderer(directory: string): () => void {
-  protocol.handle(APP_SCHEME, (request) => rendererResponse(directory, request))
+/**
+ * After ready: answer app:// requests from `directory` (the built renderer),
+ * and `/media/…` from the core's attachment cache (media-protocol.ts).
+ * Returns the undo.
+ */
+export function serveRenderer(directory: string, media: MediaSource = () => null): () => void {
+  protocol.handle(APP_SCHEME, (request) => {
+    const url = new URL(request.url)
+    if (url.host === APP_HOST && isMediaRequest(url)) return mediaResponse(media, request)
+    return rendererResponse(directory, request)
+  })
   return () => protocol.unhandle(APP_SCHEME)
 }
 

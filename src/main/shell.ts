@@ -13,9 +13,11 @@ import type { ParleyCore } from './core/core-api'
 import type { ShellServices } from './core/shell-port'
 import { E2E_TIMING, e2eEnabled, installE2EHook } from './e2e-hook'
 import { openHttpExternally } from './external-links'
+import { createFileServices } from './file-services'
 import { forwardCoreEvents, registerIpcHandlers, windowSenderCheck } from './ipc'
 import { coreLog, shellLog } from './log'
 import { createMainWindow, revealWindow } from './main-window'
+import { serveDevMedia } from './media-protocol'
 import { ConversationNotifications } from './notifications'
 import { rendererLocation } from './renderer-location'
 import { restrictPermissions } from './renderer-session'
@@ -51,11 +53,13 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
   })
   const devTools = devToolsAllowed(app.isPackaged, process.argv)
   restrictPermissions(session.defaultSession)
-  if (renderer.kind === 'app') disposers.push(serveRenderer(renderer.directory))
-  setApplicationMenu({ appName: config.appName, platform: process.platform, devTools })
-
   let window: BrowserWindow | null = null
   let core: ParleyCore | null = null
+  let language = 'system'
+  const media = (): ParleyCore | null => core
+  disposers.push(renderer.kind === 'app' ? serveRenderer(renderer.directory, media) : serveDevMedia(renderer.url, media))
+  setApplicationMenu({ appName: config.appName, platform: process.platform, devTools })
+
   const reveal = (): void => {
     if (window !== null) revealWindow(window)
   }
@@ -78,6 +82,7 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
     openExternal: (url) => {
       if (!openHttpExternally(url)) log.warn({}, 'refused to open a link that is not http(s)')
     },
+    ...createFileServices({ window: () => window, language: () => language }),
   }
 
   const services = e2eEnabled()
@@ -109,6 +114,8 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
     throw err
   }
   const startedCore = core
+  language = (await startedCore.getSettings(undefined).catch(() => null))?.language ?? 'system'
+  disposers.push(startedCore.on('settings', (settings) => void (language = settings.language)))
 
   disposers.push(registerIpcHandlers(startedCore, windowSenderCheck(() => window, renderer)))
   disposers.push(forwardCoreEvents(startedCore, () => (window === null || window.isDestroyed() ? null : window.webContents)))

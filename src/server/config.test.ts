@@ -32,6 +32,52 @@ describe('loadConfig', () => {
     expect(loadConfig({}).publicUrl).toBeUndefined()
   })
 
+  test('attachments: 100 MiB and the filesystem by default; S3 when a bucket is named', () => {
+    expect(loadConfig({}).attachments).toEqual({ maxUploadBytes: 100 * 1024 * 1024, uploadRateLimit: 60 })
+    const config = loadConfig({
+      MAX_UPLOAD_BYTES: '1048576',
+      UPLOAD_RATE_LIMIT: '5',
+      S3_BUCKET: 'parley-files',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_PREFIX: 'team-a/',
+    })
+    expect(config.attachments).toEqual({
+      maxUploadBytes: 1_048_576,
+      uploadRateLimit: 5,
+      s3: {
+        bucket: 'parley-files',
+        endpoint: 'http://127.0.0.1:9000',
+        region: 'us-east-1',
+        accessKeyId: 'key',
+        secretAccessKey: 'secret',
+        forcePathStyle: true,
+        prefix: 'team-a/',
+      },
+    })
+    expect(loadConfig({ S3_BUCKET: 'parley-files' }).attachments.s3).toEqual({
+      bucket: 'parley-files',
+      region: 'us-east-1',
+      forcePathStyle: false,
+      prefix: '',
+    })
+  })
+
+  test.each([
+    [{ MAX_UPLOAD_BYTES: '0' }, 'MAX_UPLOAD_BYTES'],
+    [{ MAX_UPLOAD_BYTES: 'lots' }, 'MAX_UPLOAD_BYTES'],
+    [{ S3_BUCKET: 'Bad_Bucket' }, 'S3_BUCKET'],
+    [{ S3_BUCKET: 'files', S3_ENDPOINT: 'ftp://x' }, 'S3_ENDPOINT'],
+    [{ S3_BUCKET: 'files', S3_ACCESS_KEY_ID: 'key' }, 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY'],
+    [{ S3_ENDPOINT: 'http://127.0.0.1:9000' }, 'S3_BUCKET'],
+    [{ S3_BUCKET: 'files', S3_PREFIX: '../x y' }, 'S3_PREFIX'],
+  ])('a bad attachment setting %o stops the start naming %s', (env, named) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError)
+    expect(() => loadConfig(env)).toThrow(named)
+  })
+
   test('empty variables count as unset', () => {
     expect(loadConfig({ PORT: '', PONG_GRACE: '' })).toMatchObject({ port: 8787, pongGraceMs: 10_000 })
   })

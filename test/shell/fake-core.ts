@@ -4,12 +4,13 @@
  * with `{ answeredBy: <call> }` unless a test sets `behaviour[call]`, and
  * lets a test push events. The real core is tested in src/main/core.
  */
-import { ipcCallNames, type IpcCallName, type IpcEventName, type IpcEvents } from '../../src/shared/ipc'
-import type { ParleyCore } from '../../src/main/core/core-api'
+import { ipcCallNames, type IpcCallName, type IpcEventName, type IpcEvents, type MediaKind } from '../../src/shared/ipc'
+import type { MediaFile, ParleyCore } from '../../src/main/core/core-api'
 
 type Listener = (payload: never) => void
 
 export interface FakeCore extends ParleyCore {
+  readonly media: Map<string, MediaFile>
   readonly calls: { name: IpcCallName; args: unknown }[]
   readonly signals: { name: string; args: unknown[] }[]
   readonly behaviour: Partial<Record<IpcCallName, (args: unknown) => unknown>>
@@ -60,6 +61,12 @@ export function fakeCore(): FakeCore {
     notificationClicked: signal('notificationClicked'),
     dispose: async () => {
       signals.push({ name: 'dispose', args: [] })
+    },
+    /** What readMedia answers, by `${kind}/${id}` (a test fills it); anything else is null. */
+    media: new Map<string, MediaFile>(),
+    readMedia: async (kind: MediaKind, id: string) => {
+      signals.push({ name: 'readMedia', args: [kind, id] })
+      return (core.media as Map<string, MediaFile>).get(`${kind}/${id}`) ?? null
     },
   }
   return core as unknown as FakeCore

@@ -107,7 +107,12 @@ export class Notification extends EventEmitter {
   }
 }
 
-export const shell = { openExternal: vi.fn(async (_url: string) => undefined) }
+export const shell = {
+  openExternal: vi.fn(async (_url: string) => undefined),
+  /** Resolves '' on success, else the OS's error text (like Electron). */
+  openPath: vi.fn(async (_path: string) => ''),
+  showItemInFolder: vi.fn<(path: string) => void>(),
+}
 
 /** Reversible "encryption", so a test can tell sealed bytes from the token. Only the asynchronous API: the synchronous one is deprecated. */
 const SEALED = 'sealed:'
@@ -122,7 +127,10 @@ export const safeStorage = {
   }),
 }
 
-export const net = { isOnline: vi.fn(() => true) }
+export const net = {
+  isOnline: vi.fn(() => true),
+  fetch: vi.fn(async (_request: Request, _options?: { bypassCustomProtocolHandlers?: boolean }) => new Response('passed on')),
+}
 export const powerMonitor = new EventEmitter()
 
 /** Enough of `app` for the shell's lifecycle: paths, the single-instance lock, ready, and quitting through before-quit. */
@@ -181,7 +189,14 @@ export const protocol = {
   },
 }
 
-export const dialog = { showErrorBox: vi.fn<(title: string, content: string) => void>() }
+/** The dialogs answer as a test sets them up (mockResolvedValueOnce); by default: cancelled. Called with (window, options) or (options). */
+export const dialog = {
+  showErrorBox: vi.fn<(title: string, content: string) => void>(),
+  showOpenDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> => ({ canceled: true, filePaths: [] })),
+  showSaveDialog: vi.fn(async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({ canceled: true, filePath: '' })),
+  showMessageBox: vi.fn(async (..._args: unknown[]): Promise<{ response: number; checkboxChecked: boolean }> => ({ response: 0, checkboxChecked: false })),
+}
+
 
 export class Tray extends EventEmitter {
   static instances: Tray[] = []
@@ -225,6 +240,11 @@ export function resetFakeElectron(): void {
   safeStorage.isAsyncEncryptionAvailable.mockImplementation(async () => true)
   safeStorage.getSelectedStorageBackend.mockImplementation(() => 'gnome_libsecret')
   net.isOnline.mockImplementation(() => true)
+  net.fetch.mockImplementation(async () => new Response('passed on'))
+  shell.openPath.mockImplementation(async () => '')
+  dialog.showOpenDialog.mockImplementation(async () => ({ canceled: true, filePaths: [] }))
+  dialog.showSaveDialog.mockImplementation(async () => ({ canceled: true, filePath: '' }))
+  dialog.showMessageBox.mockImplementation(async () => ({ response: 0, checkboxChecked: false }))
   powerMonitor.removeAllListeners()
   ipcRenderer.removeAllListeners()
   ipcRenderer.invoke.mockReset()
