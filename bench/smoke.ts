@@ -88,6 +88,13 @@ const smokes: Record<string, Smoke> = {
         .length(3),
     }),
   },
+  'bench:attachments': {
+    args: ['--upload-mib=8', '--rounds=1', '--megapixels=0.5', '--thumbnails=3'],
+    result: z.object({
+      upload: z.object({ throughputRatio: positive, peakRssGrowthMib: figure }),
+      thumbnail: z.object({ server: z.object({ p50Ms: positive }), sharp: z.object({ p50Ms: positive }), p50Ratio: positive, p99Ratio: positive }),
+    }),
+  },
   'bench:load': {
     args: ['--clients=10', '--duration=2', '--rate=1', '--workers=1'],
     result: z.object({ ok: z.literal(true), sends: z.object({ ok: positive, failed: z.literal(0) }), verification: z.object({ lost: z.literal(0) }) }),

@@ -29,6 +29,7 @@ export function generateMessages(count: number, seed: number): Message[] {
       replyTo: null,
       reactions: [],
       mentions: [],
+      attachments: [],
     })
   }
   return messages

@@ -11,6 +11,7 @@
 import { Agent as HttpAgent } from 'node:http'
 import { Agent as HttpsAgent } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { fastify, LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify'
 import type { Logger } from 'pino'
 import Pusher from 'pusher'
@@ -20,6 +21,10 @@ import type { ApiContext } from './api/context'
 import { PresenceTracker } from './api/presence'
 import { Publisher } from './api/publisher'
 import { realtimeSink } from './api/realtime-sink'
+import { BlobReaper } from './attachments/blob-reaper'
+import { AttachmentSweeper } from './attachments/sweeper'
+import { createBlobStore } from './blobs'
+import type { BlobStore } from './blobs/blob-store'
 import { SessionSockets } from './api/sessions'
 import { clientAddressResolver, trustedPeerCheck } from './client-address'
 import type { ServerConfig } from './config'
@@ -48,13 +53,17 @@ export interface ParleyServer {
   presence: PresenceTracker | null
   /** Null in realtime-only mode. */
   sessions: SessionSockets | null
+  /** Where attachment bytes live; null in realtime-only mode. */
+  blobs: BlobStore | null
+  /** Deletes uploads nobody attached; null in realtime-only mode. */
+  sweeper: AttachmentSweeper | null
   credentials: AppCredentials
   metrics: ServerMetrics
   close(): Promise<void>
 }
 
 export interface StartOptions {
-  /** Clock for the api (token expiry, timestamps); tests move it. */
+  /** Clock for the api (token expiry, timestamps, the attachment sweeper); tests move it. */
   now?: () => number
 }
 
@@ -133,6 +142,8 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
   let publisher: Publisher | null = null
   let presence: PresenceTracker | null = null
   let sessions: SessionSockets | null = null
+  let blobs: BlobStore | null = null
+  let sweeper: AttachmentSweeper | null = null
   // Publishing needs the port we end up listening on: the SDK is made after listen().
   let publishAgent: HttpAgent | null = null
   if (!config.realtimeOnly) {
@@ -142,6 +153,11 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     publisher = new Publisher({ log: log.child({ module: 'publisher' }), onHandedOff: metrics.sendPublished })
     sessions = new SessionSockets({ store, realtime, publisher, log: log.child({ module: 'sessions' }), now })
     sessions.startSweeping()
+    blobs = await createBlobStore(config, log.child({ module: 'blobs' }))
+    const reaper = new BlobReaper({ store, blobs, log: log.child({ module: 'blobs' }), now, metrics })
+    const tmpDir = join(config.dataDir, 'tmp')
+    sweeper = new AttachmentSweeper({ store, reaper, log: log.child({ module: 'attachments' }), now, tmpDir })
+    sweeper.start()
     const ctx: ApiContext = {
       store,
       presence,
@@ -171,6 +187,13 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         changesPerMinute: config.changeRateLimit,
         conversationsPerMinute: config.conversationRateLimit,
         tokenTtlMs: config.tokenTtlMs,
+      },
+      attachments: {
+        blobs,
+        reaper,
+        maxUploadBytes: config.attachments.maxUploadBytes,
+        uploadsPerMinute: config.attachments.uploadRateLimit,
+        tmpDir,
       },
       metrics,
     }
@@ -233,6 +256,8 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
     publisher,
     presence,
     sessions,
+    blobs,
+    sweeper,
     credentials,
     metrics,
     close() {
@@ -240,12 +265,14 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         // Sockets first (clients reconnect elsewhere at once; presence hooks record
         // lastSeenAt), then pending events, then HTTP, then the database.
         await sessions?.stop()
+        await sweeper?.stop()
         await realtime?.close()
         await Promise.race([publisher?.idle(), new Promise((resolve) => setTimeout(resolve, 2_000))])
         await presence?.flush()
         webhooks?.close()
         await server.close()
         publishAgent?.destroy()
+        await blobs?.close()
         await store?.close()
       })()
       return closing

@@ -113,7 +113,7 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).max(256).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).max(256).optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
-  S3_PREFIX: z.string().regex(/^[A-Za-z0-9_.\/-]{0,200}$/, 'letters, digits, _ . / and -').default(''),
+  S3_PREFIX: z.string().regex(/^[A-Za-z0-9_./-]{0,200}$/, 'letters, digits, _ . / and -').default(''),
 })
 
 export interface ServerConfig {

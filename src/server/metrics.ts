@@ -4,7 +4,9 @@
  * What a server exposes depends on its mode: the realtime series only where the
  * embedded realtime server runs (default and REALTIME_ONLY), the api series
  * (messages stored, publishes, send→publish latency) only where the REST api
- * runs, webhook series only with WEBHOOK_URL. REST and Pusher HTTP API request
+ * runs (and with it the attachment series: bytes uploaded and served,
+ * upload refusals by reason, BlobStore errors by operation), webhook series
+ * only with WEBHOOK_URL. REST and Pusher HTTP API request
  * counters and the process metrics (memory, CPU, event-loop lag, GC, handles:
  * prom-client's default set) are always there. Counters the components keep
  * themselves (RealtimeServer.stats(), Publisher, WebhookSender) are read when
@@ -22,7 +24,7 @@ import { performance } from 'node:perf_hooks'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type Metric } from 'prom-client'
 import { ErrorCodes } from '../shared/api'
-import type { ApiMetrics } from './api/context'
+import type { ApiMetrics, UploadRefusal } from './api/context'
 import type { Publisher } from './api/publisher'
 import type { RealtimeServer } from './realtime/server'
 import type { WebhookSender } from './realtime/webhooks'
@@ -115,6 +117,31 @@ export class ServerMetrics implements ApiMetrics {
     registers: [],
   })
 
+  // Attachments (where the api runs).
+  private readonly uploadBytes = new Counter({
+    name: 'parley_attachment_upload_bytes_total',
+    help: 'Bytes of uploads stored (as received, before images are cleaned)',
+    registers: [],
+  })
+  private readonly uploadRefusals = new Counter({
+    name: 'parley_attachment_upload_refusals_total',
+    help: 'Uploads refused, by reason (too_large, rate_limited, malformed, image_too_large, image_unreadable)',
+    labelNames: ['reason'] as const,
+    registers: [],
+  })
+  private readonly servedBytes = new Counter({
+    name: 'parley_attachment_served_bytes_total',
+    help: 'Bytes of attachments sent to clients, by what (file, thumbnail)',
+    labelNames: ['what'] as const,
+    registers: [],
+  })
+  private readonly blobErrors = new Counter({
+    name: 'parley_blob_store_errors_total',
+    help: 'BlobStore operations that failed, by operation (put, get, delete); failed deletes are retried by the sweeper',
+    labelNames: ['operation'] as const,
+    registers: [],
+  })
+
   constructor(options: MetricsOptions = {}) {
     this.token = options.token === undefined ? null : digest(options.token)
     // Now, not at the first scrape: prom-client counts CPU time from when its collector was made.
@@ -182,6 +209,10 @@ export class ServerMetrics implements ApiMetrics {
     if (publisher !== null) {
       this.registry.registerMetric(this.messagesStored)
       this.registry.registerMetric(this.sendToPublish)
+      this.registry.registerMetric(this.uploadBytes)
+      this.registry.registerMetric(this.uploadRefusals)
+      this.registry.registerMetric(this.servedBytes)
+      this.registry.registerMetric(this.blobErrors)
       this.mirror('parley_publishes_total', 'Realtime events handed to the realtime layer', () => publisher.published)
       this.mirror(
         'parley_publish_failures_total',
@@ -193,6 +224,22 @@ export class ServerMetrics implements ApiMetrics {
 
   messageStored(): void {
     this.messagesStored.inc()
+  }
+
+  uploadStored(bytes: number): void {
+    this.uploadBytes.inc(bytes)
+  }
+
+  uploadRefused(reason: UploadRefusal): void {
+    this.uploadRefusals.inc({ reason })
+  }
+
+  attachmentBytesServed(what: 'file' | 'thumbnail', bytes: number): void {
+    if (bytes > 0) this.servedBytes.inc({ what }, bytes)
+  }
+
+  blobStoreError(operation: 'put' | 'get' | 'delete'): void {
+    this.blobErrors.inc({ operation })
   }
 
   /** The Publisher's `onHandedOff`: `startedAt` is performance.now() at the send request's arrival. */

@@ -2,6 +2,8 @@ import type { IncomingMessage } from 'node:http'
 import type Pusher from 'pusher'
 import type { Logger } from 'pino'
 import type { ConfigResponse } from '../../shared/api'
+import type { BlobReaper } from '../attachments/blob-reaper'
+import type { BlobStore } from '../blobs/blob-store'
 import type { Store, UserRecord } from '../store/store'
 import type { PresenceTracker } from './presence'
 import type { Publisher } from './publisher'
@@ -31,13 +33,33 @@ export interface ApiContext {
     conversationsPerMinute: number
     tokenTtlMs: number
   }
+  /** Files (docs/design.md §4.5). */
+  attachments: {
+    blobs: BlobStore
+    /** Deletes blobs after the transaction that freed them. */
+    reaper: BlobReaper
+    /** MAX_UPLOAD_BYTES: the largest file accepted. */
+    maxUploadBytes: number
+    uploadsPerMinute: number
+    /** DATA_DIR/tmp: uploads are spooled here before they go to the BlobStore. */
+    tmpDir: string
+  }
   /** Counters the routes feed (GET /metrics); absent where nobody collects them. */
   metrics?: ApiMetrics
 }
 
+/** Why an upload was refused (a label of parley_attachment_upload_refusals_total). */
+export type UploadRefusal = 'too_large' | 'rate_limited' | 'malformed' | 'image_too_large' | 'image_unreadable'
+
 export interface ApiMetrics {
   /** A send stored a new message (not an idempotent repeat). */
   messageStored(): void
+  /** An upload was stored: its bytes as received. */
+  uploadStored(bytes: number): void
+  uploadRefused(reason: UploadRefusal): void
+  /** Bytes of attachments (`file`) and thumbnails sent to clients. */
+  attachmentBytesServed(what: 'file' | 'thumbnail', bytes: number): void
+  blobStoreError(operation: 'put' | 'get' | 'delete'): void
 }
 
 declare module 'fastify' {

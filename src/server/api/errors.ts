@@ -35,6 +35,7 @@ const refusalStatus: Record<MessageRefusal, number> = {
   too_many_reactions: 400,
   reply_not_found: 400,
   reply_deleted: 409,
+  attachment_refused: 400,
 }
 
 const codeForStatus = (status: number): ErrorCode => {

@@ -20,9 +20,11 @@ export function publishMessageCreated(
   message: Message,
   startedAt?: number,
 ): void {
-  const payload = withinEventLimit<MessageCreatedEvent>({ message }, ({ message: { body: _body, ...rest } }) => ({
-    message: rest,
-  }))
+  // Over 10 KB without the body (ten attachments with long names can be): without the attachments too —
+  // either way a client that gets no body fetches the message.
+  const payload = withinEventLimit<MessageCreatedEvent>({ message }, ({ message: { body: _body, ...rest } }) =>
+    Buffer.byteLength(JSON.stringify({ message: rest })) > MAX_EVENT_BYTES ? { message: { ...rest, attachments: [] } } : { message: rest },
+  )
   ctx.publisher.publish(message.conversationId, memberIds.map(userChannel), Events.messageCreated, payload, startedAt)
 }
 
@@ -30,7 +32,7 @@ export function publishMessageCreated(
  * `message.updated` for each changed message (the message first, then the
  * replies whose preview of it changed), in rev order. An event over 10 KB
  * goes without the body; one still over (hundreds of reactions) goes as a
- * bare notice — also without reactions, mentions and reply preview — since
+ * bare notice — also without reactions, mentions, attachments and reply preview — since
  * a client that gets no body fetches the message with changedAfter either way.
  */
 export function publishMessagesUpdated(ctx: ApiContext, memberIds: readonly string[], messages: readonly Message[]): void {
@@ -41,7 +43,7 @@ export function publishMessagesUpdated(ctx: ApiContext, memberIds: readonly stri
     }))
     const notice =
       Buffer.byteLength(JSON.stringify(payload)) > MAX_EVENT_BYTES
-        ? { message: { ...payload.message, reactions: [], mentions: [], replyTo: null } }
+        ? { message: { ...payload.message, reactions: [], mentions: [], replyTo: null, attachments: [] } }
         : payload
     ctx.publisher.publish(message.conversationId, channels, Events.messageUpdated, notice)
   }

@@ -11,6 +11,7 @@ import { lingerAfterEarlyRefusal } from '../realtime/lingering-close'
 import { authenticate } from './authenticate'
 import type { ApiContext } from './context'
 import { ApiError, installErrorHandlers } from './errors'
+import { attachmentRoutes } from './routes/attachments'
 import { authRoutes } from './routes/auth'
 import { configRoutes } from './routes/config'
 import { conversationRoutes } from './routes/conversations'
@@ -47,6 +48,7 @@ export async function api(app: FastifyInstance, ctx: ApiContext): Promise<void> 
     await authed.register(userRoutes(ctx))
     await authed.register(conversationRoutes(ctx))
     await authed.register(messageChangeRoutes(ctx))
+    await authed.register(attachmentRoutes(ctx))
     await authed.register(pusher.authenticated)
   })
 }

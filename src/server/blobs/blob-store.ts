@@ -10,6 +10,7 @@
  * `[A-Za-z0-9_.-]{1,128}`. A store must refuse anything else.
  */
 import type { Readable } from 'node:stream'
+import type { ServerConfig } from '../config'
 
 export interface BlobStore {
   readonly kind: 'filesystem' | 's3'
@@ -35,4 +36,4 @@ export class BlobNotFound extends Error {
 
 export const BLOB_KEY = /^[A-Za-z0-9_.-]{1,128}$/
 
-export type BlobStoreConfig = NonNullable<import('../config').ServerConfig['attachments']['s3']>
+export type BlobStoreConfig = NonNullable<ServerConfig['attachments']['s3']>

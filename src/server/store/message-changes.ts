@@ -12,6 +12,7 @@
  */
 import type { Transaction } from 'kysely'
 import { REACTIONS_PER_MESSAGE_MAX, replyPreview } from '../../shared/message-content'
+import { detachDeleted } from './attachment-rows'
 import { hydrateMessage, hydrateMessages, type MessageRow } from './message-rows'
 import type { Database } from './schema'
 import { MessageRefusedError, type MessageChange } from './store'
@@ -65,6 +66,7 @@ const unchanged = async (trx: Trx, row: MessageRow): Promise<MessageChange> => (
   message: await hydrateMessage(trx, row),
   changed: false,
   replies: [],
+  freedBlobKeys: [],
 })
 
 async function reread(trx: Trx, messageId: string): Promise<MessageRow> {
@@ -140,13 +142,20 @@ export async function editIn(
   const replies =
     replyPreview(row.body) === replyPreview(input.body) ? [] : await touchReplies(trx, input.conversationId, row.id, revs)
   await revs.save(trx, input.conversationId)
-  return { message: await hydrateMessage(trx, await reread(trx, row.id)), changed: true, replies: await hydrateMessages(trx, replies) }
+  return {
+    message: await hydrateMessage(trx, await reread(trx, row.id)),
+    changed: true,
+    replies: await hydrateMessages(trx, replies),
+    freedBlobKeys: [],
+  }
 }
 
 /**
- * Delete for everyone: the body is overwritten, and the reactions, mentions
- * and reply link are deleted rows, not hidden ones. The row stays as a
+ * Delete for everyone: the body is overwritten, and the reactions, mentions,
+ * attachments and reply link are deleted rows, not hidden ones. The row stays as a
  * tombstone, so the seq is still accounted for and clients show "deleted".
+ * The attachments' blobs are queued for deletion here and deleted by the
+ * caller after commit (docs/design.md §4.5).
  */
 export async function deleteIn(
   trx: Trx,
@@ -163,9 +172,15 @@ export async function deleteIn(
     .execute()
   await trx.deleteFrom('message_reactions').where('message_id', '=', row.id).execute()
   await trx.deleteFrom('message_mentions').where('message_id', '=', row.id).execute()
+  const freedBlobKeys = await detachDeleted(trx, row.id, input.now)
   const replies = await touchReplies(trx, input.conversationId, row.id, revs)
   await revs.save(trx, input.conversationId)
-  return { message: await hydrateMessage(trx, await reread(trx, row.id)), changed: true, replies: await hydrateMessages(trx, replies) }
+  return {
+    message: await hydrateMessage(trx, await reread(trx, row.id)),
+    changed: true,
+    replies: await hydrateMessages(trx, replies),
+    freedBlobKeys,
+  }
 }
 
 export async function setReactionIn(
@@ -202,5 +217,5 @@ export async function setReactionIn(
   }
   await trx.updateTable('messages').set({ rev }).where('id', '=', row.id).execute()
   await revs.save(trx, input.conversationId)
-  return { message: await hydrateMessage(trx, await reread(trx, row.id)), changed: true, replies: [] }
+  return { message: await hydrateMessage(trx, await reread(trx, row.id)), changed: true, replies: [], freedBlobKeys: [] }
 }

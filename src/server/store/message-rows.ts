@@ -1,7 +1,7 @@
 /**
  * Message rows → the `Message` of src/shared/api.ts. A message's reactions,
- * mentions and reply preview live in other rows (other tables, the original
- * message), so a page of messages is read in at most four queries whatever
+ * mentions, attachments and reply preview live in other rows (other tables,
+ * the original message), so a page of messages is read in at most five queries whatever
  * its size. The reply preview is computed here, at read time, from the
  * original as it is now: an edit or delete of the original shows in every
  * reply (docs/design.md §4.4).
@@ -9,17 +9,18 @@
 import type { Selectable } from 'kysely'
 import type { Message, Reaction, ReplyTo } from '../../shared/api'
 import { replyPreview } from '../../shared/message-content'
+import { attachmentsOf } from './attachment-rows'
 import type { Db, MessagesTable } from './schema'
 
 export type MessageRow = Selectable<MessagesTable>
 
-/** The messages of `rows`, in the same order, with their reactions, mentions and reply previews. */
+/** The messages of `rows`, in the same order, with their reactions, mentions, attachments and reply previews. */
 export async function hydrateMessages(db: Db, rows: readonly MessageRow[]): Promise<Message[]> {
   if (rows.length === 0) return []
   const live = rows.filter((row) => row.deleted_at === null).map((row) => row.id)
   const replyToIds = [...new Set(rows.flatMap((row) => (row.reply_to_id === null ? [] : [row.reply_to_id])))]
 
-  const [reactionRows, mentionRows, originals] = await Promise.all([
+  const [reactionRows, mentionRows, originals, attachmentsBy] = await Promise.all([
     live.length === 0
       ? []
       : db
@@ -44,6 +45,7 @@ export async function hydrateMessages(db: Db, rows: readonly MessageRow[]): Prom
           .select(['id', 'seq', 'sender_id', 'body', 'deleted_at'])
           .where('id', 'in', replyToIds)
           .execute(),
+    attachmentsOf(db, live),
   ])
 
   const reactionsBy = new Map<string, Reaction[]>()
@@ -91,6 +93,7 @@ export async function hydrateMessages(db: Db, rows: readonly MessageRow[]): Prom
     replyTo: row.reply_to_id === null ? null : (previewBy.get(row.reply_to_id) ?? null),
     reactions: reactionsBy.get(row.id) ?? [],
     mentions: mentionsBy.get(row.id) ?? [],
+    attachments: attachmentsBy.get(row.id) ?? [],
   }))
 }
 

@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002-display-name-key'
 import * as m0003 from './migrations/0003-members-by-user'
 import * as m0004 from './migrations/0004-display-name-nfkc'
 import * as m0005 from './migrations/0005-message-lifecycle'
+import * as m0006 from './migrations/0006-attachments'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003-members-by-user': m0003,
   '0004-display-name-nfkc': m0004,
   '0005-message-lifecycle': m0005,
+  '0006-attachments': m0006,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

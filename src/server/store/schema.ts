@@ -80,6 +80,39 @@ export interface MessageReactionsTable {
   rev: number
 }
 
+/** An uploaded file (docs/design.md §4.5); attached to at most one message. */
+export interface AttachmentsTable {
+  id: string
+  uploader_id: string
+  /** Null until a send attaches it (then conversation_id and position too). */
+  message_id: string | null
+  conversation_id: string | null
+  /** Its place among the message's attachments, from 0. */
+  position: number | null
+  /** For display only (attachmentName()). */
+  name: string
+  size: number
+  /** Sniffed from the content. */
+  mime: string
+  width: number | null
+  height: number | null
+  /** 0 or 1. */
+  has_thumbnail: number
+  /** Hex SHA-256 of the bytes served. */
+  sha256: string
+  blob_key: string
+  thumbnail_key: string | null
+  thumbnail_size: number | null
+  created_at: number
+}
+
+/** Blobs to delete from the BlobStore, retried until the store confirms. */
+export interface BlobDeletionsTable {
+  blob_key: string
+  not_before: number
+  attempts: number
+}
+
 export interface Database {
   users: UsersTable
   sessions: SessionsTable
@@ -88,6 +121,8 @@ export interface Database {
   messages: MessagesTable
   message_mentions: MessageMentionsTable
   message_reactions: MessageReactionsTable
+  attachments: AttachmentsTable
+  blob_deletions: BlobDeletionsTable
 }
 
 /** The database or a transaction on it: what a query helper runs on. */

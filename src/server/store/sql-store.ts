@@ -6,6 +6,13 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { Message, ReplyTo } from '../../shared/api'
 import { replyPreview } from '../../shared/message-content'
+import {
+  attachIn,
+  insertAttachment,
+  queueBlobDeletions,
+  sweepUploadsIn,
+  toAttachmentRecord,
+} from './attachment-rows'
 import { newId } from './ids'
 import { deleteIn, editIn, insertMentions, setReactionIn } from './message-changes'
 import { hydrateMessage, hydrateMessages } from './message-rows'
@@ -13,6 +20,7 @@ import type { ConversationsTable, Database, Db, UsersTable } from './schema'
 import {
   MessageRefusedError,
   UsernameTakenError,
+  type AttachmentRecord,
   type ConversationCursor,
   type ConversationRecord,
   type EndedSession,
@@ -20,6 +28,7 @@ import {
   type MarkerResult,
   type MemberMarkers,
   type MessageChange,
+  type NewAttachment,
   type NewConversation,
   type Store,
   type UnreadCounts,
@@ -49,6 +58,7 @@ interface AppendInput {
   now: number
   replyToId?: string
   mentions?: readonly string[]
+  attachmentIds?: readonly string[]
 }
 type AppendResult = { message: Message; created: boolean }
 
@@ -518,6 +528,7 @@ export class SqlStore implements Store {
       replyTo,
       reactions: [],
       mentions: [...(input.mentions ?? [])],
+      attachments: [],
     }
     await trx
       .insertInto('messages')
@@ -536,6 +547,9 @@ export class SqlStore implements Store {
       })
       .execute()
     await insertMentions(trx, message, message.mentions)
+    if (input.attachmentIds !== undefined && input.attachmentIds.length > 0) {
+      message.attachments = await attachIn(trx, message, input.attachmentIds)
+    }
     return { message, created: true }
   }
 
@@ -594,6 +608,48 @@ export class SqlStore implements Store {
 
   setReaction(input: Parameters<Store['setReaction']>[0]): Promise<MessageChange> {
     return this.db.transaction().execute((trx) => setReactionIn(trx, input))
+  }
+
+  async reserveBlobKeys(keys: readonly string[], notBefore: number): Promise<void> {
+    await queueBlobDeletions(this.db, keys, notBefore)
+  }
+
+  async createAttachment(attachment: NewAttachment): Promise<void> {
+    await this.db.transaction().execute((trx) => insertAttachment(trx, attachment))
+  }
+
+  async attachment(id: string): Promise<AttachmentRecord | null> {
+    const row = await this.db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst()
+    return row ? toAttachmentRecord(row) : null
+  }
+
+  sweepUploads(createdBefore: number, now: number, limit: number): Promise<string[]> {
+    return this.db.transaction().execute((trx) => sweepUploadsIn(trx, createdBefore, now, limit))
+  }
+
+  async dueBlobDeletions(now: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('blob_deletions')
+      .select('blob_key')
+      .where('not_before', '<=', now)
+      .orderBy('not_before')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => row.blob_key)
+  }
+
+  async blobsDeleted(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return
+    await this.db.deleteFrom('blob_deletions').where('blob_key', 'in', [...keys]).execute()
+  }
+
+  async blobDeletesFailed(keys: readonly string[], retryAt: number): Promise<void> {
+    if (keys.length === 0) return
+    await this.db
+      .updateTable('blob_deletions')
+      .set((eb) => ({ not_before: retryAt, attempts: eb('attempts', '+', 1) }))
+      .where('blob_key', 'in', [...keys])
+      .execute()
   }
 
   async advanceMarker(conversationId: string, userId: string, kind: MarkerKind, seq: number): Promise<MarkerResult> {

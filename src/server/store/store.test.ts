@@ -2,58 +2,18 @@
  * The Store contract, run against every implementation we ship (SQLite now;
  * PostgreSQL joins the list with its own factory). Real databases, no mocks.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import pg from 'pg'
 import { newId } from './ids'
 import { openPostgresStore } from './postgres'
-import { openSqliteStore } from './sqlite'
 import { MessageRefusedError, UsernameTakenError, type Store, type UserRecord } from './store'
 import { postgresUrl, requirePostgres } from '../../../test/kit/services'
-
-interface StoreFactory {
-  name: string
-  open(): Promise<{ store: Store; cleanup(): Promise<void> }>
-}
+import { storeFactories, type StoreFactory } from '../../../test/support/store-factories'
 
 /** The machine's PostgreSQL (CI starts it); each test gets a schema of its own, dropped afterwards. */
 const postgresMissing = await requirePostgres('store tests: the postgres variant')
 
-const factories: StoreFactory[] = [
-  {
-    name: 'postgres',
-    async open() {
-      const schema = `t_${process.pid}_${Math.random().toString(36).slice(2, 10)}`
-      const store = await openPostgresStore({ connectionString: postgresUrl, schema })
-      return {
-        store,
-        async cleanup() {
-          await store.close()
-          const client = new pg.Client({ connectionString: postgresUrl })
-          await client.connect()
-          await client.query(`DROP SCHEMA ${schema} CASCADE`)
-          await client.end()
-        },
-      }
-    },
-  },
-  {
-    name: 'sqlite',
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'parley-store-'))
-      const store = await openSqliteStore(dir)
-      return {
-        store,
-        async cleanup() {
-          await store.close()
-          rmSync(dir, { recursive: true, force: true })
-        },
-      }
-    },
-  },
-]
+const factories = storeFactories
 
 /** The contract every store keeps; each factory runs it (the postgres one listed as skipped when PostgreSQL is missing). */
 function storeContract(factory: StoreFactory): void {

@@ -80,7 +80,36 @@ export interface MessageChange {
   message: Message
   changed: boolean
   replies: Message[]
+  /**
+   * Blobs of the attachments this change deleted (a delete for everyone):
+   * already queued in blob_deletions by the same transaction; the caller
+   * deletes them from the BlobStore after commit (BlobReaper).
+   */
+  freedBlobKeys: string[]
 }
+
+/** An upload as stored (docs/design.md §4.5). */
+export interface AttachmentRecord {
+  id: string
+  uploaderId: string
+  /** Null until a send attaches it. */
+  messageId: string | null
+  conversationId: string | null
+  name: string
+  size: number
+  mime: string
+  width: number | null
+  height: number | null
+  hasThumbnail: boolean
+  /** Hex SHA-256 of the bytes served. */
+  sha256: string
+  blobKey: string
+  thumbnailKey: string | null
+  thumbnailSize: number | null
+  createdAt: number
+}
+
+export type NewAttachment = Omit<AttachmentRecord, 'messageId' | 'conversationId'>
 
 export type MessageRefusal =
   /** No such message in the conversation. */
@@ -95,6 +124,8 @@ export type MessageRefusal =
   | 'reply_not_found'
   /** replyToId names a deleted message. */
   | 'reply_deleted'
+  /** attachmentIds names something that is not an unattached upload of the sender. */
+  | 'attachment_refused'
 
 /** A change the store refuses; the api answers it with 404, 403, 409 or 400. */
 export class MessageRefusedError extends Error {
@@ -161,6 +192,10 @@ export interface Store {
    * the original message with `created: false` and changes nothing.
    * `mentions`: the member ids the body names (resolveMentions). A `replyToId`
    * outside the conversation or deleted is refused (MessageRefusedError).
+   * `attachmentIds`: uploads of the sender not attached yet, attached in this
+   * order in the same transaction; anything else refuses the whole send
+   * ('attachment_refused') and stores nothing. A repeated clientId returns the
+   * original without attaching anything.
    */
   appendMessage(input: {
     conversationId: string
@@ -170,6 +205,7 @@ export interface Store {
     now: number
     replyToId?: string
     mentions?: readonly string[]
+    attachmentIds?: readonly string[]
   }): Promise<{ message: Message; created: boolean }>
   /**
    * Messages in ascending seq: after `after`, or before `before`, or the
@@ -199,6 +235,29 @@ export interface Store {
     emoji: string
     present: boolean
   }): Promise<MessageChange>
+
+  /**
+   * Before an upload puts its blobs: queue their keys for deletion, not
+   * before `notBefore`. createAttachment takes them off again; if the upload
+   * never gets that far (a crash), the sweeper deletes them.
+   */
+  reserveBlobKeys(keys: readonly string[], notBefore: number): Promise<void>
+  /** Store an upload's row (unattached) and take its keys off the deletion queue, in one transaction. */
+  createAttachment(attachment: NewAttachment): Promise<void>
+  /** The attachment, or null. Who may read it is the api's business (docs/design.md §4.5). */
+  attachment(id: string): Promise<AttachmentRecord | null>
+  /**
+   * Delete up to `limit` uploads never attached and created before
+   * `createdBefore`; their keys are queued (due `now`) in the same
+   * transaction and returned for the caller to delete.
+   */
+  sweepUploads(createdBefore: number, now: number, limit: number): Promise<string[]>
+  /** Up to `limit` queued blob keys due by `now`. */
+  dueBlobDeletions(now: number, limit: number): Promise<string[]>
+  /** The BlobStore deleted these: off the queue. */
+  blobsDeleted(keys: readonly string[]): Promise<void>
+  /** The BlobStore failed to delete these: try again at `retryAt`. */
+  blobDeletesFailed(keys: readonly string[], retryAt: number): Promise<void>
 
   /** Move a member's marker forward, never past the conversation's lastSeq; read implies delivered. */
   advanceMarker(conversationId: string, userId: string, kind: MarkerKind, seq: number): Promise<MarkerResult>

@@ -61,6 +61,7 @@ describe('POST /api/conversations/:id/messages', () => {
       replyTo: null,
       reactions: [],
       mentions: [],
+      attachments: [],
     })
     expect(first.json.createdAt).toBeGreaterThanOrEqual(before)
     expect(first.json.createdAt).toBeLessThanOrEqual(Date.now())

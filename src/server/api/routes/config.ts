@@ -31,7 +31,7 @@ export function configRoutes(ctx: ApiContext) {
 
   return async (app: FastifyInstance) => {
     app.get('/api/config', async (request): Promise<ConfigResponse> => {
-      const { config } = ctx.realtime
+      const config = { ...ctx.realtime.config, limits: { maxUploadBytes: ctx.attachments.maxUploadBytes } }
       if (!ctx.realtime.embedded) return config
       return { ...config, pusher: { ...config.pusher, ...endpoint(request) } }
     })

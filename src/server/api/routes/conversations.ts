@@ -104,6 +104,7 @@ export function conversationRoutes(ctx: ApiContext) {
           now: ctx.now(),
           mentions: await mentionsIn(ctx, body.body, memberIds),
           ...(body.replyToId === undefined ? {} : { replyToId: body.replyToId }),
+          ...(body.attachmentIds === undefined ? {} : { attachmentIds: body.attachmentIds }),
         })
         if (created) {
           ctx.metrics?.messageStored()

@@ -59,6 +59,8 @@ export function messageChangeRoutes(ctx: ApiContext) {
     app.delete<{ Params: MessageParams }>('/api/conversations/:id/messages/:messageId', limited, async (request) => {
       const { me, memberIds, conversationId, messageId } = await target(request)
       const change = await ctx.store.deleteMessage({ conversationId, messageId, userId: me.id, now: ctx.now() })
+      // The attachments' rows went with the commit; their blobs go now (a failure stays queued for the sweeper).
+      await ctx.attachments.reaper.reap(change.freedBlobKeys)
       return published(memberIds, change)
     })
 
