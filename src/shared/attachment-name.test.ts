@@ -39,6 +39,7 @@ describe('attachmentName', () => {
         const name = attachmentName(raw)
         expect(name.length).toBeGreaterThan(0)
         expect([...name].length).toBeLessThanOrEqual(ATTACHMENT_NAME_MAX)
+        // eslint-disable-next-line no-control-regex -- the property: no control characters
         expect(name).not.toMatch(/[/\\\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/)
         expect(name).not.toMatch(/^\./)
         expect(attachmentName(name)).toBe(name)

@@ -9,6 +9,7 @@ export const ATTACHMENTS_PER_MESSAGE_MAX = 10
 export const ATTACHMENT_NAME_MAX = 255
 
 /** C0/C1 controls, bidi embeddings/overrides/isolates and marks, and other invisible format characters (not the joiners U+200C/U+200D, which emoji and several scripts need). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/g
 /** Characters Windows, macOS or Linux will not have in a file name. */
 const RESERVED_CHARS = /[<>:"|?*]/g

@@ -11,6 +11,8 @@
  * - failHttp: plain HTTP requests fail (their connection is reset as soon as
  *   a request arrives; open keep-alive connections are reset now) while
  *   WebSocket links keep working — a reverse proxy or load balancer hiccup;
+ * - cutHttpAfter(bytes): the next plain HTTP link that sends more than
+ *   `bytes` toward the server is reset there, once — an upload cut mid-stream;
  * - restore: forward again, without extra latency or HTTP failures. Links one end gave up on
  *   during the blackhole are reset now, as the first packet to reach the
  *   forgotten end would do. On the others the bytes held back during the
@@ -37,6 +39,8 @@ interface Link {
   closed: boolean
   /** From the first bytes the client sent: a WebSocket upgrade or plain HTTP (null: nothing sent yet). */
   kind: 'http' | 'websocket' | null
+  /** Bytes the client sent so far. */
+  sent: number
 }
 
 export class TcpProxy {
@@ -50,6 +54,8 @@ export class TcpProxy {
   port = 0
   /** Connections accepted so far (refused ones in `cut` mode included). */
   accepted = 0
+  /** See `cutHttpAfter`: the threshold, and who waits for the cut. */
+  private httpCut: { bytes: number; done: () => void; baseline: Map<Link, number> } | null = null
 
   constructor(
     private readonly targetPort: number,
@@ -76,7 +82,7 @@ export class TcpProxy {
     const upstream = connect(this.targetPort, this.targetHost)
     const toUpstream: Pipe = { to: upstream, queue: [], timer: null }
     const toClient: Pipe = { to: client, queue: [], timer: null }
-    const link: Link = { client, upstream, pipes: [toUpstream, toClient], halfDead: false, closed: false, kind: null }
+    const link: Link = { client, upstream, pipes: [toUpstream, toClient], halfDead: false, closed: false, kind: null, sent: 0 }
     this.links.add(link)
     const forward = (from: Socket, pipe: Pipe) => {
       from.on('data', (chunk: Buffer) => {
@@ -85,6 +91,14 @@ export class TcpProxy {
         }
         if (link.kind === 'http' && this.httpFailing) {
           this.closeLink(link, true)
+          return
+        }
+        if (from === client) link.sent += chunk.length
+        if (from === client && link.kind === 'http' && this.httpCut !== null && link.sent - (this.httpCut.baseline.get(link) ?? 0) > this.httpCut.bytes) {
+          const { done } = this.httpCut
+          this.httpCut = null
+          this.closeLink(link, true)
+          done()
           return
         }
         pipe.queue.push({ chunk, due: Date.now() + this.delayMs })
@@ -176,6 +190,12 @@ export class TcpProxy {
   failHttp(): void {
     this.httpFailing = true
     for (const link of [...this.links]) if (link.kind === 'http') this.closeLink(link, true)
+  }
+
+  /** Reset the next plain HTTP link once it has sent more than `bytes` toward the server from now on; resolves when that happened. */
+  cutHttpAfter(bytes: number): Promise<void> {
+    const baseline = new Map([...this.links].map((link) => [link, link.sent]))
+    return new Promise((resolve) => (this.httpCut = { bytes, done: resolve, baseline }))
   }
 
   cut(): void {

@@ -162,7 +162,8 @@ export class ApiClient {
     return this.request('GET', `/api/conversations/${enc(conversationId)}/messages?${params}`, messagePageSchema)
   }
 
-  send(conversationId: string, body: { clientId: string; body: string; replyToId?: string }): Promise<Message> {
+  /** Post a message; `attachmentIds`: my uploads (POST /api/attachments), in display order. */
+  send(conversationId: string, body: { clientId: string; body: string; replyToId?: string; attachmentIds?: string[] }): Promise<Message> {
     return this.request('POST', `/api/conversations/${enc(conversationId)}/messages`, messageSchema, body)
   }
 

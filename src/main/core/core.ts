@@ -7,10 +7,11 @@
  * shell and the e2e harness host the same code.
  */
 import { mkdirSync } from 'node:fs'
-import { ParleyError, type ChatMessage, type IpcEvents, type Settings } from '../../shared/ipc'
+import { ParleyError, type ChatMessage, type IpcEvents, type MediaKind, type Settings } from '../../shared/ipc'
 import { Account } from './account/account'
 import { windowEventNames, type AccountEvents, type WindowEvents } from './account/account-events'
-import { defaultTiming, type CoreOptions, type CoreTiming, type ParleyCore } from './core-api'
+import { openAttachment, saveAttachmentAs, showAttachmentInFolder } from './attachments/file-actions'
+import { defaultTiming, type CoreOptions, type CoreTiming, type MediaFile, type ParleyCore } from './core-api'
 import { EventHub } from './event-hub'
 import { createCoreLogger, type CoreLog } from './log'
 import { notifyIncoming } from './notifications/notification-policy'
@@ -73,6 +74,7 @@ export class Core implements ParleyCore {
       random: this.random,
       log: this.log,
       sendReadReceipts: () => this.settings.current.sendReadReceipts,
+      downloadCacheBytes: () => this.settings.current.downloadCacheMiB * 1024 * 1024,
     })
     for (const event of windowEventNames) forward(account.events, this.events, event)
     account.events.on('incoming', (messages) => this.notify(messages))
@@ -180,8 +182,78 @@ export class Core implements ParleyCore {
     return this.session.requireAccount().loadMessages(args.conversationId, args.beforeSeq, args.limit)
   }
 
-  async sendMessage(args: { conversationId: string; body: string; replyToKey?: string }) {
-    return this.session.requireAccount().sendMessage(args.conversationId, args.body, args.replyToKey)
+  async sendMessage(args: { conversationId: string; body: string; replyToKey?: string; attachments?: string[] }) {
+    return this.session.requireAccount().sendMessage(args.conversationId, args.body, args.replyToKey, args.attachments)
+  }
+
+  // -- attachments (docs/design.md §7.7) ------------------------------------------
+
+  async pickAttachments(args: { conversationId: string }) {
+    const account = this.session.requireAccount()
+    account.conversationView(args.conversationId)
+    const paths = await this.options.services.pickFiles()
+    // Signed out while the dialog was open: requireAccount says so.
+    return paths.length === 0 ? [] : this.session.requireAccount().attachments.staging.stageFiles(args.conversationId, paths)
+  }
+
+  async beginAttachment(args: { conversationId: string; name: string; size: number }) {
+    const account = this.session.requireAccount()
+    account.conversationView(args.conversationId)
+    return { stagedId: await account.attachments.staging.begin(args.conversationId, args.name, args.size) }
+  }
+
+  async appendAttachment(args: { stagedId: string; bytes: Uint8Array }) {
+    await this.session.requireAccount().attachments.staging.append(args.stagedId, args.bytes)
+    return null
+  }
+
+  async finishAttachment(args: { stagedId: string }) {
+    return this.session.requireAccount().attachments.staging.finish(args.stagedId)
+  }
+
+  async discardStaged(args: { stagedId: string }) {
+    await this.session.requireAccount().attachments.staging.discard(args.stagedId)
+    return null
+  }
+
+  async cancelSend(args: { conversationId: string; clientId: string }) {
+    await this.session.requireAccount().cancelSend(args.conversationId, args.clientId)
+    return null
+  }
+
+  async downloadAttachment(args: { attachmentId: string }) {
+    await this.session.requireAccount().attachments.download(args.attachmentId)
+    return null
+  }
+
+  async cancelDownload(args: { attachmentId: string }) {
+    this.session.requireAccount().attachments.downloads.cancel(args.attachmentId)
+    return null
+  }
+
+  async openAttachment(args: { attachmentId: string }) {
+    await openAttachment(this.session.requireAccount().attachments, this.options.services, args.attachmentId)
+    return null
+  }
+
+  async saveAttachmentAs(args: { attachmentId: string }) {
+    return saveAttachmentAs(this.session.requireAccount().attachments, this.options.services, args.attachmentId)
+  }
+
+  async showAttachmentInFolder(args: { attachmentId: string }) {
+    await showAttachmentInFolder(this.session.requireAccount().attachments, this.options.services, args.attachmentId)
+    return null
+  }
+
+  async readMedia(kind: MediaKind, id: string): Promise<MediaFile | null> {
+    const account = this.session.account
+    if (account === null || account.isDisposed) return null
+    try {
+      return await account.attachments.readMedia(kind, id)
+    } catch (err) {
+      this.log.warn({ err: String(err), kind }, 'media request failed')
+      return null
+    }
   }
 
   async retryMessage(args: { conversationId: string; clientId: string }) {
@@ -189,7 +261,7 @@ export class Core implements ParleyCore {
   }
 
   async discardMessage(args: { conversationId: string; clientId: string }) {
-    this.session.requireAccount().discardMessage(args.conversationId, args.clientId)
+    await this.session.requireAccount().discardMessage(args.conversationId, args.clientId)
     return null
   }
 
@@ -231,6 +303,8 @@ export class Core implements ParleyCore {
   async updateSettings(patch: Partial<Settings>) {
     const settings = this.settings.update(patch)
     this.events.emit('settings', settings)
+    // A smaller download cache takes effect at once.
+    if (patch.downloadCacheMiB !== undefined) await this.session.account?.attachments.downloads.evict()
     return settings
   }
 

@@ -6,6 +6,7 @@ import { i18n } from './i18n'
 import { connectStores } from './store/connect'
 import './styles/theme.css'
 import './styles/app.css'
+import './styles/attachments.css'
 
 const root = document.getElementById('root')
 if (root === null) throw new Error('index.html has no #root element')

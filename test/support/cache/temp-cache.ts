@@ -88,6 +88,7 @@ export function serverMessage(conversationId: string, seq: number, overrides: Pa
     replyTo: null,
     reactions: [],
     mentions: [],
+    attachments: [],
     ...overrides,
   }
 }

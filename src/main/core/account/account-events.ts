@@ -10,7 +10,10 @@ import type { Message } from '../../../shared/api'
 import type { ChatMessage, IpcEvents } from '../../../shared/ipc'
 import type { Link, PresenceChange } from '../realtime/link'
 
-export type WindowEvents = Pick<IpcEvents, 'connection' | 'conversations' | 'messages' | 'messagesRemoved' | 'changeRefused' | 'users' | 'typing'>
+export type WindowEvents = Pick<
+  IpcEvents,
+  'connection' | 'conversations' | 'messages' | 'messagesRemoved' | 'changeRefused' | 'transfers' | 'users' | 'typing'
+>
 
 export const windowEventNames = [
   'connection',
@@ -18,6 +21,7 @@ export const windowEventNames = [
   'messages',
   'messagesRemoved',
   'changeRefused',
+  'transfers',
   'users',
   'typing',
 ] as const satisfies readonly (keyof WindowEvents)[]

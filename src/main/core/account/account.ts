@@ -21,6 +21,7 @@ import {
 } from '../../../shared/ipc'
 import { canonicalEmoji, resolveMentions } from '../../../shared/message-content'
 import { ApiClient, NetworkError } from '../api-client'
+import { Attachments } from '../attachments/attachments'
 import { fullJitterDelay } from '../backoff'
 import { openCache } from '../cache'
 import { isUnreadableCacheFile, setAsideCacheFile } from '../cache/database/set-aside'
@@ -52,6 +53,8 @@ export interface AccountOptions {
   random(): number
   log: CoreLog
   sendReadReceipts(): boolean
+  /** The download cache's cap in bytes (settings). */
+  downloadCacheBytes(): number
 }
 
 /** After a failed sync on a live connection, try again after this long. */
@@ -68,6 +71,8 @@ export class Account {
   readonly supervisor: Supervisor
   readonly presence: PresenceBook
   readonly typing: Typing
+  /** Staging, uploads, downloads, thumbnails, media (attachments/). */
+  readonly attachments: Attachments
   private readonly updates: ConversationUpdates
   private disposed = false
   private syncRetry: NodeJS.Timeout | null = null
@@ -81,6 +86,16 @@ export class Account {
     this.api = new ApiClient({ baseUrl: options.serverUrl, token: options.token, onUnauthorized: () => events.emit('unauthorized', undefined) })
     this.presence = new PresenceBook(options.now)
     this.updates = new ConversationUpdates(this.cache, this.me, events)
+    this.attachments = new Attachments({
+      cache: this.cache,
+      api: this.api,
+      databasePath: options.databasePath,
+      onTransfers: (transfers) => events.emit('transfers', transfers),
+      onFilesChanged: (ids) => this.filesChanged(ids),
+      downloadCacheBytes: options.downloadCacheBytes,
+      now: options.now,
+      log: log.child({ module: 'attachments' }),
+    })
 
     this.sync = new Sync({
       cache: this.cache,
@@ -115,6 +130,7 @@ export class Account {
         // The refusal may come from news the cache does not have yet (deleted elsewhere).
         this.sync.requestChanges(item.conversationId)
       },
+      uploads: this.attachments.uploads,
       baseDelayMs: timing.outboxBaseMs,
       capDelayMs: timing.outboxCapMs,
       deliveredDelayMs: timing.deliveredDelayMs,
@@ -148,6 +164,21 @@ export class Account {
     this.wire()
   }
 
+  /** A file was downloaded or left the cache: its message's view (downloaded, fileUrl) goes to the renderer again. */
+  private filesChanged(attachmentIds: readonly string[]): void {
+    const byConversation = new Map<string, Map<string, ChatMessage>>()
+    for (const id of attachmentIds) {
+      const attachment = this.cache.attachment(id)
+      if (attachment === null) continue
+      const view = this.cache.messageByKey(attachment.conversationId, attachment.messageKey)
+      if (view === null) continue
+      let views = byConversation.get(attachment.conversationId)
+      if (views === undefined) byConversation.set(attachment.conversationId, (views = new Map()))
+      views.set(view.key, view)
+    }
+    for (const [conversationId, views] of byConversation) this.events.emit('messages', { conversationId, messages: [...views.values()] })
+  }
+
   /** Each part's reactions to the others' events, subscribed once every part exists. */
   private wire(): void {
     const { events, cache, sync, supervisor, presence, typing, updates } = this
@@ -155,7 +186,14 @@ export class Account {
     events.on('conversationsChanged', (ids) => updates.changedBySync(ids))
     events.on('incoming', (messages) => this.incoming(messages))
     events.on('unknownUsers', (ids) => void this.fetchUsers(ids))
-    events.on('sent', (message) => sync.receive(message, 'fetch'))
+    events.on('sent', (message) => {
+      sync.receive(message, 'fetch')
+      // Its files have just moved into the download cache: a copy stored earlier (by realtime) showed them not downloaded.
+      if (message.attachments.length > 0) {
+        const view = cache.messageByKey(message.conversationId, `${message.senderId}:${message.clientId}`)
+        if (view !== null && view.seq !== null) events.emit('messages', { conversationId: message.conversationId, messages: [view] })
+      }
+    })
     // A send held until the sync stored its copy (beyond a hole) lets what follows it go.
     events.on('messages', ({ conversationId }) => this.outbox.stored(conversationId))
     events.on('changed', (message) => sync.receive(message, 'fetch'))
@@ -180,6 +218,7 @@ export class Account {
   start(): void {
     this.supervisor.start()
     this.outbox.kick()
+    void this.attachments.start()
   }
 
   private createLink(ready: () => void, lost: (reason: string) => void): Link {
@@ -363,10 +402,12 @@ export class Account {
     return { messages, hasMoreBefore }
   }
 
-  sendMessage(conversationId: string, body: string, replyToKey?: string): ChatMessage {
+  /** A pending message (and its outbox row) with its staged files, which move from the composer into the outbox. */
+  sendMessage(conversationId: string, body: string, replyToKey?: string, stagedIds: readonly string[] = []): ChatMessage {
     this.conversationView(conversationId)
     const clientId = randomUUID()
-    const parsed = sendMessageRequestSchema.safeParse({ clientId, body })
+    const files = this.attachments.staging.peek(conversationId, stagedIds)
+    const parsed = sendMessageRequestSchema.safeParse({ clientId, body, ...(stagedIds.length > 0 ? { attachmentIds: [...stagedIds] } : {}) })
     if (!parsed.success) throw new ParleyError('bad_request', parsed.error.issues[0]?.message ?? 'Invalid message')
     const message = this.cache.addPending({
       conversationId,
@@ -376,7 +417,11 @@ export class Account {
       createdAt: this.options.now(),
       mentions: resolveMentions(parsed.data.body, this.members(conversationId)),
       ...(replyToKey !== undefined ? { replyTo: this.replyTarget(conversationId, replyToKey) } : {}),
+      ...(files.length > 0
+        ? { attachments: files.map(({ stagedId, path, name, size, mime, width, height }) => ({ stagedId, path, name, size, mime, width, height })) }
+        : {}),
     })
+    this.attachments.staging.release(stagedIds)
     this.typing.setTyping(conversationId, false)
     this.events.emit('messages', { conversationId, messages: [message] })
     this.updates.send([conversationId])
@@ -408,14 +453,44 @@ export class Account {
     return message
   }
 
-  /** Remove a message of mine that never reached the server (and anything queued for it). */
-  discardMessage(conversationId: string, clientId: string): void {
-    const message = this.cache.ownMessage(conversationId, clientId)
-    if (message === null || !this.cache.deleteUnsent(conversationId, clientId)) {
-      throw new ParleyError('not_found', 'Only unsent messages can be discarded')
+  /** Remove a message of mine that never reached the server (and anything queued for it, and its files' copies). */
+  async discardMessage(conversationId: string, clientId: string): Promise<void> {
+    // A pending one races its post (the server may get it after all: the sync then brings it back).
+    await this.outbox.withhold(conversationId, clientId)
+    try {
+      await this.removeUnsent(conversationId, clientId, 'Only unsent messages can be discarded')
+    } finally {
+      this.outbox.release(conversationId, clientId)
     }
+  }
+
+  /**
+   * Cancel a message of mine before it is posted — uploading its files or
+   * waiting its turn: it, its outbox row and its files' copies go. Once its
+   * post is on its way it can no longer be taken back (the server may
+   * already have it): refused, and nothing changes.
+   */
+  async cancelSend(conversationId: string, clientId: string): Promise<void> {
+    const message = this.cache.ownMessage(conversationId, clientId)
+    if (message === null || message.state === 'sent') throw new ParleyError('not_found', 'Only messages not sent yet can be cancelled')
+    if (!(await this.outbox.withhold(conversationId, clientId))) {
+      throw new ParleyError('conflict', 'This message is being delivered right now and can no longer be cancelled')
+    }
+    try {
+      await this.removeUnsent(conversationId, clientId, 'Only messages not sent yet can be cancelled')
+    } finally {
+      this.outbox.release(conversationId, clientId)
+    }
+  }
+
+  /** Delete an unsent message (its outbox rows go with it) and, after, its files' copies. */
+  private async removeUnsent(conversationId: string, clientId: string, notFound: string): Promise<void> {
+    const message = this.cache.ownMessage(conversationId, clientId)
+    const files = this.cache.outboxFiles(conversationId, clientId)
+    if (message === null || !this.cache.deleteUnsent(conversationId, clientId)) throw new ParleyError('not_found', notFound)
     this.events.emit('messagesRemoved', { conversationId, keys: [message.key] })
     this.updates.send([conversationId])
+    await this.attachments.deleteCopies(files)
   }
 
   editMessage(conversationId: string, key: string, body: string): ChatMessage {
@@ -486,6 +561,7 @@ export class Account {
     this.supervisor.stop()
     this.typing.dispose()
     await this.outbox.stop()
+    this.attachments.dispose()
     await this.sync.stop().catch(() => undefined)
     this.cache.close()
   }

@@ -45,7 +45,7 @@ test('a crash (SIGKILL, no close) loses nothing that was committed', async () =>
   const script = `
     import { openCache } from ${JSON.stringify(fileURLToPath(new URL('./index.ts', import.meta.url)))}
     const cache = openCache({ path: ${JSON.stringify(temp.path)}, me: 'me' })
-    cache.storeMessages([{ id: 's1', conversationId: 'c1', seq: 1, rev: 1, senderId: 'bob', clientId: 'b1', body: 'from bob', createdAt: 5, editedAt: null, deletedAt: null, replyTo: null, reactions: [], mentions: [] }])
+    cache.storeMessages([{ id: 's1', conversationId: 'c1', seq: 1, rev: 1, senderId: 'bob', clientId: 'b1', body: 'from bob', createdAt: 5, editedAt: null, deletedAt: null, replyTo: null, reactions: [], mentions: [], attachments: [] }])
     cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'k1', body: 'unsent 未发送', createdAt: 10 })
     cache.enqueueMarker('c1', 'read', 1)
     process.kill(process.pid, 'SIGKILL')

@@ -6,6 +6,7 @@ import type { Database } from 'better-sqlite3'
 import type { Conversation, Marker, Message, User } from '../../../shared/api'
 import type { ChatMessage, SearchHit } from '../../../shared/ipc'
 import { AccountSettingsTable } from './account-settings'
+import { AttachmentTable, type CachedFile, type OutboxAttachment } from './attachments/attachment-table'
 import { ConversationTable } from './conversations/conversations'
 import { MarkerTable } from './conversations/markers'
 import { UnreadCounts } from './conversations/unread'
@@ -20,7 +21,17 @@ import { QueuedChanges, type ChangeRequest } from './outbox/queued-changes'
 import { ScanWorker } from './search/scan-worker'
 import { MessageSearch } from './search/search'
 import { SearchIndexer, UnindexedRows, type SearchIndexerOptions } from './search/search-indexer'
-import type { Cache, CachedConversation, CachedUser, ChangeItem, OutboxItem, QueueChangeResult, StoreMessagesResult } from './types'
+import type {
+  AttachmentNews,
+  Cache,
+  CachedAttachment,
+  CachedConversation,
+  CachedUser,
+  ChangeItem,
+  OutboxItem,
+  QueueChangeResult,
+  StoreMessagesResult,
+} from './types'
 import { UserTable } from './users'
 
 export class SqliteCache implements Cache {
@@ -37,6 +48,8 @@ export class SqliteCache implements Cache {
   /** Search's own read-only connection (search.ts). */
   private readonly reader: Database
   private readonly accountSettings: AccountSettingsTable
+  private readonly attachments: AttachmentTable
+  private readonly attachmentWatchers = new Set<(news: AttachmentNews) => void>()
   /** Brings the search index up to date after writes (search-indexer.ts). */
   readonly indexer: SearchIndexer
   /** Hands out message row ids (row-keys.ts). */
@@ -61,9 +74,10 @@ export class SqliteCache implements Cache {
     this.outboxTable = new OutboxTable(db)
     this.rowKeys = new RowKeys(db)
     const unindexed = new UnindexedRows(db)
-    const views = new MessageViews(db, options.me)
-    this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable, unindexed, views)
-    this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable, unindexed, views)
+    this.attachments = new AttachmentTable(db)
+    const views = new MessageViews(db, options.me, this.attachments)
+    this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable, unindexed, views, this.attachments)
+    this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable, unindexed, views, this.attachments)
     this.changes = new QueuedChanges(db, options.me, views)
     this.unread = new UnreadCounts(db, options.me)
     // The file for the cache's other connections (search's reader, its scan worker).
@@ -136,6 +150,8 @@ export class SqliteCache implements Cache {
       this.indexer.noteWrite()
       this.checkpointer?.noteWrite()
     }
+    const news = result.attachments
+    if (news.added.length > 0 || news.forgotten.length > 0) this.attachmentWatchers.forEach((watch) => watch(news))
     return result
   }
 
@@ -231,6 +247,55 @@ export class SqliteCache implements Cache {
 
   rescheduleOutbox(id: number, nextAttemptAt: number, error: string): void {
     this.outboxTable.rescheduleOutbox(id, nextAttemptAt, error)
+  }
+
+  watchAttachments(listener: (news: AttachmentNews) => void): () => void {
+    this.attachmentWatchers.add(listener)
+    return () => this.attachmentWatchers.delete(listener)
+  }
+
+  attachment(attachmentId: string): CachedAttachment | null {
+    return this.attachments.known(attachmentId)
+  }
+
+  outboxFiles(conversationId: string, clientId: string): OutboxAttachment[] {
+    return this.unsent.files(conversationId, clientId)
+  }
+
+  outboxFile(stagedId: string): OutboxAttachment | null {
+    return this.attachments.outboxFile(stagedId)
+  }
+
+  markUploaded(stagedId: string, attachmentId: string): void {
+    this.attachments.markUploaded(stagedId, attachmentId)
+  }
+
+  outboxFilePaths(): Set<string> {
+    return this.attachments.outboxPaths()
+  }
+
+  cachedFile(attachmentId: string): CachedFile | null {
+    return this.attachments.file(attachmentId)
+  }
+
+  cachedFiles(): CachedFile[] {
+    return this.attachments.files()
+  }
+
+  cachedFileBytes(): number {
+    return this.attachments.fileBytesTotal()
+  }
+
+  recordCachedFile(attachmentId: string, path: string, size: number, at: number): void {
+    this.attachments.recordFile(attachmentId, path, size, at)
+  }
+
+  touchCachedFile(attachmentId: string, at: number): void {
+    this.attachments.touch(attachmentId, at)
+  }
+
+  removeCachedFile(attachmentId: string): void {
+    this.attachments.removeFile(attachmentId)
   }
 
   getSetting(key: string): unknown {

@@ -4,8 +4,9 @@
  * what only lives here — pending messages and the outbox, which must never be
  * lost. Synchronous (better-sqlite3); every write is one short transaction.
  */
-import type { Conversation, Marker, Message, User } from '../../../shared/api'
+import type { Attachment, Conversation, Marker, Message, User } from '../../../shared/api'
 import type { ChatMessage, SearchHit } from '../../../shared/ipc'
+import type { CachedFile, OutboxAttachment } from './attachments/attachment-table'
 import type { NewPendingMessage } from './messages/unsent'
 import type { ChangeRequest } from './outbox/queued-changes'
 
@@ -83,6 +84,19 @@ export interface StoreMessagesResult {
   added: Map<string, ChatMessage[]>
   /** How many rows were new (not just re-delivered). */
   inserted: number
+  /** Attachments new in the cache (thumbnails to fetch), and ids a tombstone took away (their files are to be deleted). */
+  attachments: AttachmentNews
+}
+
+export interface CachedAttachment extends Attachment {
+  conversationId: string
+  messageKey: string
+  downloaded: boolean
+}
+
+export interface AttachmentNews {
+  added: Attachment[]
+  forgotten: string[]
 }
 
 export interface Cache {
@@ -191,6 +205,27 @@ export interface Cache {
   completeOutbox(item: OutboxItem, raisedDueAt?: number): void
   /** Count a failed attempt and when to try again. */
   rescheduleOutbox(id: number, nextAttemptAt: number, error: string): void
+
+  // -- attachments (docs/design.md §7.7) -----------------------------------------
+  /** Called after every storeMessages that added or forgot attachments (thumbnails to fetch, files to delete); returns the unsubscriber. */
+  watchAttachments(listener: (news: AttachmentNews) => void): () => void
+  /** An attachment of a cached message that is not deleted, with where it is; null: not this account's. */
+  attachment(attachmentId: string): CachedAttachment | null
+  /** The files of an own unsent message, in order, with their upload state. */
+  outboxFiles(conversationId: string, clientId: string): OutboxAttachment[]
+  /** A file of an own unsent message by staged id (its preview), or null. */
+  outboxFile(stagedId: string): OutboxAttachment | null
+  /** A file of an unsent message is uploaded: its server id, kept across restarts. */
+  markUploaded(stagedId: string, attachmentId: string): void
+  /** Every private copy an outbox row refers to. */
+  outboxFilePaths(): Set<string>
+  /** The download cache's index: one whole file, all of them least recently used first, their total size. */
+  cachedFile(attachmentId: string): CachedFile | null
+  cachedFiles(): CachedFile[]
+  cachedFileBytes(): number
+  recordCachedFile(attachmentId: string, path: string, size: number, at: number): void
+  touchCachedFile(attachmentId: string, at: number): void
+  removeCachedFile(attachmentId: string): void
 
   // -- per-account settings ----------------------------------------------------
   getSetting(key: string): unknown

@@ -19,6 +19,7 @@ const message = (overrides: Partial<ChatMessage> = {}): ChatMessage => ({
   replyTo: null,
   reactions: [],
   mentions: [],
+  attachments: [],
   ...overrides,
 })
 
@@ -105,5 +106,29 @@ describe('notificationFor', () => {
     expect([...shown]).toHaveLength(200)
     expect(shown.endsWith('…')).toBe(true)
     expect(shown.includes('\uFFFD')).toBe(false)
+  })
+
+  test('files without a caption say what they are; a caption wins; hidden previews hide both', () => {
+    const attachment = (name: string, mime: string) => ({
+      key: name,
+      id: name,
+      name,
+      size: 10,
+      mime,
+      width: null,
+      height: null,
+      previewUrl: null,
+      downloaded: false,
+      fileUrl: null,
+    })
+    const photo = attachment('IMG_2.jpg', 'image/jpeg')
+    const pdf = attachment('报告.pdf', 'application/pdf')
+    expect(notificationFor(message({ body: '', attachments: [pdf] }), context())?.body).toBe('📎 报告.pdf')
+    expect(notificationFor(message({ body: '', attachments: [photo] }), context())?.body).toBe('🖼 Photo')
+    expect(notificationFor(message({ body: '', attachments: [photo, photo, photo] }), context())?.body).toBe('🖼 3 photos')
+    expect(notificationFor(message({ body: '', attachments: [photo, pdf, pdf] }), context())?.body).toBe('📎 3 files')
+    expect(notificationFor(message({ body: 'the plan', attachments: [pdf] }), context())?.body).toBe('the plan')
+    const hidden = context({ settings: { notifications: true, showMessagePreview: false } })
+    expect(notificationFor(message({ body: '', attachments: [pdf] }), hidden)?.body).toBe('New message')
   })
 })

@@ -6,6 +6,7 @@
  */
 import type { ChatMessage, Settings } from '../../../shared/ipc'
 import { lookAlikeIds, nameWithUsername } from '../../../shared/look-alike'
+import { messagePreviewText } from '../../../shared/message-preview'
 import type { Cache, CachedUser } from '../cache/types'
 import type { NotificationRequest } from '../shell-port'
 
@@ -41,7 +42,8 @@ export function notificationFor(message: ChatMessage, context: NotifyContext): N
   return {
     conversationId: message.conversationId,
     title,
-    body: context.settings.showMessagePreview ? truncate(message.body, 200) : 'New message',
+    // Files without a caption say what they are ("📎 name", "🖼 Photo"); hidden previews say neither.
+    body: context.settings.showMessagePreview ? truncate(messagePreviewText(message), 200) : 'New message',
   }
 }
 

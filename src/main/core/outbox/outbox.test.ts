@@ -1,18 +1,19 @@
-import { expect, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { conversationDto, serverMessage, serverMessages, tempCache } from '../../../../test/support/cache/temp-cache'
 import type { Message } from '../../../shared/api'
 import { HttpError, type ApiClient } from '../api-client'
+import type { OutboxUploads } from '../attachments/uploads'
 import type { Cache } from '../cache/types'
 import { Outbox } from './outbox'
 
-type SendBody = { clientId: string; body: string; replyToId?: string }
+type SendBody = { clientId: string; body: string; replyToId?: string; attachmentIds?: string[] }
 
 /**
  * An outbox over a real cache. The server numbers sends from `nextSeq`; its
  * answers are stored as the sync would: only when they extend the cached run
  * (one beyond a hole waits for a fill, which the test plays by storing).
  */
-function setup(options: { nextSeq: number; refuse?: string }) {
+function setup(options: { nextSeq: number; refuse?: string; uploads?: OutboxUploads }) {
   const { cache } = tempCache()
   cache.upsertConversations([conversationDto('c1')])
   cache.storeMessages(serverMessages('c1', 1, 2))
@@ -41,6 +42,7 @@ function setup(options: { nextSeq: number; refuse?: string }) {
     onFailed: () => {},
     onChanged: storeLikeSync,
     onChangeRefused: () => {},
+    ...(options.uploads ? { uploads: options.uploads } : {}),
     baseDelayMs: 60_000,
     capDelayMs: 60_000,
     deliveredDelayMs: 200,
@@ -101,4 +103,98 @@ test('without a hole the reply follows at once with its id; an original refused 
   ])
   expect(refused.cache.ownMessage('c1', 'u')?.state).toBe('failed')
   await refused.outbox.stop()
+})
+
+describe('messages with files', () => {
+  const file = { stagedId: 'staged-photo-1', path: '/outbox/staged-photo-1', name: 'cat.png', size: 10, mime: 'image/png', width: 2, height: 1 }
+
+  /** Uploads the test finishes by hand: `finish()` records the file's id, `refuse(error)` fails them. */
+  function manualUploads(getCache: () => Cache) {
+    let settle: { resolve: () => void; reject: (err: unknown) => void } | null = null
+    const posted: string[][] = []
+    const uploads: OutboxUploads = {
+      run: () => new Promise<void>((resolve, reject) => (settle = { resolve, reject })),
+      abort: async () => undefined,
+      abortAll: async () => undefined,
+      posted: async (files) => void posted.push(files.map((f) => f.attachmentId ?? '')),
+    }
+    return {
+      uploads,
+      posted,
+      started: () => settle !== null,
+      finish: () => {
+        getCache().markUploaded(file.stagedId, 'a1')
+        settle?.resolve()
+      },
+      refuse: (err: unknown) => settle?.reject(err),
+    }
+  }
+
+  test('wait for their uploads, go with the ids, and a text written after a photo is posted after it', async () => {
+    let cacheRef: Cache | null = null
+    const manual = manualUploads(() => cacheRef as Cache)
+    const { cache, outbox, posts } = setup({ nextSeq: 3, uploads: manual.uploads })
+    cacheRef = cache
+    cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p', body: '', createdAt: 90_000, attachments: [file] })
+    cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 't', body: 'after the photo', createdAt: 90_001 })
+    outbox.kick()
+    await settled()
+    expect(manual.started()).toBe(true)
+    expect(posts).toEqual([])
+    manual.finish()
+    await outbox.whenEmpty()
+    expect(posts).toEqual([
+      { clientId: 'p', body: '', attachmentIds: ['a1'] },
+      { clientId: 't', body: 'after the photo' },
+    ])
+    expect(manual.posted).toEqual([['a1']])
+    expect(cache.ownMessage('c1', 'p')?.state).toBe('sent')
+  })
+
+  test('a refused upload fails the message with the refusal in words; what follows goes on', async () => {
+    let cacheRef: Cache | null = null
+    const manual = manualUploads(() => cacheRef as Cache)
+    const { cache, outbox, posts } = setup({ nextSeq: 3, uploads: manual.uploads })
+    cacheRef = cache
+    cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p', body: '', createdAt: 90_000, attachments: [file] })
+    cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 't', body: 'after the photo', createdAt: 90_001 })
+    outbox.kick()
+    await settled()
+    manual.refuse(new HttpError(413, 'payload_too_large', '"cat.png" is too large: the server takes files up to 1 KiB'))
+    await outbox.whenEmpty()
+    expect(cache.ownMessage('c1', 'p')).toMatchObject({ state: 'failed', error: '"cat.png" is too large: the server takes files up to 1 KiB' })
+    expect(posts).toEqual([{ clientId: 't', body: 'after the photo' }])
+  })
+
+  test('a message being cancelled (withheld) has its uploads aborted and is neither uploaded again nor posted', async () => {
+    let runs = 0
+    let abortRun: ((err: unknown) => void) | null = null
+    const uploads: OutboxUploads = {
+      run: () => {
+        runs++
+        return new Promise<void>((_, reject) => (abortRun = reject))
+      },
+      abort: async () => {
+        const aborted = new Error('aborted')
+        aborted.name = 'AbortError'
+        abortRun?.(aborted)
+        await settled()
+      },
+      abortAll: async () => undefined,
+      posted: async () => undefined,
+    }
+    const { cache, outbox, posts } = setup({ nextSeq: 3, uploads })
+    cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p', body: '', createdAt: 90_000, attachments: [file] })
+    outbox.kick()
+    await settled()
+    expect(runs).toBe(1)
+    expect(await outbox.withhold('c1', 'p')).toBe(true)
+    await settled()
+    expect(runs).toBe(1)
+    expect(posts).toEqual([])
+    expect(cache.deleteUnsent('c1', 'p')).toBe(true)
+    outbox.release('c1', 'p')
+    await outbox.whenEmpty()
+    expect(posts).toEqual([])
+  })
 })

@@ -22,6 +22,12 @@
  *   queued, those of different messages side by side. A change asking for
  *   what the server already has (a reaction added and taken back before it
  *   went) completes without a request.
+ * - A message with files uploads them first (attachments/uploads.ts), in the
+ *   background: the queue goes on with markers and other conversations, and
+ *   the message stays first in its conversation's order until its files are
+ *   uploaded and it is posted with their ids. The uploads' failures are
+ *   sorted like the post's. A message can be cancelled (`withhold`) until
+ *   its post is on its way.
  * - Network errors, 5xx, 408 and 429 are retried with exponential back-off
  *   (full jitter) until they succeed; any other 4xx fails the message (the
  *   user can retry or discard it), drops the marker, or rolls the change back
@@ -30,6 +36,8 @@
 import type { Message } from '../../../shared/api'
 import type { ChatMessage } from '../../../shared/ipc'
 import { HttpError, isRetryable, NetworkError, type ApiClient } from '../api-client'
+import { isAbort, LocalFileError } from '../attachments/attachment-http'
+import type { OutboxUploads } from '../attachments/uploads'
 import { fullJitterDelay } from '../backoff'
 import { clientIdOfKey } from '../cache/messages/message-row'
 import { isChangeItem, type Cache, type ChangeItem, type OutboxItem } from '../cache/types'
@@ -47,6 +55,8 @@ export interface OutboxDeps {
   onChanged(message: Message): void
   /** The server refused a change for good: it was rolled back; `message` is how the message shows now. */
   onChangeRefused(item: ChangeItem, error: HttpError, message: ChatMessage | null): void
+  /** Uploads the files of messages before they are posted (none: messages have no files). */
+  uploads?: OutboxUploads
   baseDelayMs: number
   capDelayMs: number
   /** A conversation's delivered marker is posted at most once per this long (read markers go at once). */
@@ -69,6 +79,12 @@ export class Outbox {
   private readonly deliveredPostedAt = new Map<string, number>()
   /** Message rows sent but held until the sync stores their copy (heldForStore): outbox row id → conversation id. */
   private readonly held = new Map<number, string>()
+  /** Message rows whose files are being uploaded (not due meanwhile): outbox row id → the uploads. */
+  private readonly uploading = new Map<number, Promise<void>>()
+  /** Messages whose post is on its way, until its answer is handed on (`conversationId:clientId`). */
+  private readonly posting = new Set<string>()
+  /** Messages being cancelled: neither uploaded nor posted any more (`withhold`). */
+  private readonly withheld = new Set<string>()
 
   constructor(private readonly deps: OutboxDeps) {}
 
@@ -117,11 +133,37 @@ export class Outbox {
     return new Promise((resolve) => this.idleWaiters.push(resolve))
   }
 
-  /** Stop sending; resolves once the request in flight (if any) has settled. */
+  /** Stop sending; resolves once the request in flight (if any) has settled. Uploads stop (the next start resumes them). */
   async stop(): Promise<void> {
     this.stopped = true
     this.clearTimer()
+    await this.deps.uploads?.abortAll()
+    await Promise.all([...this.uploading.values()])
     await this.running
+  }
+
+  /**
+   * Stop a message before it is posted (a cancel): its uploads are aborted and
+   * it is neither uploaded nor posted until `release`, by which time the
+   * caller has deleted it. False when its post is already on its way (the
+   * server may have it): then nothing changes.
+   */
+  async withhold(conversationId: string, clientId: string): Promise<boolean> {
+    const key = `${conversationId}:${clientId}`
+    if (this.posting.has(key)) return false
+    this.withheld.add(key)
+    await this.deps.uploads?.abort(conversationId, clientId)
+    return true
+  }
+
+  release(conversationId: string, clientId: string): void {
+    this.withheld.delete(`${conversationId}:${clientId}`)
+  }
+
+  /** Neither uploading nor waiting for anything but its time: a row the drain may take. */
+  private takeable(item: OutboxItem): boolean {
+    if (this.uploading.has(item.id)) return false
+    return item.kind !== 'message' || !this.withheld.has(`${item.conversationId}:${item.clientId}`)
   }
 
   /** Items waiting for a retry become due at this time (set by `retryAll`). */
@@ -134,7 +176,7 @@ export class Outbox {
   private async drain(): Promise<void> {
     for (;;) {
       const now = this.deps.now()
-      const ready = eligible(this.deps.cache.outbox()).filter((item) => this.due(item, now))
+      const ready = eligible(this.deps.cache.outbox()).filter((item) => this.due(item, now) && this.takeable(item))
       if (ready.length === 0 || this.stopped) return
       for (let i = 0; i < ready.length && !this.stopped; i += CONCURRENCY) {
         await Promise.all(ready.slice(i, i + CONCURRENCY).map((item) => this.process(item)))
@@ -157,11 +199,31 @@ export class Outbox {
           cache.completeOutbox(item)
           return
         }
+        const files = cache.outboxFiles(item.conversationId, item.clientId)
+        if (files.some((file) => file.attachmentId === null)) {
+          this.upload(item, message, files)
+          return
+        }
         const replyToId = this.replyToId(message)
-        const sent = await api.send(item.conversationId, { clientId: item.clientId, body: message.body, ...(replyToId ? { replyToId } : {}) })
-        // Stopped meanwhile: leave the row; the next start resends it and the server answers with the original.
-        if (this.stopped) return
-        this.deps.onSent(sent)
+        const attachmentIds = files.map((file) => file.attachmentId as string)
+        const posting = `${item.conversationId}:${item.clientId}`
+        this.posting.add(posting)
+        let sent: Message
+        try {
+          sent = await api.send(item.conversationId, {
+            clientId: item.clientId,
+            body: message.body,
+            ...(replyToId ? { replyToId } : {}),
+            ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+          })
+          // Stopped meanwhile: leave the row; the next start resends it and the server answers with the original.
+          if (this.stopped) return
+          if (files.length > 0) await this.deps.uploads?.posted(files, sent)
+          this.deps.onSent(sent)
+        } finally {
+          // Until the answer is stored, a cancel would remove a message the server has.
+          this.posting.delete(posting)
+        }
         if (this.heldForStore(item, sent)) return
         this.held.delete(item.id)
       } else if (item.kind === 'read') {
@@ -175,6 +237,29 @@ export class Outbox {
     } catch (err) {
       if (!this.stopped) this.failed(item, err)
     }
+  }
+
+  /** Upload a message's files in the background; once they are up, the queue posts it (in its turn). */
+  private upload(item: OutboxItem & { kind: 'message' }, message: ChatMessage, files: Parameters<OutboxUploads['run']>[1]): void {
+    const uploads = this.deps.uploads
+    if (uploads === undefined) {
+      this.failed(item, new LocalFileError('This build cannot send files'))
+      return
+    }
+    const done = uploads.run(message, files).then(
+      () => undefined,
+      (err: unknown) => {
+        // Cancelled, or stopped: the row is gone or stays for the next start.
+        if (!this.stopped && !isAbort(err)) this.failed(item, err)
+      },
+    )
+    this.uploading.set(
+      item.id,
+      done.finally(() => {
+        this.uploading.delete(item.id)
+        this.kick()
+      }),
+    )
   }
 
   /**
@@ -253,9 +338,9 @@ export class Outbox {
 
   private failed(item: OutboxItem, err: unknown): void {
     const message = err instanceof Error ? err.message : String(err)
-    // Only the server's considered "no" (a 4xx other than 408/429) fails a message;
-    // anything else — the network, the server, a bug of ours — is retried.
-    if (!(err instanceof HttpError) || isRetryable(err)) {
+    // Only the server's considered "no" (a 4xx other than 408/429) fails a message, or a file
+    // of it that cannot be read any more; anything else — the network, the server, a bug of ours — is retried.
+    if (!(err instanceof LocalFileError) && (!(err instanceof HttpError) || isRetryable(err))) {
       if (!(err instanceof HttpError) && !(err instanceof NetworkError)) {
         this.deps.log.warn({ kind: item.kind, error: message }, 'outbox: unexpected error; will retry')
       }
@@ -266,7 +351,8 @@ export class Outbox {
     }
     this.deps.log.warn({ kind: item.kind, error: message }, 'outbox: refused by the server')
     if (isChangeItem(item)) {
-      this.deps.onChangeRefused(item, err, this.deps.cache.refuseChange(item))
+      if (err instanceof HttpError) this.deps.onChangeRefused(item, err, this.deps.cache.refuseChange(item))
+      else this.deps.cache.completeOutbox(item)
     } else if (item.kind === 'message') {
       this.deps.cache.markFailed(item.conversationId, item.clientId, message)
       this.deps.onFailed(item.conversationId, item.clientId, message)
@@ -277,8 +363,9 @@ export class Outbox {
 
   private scheduleNext(): void {
     if (this.stopped) return
-    // Only what could go: a message behind another, or a change waiting for its message's send, is woken by their progress.
-    const items = eligible(this.deps.cache.outbox())
+    // Only what could go: a message behind another, or a change waiting for its message's send, is woken by their progress;
+    // a message uploading its files, by the uploads' end.
+    const items = eligible(this.deps.cache.outbox()).filter((item) => this.takeable(item))
     if (items.length === 0) return
     const next = Math.min(...items.map((item) => item.nextAttemptAt))
     this.clearTimer()

@@ -9,8 +9,13 @@
  * Also: the quote bar of the message being answered (Esc cancels), the `@`
  * autocomplete of the conversation's members (↑/↓, Enter or Tab, Esc), ↑ in
  * an empty box to edit my last message, and the formatting help.
+ *
+ * Files: the paperclip (or Ctrl/Cmd+U) opens the native picker; pasted files
+ * and images are read into the outbox (store/staged.ts); they wait in the
+ * strip above the text box, whose text becomes their caption. Enter sends
+ * text and files together — the text may then be empty.
  */
-import { useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
+import { useEffect, useMemo, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useShallow } from 'zustand/react/shallow'
 import type { ChatUser } from '../../../shared/ipc'
@@ -22,14 +27,19 @@ import { useCompose } from '../store/compose'
 import { useConversations } from '../store/conversations'
 import { useMessages } from '../store/messages'
 import { selectMe, useSession } from '../store/session'
+import { stagedIn, useStaged } from '../store/staged'
 import { useTyping } from '../store/typing'
 import { useUi } from '../store/ui'
 import { useUsers } from '../store/users'
+import { AttachButton } from './AttachButton'
 import { FormattingHelp } from './FormattingHelp'
 import { CloseIcon, ReplyIcon, SendIcon } from './Icons'
 import { COMPOSER_ID, edit } from './message-actions'
 import { MENTION_LIST_ID, MentionSuggestions, mentionOptionId } from './MentionSuggestions'
 import { snippetOf } from './ReplySnippet'
+import { StagedFiles } from './StagedFiles'
+import { StagingProblemText } from './StagingProblem'
+import { attachmentsText } from './attachment-text'
 
 const noPeople: ChatUser[] = []
 
@@ -56,7 +66,7 @@ function ReplyBar({ conversationId }: { conversationId: string }) {
           {t('composer.replyingTo', { name })}
         </bdi>
         <bdi className="reply-bar__text" dir="auto">
-          {snippetOf(target.body)}
+          {target.body.trim() === '' ? attachmentsText(t, target.attachments) : snippetOf(target.body)}
         </bdi>
       </span>
       <button
@@ -88,6 +98,10 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const [activeOption, setActiveOption] = useState(0)
   const suggestions = useMemo(() => (mention === null ? noPeople : matchMembers(members, mention.query)), [mention, members])
   const suggesting = mention !== null && suggestions.length > 0
+  const staged = useStaged(stagedIn(conversationId))
+  const stagingProblem = useStaged((state) => state.problems[conversationId])
+  const reading = staged.some((item) => item.status === 'reading')
+  const files = staged.filter((item) => item.status === 'staged').length
 
   useEffect(() => {
     input.current?.focus()
@@ -124,6 +138,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const change = (value: string) => {
     useUi.getState().setDraft(conversationId, value)
     setError(null)
+    useStaged.getState().clearProblem(conversationId)
     if (value.trim() === '') {
       stopTyping()
       return
@@ -137,27 +152,50 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
   const length = bodyLength(text)
   const tooLong = length > BODY_MAX
-  const canSend = checkDraft(text).ok
+  const draftCheck = checkDraft(text)
+  // With files the text is a caption and may be empty.
+  const canSend = !reading && (draftCheck.ok || (files > 0 && !tooLong))
 
   const send = () => {
     const draft = checkDraft(text)
-    if (!draft.ok) {
+    if (!draft.ok && (draft.reason === 'too_long' || files === 0)) {
       if (draft.reason === 'too_long') setError(t('composer.tooLong', { max: BODY_MAX.toLocaleString(locale) }))
+      else if (reading) setError(t('attachments.stillReading'))
       return
     }
+    if (reading) {
+      setError(t('attachments.stillReading'))
+      return
+    }
+    const body = draft.ok ? draft.body : ''
     const replyTo = useCompose.getState().replyingTo[conversationId]
+    const taken = useStaged.getState().take(conversationId)
     useUi.getState().setDraft(conversationId, '')
     useCompose.getState().cancelReply(conversationId)
     setMention(null)
     stopTyping()
     useMessages
       .getState()
-      .sendMessage(conversationId, draft.body, replyTo?.key)
+      .sendMessage(
+        conversationId,
+        body,
+        replyTo?.key,
+        taken.flatMap((item) => (item.status === 'staged' ? [item.file.stagedId] : [])),
+      )
       .catch((err: unknown) => {
         useUi.getState().setDraft(conversationId, text)
         if (replyTo !== undefined) useCompose.getState().replyTo(replyTo)
+        useStaged.getState().restore(conversationId, taken)
         setError(t('composer.sendFailed', { message: callError(err).message }))
       })
+  }
+
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    // Files (a screenshot, files copied in a file manager) are attached; their names as text are not pasted.
+    const pasted = [...event.clipboardData.files]
+    if (pasted.length === 0) return
+    event.preventDefault()
+    useStaged.getState().addFiles(conversationId, pasted)
   }
 
   /** ↑ in an empty box: edit my last message that can still be edited. */
@@ -217,6 +255,8 @@ export function Composer({ conversationId }: { conversationId: string }) {
   return (
     <form className="composer" onSubmit={onSubmit} data-testid="composer-form">
       <ReplyBar conversationId={conversationId} />
+      <StagedFiles conversationId={conversationId} />
+      <AttachButton conversationId={conversationId} />
       <div className="composer__field">
         {suggesting && <MentionSuggestions people={suggestions} active={Math.min(activeOption, suggestions.length - 1)} onPick={pickMention} />}
         <textarea
@@ -230,7 +270,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
           aria-controls={suggesting ? MENTION_LIST_ID : undefined}
           aria-activedescendant={suggesting ? mentionOptionId((suggestions[Math.min(activeOption, suggestions.length - 1)] as ChatUser).id) : undefined}
           aria-label={t('composer.label')}
-          aria-describedby={tooLong || error ? 'composer-error' : length >= COUNTER_FROM ? 'composer-counter' : undefined}
+          aria-describedby={tooLong || error || stagingProblem ? 'composer-error' : length >= COUNTER_FROM ? 'composer-counter' : undefined}
           aria-invalid={tooLong}
           placeholder={t('composer.placeholder')}
           value={text}
@@ -241,6 +281,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
             findMention(event.target)
           }}
           onSelect={(event) => findMention(event.currentTarget)}
+          onPaste={onPaste}
           onBlur={() => setMention(null)}
           onKeyDown={onKeyDown}
         />
@@ -254,9 +295,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
       <button type="submit" className="composer__send" aria-label={t('composer.send')} title={t('composer.send')} disabled={!canSend}>
         <SendIcon />
       </button>
-      {(tooLong || error !== null) && (
-        <p id="composer-error" className="composer__error" role="alert">
-          {error ?? t('composer.tooLong', { max: BODY_MAX.toLocaleString(locale) })}
+      {(tooLong || error !== null || stagingProblem !== undefined) && (
+        <p id="composer-error" className="composer__error" role="alert" data-testid="composer-error">
+          {error ?? (tooLong ? t('composer.tooLong', { max: BODY_MAX.toLocaleString(locale) }) : <StagingProblemText problem={stagingProblem} />)}
         </p>
       )}
     </form>

@@ -10,6 +10,7 @@ import { selectMe, useSession } from '../store/session'
 import { typistsIn, useTyping } from '../store/typing'
 import { useUi } from '../store/ui'
 import { selectPersonName, useUsers } from '../store/users'
+import { attachmentsText } from './attachment-text'
 import { Avatar } from './Avatar'
 import { presenceText } from './presence'
 import { PresenceDot } from './PresenceDot'
@@ -47,7 +48,10 @@ export const ConversationItem = memo(function ConversationItem({ conversationId,
   else {
     if (last.senderId === me) previewPrefix = `${t('sidebar.you')}: `
     else if (conversation.kind === 'group') previewPrefix = `${lastSenderName ?? t('common.unknownUser')}: `
-    preview = last.deletedAt !== null ? t('message.deleted') : firstLine(plainText(formatMessage(last.body)))
+    // A caption wins; files alone say what they are ("🖼 Photo"), as notifications do (src/shared/message-preview.ts).
+    const caption = firstLine(plainText(formatMessage(last.body)))
+    if (last.deletedAt !== null) preview = t('message.deleted')
+    else preview = caption === '' ? attachmentsText(t, last.attachments ?? []) : caption
   }
   const presence = conversation.kind === 'direct' ? presenceText(t, partner, now, locale) : null
   const unread = conversation.unreadCount

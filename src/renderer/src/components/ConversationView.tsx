@@ -1,10 +1,11 @@
-/** The open conversation: header, message list, composer; and the read-receipt wiring for it. */
+/** The open conversation: header, message list, composer (files may be dropped on all of it); and the read-receipt wiring for it. */
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useReadReceipts } from '../hooks/useReadReceipts'
 import { useUi } from '../store/ui'
 import { Composer } from './Composer'
 import { ConversationHeader } from './ConversationHeader'
+import { FileDropZone } from './FileDropZone'
 import { MessageList } from './MessageList'
 
 function OpenConversation({ conversationId }: { conversationId: string }) {
@@ -12,9 +13,11 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
   const reportVisibleSeq = useReadReceipts(conversationId)
   return (
     <section className="conversation" aria-labelledby={titleId} data-testid="conversation" data-conversation-id={conversationId}>
-      <ConversationHeader conversationId={conversationId} titleId={titleId} />
-      <MessageList conversationId={conversationId} onVisibleSeq={reportVisibleSeq} />
-      <Composer conversationId={conversationId} />
+      <FileDropZone conversationId={conversationId}>
+        <ConversationHeader conversationId={conversationId} titleId={titleId} />
+        <MessageList conversationId={conversationId} onVisibleSeq={reportVisibleSeq} />
+        <Composer conversationId={conversationId} />
+      </FileDropZone>
     </section>
   )
 }

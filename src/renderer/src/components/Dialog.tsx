@@ -7,7 +7,20 @@ import { useEffect, useId, useRef, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { CloseIcon } from './Icons'
 
-export function Dialog({ title, onClose, children, testId }: { title: string; onClose(): void; children: ReactNode; testId: string }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  testId,
+  className,
+}: {
+  title: string
+  onClose(): void
+  children: ReactNode
+  testId: string
+  /** Extra class on the <dialog> (the lightbox's full-window look). */
+  className?: string
+}) {
   const { t } = useTranslation()
   const ref = useRef<HTMLDialogElement>(null)
   const titleId = useId()
@@ -33,8 +46,9 @@ export function Dialog({ title, onClose, children, testId }: { title: string; on
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={className === undefined ? 'dialog' : `dialog ${className}`}
       aria-labelledby={titleId}
+      aria-modal="true"
       data-testid={testId}
       onMouseDown={(event) => {
         if (event.target === ref.current) ref.current.close()

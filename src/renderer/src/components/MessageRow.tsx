@@ -3,7 +3,9 @@
  * object, its place in a run or its receipt changes. Rows with a seq register
  * with the visibility tracker that decides read receipts.
  *
- * Around the bubble: the reply snippet, the "(edited)" label, the reaction
+ * In the bubble: the files (pictures inline, other files as cards;
+ * MessageAttachments.tsx), then the text — which may be empty when there are
+ * files. Around the bubble: the reply snippet, the "(edited)" label, the reaction
  * chips, the hover toolbar and the action menu (MessageActions.tsx); a
  * deleted message is a tombstone with none of them. The row takes focus
  * (Tab) and answers keys: Enter, Shift+F10 or the context-menu key open the
@@ -21,6 +23,7 @@ import { useMessages } from '../store/messages'
 import { selectMe, useSession } from '../store/session'
 import { useUsers } from '../store/users'
 import { MessageMenu, MessageToolbar } from './MessageActions'
+import { MessageAttachments } from './MessageAttachments'
 import { actionsFor, askToDelete, edit, reply } from './message-actions'
 import { MessageEditor } from './MessageEditor'
 import { MessageStatus } from './MessageStatus'
@@ -106,6 +109,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   if (deleted) classes.push('message--deleted')
   if (mentionsMe) classes.push('message--mentions-me')
   if (editing) classes.push('message--editing')
+  if (!deleted && message.attachments.length > 0) classes.push('message--files')
 
   return (
     <div
@@ -139,10 +143,15 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
           <p className="message__deleted" data-testid="message-deleted">
             {t('message.deleted')}
           </p>
-        ) : editing ? (
-          <MessageEditor message={message} />
         ) : (
-          <MessageText body={message.body} mentions={message.mentions} />
+          <>
+            <MessageAttachments message={message} own={own} locale={locale} />
+            {editing ? (
+              <MessageEditor message={message} />
+            ) : (
+              message.body !== '' && <MessageText body={message.body} mentions={message.mentions} />
+            )}
+          </>
         )}
         <span className="message__meta">
           {message.editedAt !== null && !deleted && (

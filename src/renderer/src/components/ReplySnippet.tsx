@@ -39,7 +39,8 @@ export function ReplySnippet({ message }: { message: ChatMessage }) {
         <span className="reply-snippet__text reply-snippet__text--deleted">{t('message.replyDeleted')}</span>
       ) : (
         <bdi className="reply-snippet__text" dir="auto">
-          {snippetOf(original.body)}
+          {/* The quote carries text only: an empty one is a message of files. */}
+          {original.body.trim() === '' ? t('attachments.summary.some') : snippetOf(original.body)}
         </bdi>
       )}
     </button>

@@ -1,14 +1,17 @@
 /**
  * The signed-in layout — sidebar, conversation, connection banner, dialogs —
  * and the app-wide keys: Ctrl/Cmd+K focuses search, Alt+Up/Down moves
- * through conversations (Esc closes dialogs natively, see Dialog.tsx).
+ * through conversations (Esc closes dialogs natively, see Dialog.tsx). None
+ * of them while a dialog or the lightbox is open.
  */
 import { useEffect } from 'react'
+import { useLightbox } from '../store/lightbox'
 import { useUi } from '../store/ui'
 import { ConnectionBanner } from './ConnectionBanner'
 import { moveSelection } from './ConversationList'
 import { ConversationView } from './ConversationView'
 import { DeleteMessageDialog } from './DeleteMessageDialog'
+import { Lightbox } from './Lightbox'
 import { NewConversationDialog } from './NewConversationDialog'
 import { Notices } from './Notices'
 import { SEARCH_INPUT_ID } from './SearchBox'
@@ -20,7 +23,7 @@ export function Shell() {
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (useUi.getState().dialog !== null) return
+      if (useUi.getState().dialog !== null || useLightbox.getState().open !== null) return
       if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k') {
         event.preventDefault()
         const search = document.getElementById(SEARCH_INPUT_ID)
@@ -51,6 +54,7 @@ export function Shell() {
       {dialog === 'newConversation' && <NewConversationDialog />}
       {dialog === 'settings' && <SettingsDialog />}
       <DeleteMessageDialog />
+      <Lightbox />
       <Notices />
     </div>
   )

@@ -18,6 +18,15 @@ describe('mergeMessages', () => {
     expect(after.find((message) => message.key === 'me:x')).toMatchObject({ state: 'sent', seq: 3, id: 'm3' })
   })
 
+  it('sees a file finish downloading (same rev, new downloaded / fileUrl) and nothing else as a change', () => {
+    const file = { key: 'a1', id: 'a1', name: 'photo.jpg', size: 10, mime: 'image/jpeg', width: 4, height: 3, previewUrl: '/media/thumbnail/a1', downloaded: false, fileUrl: null }
+    const list = mergeMessages([], [{ ...sent(1), attachments: [file] }])
+    expect(mergeMessages(list, [{ ...sent(1), attachments: [{ ...file }] }])).toBe(list)
+    const downloaded = mergeMessages(list, [{ ...sent(1), attachments: [{ ...file, downloaded: true, fileUrl: '/media/file/a1' }] }])
+    expect(downloaded).not.toBe(list)
+    expect(downloaded[0]?.attachments[0]?.fileUrl).toBe('/media/file/a1')
+  })
+
   it('is idempotent: merging the same messages again returns the same array', () => {
     const once = mergeMessages([], [sent(1), sent(2), pending('p', 9)])
     expect(mergeMessages(once, [sent(2), sent(1), pending('p', 9)])).toBe(once)

@@ -29,7 +29,31 @@ function sameMessage(a: ChatMessage, b: ChatMessage): boolean {
     a.deletedAt === b.deletedAt &&
     sameReply(a.replyTo, b.replyTo) &&
     sameReactions(a.reactions, b.reactions) &&
-    sameList(a.mentions, b.mentions)
+    sameList(a.mentions, b.mentions) &&
+    sameAttachments(a.attachments, b.attachments)
+  )
+}
+
+// A download finishing changes `downloaded` and `fileUrl` only; an upload, `id`.
+function sameAttachments(a: ChatMessage['attachments'], b: ChatMessage['attachments']): boolean {
+  return (
+    a.length === b.length &&
+    a.every((file, i) => {
+      const other = b[i]
+      return (
+        other !== undefined &&
+        file.key === other.key &&
+        file.id === other.id &&
+        file.name === other.name &&
+        file.size === other.size &&
+        file.mime === other.mime &&
+        file.width === other.width &&
+        file.height === other.height &&
+        file.previewUrl === other.previewUrl &&
+        file.downloaded === other.downloaded &&
+        file.fileUrl === other.fileUrl
+      )
+    })
   )
 }
 

@@ -12,6 +12,7 @@ import { useMessages } from './messages'
 import { useNotices } from './notices'
 import { abandonAccountLoads, useSession } from './session'
 import { useSettings } from './settings'
+import { useTransfers } from './transfers'
 import { useTyping } from './typing'
 import { useUi } from './ui'
 import { useUsers } from './users'
@@ -34,6 +35,7 @@ export function connectStores(): () => void {
     }),
     bridge.on('messagesRemoved', ({ conversationId, keys }) => useMessages.getState().remove(conversationId, keys)),
     bridge.on('changeRefused', ({ change, code, message }) => useNotices.getState().push({ kind: 'refused', change, code, message })),
+    bridge.on('transfers', (transfers) => useTransfers.getState().apply(transfers)),
     bridge.on('users', (users) => useUsers.getState().upsert(users)),
     bridge.on('typing', ({ conversationId, userIds }) => {
       useTyping.getState().setTyping(conversationId, userIds)

@@ -41,8 +41,13 @@ interface MessagesState {
   loadOlder(conversationId: string, limit?: number): Promise<boolean>
   /** Load older pages until the message with `seq` is held (or nothing older exists). */
   loadUntil(conversationId: string, seq: number): Promise<void>
-  /** Send (the core stores it as pending at once); the pending message is shown from the result or its event, whichever comes first. */
-  sendMessage(conversationId: string, body: string, replyToKey?: string): Promise<void>
+  /**
+   * Send (the core stores it as pending at once); the pending message is shown from the result or its event, whichever comes first.
+   * `attachments`: staged ids in display order (the body may then be empty).
+   */
+  sendMessage(conversationId: string, body: string, replyToKey?: string, attachments?: readonly string[]): Promise<void>
+  /** Cancel a message of mine that is still uploading or waiting: it and its files are removed. */
+  cancelSend(message: ChatMessage): void
   retryMessage(message: ChatMessage): void
   /** Remove a failed message of mine that never reached the server. */
   discardMessage(message: ChatMessage): void
@@ -159,9 +164,20 @@ export const useMessages = create<MessagesState>()((set, get) => ({
       if (!(await get().loadOlder(conversationId, LIMITS.pageMax))) return
     }
   },
-  sendMessage: async (conversationId, body, replyToKey) => {
-    const message = await parley().sendMessage({ conversationId, body, ...(replyToKey === undefined ? {} : { replyToKey }) })
+  sendMessage: async (conversationId, body, replyToKey, attachments) => {
+    const message = await parley().sendMessage({
+      conversationId,
+      body,
+      ...(replyToKey === undefined ? {} : { replyToKey }),
+      ...(attachments === undefined || attachments.length === 0 ? {} : { attachments: [...attachments] }),
+    })
     get().merge(conversationId, [message])
+  },
+  cancelSend: (message) => {
+    parley()
+      .cancelSend({ conversationId: message.conversationId, clientId: message.clientId })
+      .then(() => get().remove(message.conversationId, [message.key]))
+      .catch(logFailure('cancelSend'))
   },
   editMessage: async (message, body) => {
     const edited = await parley().editMessage({ conversationId: message.conversationId, messageKey: message.key, body })

@@ -7,7 +7,7 @@
 import { create } from 'zustand'
 import type { ChangeRefused } from '../../../shared/ipc'
 
-export type Change = ChangeRefused['change'] | 'copy'
+export type Change = ChangeRefused['change'] | 'copy' | 'file'
 
 export interface Notice {
   id: number

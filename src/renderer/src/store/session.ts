@@ -12,7 +12,10 @@ import { useCompose } from './compose'
 import { useConnection } from './connection'
 import { peopleIn, useConversations } from './conversations'
 import { useMessages } from './messages'
+import { useLightbox } from './lightbox'
 import { useNotices } from './notices'
+import { useStaged } from './staged'
+import { useTransfers } from './transfers'
 import { useTyping } from './typing'
 import { useUi } from './ui'
 import { useUsers } from './users'
@@ -81,6 +84,9 @@ export function resetAccountStores(): void {
   useConnection.getState().reset()
   useCompose.getState().reset()
   useNotices.getState().reset()
+  useStaged.getState().reset()
+  useLightbox.getState().reset()
+  useTransfers.getState().reset()
   const windowFocused = useUi.getState().windowFocused
   useUi.getState().reset()
   useUi.getState().setWindowFocused(windowFocused)

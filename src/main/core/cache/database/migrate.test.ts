@@ -110,7 +110,7 @@ test('005 (message changes) keeps a schema-4 outbox: its rows, and ids that neve
   first.close()
   inspect(path, (raw) => {
     // Back to schema 4's outbox, as an older Parley left it: a message, a marker, and ids used up to 41.
-    raw.exec(`DROP TABLE outbox; PRAGMA user_version = 4;`)
+    raw.exec(`DROP TABLE message_attachments; DROP TABLE outbox_attachments; DROP TABLE attachment_files; DROP TABLE outbox; PRAGMA user_version = 4;`)
     raw.exec(`CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL CHECK (kind IN ('message', 'read', 'delivered')),
       conversation_id TEXT NOT NULL, message_row_id INTEGER UNIQUE REFERENCES messages (row_id) ON DELETE CASCADE ON UPDATE CASCADE,
       seq INTEGER, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT)`)
@@ -147,4 +147,25 @@ test('005 (message changes) keeps a schema-4 outbox: its rows, and ids that neve
   } finally {
     cache.close()
   }
+})
+
+test('007 (attachments) upgrades a schema-6 cache: its messages and queued sends show no files, new ones can have them', () => {
+  const path = tempPath()
+  openCache({ path, me: 'me' }).close()
+  inspect(path, (raw) => {
+    raw.exec(`DROP TABLE message_attachments; DROP TABLE outbox_attachments; DROP TABLE attachment_files; PRAGMA user_version = 6;`)
+    raw.exec(`INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, state, own, mine) VALUES (7, 'c1', 'me', 'k1', 'queued', 7, 'pending', 1, 1)`)
+    raw.exec(`INSERT INTO outbox (kind, conversation_id, message_row_id) VALUES ('message', 'c1', 7)`)
+  })
+  const cache = openCache({ path, me: 'me' })
+  try {
+    expect(cache.ownMessage('c1', 'k1')).toMatchObject({ body: 'queued', state: 'pending', attachments: [] })
+    expect(cache.outboxFiles('c1', 'k1')).toEqual([])
+    const file = { stagedId: 'staged-new-1', path: '/p', name: 'a.txt', size: 1, mime: 'application/octet-stream', width: null, height: null }
+    cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'k2', body: '', createdAt: 8, attachments: [file] })
+    expect(cache.ownMessage('c1', 'k2')?.attachments.map((a) => a.key)).toEqual(['staged-new-1'])
+  } finally {
+    cache.close()
+  }
+  inspect(path, (raw) => expect(raw.pragma('user_version', { simple: true })).toBe(7))
 })

@@ -13,6 +13,7 @@ import * as m003 from './migrations/003-lean-message-indexes'
 import * as m004 from './migrations/004-search-tail'
 import * as m005 from './migrations/005-message-changes'
 import * as m006 from './migrations/006-deferred-search-forget'
+import * as m007 from './migrations/007-attachments'
 
 export interface Migration {
   version: number
@@ -20,7 +21,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007]
 
 export const latestVersion = migrations.length
 

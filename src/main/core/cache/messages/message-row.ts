@@ -64,6 +64,8 @@ export function fromRow(row: MessageRow): StoredMessage {
       replyTo: null,
       reactions: row.reactions === null ? [] : (JSON.parse(row.reactions) as Reaction[]),
       mentions: row.mentions === null ? [] : (JSON.parse(row.mentions) as string[]),
+      // Filled by MessageViews.finish (one query per page).
+      attachments: [],
     },
     rowId: row.row_id,
     replyToSeq: row.reply_to_seq,
@@ -91,6 +93,8 @@ export function fromServer(m: Message, rowId: number): StoredMessage {
       replyTo: null,
       reactions: m.reactions,
       mentions: m.mentions,
+      // Filled by MessageViews.finish from the rows storeMessages wrote.
+      attachments: [],
     },
     rowId,
     replyToSeq: m.replyTo?.seq ?? null,

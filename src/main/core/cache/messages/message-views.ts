@@ -14,6 +14,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { Reaction } from '../../../../shared/api'
 import type { ChatMessage } from '../../../../shared/ipc'
 import { replyPreview, resolveMentions } from '../../../../shared/message-content'
+import type { AttachmentTable } from '../attachments/attachment-table'
 import { fromRow, MESSAGE_COLUMNS, type MessageRow, type StoredMessage } from './message-row'
 
 /** A queued change of this user's (an outbox row of kind edit, delete or reaction). */
@@ -45,6 +46,7 @@ export class MessageViews {
   constructor(
     db: Database,
     private readonly me: string,
+    private readonly attachments: AttachmentTable,
   ) {
     this.changesOf = db.prepare(
       `SELECT message_row_id, kind, body, emoji, reaction_on, queued_at FROM outbox
@@ -78,10 +80,17 @@ export class MessageViews {
       }
       return byRow
     }
+    // Every message's files in one query per page (sent ones, and own unsent ones from the outbox).
+    const files = this.attachments.viewsOf(
+      messages.filter((m) => m.view.seq !== null).map((m) => m.rowId),
+      messages.filter((m) => m.view.seq === null).map((m) => m.rowId),
+    )
     return messages.map((message) => {
       const { conversationId } = message.view
       const byRow = changesIn(conversationId)
-      const view = this.overlay(message.view, byRow.get(message.rowId))
+      const list = files.get(message.rowId)
+      const withFiles = list !== undefined && message.view.deletedAt === null ? { ...message.view, attachments: list } : message.view
+      const view = this.overlay(withFiles, byRow.get(message.rowId))
       if (message.replyToSeq === null && message.replyToClient === null) return view
       return { ...view, replyTo: this.replyTo(message, byRow) }
     })
@@ -112,7 +121,7 @@ export class MessageViews {
     let result = view
     for (const change of changes) {
       if (change.kind === 'delete') {
-        return { ...result, body: '', deletedAt: change.queuedAt, reactions: [], mentions: [], replyTo: null }
+        return { ...result, body: '', deletedAt: change.queuedAt, reactions: [], mentions: [], replyTo: null, attachments: [] }
       }
       if (change.kind === 'edit' && change.body !== null) {
         const members = this.members.all(view.conversationId)

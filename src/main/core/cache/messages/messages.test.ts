@@ -26,6 +26,7 @@ describe('storeMessages', () => {
       replyTo: null,
       reactions: [],
       mentions: [],
+      attachments: [],
     })
     expect(cache.messagesInRange('c1', 1, 3)).toEqual(result.changed.get('c1'))
   })
@@ -35,7 +36,7 @@ describe('storeMessages', () => {
     const page = serverMessages('c1', 1, 200)
     expect(cache.storeMessages(page).inserted).toBe(200)
     const again = cache.storeMessages(page)
-    expect(again).toEqual({ changed: new Map(), added: new Map(), inserted: 0 })
+    expect(again).toEqual({ changed: new Map(), added: new Map(), inserted: 0, attachments: { added: [], forgotten: [] } })
     expect(cache.messages('c1', { limit: 500 })).toHaveLength(200)
   })
 

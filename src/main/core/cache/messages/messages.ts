@@ -7,6 +7,7 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { Message } from '../../../../shared/api'
 import type { ChatMessage } from '../../../../shared/ipc'
+import type { AttachmentTable } from '../attachments/attachment-table'
 import type { ConversationTable } from '../conversations/conversations'
 import type { OutboxTable } from '../outbox/outbox-table'
 import type { UnindexedRows } from '../search/search-indexer'
@@ -46,6 +47,7 @@ export class MessageTable {
     private readonly outbox: OutboxTable,
     private readonly unindexed: UnindexedRows,
     private readonly views: MessageViews,
+    private readonly attachments: AttachmentTable,
   ) {
     // The row takes the server's time and so a new row id (its outbox row
     // follows by ON UPDATE CASCADE). OR IGNORE: should the server's seq or id
@@ -79,8 +81,9 @@ export class MessageTable {
   storeMessages(messages: readonly Message[]): StoreMessagesResult {
     const changed = new Map<string, ChatMessage[]>()
     const added = new Map<string, ChatMessage[]>()
+    const attachments: StoreMessagesResult['attachments'] = { added: [], forgotten: [] }
     let inserted = 0
-    if (messages.length === 0) return { changed, added, inserted }
+    if (messages.length === 0) return { changed, added, inserted, attachments }
     this.db.transaction(() => {
       const raised = new Map<string, { seq: number; at: number }>()
       // Own unsent rows of the page's conversations (a handful at most): the
@@ -105,6 +108,8 @@ export class MessageTable {
           const row = this.sendPending.get(rowId, m.id, m.seq, m.createdAt, ...this.changeParams(m), m.conversationId, m.clientId, m.senderId)
           if (row) {
             this.outbox.dropMessage(row.row_id)
+            // Its files are the server's now (their copies moved into the download cache when it was posted).
+            this.attachments.dropOutbox(row.row_id)
             converted.add(i)
             continue
           }
@@ -121,12 +126,19 @@ export class MessageTable {
         const m = messages[i] as Message
         const rowId = rowIds[i] as number
         if (converted.has(i) || stored.has(rowId)) {
+          // Files never change on the server but by going with a delete: written once, with the row.
+          if (m.attachments.length > 0 && m.deletedAt === null) {
+            this.attachments.store(rowId, m.attachments)
+            attachments.added.push(...m.attachments)
+          }
           results.push(fromServer(m, rowId))
           isNew.push(stored.has(rowId))
         } else {
           // Cached already: a newer state of it replaces the stored one (its search entry follows, by trigger).
           const row = this.update.get(...this.changeParams(m), m.conversationId, m.seq, m.rev)
           if (row !== undefined) {
+            // Deleted means gone: a tombstone's files leave the cache (the core deletes them from disk).
+            if (m.deletedAt !== null) attachments.forgotten.push(...this.attachments.forget(row.row_id))
             results.push(fromServer(m, row.row_id))
             isNew.push(false)
           }
@@ -145,7 +157,7 @@ export class MessageTable {
       })
       for (const [conversationId, top] of raised) this.conversations.raiseActivity(conversationId, top.seq, top.at)
     })()
-    return { changed, added, inserted }
+    return { changed, added, inserted, attachments }
   }
 
   /** ChangeParams of a server message. */

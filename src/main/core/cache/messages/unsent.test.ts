@@ -25,6 +25,7 @@ describe('addPending', () => {
       replyTo: null,
       reactions: [],
       mentions: [],
+      attachments: [],
     })
     expect(cache.ownMessage('c1', 'k1')).toEqual(message)
     expect(cache.outbox()).toEqual([

@@ -5,6 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3'
 import type { ChatMessage } from '../../../../shared/ipc'
+import type { AttachmentTable, OutboxAttachment } from '../attachments/attachment-table'
 import type { OutboxTable } from '../outbox/outbox-table'
 import type { UnindexedRows } from '../search/search-indexer'
 import { listColumn, MESSAGE_COLUMNS, type MessageRow } from './message-row'
@@ -21,6 +22,8 @@ export interface NewPendingMessage {
   replyTo?: { seq: number } | { clientId: string }
   /** Members it mentions (resolveMentions), shown until the server says. */
   mentions?: string[]
+  /** Its files, in display order: private copies in the account's outbox folder, uploaded before the message is posted. */
+  attachments?: Omit<OutboxAttachment, 'attachmentId'>[]
 }
 
 export class UnsentMessages {
@@ -35,6 +38,7 @@ export class UnsentMessages {
     private readonly outbox: OutboxTable,
     private readonly unindexed: UnindexedRows,
     private readonly views: MessageViews,
+    private readonly attachments: AttachmentTable,
   ) {
     this.insert = db.prepare(
       `INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, reply_to_seq, reply_to_client, mentions, state, own, mine)
@@ -57,6 +61,7 @@ export class UnsentMessages {
       // Searchable at once and indexed later.
       this.unindexed.note([rowId])
       this.outbox.enqueueMessage(conversationId, rowId)
+      if (message.attachments !== undefined) this.attachments.addOutbox(rowId, message.attachments)
       return this.shown(this.own.get(conversationId, clientId) as MessageRow)
     })()
   }
@@ -80,12 +85,19 @@ export class UnsentMessages {
       this.setState.run('pending', null, row.row_id)
       this.outbox.dropMessage(row.row_id)
       this.outbox.enqueueMessage(conversationId, row.row_id)
+      this.attachments.forgetUploaded(row.row_id)
       return this.shown({ ...row, state: 'pending', error: null })
     })()
   }
 
   deleteUnsent(conversationId: string, clientId: string): boolean {
     return this.remove.run(conversationId, clientId).changes > 0
+  }
+
+  /** The files of an own message not posted yet (with their upload state); [] when none or no such message. */
+  files(conversationId: string, clientId: string): OutboxAttachment[] {
+    const row = this.own.get(conversationId, clientId)
+    return row === undefined || row.seq !== null ? [] : this.attachments.outboxOf(row.row_id)
   }
 
   /** A message written on this device, in any state (the server's copy keeps the row); `queued` false: without queued changes. */

@@ -174,7 +174,7 @@ describe('restarts', () => {
       for (let page = 0; page < 10; page++) {
         cache.storeMessages(Array.from({ length: 200 }, (_, i) => {
           const seq = page * 200 + i + 1
-          return { id: 's' + seq, conversationId: 'c1', seq, rev: seq, senderId: 'bob', clientId: 'b' + seq, body: 'crash test uniq' + seq + 'x 崩溃', createdAt: 10_000 + seq, editedAt: null, deletedAt: null, replyTo: null, reactions: [], mentions: [] }
+          return { id: 's' + seq, conversationId: 'c1', seq, rev: seq, senderId: 'bob', clientId: 'b' + seq, body: 'crash test uniq' + seq + 'x 崩溃', createdAt: 10_000 + seq, editedAt: null, deletedAt: null, replyTo: null, reactions: [], mentions: [], attachments: [] }
         }))
       }
       // The background indexer runs a few steps, then the process dies without closing.
@@ -306,7 +306,7 @@ function schemaOf(temp: ReturnType<typeof tempCache>, version: number): BetterSq
   temp.cache.close()
   const db = new BetterSqlite3(temp.path)
   db.pragma('user_version = 0')
-  for (const name of ['messages_fts', 'messages_fts_backlog', 'messages_fts_tail', 'messages_fts_stale', 'messages', 'outbox', 'settings', 'markers', 'conversation_members', 'conversations', 'users']) {
+  for (const name of ['message_attachments', 'outbox_attachments', 'attachment_files', 'messages_fts', 'messages_fts_backlog', 'messages_fts_tail', 'messages_fts_stale', 'messages', 'outbox', 'settings', 'markers', 'conversation_members', 'conversations', 'users']) {
     db.exec(`DROP TABLE IF EXISTS ${name}`)
   }
   migrate(db, temp.path, migrations.slice(0, version))

@@ -27,6 +27,7 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { SearchHit } from '../../../../shared/ipc'
 import { MESSAGE_COLUMNS, messageKey, type MessageRow } from '../messages/message-row'
+import { FileNameSearch } from './file-name-search'
 import { ScanWorkerUnavailable, type ScanWorker } from './scan-worker'
 import { TAIL_EXISTS, UnindexedRows } from './search-indexer'
 import { parseSearchQuery, TRIGRAM, type SearchQuery } from './search-query'
@@ -50,6 +51,8 @@ export class MessageSearch {
   private readonly anyBacklog: Statement<[], number>
   private readonly byRowId: Statement<[number], MessageRow>
   private readonly unindexed: UnindexedRows
+  /** Hits by attachment file name (file-name-search.ts), merged with the body hits. */
+  private readonly fileNames: FileNameSearch
   /** Folding learns characters through a temporary table: on the main connection, not the read-only one. */
   private readonly fold: TrigramFold
   /** The search running (searches go one at a time: they share the reader's transaction). */
@@ -72,6 +75,7 @@ export class MessageSearch {
     this.anyBacklog = reader.prepare<[], number>(`SELECT EXISTS (SELECT 1 FROM messages_fts_backlog) OR ${TAIL_EXISTS}`).pluck()
     this.byRowId = reader.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.row_id = ?`)
     this.unindexed = new UnindexedRows(reader)
+    this.fileNames = new FileNameSearch(reader)
     this.fold = new TrigramFold(db)
   }
 
@@ -106,14 +110,37 @@ export class MessageSearch {
         if (this.reader.open && this.reader.inTransaction) this.reader.exec('COMMIT')
       }
     }
+    const names = await this.searchFileNames(rows, parsed.terms, max)
     return rows.map((row) => ({
       conversationId: row.conversation_id,
       messageKey: messageKey(row.sender_id, row.client_id),
       seq: row.seq,
       senderId: row.sender_id,
       createdAt: row.created_at,
-      snippet: buildSnippet(row.body, parsed.terms),
+      // A hit by file name shows the name; a body hit its text.
+      snippet: buildSnippet(names.get(row.row_id) ?? row.body, parsed.terms),
     }))
+  }
+
+  /**
+   * Messages found by a file name join the body hits (`rows`, changed in
+   * place: merged newest first, at most `max`); the names of those that
+   * matched by name alone, for their snippets.
+   */
+  private async searchFileNames(rows: MessageRow[], terms: readonly string[], max: number): Promise<Map<number, string>> {
+    const floor = rows.length === max ? (rows[max - 1] as MessageRow).row_id : Number.MIN_SAFE_INTEGER
+    const byName = await this.fileNames.search(terms, max, floor, this.sliceMs)
+    const bodyHits = new Set(rows.map((row) => row.row_id))
+    const names = new Map<number, string>()
+    for (const [rowId, name] of byName) {
+      if (bodyHits.has(rowId)) continue
+      const row = this.byRowId.get(rowId)
+      if (row === undefined) continue
+      rows.push(row)
+      names.set(rowId, name)
+    }
+    if (names.size > 0) rows.sort((a, b) => b.row_id - a.row_id).splice(max)
+    return names
   }
 
   /**
