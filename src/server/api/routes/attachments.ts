@@ -99,7 +99,8 @@ export function attachmentRoutes(ctx: ApiContext) {
       headerSize: MULTIPART_HEADER_BYTES,
       fieldNameSize: 100,
     }
-    await app.register(multipart, { limits })
+    // 1 MiB chunks from busboy instead of its 16 KiB default: a sixty-fourth of the per-chunk work (hash, count, write) on a big file.
+    await app.register(multipart, { limits, fileHwm: 1024 * 1024 })
 
     app.post(
       '/api/attachments',
