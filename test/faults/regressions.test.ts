@@ -2,7 +2,7 @@
  * Focused regressions for bugs the randomized fault suite found, each replaying
  * the one situation that broke, against a real server process.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -10,7 +10,7 @@ import Pusher from 'pusher'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { conversationChannel } from '../../src/shared/channels'
 import type { ConnectionStatus } from '../../src/shared/ipc'
-import { cleanupCoreDirs, eventually, expectCacheEqualsServer, startProxiedPair, type TestCore } from '../helpers/core'
+import { eventually, expectCacheEqualsServer, startProxiedPair, stopProxiedPair, type TestCore } from '../helpers/core'
 import type { ServerProcess } from '../kit/server-process'
 import { freePort } from '../kit/ports'
 import type { TcpProxy } from '../helpers/tcp-proxy'
@@ -31,14 +31,7 @@ beforeAll(async () => {
   ))
 }, 60_000)
 
-afterAll(async () => {
-  await alice?.stop()
-  await bob?.stop()
-  await proxy?.stop()
-  server?.child.kill('SIGKILL')
-  cleanupCoreDirs()
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => stopProxiedPair({ server, proxy, alice, bob }, dataDir))
 
 // Found by FAULT_SEED=… (see the report): a message too big for a realtime event
 // arrives as an event without its body, so the core fetches it; when that fetch

@@ -216,6 +216,20 @@ export interface ProxiedPair {
  * restart it there with the same DATA_DIR), users `<prefix>a`/`<prefix>b`
  * (made unique by the pid), both connected and both holding the conversation.
  */
+/**
+ * The teardown of startProxiedPair (whatever part of it started): both cores,
+ * the proxy, the server (killed: its data is thrown away), the cores'
+ * directories and the given ones.
+ */
+export async function stopProxiedPair(pair: Partial<Omit<ProxiedPair, 'aliceId' | 'conversationId'>>, ...dirs: string[]): Promise<void> {
+  await pair.alice?.stop()
+  await pair.bob?.stop()
+  await pair.proxy?.stop()
+  pair.server?.child.kill('SIGKILL')
+  cleanupCoreDirs()
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+}
+
 export async function startProxiedPair(env: Record<string, string>, port: number, prefix: string): Promise<ProxiedPair> {
   const server = await spawnServer({ ...env, PORT: String(port) })
   const proxy = new TcpProxy(port)

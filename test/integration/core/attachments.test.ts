@@ -15,11 +15,10 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { ChatMessage, Transfer } from '../../../src/shared/ipc'
 import {
-  cleanupCoreDirs,
   eventually,
   expectCacheEqualsServer,
   serverHistory,
-  startProxiedPair,
+  startProxiedPair, stopProxiedPair,
   waitConnected,
   waitForEvent,
   type TestCore,
@@ -51,15 +50,7 @@ beforeAll(async () => {
   ;({ server, proxy, alice, bob, conversationId } = await startProxiedPair(env, port, 'at'))
 }, 60_000)
 
-afterAll(async () => {
-  await alice?.stop()
-  await bob?.stop()
-  await proxy?.stop()
-  server?.child.kill('SIGKILL')
-  cleanupCoreDirs()
-  rmSync(dataDir, { recursive: true, force: true })
-  rmSync(filesDir, { recursive: true, force: true })
-})
+afterAll(() => stopProxiedPair({ server, proxy, alice, bob }, dataDir, filesDir))
 
 const token = (side: TestCore) => side.core.currentAccount?.api.token ?? ''
 const account = (side: TestCore) => {

@@ -5,15 +5,14 @@
  * empty — including messages sent while offline and those others sent during
  * the gap.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import {
-  cleanupCoreDirs,
   eventually,
   expectCacheEqualsServer,
-  startProxiedPair,
+  startProxiedPair, stopProxiedPair,
   waitConnected,
   type TestCore,
 } from '../../helpers/core'
@@ -46,14 +45,7 @@ beforeAll(async () => {
   ;({ server, proxy, alice, bob, conversationId } = await startProxiedPair(env(), port, 'f'))
 }, 60_000)
 
-afterAll(async () => {
-  await alice?.stop()
-  await bob?.stop()
-  await proxy?.stop()
-  server?.child.kill('SIGKILL')
-  cleanupCoreDirs()
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => stopProxiedPair({ server, proxy, alice, bob }, dataDir))
 
 async function bodiesAt(side: TestCore): Promise<string[]> {
   const page = await side.core.loadMessages({ conversationId, limit: 200 })

@@ -7,7 +7,7 @@
  * mentions). The outbox coalesces, waits for pending sends, rolls back what
  * the server refuses and survives a restart; notifications follow the rules.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
@@ -15,12 +15,11 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { Message } from '../../../src/shared/api'
 import type { ChatMessage } from '../../../src/shared/ipc'
 import {
-  cleanupCoreDirs,
   eventually,
   expectCacheEqualsServer,
   serverConversation,
   serverHistory,
-  startProxiedPair,
+  startProxiedPair, stopProxiedPair,
   waitConnected,
   waitForEvent,
   type TestCore,
@@ -44,14 +43,7 @@ beforeAll(async () => {
   ;({ server, proxy, alice, bob, aliceId, conversationId } = await startProxiedPair(env, port, 'mc'))
 }, 60_000)
 
-afterAll(async () => {
-  await alice?.stop()
-  await bob?.stop()
-  await proxy?.stop()
-  server?.child.kill('SIGKILL')
-  cleanupCoreDirs()
-  rmSync(dataDir, { recursive: true, force: true })
-})
+afterAll(() => stopProxiedPair({ server, proxy, alice, bob }, dataDir))
 
 const token = (side: TestCore) => side.core.currentAccount?.api.token ?? ''
 const bobName = () => bob.core.currentAccount?.cache.users([bob.core.currentAccount.me])[0]?.username ?? ''
