@@ -80,8 +80,8 @@ async function main(options: BenchOptions): Promise<void> {
     const user = await newUser(server.url, 'bench')
     const auth = { authorization: `Bearer ${user.token}` }
     const parleyUpload = (path: string, type?: string): Promise<UploadAnswer> => postFile(`${server?.url}/api/attachments`, path, auth, type)
-    const baselineUpload = async (path: string): Promise<UploadAnswer> => {
-      const answer = expectCreated('baseline upload', await postFile(`${baseline?.url}/`, path))
+    const baselineUpload = async (path: string, durable = false): Promise<UploadAnswer> => {
+      const answer = expectCreated('baseline upload', await postFile(`${baseline?.url}/${durable ? 'durable' : ''}`, path))
       await unlink((JSON.parse(answer.body) as { path: string }).path)
       return answer
     }
@@ -93,6 +93,7 @@ async function main(options: BenchOptions): Promise<void> {
     }
     const parleyRounds: { ms: number; rss: RssPeak }[] = []
     const baselineRounds: { ms: number; rss: RssPeak }[] = []
+    const durableRounds: { ms: number; rss: RssPeak }[] = []
     for (let round = 0; round < options.rounds; round++) {
       const sides = [
         async () => {
@@ -100,13 +101,20 @@ async function main(options: BenchOptions): Promise<void> {
           baselineRounds.push({ ms: result.ms, rss })
         },
         async () => {
+          const { result, rss } = await rssPeakDuring(baseline?.pid ?? 0, () => baselineUpload(file, true))
+          durableRounds.push({ ms: result.ms, rss })
+        },
+        async () => {
           const { result, rss } = await rssPeakDuring(server?.pid ?? 0, () => parleyUpload(file))
           parleyRounds.push({ ms: expectCreated('upload', result).ms, rss })
         },
       ]
-      if (round % 2 === 1) sides.reverse()
+      // Each side goes first, second and last in turn.
+      for (let turn = 0; turn < round % sides.length; turn++) sides.push(sides.shift() as (typeof sides)[number])
       for (const side of sides) await side()
-      console.error(`upload round ${round + 1}/${options.rounds}: baseline ${baselineRounds.at(-1)?.ms.toFixed(0)} ms, Parley ${parleyRounds.at(-1)?.ms.toFixed(0)} ms`)
+      console.error(
+        `upload round ${round + 1}/${options.rounds}: baseline ${baselineRounds.at(-1)?.ms.toFixed(0)} ms, durable baseline ${durableRounds.at(-1)?.ms.toFixed(0)} ms, Parley ${parleyRounds.at(-1)?.ms.toFixed(0)} ms`,
+      )
     }
 
     // (b) The photo: Parley's upload-to-thumbnail and sharp alone, interleaved.
@@ -124,7 +132,12 @@ async function main(options: BenchOptions): Promise<void> {
 
     const report = attachmentsReport(
       options,
-      { bytes: uploadBytes, parley: uploadSide(uploadBytes, parleyRounds), baseline: uploadSide(uploadBytes, baselineRounds) },
+      {
+        bytes: uploadBytes,
+        parley: uploadSide(uploadBytes, parleyRounds),
+        baseline: uploadSide(uploadBytes, baselineRounds),
+        durableBaseline: uploadSide(uploadBytes, durableRounds),
+      },
       { photo, serverMs, sharpMs },
     )
     publishResults('attachments', formatReport(report), report, options.resultsDir)

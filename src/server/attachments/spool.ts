@@ -110,7 +110,7 @@ export async function spool(source: Readable, tmpDir: string, maxBytes: number):
   const path = await tempPath(tmpDir)
   const measure = new Measure(maxBytes)
   try {
-    await pipeline(source, measure, createWriteStream(path, { flags: 'wx' }))
+    await pipeline(source, measure, createWriteStream(path, { flags: 'wx', highWaterMark: 1024 * 1024 }))
   } catch (err) {
     await removeFiles([path])
     throw err
