@@ -1,11 +1,26 @@
 /** Screenshots of the main screens, light and dark, written under e2e/artifacts/screenshots on every run. */
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import sharp from 'sharp'
 import { ARTIFACTS } from '../fixtures/paths'
 import { expect, test, uniqueName } from '../fixtures/test'
 import { message, openConversation, register, send, startConversation } from '../fixtures/steps'
 
+/** A landscape picture (sky, two ridges, a sun), drawn as SVG and written as a JPEG with sharp. */
+async function landscape(path: string, width: number, height: number, sky: [string, string], ridge: string): Promise<string> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <defs><linearGradient id="s" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="${sky[0]}"/><stop offset="1" stop-color="${sky[1]}"/></linearGradient></defs>
+    <rect width="100%" height="100%" fill="url(#s)"/>
+    <circle cx="${width * 0.72}" cy="${height * 0.3}" r="${height * 0.09}" fill="#fff4c2"/>
+    <polygon points="0,${height} 0,${height * 0.62} ${width * 0.3},${height * 0.38} ${width * 0.55},${height * 0.6} ${width * 0.8},${height * 0.42} ${width},${height * 0.58} ${width},${height}" fill="${ridge}" opacity="0.75"/>
+    <polygon points="0,${height} 0,${height * 0.8} ${width * 0.4},${height * 0.62} ${width * 0.7},${height * 0.78} ${width},${height * 0.7} ${width},${height}" fill="${ridge}"/>
+  </svg>`
+  await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toFile(path)
+  return path
+}
+
 for (const scheme of ['light', 'dark'] as const) {
-  test(`screenshots (${scheme})`, async ({ launch }) => {
+  test(`screenshots (${scheme})`, async ({ launch }, testInfo) => {
     const shot = (name: string) => join(ARTIFACTS, 'screenshots', `${scheme}-${name}.png`)
     const alice = await launch('alice', { colorScheme: scheme })
     await alice.page.getByTestId('sign-in-form').waitFor()
@@ -54,6 +69,31 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(mine.getByTestId('message-deleted')).toBeVisible()
     await mine.mouse.move(0, 0)
     await mine.screenshot({ path: shot('message-changes') })
+
+    // Issue 18: pictures in a grid and a file card.
+    const files = testInfo.outputPath('files')
+    mkdirSync(files, { recursive: true })
+    await carol.app.pickFiles([
+      await landscape(join(files, 'ridge.jpg'), 1200, 800, ['#7fb3e8', '#f6d6a8'], '#3d5a6c'),
+      await landscape(join(files, 'lake.jpg'), 1200, 900, ['#f4a261', '#fde2c4'], '#2a4d69'),
+    ])
+    await c.getByTestId('attach').click()
+    await expect(c.locator('[data-testid=staged-file][data-status=staged]')).toHaveCount(2)
+    await c.getByTestId('composer').fill('Photos from the recce 📷')
+    await c.getByTestId('composer').press('Enter')
+    await expect(message(c, 'from the recce')).toHaveAttribute('data-state', 'sent')
+    const map = join(files, 'Trail map — 路线图.pdf')
+    writeFileSync(map, `%PDF-1.4\n% trail map\n${'0'.repeat(180_000)}\n%%EOF\n`)
+    await bob.app.pickFiles([map])
+    await b.getByTestId('attach').click()
+    await expect(b.locator('[data-testid=staged-file][data-status=staged]')).toHaveCount(1)
+    await b.getByTestId('composer').press('Enter')
+    const photos = message(mine, 'from the recce').getByTestId('attachment-image').locator('img')
+    await expect(photos).toHaveCount(2)
+    for (const photo of await photos.all()) await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
+    await expect(mine.getByTestId('file-card').last()).toBeVisible()
+    await mine.mouse.move(0, 0)
+    await mine.screenshot({ path: shot('attachments') })
 
     await me.app.page.getByTestId('search-input').fill('Saturday')
     await expect(me.app.page.getByTestId('search-hit').first()).toBeVisible()

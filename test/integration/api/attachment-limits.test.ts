@@ -78,7 +78,15 @@ function streamUpload(token: string, fileBytes: number, announce: boolean): Prom
     void (async () => {
       const chunk = Buffer.alloc(64 * 1024, 0x61)
       const write = async (data: Buffer) => {
-        if (!req.write(data)) await new Promise((done) => req.once('drain', done).once('close', done))
+        if (req.write(data)) return
+        // Whichever comes first; the other listener goes too (a slow reader would pile them up).
+        await new Promise<void>((done) => {
+          const settle = () => {
+            req.off('drain', settle).off('close', settle)
+            done()
+          }
+          req.once('drain', settle).once('close', settle)
+        })
       }
       await write(head)
       // Announced: the answer must come without the body (wait up to 2 s before sending it anyway).
