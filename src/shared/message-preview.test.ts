@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest'
-import { messagePreviewText } from './message-preview'
+import { messagePreviewText, summarizeAttachments } from './message-preview'
 
 const file = (name: string, mime = 'application/pdf') => ({ name, mime })
 const photo = (name = 'IMG_1.jpg') => ({ name, mime: 'image/jpeg' })
@@ -22,4 +22,14 @@ test('several: photos when all are inline images, else files (SVG is no photo)',
 
 test('a tombstone (no body, no files) stays empty', () => {
   expect(messagePreviewText({ body: '', attachments: [] })).toBe('')
+})
+
+test('summarizeAttachments says photo(s), one file by name, or a count of files', () => {
+  const image = (name = 'a.jpg') => ({ name, mime: 'image/jpeg', previewUrl: '/media/thumbnail/x' })
+  const document = (name = 'report.pdf') => ({ name, mime: 'application/pdf', previewUrl: null })
+  expect(summarizeAttachments([])).toBeNull()
+  expect(summarizeAttachments([image()])).toEqual({ kind: 'photo', count: 1, name: null })
+  expect(summarizeAttachments([image(), image()])).toEqual({ kind: 'photo', count: 2, name: null })
+  expect(summarizeAttachments([document()])).toEqual({ kind: 'file', count: 1, name: 'report.pdf' })
+  expect(summarizeAttachments([image(), document()])).toEqual({ kind: 'file', count: 2, name: null })
 })

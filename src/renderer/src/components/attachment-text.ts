@@ -1,12 +1,12 @@
 /**
  * A message's files in words, where only text fits (the conversation list, a
- * reply quote): "🖼 Photo", "📎 report.pdf", "📎 3 files" — the rules of
- * src/shared/message-preview.ts (which the core's notifications use, in
+ * reply quote): "🖼 Photo", "📎 report.pdf", "📎 3 files" — the summary of
+ * src/shared/message-preview.ts (which the core's notifications put in
  * English), in the UI's language.
  */
 import type { TFunction } from 'i18next'
 import type { ChatAttachment } from '../../../shared/ipc'
-import { summarizeAttachments } from '../lib/attachment-kind'
+import { summarizeAttachments } from '../../../shared/message-preview'
 
 export function attachmentsText(t: TFunction, attachments: readonly Pick<ChatAttachment, 'mime' | 'previewUrl' | 'name'>[]): string {
   const summary = summarizeAttachments(attachments)
