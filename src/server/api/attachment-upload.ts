@@ -7,6 +7,7 @@
  * deletion queue before the puts, and only the row's transaction takes them
  * off it.
  */
+import { stat } from 'node:fs/promises'
 import type { FastifyRequest } from 'fastify'
 import { ErrorCodes, type Attachment } from '../../shared/api'
 import { attachmentName, INLINE_IMAGE_TYPES } from '../../shared/attachment-name'
@@ -123,7 +124,8 @@ export async function receiveUpload(ctx: ApiContext, request: FastifyRequest, up
       if (cleaned !== null) {
         if (cleaned.path !== spooled.path) served = { path: cleaned.path, mime: cleaned.mime, ...(await measureFile(cleaned.path)) }
         if (cleaned.newExtension !== null) name = withExtension(name, cleaned.newExtension)
-        const thumbnailSize = (await measureFile(cleaned.thumbnailPath)).size
+        // Only its size: the thumbnail's bytes are not hashed (no ETag of its own is made from them).
+        const thumbnailSize = (await stat(cleaned.thumbnailPath)).size
         image = { width: cleaned.width, height: cleaned.height, thumbnailPath: cleaned.thumbnailPath, thumbnailSize }
       }
     }
