@@ -34,7 +34,19 @@ export const LIMITS = {
   thumbnailSideMax: 480,
   /** Images with more pixels are refused (decompression bombs). */
   imagePixelsMax: 50_000_000,
+  /** An invite code lasts this long unless its creator says otherwise (docs/design.md §4.6). */
+  inviteHoursDefault: 7 * 24,
+  inviteHoursMax: 90 * 24,
+  /** Characters of an invite code (base64url of 18 random bytes). */
+  inviteCodeLength: 24,
+  userAgentMax: 200,
 } as const
+
+/**
+ * `mutedUntil` for "until I turn it back on" (docs/design.md §4.6): the last
+ * millisecond of year 9999, so every mute is a time and expiry is one comparison.
+ */
+export const MUTE_FOREVER = 253_402_300_799_000
 
 const id = z.string().min(1).max(64)
 
@@ -49,8 +61,37 @@ export const userSchema = z.object({
    */
   online: z.boolean().optional(),
   lastSeenAt: z.number().nullable().optional(),
+  /** Only on yourself (`GET /api/me`, sign-in): you administer this server (invites). */
+  admin: z.boolean().optional(),
 })
 export type User = z.infer<typeof userSchema>
+
+/** A member's role in a group (docs/design.md §4.6); both members of a direct conversation are `member`. */
+export const memberRoleSchema = z.enum(['owner', 'admin', 'member'])
+export type MemberRole = z.infer<typeof memberRoleSchema>
+
+export const conversationMemberSchema = z.object({ userId: id, role: memberRoleSchema })
+export type ConversationMember = z.infer<typeof conversationMemberSchema>
+
+export const systemEventTypeSchema = z.enum(['member_added', 'member_removed', 'member_left', 'title_changed', 'role_changed'])
+export type SystemEventType = z.infer<typeof systemEventTypeSchema>
+
+/**
+ * What a system message records (`kind: 'system'`, body ''): who did it
+ * (`actorId`, also the message's senderId) and to whom. member_added /
+ * member_removed: `userIds`; member_left: the actor left (`userIds` holds the
+ * new owner when ownership passed on, as `role_changed` would); title_changed:
+ * `title` (the new one); role_changed: `userIds` (one) and `role` (the new
+ * role — Parley's addition to the shared contract, docs/design.md §11).
+ */
+export const systemEventSchema = z.object({
+  type: systemEventTypeSchema,
+  actorId: id,
+  userIds: z.array(id).optional(),
+  title: z.string().optional(),
+  role: memberRoleSchema.optional(),
+})
+export type SystemEvent = z.infer<typeof systemEventSchema>
 
 /** What a reply shows of the message it answers (docs/design.md §4.4). */
 export const replyToSchema = z.object({
@@ -108,6 +149,9 @@ export const messageSchema = z.object({
   mentions: z.array(id),
   /** Files, in the order the sender attached them (≤ 10); empty on a tombstone. Absent from servers before attachments: []. */
   attachments: z.array(attachmentSchema).default([]),
+  /** `system`: a change to the group (body '', `system` says what); never unread, never notified. */
+  kind: z.enum(['text', 'system']).default('text'),
+  system: systemEventSchema.nullable().default(null),
 })
 export type Message = z.infer<typeof messageSchema>
 
@@ -125,6 +169,10 @@ export const conversationSchema = z.object({
   kind: conversationKindSchema,
   title: z.string().nullable(),
   memberIds: z.array(id),
+  /** The members with their roles, in join order (same order as memberIds). */
+  members: z.array(conversationMemberSchema).default([]),
+  /** The viewer's own mute, synced to their devices; null when not muted or the mute has expired. MUTE_FOREVER: until turned back on. */
+  mutedUntil: z.number().int().nullable().default(null),
   lastMessage: messageSchema.nullable(),
   lastSeq: z.number().int().nonnegative(),
   /** The highest rev of any message in the conversation (0: none yet). */
@@ -178,6 +226,8 @@ export const registerRequestSchema = z.object({
   username: usernameSchema,
   password: z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax),
   displayName: displayNameSchema.optional(),
+  /** An invite code (POST /api/invites): required when the server's registration is `invite`. */
+  invite: z.string().min(1).max(100).optional(),
 })
 export type RegisterRequest = z.input<typeof registerRequestSchema>
 
@@ -298,6 +348,9 @@ export const markerRequestSchema = z.object({ seq: z.number().int().nonnegative(
 export const readResponseSchema = z.object({ readSeq: z.number().int().nonnegative() })
 export const deliveredResponseSchema = z.object({ deliveredSeq: z.number().int().nonnegative() })
 
+export const registrationModeSchema = z.enum(['open', 'invite', 'closed'])
+export type RegistrationMode = z.infer<typeof registrationModeSchema>
+
 export const configResponseSchema = z.object({
   pusher: z.object({
     key: z.string(),
@@ -317,8 +370,77 @@ export const configResponseSchema = z.object({
   activityTimeout: z.number().int().positive(),
   /** What this server accepts (absent from servers before attachments). */
   limits: z.object({ maxUploadBytes: z.number().int().positive() }).optional(),
+  /** Who may register (REGISTRATION); absent from servers before issue 19: open. */
+  registration: registrationModeSchema.optional(),
+  /**
+   * The per-user channel is `private-encrypted-user-{id}` (an external realtime
+   * service with PUSHER_ENCRYPTION_MASTER_KEY, docs/design.md §5.1).
+   */
+  encryptedUserChannel: z.boolean().optional(),
 })
 export type ConfigResponse = z.infer<typeof configResponseSchema>
+
+// ---------------------------------------------------------------------------
+// Groups, people and administration (docs/design.md §4.6).
+
+export const renameConversationRequestSchema = z.object({ title: trimmedText(LIMITS.titleMax, 'title') })
+export type RenameConversationRequest = z.input<typeof renameConversationRequestSchema>
+
+export const addMembersRequestSchema = z.object({
+  userIds: z
+    .array(id)
+    .min(1)
+    .max(LIMITS.groupMembersMax)
+    .refine((ids) => new Set(ids).size === ids.length, { message: 'a user appears twice' }),
+})
+export type AddMembersRequest = z.infer<typeof addMembersRequestSchema>
+
+/** Only the owner changes roles, and only between admin and member (ownership passes on when the owner leaves). */
+export const setRoleRequestSchema = z.object({ role: z.enum(['admin', 'member']) })
+export type SetRoleRequest = z.infer<typeof setRoleRequestSchema>
+
+export const conversationSettingsRequestSchema = z.object({
+  /** Muted until this time (ms); MUTE_FOREVER until turned back on; null: not muted. */
+  mutedUntil: z.number().int().nonnegative().max(MUTE_FOREVER).nullable(),
+})
+export type ConversationSettingsRequest = z.infer<typeof conversationSettingsRequestSchema>
+
+export const updateMeRequestSchema = z
+  .object({ displayName: displayNameSchema.optional() })
+  .refine((patch) => patch.displayName !== undefined, { message: 'nothing to change' })
+export type UpdateMeRequest = z.input<typeof updateMeRequestSchema>
+
+export const changePasswordRequestSchema = z.object({
+  current: z.string().min(1).max(LIMITS.passwordMax),
+  next: z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax),
+})
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>
+
+/** One signed-in device of mine (GET /api/me/sessions). */
+export const deviceSessionSchema = z.object({
+  id,
+  createdAt: z.number(),
+  lastUsedAt: z.number(),
+  /** The User-Agent it signed in with (≤ 200 characters), or '' when it sent none. */
+  userAgent: z.string(),
+  /** The session this request was made with. */
+  current: z.boolean(),
+})
+export type DeviceSession = z.infer<typeof deviceSessionSchema>
+
+export const createInviteRequestSchema = z.object({
+  expiresInHours: z.number().int().min(1).max(LIMITS.inviteHoursMax).default(LIMITS.inviteHoursDefault),
+})
+export type CreateInviteRequest = z.input<typeof createInviteRequestSchema>
+
+export const inviteSchema = z.object({
+  code: z.string(),
+  /** `parley://invite?server=…&code=…` (invite-link.ts). */
+  url: z.string(),
+  expiresAt: z.number(),
+})
+export type Invite = z.infer<typeof inviteSchema>
+
 
 /** Every error response: `{error:{code,message}}` with a 4xx/5xx status. */
 export const errorResponseSchema = z.object({
@@ -336,5 +458,13 @@ export const ErrorCodes = {
   /** An image the server will not decode: over 50 megapixels, or not readable as the type it sniffed. */
   unsupportedImage: 'unsupported_image',
   rateLimited: 'rate_limited',
+  /** 403: the other member of this direct conversation blocked you. */
+  blocked: 'blocked',
+  /** 403 on register: this server registers with an invite code only (none given, or not valid). */
+  inviteRequired: 'invite_required',
+  /** 403 on register: this server takes no new accounts. */
+  registrationClosed: 'registration_closed',
+  /** 403 on login: an administrator disabled this account. */
+  accountDisabled: 'account_disabled',
   internal: 'internal',
 } as const

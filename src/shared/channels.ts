@@ -2,10 +2,17 @@
 import { z } from 'zod'
 import { conversationSchema, messageSchema } from './api'
 
-export const userChannel = (userId: string): string => `private-user-${userId}`
+/**
+ * The per-user channel. `encrypted`: `private-encrypted-user-{id}` — with an
+ * external realtime service and PUSHER_ENCRYPTION_MASTER_KEY the `pusher` SDK
+ * encrypts every event on it and pusher-js decrypts, so the service never sees
+ * message text (docs/design.md §5.1; /api/config says which one to use).
+ */
+export const userChannel = (userId: string, encrypted = false): string =>
+  encrypted ? `private-encrypted-user-${userId}` : `private-user-${userId}`
 export const conversationChannel = (conversationId: string): string => `presence-conversation-${conversationId}`
 
-const USER_CHANNEL = /^private-user-(.+)$/
+const USER_CHANNEL = /^private-(?:encrypted-)?user-(.+)$/
 const CONVERSATION_CHANNEL = /^presence-conversation-(.+)$/
 
 export function parseUserChannel(name: string): string | null {
@@ -21,6 +28,8 @@ export const Events = {
   messageUpdated: 'message.updated',
   conversationUpsert: 'conversation.upsert',
   markerUpdated: 'marker.updated',
+  /** To a member taken out of a group (removed, or left from another device). */
+  conversationRemoved: 'conversation.removed',
   typing: 'client-typing',
 } as const
 
@@ -44,6 +53,10 @@ export const conversationUpsertEventSchema = z.object({
   }),
 })
 export type ConversationUpsertEvent = z.infer<typeof conversationUpsertEventSchema>
+
+/** `conversation.removed`: you are no longer a member; keep the history read-only. */
+export const conversationRemovedEventSchema = z.object({ conversationId: z.string().min(1).max(64) })
+export type ConversationRemovedEvent = z.infer<typeof conversationRemovedEventSchema>
 
 export const markerUpdatedEventSchema = z.object({
   conversationId: z.string(),

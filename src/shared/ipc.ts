@@ -8,7 +8,18 @@
  * zod in main; a bad argument is answered with an error, never a crash.
  */
 import { z } from 'zod'
-import { LIMITS, type ConversationKind, type Marker, type Reaction, type ReplyTo } from './api'
+import {
+  LIMITS,
+  MUTE_FOREVER,
+  type ConversationKind,
+  type ConversationMember,
+  type DeviceSession,
+  type Invite,
+  type Marker,
+  type Reaction,
+  type ReplyTo,
+  type SystemEvent,
+} from './api'
 import { settingsPatchSchema, type Settings } from './settings'
 
 export { defaultSettings, type Language, type Settings, type Theme } from './settings'
@@ -25,6 +36,8 @@ export interface ChatUser {
   lastSeenAt: number | null
   /** The server shows no presence for this user (a directory result I share no conversation with). */
   presenceHidden?: true
+  /** I blocked this user (docs/design.md §4.6). */
+  blocked?: true
 }
 
 export type MessageState = 'pending' | 'sent' | 'failed'
@@ -59,6 +72,9 @@ export interface ChatMessage {
   mentions: string[]
   /** Files, in the sender's order; empty on a tombstone. */
   attachments: ChatAttachment[]
+  /** `system`: a change to the group, shown as a centred line from `system` (body ''). */
+  kind: 'text' | 'system'
+  system: SystemEvent | null
 }
 
 /**
@@ -131,7 +147,14 @@ export interface ChatConversation {
   mentionCount: number
   markers: Record<string, Marker>
   lastActivityAt: number
+  /** The members and their roles, in join order (memberIds in the same order). */
+  members: ConversationMember[]
+  /** My mute, synced through the server; null: not muted (an expired mute reads null). MUTE_FOREVER: until turned back on. */
+  mutedUntil: number | null
+  /** mutedUntil is in the future (as of when this view was made; the renderer re-checks at mutedUntil). */
   muted: boolean
+  /** I am no longer a member (removed, or I left): the cached history stays, read-only. */
+  left: boolean
 }
 
 export interface ChangeRefused {
@@ -156,6 +179,8 @@ export interface ConnectionStatus {
 export interface SessionInfo {
   serverUrl: string
   user: ChatUser | null
+  /** I administer this server: I may create invites. */
+  serverAdmin?: boolean
   /** Signed out, but not by choice: why the saved sign-in did not open (the sign-in screen says so). */
   notice?: SessionNotice
 }
@@ -202,6 +227,9 @@ export interface AppInfo {
   tokenStorage: 'keyring' | 'unprotected'
 }
 
+export type { ConversationMember, DeviceSession, Invite, SystemEvent }
+export { MUTE_FOREVER }
+
 // ---------------------------------------------------------------------------
 // Argument schemas.
 
@@ -237,6 +265,8 @@ export const ipcArgs = {
     username: z.string().min(1).max(LIMITS.usernameMax),
     password: z.string().min(1).max(LIMITS.passwordMax),
     displayName: z.string().max(LIMITS.displayNameMax).optional(),
+    /** An invite code, when the server registers by invite (a pasted invite link fills it in). */
+    invite: z.string().min(1).max(100).optional(),
   }),
   logout: z.undefined(),
 
@@ -248,7 +278,31 @@ export const ipcArgs = {
     memberIds: z.array(id).min(1).max(LIMITS.groupMembersMax),
     title: z.string().max(LIMITS.titleMax).optional(),
   }),
-  setMuted: z.object({ conversationId: id, muted: z.boolean() }),
+  /** Mute until a time (MUTE_FOREVER: until turned back on) or unmute (null); synced to my other devices. */
+  setMuted: z.object({ conversationId: id, mutedUntil: z.number().int().nonnegative().max(MUTE_FOREVER).nullable() }),
+  /** Group management (owner/admin; docs/design.md §4.6). Online only: offline they fail with code `offline`. */
+  renameConversation: z.object({ conversationId: id, title: z.string().min(1).max(LIMITS.titleMax * 4) }),
+  addMembers: z.object({ conversationId: id, userIds: z.array(id).min(1).max(LIMITS.groupMembersMax) }),
+  removeMember: z.object({ conversationId: id, userId: id }),
+  setMemberRole: z.object({ conversationId: id, userId: id, role: z.enum(['admin', 'member']) }),
+  /** Leave a group (the owner's ownership passes on); its history stays, read-only. */
+  leaveConversation: z.object({ conversationId: id }),
+  blockUser: z.object({ userId: id }),
+  unblockUser: z.object({ userId: id }),
+  listBlocked: z.undefined(),
+  updateProfile: z.object({ displayName: z.string().min(1).max(LIMITS.displayNameMax * 4) }),
+  /** Every other session of mine is signed out. */
+  changePassword: z.object({
+    current: z.string().min(1).max(LIMITS.passwordMax),
+    next: z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax),
+  }),
+  listSessions: z.undefined(),
+  revokeSession: z.object({ sessionId: id }),
+  /** Server admins only. */
+  createInvite: z.object({ expiresInHours: z.number().int().min(1).max(LIMITS.inviteHoursMax).optional() }),
+  /** The composer's unsent text, kept in the cache per conversation ('' clears it). */
+  getDraft: z.object({ conversationId: id }),
+  setDraft: z.object({ conversationId: id, text: z.string().max(LIMITS.bodyMax * 4) }),
   /** The conversation the user has open (null: none); drives notifications. */
   setActiveConversation: z.object({ conversationId: id.nullable() }),
 
@@ -342,6 +396,21 @@ export interface IpcResults {
   listConversations: ChatConversation[]
   createConversation: ChatConversation
   setMuted: ChatConversation
+  renameConversation: ChatConversation
+  addMembers: ChatConversation
+  removeMember: ChatConversation
+  setMemberRole: ChatConversation
+  leaveConversation: null
+  blockUser: null
+  unblockUser: null
+  listBlocked: ChatUser[]
+  updateProfile: ChatUser
+  changePassword: null
+  listSessions: DeviceSession[]
+  revokeSession: null
+  createInvite: Invite
+  getDraft: string
+  setDraft: null
   setActiveConversation: null
   listUsers: ChatUser[]
   getUsers: ChatUser[]

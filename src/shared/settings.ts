@@ -13,6 +13,15 @@ export const settingsSchema = z.object({
   theme: z.enum(['system', 'light', 'dark']),
   /** The download cache's cap in MiB; the least recently used files go first (docs/design.md §7.7). */
   downloadCacheMiB: z.number().int().min(100).max(1_000_000),
+  /**
+   * Quiet hours (local time, minutes after midnight): while on, nothing
+   * notifies except messages that mention me. `start` > `end` spans midnight.
+   */
+  quietHours: z.object({
+    enabled: z.boolean(),
+    start: z.number().int().min(0).max(1_439),
+    end: z.number().int().min(0).max(1_439),
+  }),
 })
 
 export type Settings = z.output<typeof settingsSchema>
@@ -26,6 +35,15 @@ export const defaultSettings: Settings = {
   language: 'system',
   theme: 'system',
   downloadCacheMiB: 1024,
+  quietHours: { enabled: false, start: 22 * 60, end: 7 * 60 },
+}
+
+/** Whether `minuteOfDay` (0–1439, local) falls in the quiet hours; an empty span (start = end) is never quiet. */
+export function inQuietHours(quiet: Settings['quietHours'], minuteOfDay: number): boolean {
+  if (!quiet.enabled || quiet.start === quiet.end) return false
+  return quiet.start < quiet.end
+    ? minuteOfDay >= quiet.start && minuteOfDay < quiet.end
+    : minuteOfDay >= quiet.start || minuteOfDay < quiet.end
 }
 
 /**

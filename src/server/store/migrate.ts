@@ -7,6 +7,7 @@ import * as m0003 from './migrations/0003-members-by-user'
 import * as m0004 from './migrations/0004-display-name-nfkc'
 import * as m0005 from './migrations/0005-message-lifecycle'
 import * as m0006 from './migrations/0006-attachments'
+import * as m0007 from './migrations/0007-groups-and-people'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004-display-name-nfkc': m0004,
   '0005-message-lifecycle': m0005,
   '0006-attachments': m0006,
+  '0007-groups-and-people': m0007,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -12,6 +12,10 @@ export interface UsersTable {
   password_hash: string
   created_at: number
   last_seen_at: number | null
+  /** 0/1: administers the server (invites). The first account is one. */
+  is_admin: number
+  /** Set when an admin disabled the account: no sign-in, no sessions. */
+  disabled_at: number | null
 }
 
 export interface SessionsTable {
@@ -20,6 +24,11 @@ export interface SessionsTable {
   user_id: string
   created_at: number
   expires_at: number
+  /** Public id for the device list (the token hash is never shown). */
+  id: string
+  last_used_at: number
+  /** The User-Agent it signed in with (≤ 200 characters), '' when none. */
+  user_agent: string
 }
 
 export interface ConversationsTable {
@@ -42,6 +51,9 @@ export interface MembersTable {
   joined_at: number
   read_seq: number
   delivered_seq: number
+  role: 'owner' | 'admin' | 'member'
+  /** The member's own mute (ms); null: not muted. */
+  muted_until: number | null
 }
 
 export interface MessagesTable {
@@ -59,6 +71,26 @@ export interface MessagesTable {
   deleted_at: number | null
   /** The message this one answers (same conversation); cleared when this one is deleted. */
   reply_to_id: string | null
+  kind: 'text' | 'system'
+  /** JSON of the SystemEvent (src/shared/api.ts) on a system message; null otherwise. */
+  system: string | null
+}
+
+/** `blocker_id` blocked `blocked_id` (docs/design.md §4.6). */
+export interface BlocksTable {
+  blocker_id: string
+  blocked_id: string
+  created_at: number
+}
+
+/** A single-use registration code (REGISTRATION=invite), stored hashed. */
+export interface InvitesTable {
+  code_hash: string
+  created_by: string | null
+  created_at: number
+  expires_at: number
+  used_by: string | null
+  used_at: number | null
 }
 
 /** Who a message mentions; the rows go when the message is deleted. */
@@ -123,6 +155,8 @@ export interface Database {
   message_reactions: MessageReactionsTable
   attachments: AttachmentsTable
   blob_deletions: BlobDeletionsTable
+  blocks: BlocksTable
+  invites: InvitesTable
 }
 
 /** The database or a transaction on it: what a query helper runs on. */

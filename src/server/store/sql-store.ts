@@ -690,6 +690,10 @@ export class SqlStore implements Store {
     })
   }
 
+  // --- Groups, roles and mutes: delegates to group-rows.ts ---
+
+  // --- People and administration: delegates to account-rows.ts ---
+
   async close(): Promise<void> {
     await this.db.destroy()
   }

@@ -263,4 +263,8 @@ export interface Store {
   advanceMarker(conversationId: string, userId: string, kind: MarkerKind, seq: number): Promise<MarkerResult>
 
   close(): Promise<void>
+
+  // --- Groups, roles and mutes (docs/design.md §4.6): implemented in group-rows.ts ---
+
+  // --- People and administration: blocks, profile, password, sessions, registration, invites (docs/design.md §4.6): account-rows.ts ---
 }
