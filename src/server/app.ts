@@ -17,6 +17,7 @@ import type { Logger } from 'pino'
 import Pusher from 'pusher'
 import { ErrorCodes } from '../shared/api'
 import { api, API_BODY_LIMIT } from './api'
+import { userChannel } from '../shared/channels'
 import type { ApiContext } from './api/context'
 import { PresenceTracker } from './api/presence'
 import { Publisher } from './api/publisher'
@@ -196,6 +197,10 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         tmpDir,
       },
       metrics,
+      // Issue 19 wiring: the people-and-administration work fills in userChannel and accounts, the groups work endPresence.
+      userChannel: (userId) => userChannel(userId),
+      groups: { endPresence: async () => {} },
+      accounts: { registration: 'open', ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}) },
     }
     if (realtime !== null) {
       const tracker = presence

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import type Pusher from 'pusher'
 import type { Logger } from 'pino'
-import type { ConfigResponse } from '../../shared/api'
+import type { ConfigResponse, RegistrationMode } from '../../shared/api'
 import type { BlobReaper } from '../attachments/blob-reaper'
 import type { BlobStore } from '../blobs/blob-store'
 import type { Store, UserRecord } from '../store/store'
@@ -43,6 +43,28 @@ export interface ApiContext {
     uploadsPerMinute: number
     /** DATA_DIR/tmp: uploads are spooled here before they go to the BlobStore. */
     tmpDir: string
+  }
+  /**
+   * The name of a user's per-user channel: `private-user-{id}`, or
+   * `private-encrypted-user-{id}` with an external service and
+   * PUSHER_ENCRYPTION_MASTER_KEY (docs/design.md §5.1).
+   */
+  userChannel: (userId: string) => string
+  /** Groups (docs/design.md §4.6). */
+  groups: {
+    /**
+     * End the user's membership of the conversation's presence channel at once
+     * (removal, blocking): the others see member_removed. The embedded server
+     * does it across nodes; with an external service it is a no-op and the
+     * next channel auth refuses instead.
+     */
+    endPresence(conversationId: string, userId: string): Promise<void>
+  }
+  /** Who may register, and what invite links point at (docs/design.md §4.6). */
+  accounts: {
+    registration: RegistrationMode
+    /** The server's public URL for invite links (PUBLIC_URL, else the address a request arrived on). */
+    publicUrl?: URL
   }
   /** Counters the routes feed (GET /metrics); absent where nobody collects them. */
   metrics?: ApiMetrics

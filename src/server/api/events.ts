@@ -1,8 +1,10 @@
-/** The realtime events of docs/design.md §5, sent to each member's `private-user-*` channel. */
+/**
+ * The realtime events of docs/design.md §5, sent to each member's per-user
+ * channel (`private-user-*`, or `private-encrypted-user-*`: ctx.userChannel).
+ */
 import type { Message } from '../../shared/api'
 import {
   Events,
-  userChannel,
   type ConversationUpsertEvent,
   type MarkerUpdatedEvent,
   type MessageCreatedEvent,
@@ -25,7 +27,7 @@ export function publishMessageCreated(
   const payload = withinEventLimit<MessageCreatedEvent>({ message }, ({ message: { body: _body, ...rest } }) =>
     Buffer.byteLength(JSON.stringify({ message: rest })) > MAX_EVENT_BYTES ? { message: { ...rest, attachments: [] } } : { message: rest },
   )
-  ctx.publisher.publish(message.conversationId, memberIds.map(userChannel), Events.messageCreated, payload, startedAt)
+  ctx.publisher.publish(message.conversationId, memberIds.map(ctx.userChannel), Events.messageCreated, payload, startedAt)
 }
 
 /**
@@ -36,7 +38,7 @@ export function publishMessageCreated(
  * a client that gets no body fetches the message with changedAfter either way.
  */
 export function publishMessagesUpdated(ctx: ApiContext, memberIds: readonly string[], messages: readonly Message[]): void {
-  const channels = memberIds.map(userChannel)
+  const channels = memberIds.map(ctx.userChannel)
   for (const message of messages) {
     const payload = withinEventLimit<MessageUpdatedEvent>({ message }, ({ message: { body: _body, ...rest } }) => ({
       message: rest,
@@ -50,7 +52,7 @@ export function publishMessagesUpdated(ctx: ApiContext, memberIds: readonly stri
 }
 
 export function publishMarkerUpdated(ctx: ApiContext, memberIds: readonly string[], marker: MarkerUpdatedEvent): void {
-  ctx.publisher.publish(marker.conversationId, memberIds.map(userChannel), Events.markerUpdated, marker)
+  ctx.publisher.publish(marker.conversationId, memberIds.map(ctx.userChannel), Events.markerUpdated, marker)
 }
 
 /** Each member gets the conversation as they see it (their markers, their unread count). */
@@ -65,6 +67,6 @@ export async function publishConversationUpsert(ctx: ApiContext, record: Convers
         lastMessage: p.conversation.lastMessage && { ...p.conversation.lastMessage, body: undefined },
       },
     }))
-    ctx.publisher.publish(record.id, [userChannel(memberId)], Events.conversationUpsert, payload)
+    ctx.publisher.publish(record.id, [ctx.userChannel(memberId)], Events.conversationUpsert, payload)
   }
 }

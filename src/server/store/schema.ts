@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely'
+import type { Generated, Kysely, Transaction } from 'kysely'
 
 /** Table shapes as Kysely sees them. Times are ms since the epoch; seqs are per conversation. */
 export interface UsersTable {
@@ -13,7 +13,7 @@ export interface UsersTable {
   created_at: number
   last_seen_at: number | null
   /** 0/1: administers the server (invites). The first account is one. */
-  is_admin: number
+  is_admin: Generated<number>
   /** Set when an admin disabled the account: no sign-in, no sessions. */
   disabled_at: number | null
 }
@@ -28,7 +28,7 @@ export interface SessionsTable {
   id: string
   last_used_at: number
   /** The User-Agent it signed in with (≤ 200 characters), '' when none. */
-  user_agent: string
+  user_agent: Generated<string>
 }
 
 export interface ConversationsTable {
@@ -51,7 +51,7 @@ export interface MembersTable {
   joined_at: number
   read_seq: number
   delivered_seq: number
-  role: 'owner' | 'admin' | 'member'
+  role: Generated<'owner' | 'admin' | 'member'>
   /** The member's own mute (ms); null: not muted. */
   muted_until: number | null
 }
@@ -71,7 +71,7 @@ export interface MessagesTable {
   deleted_at: number | null
   /** The message this one answers (same conversation); cleared when this one is deleted. */
   reply_to_id: string | null
-  kind: 'text' | 'system'
+  kind: Generated<'text' | 'system'>
   /** JSON of the SystemEvent (src/shared/api.ts) on a system message; null otherwise. */
   system: string | null
 }
