@@ -19,6 +19,8 @@ import { ErrorCodes } from '../shared/api'
 import { api, API_BODY_LIMIT } from './api'
 import { userChannel } from '../shared/channels'
 import type { ApiContext } from './api/context'
+import { encryptingSink } from './api/encrypted-sink'
+import { groupPresence } from './api/group-presence'
 import { PresenceTracker } from './api/presence'
 import { Publisher } from './api/publisher'
 import { realtimeSink } from './api/realtime-sink'
@@ -150,7 +152,11 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
   if (!config.realtimeOnly) {
     store = await openStore(config)
     presence = new PresenceTracker(store, log.child({ module: 'presence' }), now)
-    const signer = new Pusher({ appId: credentials.id, key: credentials.key, secret: credentials.secret, host: '127.0.0.1' })
+    // With an external service and PUSHER_ENCRYPTION_MASTER_KEY, channel auth for the encrypted per-user channel carries its shared_secret.
+    const { encryptionMasterKeyBase64 } = config.pusher
+    const encryption = encryptionMasterKeyBase64 !== undefined ? { encryptionMasterKeyBase64 } : {}
+    if (config.ignoredEncryptionKey) log.warn('PUSHER_ENCRYPTION_MASTER_KEY is ignored: the embedded realtime server keeps every event in this process')
+    const signer = new Pusher({ appId: credentials.id, key: credentials.key, secret: credentials.secret, host: '127.0.0.1', ...encryption })
     publisher = new Publisher({ log: log.child({ module: 'publisher' }), onHandedOff: metrics.sendPublished })
     sessions = new SessionSockets({ store, realtime, publisher, log: log.child({ module: 'sessions' }), now })
     sessions.startSweeping()
@@ -197,10 +203,10 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         tmpDir,
       },
       metrics,
-      // Issue 19 wiring: the people-and-administration work fills in userChannel and accounts, the groups work endPresence.
-      userChannel: (userId) => userChannel(userId),
-      groups: { endPresence: async () => {} },
-      accounts: { registration: 'open', ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}) },
+      // Issue 19 (docs/design.md §4.6, §5.1): the per-user channel's name, ending presence, who may register.
+      userChannel: (userId) => userChannel(userId, encryptionMasterKeyBase64 !== undefined),
+      groups: groupPresence(realtime),
+      accounts: { registration: config.registration, ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}) },
     }
     if (realtime !== null) {
       const tracker = presence
@@ -238,14 +244,20 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       const agentOptions = { keepAlive: true, maxSockets: 16 }
       publishAgent = useTLS ? new HttpsAgent(agentOptions) : new HttpAgent(agentOptions)
       publisher.connect(
-        new Pusher({
-          appId: credentials.id,
-          key: credentials.key,
-          secret: credentials.secret,
-          ...target,
-          timeout: 5_000,
-          agent: publishAgent,
-        } as Pusher.Options),
+        encryptingSink(
+          new Pusher({
+            appId: credentials.id,
+            key: credentials.key,
+            secret: credentials.secret,
+            ...target,
+            timeout: 5_000,
+            agent: publishAgent,
+            // Encrypts every event on a private-encrypted- channel (external service with PUSHER_ENCRYPTION_MASTER_KEY).
+            ...(config.pusher.encryptionMasterKeyBase64 !== undefined
+              ? { encryptionMasterKeyBase64: config.pusher.encryptionMasterKeyBase64 }
+              : {}),
+          } as Pusher.Options),
+        ),
       )
     }
   }

@@ -20,6 +20,29 @@ describe('loadConfig', () => {
     expect(config.pusher.appId).toBeUndefined()
   })
 
+  test('REGISTRATION: open by default, invite or closed when said', () => {
+    expect(loadConfig({}).registration).toBe('open')
+    expect(loadConfig({ REGISTRATION: 'invite' }).registration).toBe('invite')
+    expect(loadConfig({ REGISTRATION: 'closed' }).registration).toBe('closed')
+  })
+
+  test('PUSHER_ENCRYPTION_MASTER_KEY: used with an external service, ignored (and flagged for a warning) with the embedded one', () => {
+    const key = Buffer.alloc(32, 7).toString('base64')
+    const external = loadConfig({
+      PUSHER_ENCRYPTION_MASTER_KEY: key,
+      PUSHER_HOST: 'realtime.example.com',
+      PUSHER_APP_ID: 'a',
+      PUSHER_KEY: 'k',
+      PUSHER_SECRET: 'secret-value',
+    })
+    expect(external.pusher.encryptionMasterKeyBase64).toBe(key)
+    expect(external.ignoredEncryptionKey).toBe(false)
+    const embedded = loadConfig({ PUSHER_ENCRYPTION_MASTER_KEY: key })
+    expect(embedded.pusher.encryptionMasterKeyBase64).toBeUndefined()
+    expect(embedded.ignoredEncryptionKey).toBe(true)
+    expect(loadConfig({}).ignoredEncryptionKey).toBe(false)
+  })
+
   test('channel limits and PUBLIC_URL', () => {
     const config = loadConfig({
       PUBLIC_CHANNELS: 'false',
@@ -156,6 +179,11 @@ describe('loadConfig', () => {
     [{ WEBHOOK_URL: 'not a url' }, 'WEBHOOK_URL'],
     [{ PUSHER_KEY: 'has space' }, 'PUSHER_KEY'],
     [{ PUSHER_KEY: 'only-the-key' }, 'PUSHER_APP_ID, PUSHER_KEY and PUSHER_SECRET'],
+    [{ REGISTRATION: 'sometimes' }, 'REGISTRATION: open, invite or closed'],
+    [{ REGISTRATION: 'OPEN' }, 'REGISTRATION'],
+    [{ PUSHER_ENCRYPTION_MASTER_KEY: 'not base64!' }, 'PUSHER_ENCRYPTION_MASTER_KEY: base64 of exactly 32 random bytes'],
+    [{ PUSHER_ENCRYPTION_MASTER_KEY: Buffer.alloc(16, 1).toString('base64') }, 'PUSHER_ENCRYPTION_MASTER_KEY'],
+    [{ PUSHER_ENCRYPTION_MASTER_KEY: Buffer.alloc(33, 1).toString('base64') }, 'PUSHER_ENCRYPTION_MASTER_KEY'],
   ])('%o is refused with a message naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(name)

@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net'
 import { z } from 'zod'
+import { registrationModeSchema, type RegistrationMode } from '../shared/api'
 
 const port = z.coerce.number().int().min(0).max(65_535)
 const positiveInt = z.coerce.number().int().positive()
@@ -57,6 +58,16 @@ const envSchema = z.object({
   PUSHER_PORT: port.optional(),
   PUSHER_USE_TLS: bool.optional(),
   PUSHER_CLUSTER: z.string().min(1).optional(),
+  // End-to-end encryption of the per-user channel with an external service (docs/design.md §5.1).
+  PUSHER_ENCRYPTION_MASTER_KEY: z
+    .string()
+    .refine(
+      (value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0 && Buffer.from(value, 'base64').length === 32,
+      'base64 of exactly 32 random bytes (e.g. `openssl rand -base64 32`)',
+    )
+    .optional(),
+  // Who may register (docs/design.md §4.6); the first account of a server always may.
+  REGISTRATION: z.enum(registrationModeSchema.options, { error: 'open, invite or closed' }).default('open'),
   TRUST_PROXY: trustProxy.default(false),
   DATABASE_URL: z.string().min(1).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'redis://… or rediss://…').optional(),
@@ -133,7 +144,18 @@ export interface ServerConfig {
      */
     useTLS: boolean
     cluster?: string
+    /**
+     * PUSHER_ENCRYPTION_MASTER_KEY (base64 of 32 bytes), with an external
+     * service only: the per-user channel becomes `private-encrypted-user-{id}`
+     * and the SDK encrypts what goes on it. Kept unset with the embedded
+     * server, where nothing leaves the process (`ignoredEncryptionKey` says so).
+     */
+    encryptionMasterKeyBase64?: string
   }
+  /** PUSHER_ENCRYPTION_MASTER_KEY was set for the embedded server, which has no use for it: log a warning at start. */
+  ignoredEncryptionKey: boolean
+  /** Who may register (REGISTRATION, docs/design.md §4.6). */
+  registration: RegistrationMode
   /**
    * fastify's `trustProxy` (TRUST_PROXY): whose X-Forwarded-* headers give the
    * client's protocol, host and address. false = nobody, true = everyone, or
@@ -242,7 +264,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       // Secure by default: a service reached over the network gets TLS unless PUSHER_USE_TLS=false.
       useTLS: e.PUSHER_USE_TLS ?? external,
       cluster: e.PUSHER_CLUSTER,
+      ...(external && e.PUSHER_ENCRYPTION_MASTER_KEY !== undefined
+        ? { encryptionMasterKeyBase64: e.PUSHER_ENCRYPTION_MASTER_KEY }
+        : {}),
     },
+    ignoredEncryptionKey: !external && e.PUSHER_ENCRYPTION_MASTER_KEY !== undefined,
+    registration: e.REGISTRATION,
     trustProxy: e.TRUST_PROXY,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,

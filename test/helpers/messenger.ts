@@ -70,37 +70,44 @@ export async function newUser(baseUrl: string, name = 'user', displayName?: stri
       if (sent.status !== 201 && sent.status !== 200) throw new Error(`send failed: ${JSON.stringify(sent.body)}`)
       return sent.body
     },
-    async connect() {
-      const { body: config } = await callApi<ConfigResponse>(baseUrl, 'GET', '/api/config')
-      const client = new PusherClient(config.pusher.key, {
-        cluster: config.pusher.cluster,
-        wsHost: config.pusher.wsHost,
-        wsPort: config.pusher.wsPort,
-        forceTLS: config.pusher.forceTLS,
-        enabledTransports: ['ws'],
-        disableStats: true,
-        activityTimeout: config.activityTimeout * 1000,
-        channelAuthorization: {
-          endpoint: `${baseUrl}/api/pusher/auth`,
-          transport: 'ajax',
-          headers: { Authorization: `Bearer ${token}` },
-        },
-        userAuthentication: {
-          endpoint: `${baseUrl}/api/pusher/user-auth`,
-          transport: 'ajax',
-          headers: { Authorization: `Bearer ${token}` },
-        },
-      })
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('pusher-js did not connect')), 5_000)
-        client.connection.bind('connected', () => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
-      return client
-    },
+    connect: () => connectPusher(baseUrl, token),
   }
+}
+
+/**
+ * A pusher-js client (the Node build, which decrypts private-encrypted-
+ * channels) configured from GET /api/config and authorised by the api with
+ * `token`, connected.
+ */
+export async function connectPusher(baseUrl: string, token: string): Promise<PusherClient> {
+  const { body: config } = await callApi<ConfigResponse>(baseUrl, 'GET', '/api/config')
+  const client = new PusherClient(config.pusher.key, {
+    cluster: config.pusher.cluster,
+    wsHost: config.pusher.wsHost,
+    wsPort: config.pusher.wsPort,
+    forceTLS: config.pusher.forceTLS,
+    enabledTransports: ['ws'],
+    disableStats: true,
+    activityTimeout: config.activityTimeout * 1000,
+    channelAuthorization: {
+      endpoint: `${baseUrl}/api/pusher/auth`,
+      transport: 'ajax',
+      headers: { Authorization: `Bearer ${token}` },
+    },
+    userAuthentication: {
+      endpoint: `${baseUrl}/api/pusher/user-auth`,
+      transport: 'ajax',
+      headers: { Authorization: `Bearer ${token}` },
+    },
+  })
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('pusher-js did not connect')), 5_000)
+    client.connection.bind('connected', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+  return client
 }
 
 export async function directConversation(a: MessengerUser, b: MessengerUser): Promise<Conversation> {

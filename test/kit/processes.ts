@@ -34,9 +34,14 @@ export function forkWorker(file: URL, config: unknown): ChildProcess {
   return forkTsx(fileURLToPath(file), [JSON.stringify(config)])
 }
 
-/** `file` (relative to the repository) run with tsx; stdout piped (see `waitForLine`), stderr passed through unless `stdio` says otherwise. */
-export function spawnTsx(file: string, env: NodeJS.ProcessEnv, stdio: SpawnOptions['stdio'] = ['ignore', 'pipe', 'inherit']): ChildProcess {
-  return track(spawn(process.execPath, [...tsx, file], { cwd: repoRoot, env, stdio }))
+/** `file` (relative to the repository) run with tsx and `args`; stdout piped (see `waitForLine`), stderr passed through unless `stdio` says otherwise. */
+export function spawnTsx(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  stdio: SpawnOptions['stdio'] = ['ignore', 'pipe', 'inherit'],
+  args: readonly string[] = [],
+): ChildProcess {
+  return track(spawn(process.execPath, [...tsx, file, ...args], { cwd: repoRoot, env, stdio }))
 }
 
 /** A fresh temporary directory, removed by `removeWorkDir` or `cleanUpNow`. */

@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import type { z } from 'zod'
 import { ErrorCodes } from '../../shared/api'
-import { MessageRefusedError, type MessageRefusal } from '../store/store'
+import { GroupRefusedError, MessageRefusedError, type GroupRefusal, type MessageRefusal } from '../store/store'
 
 type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes]
 
@@ -36,6 +36,18 @@ const refusalStatus: Record<MessageRefusal, number> = {
   reply_not_found: 400,
   reply_deleted: 409,
   attachment_refused: 400,
+  system_message: 409,
+}
+
+/** How each refusal of a group change is answered (docs/design.md §4.6). */
+const groupRefusalStatus: Record<GroupRefusal, number> = {
+  not_found: 404,
+  not_member: 404,
+  forbidden: 403,
+  not_group: 400,
+  unknown_users: 400,
+  too_many_members: 400,
+  owner_role: 409,
 }
 
 const codeForStatus = (status: number): ErrorCode => {
@@ -73,8 +85,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (error instanceof ApiError) {
       return reply.code(error.status).send({ error: { code: error.code, message: error.message } })
     }
-    if (error instanceof MessageRefusedError) {
-      const status = refusalStatus[error.reason]
+    if (error instanceof MessageRefusedError || error instanceof GroupRefusedError) {
+      const status = error instanceof MessageRefusedError ? refusalStatus[error.reason] : groupRefusalStatus[error.reason]
       return reply.code(status).send({ error: { code: codeForStatus(status), message: error.message } })
     }
     const status = typeof error.statusCode === 'number' && error.statusCode >= 400 ? error.statusCode : 500

@@ -5,6 +5,7 @@
 import type { Message } from '../../shared/api'
 import {
   Events,
+  type ConversationRemovedEvent,
   type ConversationUpsertEvent,
   type MarkerUpdatedEvent,
   type MessageCreatedEvent,
@@ -55,12 +56,22 @@ export function publishMarkerUpdated(ctx: ApiContext, memberIds: readonly string
   ctx.publisher.publish(marker.conversationId, memberIds.map(ctx.userChannel), Events.markerUpdated, marker)
 }
 
-/** Each member gets the conversation as they see it (their markers, their unread count). */
-export async function publishConversationUpsert(ctx: ApiContext, record: ConversationRecord): Promise<void> {
-  const memberIds = record.members.map((member) => member.userId)
+/**
+ * Each member gets the conversation as they see it (their markers, their
+ * unread count, their mute); `onlyTo`: just these members (a change of one
+ * member's own settings goes to their devices alone).
+ */
+export async function publishConversationUpsert(
+  ctx: ApiContext,
+  record: ConversationRecord,
+  onlyTo?: readonly string[],
+): Promise<void> {
+  const memberIds = record.members.map((member) => member.userId).filter((id) => onlyTo === undefined || onlyTo.includes(id))
+  if (memberIds.length === 0) return
   const unread = await ctx.store.unreadCounts(record.id, memberIds)
+  const now = ctx.now()
   for (const memberId of memberIds) {
-    const conversation = conversationView(record, memberId, unread.get(memberId))
+    const conversation = conversationView(record, memberId, unread.get(memberId), now)
     const payload = withinEventLimit<ConversationUpsertEvent>({ conversation }, (p) => ({
       conversation: {
         ...p.conversation,
@@ -69,4 +80,10 @@ export async function publishConversationUpsert(ctx: ApiContext, record: Convers
     }))
     ctx.publisher.publish(record.id, [ctx.userChannel(memberId)], Events.conversationUpsert, payload)
   }
+}
+
+/** To a user who is no longer a member (removed, or left from one of their devices): keep the history read-only. */
+export function publishConversationRemoved(ctx: ApiContext, conversationId: string, userId: string): void {
+  const event: ConversationRemovedEvent = { conversationId }
+  ctx.publisher.publish(conversationId, [ctx.userChannel(userId)], Events.conversationRemoved, event)
 }

@@ -15,7 +15,9 @@ import { attachmentRoutes } from './routes/attachments'
 import { authRoutes } from './routes/auth'
 import { configRoutes } from './routes/config'
 import { conversationRoutes } from './routes/conversations'
+import { groupRoutes } from './routes/groups'
 import { messageChangeRoutes } from './routes/message-changes'
+import { peopleRoutes } from './routes/people'
 import { pusherRoutes } from './routes/pusher'
 import { userRoutes } from './routes/users'
 
@@ -46,7 +48,9 @@ export async function api(app: FastifyInstance, ctx: ApiContext): Promise<void> 
     authed.addHook('onRequest', authenticate(ctx))
     await authed.register(auth.authenticated)
     await authed.register(userRoutes(ctx))
+    await authed.register(peopleRoutes(ctx))
     await authed.register(conversationRoutes(ctx))
+    await authed.register(groupRoutes(ctx))
     await authed.register(messageChangeRoutes(ctx))
     await authed.register(attachmentRoutes(ctx))
     await authed.register(pusher.authenticated)

@@ -13,8 +13,12 @@
  *   signed-in connections (`terminate_connections`), so that happens when the
  *   user's last session ends. Clients sign in (`pusher:signin`) for this.
  *
- * Expired sessions are swept every minute: their rows are deleted and their
- * sockets closed like a logout's.
+ * Every minute a sweep deletes expired sessions and closes their sockets like
+ * a logout's. It also asks the store which of the sessions this process bound
+ * sockets to are gone without its knowing — revoked from the server's host
+ * (`npm run admin`: disable-user, reset-password) or by another api node — and
+ * closes theirs too. Such a session's REST requests fail at once (its token no
+ * longer resolves); its sockets close within one sweep (≤ SESSION_SWEEP_MS).
  */
 import type { Logger } from 'pino'
 import type { RealtimeServer } from '../realtime/server'
@@ -35,17 +39,21 @@ export interface SessionSocketsOptions {
 export class SessionSockets {
   private sweepTimer: NodeJS.Timeout | null = null
   private sweeping: Promise<void> | null = null
+  /** Sessions (token hash → user id) that authorised a socket through this process and have not ended here. */
+  private readonly boundSessions = new Map<string, string>()
 
   constructor(private readonly options: SessionSocketsOptions) {}
 
-  /** `socketId` was authorised by the session `tokenHash`. */
-  bound(socketId: string, tokenHash: string): void {
+  /** `socketId` was authorised by the session `tokenHash` of `userId`. */
+  bound(socketId: string, tokenHash: string, userId: string): void {
+    this.boundSessions.set(tokenHash, userId)
     this.options.realtime?.bindSession(socketId, tokenHash)
   }
 
   /** These sessions ended: close what they authorised. */
   async ended(sessions: readonly EndedSession[]): Promise<void> {
     if (sessions.length === 0) return
+    for (const session of sessions) this.boundSessions.delete(session.tokenHash)
     const { realtime, store, publisher, now } = this.options
     if (realtime !== null) {
       realtime.endSessions(sessions.map((session) => session.tokenHash))
@@ -56,16 +64,26 @@ export class SessionSockets {
     }
   }
 
-  /** Delete expired sessions and close their sockets; returns how many ended. */
-  async sweepExpired(): Promise<number> {
-    const expired = await this.options.store.deleteExpiredSessions(this.options.now())
-    await this.ended(expired)
-    return expired.length
+  /**
+   * Delete expired sessions, find the bound ones that ended elsewhere, and
+   * close the sockets of both; returns how many sessions ended.
+   */
+  async sweep(): Promise<number> {
+    const { store, now } = this.options
+    const expired = await store.deleteExpiredSessions(now())
+    for (const session of expired) this.boundSessions.delete(session.tokenHash)
+    const live = await store.liveSessionsAmong([...this.boundSessions.keys()], now())
+    const endedElsewhere = [...this.boundSessions]
+      .filter(([tokenHash]) => !live.has(tokenHash))
+      .map(([tokenHash, userId]) => ({ tokenHash, userId }))
+    const ended = [...expired, ...endedElsewhere]
+    await this.ended(ended)
+    return ended.length
   }
 
   startSweeping(intervalMs = SESSION_SWEEP_MS): void {
     this.sweepTimer = setInterval(() => {
-      this.sweeping ??= this.sweepExpired()
+      this.sweeping ??= this.sweep()
         .then(
           () => undefined,
           (err: unknown) => this.options.log.warn({ err }, 'could not sweep expired sessions'),

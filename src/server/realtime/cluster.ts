@@ -18,6 +18,8 @@ export type ClusterMessage =
   | { type: 'member'; channel: string; userId: string; info?: unknown; added: boolean }
   | { type: 'user'; userId: string; online: boolean }
   | { type: 'terminate'; userId: string }
+  /** Unsubscribe every socket of the user from a presence channel (their membership ended). */
+  | { type: 'endPresence'; channel: string; userId: string }
   /** An api session authorised a socket (which may be on another node). */
   | { type: 'bindSession'; socketId: string; session: string }
   /** Api sessions ended: close the sockets they authorised. */

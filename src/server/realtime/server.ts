@@ -184,6 +184,9 @@ export class RealtimeServer {
       case 'terminate':
         this.closeUserConnections(message.userId)
         return
+      case 'endPresence':
+        this.endPresenceLocal(message.channel, message.userId)
+        return
       case 'bindSession':
         this.bindLocal(message.socketId, message.session)
         return
@@ -617,6 +620,35 @@ export class RealtimeServer {
   terminateUserConnections(userId: string): number {
     this.cluster.send({ type: 'terminate', userId })
     return this.closeUserConnections(userId)
+  }
+
+  /**
+   * End a user's membership of a presence channel at once, on every node:
+   * each of their sockets is unsubscribed, exactly as if it had sent
+   * pusher:unsubscribe, so the others get member_removed when the user's
+   * last socket in the cluster is gone. The sockets stay open (their other
+   * channels are untouched) and are told nothing: the app learns it from its
+   * own channel, and a new subscription needs a new auth, which the api refuses.
+   * Unknown channels and users are nothing to do.
+   */
+  endPresence(channel: string, userId: string): number {
+    this.cluster.send({ type: 'endPresence', channel, userId })
+    return this.endPresenceLocal(channel, userId)
+  }
+
+  private endPresenceLocal(channel: string, userId: string): number {
+    const sockets = this.channels.get(channel)?.members?.get(userId)?.sockets
+    if (sockets === undefined) return 0
+    let ended = 0
+    for (const socketId of [...sockets]) {
+      const connection = this.connections.get(socketId)
+      if (connection === undefined) continue
+      // A subscribe still being answered for this channel must not win afterwards.
+      connection.unsubscribed(channel)
+      this.channels.leave(connection, channel)
+      ended++
+    }
+    return ended
   }
 
   private closeUserConnections(userId: string): number {

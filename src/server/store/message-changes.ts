@@ -13,6 +13,7 @@
 import type { Transaction } from 'kysely'
 import { REACTIONS_PER_MESSAGE_MAX, replyPreview } from '../../shared/message-content'
 import { detachDeleted } from './attachment-rows'
+import { moderates } from './group-rows'
 import { hydrateMessage, hydrateMessages, type MessageRow } from './message-rows'
 import type { Database } from './schema'
 import { MessageRefusedError, type MessageChange } from './store'
@@ -59,6 +60,7 @@ async function lockedMessage(trx: Trx, conversationId: string, messageId: string
           .where('conversation_id', '=', conversationId)
           .executeTakeFirst()
   if (revs === null || row === undefined) throw new MessageRefusedError('not_found', `No message ${messageId.slice(0, 64)}`)
+  if (row.kind === 'system') throw new MessageRefusedError('system_message', 'A change to the group cannot be edited, deleted or reacted to')
   return { row, revs }
 }
 
@@ -151,7 +153,7 @@ export async function editIn(
 }
 
 /**
- * Delete for everyone: the body is overwritten, and the reactions, mentions,
+ * Delete for everyone (the sender, or a group's owner or admin): the body is overwritten, and the reactions, mentions,
  * attachments and reply link are deleted rows, not hidden ones. The row stays as a
  * tombstone, so the seq is still accounted for and clients show "deleted".
  * The attachments' blobs are queued for deletion here and deleted by the
@@ -162,7 +164,10 @@ export async function deleteIn(
   input: { conversationId: string; messageId: string; userId: string; now: number },
 ): Promise<MessageChange> {
   const { row, revs } = await lockedMessage(trx, input.conversationId, input.messageId)
-  requireSender(row, input.userId, 'delete')
+  // A group's owner and admins may delete anyone's message (docs/design.md §4.6).
+  if (row.sender_id !== input.userId && !(await moderates(trx, input.conversationId, input.userId))) {
+    throw new MessageRefusedError('not_sender', 'Only its sender or a group owner or admin can delete a message')
+  }
   if (row.deleted_at !== null) return unchanged(trx, row)
 
   await trx

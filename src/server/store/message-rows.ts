@@ -7,7 +7,7 @@
  * reply (docs/design.md §4.4).
  */
 import type { Selectable } from 'kysely'
-import type { Message, Reaction, ReplyTo } from '../../shared/api'
+import { systemEventSchema, type Message, type Reaction, type ReplyTo, type SystemEvent } from '../../shared/api'
 import { replyPreview } from '../../shared/message-content'
 import { attachmentsOf } from './attachment-rows'
 import type { Db, MessagesTable } from './schema'
@@ -94,7 +94,22 @@ export async function hydrateMessages(db: Db, rows: readonly MessageRow[]): Prom
     reactions: reactionsBy.get(row.id) ?? [],
     mentions: mentionsBy.get(row.id) ?? [],
     attachments: attachmentsBy.get(row.id) ?? [],
+    kind: row.kind,
+    system: row.kind === 'system' ? systemEvent(row.system) : null,
   }))
+}
+
+/** A system message's event as stored (JSON), validated; null when it is missing or not one (never a crash on a bad row). */
+function systemEvent(json: string | null): SystemEvent | null {
+  if (json === null) return null
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch {
+    return null
+  }
+  const parsed = systemEventSchema.safeParse(value)
+  return parsed.success ? parsed.data : null
 }
 
 export async function hydrateMessage(db: Db, row: MessageRow): Promise<Message> {

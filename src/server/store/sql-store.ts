@@ -7,6 +7,30 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { Message, ReplyTo } from '../../shared/api'
 import { replyPreview } from '../../shared/message-content'
 import {
+  blockedInDirect,
+  blockedUsers,
+  block,
+  blockersAmong,
+  deleteSessionById,
+  deleteSessionsOf,
+  directConversationBetween,
+  hasBlocked,
+  insertInvite,
+  insertSession,
+  insertUserIn,
+  isRetryableConflict,
+  liveSessionsAmong,
+  sessionsOf,
+  sessionUser,
+  setAdmin,
+  setDisabledIn,
+  setPasswordHash,
+  toUser,
+  unblock,
+  updateDisplayName,
+  userById,
+} from './account-rows'
+import {
   attachIn,
   insertAttachment,
   queueBlobDeletions,
@@ -14,22 +38,28 @@ import {
   toAttachmentRecord,
 } from './attachment-rows'
 import { newId } from './ids'
+import { addMembersIn, removeMemberIn, renameIn, setMutedUntilIn, setRoleIn, type GroupRowsChange } from './group-rows'
 import { deleteIn, editIn, insertMentions, setReactionIn } from './message-changes'
 import { hydrateMessage, hydrateMessages } from './message-rows'
-import type { ConversationsTable, Database, Db, UsersTable } from './schema'
+import type { ConversationsTable, Database, Db } from './schema'
 import {
   MessageRefusedError,
   UsernameTakenError,
+  type Admission,
   type AttachmentRecord,
   type ConversationCursor,
   type ConversationRecord,
+  type DeviceSessionRecord,
   type EndedSession,
+  type GroupChange,
   type MarkerKind,
   type MarkerResult,
   type MemberMarkers,
   type MessageChange,
   type NewAttachment,
   type NewConversation,
+  type NewInvite,
+  type NewUser,
   type Store,
   type UnreadCounts,
   type UserRecord,
@@ -40,15 +70,6 @@ export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505'
 }
-
-const toUser = (row: Selectable<UsersTable>): UserRecord => ({
-  id: row.id,
-  username: row.username,
-  displayName: row.display_name,
-  passwordHash: row.password_hash,
-  createdAt: Number(row.created_at),
-  lastSeenAt: row.last_seen_at === null ? null : Number(row.last_seen_at),
-})
 
 interface AppendInput {
   conversationId: string
@@ -75,26 +96,24 @@ export class SqlStore implements Store {
     private readonly options: SqlStoreOptions = {},
   ) {}
 
-  async createUser(user: Omit<UserRecord, 'lastSeenAt'>): Promise<UserRecord> {
-    try {
-      await this.db
-        .insertInto('users')
-        .values({
-          id: user.id,
-          username: user.username,
-          username_key: user.username.toLowerCase(),
-          display_name: user.displayName,
-          display_name_key: user.displayName.toLowerCase(),
-          password_hash: user.passwordHash,
-          created_at: user.createdAt,
-          last_seen_at: null,
-        })
-        .execute()
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new UsernameTakenError(user.username)
-      throw err
+  async createUser(user: NewUser, admission?: Admission): Promise<UserRecord> {
+    // SERIALIZABLE on PostgreSQL (SQLite runs one transaction at a time anyway): "no account
+    // yet" decides who is admin, and two registrations that both saw it cannot both commit.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db
+          .transaction()
+          .setIsolationLevel('serializable')
+          .execute((trx) => insertUserIn(trx, user, admission))
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new UsernameTakenError(user.username)
+        if (isRetryableConflict(err) && attempt < 10) {
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt))
+          continue
+        }
+        throw err
+      }
     }
-    return { ...user, lastSeenAt: null }
   }
 
   async userByUsername(username: string): Promise<UserRecord | null> {
@@ -131,22 +150,12 @@ export class SqlStore implements Store {
     await this.db.updateTable('users').set({ last_seen_at: at }).where('id', '=', userId).execute()
   }
 
-  async createSession(tokenHash: string, userId: string, now: number, expiresAt: number): Promise<void> {
-    await this.db
-      .insertInto('sessions')
-      .values({ token_hash: tokenHash, user_id: userId, created_at: now, expires_at: expiresAt })
-      .execute()
+  createSession(tokenHash: string, userId: string, now: number, expiresAt: number, userAgent = ''): Promise<string> {
+    return insertSession(this.db, { tokenHash, userId, now, expiresAt, userAgent })
   }
 
-  async sessionUser(tokenHash: string, now: number): Promise<UserRecord | null> {
-    const row = await this.db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .selectAll('users')
-      .where('sessions.token_hash', '=', tokenHash)
-      .where('sessions.expires_at', '>', now)
-      .executeTakeFirst()
-    return row ? toUser(row) : null
+  sessionUser(tokenHash: string, now: number): Promise<UserRecord | null> {
+    return sessionUser(this.db, tokenHash, now)
   }
 
   async deleteSession(tokenHash: string): Promise<EndedSession | null> {
@@ -191,7 +200,9 @@ export class SqlStore implements Store {
       .where('mine.user_id', '=', userId)
       .where('theirs.user_id', 'in', others)
       .execute()
-    for (const row of rows) contacts.add(row.user_id)
+    // Someone who blocked the viewer is no contact of theirs: their presence is hidden.
+    const blockers = await blockersAmong(this.db, userId, rows.map((row) => row.user_id))
+    for (const row of rows) if (!blockers.has(row.user_id)) contacts.add(row.user_id)
     return contacts
   }
 
@@ -235,6 +246,8 @@ export class SqlStore implements Store {
                 joined_at: input.now + i,
                 read_seq: 0,
                 delivered_seq: 0,
+                // The creator of a group owns it (docs/design.md §4.6).
+                role: input.kind === 'group' && userId === input.createdBy ? ('owner' as const) : ('member' as const),
               })),
             )
             .execute()
@@ -275,7 +288,7 @@ export class SqlStore implements Store {
     const list = rows.map((row) => row.id)
     const members = await db
       .selectFrom('members')
-      .select(['conversation_id', 'user_id', 'read_seq', 'delivered_seq'])
+      .select(['conversation_id', 'user_id', 'read_seq', 'delivered_seq', 'role', 'joined_at', 'muted_until'])
       .where('conversation_id', 'in', list)
       .orderBy('joined_at')
       .orderBy('user_id')
@@ -293,7 +306,14 @@ export class SqlStore implements Store {
 
     const membersBy = new Map<string, MemberMarkers[]>()
     for (const m of members) {
-      const entry = { userId: m.user_id, readSeq: Number(m.read_seq), deliveredSeq: Number(m.delivered_seq) }
+      const entry: MemberMarkers = {
+        userId: m.user_id,
+        readSeq: Number(m.read_seq),
+        deliveredSeq: Number(m.delivered_seq),
+        role: m.role,
+        joinedAt: Number(m.joined_at),
+        mutedUntil: m.muted_until === null ? null : Number(m.muted_until),
+      }
       const list = membersBy.get(m.conversation_id)
       if (list) list.push(entry)
       else membersBy.set(m.conversation_id, [entry])
@@ -395,7 +415,9 @@ export class SqlStore implements Store {
         .onRef('messages.conversation_id', '=', 'members.conversation_id')
         .onRef('messages.seq', '>', 'members.read_seq')
         .onRef('messages.sender_id', '!=', 'members.user_id')
-        .on('messages.deleted_at', 'is', null),
+        .on('messages.deleted_at', 'is', null)
+        // A change to the group is never unread (docs/design.md §4.6).
+        .on('messages.kind', '=', 'text'),
     )
   }
 
@@ -529,6 +551,8 @@ export class SqlStore implements Store {
       reactions: [],
       mentions: [...(input.mentions ?? [])],
       attachments: [],
+      kind: 'text',
+      system: null,
     }
     await trx
       .insertInto('messages')
@@ -557,7 +581,7 @@ export class SqlStore implements Store {
   private async replyTarget(trx: Transaction<Database>, conversationId: string, replyToId: string): Promise<ReplyTo> {
     const original = await trx
       .selectFrom('messages')
-      .select(['id', 'seq', 'sender_id', 'body', 'deleted_at'])
+      .select(['id', 'seq', 'sender_id', 'body', 'deleted_at', 'kind'])
       .where('id', '=', replyToId)
       .where('conversation_id', '=', conversationId)
       .executeTakeFirst()
@@ -565,6 +589,7 @@ export class SqlStore implements Store {
       throw new MessageRefusedError('reply_not_found', `replyToId: no message ${replyToId.slice(0, 64)} in this conversation`)
     }
     if (original.deleted_at !== null) throw new MessageRefusedError('reply_deleted', 'replyToId: that message was deleted')
+    if (original.kind === 'system') throw new MessageRefusedError('system_message', 'replyToId: a change to the group cannot be replied to')
     return { id: original.id, seq: Number(original.seq), senderId: original.sender_id, body: replyPreview(original.body), deleted: false }
   }
 
@@ -692,7 +717,100 @@ export class SqlStore implements Store {
 
   // --- Groups, roles and mutes: delegates to group-rows.ts ---
 
+  renameConversation(input: Parameters<Store['renameConversation']>[0]): Promise<GroupChange> {
+    return this.groupChange(input.conversationId, (trx) => renameIn(trx, input))
+  }
+
+  addMembers(input: Parameters<Store['addMembers']>[0]): Promise<GroupChange> {
+    return this.groupChange(input.conversationId, (trx) => addMembersIn(trx, input))
+  }
+
+  removeMember(input: Parameters<Store['removeMember']>[0]): Promise<GroupChange> {
+    return this.groupChange(input.conversationId, (trx) => removeMemberIn(trx, input))
+  }
+
+  setMemberRole(input: Parameters<Store['setMemberRole']>[0]): Promise<GroupChange> {
+    return this.groupChange(input.conversationId, (trx) => setRoleIn(trx, input))
+  }
+
+  /** One transaction for the change; the conversation as it is after commit. */
+  private async groupChange(conversationId: string, change: (trx: Transaction<Database>) => Promise<GroupRowsChange>): Promise<GroupChange> {
+    const result = await this.db.transaction().execute(change)
+    const conversation = await this.loadConversation(this.db, conversationId)
+    if (conversation === null) throw new Error(`conversation ${conversationId} vanished after a group change`)
+    return { conversation, ...result }
+  }
+
+  async setMutedUntil(conversationId: string, userId: string, mutedUntil: number | null): Promise<ConversationRecord | null> {
+    const member = await this.db.transaction().execute((trx) => setMutedUntilIn(trx, conversationId, userId, mutedUntil))
+    return member ? this.loadConversation(this.db, conversationId) : null
+  }
+
   // --- People and administration: delegates to account-rows.ts ---
+
+  userById(id: string): Promise<UserRecord | null> {
+    return userById(this.db, id)
+  }
+
+  updateDisplayName(userId: string, displayName: string): Promise<UserRecord | null> {
+    return updateDisplayName(this.db, userId, displayName)
+  }
+
+  setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    return setPasswordHash(this.db, userId, passwordHash)
+  }
+
+  setDisabled(userId: string, disabled: boolean, now: number): Promise<EndedSession[]> {
+    return this.db.transaction().execute((trx) => setDisabledIn(trx, userId, disabled, now))
+  }
+
+  setAdmin(userId: string, admin: boolean): Promise<void> {
+    return setAdmin(this.db, userId, admin)
+  }
+
+  sessionsOf(userId: string, now: number): Promise<DeviceSessionRecord[]> {
+    return sessionsOf(this.db, userId, now)
+  }
+
+  deleteSessionById(userId: string, sessionId: string): Promise<EndedSession | null> {
+    return deleteSessionById(this.db, userId, sessionId)
+  }
+
+  deleteSessionsOf(userId: string, keepTokenHash?: string): Promise<EndedSession[]> {
+    return deleteSessionsOf(this.db, userId, keepTokenHash)
+  }
+
+  liveSessionsAmong(tokenHashes: readonly string[], now: number): Promise<Set<string>> {
+    return liveSessionsAmong(this.db, tokenHashes, now)
+  }
+
+  block(blockerId: string, blockedId: string, now: number): Promise<void> {
+    return block(this.db, blockerId, blockedId, now)
+  }
+
+  unblock(blockerId: string, blockedId: string): Promise<void> {
+    return unblock(this.db, blockerId, blockedId)
+  }
+
+  blockedUsers(blockerId: string): Promise<UserRecord[]> {
+    return blockedUsers(this.db, blockerId)
+  }
+
+  hasBlocked(blockerId: string, blockedId: string): Promise<boolean> {
+    return hasBlocked(this.db, blockerId, blockedId)
+  }
+
+  directConversationBetween(a: string, b: string): Promise<string | null> {
+    return directConversationBetween(this.db, a, b)
+  }
+
+  blockedInDirect(conversationId: string, userId: string): Promise<boolean> {
+    return blockedInDirect(this.db, conversationId, userId)
+  }
+
+  createInvite(invite: NewInvite): Promise<void> {
+    return insertInvite(this.db, invite)
+  }
 
   async close(): Promise<void> {
     await this.db.destroy()

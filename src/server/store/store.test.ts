@@ -143,6 +143,9 @@ function storeContract(factory: StoreFactory): void {
       userId: a.id,
       readSeq: 3,
       deliveredSeq: 3,
+      role: 'owner',
+      joinedAt: 10,
+      mutedUntil: null,
     })
   })
 

@@ -4,7 +4,7 @@
  * transaction), so the api never holds a transaction open across awaits of its
  * own. Implemented once over Kysely (sql-store.ts) for SQLite and PostgreSQL.
  */
-import type { ConversationKind, Message } from '../../shared/api'
+import type { ConversationKind, MemberRole, Message, RegistrationMode } from '../../shared/api'
 
 export interface UserRecord {
   id: string
@@ -13,12 +13,24 @@ export interface UserRecord {
   passwordHash: string
   createdAt: number
   lastSeenAt: number | null
+  /** Administers the server (invites); the first account is one. */
+  admin: boolean
+  /** When an administrator disabled the account (no sign-in), else null. */
+  disabledAt: number | null
 }
+
+/** What createUser stores; admin and disabledAt are the store's to decide. */
+export type NewUser = Pick<UserRecord, 'id' | 'username' | 'displayName' | 'passwordHash' | 'createdAt'>
 
 export interface MemberMarkers {
   userId: string
   readSeq: number
   deliveredSeq: number
+  /** Group roles (docs/design.md §4.6); both members of a direct conversation are 'member'. */
+  role: MemberRole
+  joinedAt: number
+  /** The member's own mute (ms), as stored: may lie in the past (the view says null then). */
+  mutedUntil: number | null
 }
 
 export interface ConversationRecord {
@@ -126,6 +138,8 @@ export type MessageRefusal =
   | 'reply_deleted'
   /** attachmentIds names something that is not an unattached upload of the sender. */
   | 'attachment_refused'
+  /** A system message (a change to the group) is never edited, deleted, reacted to or replied to. */
+  | 'system_message'
 
 /** A change the store refuses; the api answers it with 404, 403, 409 or 400. */
 export class MessageRefusedError extends Error {
@@ -137,6 +151,89 @@ export class MessageRefusedError extends Error {
   }
 }
 
+// --- Groups, roles and mutes ---
+
+/** What a group change did (Store.renameConversation, addMembers, removeMember, setMemberRole). */
+export interface GroupChange {
+  /** The conversation after the change (its members now). */
+  conversation: ConversationRecord
+  /** The system message that records it; null when nothing changed. */
+  system: Message | null
+  /** Users who are no longer members (removed or left): they get conversation.removed. */
+  removedUserIds: string[]
+}
+
+export type GroupRefusal =
+  /** No such conversation, or the actor is not a member: answered as if it did not exist. */
+  | 'not_found'
+  /** The user acted upon is not a member. */
+  | 'not_member'
+  /** The actor's role does not allow it. */
+  | 'forbidden'
+  /** A direct conversation: it has no title, roles or member list to change. */
+  | 'not_group'
+  /** userIds names someone who has no account. */
+  | 'unknown_users'
+  /** The group would have more than LIMITS.groupMembersMax members. */
+  | 'too_many_members'
+  /** The owner's own role: it changes only by leaving. */
+  | 'owner_role'
+
+/** A group change the store refuses; the api answers 404, 403, 400 or 409 (groupRefusalStatus). */
+export class GroupRefusedError extends Error {
+  constructor(
+    readonly reason: GroupRefusal,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+// --- People and administration ---
+
+/** How a registration is admitted (createUser). */
+export interface Admission {
+  registration: RegistrationMode
+  /** SHA-256 (hex) of the invite code given, if any. */
+  inviteCodeHash?: string
+  now: number
+}
+
+export type RegistrationRefusal =
+  /** REGISTRATION=closed. */
+  | 'closed'
+  /** REGISTRATION=invite and no code was given. */
+  | 'invite_missing'
+  | 'invite_unknown'
+  | 'invite_used'
+  | 'invite_expired'
+
+/** createUser refused a registration under the server's REGISTRATION mode; nothing was stored. */
+export class RegistrationRefusedError extends Error {
+  constructor(readonly reason: RegistrationRefusal) {
+    super(`registration refused: ${reason}`)
+  }
+}
+
+/** A signed-in device (GET /api/me/sessions); the token hash stays in the server. */
+export interface DeviceSessionRecord {
+  id: string
+  tokenHash: string
+  createdAt: number
+  lastUsedAt: number
+  userAgent: string
+  expiresAt: number
+}
+
+export interface NewInvite {
+  /** SHA-256 (hex) of the code; the code itself is shown once and never stored. */
+  codeHash: string
+  /** Null when made on the server's host (npm run admin). */
+  createdBy: string | null
+  createdAt: number
+  expiresAt: number
+}
+
 export class UsernameTakenError extends Error {
   constructor(username: string) {
     super(`Username ${username} is taken`)
@@ -144,15 +241,29 @@ export class UsernameTakenError extends Error {
 }
 
 export interface Store {
-  createUser(user: Omit<UserRecord, 'lastSeenAt'>): Promise<UserRecord>
+  /**
+   * Store a new account. The first account of a server becomes its admin —
+   * decided in the account's transaction, so two racing first registrations
+   * make one admin. `admission` (a registration through the api) applies the
+   * server's REGISTRATION mode to every account but the first: `invite`
+   * consumes the invite code in the same transaction (single use), `closed`
+   * refuses (RegistrationRefusedError). Without it (seed, admin tools) anyone
+   * may be created.
+   */
+  createUser(user: NewUser, admission?: Admission): Promise<UserRecord>
   userByUsername(username: string): Promise<UserRecord | null>
   usersById(ids: readonly string[]): Promise<UserRecord[]>
   /** Directory search by username or display name prefix/substring, ordered by username. */
   searchUsers(query: string | undefined, limit: number): Promise<UserRecord[]>
   setLastSeen(userId: string, at: number): Promise<void>
 
-  createSession(tokenHash: string, userId: string, now: number, expiresAt: number): Promise<void>
-  /** The user of a live session, or null when unknown or expired. */
+  /** A session with a random public id; `userAgent` is cut to LIMITS.userAgentMax. Returns its id. */
+  createSession(tokenHash: string, userId: string, now: number, expiresAt: number, userAgent?: string): Promise<string>
+  /**
+   * The user of a live session, or null when unknown, expired or the account
+   * is disabled. Records the use (`lastUsedAt`) at most once a minute per
+   * session, so reads do not all become writes.
+   */
   sessionUser(tokenHash: string, now: number): Promise<UserRecord | null>
   /** End one session; its user, or null when there was none. */
   deleteSession(tokenHash: string): Promise<EndedSession | null>
@@ -160,7 +271,10 @@ export interface Store {
   deleteExpiredSessions(now: number): Promise<EndedSession[]>
   /** Whether the user has a session that is still valid at `now`. */
   hasLiveSession(userId: string, now: number): Promise<boolean>
-  /** Of `candidateIds`, those who share a conversation with `userId` (and `userId` itself): whose presence they may see. */
+  /**
+   * Of `candidateIds`, those who share a conversation with `userId` (and
+   * `userId` itself) and have not blocked them: whose presence they may see.
+   */
   contactsAmong(userId: string, candidateIds: readonly string[]): Promise<Set<string>>
 
   /**
@@ -225,7 +339,10 @@ export interface Store {
     mentions: readonly string[]
     now: number
   }): Promise<MessageChange>
-  /** Delete for everyone (its sender only): body, reactions, mentions and reply link go; a tombstone stays. */
+  /**
+   * Delete for everyone (its sender, or a group's owner or admin): body,
+   * reactions, mentions and reply link go; a tombstone stays.
+   */
   deleteMessage(input: { conversationId: string; messageId: string; userId: string; now: number }): Promise<MessageChange>
   /** Add (`present`) or remove the user's reaction with `emoji` (canonical form); idempotent. */
   setReaction(input: {
@@ -266,5 +383,59 @@ export interface Store {
 
   // --- Groups, roles and mutes (docs/design.md §4.6): implemented in group-rows.ts ---
 
+  /**
+   * Each group change below is one transaction that locks the conversation,
+   * checks the actor's role, changes the members or title and writes one
+   * system message with the next seq and rev. Refusals: GroupRefusedError.
+   * `changed` false: it already was so; no system message was written.
+   */
+  renameConversation(input: { conversationId: string; actorId: string; title: string; now: number }): Promise<GroupChange>
+  /** Owner/admin. Unknown users refuse the whole request; existing members are skipped. */
+  addMembers(input: { conversationId: string; actorId: string; userIds: readonly string[]; now: number }): Promise<GroupChange>
+  /** `userId` = `actorId`: leave. Otherwise the owner removes anyone, an admin plain members. */
+  removeMember(input: { conversationId: string; actorId: string; userId: string; now: number }): Promise<GroupChange>
+  /** The owner makes a member an admin or an admin a member. */
+  setMemberRole(input: {
+    conversationId: string
+    actorId: string
+    userId: string
+    role: 'admin' | 'member'
+    now: number
+  }): Promise<GroupChange>
+  /** The member's own mute (null: not muted); the conversation as it is now, or null when not a member. */
+  setMutedUntil(conversationId: string, userId: string, mutedUntil: number | null): Promise<ConversationRecord | null>
+
   // --- People and administration: blocks, profile, password, sessions, registration, invites (docs/design.md §4.6): account-rows.ts ---
+
+  /** The user, or null. */
+  userById(id: string): Promise<UserRecord | null>
+  /** The user with the new display name (already clean: displayNameSchema), or null when there is no such user. */
+  updateDisplayName(userId: string, displayName: string): Promise<UserRecord | null>
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>
+  /** Disable (no sign-in; every session ends in the same transaction) or enable an account. The sessions that ended. */
+  setDisabled(userId: string, disabled: boolean, now: number): Promise<EndedSession[]>
+  setAdmin(userId: string, admin: boolean): Promise<void>
+
+  /** The user's live sessions, most recently used first. */
+  sessionsOf(userId: string, now: number): Promise<DeviceSessionRecord[]>
+  /** End the user's session with this public id; null when they have none such. */
+  deleteSessionById(userId: string, sessionId: string): Promise<EndedSession | null>
+  /** End every session of the user but `keepTokenHash` (if given). */
+  deleteSessionsOf(userId: string, keepTokenHash?: string): Promise<EndedSession[]>
+  /** Of these token hashes, those whose session still exists and is live at `now`. */
+  liveSessionsAmong(tokenHashes: readonly string[], now: number): Promise<Set<string>>
+
+  /** `blockerId` blocks `blockedId`; idempotent. */
+  block(blockerId: string, blockedId: string, now: number): Promise<void>
+  /** Idempotent. */
+  unblock(blockerId: string, blockedId: string): Promise<void>
+  /** Whom `blockerId` blocked, most recent first. */
+  blockedUsers(blockerId: string): Promise<UserRecord[]>
+  hasBlocked(blockerId: string, blockedId: string): Promise<boolean>
+  /** The direct conversation of the pair, or null. */
+  directConversationBetween(a: string, b: string): Promise<string | null>
+  /** True when the conversation is direct and its other member blocked `userId`. */
+  blockedInDirect(conversationId: string, userId: string): Promise<boolean>
+
+  createInvite(invite: NewInvite): Promise<void>
 }

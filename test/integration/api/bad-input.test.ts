@@ -389,7 +389,7 @@ describe('unknown routes and wrong methods → 404 JSON', () => {
     ['POST', '/api/me'],
     ['PUT', '/api/conversations'],
     ['DELETE', '/api/conversations/c_anything'],
-    ['PATCH', '/api/conversations/c_anything'],
+    ['PUT', '/api/conversations/c_anything/members'],
     ['GET', '/api/conversations/c_anything/read'],
     ['PUT', '/api/conversations/c_anything/messages'],
     ['GET', '/api/conversations/c_anything/messages/extra'],

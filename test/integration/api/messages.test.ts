@@ -62,6 +62,8 @@ describe('POST /api/conversations/:id/messages', () => {
       reactions: [],
       mentions: [],
       attachments: [],
+      kind: 'text',
+      system: null,
     })
     expect(first.json.createdAt).toBeGreaterThanOrEqual(before)
     expect(first.json.createdAt).toBeLessThanOrEqual(Date.now())

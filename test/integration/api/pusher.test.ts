@@ -51,6 +51,7 @@ describe('GET /api/config', () => {
       pusher: { key: server.credentials.key, cluster: 'parley', wsHost: '127.0.0.1', wsPort: server.port, forceTLS: false, sameOrigin: true },
       activityTimeout: 45,
       limits: { maxUploadBytes: 100 * 1024 * 1024 },
+      registration: 'open',
     })
   })
 })

@@ -50,6 +50,8 @@ describe('GET /api/me', () => {
       displayName: 'Mona',
       online: false,
       lastSeenAt: null,
+      // Only on yourself: whether you administer the server (its first account does).
+      admin: account.user.admin,
     })
   })
 
@@ -72,7 +74,7 @@ describe('GET /api/users', () => {
     expect(idsOf(reply.json)).toEqual(idsOf(everyone.map((account) => account.user)))
     for (const account of everyone) {
       const listed = reply.json.find((user) => user.id === account.user.id)
-      const { online: _online, lastSeenAt: _lastSeenAt, ...names } = account.user
+      const { online: _online, lastSeenAt: _lastSeenAt, admin: _admin, ...names } = account.user
       if (account === viewer || account === contact) expect(listed).toEqual({ ...names, online: false, lastSeenAt: null })
       else expect(listed).toEqual(names)
     }

@@ -13,6 +13,7 @@ import {
 } from '../../../shared/api'
 import type { MarkerKind } from '../../store/store'
 import { currentUser } from '../authenticate'
+import { refuseIfBlocked } from '../blocking'
 import type { ApiContext } from '../context'
 import { decodeConversationCursor, encodeConversationCursor } from '../conversation-cursor'
 import { badRequest, notFound, parseWith } from '../errors'
@@ -38,7 +39,7 @@ export function conversationRoutes(ctx: ApiContext) {
       const unread = await ctx.store.unreadCountsOf(me.id, page.conversations.map((record) => record.id))
       const last = page.conversations.at(-1)
       return {
-        conversations: page.conversations.map((record) => conversationView(record, me.id, unread.get(record.id))),
+        conversations: page.conversations.map((record) => conversationView(record, me.id, unread.get(record.id), ctx.now())),
         nextCursor: page.hasMore && last ? encodeConversationCursor(last) : null,
       }
     })
@@ -69,7 +70,7 @@ export function conversationRoutes(ctx: ApiContext) {
         })
         if (created) await publishConversationUpsert(ctx, conversation)
         const unread = await ctx.store.unreadCounts(conversation.id, [me.id])
-        return reply.code(created ? 201 : 200).send(conversationView(conversation, me.id, unread.get(me.id)))
+        return reply.code(created ? 201 : 200).send(conversationView(conversation, me.id, unread.get(me.id), ctx.now()))
       },
     )
 
@@ -79,7 +80,7 @@ export function conversationRoutes(ctx: ApiContext) {
       const record = ID.test(id) ? await ctx.store.conversationFor(id, me.id) : null
       if (record === null) throw notFound(`No conversation ${id.slice(0, 64)}`)
       const unread = await ctx.store.unreadCounts(record.id, [me.id])
-      return conversationView(record, me.id, unread.get(me.id))
+      return conversationView(record, me.id, unread.get(me.id), ctx.now())
     })
 
     app.get<{ Params: IdParams }>('/api/conversations/:id/messages', async (request): Promise<MessagePage> => {
@@ -96,6 +97,7 @@ export function conversationRoutes(ctx: ApiContext) {
         const me = currentUser(request)
         const body = parseWith(sendMessageRequestSchema, request.body)
         const memberIds = await membersFor(request.params.id, me.id)
+        await refuseIfBlocked(ctx, request.params.id, memberIds, me.id)
         const { message, created } = await ctx.store.appendMessage({
           conversationId: request.params.id,
           senderId: me.id,

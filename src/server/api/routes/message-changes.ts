@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { editMessageRequestSchema, reactionEmojiSchema, type Message } from '../../../shared/api'
 import type { MessageChange } from '../../store/store'
 import { currentUser } from '../authenticate'
+import { refuseIfBlocked } from '../blocking'
 import type { ApiContext } from '../context'
 import { notFound, parseWith } from '../errors'
 import { publishMessagesUpdated } from '../events'
@@ -68,6 +69,8 @@ export function messageChangeRoutes(ctx: ApiContext) {
       // The router has already percent-decoded the path segment.
       const emoji = parseWith(reactionEmojiSchema, request.params.emoji, 'emoji')
       const { me, memberIds, conversationId, messageId } = await target(request)
+      // Taking a reaction back stays possible; adding one is posting into the conversation.
+      if (present) await refuseIfBlocked(ctx, conversationId, memberIds, me.id)
       const change = await ctx.store.setReaction({ conversationId, messageId, userId: me.id, emoji, present })
       return published(memberIds, change)
     }

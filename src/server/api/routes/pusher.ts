@@ -1,13 +1,18 @@
 /**
  * Realtime authorisation for pusher-js (channel auth and user sign-in), signed
  * with the official SDK, and the webhook receiver used with an external
- * realtime service. A user may subscribe to their own `private-user-*` channel
- * and to the presence channel of conversations they belong to — nothing else.
+ * realtime service. A user may subscribe to their own per-user channel — the
+ * one name this server uses (ctx.userChannel: `private-user-*`, or
+ * `private-encrypted-user-*`, whose auth then carries the channel's
+ * shared_secret) — and to the presence channel of conversations they belong
+ * to, unless it is a direct conversation whose other member blocked them —
+ * nothing else.
  */
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { parseConversationChannel, parseUserChannel, type PresenceUserInfo } from '../../../shared/channels'
+import { parseConversationChannel, type PresenceUserInfo } from '../../../shared/channels'
 import { currentSession, currentUser } from '../authenticate'
+import { blockedError } from '../blocking'
 import type { ApiContext } from '../context'
 import { badRequest, forbidden, parseWith, unauthorized } from '../errors'
 
@@ -26,13 +31,16 @@ export function pusherRoutes(ctx: ApiContext) {
       app.post('/api/pusher/auth', async (request) => {
         const me = currentUser(request)
         const { socket_id, channel_name } = parseWith(channelAuthSchema, request.body)
-        if (parseUserChannel(channel_name) === me.id) {
-          ctx.sessions.bound(socket_id, currentSession(request))
+        if (channel_name === ctx.userChannel(me.id)) {
+          ctx.sessions.bound(socket_id, currentSession(request), me.id)
           return ctx.pusher.authorizeChannel(socket_id, channel_name)
         }
         const conversationId = parseConversationChannel(channel_name)
         if (conversationId !== null && (await ctx.store.isMember(conversationId, me.id))) {
-          ctx.sessions.bound(socket_id, currentSession(request))
+          if (await ctx.store.blockedInDirect(conversationId, me.id)) {
+            throw blockedError()
+          }
+          ctx.sessions.bound(socket_id, currentSession(request), me.id)
           const userInfo: PresenceUserInfo = { displayName: me.displayName }
           return ctx.pusher.authorizeChannel(socket_id, channel_name, { user_id: me.id, user_info: userInfo })
         }
@@ -42,7 +50,7 @@ export function pusherRoutes(ctx: ApiContext) {
       app.post('/api/pusher/user-auth', async (request) => {
         const me = currentUser(request)
         const { socket_id } = parseWith(userAuthSchema, request.body)
-        ctx.sessions.bound(socket_id, currentSession(request))
+        ctx.sessions.bound(socket_id, currentSession(request), me.id)
         return ctx.pusher.authenticateUser(socket_id, { id: me.id, user_info: { displayName: me.displayName } })
       })
     },

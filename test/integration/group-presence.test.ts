@@ -1,0 +1,191 @@
+/**
+ * Leaving a group ends presence at once (docs/design.md §4.6), with real
+ * pusher-js clients authorised by the real /api/pusher/auth: when Alice
+ * removes Bob, Alice sees member_removed for him, every device of Bob's gets
+ * conversation.removed on its own channel, his re-subscription is refused and
+ * the conversation is 404 to him. The same across two nodes sharing Redis and
+ * PostgreSQL. A mute goes to the muter's own devices only.
+ */
+import type { Channel, PresenceChannel } from 'pusher-js'
+import type PusherClient from 'pusher-js'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Conversation } from '../../src/shared/api'
+import {
+  conversationChannel,
+  userChannel,
+  type ConversationRemovedEvent,
+  type ConversationUpsertEvent,
+  type MessageCreatedEvent,
+} from '../../src/shared/channels'
+import { nextEvent, subscribed } from '../helpers/clients'
+import { newUser, type MessengerUser } from '../helpers/messenger'
+import { scratchDatabase, type ScratchDatabase } from '../helpers/pg-database'
+import { startTestServer, type TestServer } from '../helpers/server'
+import { redisUrl, requirePostgres, requireRedis } from '../kit/services'
+
+const clients: PusherClient[] = []
+afterAll(() => {
+  for (const client of clients) client.disconnect()
+})
+
+async function connect(user: MessengerUser): Promise<PusherClient> {
+  const client = await user.connect()
+  clients.push(client)
+  return client
+}
+
+async function group(owner: MessengerUser, others: MessengerUser[]): Promise<Conversation> {
+  const created = await owner.call<Conversation>('POST', '/api/conversations', { memberIds: others.map((o) => o.user.id), title: 'Room' })
+  expect(created.status).toBe(201)
+  return created.body
+}
+
+/** Subscribing again after leaving: pusher-js asks /api/pusher/auth, which refuses (403). */
+function refusedSubscription(client: PusherClient, name: string): Promise<{ status: number }> {
+  client.unsubscribe(name)
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no subscription_error for ${name}`)), 5_000)
+    const channel = client.subscribe(name)
+    channel.bind('pusher:subscription_succeeded', () => reject(new Error(`subscribed to ${name} again`)))
+    channel.bind('pusher:subscription_error', (error: { status: number }) => {
+      clearTimeout(timer)
+      resolve(error)
+    })
+  })
+}
+
+/** Resolve with the next member_removed on `room`. */
+const memberRemoved = (room: Channel) => nextEvent<{ id: string }>(room, 'pusher:member_removed')
+
+describe('one node', () => {
+  let server: TestServer
+  beforeAll(async () => {
+    server = await startTestServer()
+  })
+  afterAll(async () => {
+    await server.stop()
+  })
+
+  test('Alice removes Bob: member_removed for Alice, conversation.removed on both of Bob’s devices, re-subscribe 403, GET 404', async () => {
+    const [alice, bob, carol] = await Promise.all([newUser(server.url, 'alice'), newUser(server.url, 'bob'), newUser(server.url, 'carol')])
+    const conv = await group(alice, [bob, carol])
+    const [aliceClient, bobPhone, bobDesk] = await Promise.all([connect(alice), connect(bob), connect(bob)])
+    const aliceInbox = await subscribed(aliceClient, userChannel(alice.user.id))
+    const [phoneInbox, deskInbox] = await Promise.all([
+      subscribed(bobPhone, userChannel(bob.user.id)),
+      subscribed(bobDesk, userChannel(bob.user.id)),
+    ])
+    const room = (await subscribed(aliceClient, conversationChannel(conv.id))) as PresenceChannel
+    const bobRoom = (await subscribed(bobPhone, conversationChannel(conv.id))) as PresenceChannel
+    await subscribed(bobDesk, conversationChannel(conv.id))
+    await expect.poll(() => room.members.count).toBe(2)
+    expect(bobRoom.members.get(alice.user.id)).not.toBeNull()
+
+    const removedForAlice = memberRemoved(room)
+    const removedOnPhone = nextEvent<ConversationRemovedEvent>(phoneInbox, 'conversation.removed')
+    const removedOnDesk = nextEvent<ConversationRemovedEvent>(deskInbox, 'conversation.removed')
+    const systemForAlice = nextEvent<MessageCreatedEvent>(aliceInbox, 'message.created')
+    const upsertForAlice = nextEvent<ConversationUpsertEvent>(aliceInbox, 'conversation.upsert')
+    const reply = await alice.call('DELETE', `/api/conversations/${conv.id}/members/${bob.user.id}`)
+    expect(reply.status).toBe(204)
+
+    expect((await removedForAlice).id).toBe(bob.user.id)
+    expect(await removedOnPhone).toEqual({ conversationId: conv.id })
+    expect(await removedOnDesk).toEqual({ conversationId: conv.id })
+    expect((await systemForAlice).message).toMatchObject({ kind: 'system', system: { type: 'member_removed', userIds: [bob.user.id] } })
+    expect((await upsertForAlice).conversation.memberIds).toEqual([alice.user.id, carol.user.id])
+    expect(room.members.count).toBe(1)
+    // Bob's sockets are out of the channel on the server, though still connected.
+    expect(await server.realtime.presenceUserIds(conversationChannel(conv.id))).toEqual([alice.user.id])
+    expect(server.realtime.channel(conversationChannel(conv.id))?.subscribers.size).toBe(1)
+    expect(bobPhone.connection.state).toBe('connected')
+
+    expect((await refusedSubscription(bobPhone, conversationChannel(conv.id))).status).toBe(403)
+    expect((await bob.call('GET', `/api/conversations/${conv.id}`)).status).toBe(404)
+    // Bob's own channel still works on the same socket.
+    const next = nextEvent<ConversationUpsertEvent>(phoneInbox, 'conversation.upsert')
+    await bob.call('POST', '/api/conversations', { memberIds: [alice.user.id] })
+    expect((await next).conversation.kind).toBe('direct')
+  })
+
+  test('leaving from one device tells the others; a mute goes to the muter’s devices only', async () => {
+    const [alice, bob] = await Promise.all([newUser(server.url, 'alice'), newUser(server.url, 'bob')])
+    const conv = await group(alice, [bob])
+    const [aliceClient, bobDesk] = await Promise.all([connect(alice), connect(bob)])
+    const aliceInbox = await subscribed(aliceClient, userChannel(alice.user.id))
+    const deskInbox = await subscribed(bobDesk, userChannel(bob.user.id))
+    const room = (await subscribed(aliceClient, conversationChannel(conv.id))) as PresenceChannel
+    await subscribed(bobDesk, conversationChannel(conv.id))
+    await expect.poll(() => room.members.count).toBe(2)
+
+    const aliceUpserts: ConversationUpsertEvent[] = []
+    aliceInbox.bind('conversation.upsert', (event: ConversationUpsertEvent) => aliceUpserts.push(event))
+    const mutedOnDesk = nextEvent<ConversationUpsertEvent>(deskInbox, 'conversation.upsert')
+    expect((await bob.call('PUT', `/api/conversations/${conv.id}/settings`, { mutedUntil: 253_402_300_799_000 })).status).toBe(200)
+    expect((await mutedOnDesk).conversation.mutedUntil).toBe(253_402_300_799_000)
+
+    const removedOnDesk = nextEvent<ConversationRemovedEvent>(deskInbox, 'conversation.removed')
+    const removedForAlice = memberRemoved(room)
+    const leftForAlice = nextEvent<ConversationUpsertEvent>(aliceInbox, 'conversation.upsert')
+    expect((await bob.call('DELETE', `/api/conversations/${conv.id}/members/${bob.user.id}`)).status).toBe(204)
+    expect(await removedOnDesk).toEqual({ conversationId: conv.id })
+    expect((await removedForAlice).id).toBe(bob.user.id)
+    // Events of a conversation leave in order: Alice's first upsert is the leave, not Bob's mute.
+    expect((await leftForAlice).conversation.memberIds).toEqual([alice.user.id])
+    expect(aliceUpserts).toHaveLength(1)
+    expect(aliceUpserts[0]!.conversation.mutedUntil).toBeNull()
+  })
+
+  test('ending presence of unknown channels and users does nothing and never throws', () => {
+    expect(server.realtime.endPresence('presence-conversation-c_nothing', 'u_nobody')).toBe(0)
+    expect(server.realtime.endPresence('private-user-x', 'u_nobody')).toBe(0)
+    expect(server.realtime.endPresence('not a channel', '')).toBe(0)
+  })
+})
+
+const missing = (await requireRedis('group-presence two nodes')) ?? (await requirePostgres('group-presence two nodes'))
+
+describe.skipIf(missing !== null)('two nodes sharing Redis and PostgreSQL', () => {
+  let database: ScratchDatabase
+  const nodes: TestServer[] = []
+  beforeAll(async () => {
+    database = await scratchDatabase('parley_group_presence')
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      REDIS_PREFIX: `groups_${process.pid}_${Date.now().toString(36)}`,
+      PUSHER_APP_ID: 'groups-app',
+      PUSHER_KEY: 'groups-key',
+      PUSHER_SECRET: 'groups-secret-value',
+    }
+    // One after the other: both migrate the same database.
+    nodes.push(await startTestServer(env))
+    nodes.push(await startTestServer(env))
+  })
+  afterAll(async () => {
+    for (const client of clients) client.disconnect()
+    await Promise.all(nodes.map((node) => node.stop()))
+    await database?.drop()
+  })
+
+  test('Alice on node A removes Bob, whose sockets are on node B: Alice sees member_removed, Bob conversation.removed', async () => {
+    const [nodeA, nodeB] = nodes as [TestServer, TestServer]
+    const alice = await newUser(nodeA.url, 'alice')
+    const bob = await newUser(nodeB.url, 'bob')
+    const conv = await group(alice, [bob])
+    const [aliceClient, bobClient] = await Promise.all([connect(alice), connect(bob)])
+    const bobInbox = await subscribed(bobClient, userChannel(bob.user.id))
+    const room = (await subscribed(aliceClient, conversationChannel(conv.id))) as PresenceChannel
+    await subscribed(bobClient, conversationChannel(conv.id))
+    await expect.poll(() => room.members.count).toBe(2)
+
+    const removedForAlice = memberRemoved(room)
+    const removedForBob = nextEvent<ConversationRemovedEvent>(bobInbox, 'conversation.removed')
+    expect((await alice.call('DELETE', `/api/conversations/${conv.id}/members/${bob.user.id}`)).status).toBe(204)
+    expect((await removedForAlice).id).toBe(bob.user.id)
+    expect(await removedForBob).toEqual({ conversationId: conv.id })
+    expect(nodeB.realtime.channel(conversationChannel(conv.id))).toBeUndefined()
+    expect(await nodeA.realtime.presenceUserIds(conversationChannel(conv.id))).toEqual([alice.user.id])
+    expect((await refusedSubscription(bobClient, conversationChannel(conv.id))).status).toBe(403)
+  })
+})
