@@ -30,6 +30,8 @@ export function generateMessages(count: number, seed: number): Message[] {
       reactions: [],
       mentions: [],
       attachments: [],
+      kind: 'text',
+      system: null,
     })
   }
   return messages
@@ -41,6 +43,8 @@ export function benchConversation(lastSeq: number): Conversation {
     kind: 'group',
     title: 'Benchmark',
     memberIds: [ME, ...OTHERS],
+    members: [ME, ...OTHERS].map((userId) => ({ userId, role: userId === ME ? 'owner' : 'member' })),
+    mutedUntil: null,
     lastMessage: null,
     lastSeq,
     lastRev: lastSeq,

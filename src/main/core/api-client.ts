@@ -11,7 +11,9 @@ import {
   conversationPageSchema,
   conversationSchema,
   deliveredResponseSchema,
+  deviceSessionSchema,
   errorResponseSchema,
+  inviteSchema,
   messagePageSchema,
   messageSchema,
   readResponseSchema,
@@ -20,6 +22,8 @@ import {
   type ConfigResponse,
   type Conversation,
   type ConversationPage,
+  type DeviceSession,
+  type Invite,
   type Message,
   type MessagePage,
   type User,
@@ -52,7 +56,8 @@ export function isRetryable(err: unknown): boolean {
   return false
 }
 
-const authSchema = z.object({ auth: z.string(), channel_data: z.string().optional() })
+/** `shared_secret`: the key of a `private-encrypted-` channel, which pusher-js takes from the auth answer. */
+const authSchema = z.object({ auth: z.string(), channel_data: z.string().optional(), shared_secret: z.string().optional() })
 const userAuthSchema = z.object({ auth: z.string(), user_data: z.string() })
 
 export interface ApiClientOptions {
@@ -115,7 +120,7 @@ export class ApiClient {
     return this.request('GET', '/api/config', configResponseSchema)
   }
 
-  register(body: { username: string; password: string; displayName?: string }): Promise<AuthResponse> {
+  register(body: { username: string; password: string; displayName?: string; invite?: string }): Promise<AuthResponse> {
     return this.request('POST', '/api/auth/register', authResponseSchema, body)
   }
 
@@ -150,6 +155,64 @@ export class ApiClient {
 
   createConversation(body: { memberIds: string[]; title?: string }): Promise<Conversation> {
     return this.request('POST', '/api/conversations', conversationSchema, body)
+  }
+
+  /** One conversation as I see it; 404 once I am not a member. */
+  conversation(conversationId: string): Promise<Conversation> {
+    return this.request('GET', `/api/conversations/${enc(conversationId)}`, conversationSchema)
+  }
+
+  // -- groups, people and administration (docs/design.md §4.6) ---------------------
+
+  renameConversation(conversationId: string, title: string): Promise<Conversation> {
+    return this.request('PATCH', `/api/conversations/${enc(conversationId)}`, conversationSchema, { title })
+  }
+
+  addMembers(conversationId: string, userIds: readonly string[]): Promise<Conversation> {
+    return this.request('POST', `/api/conversations/${enc(conversationId)}/members`, conversationSchema, { userIds })
+  }
+
+  /** Remove a member; myself: leave. */
+  removeMember(conversationId: string, userId: string): Promise<void> {
+    return this.request<void>('DELETE', `/api/conversations/${enc(conversationId)}/members/${enc(userId)}`, null)
+  }
+
+  setMemberRole(conversationId: string, userId: string, role: 'admin' | 'member'): Promise<Conversation> {
+    return this.request('PATCH', `/api/conversations/${enc(conversationId)}/members/${enc(userId)}`, conversationSchema, { role })
+  }
+
+  /** My own settings of a conversation (the mute), synced to my devices. */
+  conversationSettings(conversationId: string, settings: { mutedUntil: number | null }): Promise<Conversation> {
+    return this.request('PUT', `/api/conversations/${enc(conversationId)}/settings`, conversationSchema, settings)
+  }
+
+  /** Block (true) or unblock a user. */
+  block(userId: string, blocked: boolean): Promise<void> {
+    return this.request<void>(blocked ? 'PUT' : 'DELETE', `/api/users/${enc(userId)}/block`, null)
+  }
+
+  blocks(): Promise<User[]> {
+    return this.request('GET', '/api/blocks', z.array(userSchema))
+  }
+
+  updateMe(patch: { displayName: string }): Promise<User> {
+    return this.request('PATCH', '/api/me', userSchema, patch)
+  }
+
+  changePassword(body: { current: string; next: string }): Promise<void> {
+    return this.request<void>('POST', '/api/me/password', null, body)
+  }
+
+  sessions(): Promise<DeviceSession[]> {
+    return this.request('GET', '/api/me/sessions', z.array(deviceSessionSchema))
+  }
+
+  revokeSession(sessionId: string): Promise<void> {
+    return this.request<void>('DELETE', `/api/me/sessions/${enc(sessionId)}`, null)
+  }
+
+  createInvite(body: { expiresInHours?: number }): Promise<Invite> {
+    return this.request('POST', '/api/invites', inviteSchema, body)
   }
 
   /** A page by seq (`after`, `before`), or every message changed after a rev (`changedAfter`, ascending rev). */
@@ -190,7 +253,7 @@ export class ApiClient {
     return this.request('POST', `/api/conversations/${enc(conversationId)}/delivered`, deliveredResponseSchema, { seq })
   }
 
-  channelAuth(socketId: string, channelName: string): Promise<{ auth: string; channel_data?: string }> {
+  channelAuth(socketId: string, channelName: string): Promise<{ auth: string; channel_data?: string; shared_secret?: string }> {
     return this.request('POST', '/api/pusher/auth', authSchema, { socket_id: socketId, channel_name: channelName })
   }
 

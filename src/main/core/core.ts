@@ -14,7 +14,7 @@ import { openAttachment, saveAttachmentAs, showAttachmentInFolder } from './atta
 import { defaultTiming, type CoreOptions, type CoreTiming, type MediaFile, type ParleyCore } from './core-api'
 import { EventHub } from './event-hub'
 import { createCoreLogger, type CoreLog } from './log'
-import { notifyIncoming } from './notifications/notification-policy'
+import { localMinuteOfDay, notifyIncoming } from './notifications/notification-policy'
 import { Session, type SignedIn } from './session/session'
 import { SettingsFile } from './settings/settings-file'
 
@@ -96,6 +96,7 @@ export class Core implements ParleyCore {
     const account = this.session.account
     const settings = this.settings.current
     if (account === null || !settings.notifications) return
+    const now = this.now()
     notifyIncoming(
       messages,
       {
@@ -104,6 +105,8 @@ export class Core implements ParleyCore {
         windowFocused: this.windowFocused,
         activeConversationId: this.activeConversationId,
         appStartedAt: this.appStartedAt,
+        now,
+        minuteOfDay: localMinuteOfDay(now),
         settings,
       },
       (request, message) => {
@@ -131,12 +134,13 @@ export class Core implements ParleyCore {
     return this.session.signIn(args.serverUrl, (api) => api.login({ username: args.username, password: args.password }))
   }
 
-  register(args: { serverUrl: string; username: string; password: string; displayName?: string }) {
+  register(args: { serverUrl: string; username: string; password: string; displayName?: string; invite?: string }) {
     return this.session.signIn(args.serverUrl, (api) =>
       api.register({
         username: args.username,
         password: args.password,
         ...(args.displayName?.trim() ? { displayName: args.displayName.trim() } : {}),
+        ...(args.invite?.trim() ? { invite: args.invite.trim() } : {}),
       }),
     )
   }
@@ -161,8 +165,76 @@ export class Core implements ParleyCore {
     return this.session.useAccount((account) => account.createConversation(args.memberIds, args.title))
   }
 
-  async setMuted(args: { conversationId: string; muted: boolean }) {
-    return this.session.requireAccount().setMuted(args.conversationId, args.muted)
+  // -- groups, people and administration (docs/design.md §4.6): online only ---------
+
+  setMuted(args: { conversationId: string; mutedUntil: number | null }) {
+    return this.session.useAccount((account) => account.groups.setMuted(args.conversationId, args.mutedUntil))
+  }
+
+  renameConversation(args: { conversationId: string; title: string }) {
+    return this.session.useAccount((account) => account.groups.rename(args.conversationId, args.title))
+  }
+
+  addMembers(args: { conversationId: string; userIds: string[] }) {
+    return this.session.useAccount((account) => account.groups.addMembers(args.conversationId, args.userIds))
+  }
+
+  removeMember(args: { conversationId: string; userId: string }) {
+    return this.session.useAccount((account) => account.groups.removeMember(args.conversationId, args.userId))
+  }
+
+  setMemberRole(args: { conversationId: string; userId: string; role: 'admin' | 'member' }) {
+    return this.session.useAccount((account) => account.groups.setRole(args.conversationId, args.userId, args.role))
+  }
+
+  async leaveConversation(args: { conversationId: string }) {
+    await this.session.useAccount((account) => account.groups.leave(args.conversationId))
+    return null
+  }
+
+  async blockUser(args: { userId: string }) {
+    await this.session.useAccount((account) => account.people.setBlocked(args.userId, true))
+    return null
+  }
+
+  async unblockUser(args: { userId: string }) {
+    await this.session.useAccount((account) => account.people.setBlocked(args.userId, false))
+    return null
+  }
+
+  listBlocked() {
+    return this.session.useAccount((account) => account.people.listBlocked())
+  }
+
+  updateProfile(args: { displayName: string }) {
+    return this.session.useAccount((account) => account.people.updateProfile(args.displayName))
+  }
+
+  async changePassword(args: { current: string; next: string }) {
+    await this.session.useAccount((account) => account.people.changePassword(args.current, args.next))
+    return null
+  }
+
+  listSessions() {
+    return this.session.useAccount((account) => account.people.listSessions())
+  }
+
+  async revokeSession(args: { sessionId: string }) {
+    await this.session.useAccount((account) => account.people.revokeSession(args.sessionId))
+    return null
+  }
+
+  createInvite(args: { expiresInHours?: number }) {
+    return this.session.useAccount((account) => account.people.createInvite(args.expiresInHours))
+  }
+
+  async getDraft(args: { conversationId: string }) {
+    return this.session.requireAccount().draft(args.conversationId)
+  }
+
+  async setDraft(args: { conversationId: string; text: string }) {
+    this.session.requireAccount().setDraft(args.conversationId, args.text)
+    return null
   }
 
   async setActiveConversation(args: { conversationId: string | null }) {
@@ -190,7 +262,7 @@ export class Core implements ParleyCore {
 
   async pickAttachments(args: { conversationId: string }) {
     const account = this.session.requireAccount()
-    account.conversationView(args.conversationId)
+    account.requireMember(args.conversationId)
     const paths = await this.options.services.pickFiles()
     // Signed out while the dialog was open: requireAccount says so.
     return paths.length === 0 ? [] : this.session.requireAccount().attachments.staging.stageFiles(args.conversationId, paths)
@@ -198,7 +270,7 @@ export class Core implements ParleyCore {
 
   async beginAttachment(args: { conversationId: string; name: string; size: number }) {
     const account = this.session.requireAccount()
-    account.conversationView(args.conversationId)
+    account.requireMember(args.conversationId)
     return { stagedId: await account.attachments.staging.begin(args.conversationId, args.name, args.size) }
   }
 

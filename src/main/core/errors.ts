@@ -4,6 +4,7 @@
  * of an envelope. The one place where REST failures, sign-in refusals, calls
  * cut short by a sign-out and unexpected errors are put into words.
  */
+import { ErrorCodes } from '../../shared/api'
 import { ParleyError, type IpcEnvelope } from '../../shared/ipc'
 import { HttpError, NetworkError } from './api-client'
 import { CacheError } from './cache/database/cache-error'
@@ -25,11 +26,36 @@ export async function translate<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Runs a call that only the server can answer (docs/design.md §4.6: group
+ * management, blocks, profile, sessions, invites — never queued). With no
+ * connection it fails at once, or when the request finds none, as `offline`
+ * with what needed it; the server's refusals keep their code and message.
+ */
+export async function online<T>(what: string, connected: () => boolean, call: () => Promise<T>): Promise<T> {
+  const offline = () => new ParleyError('offline', `${what} needs a connection to the server. You are offline; try again once connected.`)
+  if (!connected()) throw offline()
+  try {
+    return await call()
+  } catch (err) {
+    throw err instanceof NetworkError ? offline() : translateError(err)
+  }
+}
+
 /** A failed sign-in or registration at `serverUrl`, in the words of the sign-in screen. */
 export function signInError(err: unknown, serverUrl: string): ParleyError {
   if (err instanceof NetworkError) return new ParleyError('unreachable', `Cannot reach ${serverUrl}`)
   if (err instanceof HttpError && err.status === 401) return new ParleyError('unauthorized', 'Wrong username or password')
   if (err instanceof HttpError && err.status === 409) return new ParleyError('conflict', 'That username is taken')
+  if (err instanceof HttpError && err.code === ErrorCodes.inviteRequired) {
+    return new ParleyError(err.code, 'This server takes new accounts by invitation only. Ask its administrator for an invite link, or check the code you entered.')
+  }
+  if (err instanceof HttpError && err.code === ErrorCodes.registrationClosed) {
+    return new ParleyError(err.code, 'This server is not taking new accounts.')
+  }
+  if (err instanceof HttpError && err.code === ErrorCodes.accountDisabled) {
+    return new ParleyError(err.code, "An administrator disabled this account. Ask the server's administrator to enable it again.")
+  }
   return translateError(err)
 }
 

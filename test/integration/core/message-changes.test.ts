@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Database } from 'better-sqlite3'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import type { Message } from '../../../src/shared/api'
+import { MUTE_FOREVER, type Message } from '../../../src/shared/api'
 import type { ChatMessage } from '../../../src/shared/ipc'
 import {
   eventually,
@@ -260,7 +260,7 @@ test('refusals roll back and say why: an edit of someone else’s message (403),
 
 test('notifications: a mention notifies in a muted conversation; edits and reactions never notify; a delete closes it', async () => {
   bob.core.windowFocusChanged(false)
-  await bob.core.setMuted({ conversationId, muted: true })
+  await bob.core.setMuted({ conversationId, mutedUntil: MUTE_FOREVER })
   bob.services.notifications.length = 0
   bob.services.closed.length = 0
   await sendAndWait(alice, bob, 'muted: nobody is told')
@@ -275,6 +275,6 @@ test('notifications: a mention notifies in a muted conversation; edits and react
 
   await alice.core.deleteForEveryone({ conversationId, messageKey: mention.key })
   await eventually(() => bob.services.closed.includes(conversationId), 10_000, 'the notification of the deleted message closed')
-  await bob.core.setMuted({ conversationId, muted: false })
+  await bob.core.setMuted({ conversationId, mutedUntil: null })
   await settle()
 }, 60_000)

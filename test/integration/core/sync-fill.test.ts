@@ -62,6 +62,7 @@ function recordedSync(): { sync: Sync; cache: Cache; calls: string[] } {
     api,
     me: alice.user.id,
     onNewConversations: quiet,
+    onRemoved: quiet,
     onConversationsChanged: quiet,
     onMessagesChanged: quiet,
     onIncoming: quiet,

@@ -58,6 +58,8 @@ export function conversationDto(id: string, overrides: Partial<Conversation> = {
     kind: 'direct',
     title: null,
     memberIds: ['me', 'bob'],
+    members: [],
+    mutedUntil: null,
     lastMessage: null,
     lastSeq: 0,
     lastRev: 0,
@@ -89,6 +91,8 @@ export function serverMessage(conversationId: string, seq: number, overrides: Pa
     reactions: [],
     mentions: [],
     attachments: [],
+    kind: 'text',
+    system: null,
     ...overrides,
   }
 }

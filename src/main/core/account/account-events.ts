@@ -6,7 +6,7 @@
  * directly or through the account. Events the window sees carry the payload
  * of the IPC event of the same name (the core forwards them).
  */
-import type { Message } from '../../../shared/api'
+import type { Message, User } from '../../../shared/api'
 import type { ChatMessage, IpcEvents } from '../../../shared/ipc'
 import type { Link, PresenceChange } from '../realtime/link'
 
@@ -36,6 +36,8 @@ export interface AccountEvents extends WindowEvents {
   incoming: ChatMessage[]
   /** Member ids the cache knows nothing about yet. */
   unknownUsers: string[]
+  /** I am no longer a member of this conversation (removed, or I left elsewhere). */
+  conversationRemoved: string
 
   // -- outbox ------------------------------------------------------------------
   /** The server accepted a message: its answer is to be stored. */
@@ -63,4 +65,6 @@ export interface AccountEvents extends WindowEvents {
   unreadChanged: undefined
   /** The server no longer accepts the account's token. */
   unauthorized: undefined
+  /** My own profile as the server has it now (the session's user follows: name, admin). */
+  profile: User
 }

@@ -30,10 +30,10 @@ import type { NewPendingMessage } from '../cache/messages/unsent'
 import type { ChangeRequest } from '../cache/outbox/queued-changes'
 import type { Cache } from '../cache/types'
 import type { CoreTiming } from '../core-api'
-import { translate, translateError } from '../errors'
+import { online, translate, translateError } from '../errors'
 import { EventHub } from '../event-hub'
 import type { CoreLog } from '../log'
-import { Outbox } from '../outbox/outbox'
+import { LEFT_REASON, Outbox } from '../outbox/outbox'
 import { Link } from '../realtime/link'
 import { PresenceBook } from '../realtime/presence'
 import { Supervisor } from '../realtime/supervisor'
@@ -41,6 +41,10 @@ import { Typing } from '../realtime/typing'
 import { Sync } from '../sync/sync'
 import type { AccountEvents } from './account-events'
 import { ConversationUpdates } from './conversation-updates'
+import { GroupCalls } from './group-calls'
+import { sendLegacyMutes } from './legacy-mutes'
+import { MuteExpiry } from './mute-expiry'
+import { PeopleCalls } from './people-calls'
 import { conversationView, userView } from './views'
 
 export interface AccountOptions {
@@ -73,7 +77,12 @@ export class Account {
   readonly typing: Typing
   /** Staging, uploads, downloads, thumbnails, media (attachments/). */
   readonly attachments: Attachments
+  /** Managing conversations: mute, title, members, roles, leaving (group-calls.ts). */
+  readonly groups: GroupCalls
+  /** Blocks, my profile, password, devices, invites (people-calls.ts). */
+  readonly people: PeopleCalls
   private readonly updates: ConversationUpdates
+  private readonly muteExpiry: MuteExpiry
   private disposed = false
   private syncRetry: NodeJS.Timeout | null = null
 
@@ -85,7 +94,8 @@ export class Account {
     this.cache.upsertUsers([options.user])
     this.api = new ApiClient({ baseUrl: options.serverUrl, token: options.token, onUnauthorized: () => events.emit('unauthorized', undefined) })
     this.presence = new PresenceBook(options.now)
-    this.updates = new ConversationUpdates(this.cache, this.me, events)
+    this.updates = new ConversationUpdates(this.cache, this.me, events, options.now)
+    this.muteExpiry = new MuteExpiry({ cache: this.cache, now: options.now, onExpired: (ids) => this.updates.send(ids) })
     this.attachments = new Attachments({
       cache: this.cache,
       api: this.api,
@@ -102,6 +112,7 @@ export class Account {
       api: this.api,
       me: this.me,
       onNewConversations: (ids) => events.emit('conversationsAdded', ids),
+      onRemoved: (conversationId) => events.emit('conversationRemoved', conversationId),
       onConversationsChanged: (ids) => events.emit('conversationsChanged', ids),
       onMessagesChanged: (conversationId, messages) => events.emit('messages', { conversationId, messages }),
       onIncoming: (messages) => events.emit('incoming', messages),
@@ -130,6 +141,7 @@ export class Account {
         // The refusal may come from news the cache does not have yet (deleted elsewhere).
         this.sync.requestChanges(item.conversationId)
       },
+      isLeft: (conversationId) => (this.cache.conversation(conversationId)?.leftAt ?? null) !== null,
       uploads: this.attachments.uploads,
       baseDelayMs: timing.outboxBaseMs,
       capDelayMs: timing.outboxCapMs,
@@ -161,6 +173,31 @@ export class Account {
       log: log.child({ module: 'realtime' }),
     })
 
+    const connected = () => this.supervisor.status.state !== 'offline'
+    const onlineCall = <T>(what: string, call: () => Promise<T>) => online(what, connected, call)
+    this.groups = new GroupCalls({
+      me: this.me,
+      api: this.api,
+      cache: this.cache,
+      sync: this.sync,
+      online: onlineCall,
+      requireMember: (conversationId) => this.requireMember(conversationId),
+      markLeft: (conversationId) => this.markLeft(conversationId),
+      sendView: (conversationId) => {
+        this.updates.send([conversationId])
+        return this.conversationView(conversationId)
+      },
+    })
+    this.people = new PeopleCalls({
+      me: this.me,
+      api: this.api,
+      cache: this.cache,
+      online: onlineCall,
+      usersById: (ids) => this.usersById(ids),
+      emitUsers: (ids) => this.emitUsers(ids),
+      onProfile: (user) => events.emit('profile', user),
+    })
+
     this.wire()
   }
 
@@ -184,6 +221,9 @@ export class Account {
     const { events, cache, sync, supervisor, presence, typing, updates } = this
     events.on('conversationsAdded', (ids) => ids.forEach((id) => supervisor.activeLink?.subscribeConversation(id)))
     events.on('conversationsChanged', (ids) => updates.changedBySync(ids))
+    events.on('conversationRemoved', (conversationId) => this.markLeft(conversationId))
+    // Views went out: the earliest mute still to pass may have changed.
+    events.on('conversations', () => this.muteExpiry.schedule())
     events.on('incoming', (messages) => this.incoming(messages))
     events.on('unknownUsers', (ids) => void this.fetchUsers(ids))
     events.on('sent', (message) => {
@@ -216,6 +256,7 @@ export class Account {
   }
 
   start(): void {
+    this.muteExpiry.schedule()
     this.supervisor.start()
     this.outbox.kick()
     void this.attachments.start()
@@ -256,7 +297,7 @@ export class Account {
   }
 
   private connected(link: Link): void {
-    for (const conversation of this.cache.conversations()) link.subscribeConversation(conversation.id)
+    for (const conversation of this.cache.conversations()) if (conversation.leftAt === null) link.subscribeConversation(conversation.id)
     this.outbox.retryAll()
     void this.syncNow(link)
   }
@@ -266,12 +307,13 @@ export class Account {
       await this.sync.syncAll()
       // Conversations that appeared during the sync get their presence channel now.
       const conversations = this.cache.conversations()
-      for (const conversation of conversations) link.subscribeConversation(conversation.id)
+      for (const conversation of conversations) if (conversation.leftAt === null) link.subscribeConversation(conversation.id)
       // Profiles were fetched once, when first met: their "last seen" is as old as that,
       // and while we were away (app closed, offline) contacts came and went unseen.
       const contacts = new Set(conversations.flatMap((conversation) => conversation.memberIds))
       contacts.delete(this.me)
       if (contacts.size > 0) void this.fetchUsers([...contacts])
+      void this.afterSync()
     } catch (err) {
       if (this.disposed || this.supervisor.activeLink !== link) return
       this.options.log.warn({ err: String(err) }, 'sync failed; retrying while connected')
@@ -279,6 +321,46 @@ export class Account {
         if (this.supervisor.activeLink === link) void this.syncNow(link)
       }, SYNC_RETRY_MS)
     }
+  }
+
+  /**
+   * What no event tells: my profile (a name changed on another device, admin
+   * given on the server), whom I blocked elsewhere, and mutes of before issue
+   * 19 still to send (legacy-mutes.ts). Each failure waits for the next sync.
+   */
+  private async afterSync(): Promise<void> {
+    const log = this.options.log
+    await this.people.refreshProfile().catch((err: unknown) => this.disposed || log.warn({ err: String(err) }, 'could not refresh my profile'))
+    await this.people.refreshBlocked().catch((err: unknown) => this.disposed || log.warn({ err: String(err) }, 'could not refresh the blocked list'))
+    if (this.disposed) return
+    await sendLegacyMutes(this.cache, this.api, (conversation) => {
+      this.sync.applyConversations([conversation])
+      this.updates.send([conversation.id])
+    }).catch((err: unknown) => this.disposed || log.warn({ err: String(err) }, 'could not send the local mutes to the server'))
+  }
+
+  /**
+   * I am no longer a member (removed, or I left): the history stays,
+   * readable; its presence channel and typing stop, and whatever is queued
+   * for it fails for good (outbox.ts `failConversation`). Idempotent.
+   */
+  markLeft(conversationId: string): void {
+    const conversation = this.cache.conversation(conversationId)
+    if (conversation === null || this.disposed) return
+    if (conversation.leftAt === null) this.cache.setLeft(conversationId, this.options.now())
+    this.supervisor.activeLink?.unsubscribeConversation(conversationId)
+    const flipped = this.presence.apply(conversationId, { type: 'snapshot', userIds: [] })
+    if (flipped.length > 0) this.emitUsers(flipped)
+    this.typing.forget(conversationId)
+    this.outbox.failConversation(conversationId, LEFT_REASON)
+    this.updates.send([conversationId])
+  }
+
+  /** A conversation I may write to: `not_found` when unknown, `left` when I am no longer a member. */
+  requireMember(conversationId: string): void {
+    const conversation = this.cache.conversation(conversationId)
+    if (conversation === null) throw new ParleyError('not_found', 'No such conversation')
+    if (conversation.leftAt !== null) throw new ParleyError('left', `${LEFT_REASON}: its history is read-only`)
   }
 
   private disconnected(): void {
@@ -343,13 +425,14 @@ export class Account {
   }
 
   listConversations(): ChatConversation[] {
-    return this.cache.conversations().map((conversation) => conversationView(conversation, this.cache, this.me))
+    const now = this.options.now()
+    return this.cache.conversations().map((conversation) => conversationView(conversation, this.cache, this.me, now))
   }
 
   conversationView(id: string): ChatConversation {
     const conversation = this.cache.conversation(id)
     if (conversation === null) throw new ParleyError('not_found', 'No such conversation')
-    return conversationView(conversation, this.cache, this.me)
+    return conversationView(conversation, this.cache, this.me, this.options.now())
   }
 
   async createConversation(memberIds: string[], title?: string): Promise<ChatConversation> {
@@ -362,20 +445,14 @@ export class Account {
     return this.conversationView(conversation.id)
   }
 
-  setMuted(conversationId: string, muted: boolean): ChatConversation {
-    this.conversationView(conversationId)
-    this.cache.setMuted(conversationId, muted)
-    this.updates.send([conversationId])
-    return this.conversationView(conversationId)
-  }
-
   /** The directory from the server; offline, the users we know from the cache. */
   async listUsers(query?: string): Promise<ChatUser[]> {
     try {
       const users = await this.api.users(query ? { q: query } : {})
       this.cache.upsertUsers(users)
+      const blocked = this.cache.blockedIds()
       return users.map((user): ChatUser => {
-        const known = userView({ ...user, lastSeenAt: user.lastSeenAt ?? null }, this.presence)
+        const known = userView({ ...user, lastSeenAt: user.lastSeenAt ?? null, blocked: blocked.has(user.id) }, this.presence)
         if (user.online === undefined && !known.online) return { ...known, presenceHidden: true }
         return { ...known, online: (user.online ?? false) || known.online }
       })
@@ -404,7 +481,7 @@ export class Account {
 
   /** A pending message (and its outbox row) with its staged files, which move from the composer into the outbox. */
   sendMessage(conversationId: string, body: string, replyToKey?: string, stagedIds: readonly string[] = []): ChatMessage {
-    this.conversationView(conversationId)
+    this.requireMember(conversationId)
     const clientId = randomUUID()
     const files = this.attachments.staging.peek(conversationId, stagedIds)
     const parsed = sendMessageRequestSchema.safeParse({ clientId, body, ...(stagedIds.length > 0 ? { attachmentIds: [...stagedIds] } : {}) })
@@ -446,6 +523,7 @@ export class Account {
   }
 
   retryMessage(conversationId: string, clientId: string): ChatMessage {
+    this.requireMember(conversationId)
     const message = this.cache.retryFailed(conversationId, clientId)
     if (message === null) throw new ParleyError('not_found', 'No failed message to retry')
     this.events.emit('messages', { conversationId, messages: [message] })
@@ -511,7 +589,7 @@ export class Account {
 
   /** Queue a change in the outbox (durable, coalesced) and show it at once. */
   private queueChange(conversationId: string, key: string, change: ChangeRequest): ChatMessage {
-    this.conversationView(conversationId)
+    this.requireMember(conversationId)
     const result = this.cache.queueChange(conversationId, key, change, this.options.now())
     if (!result.ok) throw new ParleyError(result.code, result.message)
     this.events.emit('messages', { conversationId, messages: [result.message] })
@@ -525,6 +603,7 @@ export class Account {
    * conversation open). Never beyond what is cached: nobody has seen that.
    */
   markRead(conversationId: string, seq: number): void {
+    this.requireMember(conversationId)
     const conversation = this.cache.conversation(conversationId)
     if (conversation === null) throw new ParleyError('not_found', 'No such conversation')
     const target = Math.min(seq, this.cache.highestSeq(conversationId))
@@ -536,6 +615,7 @@ export class Account {
   }
 
   setTyping(conversationId: string, typing: boolean): void {
+    this.requireMember(conversationId)
     this.typing.setTyping(conversationId, typing)
   }
 
@@ -544,7 +624,17 @@ export class Account {
   }
 
   totalUnread(): number {
-    return this.cache.totalUnread()
+    return this.cache.totalUnread(this.options.now())
+  }
+
+  /** The composer's unsent text of a conversation ('' when none). */
+  draft(conversationId: string): string {
+    return this.cache.draft(conversationId)
+  }
+
+  setDraft(conversationId: string, text: string): void {
+    this.conversationView(conversationId)
+    this.cache.setDraft(conversationId, text, this.options.now())
   }
 
   /** Disposed (signed out, or the app quitting): its cache is closed. */
@@ -557,6 +647,7 @@ export class Account {
     this.disposed = true
     if (this.syncRetry) clearTimeout(this.syncRetry)
     this.updates.stop()
+    this.muteExpiry.stop()
     // Stop everything that writes to the cache, wait for what is in flight, then close it.
     this.supervisor.stop()
     this.typing.dispose()

@@ -29,6 +29,7 @@ export class ConversationUpdates {
     private readonly cache: Cache,
     private readonly me: string,
     private readonly events: EventHub<AccountEvents>,
+    private readonly now: () => number,
   ) {}
 
   /** Sync's changes: views go out at once, or with the others at the end of the current interval. */
@@ -49,7 +50,7 @@ export class ConversationUpdates {
     const views: ChatConversation[] = []
     for (const id of this.changed) {
       const conversation = this.cache.conversation(id)
-      if (conversation) views.push(conversationView(conversation, this.cache, this.me))
+      if (conversation) views.push(conversationView(conversation, this.cache, this.me, this.now()))
     }
     this.changed.clear()
     if (views.length > 0) this.events.emit('conversations', views)

@@ -3,8 +3,16 @@ import type { ChatConversation, ChatUser } from '../../../shared/ipc'
 import type { Cache, CachedConversation, CachedUser } from '../cache/types'
 import type { PresenceBook } from '../realtime/presence'
 
-export function conversationView(conversation: CachedConversation, cache: Cache, me: string): ChatConversation {
+/**
+ * A conversation as of `now`: a mute that has passed reads null (the mute
+ * expiry timer sends the view again when it passes). A conversation I left
+ * counts nothing unread — it cannot be read any more (markRead refuses), and
+ * the badge leaves it out likewise.
+ */
+export function conversationView(conversation: CachedConversation, cache: Cache, me: string, now: number): ChatConversation {
   const own = conversation.markers[me] ?? { readSeq: 0, deliveredSeq: 0 }
+  const left = conversation.leftAt !== null
+  const mutedUntil = conversation.mutedUntil !== null && conversation.mutedUntil > now ? conversation.mutedUntil : null
   return {
     id: conversation.id,
     kind: conversation.kind,
@@ -14,11 +22,14 @@ export function conversationView(conversation: CachedConversation, cache: Cache,
     lastSeq: conversation.lastSeq,
     readSeq: own.readSeq,
     deliveredSeq: own.deliveredSeq,
-    unreadCount: cache.unreadCount(conversation.id),
-    mentionCount: cache.unreadMentions(conversation.id),
+    unreadCount: left ? 0 : cache.unreadCount(conversation.id),
+    mentionCount: left ? 0 : cache.unreadMentions(conversation.id),
     markers: conversation.markers,
     lastActivityAt: conversation.lastActivityAt,
-    muted: conversation.muted,
+    members: conversation.members,
+    mutedUntil,
+    muted: mutedUntil !== null,
+    left,
   }
 }
 
@@ -30,5 +41,6 @@ export function userView(user: CachedUser, presence: PresenceBook): ChatUser {
     displayName: user.displayName,
     online: presence.isOnline(user.id),
     lastSeenAt: seen !== undefined && (user.lastSeenAt === null || seen > user.lastSeenAt) ? seen : user.lastSeenAt,
+    ...(user.blocked ? { blocked: true as const } : {}),
   }
 }

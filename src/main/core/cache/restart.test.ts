@@ -8,7 +8,9 @@ test('close and reopen keeps everything: pending messages and the outbox survive
   const before = temp.cache
   before.upsertUsers([{ id: 'me', username: 'me', displayName: 'Me', online: true, lastSeenAt: null }])
   before.upsertConversations([conversationDto('c1', { markers: { bob: { readSeq: 2, deliveredSeq: 3 } } })])
-  before.setMuted('c1', true)
+  before.setLeft('c1', 95_000)
+  before.setDraft('c1', 'unsent thought', 95_000)
+  before.setBlocked('bob', true)
   before.applyMarker('c1', 'me', { readSeq: 1, deliveredSeq: 3 })
   before.storeMessages(serverMessages('c1', 1, 3))
   before.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'pending', body: '还没发出去', createdAt: 90_000 })
@@ -26,6 +28,8 @@ test('close and reopen keeps everything: pending messages and the outbox survive
     unread: cache.unreadCount('c1'),
     search: (await cache.search('没发', 10)),
     theme: cache.getSetting('theme'),
+    draft: cache.draft('c1'),
+    blocked: cache.blockedIds(),
   })
   const expected = await snapshot(before)
   expect(expected.outbox).toHaveLength(2)

@@ -9,6 +9,7 @@ import { AccountSettingsTable } from './account-settings'
 import { AttachmentTable, type CachedFile, type OutboxAttachment } from './attachments/attachment-table'
 import { ConversationTable } from './conversations/conversations'
 import { MarkerTable } from './conversations/markers'
+import { DraftTable } from './drafts'
 import { UnreadCounts } from './conversations/unread'
 import { Checkpointer } from './database/checkpointer'
 import { openReader, SMALL_AUTOCHECKPOINT, WORKER_BACKSTOP_AUTOCHECKPOINT } from './database/database'
@@ -48,6 +49,7 @@ export class SqliteCache implements Cache {
   /** Search's own read-only connection (search.ts). */
   private readonly reader: Database
   private readonly accountSettings: AccountSettingsTable
+  private readonly drafts: DraftTable
   private readonly attachments: AttachmentTable
   private readonly attachmentWatchers = new Set<(news: AttachmentNews) => void>()
   /** Brings the search index up to date after writes (search-indexer.ts). */
@@ -70,7 +72,7 @@ export class SqliteCache implements Cache {
   ) {
     this.userTable = new UserTable(db)
     this.markerTable = new MarkerTable(db)
-    this.conversationTable = new ConversationTable(db, this.markerTable)
+    this.conversationTable = new ConversationTable(db, this.markerTable, options.me)
     this.outboxTable = new OutboxTable(db)
     this.rowKeys = new RowKeys(db)
     const unindexed = new UnindexedRows(db)
@@ -86,6 +88,7 @@ export class SqliteCache implements Cache {
     this.scanner = new ScanWorker(file)
     this.messageSearch = new MessageSearch(this.reader, db, this.scanner, () => this.indexer.hold())
     this.accountSettings = new AccountSettingsTable(db)
+    this.drafts = new DraftTable(db)
     flagMine(db, this.accountSettings, options.me)
     this.checkpointer = startCheckpointer(db, path)
     this.indexer = new SearchIndexer(db, {
@@ -120,6 +123,18 @@ export class SqliteCache implements Cache {
     return this.userTable.users(ids)
   }
 
+  setBlocked(userId: string, blocked: boolean): void {
+    this.userTable.setBlocked(userId, blocked)
+  }
+
+  replaceBlocked(userIds: readonly string[]): string[] {
+    return this.userTable.replaceBlocked(userIds)
+  }
+
+  blockedIds(): Set<string> {
+    return this.userTable.blockedIds()
+  }
+
   upsertConversations(conversations: readonly Conversation[]): void {
     this.conversationTable.upsertConversations(conversations)
   }
@@ -132,8 +147,8 @@ export class SqliteCache implements Cache {
     return this.conversationTable.conversations()
   }
 
-  setMuted(conversationId: string, muted: boolean): void {
-    this.conversationTable.setMuted(conversationId, muted)
+  setLeft(conversationId: string, at: number | null): void {
+    this.conversationTable.setLeft(conversationId, at)
   }
 
   applyMarker(conversationId: string, userId: string, marker: Marker): boolean {
@@ -225,8 +240,16 @@ export class SqliteCache implements Cache {
     return this.unread.mentionCount(conversationId)
   }
 
-  totalUnread(): number {
-    return this.unread.totalUnread()
+  totalUnread(now: number): number {
+    return this.unread.totalUnread(now)
+  }
+
+  draft(conversationId: string): string {
+    return this.drafts.draft(conversationId)
+  }
+
+  setDraft(conversationId: string, body: string, at: number): void {
+    this.drafts.setDraft(conversationId, body, at)
   }
 
   search(query: string, limit: number): Promise<SearchHit[]> {

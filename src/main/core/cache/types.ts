@@ -4,7 +4,7 @@
  * what only lives here — pending messages and the outbox, which must never be
  * lost. Synchronous (better-sqlite3); every write is one short transaction.
  */
-import type { Attachment, Conversation, Marker, Message, User } from '../../../shared/api'
+import type { Attachment, Conversation, ConversationMember, Marker, Message, User } from '../../../shared/api'
 import type { ChatMessage, SearchHit } from '../../../shared/ipc'
 import type { CachedFile, OutboxAttachment } from './attachments/attachment-table'
 import type { NewPendingMessage } from './messages/unsent'
@@ -16,6 +16,8 @@ export interface CachedUser {
   displayName: string
   /** As the server last reported it; live presence is tracked in memory. */
   lastSeenAt: number | null
+  /** I blocked this user. */
+  blocked: boolean
 }
 
 export interface CachedConversation {
@@ -23,6 +25,8 @@ export interface CachedConversation {
   kind: Conversation['kind']
   title: string | null
   memberIds: string[]
+  /** The members with their roles, in the server's order (memberIds is their ids). */
+  members: ConversationMember[]
   /** Highest seq the server has reported (conversation lists, events). May be above what is cached. */
   lastSeq: number
   /** The cache is up to date after fetching `changedAfter = lastRev` (sync.ts); 0: never fetched. */
@@ -34,7 +38,10 @@ export interface CachedConversation {
   createdAt: number
   /** Last message time (pending messages count), else creation time. */
   lastActivityAt: number
-  muted: boolean
+  /** My mute as the server last said (may have passed already: compare with now). */
+  mutedUntil: number | null
+  /** When I stopped being a member (removed, or I left); null while I am one. */
+  leftAt: number | null
 }
 
 export type OutboxItem =
@@ -108,19 +115,26 @@ export interface Cache {
   upsertUsers(users: readonly User[]): void
   /** The given users, or all cached users when `ids` is omitted. */
   users(ids?: readonly string[]): CachedUser[]
+  /** Block (true) or unblock one user. */
+  setBlocked(userId: string, blocked: boolean): void
+  /** The server's whole list of users I blocked replaces the cached one; returns the ids whose flag changed. */
+  replaceBlocked(userIds: readonly string[]): string[]
+  blockedIds(): Set<string>
 
   // -- conversations -----------------------------------------------------------
   /**
    * Insert or update conversations as the server reports them (GET /api/conversations,
-   * conversation.upsert). Member lists are replaced; each marker becomes the max of
-   * the cached and the reported value; `lastSeq` likewise; the local `muted` flag is kept.
-   * Conversations are never deleted by this call.
+   * conversation.upsert). Member lists (with roles) and my `mutedUntil` are replaced;
+   * each marker becomes the max of the cached and the reported value; `lastSeq`
+   * likewise. One that lists me is no longer left. Conversations are never deleted
+   * by this call.
    */
   upsertConversations(conversations: readonly Conversation[]): void
   conversation(id: string): CachedConversation | null
   /** Newest activity first. */
   conversations(): CachedConversation[]
-  setMuted(conversationId: string, muted: boolean): void
+  /** I am no longer a member since `at` (the first time counts), or — null — a member again. */
+  setLeft(conversationId: string, at: number | null): void
   /** Max-merge one member's markers; true when something moved forward. */
   applyMarker(conversationId: string, userId: string, marker: Marker): boolean
   /** The cache is now up to date after `changedAfter = rev` (only ever rises). */
@@ -173,12 +187,18 @@ export interface Cache {
   lowestSeq(conversationId: string): number | null
   /** The newest message including pending ones, for the sidebar preview. */
   lastMessage(conversationId: string): ChatMessage | null
-  /** Cached messages from others (not from the cache's `me`) with seq above my readSeq. */
+  /** Cached messages from others (not from the cache's `me`) with seq above my readSeq; tombstones and system messages left out. */
   unreadCount(conversationId: string): number
   /** Unread messages from others that mention me, deleted ones left out. */
   unreadMentions(conversationId: string): number
-  /** Sum of unread counts over conversations that are not muted. */
-  totalUnread(): number
+  /** Sum of unread counts over conversations that are neither muted at `now` nor left. */
+  totalUnread(now: number): number
+
+  // -- drafts ------------------------------------------------------------------
+  /** The composer's unsent text of a conversation ('' when none). */
+  draft(conversationId: string): string
+  /** Keep it ('' removes it). */
+  setDraft(conversationId: string, body: string, at: number): void
 
   // -- search ------------------------------------------------------------------
   /**

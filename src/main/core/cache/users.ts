@@ -1,4 +1,4 @@
-/** The users table: profiles as the server last reported them. */
+/** The users table: profiles as the server last reported them; and the users I blocked (blocked_users). */
 import type { Database, Statement } from 'better-sqlite3'
 import type { User } from '../../../shared/api'
 import type { CachedUser } from './types'
@@ -8,6 +8,7 @@ interface UserRow {
   username: string
   display_name: string
   last_seen_at: number | null
+  blocked: 0 | 1
 }
 
 const toCachedUser = (row: UserRow): CachedUser => ({
@@ -15,13 +16,19 @@ const toCachedUser = (row: UserRow): CachedUser => ({
   username: row.username,
   displayName: row.display_name,
   lastSeenAt: row.last_seen_at,
+  blocked: row.blocked === 1,
 })
+
+const USER_COLUMNS = 'id, username, display_name, last_seen_at, EXISTS (SELECT 1 FROM blocked_users b WHERE b.user_id = users.id) AS blocked'
 
 export class UserTable {
   private readonly upsert: Statement<[string, string, string, number | null]>
   private readonly upsertProfile: Statement<[string, string, string]>
   private readonly byIds: Statement<[string], UserRow>
   private readonly all: Statement<[], UserRow>
+  private readonly block: Statement<[string]>
+  private readonly unblock: Statement<[string]>
+  private readonly allBlocked: Statement<[], string>
 
   constructor(private readonly db: Database) {
     this.upsert = db.prepare(
@@ -34,10 +41,11 @@ export class UserTable {
       `INSERT INTO users (id, username, display_name, last_seen_at) VALUES (?, ?, ?, NULL)
        ON CONFLICT (id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name`,
     )
-    this.byIds = db.prepare(
-      `SELECT id, username, display_name, last_seen_at FROM users WHERE id IN (SELECT value FROM json_each(?))`,
-    )
-    this.all = db.prepare(`SELECT id, username, display_name, last_seen_at FROM users ORDER BY display_name COLLATE NOCASE, id`)
+    this.byIds = db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE id IN (SELECT value FROM json_each(?))`)
+    this.all = db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY display_name COLLATE NOCASE, id`)
+    this.block = db.prepare('INSERT OR IGNORE INTO blocked_users (user_id) VALUES (?)')
+    this.unblock = db.prepare('DELETE FROM blocked_users WHERE user_id = ?')
+    this.allBlocked = db.prepare<[], string>('SELECT user_id FROM blocked_users').pluck()
   }
 
   upsertUsers(users: readonly User[]): void {
@@ -61,5 +69,25 @@ export class UserTable {
       if (user) result.push(user)
     }
     return result
+  }
+
+  setBlocked(userId: string, blocked: boolean): void {
+    if (blocked) this.block.run(userId)
+    else this.unblock.run(userId)
+  }
+
+  /** The server's whole list replaces the cached one; the ids whose flag changed. */
+  replaceBlocked(userIds: readonly string[]): string[] {
+    return this.db.transaction(() => {
+      const before = this.blockedIds()
+      const after = new Set(userIds)
+      const changed = [...[...before].filter((id) => !after.has(id)), ...[...after].filter((id) => !before.has(id))]
+      for (const id of changed) this.setBlocked(id, after.has(id))
+      return changed
+    })()
+  }
+
+  blockedIds(): Set<string> {
+    return new Set(this.allBlocked.all())
   }
 }

@@ -5,6 +5,7 @@
  * with what the account's cache knows. The shell only shows what this decides.
  */
 import type { ChatMessage, Settings } from '../../../shared/ipc'
+import { inQuietHours } from '../../../shared/settings'
 import { lookAlikeIds, nameWithUsername } from '../../../shared/look-alike'
 import { messagePreviewText } from '../../../shared/message-preview'
 import type { Cache, CachedUser } from '../cache/types'
@@ -17,24 +18,41 @@ export interface NotifyContext {
   activeConversationId: string | null
   /** Messages created before the app started are history, not news. */
   appStartedAt: number
-  settings: Pick<Settings, 'notifications' | 'showMessagePreview'>
-  conversation: { id: string; kind: 'direct' | 'group'; title: string | null; muted: boolean } | null
+  /** Now (the core's clock): a mute is on while `mutedUntil` is later. */
+  now: number
+  /** Now in local time, as minutes after midnight (0–1439): quiet hours are local. */
+  minuteOfDay: number
+  settings: Pick<Settings, 'notifications' | 'showMessagePreview' | 'quietHours'>
+  /** `mutedUntil`: my mute, synced through the server; `leftAt`: I am no longer a member. */
+  conversation: { id: string; kind: 'direct' | 'group'; title: string | null; mutedUntil: number | null; leftAt?: number | null } | null
   senderName: string
+}
+
+/** Minutes after local midnight of the time `at` (for quiet hours; the process's time zone). */
+export function localMinuteOfDay(at: number): number {
+  const date = new Date(at)
+  return date.getHours() * 60 + date.getMinutes()
 }
 
 /**
  * The notification to show for `message` — a message new to the cache; edits
- * and reactions never come here — or null when it should stay silent. A
- * mention of me notifies even in a muted conversation.
+ * and reactions never come here — or null when it should stay silent. System
+ * messages (a change to a group) never notify. A mention of me notifies even
+ * in a muted conversation and during quiet hours; nothing else does.
  */
 export function notificationFor(message: ChatMessage, context: NotifyContext): NotificationRequest | null {
   const { conversation } = context
   if (!context.settings.notifications) return null
   if (message.senderId === context.me) return null
+  if (message.kind === 'system') return null
   if (message.deletedAt !== null) return null
-  if (conversation === null || (conversation.muted && !message.mentions.includes(context.me))) return null
+  if (conversation === null || (conversation.leftAt ?? null) !== null) return null
   if (message.createdAt < context.appStartedAt) return null
   if (context.windowFocused && context.activeConversationId === message.conversationId) return null
+  if (!message.mentions.includes(context.me)) {
+    const muted = conversation.mutedUntil !== null && conversation.mutedUntil > context.now
+    if (muted || inQuietHours(context.settings.quietHours, context.minuteOfDay)) return null
+  }
   const title =
     conversation.kind === 'group' && conversation.title
       ? `${context.senderName} · ${conversation.title}`
@@ -52,7 +70,8 @@ function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`
 }
 
-export interface IncomingContext extends Pick<NotifyContext, 'me' | 'windowFocused' | 'activeConversationId' | 'appStartedAt' | 'settings'> {
+export interface IncomingContext
+  extends Pick<NotifyContext, 'me' | 'windowFocused' | 'activeConversationId' | 'appStartedAt' | 'now' | 'minuteOfDay' | 'settings'> {
   /** The signed-in account's cache: conversations and the users it knows. */
   cache: Pick<Cache, 'conversation' | 'users'>
 }
@@ -72,12 +91,14 @@ export function notifyIncoming(
     return lookAlikes.has(sender.id) ? nameWithUsername(sender) : sender.displayName
   }
   // History fetched by sync (older than the app's start) never notifies: skip it before any lookup.
-  for (const message of messages.filter((m) => m.createdAt >= context.appStartedAt && m.senderId !== me)) {
+  for (const message of messages.filter((m) => m.createdAt >= context.appStartedAt && m.senderId !== me && m.kind !== 'system')) {
     const request = notificationFor(message, {
       me,
       windowFocused: context.windowFocused,
       activeConversationId: context.activeConversationId,
       appStartedAt: context.appStartedAt,
+      now: context.now,
+      minuteOfDay: context.minuteOfDay,
       settings: context.settings,
       conversation: cache.conversation(message.conversationId),
       senderName: senderName(cache.users([message.senderId])[0]),

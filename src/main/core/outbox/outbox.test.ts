@@ -42,6 +42,7 @@ function setup(options: { nextSeq: number; refuse?: string; uploads?: OutboxUplo
     onFailed: () => {},
     onChanged: storeLikeSync,
     onChangeRefused: () => {},
+    isLeft: (conversationId) => cache.conversation(conversationId)?.leftAt != null,
     ...(options.uploads ? { uploads: options.uploads } : {}),
     baseDelayMs: 60_000,
     capDelayMs: 60_000,

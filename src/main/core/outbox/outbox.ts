@@ -53,8 +53,10 @@ export interface OutboxDeps {
   onFailed(conversationId: string, clientId: string, error: string): void
   /** The server took a change: its answer (the message as it now is) is to be stored. */
   onChanged(message: Message): void
-  /** The server refused a change for good: it was rolled back; `message` is how the message shows now. */
-  onChangeRefused(item: ChangeItem, error: HttpError, message: ChatMessage | null): void
+  /** The server refused a change for good (or I left its conversation): it was rolled back; `message` is how the message shows now. */
+  onChangeRefused(item: ChangeItem, error: { code: string; message: string }, message: ChatMessage | null): void
+  /** I am no longer a member of this conversation: nothing of it may go (failConversation). */
+  isLeft(conversationId: string): boolean
   /** Uploads the files of messages before they are posted (none: messages have no files). */
   uploads?: OutboxUploads
   baseDelayMs: number
@@ -68,6 +70,9 @@ export interface OutboxDeps {
 
 /** Requests in flight at once (messages of different conversations, markers). */
 const CONCURRENCY = 4
+
+/** Why what was queued for a conversation I left failed. */
+export const LEFT_REASON = 'You are no longer a member of this conversation'
 
 export class Outbox {
   private timer: NodeJS.Timeout | null = null
@@ -184,8 +189,32 @@ export class Outbox {
     }
   }
 
+  /**
+   * I am no longer a member of the conversation: everything queued for it
+   * fails for good now instead of being retried forever — a message becomes
+   * failed with `reason`, a change is rolled back (`left`), a marker goes. A
+   * post already on its way is left to its answer (the server decides).
+   */
+  failConversation(conversationId: string, reason: string): void {
+    const { cache } = this.deps
+    for (const item of cache.outbox()) {
+      if (item.conversationId !== conversationId) continue
+      if (item.kind === 'message' && this.posting.has(`${conversationId}:${item.clientId}`)) continue
+      this.held.delete(item.id)
+      if (isChangeItem(item)) this.deps.onChangeRefused(item, { code: 'left', message: reason }, cache.refuseChange(item))
+      else if (item.kind === 'message') {
+        void this.deps.uploads?.abort(conversationId, item.clientId)
+        if (cache.markFailed(conversationId, item.clientId, reason) !== null) this.deps.onFailed(conversationId, item.clientId, reason)
+      } else cache.completeOutbox(item)
+    }
+  }
+
   private async process(item: OutboxItem): Promise<void> {
     const { cache, api } = this.deps
+    if (this.deps.isLeft(item.conversationId)) {
+      this.failConversation(item.conversationId, LEFT_REASON)
+      return
+    }
     try {
       if (isChangeItem(item)) {
         await this.change(item)

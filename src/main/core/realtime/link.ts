@@ -3,6 +3,15 @@
  * authorised through the REST API with the session token, subscribed to the
  * user's private channel and the presence channel of each conversation.
  *
+ * The user's channel is `private-encrypted-user-{id}` when /api/config says
+ * `encryptedUserChannel` (an external service with
+ * PUSHER_ENCRYPTION_MASTER_KEY): the channel auth answers with its
+ * `shared_secret` and pusher-js decrypts each event. That takes pusher-js's
+ * encryption-capable build, and the package's Node entry (`main`:
+ * dist/node/pusher.js, what `import 'pusher-js'` loads in Node and in
+ * Electron's main process) is that build — it bundles tweetnacl. (The
+ * `pusher-js/with-encryption` entry is the *web* build: wrong here.)
+ *
  * A Link lives for exactly one connection. When the connection drops, the
  * supervisor throws the Link away and makes a new one, so channel bindings are
  * made once per connection and events are never handled twice.
@@ -44,7 +53,7 @@ export interface LinkOptions {
   handlers: LinkHandlers
 }
 
-const USER_EVENTS = [Events.messageCreated, Events.messageUpdated, Events.conversationUpsert, Events.markerUpdated]
+const USER_EVENTS = [Events.messageCreated, Events.messageUpdated, Events.conversationUpsert, Events.markerUpdated, Events.conversationRemoved]
 
 export class Link {
   private pusher: PusherClient | null = null
@@ -114,7 +123,7 @@ export class Link {
       else if (current === 'unavailable' || current === 'failed' || current === 'disconnected') this.lose(`connection ${current}`)
     })
 
-    const inbox = pusher.subscribe(userChannel(this.options.userId))
+    const inbox = pusher.subscribe(userChannel(this.options.userId, config.encryptedUserChannel === true))
     inbox.bind('pusher:subscription_succeeded', () => {
       if (this.ready || this.dead) return
       this.ready = true

@@ -81,6 +81,18 @@ export class Typing {
     }
   }
 
+  /** Nothing more of this conversation (I left it): my typing stops unsaid, its typists go. */
+  forget(conversationId: string): void {
+    const state = this.outgoing.get(conversationId)
+    if (state !== undefined) clearTimeout(state.idle)
+    this.outgoing.delete(conversationId)
+    const typists = this.incoming.get(conversationId)
+    this.incoming.delete(conversationId)
+    if (typists === undefined || typists.size === 0) return
+    typists.forEach((timer) => clearTimeout(timer))
+    this.deps.onChange(conversationId, [])
+  }
+
   dispose(): void {
     this.outgoing.forEach((state) => clearTimeout(state.idle))
     this.outgoing.clear()

@@ -134,7 +134,12 @@ export class Session {
   info(): SessionInfo {
     if (this.user === null) return { serverUrl: this.serverUrl, user: null, ...(this.notice !== null ? { notice: this.notice } : {}) }
     const [view] = this.current?.usersById([this.user.id]) ?? []
-    return { serverUrl: this.serverUrl, user: view ?? { ...this.user, online: false, lastSeenAt: this.user.lastSeenAt ?? null } }
+    const { id, username, displayName, lastSeenAt } = this.user
+    return {
+      serverUrl: this.serverUrl,
+      user: view ?? { id, username, displayName, online: false, lastSeenAt: lastSeenAt ?? null },
+      serverAdmin: this.user.admin === true,
+    }
   }
 
   /** Sign in (or register) at `serverUrl` with `call`; whoever was signed in is signed out first. */
@@ -227,6 +232,7 @@ export class Session {
     this.user = user
     account.events.on('unreadChanged', () => this.options.services.setBadgeCount(this.current?.totalUnread() ?? 0))
     account.events.on('unauthorized', () => void this.signedOutByServer(account))
+    account.events.on('profile', (profile) => this.profileChanged(account, profile))
     this.current = account
     account.start()
     this.options.services.setBadgeCount(account.totalUnread())
@@ -238,6 +244,22 @@ export class Session {
     this.user = null
     if (account) await account.dispose()
     this.options.services.setBadgeCount(0)
+  }
+
+  /**
+   * My profile as the server has it now (a new name, admin given or taken):
+   * kept in session.json, and the window told. `admin` is only on answers
+   * about myself that carry it; one without it keeps what was known.
+   */
+  private profileChanged(account: Account, profile: User): void {
+    if (this.current !== account || this.user === null || profile.id !== this.user.id) return
+    const user: User = { ...this.user, ...profile, admin: profile.admin ?? this.user.admin }
+    if (JSON.stringify(user) === JSON.stringify(this.user)) {
+      this.options.onChange(this.info())
+      return
+    }
+    this.user = user
+    this.persist()
   }
 
   /** The server refused `account`'s token: sign out (if it is still the one signed in), keep the cache for the next sign-in. */

@@ -25,6 +25,7 @@
  */
 import type { Conversation, Message, MessagePage } from '../../../shared/api'
 import {
+  conversationRemovedEventSchema,
   conversationUpsertEventSchema,
   Events,
   markerUpdatedEventSchema,
@@ -32,9 +33,10 @@ import {
   messageUpdatedEventSchema,
 } from '../../../shared/channels'
 import type { ChatMessage } from '../../../shared/ipc'
-import { isRetryable, type ApiClient } from '../api-client'
+import { HttpError, isRetryable, type ApiClient } from '../api-client'
 import type { Cache } from '../cache/types'
 import { ChangeFeed } from './change-feed'
+import { MembershipCheck } from './membership'
 
 const PAGE = 200
 /** Conversations filled at once. */
@@ -51,8 +53,10 @@ export interface SyncDeps {
   cache: Cache
   api: ApiClient
   me: string
-  /** New conversations appeared (subscribe to their presence channels). */
+  /** New conversations appeared, or ones I had left list me again (subscribe to their presence channels). */
   onNewConversations(ids: string[]): void
+  /** I am no longer a member (`conversation.removed`, or the server's 404 after a listing left it out). */
+  onRemoved(conversationId: string): void
   /** Conversations whose metadata, markers or messages changed. */
   onConversationsChanged(ids: string[]): void
   onMessagesChanged(conversationId: string, messages: ChatMessage[]): void
@@ -79,6 +83,8 @@ export class Sync {
   private stopped = false
   /** Changes to cached messages (changedAfter pages). */
   private readonly changes: ChangeFeed
+  /** Asks the server whether I am still a member (membership.ts). */
+  private readonly membership: MembershipCheck
 
   constructor(private readonly deps: SyncDeps) {
     this.changes = new ChangeFeed({
@@ -89,11 +95,22 @@ export class Sync {
       retryDelayMs: deps.fillRetryDelayMs,
       log: deps.log,
     })
+    this.membership = new MembershipCheck({
+      api: deps.api,
+      onStillMember: (conversation) => {
+        this.applyConversations([conversation])
+        this.requestFill(conversation.id)
+      },
+      onRemoved: (conversationId) => deps.onRemoved(conversationId),
+      retryDelayMs: deps.fillRetryDelayMs,
+      log: deps.log,
+    })
   }
 
   /** No more writes to the cache; resolves when fetches in flight have settled. */
   async stop(): Promise<void> {
     this.stopped = true
+    this.membership.stop()
     for (const retry of this.fillRetries.values()) if (retry.timer) clearTimeout(retry.timer)
     this.fillRetries.clear()
     await this.changes.stop()
@@ -132,8 +149,12 @@ export class Sync {
    * millisecond included) — almost always its first page. (With several
    * server nodes, clocks that disagree by a few ms could rank a moved
    * conversation just below that one; the rest of that page covers it.)
+   *
+   * A cached conversation (not left) that the whole listing did not hold may
+   * be one I was removed from meanwhile: the server is asked (membership.ts).
    */
   private async listConversations(): Promise<string[]> {
+    const members = this.deps.cache.conversations().filter((conversation) => conversation.leftAt === null)
     const fetchPage = async (cursor: string | undefined) => {
       const page = await this.deps.api.conversationPage(cursor === undefined ? {} : { cursor })
       this.applyConversations(page.conversations)
@@ -149,6 +170,7 @@ export class Sync {
       if (page.nextCursor === null || this.stopped) break
       cursor = page.nextCursor
     }
+    if (!this.stopped) for (const { id } of members) if (!listed.has(id)) this.membership.check(id)
     // One page is one query: nothing can fall between pages.
     if (pages === 1 || this.stopped) return [...listed.keys()]
 
@@ -170,7 +192,11 @@ export class Sync {
   applyConversations(conversations: readonly Conversation[]): void {
     if (this.stopped) return
     const { cache } = this.deps
-    const fresh = conversations.filter((conversation) => cache.conversation(conversation.id) === null)
+    // New to the cache, or left and listing me again (re-added): their presence channels are wanted.
+    const fresh = conversations.filter((conversation) => {
+      const cached = cache.conversation(conversation.id)
+      return cached === null || (cached.leftAt !== null && conversation.memberIds.includes(this.deps.me))
+    })
     cache.upsertConversations(conversations)
     const known = new Set(cache.users().map((user) => user.id))
     const unknown = [...new Set(conversations.flatMap((c) => c.memberIds))].filter((id) => !known.has(id))
@@ -213,6 +239,12 @@ export class Sync {
         else this.receive({ ...lastMessage, body: lastMessage.body }, 'realtime')
       }
       this.requestFill(conversation.id)
+      return
+    }
+    if (event === Events.conversationRemoved) {
+      const parsed = conversationRemovedEventSchema.safeParse(data)
+      if (!parsed.success) return this.deps.log.warn({ event }, 'ignoring a malformed realtime event')
+      this.deps.onRemoved(parsed.data.conversationId)
       return
     }
     if (event === Events.markerUpdated) {
@@ -312,6 +344,10 @@ export class Sync {
         if (!isRetryable(err)) {
           this.clearFillRetry(conversationId)
           this.deps.log.warn({ conversationId, err: String(err) }, 'range fetch refused; the next sync retries')
+          // Not found: perhaps no longer mine (removed while the news was on its way).
+          if (err instanceof HttpError && err.status === 404 && this.deps.cache.conversation(conversationId)?.leftAt === null) {
+            this.membership.check(conversationId)
+          }
           return
         }
         const retry = this.fillRetries.get(conversationId) ?? { failures: 0, timer: null }

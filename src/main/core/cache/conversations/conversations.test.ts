@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { MUTE_FOREVER } from '../../../../shared/api'
 import { conversationDto, serverMessage, serverMessages, tempCache } from '../../../../../test/support/cache/temp-cache'
 
 describe('upsertConversations', () => {
@@ -21,6 +22,12 @@ describe('upsertConversations', () => {
       kind: 'group',
       title: 'Hikers',
       memberIds: ['me', 'bob', 'carol'],
+      // A server before issue 19 sends no roles: everyone is a member.
+      members: [
+        { userId: 'me', role: 'member' },
+        { userId: 'bob', role: 'member' },
+        { userId: 'carol', role: 'member' },
+      ],
       lastSeq: 7,
       // Nothing fetched yet: the cache is up to date after changedAfter=0; the server reported 9.
       lastRev: 0,
@@ -28,21 +35,32 @@ describe('upsertConversations', () => {
       markers: { me: { readSeq: 5, deliveredSeq: 7 }, bob: { readSeq: 7, deliveredSeq: 7 } },
       createdAt: 100,
       lastActivityAt: 2_000,
-      muted: false,
+      mutedUntil: null,
+      leftAt: null,
     })
     expect(cache.conversation('nope')).toBeNull()
   })
 
-  test('replaces members, max-merges markers and lastSeq, keeps muted', () => {
+  test('replaces members with their roles and my mute, max-merges markers and lastSeq', () => {
     const { cache } = tempCache()
     cache.upsertConversations([
-      conversationDto('c1', { memberIds: ['me', 'bob', 'carol'], lastSeq: 9, markers: { me: { readSeq: 8, deliveredSeq: 9 } } }),
+      conversationDto('c1', {
+        memberIds: ['me', 'bob', 'carol'],
+        lastSeq: 9,
+        markers: { me: { readSeq: 8, deliveredSeq: 9 } },
+        mutedUntil: 50_000,
+      }),
     ])
-    cache.setMuted('c1', true)
+    expect(cache.conversation('c1')?.mutedUntil).toBe(50_000)
     cache.upsertConversations([
       conversationDto('c1', {
+        kind: 'group',
         title: 'Renamed',
         memberIds: ['carol', 'me'],
+        members: [
+          { userId: 'carol', role: 'owner' },
+          { userId: 'me', role: 'admin' },
+        ],
         lastSeq: 4,
         markers: { me: { readSeq: 3, deliveredSeq: 12 }, carol: { readSeq: 2, deliveredSeq: 2 } },
       }),
@@ -50,9 +68,30 @@ describe('upsertConversations', () => {
     const conversation = cache.conversation('c1')
     expect(conversation?.title).toBe('Renamed')
     expect(conversation?.memberIds).toEqual(['carol', 'me'])
+    expect(conversation?.members).toEqual([
+      { userId: 'carol', role: 'owner' },
+      { userId: 'me', role: 'admin' },
+    ])
     expect(conversation?.lastSeq).toBe(9)
     expect(conversation?.markers).toEqual({ me: { readSeq: 8, deliveredSeq: 12 }, carol: { readSeq: 2, deliveredSeq: 2 } })
-    expect(conversation?.muted).toBe(true)
+    // My mute is the server's word: its answer without one unmutes.
+    expect(conversation?.mutedUntil).toBeNull()
+    expect(cache.conversations()[0]?.members).toEqual(conversation?.members)
+  })
+
+  test('left: set once (the first time counts), cleared by a listing that names me again, not by one that does not', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([conversationDto('c1', { kind: 'group', memberIds: ['me', 'bob'] })])
+    cache.setLeft('c1', 5_000)
+    cache.setLeft('c1', 6_000)
+    expect(cache.conversation('c1')?.leftAt).toBe(5_000)
+    cache.upsertConversations([conversationDto('c1', { kind: 'group', memberIds: ['bob', 'carol'] })])
+    expect(cache.conversation('c1')?.leftAt).toBe(5_000)
+    cache.upsertConversations([conversationDto('c1', { kind: 'group', memberIds: ['bob', 'me'] })])
+    expect(cache.conversation('c1')?.leftAt).toBeNull()
+    cache.setLeft('c1', 7_000)
+    cache.setLeft('c1', null)
+    expect(cache.conversation('c1')?.leftAt).toBeNull()
   })
 
   test('never deletes a conversation the server no longer lists', () => {
@@ -93,14 +132,9 @@ describe('activity and order', () => {
     ])
   })
 
-  test('setMuted toggles the local flag; unknown conversations are ignored', () => {
+  test('setLeft on an unknown conversation changes nothing', () => {
     const { cache } = tempCache()
-    cache.upsertConversations([conversationDto('c1')])
-    cache.setMuted('c1', true)
-    expect(cache.conversation('c1')?.muted).toBe(true)
-    cache.setMuted('c1', false)
-    expect(cache.conversation('c1')?.muted).toBe(false)
-    cache.setMuted('ghost', true)
+    cache.setLeft('ghost', 1)
     expect(cache.conversation('ghost')).toBeNull()
   })
 })
@@ -154,7 +188,7 @@ describe('unread counts', () => {
     expect(temp.reopen({ me: 'me' }).unreadCount('c1')).toBe(4)
   })
 
-  test('totalUnread sums the conversations that are not muted', () => {
+  test('totalUnread sums the conversations that are neither muted now nor left', () => {
     const { cache } = tempCache()
     cache.upsertConversations([
       conversationDto('a', { markers: { me: { readSeq: 1, deliveredSeq: 1 } } }),
@@ -162,11 +196,62 @@ describe('unread counts', () => {
       conversationDto('c'),
     ])
     cache.storeMessages([...serverMessages('a', 1, 3), ...serverMessages('b', 1, 4), ...serverMessages('c', 1, 10)])
-    expect(cache.totalUnread()).toBe(2 + 4 + 10)
-    cache.setMuted('c', true)
-    expect(cache.totalUnread()).toBe(2 + 4)
-    cache.setMuted('a', true)
-    cache.setMuted('b', true)
-    expect(cache.totalUnread()).toBe(0)
+    expect(cache.totalUnread(1_000)).toBe(2 + 4 + 10)
+    cache.upsertConversations([conversationDto('c', { mutedUntil: 2_000 })])
+    expect(cache.totalUnread(1_999)).toBe(2 + 4)
+    // The mute has passed: counted again.
+    expect(cache.totalUnread(2_000)).toBe(2 + 4 + 10)
+    cache.upsertConversations([conversationDto('a', { mutedUntil: MUTE_FOREVER })])
+    cache.setLeft('b', 1_500)
+    expect(cache.totalUnread(1_500)).toBe(0)
+  })
+
+  test('system messages are never unread', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([conversationDto('c1', { kind: 'group' })])
+    const system = { type: 'member_added' as const, actorId: 'bob', userIds: ['carol'] }
+    cache.storeMessages([
+      serverMessage('c1', 1),
+      serverMessage('c1', 2, { kind: 'system', body: '', system }),
+      serverMessage('c1', 3, { kind: 'system', body: '', senderId: 'me', system: { type: 'title_changed', actorId: 'me', title: 'New' } }),
+      serverMessage('c1', 4),
+    ])
+    expect(cache.unreadCount('c1')).toBe(2)
+    expect(cache.totalUnread(0)).toBe(2)
+    expect(cache.messagesInRange('c1', 2, 2)[0]).toMatchObject({ kind: 'system', body: '', system })
+    expect(cache.messagesInRange('c1', 1, 1)[0]).toMatchObject({ kind: 'text', system: null })
+  })
+})
+
+describe('drafts and blocked users', () => {
+  test('a draft is kept per conversation across a restart; an empty one is removed', () => {
+    const temp = tempCache()
+    temp.cache.setDraft('c1', 'half a thought', 1)
+    temp.cache.setDraft('c2', 'other', 1)
+    temp.cache.setDraft('c2', '', 2)
+    const after = temp.reopen()
+    expect(after.draft('c1')).toBe('half a thought')
+    expect(after.draft('c2')).toBe('')
+    expect(after.draft('never')).toBe('')
+  })
+
+  test('blocked flags follow setBlocked and the server list; users unknown to the cache may be blocked', () => {
+    const { cache } = tempCache()
+    cache.upsertUsers([
+      { id: 'bob', username: 'bob', displayName: 'Bob', lastSeenAt: null },
+      { id: 'carol', username: 'carol', displayName: 'Carol', lastSeenAt: null },
+    ])
+    cache.setBlocked('bob', true)
+    expect(cache.users(['bob', 'carol']).map((u) => [u.id, u.blocked])).toEqual([
+      ['bob', true],
+      ['carol', false],
+    ])
+    expect(cache.replaceBlocked(['carol', 'stranger']).sort()).toEqual(['bob', 'carol', 'stranger'])
+    expect(cache.blockedIds()).toEqual(new Set(['carol', 'stranger']))
+    expect(cache.users().map((u) => [u.id, u.blocked])).toEqual([
+      ['bob', false],
+      ['carol', true],
+    ])
+    expect(cache.replaceBlocked(['carol', 'stranger'])).toEqual([])
   })
 })

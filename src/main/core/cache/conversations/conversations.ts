@@ -1,9 +1,10 @@
 /**
- * Conversations with their members and the local muted flag. Markers live in
- * MarkerTable; activity times of unsent messages are added when reading.
+ * Conversations with their members and roles, my mute (as the server keeps
+ * it) and whether I left. Markers live in MarkerTable; activity times of
+ * unsent messages are added when reading.
  */
 import type { Database, Statement } from 'better-sqlite3'
-import type { Conversation } from '../../../../shared/api'
+import type { Conversation, ConversationMember, MemberRole } from '../../../../shared/api'
 import type { CachedConversation } from '../types'
 import type { MarkerTable } from './markers'
 
@@ -16,12 +17,14 @@ interface ConversationRow {
   last_rev: number
   server_last_rev: number
   activity: number
-  muted: 0 | 1
+  muted_until: number | null
+  left_at: number | null
 }
 
 interface MemberRow {
   conversation_id: string
   user_id: string
+  role: MemberRole
 }
 
 /**
@@ -30,41 +33,46 @@ interface MemberRow {
  * messages_by_seq with seq IS NULL: a handful per conversation at most.
  */
 const SELECT_CONVERSATION = `
-  SELECT c.id, c.kind, c.title, c.created_at, c.last_seq, c.last_rev, c.server_last_rev, c.muted,
+  SELECT c.id, c.kind, c.title, c.created_at, c.last_seq, c.last_rev, c.server_last_rev, c.muted_until, c.left_at,
     max(c.last_activity_at, coalesce(
       (SELECT max(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.seq IS NULL), 0)) AS activity
   FROM conversations c`
 
 export class ConversationTable {
-  private readonly upsert: Statement<[string, string, string | null, number, number, number, number]>
+  private readonly upsert: Statement<[string, string, string | null, number, number, number, number, number | null]>
+  private readonly rejoin: Statement<[string]>
+  private readonly leave: Statement<[number, string]>
   private readonly raiseRev: Statement<[number, string]>
   private readonly clearMembers: Statement<[string]>
-  private readonly addMember: Statement<[string, string, number]>
+  private readonly addMember: Statement<[string, string, number, MemberRole]>
   private readonly one: Statement<[string], ConversationRow>
   private readonly all: Statement<[], ConversationRow>
   private readonly membersOfOne: Statement<[string], MemberRow>
   private readonly everyMember: Statement<[], MemberRow>
-  private readonly mute: Statement<[number, string]>
   private readonly raise: Statement<[number, number, string]>
 
   constructor(
     private readonly db: Database,
     private readonly markers: MarkerTable,
+    /** The account's user id: a conversation listing me is one I am a member of (again). */
+    private readonly me: string,
   ) {
+    // mutedUntil is the viewer's own setting as the server has it now: replaced, never merged.
     this.upsert = db.prepare(
-      `INSERT INTO conversations (id, kind, title, created_at, last_seq, last_activity_at, server_last_rev) VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO conversations (id, kind, title, created_at, last_seq, last_activity_at, server_last_rev, muted_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, title = excluded.title, created_at = excluded.created_at,
          last_seq = max(last_seq, excluded.last_seq), last_activity_at = max(last_activity_at, excluded.last_activity_at),
-         server_last_rev = max(server_last_rev, excluded.server_last_rev)`,
+         server_last_rev = max(server_last_rev, excluded.server_last_rev), muted_until = excluded.muted_until`,
     )
+    this.rejoin = db.prepare('UPDATE conversations SET left_at = NULL WHERE id = ?')
+    this.leave = db.prepare('UPDATE conversations SET left_at = coalesce(left_at, ?) WHERE id = ?')
     this.raiseRev = db.prepare('UPDATE conversations SET last_rev = max(last_rev, ?) WHERE id = ?')
     this.clearMembers = db.prepare('DELETE FROM conversation_members WHERE conversation_id = ?')
-    this.addMember = db.prepare('INSERT OR IGNORE INTO conversation_members (conversation_id, user_id, position) VALUES (?, ?, ?)')
+    this.addMember = db.prepare('INSERT OR IGNORE INTO conversation_members (conversation_id, user_id, position, role) VALUES (?, ?, ?, ?)')
     this.one = db.prepare(`${SELECT_CONVERSATION} WHERE c.id = ?`)
     this.all = db.prepare(`${SELECT_CONVERSATION} ORDER BY activity DESC, c.id`)
-    this.membersOfOne = db.prepare('SELECT conversation_id, user_id FROM conversation_members WHERE conversation_id = ? ORDER BY position')
-    this.everyMember = db.prepare('SELECT conversation_id, user_id FROM conversation_members ORDER BY conversation_id, position')
-    this.mute = db.prepare('UPDATE conversations SET muted = ? WHERE id = ?')
+    this.membersOfOne = db.prepare('SELECT conversation_id, user_id, role FROM conversation_members WHERE conversation_id = ? ORDER BY position')
+    this.everyMember = db.prepare('SELECT conversation_id, user_id, role FROM conversation_members ORDER BY conversation_id, position')
     this.raise = db.prepare(
       `UPDATE conversations SET last_seq = max(last_seq, ?), last_activity_at = max(last_activity_at, ?) WHERE id = ?`,
     )
@@ -74,9 +82,13 @@ export class ConversationTable {
     if (conversations.length === 0) return
     this.db.transaction(() => {
       for (const c of conversations) {
-        this.upsert.run(c.id, c.kind, c.title, c.createdAt, c.lastSeq, c.lastActivityAt, c.lastRev)
+        this.upsert.run(c.id, c.kind, c.title, c.createdAt, c.lastSeq, c.lastActivityAt, c.lastRev, c.mutedUntil)
+        // The server shows a conversation only to its members: one listing me is mine again (re-added).
+        if (c.memberIds.includes(this.me)) this.rejoin.run(c.id)
         this.clearMembers.run(c.id)
-        c.memberIds.forEach((userId, position) => this.addMember.run(c.id, userId, position))
+        // Roles from `members`; a server before issue 19 sends none (everyone is a member).
+        const roles = new Map(c.members.map((member) => [member.userId, member.role]))
+        c.memberIds.forEach((userId, position) => this.addMember.run(c.id, userId, position, roles.get(userId) ?? 'member'))
         for (const [userId, marker] of Object.entries(c.markers)) this.markers.mergeMarker(c.id, userId, marker)
       }
     })()
@@ -85,25 +97,26 @@ export class ConversationTable {
   conversation(id: string): CachedConversation | null {
     const row = this.one.get(id)
     if (row === undefined) return null
-    const memberIds = this.membersOfOne.all(id).map((member) => member.user_id)
-    return toCachedConversation(row, memberIds, this.markers.markersOf(id))
+    return toCachedConversation(row, this.membersOfOne.all(id).map(toMember), this.markers.markersOf(id))
   }
 
   /** Newest activity first. Three queries, whatever the number of conversations. */
   conversations(): CachedConversation[] {
     const rows = this.all.all()
-    const members = new Map<string, string[]>()
+    const members = new Map<string, ConversationMember[]>()
     for (const member of this.everyMember.all()) {
       const list = members.get(member.conversation_id)
-      if (list) list.push(member.user_id)
-      else members.set(member.conversation_id, [member.user_id])
+      if (list) list.push(toMember(member))
+      else members.set(member.conversation_id, [toMember(member)])
     }
     const markers = this.markers.allMarkers()
     return rows.map((row) => toCachedConversation(row, members.get(row.id) ?? [], markers.get(row.id) ?? {}))
   }
 
-  setMuted(conversationId: string, muted: boolean): void {
-    this.mute.run(muted ? 1 : 0, conversationId)
+  /** I am no longer a member (since `at`; the first time counts), or — `at` null — a member again. */
+  setLeft(conversationId: string, at: number | null): void {
+    if (at === null) this.rejoin.run(conversationId)
+    else this.leave.run(at, conversationId)
   }
 
   /** The cache is up to date after `changedAfter = rev` (sync.ts): only ever rises. */
@@ -117,18 +130,22 @@ export class ConversationTable {
   }
 }
 
-function toCachedConversation(row: ConversationRow, memberIds: string[], markers: CachedConversation['markers']): CachedConversation {
+const toMember = (row: MemberRow): ConversationMember => ({ userId: row.user_id, role: row.role })
+
+function toCachedConversation(row: ConversationRow, members: ConversationMember[], markers: CachedConversation['markers']): CachedConversation {
   return {
     id: row.id,
     kind: row.kind,
     title: row.title,
-    memberIds,
+    memberIds: members.map((member) => member.userId),
+    members,
     lastSeq: row.last_seq,
     lastRev: row.last_rev,
     serverLastRev: row.server_last_rev,
     markers,
     createdAt: row.created_at,
     lastActivityAt: row.activity,
-    muted: row.muted === 1,
+    mutedUntil: row.muted_until,
+    leftAt: row.left_at,
   }
 }

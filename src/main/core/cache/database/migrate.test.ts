@@ -5,7 +5,9 @@ import BetterSqlite3 from 'better-sqlite3'
 import { afterEach, expect, test } from 'vitest'
 import { openCache } from '../index'
 import { CacheError } from './cache-error'
+import { MUTE_FOREVER } from '../../../../shared/api'
 import { latestVersion, migrate, migrations, type Migration } from './migrate'
+import { LEGACY_MUTES_SETTING } from './migrations/008-groups-and-people'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
@@ -23,6 +25,15 @@ function inspect(path: string, run: (db: BetterSqlite3.Database) => void): void 
   } finally {
     db.close()
   }
+}
+
+/** Undo migration 008 on a raw database (for tests that go back to an older schema). */
+function undo008(raw: BetterSqlite3.Database): void {
+  raw.exec(`DROP TABLE drafts; DROP TABLE blocked_users; DROP INDEX messages_system;
+    ALTER TABLE messages DROP COLUMN kind; ALTER TABLE messages DROP COLUMN system_event;
+    ALTER TABLE conversations DROP COLUMN muted_until; ALTER TABLE conversations DROP COLUMN left_at;
+    ALTER TABLE conversations ADD COLUMN muted INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1));
+    ALTER TABLE conversation_members DROP COLUMN role;`)
 }
 
 test('a fresh cache is created (directories too) at the latest version, in WAL mode', () => {
@@ -110,6 +121,7 @@ test('005 (message changes) keeps a schema-4 outbox: its rows, and ids that neve
   first.close()
   inspect(path, (raw) => {
     // Back to schema 4's outbox, as an older Parley left it: a message, a marker, and ids used up to 41.
+    undo008(raw)
     raw.exec(`DROP TABLE message_attachments; DROP TABLE outbox_attachments; DROP TABLE attachment_files; DROP TABLE outbox; PRAGMA user_version = 4;`)
     raw.exec(`CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL CHECK (kind IN ('message', 'read', 'delivered')),
       conversation_id TEXT NOT NULL, message_row_id INTEGER UNIQUE REFERENCES messages (row_id) ON DELETE CASCADE ON UPDATE CASCADE,
@@ -153,6 +165,7 @@ test('007 (attachments) upgrades a schema-6 cache: its messages and queued sends
   const path = tempPath()
   openCache({ path, me: 'me' }).close()
   inspect(path, (raw) => {
+    undo008(raw)
     raw.exec(`DROP TABLE message_attachments; DROP TABLE outbox_attachments; DROP TABLE attachment_files; PRAGMA user_version = 6;`)
     raw.exec(`INSERT INTO messages (row_id, conversation_id, sender_id, client_id, body, created_at, state, own, mine) VALUES (7, 'c1', 'me', 'k1', 'queued', 7, 'pending', 1, 1)`)
     raw.exec(`INSERT INTO outbox (kind, conversation_id, message_row_id) VALUES ('message', 'c1', 7)`)
@@ -167,5 +180,34 @@ test('007 (attachments) upgrades a schema-6 cache: its messages and queued sends
   } finally {
     cache.close()
   }
-  inspect(path, (raw) => expect(raw.pragma('user_version', { simple: true })).toBe(7))
+  inspect(path, (raw) => expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion))
+})
+
+test('008 (groups and people) upgrades a schema-7 cache: members become plain members, a local mute becomes a mute until turned off, to be sent to the server once', () => {
+  const path = tempPath()
+  openCache({ path, me: 'me' }).close()
+  inspect(path, (raw) => {
+    undo008(raw)
+    raw.pragma('user_version = 7')
+    raw.exec(`INSERT INTO conversations (id, kind, title, created_at, last_activity_at, muted) VALUES ('quiet', 'group', 'Quiet', 1, 1, 1), ('loud', 'direct', NULL, 1, 1, 0)`)
+    raw.exec(`INSERT INTO conversation_members (conversation_id, user_id, position) VALUES ('quiet', 'me', 0), ('quiet', 'bob', 1), ('loud', 'me', 0)`)
+    raw.exec(`INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, state, rev) VALUES (5, 'quiet', 'm1', 1, 'bob', 'k1', 'old', 5, 'sent', 1)`)
+  })
+  const cache = openCache({ path, me: 'me' })
+  try {
+    expect(cache.conversation('quiet')).toMatchObject({
+      members: [
+        { userId: 'me', role: 'member' },
+        { userId: 'bob', role: 'member' },
+      ],
+      mutedUntil: MUTE_FOREVER,
+      leftAt: null,
+    })
+    expect(cache.conversation('loud')?.mutedUntil).toBeNull()
+    expect(cache.getSetting(LEGACY_MUTES_SETTING)).toEqual(['quiet'])
+    expect(cache.messagesInRange('quiet', 1, 1)[0]).toMatchObject({ body: 'old', kind: 'text', system: null })
+    expect(cache.unreadCount('quiet')).toBe(1)
+  } finally {
+    cache.close()
+  }
 })

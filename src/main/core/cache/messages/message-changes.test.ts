@@ -270,6 +270,6 @@ describe('views', () => {
     expect([cache.unreadCount('c1'), cache.unreadMentions('c1')]).toEqual([2, 1])
     cache.applyMarker('c1', 'me', { readSeq: 1, deliveredSeq: 4 })
     expect([cache.unreadCount('c1'), cache.unreadMentions('c1')]).toEqual([1, 0])
-    expect(cache.totalUnread()).toBe(1)
+    expect(cache.totalUnread(0)).toBe(1)
   })
 })

@@ -1,5 +1,5 @@
 /** A messages row as SQLite returns it, and the ChatMessage it becomes (before queued changes: message-views.ts). */
-import type { Message, Reaction } from '../../../../shared/api'
+import type { Message, Reaction, SystemEvent } from '../../../../shared/api'
 import type { ChatMessage, MessageState } from '../../../../shared/ipc'
 
 export interface MessageRow {
@@ -22,12 +22,15 @@ export interface MessageRow {
   reactions: string | null
   /** JSON user ids, NULL for none. */
   mentions: string | null
+  kind: 'text' | 'system'
+  /** JSON SystemEvent of a system message; NULL for text. */
+  system_event: string | null
 }
 
 /** The columns of MessageRow, for SELECTs (prefixed with `m.`). */
 export const MESSAGE_COLUMNS =
   'm.row_id, m.conversation_id, m.id, m.seq, m.sender_id, m.client_id, m.body, m.created_at, m.state, m.error, ' +
-  'm.rev, m.edited_at, m.deleted_at, m.reply_to_seq, m.reply_to_client, m.reactions, m.mentions'
+  'm.rev, m.edited_at, m.deleted_at, m.reply_to_seq, m.reply_to_client, m.reactions, m.mentions, m.kind, m.system_event'
 
 export const messageKey = (senderId: string, clientId: string): string => `${senderId}:${clientId}`
 
@@ -66,6 +69,8 @@ export function fromRow(row: MessageRow): StoredMessage {
       mentions: row.mentions === null ? [] : (JSON.parse(row.mentions) as string[]),
       // Filled by MessageViews.finish (one query per page).
       attachments: [],
+      kind: row.kind,
+      system: row.system_event === null ? null : (JSON.parse(row.system_event) as SystemEvent),
     },
     rowId: row.row_id,
     replyToSeq: row.reply_to_seq,
@@ -95,6 +100,8 @@ export function fromServer(m: Message, rowId: number): StoredMessage {
       mentions: m.mentions,
       // Filled by MessageViews.finish from the rows storeMessages wrote.
       attachments: [],
+      kind: m.kind === 'system' && m.system != null ? 'system' : 'text',
+      system: m.kind === 'system' ? (m.system ?? null) : null,
     },
     rowId,
     replyToSeq: m.replyTo?.seq ?? null,

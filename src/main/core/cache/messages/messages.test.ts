@@ -27,6 +27,8 @@ describe('storeMessages', () => {
       reactions: [],
       mentions: [],
       attachments: [],
+      kind: 'text',
+      system: null,
     })
     expect(cache.messagesInRange('c1', 1, 3)).toEqual(result.changed.get('c1'))
   })

@@ -198,7 +198,9 @@ export class MessageTable {
         const m = messages[i] as Message
         const rowId = rowIds[i] as number
         ids.push(rowId)
-        params.push(rowId, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.createdAt, m.senderId === this.me ? 1 : 0, ...this.changeParams(m))
+        // A message built without the schema's defaults (older callers) is text.
+        const system = m.kind === 'system' && m.system != null ? JSON.stringify(m.system) : null
+        params.push(rowId, m.conversationId, m.id, m.seq, m.senderId, m.clientId, m.createdAt, m.senderId === this.me ? 1 : 0, system === null ? 'text' : 'system', system, ...this.changeParams(m))
       }
       const { changes } = this.insertStatement(rows).run(...params)
       if (changes === rows) for (const id of ids) stored.add(id)
@@ -214,9 +216,9 @@ export class MessageTable {
       // A message already cached has the same seq. Any other conflict — a row id taken — fails the
       // page rather than drop a message.
       statement = this.db.prepare<(string | number | null)[]>(
-        `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, created_at, mine,
+        `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, created_at, mine, kind, system_event,
            body, rev, edited_at, deleted_at, reply_to_seq, reactions, mentions, mentions_me, state)
-         VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')").join(', ')}
+         VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')").join(', ')}
          ON CONFLICT (conversation_id, seq) DO NOTHING`,
       )
       this.inserts.set(rows, statement)

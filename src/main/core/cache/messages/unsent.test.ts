@@ -26,6 +26,8 @@ describe('addPending', () => {
       reactions: [],
       mentions: [],
       attachments: [],
+      kind: 'text',
+      system: null,
     })
     expect(cache.ownMessage('c1', 'k1')).toEqual(message)
     expect(cache.outbox()).toEqual([

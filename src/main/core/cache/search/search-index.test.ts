@@ -306,7 +306,7 @@ function schemaOf(temp: ReturnType<typeof tempCache>, version: number): BetterSq
   temp.cache.close()
   const db = new BetterSqlite3(temp.path)
   db.pragma('user_version = 0')
-  for (const name of ['message_attachments', 'outbox_attachments', 'attachment_files', 'messages_fts', 'messages_fts_backlog', 'messages_fts_tail', 'messages_fts_stale', 'messages', 'outbox', 'settings', 'markers', 'conversation_members', 'conversations', 'users']) {
+  for (const name of ['drafts', 'blocked_users', 'message_attachments', 'outbox_attachments', 'attachment_files', 'messages_fts', 'messages_fts_backlog', 'messages_fts_tail', 'messages_fts_stale', 'messages', 'outbox', 'settings', 'markers', 'conversation_members', 'conversations', 'users']) {
     db.exec(`DROP TABLE IF EXISTS ${name}`)
   }
   migrate(db, temp.path, migrations.slice(0, version))
