@@ -17,7 +17,7 @@ import type { Logger } from 'pino'
 import Pusher from 'pusher'
 import { ErrorCodes } from '../shared/api'
 import { api, API_BODY_LIMIT } from './api'
-import { userChannel } from '../shared/channels'
+import { parseConversationChannel, userChannel } from '../shared/channels'
 import type { ApiContext } from './api/context'
 import { encryptingSink } from './api/encrypted-sink'
 import { groupPresence } from './api/group-presence'
@@ -209,6 +209,13 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       accounts: { registration: config.registration, ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}) },
     }
     if (realtime !== null) {
+      // A presence subscribe is admitted only for a current member not blocked there (§4.6), not on a replayed signature.
+      const members = store
+      realtime.presenceAdmission = async (channel, userId) => {
+        const conversationId = parseConversationChannel(channel)
+        if (conversationId === null || !(await members.isMember(conversationId, userId))) return false
+        return !(await members.blockedInDirect(conversationId, userId))
+      }
       const tracker = presence
       realtime.hooks.on('memberAdded', ({ channel, userId }) => tracker.memberAdded(channel, userId))
       realtime.hooks.on('memberRemoved', ({ channel, userId }) => tracker.memberRemoved(channel, userId))

@@ -17,7 +17,7 @@ import {
   type ConversationUpsertEvent,
   type MessageCreatedEvent,
 } from '../../src/shared/channels'
-import { nextEvent, subscribed } from '../helpers/clients'
+import { nextEvent, RawSocket, subscribed } from '../helpers/clients'
 import { newUser, type MessengerUser } from '../helpers/messenger'
 import { scratchDatabase, type ScratchDatabase } from '../helpers/pg-database'
 import { startTestServer, type TestServer } from '../helpers/server'
@@ -106,6 +106,30 @@ describe('one node', () => {
     const next = nextEvent<ConversationUpsertEvent>(phoneInbox, 'conversation.upsert')
     await bob.call('POST', '/api/conversations', { memberIds: [alice.user.id] })
     expect((await next).conversation.kind).toBe('direct')
+  })
+
+  test('a signature Bob got while a member does not take him back in after removal, on the same socket', async () => {
+    const [alice, bob] = await Promise.all([newUser(server.url, 'alice'), newUser(server.url, 'bob')])
+    const conv = await group(alice, [bob])
+    const name = conversationChannel(conv.id)
+    const { socket, socketId } = await RawSocket.open(server)
+    try {
+      const signed = await bob.call<{ auth: string; channel_data: string }>('POST', '/api/pusher/auth', { socket_id: socketId, channel_name: name })
+      expect(signed.status).toBe(200)
+      const subscribe = { event: 'pusher:subscribe', data: { channel: name, auth: signed.body.auth, channel_data: signed.body.channel_data } }
+      socket.send(subscribe)
+      await socket.waitFor((f) => f.event === 'pusher_internal:subscription_succeeded' && f.channel === name)
+      socket.send({ event: 'pusher:unsubscribe', data: { channel: name } })
+      expect((await alice.call('DELETE', `/api/conversations/${conv.id}/members/${bob.user.id}`)).status).toBe(204)
+
+      // The same frame again: the signature still checks out for this socket, the membership does not.
+      socket.send(subscribe)
+      const refused = await socket.waitForNext((f) => f.event === 'pusher:subscription_error' && f.channel === name)
+      expect(refused.data).toMatchObject({ type: 'AuthError', status: 403 })
+      expect(await server.realtime.presenceUserIds(name)).toEqual([])
+    } finally {
+      socket.close()
+    }
   })
 
   test('leaving from one device tells the others; a mute goes to the muter’s devices only', async () => {

@@ -350,6 +350,25 @@ export class RealtimeServer {
     }
   }
 
+  /**
+   * Whether `userId` may be in the presence channel right now, asked at every
+   * presence subscribe after the signature checked out (docs/design.md §4.6).
+   * A signature is valid for its socket forever, so without this a member
+   * removed from a group could subscribe again on the same socket with the
+   * signature they got while still a member. Null: everyone the signature admits.
+   */
+  presenceAdmission: ((channel: string, userId: string) => Promise<boolean>) | null = null
+
+  /** true, false, or 'error' when the check itself failed (refused as 503, never admitted). */
+  private async admitted(channel: string, userId: string): Promise<boolean | 'error'> {
+    try {
+      return await (this.presenceAdmission?.(channel, userId) ?? Promise.resolve(true))
+    } catch (err) {
+      this.log.error({ err, channel }, 'presence admission check failed')
+      return 'error'
+    }
+  }
+
   private async subscribe(connection: Connection, data: unknown): Promise<void> {
     const parsed = subscribeDataSchema.safeParse(data)
     if (!parsed.success) {
@@ -407,6 +426,15 @@ export class RealtimeServer {
     // Frames that follow are handled while this one awaits the cluster: it counts
     // against the limit meanwhile, and a later unsubscribe still wins.
     connection.subscriptionPending(name)
+    if (member !== undefined && this.presenceAdmission !== null) {
+      const admitted = await this.admitted(name, member.userId)
+      if (admitted !== true) {
+        connection.subscriptionAnswered(name)
+        return admitted === false
+          ? fail('AuthError', 'You are not a member of this channel', 403)
+          : fail('ServerError', 'Could not check membership; try again', 503)
+      }
+    }
     let joined: Awaited<ReturnType<ChannelRegistry['join']>>
     let leaveAgain: boolean
     try {
