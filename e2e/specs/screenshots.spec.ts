@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { ARTIFACTS } from '../fixtures/paths'
 import { expect, test, uniqueName } from '../fixtures/test'
-import { message, openConversation, register, send, startConversation } from '../fixtures/steps'
+import { message, openConversation, openInfo, register, send, startConversation } from '../fixtures/steps'
 
 /** A landscape picture (sky, two ridges, a sun), drawn as SVG and written as a JPEG with sharp. */
 async function landscape(path: string, width: number, height: number, sky: [string, string], ridge: string): Promise<string> {
@@ -41,6 +41,13 @@ for (const scheme of ['light', 'dark'] as const) {
     await openConversation(me, 'Weekend plans')
     await expect(message(me.app.page, '周六见')).toBeVisible()
     await me.app.page.screenshot({ path: shot('conversation') })
+
+    // Issue 19: the group info panel (members, roles, presence).
+    const info = await openInfo(me)
+    await expect(info.getByTestId('member')).toHaveCount(3)
+    await me.app.page.screenshot({ path: shot('group-info') })
+    await me.app.page.keyboard.press('Escape')
+    await expect(info).toBeHidden()
 
     // Issue 17: formatting, a mention, a reply, reactions, an edited and a deleted message.
     await send(bob, `**Packing list** for @${me.username}:\n- water\n- _sunscreen_\n- \`map.gpx\``)

@@ -58,6 +58,8 @@ export interface ChatMessage {
   state: MessageState
   /** Why a failed message failed, for the retry prompt. */
   error: string | null
+  /** The server's error code when it refused the message (`blocked`, `left`, `bad_request`…); null otherwise. */
+  errorCode: string | null
   /** The conversation's rev when this message last changed on the server; null while pending. */
   rev: number | null
   /** Set once edited (optimistically, while the edit is queued). */

@@ -7,6 +7,7 @@ import { connectStores } from './store/connect'
 import './styles/theme.css'
 import './styles/app.css'
 import './styles/attachments.css'
+import './styles/groups.css'
 
 const root = document.getElementById('root')
 if (root === null) throw new Error('index.html has no #root element')

@@ -13,7 +13,7 @@ import {
 } from '../../shared/channels'
 import type { ConversationRecord } from '../store/store'
 import type { ApiContext } from './context'
-import { MAX_EVENT_BYTES, withinEventLimit } from './publisher'
+import { eventByteLimit, withinEventLimit } from './publisher'
 import { conversationView } from './views'
 
 /** `startedAt`: performance.now() when the send request arrived (the send→publish latency metric). */
@@ -25,8 +25,12 @@ export function publishMessageCreated(
 ): void {
   // Over 10 KB without the body (ten attachments with long names can be): without the attachments too —
   // either way a client that gets no body fetches the message.
-  const payload = withinEventLimit<MessageCreatedEvent>({ message }, ({ message: { body: _body, ...rest } }) =>
-    Buffer.byteLength(JSON.stringify({ message: rest })) > MAX_EVENT_BYTES ? { message: { ...rest, attachments: [] } } : { message: rest },
+  const limit = eventByteLimit(ctx.userChannel(message.senderId))
+  const payload = withinEventLimit<MessageCreatedEvent>(
+    { message },
+    ({ message: { body: _body, ...rest } }) =>
+      Buffer.byteLength(JSON.stringify({ message: rest })) > limit ? { message: { ...rest, attachments: [] } } : { message: rest },
+    limit,
   )
   ctx.publisher.publish(message.conversationId, memberIds.map(ctx.userChannel), Events.messageCreated, payload, startedAt)
 }
@@ -40,12 +44,15 @@ export function publishMessageCreated(
  */
 export function publishMessagesUpdated(ctx: ApiContext, memberIds: readonly string[], messages: readonly Message[]): void {
   const channels = memberIds.map(ctx.userChannel)
+  const limit = eventByteLimit(channels[0] ?? '')
   for (const message of messages) {
-    const payload = withinEventLimit<MessageUpdatedEvent>({ message }, ({ message: { body: _body, ...rest } }) => ({
-      message: rest,
-    }))
+    const payload = withinEventLimit<MessageUpdatedEvent>(
+      { message },
+      ({ message: { body: _body, ...rest } }) => ({ message: rest }),
+      limit,
+    )
     const notice =
-      Buffer.byteLength(JSON.stringify(payload)) > MAX_EVENT_BYTES
+      Buffer.byteLength(JSON.stringify(payload)) > limit
         ? { message: { ...payload.message, reactions: [], mentions: [], replyTo: null, attachments: [] } }
         : payload
     ctx.publisher.publish(message.conversationId, channels, Events.messageUpdated, notice)

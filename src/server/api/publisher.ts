@@ -22,6 +22,17 @@ export interface EventSink {
 
 /** Pusher refuses events whose data exceeds 10 KB. */
 export const MAX_EVENT_BYTES = 10 * 1024
+/**
+ * The plain event that still fits once the `pusher` SDK has encrypted it for a
+ * `private-encrypted-*` channel: the service sees `{nonce, ciphertext}` in
+ * base64, a third larger plus 16 bytes of MAC and the nonce — 7,617 bytes of
+ * plain JSON at most; 7 KiB leaves room.
+ */
+export const MAX_ENCRYPTED_EVENT_BYTES = 7 * 1024
+
+/** The largest event data for a channel (docs/design.md §5.2). */
+export const eventByteLimit = (channel: string): number =>
+  channel.startsWith('private-encrypted-') ? MAX_ENCRYPTED_EVENT_BYTES : MAX_EVENT_BYTES
 const MAX_CHANNELS_PER_CALL = 100
 const LANES = 16
 
@@ -183,6 +194,6 @@ function laneOf(key: string): number {
 }
 
 /** The payload as given, or — when its JSON would exceed 10 KB — the same without the message body. */
-export function withinEventLimit<T>(payload: T, stripBody: (payload: T) => T): T {
-  return Buffer.byteLength(JSON.stringify(payload)) > MAX_EVENT_BYTES ? stripBody(payload) : payload
+export function withinEventLimit<T>(payload: T, stripBody: (payload: T) => T, limit = MAX_EVENT_BYTES): T {
+  return Buffer.byteLength(JSON.stringify(payload)) > limit ? stripBody(payload) : payload
 }

@@ -194,6 +194,8 @@ test('removed while offline: found out after reconnecting; history kept read-onl
   const account = alice.core.currentAccount
   await eventually(() => account?.cache.ownMessage(group.id, queued.clientId)?.state === 'failed', 10_000, 'the queued message failed')
   expect(account?.cache.ownMessage(group.id, queued.clientId)?.error).toBeTruthy()
+  // 'left' when the sync found out first; the server's 404 when the outbox's post got there first.
+  expect(account?.cache.ownMessage(group.id, queued.clientId)?.errorCode).toMatch(/^(left|not_found)$/)
   expect(account?.cache.outbox().filter((item) => item.conversationId === group.id)).toEqual([])
   expect((await alice.core.loadMessages({ conversationId: group.id, limit: 50 })).messages.map((m) => m.body)).toContain('old news')
   await expectCode(alice.core.sendMessage({ conversationId: group.id, body: 'refused' }), 'left')
@@ -273,6 +275,20 @@ test('blocking: ChatUser.blocked follows block, list and unblock, and users are 
   await alice.core.retryNow()
   await eventually(async () => (await alice.core.getUsers({ ids: [dave.user.id] }))[0]?.blocked === true, 15_000, 'learnt at the next sync')
   await aliceElsewhere.core.unblockUser({ userId: dave.user.id })
+})
+
+test('a message into the direct conversation of someone who blocked me fails for good with errorCode blocked', async () => {
+  const direct = await rest.conversation(dave, [{ token: '', user: { id: aliceId } } as Account])
+  await eventually(async () => (await viewOf(alice, direct.id)) !== undefined, 10_000, 'alice has the direct conversation')
+  await rest.call('PUT', `/api/users/${aliceId}/block`, { token: dave.token })
+  const sent = await alice.core.sendMessage({ conversationId: direct.id, body: 'hello?' })
+  const account = alice.core.currentAccount
+  await eventually(() => account?.cache.ownMessage(direct.id, sent.clientId)?.state === 'failed', 10_000, 'the send failed')
+  expect(account?.cache.ownMessage(direct.id, sent.clientId)).toMatchObject({ errorCode: 'blocked', error: expect.stringMatching(/blocked/) })
+  // Retrying clears the code while it is pending again; unblocked, it goes.
+  await rest.call('DELETE', `/api/users/${aliceId}/block`, { token: dave.token })
+  expect((await alice.core.retryMessage({ conversationId: direct.id, clientId: sent.clientId })).errorCode).toBeNull()
+  await eventually(() => account?.cache.ownMessage(direct.id, sent.clientId)?.state === 'sent', 10_000, 'sent after unblocking')
 })
 
 test('profile, admin flag, sessions, invites and password', async () => {

@@ -1,8 +1,8 @@
 /** Test data for the renderer's unit tests: ChatMessages of conversation c1 with sensible defaults. */
 import type { ChatMessage } from '../../../src/shared/ipc'
 
-/** What a message has when nobody changed it: no edit, no tombstone, no reply, reactions, mentions or files. */
-const unchanged = { editedAt: null, deletedAt: null, replyTo: null, reactions: [], mentions: [], attachments: [] } satisfies Partial<ChatMessage>
+/** What a message has when nobody changed it: no edit, no tombstone, no reply, reactions, mentions or files; a text message. */
+const unchanged = { editedAt: null, deletedAt: null, replyTo: null, reactions: [], mentions: [], attachments: [], kind: 'text', system: null, errorCode: null } satisfies Partial<ChatMessage>
 
 export function sent(seq: number, senderId = 'bob', createdAt = 1_700_000_000_000 + seq * 1_000, body = `message ${seq}`): ChatMessage {
   return {

@@ -176,8 +176,8 @@ export class SqliteCache implements Cache {
     return pending
   }
 
-  markFailed(conversationId: string, clientId: string, error: string): ChatMessage | null {
-    return this.unsent.markFailed(conversationId, clientId, error)
+  markFailed(conversationId: string, clientId: string, error: string, code?: string | null): ChatMessage | null {
+    return this.unsent.markFailed(conversationId, clientId, error, code ?? null)
   }
 
   retryFailed(conversationId: string, clientId: string): ChatMessage | null {

@@ -153,7 +153,8 @@ export interface Cache {
   /** A new pending message and its outbox row, in one transaction. */
   addPending(message: NewPendingMessage): ChatMessage
   /** Pending → failed (keeps it, drops its outbox row). Null when there is no such unsent message. */
-  markFailed(conversationId: string, clientId: string, error: string): ChatMessage | null
+  /** `code`: the server's error code when it refused the message (ChatMessage.errorCode). */
+  markFailed(conversationId: string, clientId: string, error: string, code?: string | null): ChatMessage | null
   /** Failed → pending with a fresh outbox row. Null when there is no such failed message. */
   retryFailed(conversationId: string, clientId: string): ChatMessage | null
   /** Remove an unsent (pending or failed) own message and its outbox row; false when none. */

@@ -15,6 +15,7 @@ const message = (overrides: Partial<ChatMessage> = {}): ChatMessage => ({
   createdAt: 2_000,
   state: 'sent',
   error: null,
+  errorCode: null,
   rev: 5,
   editedAt: null,
   deletedAt: null,

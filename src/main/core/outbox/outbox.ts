@@ -204,7 +204,7 @@ export class Outbox {
       if (isChangeItem(item)) this.deps.onChangeRefused(item, { code: 'left', message: reason }, cache.refuseChange(item))
       else if (item.kind === 'message') {
         void this.deps.uploads?.abort(conversationId, item.clientId)
-        if (cache.markFailed(conversationId, item.clientId, reason) !== null) this.deps.onFailed(conversationId, item.clientId, reason)
+        if (cache.markFailed(conversationId, item.clientId, reason, 'left') !== null) this.deps.onFailed(conversationId, item.clientId, reason)
       } else cache.completeOutbox(item)
     }
   }
@@ -383,7 +383,7 @@ export class Outbox {
       if (err instanceof HttpError) this.deps.onChangeRefused(item, err, this.deps.cache.refuseChange(item))
       else this.deps.cache.completeOutbox(item)
     } else if (item.kind === 'message') {
-      this.deps.cache.markFailed(item.conversationId, item.clientId, message)
+      this.deps.cache.markFailed(item.conversationId, item.clientId, message, err instanceof HttpError ? err.code : null)
       this.deps.onFailed(item.conversationId, item.clientId, message)
     } else {
       this.deps.cache.completeOutbox(item)

@@ -4,7 +4,9 @@
  * Empty or whitespace-only text is not sent; past the 4,000-character limit
  * a counter turns red and sending is refused. Typing is reported to the
  * core (throttled here; the core throttles the network) and stopped on send
- * or when the text is cleared. The draft survives switching conversations.
+ * or when the text is cleared. The draft survives switching conversations
+ * and restarts: it is read from the core when the conversation opens and
+ * saved as typing pauses, when switching away and on send (store/drafts.ts).
  *
  * Also: the quote bar of the message being answered (Esc cancels), the `@`
  * autocomplete of the conversation's members (↑/↓, Enter or Tab, Esc), ↑ in
@@ -24,6 +26,7 @@ import { callError } from '../lib/call-error'
 import { insertMention, matchMembers, mentionQueryAt, type MentionQuery } from '../lib/mention-query'
 import { BODY_MAX, COUNTER_FROM, bodyLength, checkDraft } from '../lib/text-length'
 import { useCompose } from '../store/compose'
+import { editDraft, flushDraft, loadDraft, replaceDraft } from '../store/drafts'
 import { useConversations } from '../store/conversations'
 import { useMessages } from '../store/messages'
 import { selectMe, useSession } from '../store/session'
@@ -105,7 +108,9 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
   useEffect(() => {
     input.current?.focus()
+    loadDraft(conversationId)
     return () => {
+      flushDraft(conversationId)
       if (lastTypingAt.current > 0) useTyping.getState().setMyTyping(conversationId, false)
     }
   }, [conversationId])
@@ -136,7 +141,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
   }
 
   const change = (value: string) => {
-    useUi.getState().setDraft(conversationId, value)
+    editDraft(conversationId, value)
     setError(null)
     useStaged.getState().clearProblem(conversationId)
     if (value.trim() === '') {
@@ -170,7 +175,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
     const body = draft.ok ? draft.body : ''
     const replyTo = useCompose.getState().replyingTo[conversationId]
     const taken = useStaged.getState().take(conversationId)
-    useUi.getState().setDraft(conversationId, '')
+    replaceDraft(conversationId, '')
     useCompose.getState().cancelReply(conversationId)
     setMention(null)
     stopTyping()
@@ -183,10 +188,11 @@ export function Composer({ conversationId }: { conversationId: string }) {
         taken.flatMap((item) => (item.status === 'staged' ? [item.file.stagedId] : [])),
       )
       .catch((err: unknown) => {
-        useUi.getState().setDraft(conversationId, text)
+        replaceDraft(conversationId, text)
         if (replyTo !== undefined) useCompose.getState().replyTo(replyTo)
         useStaged.getState().restore(conversationId, taken)
-        setError(t('composer.sendFailed', { message: callError(err).message }))
+        const failure = callError(err)
+        setError(failure.code === 'blocked' ? t('composer.blockedByThem') : t('composer.sendFailed', { message: failure.message }))
       })
   }
 
@@ -203,7 +209,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
     const held = useMessages.getState().byConversation[conversationId]?.messages ?? []
     for (let i = held.length - 1; i >= 0; i--) {
       const message = held[i]
-      if (message === undefined || message.senderId !== me || message.deletedAt !== null || message.state === 'failed') continue
+      if (message === undefined || message.senderId !== me || message.kind === 'system' || message.deletedAt !== null || message.state === 'failed') continue
       edit(message)
       useUi.getState().jumpToMessage({ conversationId, messageKey: message.key, seq: message.seq })
       return true

@@ -1,9 +1,9 @@
-/** The open conversation: header, message list, composer (files may be dropped on all of it); and the read-receipt wiring for it. */
+/** The open conversation: header, message list, composer or why there is none (files may be dropped on all of it); and the read-receipt wiring for it. */
 import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useReadReceipts } from '../hooks/useReadReceipts'
 import { useUi } from '../store/ui'
-import { Composer } from './Composer'
+import { ComposerArea } from './ComposerArea'
 import { ConversationHeader } from './ConversationHeader'
 import { FileDropZone } from './FileDropZone'
 import { MessageList } from './MessageList'
@@ -16,7 +16,7 @@ function OpenConversation({ conversationId }: { conversationId: string }) {
       <FileDropZone conversationId={conversationId}>
         <ConversationHeader conversationId={conversationId} titleId={titleId} />
         <MessageList conversationId={conversationId} onVisibleSeq={reportVisibleSeq} />
-        <Composer conversationId={conversationId} />
+        <ComposerArea conversationId={conversationId} />
       </FileDropZone>
     </section>
   )

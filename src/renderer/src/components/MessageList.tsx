@@ -27,6 +27,7 @@ import { useUi, type JumpTarget } from '../store/ui'
 import { useLookAlikesAmong } from '../store/users'
 import { ArrowDownIcon } from './Icons'
 import { MessageRow } from './MessageRow'
+import { SystemMessageRow } from './SystemMessageRow'
 
 /** Virtuoso's absolute index of the anchor row; prepending lowers firstItemIndex below it. */
 const START_INDEX = 10_000_000
@@ -211,6 +212,7 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     (_index: number, row: TimelineRow) => {
       if (row.type === 'day') return <DaySeparator at={row.at} locale={locale} />
       if (row.type === 'unread') return <UnreadDivider />
+      if (row.message.kind === 'system') return <SystemMessageRow message={row.message} locale={locale} visibility={visibility} />
       const own = row.message.senderId === me
       const info = own && conversation !== undefined ? receiptOf(row.message, conversation, me) : null
       return (

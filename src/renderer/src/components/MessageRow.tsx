@@ -170,7 +170,13 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
       {picker !== null && <ReactionPicker message={message} anchor={picker} onClose={() => setPicker(null)} />}
       {message.state === 'failed' && (
         <div className="message__failed" role="group" aria-label={t('message.failed')}>
-          <span className="message__failed-text">{message.error ? t('message.failedBecause', { error: message.error }) : t('message.failed')}</span>
+          <span className="message__failed-text" data-testid="failed-reason" data-blocked={message.errorCode === 'blocked' ? 'true' : undefined}>
+            {message.errorCode === 'blocked'
+              ? t('message.blockedByThem')
+              : message.error
+                ? t('message.failedBecause', { error: message.error })
+                : t('message.failed')}
+          </span>
           <button
             type="button"
             className="link-button"

@@ -80,6 +80,7 @@ export function Popover({ anchor, onClose, children, className, above = false, r
     >
       {children}
     </div>,
-    document.body,
+    // Inside a modal dialog, the rest of the page is inert: a menu opened there lives in the dialog.
+    (anchor instanceof HTMLElement ? anchor.closest('dialog[open]') : null) ?? document.body,
   )
 }

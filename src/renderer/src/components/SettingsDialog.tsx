@@ -1,117 +1,69 @@
-/** Notifications, read receipts, language and theme (`getSettings`/`updateSettings`), the account and sign-out. */
-import { useState } from 'react'
+/**
+ * Settings, in sections behind vertical tabs (↑/↓, Home/End move between
+ * them): General (notifications and quiet hours, privacy, appearance, the
+ * account and sign-out), Profile and password, Devices, Blocked people and,
+ * for a server administrator, Invites.
+ */
+import { useId, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { Language, Settings, Theme } from '../../../shared/ipc'
-import { languageNames } from '../i18n'
-import { callError } from '../lib/call-error'
 import { useSession } from '../store/session'
-import { useSettings } from '../store/settings'
 import { useUi } from '../store/ui'
 import { Dialog } from './Dialog'
+import { BlockedSection } from './settings/BlockedSection'
+import { DevicesSection } from './settings/DevicesSection'
+import { GeneralSection } from './settings/GeneralSection'
+import { InvitesSection } from './settings/InvitesSection'
+import { ProfileSection } from './settings/ProfileSection'
+
+type Tab = 'general' | 'profile' | 'devices' | 'blocked' | 'invites'
 
 export function SettingsDialog() {
   const { t } = useTranslation()
-  const settings = useSettings((state) => state.settings)
-  const user = useSession((state) => state.user)
-  const serverUrl = useSession((state) => state.serverUrl)
-  const appInfo = useSession((state) => state.appInfo)
-  const [error, setError] = useState<string | null>(null)
+  const serverAdmin = useSession((state) => state.serverAdmin)
+  const [tab, setTab] = useState<Tab>('general')
+  const id = useId()
+  const tabs: Tab[] = ['general', 'profile', 'devices', 'blocked', ...(serverAdmin ? (['invites'] as const) : [])]
   const close = () => useUi.getState().setDialog(null)
 
-  const update = (patch: Partial<Settings>) => {
-    setError(null)
-    useSettings
-      .getState()
-      .update(patch)
-      .catch((err: unknown) => setError(t('settings.saveFailed', { message: callError(err).message })))
-  }
-
-  const signOut = () => {
-    close()
-    useSession.getState().signOut()
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const index = tabs.indexOf(tab)
+    const next =
+      event.key === 'ArrowDown' ? (index + 1) % tabs.length : event.key === 'ArrowUp' ? (index - 1 + tabs.length) % tabs.length : event.key === 'Home' ? 0 : event.key === 'End' ? tabs.length - 1 : null
+    if (next === null) return
+    event.preventDefault()
+    const chosen = tabs[next] as Tab
+    setTab(chosen)
+    document.getElementById(`${id}-tab-${chosen}`)?.focus()
   }
 
   return (
-    <Dialog title={t('settings.title')} onClose={close} testId="settings-dialog">
-      <div className="dialog__body settings">
-        <section aria-labelledby="settings-notifications">
-          <h3 id="settings-notifications">{t('settings.notificationsSection')}</h3>
-          <label className="toggle">
-            <input type="checkbox" role="switch" checked={settings.notifications} onChange={(e) => update({ notifications: e.target.checked })} />
-            <span>{t('settings.notifications')}</span>
-          </label>
-          <label className="toggle">
-            <input
-              type="checkbox"
-              role="switch"
-              checked={settings.showMessagePreview}
-              disabled={!settings.notifications}
-              onChange={(e) => update({ showMessagePreview: e.target.checked })}
-            />
-            <span>{t('settings.showPreview')}</span>
-          </label>
-        </section>
-        <section aria-labelledby="settings-privacy">
-          <h3 id="settings-privacy">{t('settings.privacySection')}</h3>
-          <label className="toggle">
-            <input
-              type="checkbox"
-              role="switch"
-              checked={settings.sendReadReceipts}
-              aria-describedby="read-receipts-hint"
-              onChange={(e) => update({ sendReadReceipts: e.target.checked })}
-            />
-            <span>{t('settings.readReceipts')}</span>
-          </label>
-          <p className="field__hint" id="read-receipts-hint">
-            {t('settings.readReceiptsHint')}
-          </p>
-        </section>
-        <section aria-labelledby="settings-appearance">
-          <h3 id="settings-appearance">{t('settings.appearanceSection')}</h3>
-          <label className="field field--inline">
-            <span className="field__label">{t('settings.language')}</span>
-            <select value={settings.language} onChange={(e) => update({ language: e.target.value as Language })}>
-              <option value="system">{t('settings.languageSystem')}</option>
-              <option value="en" lang="en">
-                {languageNames.en}
-              </option>
-              <option value="zh-CN" lang="zh-CN">
-                {languageNames['zh-CN']}
-              </option>
-            </select>
-          </label>
-          <label className="field field--inline">
-            <span className="field__label">{t('settings.theme')}</span>
-            <select value={settings.theme} onChange={(e) => update({ theme: e.target.value as Theme })}>
-              <option value="system">{t('settings.themeSystem')}</option>
-              <option value="light">{t('settings.themeLight')}</option>
-              <option value="dark">{t('settings.themeDark')}</option>
-            </select>
-          </label>
-        </section>
-        {user && (
-          <section aria-labelledby="settings-account">
-            <h3 id="settings-account">{t('settings.account')}</h3>
-            <p className="settings__account" dir="auto">
-              {t('settings.signedInAs', { name: user.displayName, username: user.username, server: serverUrl })}
-            </p>
-            {appInfo?.tokenStorage === 'unprotected' && (
-              <p className="notice" data-testid="token-unprotected">
-                {t('settings.tokenUnprotected')}
-              </p>
-            )}
-            <button type="button" className="button button--danger" onClick={signOut} data-testid="sign-out">
-              {t('settings.signOut')}
+    <Dialog title={t('settings.title')} onClose={close} testId="settings-dialog" className="dialog--settings">
+      <div className="settings-layout">
+        <div className="settings-tabs" role="tablist" aria-orientation="vertical" aria-label={t('settings.sections')} onKeyDown={onKeyDown}>
+          {tabs.map((name) => (
+            <button
+              key={name}
+              id={`${id}-tab-${name}`}
+              type="button"
+              role="tab"
+              aria-selected={tab === name}
+              aria-controls={`${id}-panel`}
+              tabIndex={tab === name ? 0 : -1}
+              className="settings-tabs__tab"
+              data-testid={`settings-tab-${name}`}
+              onClick={() => setTab(name)}
+            >
+              {t(`settings.tabs.${name}`)}
             </button>
-          </section>
-        )}
-        {error !== null && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        {appInfo && <p className="settings__version">{t('settings.version', { name: appInfo.name, version: appInfo.version })}</p>}
+          ))}
+        </div>
+        <div className="dialog__body settings" role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-tab-${tab}`} tabIndex={0}>
+          {tab === 'general' && <GeneralSection />}
+          {tab === 'profile' && <ProfileSection />}
+          {tab === 'devices' && <DevicesSection />}
+          {tab === 'blocked' && <BlockedSection />}
+          {tab === 'invites' && serverAdmin && <InvitesSection />}
+        </div>
       </div>
     </Dialog>
   )

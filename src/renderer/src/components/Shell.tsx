@@ -9,6 +9,7 @@ import { useLightbox } from '../store/lightbox'
 import { useUi } from '../store/ui'
 import { ConnectionBanner } from './ConnectionBanner'
 import { moveSelection } from './ConversationList'
+import { ConversationInfoDialog } from './ConversationInfoDialog'
 import { ConversationView } from './ConversationView'
 import { DeleteMessageDialog } from './DeleteMessageDialog'
 import { Lightbox } from './Lightbox'
@@ -53,6 +54,7 @@ export function Shell() {
       </div>
       {dialog === 'newConversation' && <NewConversationDialog />}
       {dialog === 'settings' && <SettingsDialog />}
+      {dialog === 'conversationInfo' && <ConversationInfoDialog />}
       <DeleteMessageDialog />
       <Lightbox />
       <Notices />

@@ -1,6 +1,12 @@
-/** Sign in / create an account on a server (prefilled with the core's server URL). */
-import { useState, type FormEvent } from 'react'
+/**
+ * Sign in / create an account on a server (prefilled with the core's server
+ * URL). Creating one takes an optional invite code; an invite link
+ * (`parley://invite?server=…&code=…`) pasted into the server or the invite
+ * field fills in both.
+ */
+import { useState, type ClipboardEvent, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
+import { parseInviteLink } from '../../../shared/invite-link'
 import { callError, type CallError } from '../lib/call-error'
 import { useSession } from '../store/session'
 
@@ -17,6 +23,8 @@ export function SignIn() {
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
   const [displayName, setDisplayName] = useState('')
+  const [invite, setInvite] = useState('')
+  const [filledFromLink, setFilledFromLink] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
 
@@ -32,6 +40,12 @@ export function SignIn() {
         return t('auth.errors.rateLimited')
       case 'native_module_unavailable':
         return t('auth.errors.nativeModule')
+      case 'invite_required':
+        return invite.trim() === '' ? t('auth.errors.inviteRequired') : t('auth.errors.inviteInvalid')
+      case 'registration_closed':
+        return t('auth.errors.registrationClosed')
+      case 'account_disabled':
+        return t('auth.errors.accountDisabled')
       case 'bad_request':
         return err.message
       default:
@@ -59,11 +73,31 @@ export function SignIn() {
     try {
       const base = { serverUrl: serverUrl.trim(), username: username.trim(), password }
       if (mode === 'signIn') await useSession.getState().signIn(base)
-      else await useSession.getState().register({ ...base, ...(displayName.trim() ? { displayName: displayName.trim() } : {}) })
+      else
+        await useSession.getState().register({
+          ...base,
+          ...(displayName.trim() ? { displayName: displayName.trim() } : {}),
+          ...(invite.trim() ? { invite: invite.trim() } : {}),
+        })
     } catch (err) {
       setError(describe(callError(err)))
       setBusy(false)
     }
+  }
+
+  /** An invite link typed or pasted into either field: the server and the code both come from it. */
+  const takeInviteLink = (text: string): boolean => {
+    const link = parseInviteLink(text)
+    if (link === null) return false
+    setServerUrl(link.serverUrl)
+    setInvite(link.code)
+    setFilledFromLink(true)
+    setError(null)
+    if (mode === 'signIn') setMode('register')
+    return true
+  }
+  const onPasteLink = (event: ClipboardEvent<HTMLInputElement>) => {
+    if (takeInviteLink(event.clipboardData.getData('text'))) event.preventDefault()
   }
 
   const switchMode = () => {
@@ -82,7 +116,18 @@ export function SignIn() {
 
         <label className="field">
           <span className="field__label">{t('auth.serverUrl')}</span>
-          <input type="url" value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} autoComplete="url" spellCheck={false} required name="serverUrl" />
+          <input
+            type="url"
+            value={serverUrl}
+            onChange={(e) => {
+              if (!takeInviteLink(e.target.value)) setServerUrl(e.target.value)
+            }}
+            onPaste={onPasteLink}
+            autoComplete="url"
+            spellCheck={false}
+            required
+            name="serverUrl"
+          />
         </label>
         <label className="field">
           <span className="field__label">{t('auth.username')}</span>
@@ -124,6 +169,29 @@ export function SignIn() {
           <label className="field">
             <span className="field__label">{t('auth.displayName')}</span>
             <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} autoComplete="name" maxLength={64} name="displayName" />
+          </label>
+        )}
+        {mode === 'register' && (
+          <label className="field">
+            <span className="field__label">{t('auth.invite')}</span>
+            <input
+              value={invite}
+              onChange={(e) => {
+                if (!takeInviteLink(e.target.value)) {
+                  setInvite(e.target.value)
+                  setFilledFromLink(false)
+                }
+              }}
+              onPaste={onPasteLink}
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={2_000}
+              name="invite"
+              aria-describedby="invite-hint"
+            />
+            <span className="field__hint" id="invite-hint" data-testid="invite-hint">
+              {filledFromLink ? t('auth.inviteFilled') : t('auth.inviteHint')}
+            </span>
           </label>
         )}
 

@@ -3,7 +3,9 @@
  * message of each (local) day, an unread divider before the first message
  * from someone else that was unread when the conversation was opened, and the
  * messages themselves with their place in a run of messages from one sender
- * (the sender's name shows at the start of a run in groups).
+ * (the sender's name shows at the start of a run in groups). A system
+ * message (a change to the group) stands alone: it ends a run and is never
+ * where the unread divider goes.
  */
 import type { ChatMessage } from '../../../shared/ipc'
 
@@ -32,7 +34,7 @@ export function dayKey(at: number): string {
 
 /** The index of the first message from someone else with seq above `afterSeq`, or -1. */
 export function firstUnreadIndex(messages: readonly ChatMessage[], me: string, afterSeq: number): number {
-  return messages.findIndex((message) => message.senderId !== me && message.seq !== null && message.seq > afterSeq)
+  return messages.findIndex((message) => message.senderId !== me && message.kind !== 'system' && message.seq !== null && message.seq > afterSeq)
 }
 
 export function buildTimeline(messages: readonly ChatMessage[], options: TimelineOptions): TimelineRow[] {
@@ -44,7 +46,12 @@ export function buildTimeline(messages: readonly ChatMessage[], options: Timelin
   let previousRow: { lastInRun: boolean } | null = null
   for (const [index, message] of messages.entries()) {
     const day = dayKey(message.createdAt)
-    let breaksRun = previous === null || previous.senderId !== message.senderId || message.createdAt - previous.createdAt > gap
+    let breaksRun =
+      previous === null ||
+      previous.senderId !== message.senderId ||
+      message.createdAt - previous.createdAt > gap ||
+      message.kind === 'system' ||
+      previous.kind === 'system'
     if (day !== previousDay) {
       rows.push({ type: 'day', key: `day:${day}`, at: message.createdAt })
       previousDay = day

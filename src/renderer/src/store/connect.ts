@@ -8,6 +8,7 @@ import { parley } from '../bridge'
 import { logFailure } from '../lib/call-error'
 import { useConnection } from './connection'
 import { peopleIn, useConversations } from './conversations'
+import { flushDrafts } from './drafts'
 import { useMessages } from './messages'
 import { useNotices } from './notices'
 import { abandonAccountLoads, useSession } from './session'
@@ -68,6 +69,8 @@ export function connectStores(): () => void {
 
   return () => {
     disposed = true
+    // The window goes: what was typed a moment ago is kept for next time.
+    flushDrafts()
     abandonAccountLoads()
     unsubscribers.forEach((unsubscribe) => unsubscribe())
   }

@@ -7,7 +7,7 @@
 import { create } from 'zustand'
 import type { ChangeRefused } from '../../../shared/ipc'
 
-export type Change = ChangeRefused['change'] | 'copy' | 'file'
+export type Change = ChangeRefused['change'] | 'copy' | 'file' | 'mute'
 
 export interface Notice {
   id: number

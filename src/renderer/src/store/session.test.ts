@@ -25,7 +25,13 @@ const withBob: ChatConversation = {
   mentionCount: 0,
   markers: {},
   lastActivityAt: 0,
+  members: [
+    { userId: 'alice', role: 'member' },
+    { userId: 'bob', role: 'member' },
+  ],
+  mutedUntil: null,
   muted: false,
+  left: false,
 }
 
 /** A core with alice's account: her conversation with bob, whose profile it sends when asked. */

@@ -10,6 +10,7 @@ import { parley } from '../bridge'
 import { logFailure } from '../lib/call-error'
 import { useCompose } from './compose'
 import { useConnection } from './connection'
+import { dropDrafts, flushDrafts } from './drafts'
 import { peopleIn, useConversations } from './conversations'
 import { useMessages } from './messages'
 import { useLightbox } from './lightbox'
@@ -26,6 +27,8 @@ interface SessionState {
   status: SessionStatus
   serverUrl: string
   user: ChatUser | null
+  /** I administer this server: I may create invites. */
+  serverAdmin: boolean
   /** Why the saved sign-in did not open by itself (the sign-in screen explains it). */
   notice: SessionNotice | null
   appInfo: AppInfo | null
@@ -37,10 +40,12 @@ interface SessionState {
   signIn(credentials: IpcArgs<'login'>): Promise<void>
   register(account: IpcArgs<'register'>): Promise<void>
   signOut(): void
+  /** My profile changed (`updateProfile`'s answer). */
+  setUser(user: ChatUser): void
   reset(): void
 }
 
-const initial = { status: 'starting' as SessionStatus, serverUrl: '', user: null, notice: null, appInfo: null }
+const initial = { status: 'starting' as SessionStatus, serverUrl: '', user: null, serverAdmin: false, notice: null, appInfo: null }
 
 /** Bumped when the account changes: a load for the previous one is not applied. */
 let generation = 0
@@ -48,7 +53,13 @@ let generation = 0
 export const useSession = create<SessionState>()((set, get) => ({
   ...initial,
   setSession: (session) =>
-    set({ serverUrl: session.serverUrl, user: session.user, notice: session.notice ?? null, status: session.user === null ? 'signedOut' : 'signedIn' }),
+    set({
+      serverUrl: session.serverUrl,
+      user: session.user,
+      serverAdmin: session.serverAdmin === true,
+      notice: session.notice ?? null,
+      status: session.user === null ? 'signedOut' : 'signedIn',
+    }),
   setAppInfo: (appInfo) => set({ appInfo }),
   apply: (session) => {
     const before = get()
@@ -64,10 +75,16 @@ export const useSession = create<SessionState>()((set, get) => ({
   signIn: async (credentials) => get().apply(await parley().login(credentials)),
   register: async (account) => get().apply(await parley().register(account)),
   signOut: () => {
+    // Typed a moment ago: keep it before the account goes.
+    flushDrafts()
     parley()
       .logout()
       .then((session) => get().apply(session))
       .catch(logFailure('logout'))
+  },
+  setUser: (user) => {
+    set({ user })
+    useUsers.getState().upsert([user])
   },
   reset: () => set(initial),
 }))
@@ -87,6 +104,7 @@ export function resetAccountStores(): void {
   useStaged.getState().reset()
   useLightbox.getState().reset()
   useTransfers.getState().reset()
+  dropDrafts()
   const windowFocused = useUi.getState().windowFocused
   useUi.getState().reset()
   useUi.getState().setWindowFocused(windowFocused)

@@ -9,7 +9,8 @@ import { parley } from '../bridge'
 import { callError, logFailure } from '../lib/call-error'
 import { useUsers } from './users'
 
-export type Dialog = 'newConversation' | 'settings' | null
+/** `conversationInfo`: the open conversation's group info panel, or the other person's profile. */
+export type Dialog = 'newConversation' | 'settings' | 'conversationInfo' | null
 
 export interface JumpTarget {
   conversationId: string

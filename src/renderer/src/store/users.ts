@@ -21,6 +21,11 @@ interface UsersState {
   ensure(ids: Iterable<string>): void
   /** The directory (`listUsers`), filtered by a query when there is one. */
   findPeople(query: string): Promise<ChatUser[]>
+  /** Block or unblock someone (docs/design.md §4.6); rejects with the call's error. */
+  block(userId: string): Promise<void>
+  unblock(userId: string): Promise<void>
+  /** The people I blocked (`listBlocked`). */
+  listBlocked(): Promise<ChatUser[]>
   reset(): void
 }
 
@@ -63,6 +68,24 @@ export const useUsers = create<UsersState>()((set, get) => ({
   findPeople: (query) => {
     const text = query.trim().slice(0, 100)
     return parley().listUsers(text ? { query: text } : {})
+  },
+  block: async (userId) => {
+    await parley().blockUser({ userId })
+    const user = get().byId[userId]
+    if (user !== undefined) get().upsert([{ ...user, blocked: true }])
+  },
+  unblock: async (userId) => {
+    await parley().unblockUser({ userId })
+    const user = get().byId[userId]
+    if (user !== undefined) {
+      const { blocked: _blocked, ...rest } = user
+      get().upsert([rest])
+    }
+  },
+  listBlocked: async () => {
+    const users = await parley().listBlocked()
+    get().upsert(users)
+    return users
   },
   reset: () => {
     requested.clear()

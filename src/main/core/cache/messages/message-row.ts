@@ -13,6 +13,8 @@ export interface MessageRow {
   created_at: number
   state: MessageState
   error: string | null
+  /** The refusal's code (ChatMessage.errorCode). */
+  error_code: string | null
   rev: number | null
   edited_at: number | null
   deleted_at: number | null
@@ -29,7 +31,7 @@ export interface MessageRow {
 
 /** The columns of MessageRow, for SELECTs (prefixed with `m.`). */
 export const MESSAGE_COLUMNS =
-  'm.row_id, m.conversation_id, m.id, m.seq, m.sender_id, m.client_id, m.body, m.created_at, m.state, m.error, ' +
+  'm.row_id, m.conversation_id, m.id, m.seq, m.sender_id, m.client_id, m.body, m.created_at, m.state, m.error, m.error_code, ' +
   'm.rev, m.edited_at, m.deleted_at, m.reply_to_seq, m.reply_to_client, m.reactions, m.mentions, m.kind, m.system_event'
 
 export const messageKey = (senderId: string, clientId: string): string => `${senderId}:${clientId}`
@@ -61,6 +63,7 @@ export function fromRow(row: MessageRow): StoredMessage {
       createdAt: row.created_at,
       state: row.state,
       error: row.error,
+      errorCode: row.error_code,
       rev: row.rev,
       editedAt: row.edited_at,
       deletedAt: row.deleted_at,
@@ -92,6 +95,7 @@ export function fromServer(m: Message, rowId: number): StoredMessage {
       createdAt: m.createdAt,
       state: 'sent',
       error: null,
+      errorCode: null,
       rev: m.rev,
       editedAt: m.editedAt,
       deletedAt: m.deletedAt,

@@ -29,7 +29,7 @@ export interface NewPendingMessage {
 export class UnsentMessages {
   private readonly insert: Statement<[number, string, string, string, string, number, number | null, string | null, string | null]>
   private readonly own: Statement<[string, string], MessageRow>
-  private readonly setState: Statement<[string, string | null, number]>
+  private readonly setState: Statement<[string, string | null, string | null, number]>
   private readonly remove: Statement<[string, string]>
 
   constructor(
@@ -45,7 +45,7 @@ export class UnsentMessages {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 1, 1)`,
     )
     this.own = db.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? AND m.client_id = ? AND m.own = 1`)
-    this.setState = db.prepare('UPDATE messages SET state = ?, error = ? WHERE row_id = ?')
+    this.setState = db.prepare('UPDATE messages SET state = ?, error = ?, error_code = ? WHERE row_id = ?')
     // The outbox row goes with it (ON DELETE CASCADE).
     this.remove = db.prepare('DELETE FROM messages WHERE conversation_id = ? AND client_id = ? AND own = 1 AND seq IS NULL')
   }
@@ -66,14 +66,14 @@ export class UnsentMessages {
     })()
   }
 
-  /** Pending (or already failed) → failed with this error; its outbox row goes. */
-  markFailed(conversationId: string, clientId: string, error: string): ChatMessage | null {
+  /** Pending (or already failed) → failed with this error (and the server's code, when it refused); its outbox row goes. */
+  markFailed(conversationId: string, clientId: string, error: string, code: string | null = null): ChatMessage | null {
     return this.db.transaction(() => {
       const row = this.own.get(conversationId, clientId)
       if (row === undefined || row.state === 'sent') return null
-      this.setState.run('failed', error, row.row_id)
+      this.setState.run('failed', error, code, row.row_id)
       this.outbox.dropMessage(row.row_id)
-      return this.shown({ ...row, state: 'failed', error })
+      return this.shown({ ...row, state: 'failed', error, error_code: code })
     })()
   }
 
@@ -82,11 +82,11 @@ export class UnsentMessages {
     return this.db.transaction(() => {
       const row = this.own.get(conversationId, clientId)
       if (row === undefined || row.state !== 'failed') return null
-      this.setState.run('pending', null, row.row_id)
+      this.setState.run('pending', null, null, row.row_id)
       this.outbox.dropMessage(row.row_id)
       this.outbox.enqueueMessage(conversationId, row.row_id)
       this.attachments.forgetUploaded(row.row_id)
-      return this.shown({ ...row, state: 'pending', error: null })
+      return this.shown({ ...row, state: 'pending', error: null, error_code: null })
     })()
   }
 

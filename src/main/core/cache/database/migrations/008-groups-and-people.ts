@@ -14,7 +14,9 @@
  * older caches are `member` until the next sync brings the roles.
  *
  * messages: `kind` ('text'/'system') and `system_event` (JSON of the system
- * event; NULL for text). Unread counts leave out system messages from others
+ * event; NULL for text); `error_code`, the code of the refusal that failed a
+ * message of mine (`blocked`, `left`…), so the UI words it without parsing
+ * the message. Unread counts leave out system messages from others
  * (`messages_system`, an index over those only, as for tombstones).
  *
  * drafts: the composer's unsent text per conversation. blocked_users: the
@@ -42,6 +44,7 @@ ALTER TABLE conversations DROP COLUMN muted;
 
 ALTER TABLE messages ADD COLUMN kind TEXT NOT NULL DEFAULT 'text' CHECK (kind IN ('text', 'system'));
 ALTER TABLE messages ADD COLUMN system_event TEXT;
+ALTER TABLE messages ADD COLUMN error_code TEXT;
 CREATE INDEX messages_system ON messages (conversation_id, seq) WHERE kind = 'system' AND mine = 0;
 
 CREATE TABLE drafts (

@@ -1,0 +1,118 @@
+/** Add people to a group: search the directory (`listUsers`), pick, add. People already in it are shown, not offered. */
+import { useEffect, useState, type FormEvent } from 'react'
+import { useTranslation } from 'react-i18next'
+import { LIMITS } from '../../../shared/api'
+import type { ChatUser } from '../../../shared/ipc'
+import { useConversations } from '../store/conversations'
+import { selectMe, useSession } from '../store/session'
+import { useUsers } from '../store/users'
+import { actionErrorText } from './action-error'
+import { Avatar } from './Avatar'
+import { Dialog } from './Dialog'
+
+const noIds: string[] = []
+
+export function AddPeopleDialog({ conversationId, title, onClose, returnFocusTo }: { conversationId: string; title: string; onClose(): void; returnFocusTo: HTMLElement | null }) {
+  const { t } = useTranslation()
+  const me = useSession(selectMe)
+  const memberIds = useConversations((state) => state.byId[conversationId]?.memberIds ?? noIds)
+  const [query, setQuery] = useState('')
+  const [people, setPeople] = useState<ChatUser[] | null>(null)
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    let cancelled = false
+    const timer = setTimeout(() => {
+      useUsers
+        .getState()
+        .findPeople(query)
+        .then((users) => {
+          if (cancelled) return
+          useUsers.getState().upsert(users)
+          setPeople(users.filter((user) => user.id !== me))
+        })
+        .catch((err: unknown) => !cancelled && setError(actionErrorText(t, err)))
+    }, 150)
+    return () => {
+      cancelled = true
+      clearTimeout(timer)
+    }
+  }, [query, me, t])
+
+  const toggle = (id: string) =>
+    setSelected((current) => {
+      const next = new Set(current)
+      if (!next.delete(id)) next.add(id)
+      return next
+    })
+
+  const room = LIMITS.groupMembersMax - memberIds.length
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    if (selected.size === 0 || busy) return
+    if (selected.size > room) {
+      setError(t('errors.tooManyMembers', { max: LIMITS.groupMembersMax }))
+      return
+    }
+    setBusy(true)
+    setError(null)
+    useConversations
+      .getState()
+      .addMembers(conversationId, [...selected])
+      .then(onClose, (err: unknown) => {
+        setError(actionErrorText(t, err))
+        setBusy(false)
+      })
+  }
+
+  return (
+    <Dialog title={t('addPeople.title', { title })} onClose={onClose} testId="add-people-dialog" returnFocusTo={returnFocusTo}>
+      <form className="dialog__body new-conversation" onSubmit={submit}>
+        <label className="field">
+          <span className="field__label">{t('newConversation.find')}</span>
+          <input type="search" value={query} autoFocus placeholder={t('newConversation.findPlaceholder')} onChange={(e) => setQuery(e.target.value)} maxLength={100} />
+        </label>
+        <fieldset className="people">
+          <legend className="visually-hidden">{t('newConversation.people')}</legend>
+          {people === null && <p className="dialog__note">{t('newConversation.loading')}</p>}
+          {people !== null && people.length === 0 && <p className="dialog__note">{t('newConversation.none')}</p>}
+          {people?.map((user) => {
+            const member = memberIds.includes(user.id)
+            return (
+              <label key={user.id} className={member ? 'person person--member' : 'person'} data-testid="person">
+                <input type="checkbox" checked={member || selected.has(user.id)} disabled={member} onChange={() => toggle(user.id)} />
+                <span className="person__avatar">
+                  <Avatar id={user.id} name={user.displayName} size={36} />
+                </span>
+                <span className="person__names">
+                  <bdi className="person__name" dir="auto">
+                    {user.displayName}
+                  </bdi>
+                  <span className="person__username">
+                    @{user.username}
+                    {member && ` · ${t('addPeople.alreadyMember')}`}
+                  </span>
+                </span>
+              </label>
+            )
+          })}
+        </fieldset>
+        {error !== null && (
+          <p className="form-error" role="alert" data-testid="add-people-error">
+            {error}
+          </p>
+        )}
+        <footer className="dialog__footer">
+          <button type="button" className="button" onClick={onClose}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="button button--primary" disabled={selected.size === 0 || busy} data-testid="add-people-submit">
+            {busy ? t('addPeople.adding') : t('addPeople.add', { count: selected.size })}
+          </button>
+        </footer>
+      </form>
+    </Dialog>
+  )
+}
