@@ -144,3 +144,20 @@ test('a group’s event reaches every member’s encrypted channel (one SDK call
   const sent = await owner.send(group.body.id, 'to all seven, sealed')
   for (const arrived of await Promise.all(arrivals)) expect(arrived.message).toEqual(sent)
 })
+
+test('an event that would pass 10 KB once encrypted goes without its body (and still arrives); a smaller one keeps it', async () => {
+  const alice = await newUser(api.url, 'alice')
+  const bob = await newUser(api.url, 'bob')
+  const conversation = await directConversation(alice, bob)
+  const inbox = await subscribed(await connect(bob), userChannel(bob.user.id, true))
+
+  // 2,800 three-byte characters: 8.4 KB of plain JSON, under 10 KB in the clear, about 11.3 KB sealed.
+  const large = nextEvent<MessageCreatedEvent>(inbox, 'message.created')
+  const sentLarge = await alice.send(conversation.id, '中'.repeat(2_800))
+  expect((await large).message).toMatchObject({ id: sentLarge.id, seq: sentLarge.seq })
+  expect((await large).message.body).toBeUndefined()
+
+  const small = nextEvent<MessageCreatedEvent>(inbox, 'message.created')
+  const sentSmall = await alice.send(conversation.id, '中'.repeat(1_500))
+  expect((await small).message.body).toBe(sentSmall.body)
+})
