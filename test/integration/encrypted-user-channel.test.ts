@@ -8,67 +8,32 @@
  * ciphertext, never the message text.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
 import type PusherClient from 'pusher-js'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startServer, type ParleyServer } from '../../src/server/app'
-import { loadConfig } from '../../src/server/config'
+import type { ParleyServer } from '../../src/server/app'
 import type { Conversation, ConfigResponse, ErrorResponse } from '../../src/shared/api'
 import { userChannel, type MessageCreatedEvent } from '../../src/shared/channels'
 import { nextEvent, RawSocket, subscribed } from '../helpers/clients'
+import { startExternalPair, type ExternalPair } from '../helpers/external-pair'
 import { callApi, directConversation, newUser, type MessengerUser } from '../helpers/messenger'
-import { freePort } from '../kit/ports'
 
 const credentials = { PUSHER_APP_ID: 'enc-app', PUSHER_KEY: 'enc-key', PUSHER_SECRET: 'enc-secret-value' }
 const masterKey = randomBytes(32).toString('base64')
-const dirs: string[] = []
 const clients: PusherClient[] = []
 const sockets: RawSocket[] = []
+let pair: ExternalPair
 let service: ParleyServer
 let api: ParleyServer
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-enc-'))
-  dirs.push(dir)
-  return dir
-}
-
 beforeAll(async () => {
-  const [servicePort, apiPort] = [await freePort(), await freePort()]
-  const log = pino({ level: 'silent' })
-  service = await startServer(
-    loadConfig({
-      ...credentials,
-      PORT: String(servicePort),
-      DATA_DIR: tempDir(),
-      REALTIME_ONLY: 'true',
-      WEBHOOK_URL: `http://127.0.0.1:${apiPort}/api/pusher/webhooks`,
-    }),
-    log,
-  )
-  api = await startServer(
-    loadConfig({
-      ...credentials,
-      PORT: String(apiPort),
-      DATA_DIR: tempDir(),
-      PUSHER_HOST: '127.0.0.1',
-      PUSHER_PORT: String(servicePort),
-      PUSHER_USE_TLS: 'false',
-      PUSHER_ENCRYPTION_MASTER_KEY: masterKey,
-    }),
-    log,
-  )
+  pair = await startExternalPair(credentials, { PUSHER_ENCRYPTION_MASTER_KEY: masterKey })
+  ;({ service, api } = pair)
 })
 
 afterAll(async () => {
   clients.forEach((client) => client.disconnect())
   sockets.forEach((socket) => socket.close())
-  await api?.close()
-  await service?.close()
-  dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }))
+  await pair?.close()
 })
 
 async function connect(user: MessengerUser): Promise<PusherClient> {

@@ -21,6 +21,7 @@
 import type { Transaction } from 'kysely'
 import { LIMITS, type MemberRole, type Message, type SystemEvent } from '../../shared/api'
 import { newId } from './ids'
+import { takeNextSeqAndRev } from './message-rows'
 import type { Database } from './schema'
 import { GroupRefusedError } from './store'
 
@@ -88,18 +89,13 @@ function memberOf(group: LockedGroup, userId: string): LockedMember {
  * conversation is locked already) and bumping last_activity_at.
  */
 async function appendSystem(trx: Trx, conversationId: string, event: SystemEvent, now: number): Promise<Message> {
-  const bumped = await trx
-    .updateTable('conversations')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_rev: eb('last_rev', '+', 1), last_activity_at: now }))
-    .where('id', '=', conversationId)
-    .returning(['last_seq', 'last_rev'])
-    .executeTakeFirstOrThrow()
+  const { seq, rev } = await takeNextSeqAndRev(trx, conversationId, now)
   const id = newId('m')
   const message: Message = {
     id,
     conversationId,
-    seq: Number(bumped.last_seq),
-    rev: Number(bumped.last_rev),
+    seq,
+    rev,
     kind: 'system',
     system: event,
     senderId: event.actorId,

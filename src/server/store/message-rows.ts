@@ -14,6 +14,22 @@ import type { Db, MessagesTable } from './schema'
 
 export type MessageRow = Selectable<MessagesTable>
 
+/**
+ * Take the conversation's next seq and rev for a new message (a send or a
+ * system message) and bump its activity time. The row update takes the
+ * conversation's write lock (PostgreSQL) inside the single-writer transaction
+ * (SQLite): concurrent sends and changes get consecutive seqs and revs.
+ */
+export async function takeNextSeqAndRev(trx: Db, conversationId: string, now: number): Promise<{ seq: number; rev: number }> {
+  const bumped = await trx
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_rev: eb('last_rev', '+', 1), last_activity_at: now }))
+    .where('id', '=', conversationId)
+    .returning(['last_seq', 'last_rev'])
+    .executeTakeFirstOrThrow()
+  return { seq: Number(bumped.last_seq), rev: Number(bumped.last_rev) }
+}
+
 /** The messages of `rows`, in the same order, with their reactions, mentions, attachments and reply previews. */
 export async function hydrateMessages(db: Db, rows: readonly MessageRow[]): Promise<Message[]> {
   if (rows.length === 0) return []

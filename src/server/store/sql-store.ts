@@ -40,7 +40,7 @@ import {
 import { newId } from './ids'
 import { addMembersIn, removeMemberIn, renameIn, setMutedUntilIn, setRoleIn, type GroupRowsChange } from './group-rows'
 import { deleteIn, editIn, insertMentions, setReactionIn } from './message-changes'
-import { hydrateMessage, hydrateMessages } from './message-rows'
+import { hydrateMessage, hydrateMessages, takeNextSeqAndRev } from './message-rows'
 import type { ConversationsTable, Database, Db } from './schema'
 import {
   MessageRefusedError,
@@ -525,22 +525,14 @@ export class SqlStore implements Store {
     const { conversationId, senderId, clientId, body, now } = input
     const existing = await this.existingMessage(trx, conversationId, senderId, clientId)
     if (existing) return { message: existing, created: false }
-    // The row update takes the conversation's write lock (PostgreSQL) inside the
-    // single-writer transaction (SQLite): concurrent sends and changes get
-    // consecutive seqs and revs.
-    const bumped = await trx
-      .updateTable('conversations')
-      .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_rev: eb('last_rev', '+', 1), last_activity_at: now }))
-      .where('id', '=', conversationId)
-      .returning(['last_seq', 'last_rev'])
-      .executeTakeFirstOrThrow()
+    const { seq, rev } = await takeNextSeqAndRev(trx, conversationId, now)
     // Checked under the lock, so a delete of the original cannot slip in between.
     const replyTo = input.replyToId === undefined ? null : await this.replyTarget(trx, conversationId, input.replyToId)
     const message: Message = {
       id: newId('m'),
       conversationId,
-      seq: Number(bumped.last_seq),
-      rev: Number(bumped.last_rev),
+      seq,
+      rev,
       senderId,
       clientId,
       body,

@@ -9,51 +9,22 @@
  * them.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { pino } from 'pino'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { startServer, type ParleyServer } from '../../../src/server/app'
-import { loadConfig } from '../../../src/server/config'
 import { cleanupCoreDirs, eventually, startCore, waitConnected, waitForEvent, type TestCore } from '../../helpers/core'
-import { freePort } from '../../kit/ports'
+import { startExternalPair, type ExternalPair } from '../../helpers/external-pair'
 
 const credentials = { PUSHER_APP_ID: 'enc-core-app', PUSHER_KEY: 'enc-core-key', PUSHER_SECRET: 'enc-core-secret' }
-const dirs: string[] = []
-let service: ParleyServer
-let api: ParleyServer
+let pair: ExternalPair
 let apiUrl = ''
 let alice: TestCore
 let bob: TestCore
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-enc-core-'))
-  dirs.push(dir)
-  return dir
-}
-
 beforeAll(async () => {
-  const [servicePort, apiPort] = [await freePort(), await freePort()]
-  const log = pino({ level: 'silent' })
-  service = await startServer(
-    loadConfig({ ...credentials, PORT: String(servicePort), DATA_DIR: tempDir(), REALTIME_ONLY: 'true', WEBHOOK_URL: `http://127.0.0.1:${apiPort}/api/pusher/webhooks` }),
-    log,
-  )
-  api = await startServer(
-    loadConfig({
-      ...credentials,
-      PORT: String(apiPort),
-      DATA_DIR: tempDir(),
-      PUSHER_HOST: '127.0.0.1',
-      PUSHER_PORT: String(servicePort),
-      PUSHER_USE_TLS: 'false',
-      PUSHER_ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64'),
-      AUTH_RATE_LIMIT: '1000',
-    }),
-    log,
-  )
-  apiUrl = `http://127.0.0.1:${apiPort}`
+  pair = await startExternalPair(credentials, {
+    PUSHER_ENCRYPTION_MASTER_KEY: randomBytes(32).toString('base64'),
+    AUTH_RATE_LIMIT: '1000',
+  })
+  apiUrl = pair.apiUrl
   alice = await startCore(apiUrl)
   bob = await startCore(apiUrl)
 }, 60_000)
@@ -61,10 +32,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await alice?.stop()
   await bob?.stop()
-  await api?.close()
-  await service?.close()
+  await pair?.close()
   cleanupCoreDirs()
-  dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true }))
 })
 
 test('the core subscribes to private-encrypted-user-{id} and decrypts what arrives on it', async () => {

@@ -1,11 +1,10 @@
 /** Add people to a group: search the directory (`listUsers`), pick, add. People already in it are shown, not offered. */
-import { useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { LIMITS } from '../../../shared/api'
-import type { ChatUser } from '../../../shared/ipc'
+import { usePeopleSearch } from '../hooks/usePeopleSearch'
 import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'
-import { useUsers } from '../store/users'
 import { actionErrorText } from './action-error'
 import { Avatar } from './Avatar'
 import { Dialog } from './Dialog'
@@ -17,29 +16,13 @@ export function AddPeopleDialog({ conversationId, title, onClose, returnFocusTo 
   const me = useSession(selectMe)
   const memberIds = useConversations((state) => state.byId[conversationId]?.memberIds ?? noIds)
   const [query, setQuery] = useState('')
-  const [people, setPeople] = useState<ChatUser[] | null>(null)
+  const search = usePeopleSearch(query, me)
+  const people = search.people
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set())
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const [failure, setError] = useState<string | null>(null)
+  const error = failure ?? (search.error !== null ? actionErrorText(t, search.error) : null)
 
-  useEffect(() => {
-    let cancelled = false
-    const timer = setTimeout(() => {
-      useUsers
-        .getState()
-        .findPeople(query)
-        .then((users) => {
-          if (cancelled) return
-          useUsers.getState().upsert(users)
-          setPeople(users.filter((user) => user.id !== me))
-        })
-        .catch((err: unknown) => !cancelled && setError(actionErrorText(t, err)))
-    }, 150)
-    return () => {
-      cancelled = true
-      clearTimeout(timer)
-    }
-  }, [query, me, t])
 
   const toggle = (id: string) =>
     setSelected((current) => {

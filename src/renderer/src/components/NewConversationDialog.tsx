@@ -1,9 +1,10 @@
 /** Pick people from the directory (`listUsers`), optionally name the group, and start the conversation. */
-import { useEffect, useState, type FormEvent } from 'react'
+import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ChatUser } from '../../../shared/ipc'
 import { useIntlLocale } from '../hooks/useLocale'
 import { useNow } from '../hooks/useNow'
+import { usePeopleSearch } from '../hooks/usePeopleSearch'
 import { callError } from '../lib/call-error'
 import { personName } from '../lib/names'
 import { useConversations } from '../store/conversations'
@@ -25,33 +26,15 @@ export function NewConversationDialog() {
   const me = useSession(selectMe)
   const lookAlikes = useUsers((state) => state.lookAlikes)
   const [query, setQuery] = useState('')
-  const [people, setPeople] = useState<ChatUser[] | null>(null)
+  const search = usePeopleSearch(query, me)
+  const people = search.people
   const [selected, setSelected] = useState<ChatUser[]>([])
   const [title, setTitle] = useState('')
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const [failure, setError] = useState<string | null>(null)
+  const error = failure ?? (search.error !== null ? callError(search.error).message : null)
   const close = () => useUi.getState().setDialog(null)
 
-  useEffect(() => {
-    let cancelled = false
-    const timer = setTimeout(() => {
-      useUsers
-        .getState()
-        .findPeople(query)
-        .then((users) => {
-          if (cancelled) return
-          useUsers.getState().upsert(users)
-          setPeople(users.filter((user) => user.id !== me))
-        })
-        .catch((err: unknown) => {
-          if (!cancelled) setError(callError(err).message)
-        })
-    }, 150)
-    return () => {
-      cancelled = true
-      clearTimeout(timer)
-    }
-  }, [query, me])
 
   const toggle = (user: ChatUser) =>
     setSelected((current) => (current.some((u) => u.id === user.id) ? current.filter((u) => u.id !== user.id) : [...current, user]))
