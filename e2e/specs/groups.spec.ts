@@ -46,6 +46,20 @@ test('create a group, add, promote and remove people, rename it, leave it; remov
   await expect(bobRow.getByTestId('member-role')).toHaveText('Admin')
   await expect(systemLine(bob.app.page, 'Alice made you an admin')).toBeVisible()
 
+  // An admin deletes someone else's message for everyone, from the keyboard (a plain member could not).
+  await send(dan, 'posted in the wrong group')
+  const wrong = message(bob.app.page, 'posted in the wrong group')
+  await expect(wrong).toBeVisible()
+  await expect(message(carol.app.page, 'posted in the wrong group')).toBeVisible()
+  await message(carol.app.page, 'posted in the wrong group').focus()
+  await carol.app.page.keyboard.press('Delete')
+  await expect(carol.app.page.getByTestId('delete-message-dialog')).toHaveCount(0)
+  await wrong.focus()
+  await bob.app.page.keyboard.press('Delete')
+  await bob.app.page.getByTestId('delete-message-dialog').getByTestId('confirm-delete').click()
+  await expect(message(dan.app.page, 'posted in the wrong group')).toHaveCount(0)
+  await expect(dan.app.page.getByTestId('message-deleted')).toBeVisible()
+
   // Rename inline.
   await panel.getByTestId('rename-group').click()
   await panel.getByTestId('rename-input').fill('Q3 final')

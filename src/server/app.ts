@@ -209,12 +209,13 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       accounts: { registration: config.registration, ...(config.publicUrl !== undefined ? { publicUrl: config.publicUrl } : {}) },
     }
     if (realtime !== null) {
-      // A presence subscribe is admitted only for a current member not blocked there (§4.6), not on a replayed signature.
+      // A conversation's presence is admitted only for a current member not blocked there (§4.6), not on a
+      // replayed signature. Other presence channels are the realtime service's general business: the signature decides.
       const members = store
       realtime.presenceAdmission = async (channel, userId) => {
         const conversationId = parseConversationChannel(channel)
-        if (conversationId === null || !(await members.isMember(conversationId, userId))) return false
-        return !(await members.blockedInDirect(conversationId, userId))
+        if (conversationId === null) return true
+        return (await members.isMember(conversationId, userId)) && !(await members.blockedInDirect(conversationId, userId))
       }
       const tracker = presence
       realtime.hooks.on('memberAdded', ({ channel, userId }) => tracker.memberAdded(channel, userId))

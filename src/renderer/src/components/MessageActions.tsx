@@ -17,6 +17,8 @@ import { Popover } from './Popover'
 interface ActionProps {
   message: ChatMessage
   me: string
+  /** I own or administer the group: delete is offered on anyone's message. */
+  moderator: boolean
   /** Open the emoji picker at this element. */
   onPickEmoji(anchor: HTMLElement): void
 }
@@ -37,9 +39,9 @@ function ToolButton({ label, onClick, children, testId, disabled }: { label: str
   )
 }
 
-export function MessageToolbar({ message, me, onPickEmoji }: ActionProps) {
+export function MessageToolbar({ message, me, moderator, onPickEmoji }: ActionProps) {
   const { t } = useTranslation()
-  const can = actionsFor(message, me)
+  const can = actionsFor(message, me, moderator)
   const full = !canAddReaction(message.reactions)
   return (
     <div className="message-toolbar" role="toolbar" aria-label={t('message.actions')} data-testid="message-toolbar">
@@ -80,10 +82,10 @@ function anchorPoint(element: HTMLElement): { x: number; y: number } {
   return { x: box.left, y: box.bottom }
 }
 
-export function MessageMenu({ message, me, menu, row, onPickEmoji }: ActionProps & { menu: OpenMenu; row: HTMLElement }) {
+export function MessageMenu({ message, me, moderator, menu, row, onPickEmoji }: ActionProps & { menu: OpenMenu; row: HTMLElement }) {
   const { t } = useTranslation()
   const ref = useRef<HTMLDivElement>(null)
-  const can = actionsFor(message, me)
+  const can = actionsFor(message, me, moderator)
   const close = () => useCompose.getState().openMenu(null)
   const run = (action: () => void) => () => {
     close()

@@ -14,11 +14,13 @@
 import { memo, useCallback, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ChatMessage } from '../../../shared/ipc'
+import { moderates } from '../lib/group-roles'
 import { personName } from '../lib/names'
 import type { Receipt } from '../lib/receipts'
 import { formatDateTime, formatTime } from '../lib/time'
 import type { VisibleMessages } from '../read-receipts/visible-messages'
 import { useCompose } from '../store/compose'
+import { useConversations } from '../store/conversations'
 import { useMessages } from '../store/messages'
 import { selectMe, useSession } from '../store/session'
 import { useUsers } from '../store/users'
@@ -66,7 +68,8 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   const [rowElement, setRowElement] = useState<HTMLDivElement | null>(null)
   const deleted = message.deletedAt !== null
   const mentionsMe = !own && !deleted && me !== '' && message.mentions.includes(me)
-  const can = actionsFor(message, me)
+  const moderator = useConversations((state) => moderates(state.byId[message.conversationId], me))
+  const can = actionsFor(message, me, moderator)
 
   const track = useCallback(
     (element: HTMLDivElement | null) => {
@@ -129,7 +132,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
       onContextMenu={onContextMenu}
     >
       {!deleted && !editing && message.state !== 'failed' && (
-        <MessageToolbar message={message} me={me} onPickEmoji={setPicker} />
+        <MessageToolbar message={message} me={me} moderator={moderator} onPickEmoji={setPicker} />
       )}
       <div className="message__bubble">
         {showSender && (
@@ -166,7 +169,7 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
         </span>
       </div>
       {!deleted && <Reactions message={message} me={me} />}
-      {menu !== null && rowElement !== null && <MessageMenu message={message} me={me} menu={menu} row={rowElement} onPickEmoji={setPicker} />}
+      {menu !== null && rowElement !== null && <MessageMenu message={message} me={me} moderator={moderator} menu={menu} row={rowElement} onPickEmoji={setPicker} />}
       {picker !== null && <ReactionPicker message={message} anchor={picker} onClose={() => setPicker(null)} />}
       {message.state === 'failed' && (
         <div className="message__failed" role="group" aria-label={t('message.failed')}>

@@ -17,15 +17,16 @@ const failed = (change: Change) => (err: unknown) => {
   useNotices.getState().push({ kind: 'failed', change, code, message })
 }
 
-/** What a row offers: edit and delete only for my own messages that are not deleted; nothing but copy for a tombstone. */
-export function actionsFor(message: ChatMessage, me: string) {
-  const live = message.deletedAt === null && message.state !== 'failed'
+/** What a row offers: edit only for my own messages, delete for mine (or anyone's, `moderator`: I run the group); nothing but copy for a tombstone. */
+export function actionsFor(message: ChatMessage, me: string, moderator = false) {
+  const live = message.deletedAt === null && message.state !== 'failed' && message.kind !== 'system'
   const own = message.senderId === me
   return {
     react: live,
     reply: live,
     edit: live && own,
-    delete: live && own,
+    // A group's owner and admins delete anyone's message (docs/design.md §4.6).
+    delete: live && (own || moderator),
     copy: message.deletedAt === null && message.body !== '',
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { ConversationMember } from '../../../shared/ipc'
-import { canChangeRole, canManage, canRemove, roleOf, successorOf } from './group-roles'
+import type { ChatConversation, ConversationMember } from '../../../shared/ipc'
+import { canChangeRole, canManage, canRemove, moderates, roleOf, successorOf } from './group-roles'
 
 const members: ConversationMember[] = [
   { userId: 'olivia', role: 'owner' },
@@ -29,5 +29,15 @@ describe('group roles', () => {
     expect(successorOf(members, 'olivia')).toBe('ada')
     expect(successorOf([{ userId: 'olivia', role: 'owner' }, { userId: 'mark', role: 'member' }], 'olivia')).toBe('mark')
     expect(successorOf([{ userId: 'olivia', role: 'owner' }], 'olivia')).toBeNull()
+  })
+
+  it('the owner and admins of a group they are still in moderate it; nobody moderates a direct conversation', () => {
+    const group = { kind: 'group', left: false, members } as unknown as ChatConversation
+    expect(moderates(group, 'olivia')).toBe(true)
+    expect(moderates(group, 'ada')).toBe(true)
+    expect(moderates(group, 'mark')).toBe(false)
+    expect(moderates({ ...group, left: true }, 'ada')).toBe(false)
+    expect(moderates({ ...group, kind: 'direct' }, 'olivia')).toBe(false)
+    expect(moderates(undefined, 'olivia')).toBe(false)
   })
 })

@@ -4,7 +4,7 @@
  * admins; an admin removes plain members. When the owner leaves, the
  * longest-standing admin becomes the owner, else the longest-standing member.
  */
-import type { ConversationMember } from '../../../shared/ipc'
+import type { ChatConversation, ConversationMember } from '../../../shared/ipc'
 
 export type Role = ConversationMember['role']
 
@@ -14,6 +14,11 @@ export function roleOf(members: readonly ConversationMember[], userId: string): 
 
 export function canManage(myRole: Role | null): boolean {
   return myRole === 'owner' || myRole === 'admin'
+}
+
+/** I own or administer this group (and am still in it): I may delete anyone's message for everyone. */
+export function moderates(conversation: ChatConversation | undefined, me: string): boolean {
+  return conversation !== undefined && conversation.kind === 'group' && !conversation.left && canManage(roleOf(conversation.members, me))
 }
 
 export function canRemove(myRole: Role | null, theirRole: Role): boolean {

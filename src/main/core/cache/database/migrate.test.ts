@@ -30,7 +30,7 @@ function inspect(path: string, run: (db: BetterSqlite3.Database) => void): void 
 /** Undo migration 008 on a raw database (for tests that go back to an older schema). */
 function undo008(raw: BetterSqlite3.Database): void {
   raw.exec(`DROP TABLE drafts; DROP TABLE blocked_users; DROP INDEX messages_system;
-    ALTER TABLE messages DROP COLUMN kind; ALTER TABLE messages DROP COLUMN system_event;
+    ALTER TABLE messages DROP COLUMN kind; ALTER TABLE messages DROP COLUMN system_event; ALTER TABLE messages DROP COLUMN error_code;
     ALTER TABLE conversations DROP COLUMN muted_until; ALTER TABLE conversations DROP COLUMN left_at;
     ALTER TABLE conversations ADD COLUMN muted INTEGER NOT NULL DEFAULT 0 CHECK (muted IN (0, 1));
     ALTER TABLE conversation_members DROP COLUMN role;`)

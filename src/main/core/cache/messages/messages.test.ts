@@ -20,6 +20,7 @@ describe('storeMessages', () => {
       createdAt: 10_001,
       state: 'sent',
       error: null,
+      errorCode: null,
       rev: 1,
       editedAt: null,
       deletedAt: null,

@@ -19,6 +19,7 @@ describe('addPending', () => {
       createdAt: 5_000,
       state: 'pending',
       error: null,
+      errorCode: null,
       rev: null,
       editedAt: null,
       deletedAt: null,

@@ -3,7 +3,7 @@
  * once over the server's state, coalesced, durable, rolled back when refused.
  */
 import { describe, expect, test } from 'vitest'
-import { serverMessage, tempCache } from '../../../../../test/support/cache/temp-cache'
+import { conversationDto, serverMessage, tempCache } from '../../../../../test/support/cache/temp-cache'
 import { isChangeItem, type Cache, type ChangeItem } from '../types'
 
 const changes = (cache: Cache): ChangeItem[] => cache.outbox().filter(isChangeItem)
@@ -60,6 +60,35 @@ describe('queueChange', () => {
     expect(summary(cache)).toEqual([['delete', null, null]])
     expect(cache.queueChange('c1', 'me:mine', { kind: 'edit', body: 'again' }, 4)).toMatchObject({ ok: false, code: 'conflict' })
     expect(cache.queueChange('c1', 'me:mine', { kind: 'reaction', emoji: '👍', on: true }, 4)).toMatchObject({ ok: false, code: 'conflict' })
+  })
+
+  test('a group’s owner and admins may delete anyone’s message (not edit it); members may not; nobody changes a system message', () => {
+    const { cache } = withMessages()
+    const group = (role: 'owner' | 'admin' | 'member') =>
+      conversationDto('c1', {
+        kind: 'group',
+        title: 'G',
+        memberIds: ['me', 'bob'],
+        members: [
+          { userId: 'me', role },
+          { userId: 'bob', role: role === 'owner' ? 'member' : 'owner' },
+        ],
+      })
+    cache.upsertConversations([group('member')])
+    expect(cache.queueChange('c1', 'bob:his', { kind: 'delete' }, 1)).toMatchObject({ ok: false, code: 'forbidden' })
+    cache.upsertConversations([group('admin')])
+    expect(cache.queueChange('c1', 'bob:his', { kind: 'edit', body: 'x' }, 1)).toMatchObject({ ok: false, code: 'forbidden' })
+    expect(cache.queueChange('c1', 'bob:his', { kind: 'delete' }, 1)).toMatchObject({ ok: true, message: { deletedAt: 1, body: '' } })
+    cache.storeMessages([
+      serverMessage('c1', 3, { senderId: 'bob', clientId: 'sys', kind: 'system', system: { type: 'title_changed', actorId: 'bob', title: 'G' }, body: '' }),
+    ])
+    cache.upsertConversations([group('owner')])
+    expect(cache.queueChange('c1', 'bob:sys', { kind: 'delete' }, 2)).toMatchObject({ ok: false, code: 'conflict' })
+    expect(cache.queueChange('c1', 'bob:sys', { kind: 'reaction', emoji: '👍', on: true }, 2)).toMatchObject({ ok: false, code: 'conflict' })
+    // A direct conversation has no admins.
+    cache.upsertConversations([conversationDto('c1', { members: [{ userId: 'me', role: 'admin' }, { userId: 'bob', role: 'member' }] })])
+    cache.storeMessages([serverMessage('c1', 4, { senderId: 'bob', clientId: 'other' })])
+    expect(cache.queueChange('c1', 'bob:other', { kind: 'delete' }, 3)).toMatchObject({ ok: false, code: 'forbidden' })
   })
 
   test('refusals: someone else’s message, an unknown one, a failed one, a deleted one, a 21st emoji', () => {

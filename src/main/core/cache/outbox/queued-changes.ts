@@ -42,6 +42,8 @@ export class QueuedChanges {
   private readonly rewrite: Statement<[string | null, number | null, number, number]>
   private readonly dropOthers: Statement<[number]>
   private readonly drop: Statement<[number]>
+  /** 1 when I own or administer the group (docs/design.md §4.6: they delete others' messages). */
+  private readonly runsGroup: Statement<[string, string], { runs: number }>
 
   constructor(
     private readonly db: Database,
@@ -63,6 +65,10 @@ export class QueuedChanges {
     this.rewrite = db.prepare('UPDATE outbox SET body = ?, reaction_on = ?, queued_at = ? WHERE id = ?')
     this.dropOthers = db.prepare(`DELETE FROM outbox WHERE message_row_id = ? AND kind IN ('edit', 'reaction')`)
     this.drop = db.prepare('DELETE FROM outbox WHERE id = ?')
+    this.runsGroup = db.prepare(
+      `SELECT 1 AS runs FROM conversations c JOIN conversation_members cm ON cm.conversation_id = c.id
+       WHERE c.id = ? AND c.kind = 'group' AND cm.user_id = ? AND cm.role IN ('owner', 'admin')`,
+    )
   }
 
   /** A message by its key (`senderId:clientId`), as stored. */
@@ -95,8 +101,12 @@ export class QueuedChanges {
       if (row.deleted_at !== null || queued.some((q) => q.kind === 'delete')) {
         return { ok: false, code: 'conflict', message: 'This message was deleted' }
       }
-      if (change.kind !== 'reaction' && row.sender_id !== this.me) {
-        return { ok: false, code: 'forbidden', message: 'Only your own messages can be edited or deleted' }
+      if (row.kind === 'system') return { ok: false, code: 'conflict', message: 'A change to the group cannot be edited, deleted or reacted to' }
+      if (change.kind === 'edit' && row.sender_id !== this.me) {
+        return { ok: false, code: 'forbidden', message: 'Only your own messages can be edited' }
+      }
+      if (change.kind === 'delete' && row.sender_id !== this.me && this.runsGroup.get(conversationId, this.me) === undefined) {
+        return { ok: false, code: 'forbidden', message: "Only your own messages can be deleted, or anyone's by a group's owner and admins" }
       }
       if (change.kind === 'edit') {
         const edit = queued.find((q) => q.kind === 'edit')
