@@ -20,6 +20,7 @@ import {
   type ReplyTo,
   type SystemEvent,
 } from './api'
+import type { DeepLink } from './deep-link'
 import { settingsPatchSchema, type Settings } from './settings'
 
 export { defaultSettings, type Language, type Settings, type Theme } from './settings'
@@ -229,7 +230,37 @@ export interface AppInfo {
   tokenStorage: 'keyring' | 'unprotected'
 }
 
+/**
+ * The app's own updates (docs/design.md §7.9): `unsupported` where updates
+ * cannot work (a development run, a Linux deb or an unsigned macOS app —
+ * `error` says why); `checking`, then `up-to-date`, or `downloading` with
+ * progress, then `ready` ("Restart to update"); `error` when a check or a
+ * download failed (tried again at the next check).
+ */
+export type UpdateState = 'idle' | 'checking' | 'up-to-date' | 'downloading' | 'ready' | 'error' | 'unsupported'
+
+export interface UpdateStatus {
+  state: UpdateState
+  /** This app's version. */
+  currentVersion: string
+  /** The version being downloaded or ready to install; null otherwise. */
+  version: string | null
+  /** While downloading. */
+  progress: { percent: number; transferred: number; total: number; bytesPerSecond: number } | null
+  /** Why the last check or download failed, or why updates are unsupported, in words for the user. */
+  error: string | null
+  lastCheckedAt: number | null
+}
+
+/** What a spell-check dictionary choice can offer (Chromium's codes). */
+export interface SpellcheckLanguages {
+  available: string[]
+  /** The OS's languages that have a dictionary: what an empty selection uses. */
+  fromSystem: string[]
+}
+
 export type { ConversationMember, DeviceSession, Invite, SystemEvent }
+export type { DeepLink }
 export { MUTE_FOREVER }
 
 // ---------------------------------------------------------------------------
@@ -381,6 +412,15 @@ export const ipcArgs = {
 
   getWindowState: z.undefined(),
   openExternal: z.object({ url: z.url({ protocol: /^https?$/ }).max(2_000) }),
+  /** The app's updates (docs/design.md §7.9). */
+  getUpdateStatus: z.undefined(),
+  /** Check now (the menu's and settings' "Check for updates"), whatever the autoUpdate setting. */
+  checkForUpdates: z.undefined(),
+  /** Quit and install the downloaded update: only ever on the user's word ("Restart to update"). */
+  installUpdate: z.undefined(),
+  /** The parley:// link the app was started with or handed while the window was loading (once), or null. */
+  takeDeepLink: z.undefined(),
+  getSpellcheckLanguages: z.undefined(),
 } as const
 
 export type IpcCallName = keyof typeof ipcArgs
@@ -441,6 +481,11 @@ export interface IpcResults {
   updateSettings: Settings
   getWindowState: { focused: boolean }
   openExternal: null
+  getUpdateStatus: UpdateStatus
+  checkForUpdates: UpdateStatus
+  installUpdate: null
+  takeDeepLink: DeepLink | null
+  getSpellcheckLanguages: SpellcheckLanguages
 }
 
 export const ipcCallNames = Object.keys(ipcArgs) as IpcCallName[]
@@ -470,6 +515,10 @@ export interface IpcEvents {
   /** Open a conversation (a notification was clicked). */
   openConversation: { conversationId: string }
   settings: Settings
+  /** The app's update status changed. */
+  update: UpdateStatus
+  /** A parley:// link to follow (validated by the core: an invite, a conversation, a message). */
+  deepLink: DeepLink
 }
 
 export type IpcEventName = keyof IpcEvents
@@ -486,6 +535,8 @@ export const ipcEventNames: IpcEventName[] = [
   'windowFocus',
   'openConversation',
   'settings',
+  'update',
+  'deepLink',
 ]
 
 /** IPC channel names: one per call, one for all events. The renderer never sees these. */

@@ -22,6 +22,22 @@ export const settingsSchema = z.object({
     start: z.number().int().min(0).max(1_439),
     end: z.number().int().min(0).max(1_439),
   }),
+  /** Check for a new version of the app at start and every 4 hours, and download it in the background (docs/design.md §7.9). */
+  autoUpdate: z.boolean(),
+  /** Where updates come from: null = the server I am signed in to (`/updates/`); else this feed (electron-updater's generic provider). */
+  updateUrl: z.url({ protocol: /^https?$/ }).max(500).nullable(),
+  /** Start Parley when I sign in to the computer. */
+  launchAtLogin: z.boolean(),
+  /** Start in the tray, without showing the window. */
+  startMinimized: z.boolean(),
+  /** Closing the window keeps Parley running in the tray (the menu bar on macOS), with the unread count in its tooltip. */
+  closeToTray: z.boolean(),
+  /** Spell-check in the composer (Electron's checker; Chinese has no dictionary). */
+  spellcheck: z.boolean(),
+  /** Dictionaries by Chromium's language codes (`en-US`, `de`); empty: the OS's languages. */
+  spellcheckLanguages: z
+    .array(z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language code such as en-US'))
+    .max(10),
 })
 
 export type Settings = z.output<typeof settingsSchema>
@@ -36,6 +52,13 @@ export const defaultSettings: Settings = {
   theme: 'system',
   downloadCacheMiB: 1024,
   quietHours: { enabled: false, start: 22 * 60, end: 7 * 60 },
+  autoUpdate: true,
+  updateUrl: null,
+  launchAtLogin: false,
+  startMinimized: false,
+  closeToTray: true,
+  spellcheck: true,
+  spellcheckLanguages: [],
 }
 
 /** Whether `minuteOfDay` (0–1439, local) falls in the quiet hours; an empty span (start = end) is never quiet. */

@@ -23,6 +23,13 @@ export interface ParleyCore extends CoreCalls, ShellSignals {
    * downloaded, offline, not this account's): the host answers 404.
    */
   readMedia(kind: MediaKind, id: string): Promise<MediaFile | null>
+  /**
+   * A parley:// link the OS handed the app (argv at start, second-instance,
+   * open-url): validated (src/shared/deep-link.ts), then pushed to the
+   * renderer as `deepLink` — or kept for `takeDeepLink` while no window
+   * listens. False (and a log line) for anything that is not a Parley link.
+   */
+  openDeepLink(url: string): boolean
 }
 
 /** A file on disk to serve to the renderer. `mime` is safe to send: inline image types only, else application/octet-stream. */

@@ -398,6 +398,12 @@ export class Core implements ParleyCore {
     return null
   }
 
+  // -- the app's updates (docs/design.md §7.9): updates/ --------------------------
+
+  // -- parley:// links (docs/design.md §8.4): links/ -------------------------------
+
+  // -- spell-check ------------------------------------------------------------------
+
   // -- shell signals ---------------------------------------------------------------
 
   windowFocusChanged(focused: boolean): void {

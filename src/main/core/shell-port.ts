@@ -6,6 +6,8 @@
  * their own implementations.
  */
 
+import type { SpellcheckLanguages } from '../../shared/ipc'
+
 /** Keeps the session token; the shell seals it with the OS keyring (safeStorage) where there is one. */
 export interface TokenVault {
   /** The stored token, or null; rejects with `TokenVaultLocked` while the keyring that sealed it is locked. */
@@ -49,7 +51,38 @@ export interface ShellServices {
   openPath(path: string, options: { executable: boolean }): Promise<boolean>
   /** Shows the file selected in the OS's file manager. */
   showInFolder(path: string): void
+  /** The app's updater (electron-updater in the shell); absent where there is none (tests that do not need one). */
+  updater?: UpdaterPort
+  /** The spell-check dictionaries Chromium offers, and the OS's languages among them. */
+  spellcheckLanguages?(): SpellcheckLanguages
 }
+
+/**
+ * What the shell's updater (electron-updater's generic provider) offers the
+ * core's update state machine (docs/design.md §7.9). The shell translates
+ * electron-updater's events into `UpdaterEvent`s; the core decides when to
+ * check, what to show, and never installs without the user's word.
+ */
+export interface UpdaterPort {
+  /** Why updates cannot work in this build (a development run, a deb, an unsigned macOS app), or null. */
+  readonly unsupportedReason: string | null
+  /** The generic provider's feed: where `latest*.yml` and the files are (`<server>/updates/`). */
+  setFeedUrl(url: string): void
+  /** Check, and download in the background when there is something newer; the outcome comes as events. */
+  check(): Promise<void>
+  /** Quit and install what was downloaded. */
+  quitAndInstall(): void
+  /** Subscribe to the updater's events; returns the unsubscriber. */
+  on(listener: (event: UpdaterEvent) => void): () => void
+}
+
+export type UpdaterEvent =
+  | { type: 'checking' }
+  | { type: 'available'; version: string }
+  | { type: 'not-available' }
+  | { type: 'progress'; percent: number; transferred: number; total: number; bytesPerSecond: number }
+  | { type: 'downloaded'; version: string }
+  | { type: 'error'; message: string }
 
 /** Events from the shell that the core reacts to. */
 export interface ShellSignals {

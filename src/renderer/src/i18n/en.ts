@@ -454,6 +454,14 @@ export const en = {
     version: '{{name}} {{version}}',
     saveFailed: 'Could not save the setting: {{message}}',
   },
+  /** The app's updates (issue 20). */
+  updates: {},
+  /** Deep links, tray, start-up and window (issue 20). */
+  desktop: {},
+  /** The quick switcher, shortcuts and their help (issue 20). */
+  shortcuts: {},
+  /** Spell-check and the context menus (issue 20). */
+  spelling: {},
   common: {
     close: 'Close',
     cancel: 'Cancel',

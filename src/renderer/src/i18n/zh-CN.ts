@@ -455,6 +455,14 @@ export const zhCN: Translation = {
     version: '{{name}} {{version}}',
     saveFailed: '无法保存设置：{{message}}',
   },
+  /** The app's updates (issue 20). */
+  updates: {},
+  /** Deep links, tray, start-up and window (issue 20). */
+  desktop: {},
+  /** The quick switcher, shortcuts and their help (issue 20). */
+  shortcuts: {},
+  /** Spell-check and the context menus (issue 20). */
+  spelling: {},
   common: {
     close: '关闭',
     cancel: '取消',
