@@ -4,8 +4,11 @@
  * own schema, targets every platform the issue names (the deb first on
  * Linux), flips the fuses, keeps better-sqlite3 out of the asar with only
  * this platform's Node-API prebuild — run through electron-builder's own file
- * filter — and `npm run dist` on a machine without the Electron binary stops
- * at once with one explanation and exit code 1.
+ * filter —, writes update feeds for a generic server, registers parley:// (the
+ * Linux desktop entry from electron-builder's own code), and `npm run dist`
+ * on a machine without the Electron binary stops at once with one
+ * explanation and exit code 1. What goes into a release folder:
+ * publish-release.test.ts.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs'
@@ -34,6 +37,10 @@ const { getNodeModuleFileMatcher } = require('app-builder-lib/out/fileMatcher.js
 const { expandMacro } = require('app-builder-lib/out/util/macroExpander.js') as {
   expandMacro(pattern: string, arch: string | null, appInfo: object): string
 }
+// What the deb and the AppImage install as the .desktop file.
+const { LinuxTargetHelper } = require('app-builder-lib/out/targets/LinuxTargetHelper.js') as {
+  LinuxTargetHelper: new (packager: object) => { computeDesktopEntry(options: object, exec?: string): Promise<string> }
+}
 
 interface FileSet {
   from: string
@@ -52,8 +59,11 @@ interface BuilderConfig {
   extraResources: FileSet[]
   electronFuses: Record<string, boolean>
   directories: { output: string; buildResources: string }
-  linux: { target: string[]; executableName: string; syncDesktopName: boolean }
-  mac: { target: string[] }
+  linux: { target: string[]; executableName: string; syncDesktopName: boolean; category: string }
+  mac: { target: string[]; category: string }
+  publish: { provider: string; url: string }
+  protocols: { name: string; schemes: string[] }[]
+  artifactName: string
   win: { target: string[] }
 }
 
@@ -97,7 +107,9 @@ describe('electron-builder.yml', () => {
     // The launcher badge (app.setBadgeCount on Linux) needs desktopName to be the installed .desktop file's name.
     expect(pkg.desktopName).toBe(`${config.linux.executableName}.desktop`)
     expect(config.linux.syncDesktopName).toBe(true)
-    expect(config.mac.target).toEqual(['dmg'])
+    // The dmg to install from; the zip is what Squirrel.Mac updates from.
+    expect(config.mac.target).toEqual(['dmg', 'zip'])
+    expect(readFileSync(join(root, 'scripts/dist.mjs'), 'utf8')).toContain("darwin: ['--mac', 'dmg', 'zip']")
     expect(config.win.target).toEqual(['nsis'])
     expect(config.directories.output).toBe('dist')
   })
@@ -131,6 +143,33 @@ describe('electron-builder.yml', () => {
       onlyLoadAppFromAsar: true,
       grantFileProtocolExtraPrivileges: false,
     })
+  })
+
+  test('updates: a generic feed (the app sets the server at run time), never uploaded by a build; file names the server serves', () => {
+    expect(config.publish).toEqual({ provider: 'generic', url: 'https://parley.invalid/updates/' })
+    expect(readFileSync(join(root, 'scripts/dist.mjs'), 'utf8')).toMatch(/'--publish',\s*'never'/)
+    // Plain names (no spaces), with version and arch: src/server/releases/feed.ts serves exactly such names.
+    expect(config.artifactName).toBe('${productName}-${version}-${os}-${arch}.${ext}')
+  })
+
+  test('parley:// links: one protocol for macOS’s URL types and the Linux desktop entry', async () => {
+    expect(config.protocols).toEqual([{ name: 'Parley', schemes: ['parley'] }])
+    expect(readFileSync(join(root, 'src/shared/deep-link.ts'), 'utf8')).toContain('parley://')
+    const packager = {
+      appInfo: { productName: config.productName, sanitizedProductName: config.productName, description: 'Parley' },
+      executableName: config.linux.executableName,
+      info: { metadata: { desktopName: pkg.desktopName } },
+      config,
+      platformSpecificBuildOptions: config.linux,
+      fileAssociations: [],
+    }
+    const entry = await new LinuxTargetHelper(packager).computeDesktopEntry(config.linux)
+    const keys = Object.fromEntries(entry.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]))
+    // %U: the OS passes the parley:// URL to the app (second-instance / argv).
+    expect(keys.Exec).toBe('/opt/Parley/parley %U')
+    expect(keys.MimeType).toBe('x-scheme-handler/parley;')
+    expect(keys.StartupWMClass).toBe('parley')
+    expect(keys.Categories).toBe('Network;')
   })
 
   test('icons: a 1024 px PNG for the packages, the 512 px one in resources for the shell', () => {

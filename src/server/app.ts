@@ -36,6 +36,7 @@ import { isScrape, ServerMetrics } from './metrics'
 import { httpApi } from './realtime/http-api'
 import { RedisCluster } from './realtime/redis-cluster'
 import { RealtimeServer } from './realtime/server'
+import { releaseRoutes } from './releases/routes'
 import type { AppCredentials } from './realtime/signature'
 import { WebhookSender } from './realtime/webhooks'
 import { echoRequestIds, requestId } from './request-id'
@@ -222,6 +223,8 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
       realtime.hooks.on('memberRemoved', ({ channel, userId }) => tracker.memberRemoved(channel, userId))
     }
     await server.register(async (scope) => api(scope, ctx))
+    // The desktop app's installers and update feeds (docs/distribution.md).
+    await server.register(releaseRoutes({ dir: config.releases.dir, perMinute: config.releases.rateLimit, log: log.child({ module: 'releases' }) }))
   }
 
   metrics.observe({ realtime, webhooks, publisher })

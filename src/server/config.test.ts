@@ -20,6 +20,12 @@ describe('loadConfig', () => {
     expect(config.pusher.appId).toBeUndefined()
   })
 
+  test('RELEASES_DIR: DATA_DIR/releases unless set; RELEASES_RATE_LIMIT a positive count', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/parley' }).releases).toEqual({ dir: '/srv/parley/releases', rateLimit: 600 })
+    expect(loadConfig({ RELEASES_DIR: '/srv/downloads', RELEASES_RATE_LIMIT: '50' }).releases).toEqual({ dir: '/srv/downloads', rateLimit: 50 })
+    expect(() => loadConfig({ RELEASES_RATE_LIMIT: '0' })).toThrow(/RELEASES_RATE_LIMIT/)
+  })
+
   test('REGISTRATION: open by default, invite or closed when said', () => {
     expect(loadConfig({}).registration).toBe('open')
     expect(loadConfig({ REGISTRATION: 'invite' }).registration).toBe('invite')

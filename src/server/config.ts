@@ -3,6 +3,7 @@
  * the server at start with a message naming the variable, never later.
  */
 import { isIP } from 'node:net'
+import { join } from 'node:path'
 import { z } from 'zod'
 import { registrationModeSchema, type RegistrationMode } from '../shared/api'
 
@@ -51,6 +52,11 @@ const envSchema = z.object({
   PORT: port.default(8787),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  // The desktop app's releases: GET /updates/* and GET /download (docs/distribution.md).
+  RELEASES_DIR: z.string().min(1).optional(),
+  // Requests to /updates/* and /download per client address per minute. A differential
+  // update is a few dozen range requests; a whole office behind one NAT updates at once.
+  RELEASES_RATE_LIMIT: positiveInt.default(600),
   PUSHER_APP_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1–64)').optional(),
   PUSHER_KEY: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - (1–64)').optional(),
   PUSHER_SECRET: z.string().min(8).max(256).optional(),
@@ -131,6 +137,8 @@ export interface ServerConfig {
   port: number
   host: string
   dataDir: string
+  /** Desktop releases served at /updates/ and /download (RELEASES_DIR, default DATA_DIR/releases). */
+  releases: { dir: string; rateLimit: number }
   pusher: {
     appId?: string
     key?: string
@@ -255,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port: e.PORT,
     host: e.HOST,
     dataDir: e.DATA_DIR,
+    releases: { dir: e.RELEASES_DIR ?? join(e.DATA_DIR, 'releases'), rateLimit: e.RELEASES_RATE_LIMIT },
     pusher: {
       appId: e.PUSHER_APP_ID,
       key: e.PUSHER_KEY,

@@ -5,7 +5,7 @@
  * delegates here; every function runs on the database or a transaction.
  */
 import { randomBytes } from 'node:crypto'
-import type { Selectable } from 'kysely'
+import { sql, type Selectable } from 'kysely'
 import { LIMITS } from '../../shared/api'
 import type { Db, UsersTable } from './schema'
 import {
@@ -35,15 +35,32 @@ export const toUser = (row: Selectable<UsersTable>): UserRecord => ({
 /** A session's public id: random, unrelated to the token. */
 const newSessionId = (): string => `s_${randomBytes(12).toString('base64url')}`
 
+/** The advisory lock under which PostgreSQL decides the first account (any constant of our own). */
+const FIRST_ACCOUNT_LOCK = 0x7061726c // 'parl'
+
 /**
  * Insert the account, inside the caller's transaction. The first account
- * (none in the table yet) is the admin and needs no admission; on PostgreSQL
- * the caller runs this SERIALIZABLE, so two registrations that both saw an
- * empty table cannot both commit. An invite is consumed by a conditional
- * update: of two registrations with one code, one wins.
+ * (none in the table yet) is the admin and needs no admission. Once any
+ * account exists none can be first again, so only a registration that sees
+ * an empty table needs care: with concurrent writers (`lockWhenEmpty`,
+ * PostgreSQL) it takes a transaction-scoped advisory lock and looks again —
+ * a registration that won the lock before it has committed by then, and READ
+ * COMMITTED sees it. Every later registration takes no lock at all. An invite
+ * is consumed by a conditional update: of two registrations with one code,
+ * one wins.
  */
-export async function insertUserIn(trx: Db, user: NewUser, admission: Admission | undefined): Promise<UserRecord> {
-  const first = (await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()) === undefined
+export async function insertUserIn(
+  trx: Db,
+  user: NewUser,
+  admission: Admission | undefined,
+  options: { lockWhenEmpty?: boolean } = {},
+): Promise<UserRecord> {
+  const noAccountYet = async () => (await trx.selectFrom('users').select('id').limit(1).executeTakeFirst()) === undefined
+  let first = await noAccountYet()
+  if (first && options.lockWhenEmpty === true) {
+    await sql`select pg_advisory_xact_lock(${FIRST_ACCOUNT_LOCK})`.execute(trx)
+    first = await noAccountYet()
+  }
   const consumeInvite = !first && admission?.registration === 'invite'
   if (!first && admission?.registration === 'closed') throw new RegistrationRefusedError('closed')
   if (consumeInvite && admission.inviteCodeHash === undefined) throw new RegistrationRefusedError('invite_missing')
@@ -306,8 +323,3 @@ export async function insertInvite(db: Db, invite: NewInvite): Promise<void> {
     .execute()
 }
 
-/** PostgreSQL's serialization failure or deadlock: the transaction may simply be run again. */
-export function isRetryableConflict(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code
-  return code === '40001' || code === '40P01'
-}

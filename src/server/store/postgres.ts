@@ -35,7 +35,7 @@ export async function openPostgresStore(options: PostgresOptions): Promise<SqlSt
     if (schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     await migrateToLatest(db as unknown as Kysely<unknown>, schema)
-    return new SqlStore(db)
+    return new SqlStore(db, { concurrentWriters: true })
   } catch (err) {
     await pool.end().catch(() => undefined)
     throw err

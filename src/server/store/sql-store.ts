@@ -18,7 +18,6 @@ import {
   insertInvite,
   insertSession,
   insertUserIn,
-  isRetryableConflict,
   liveSessionsAmong,
   sessionsOf,
   sessionUser,
@@ -86,6 +85,8 @@ type AppendResult = { message: Message; created: boolean }
 export interface SqlStoreOptions {
   /** Batch concurrent sends into one transaction (for synchronous drivers: SQLite). */
   groupCommit?: boolean
+  /** PostgreSQL: transactions run side by side, so the first account is decided under an advisory lock. */
+  concurrentWriters?: boolean
 }
 
 export class SqlStore implements Store {
@@ -97,22 +98,13 @@ export class SqlStore implements Store {
   ) {}
 
   async createUser(user: NewUser, admission?: Admission): Promise<UserRecord> {
-    // SERIALIZABLE on PostgreSQL (SQLite runs one transaction at a time anyway): "no account
-    // yet" decides who is admin, and two registrations that both saw it cannot both commit.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.db
-          .transaction()
-          .setIsolationLevel('serializable')
-          .execute((trx) => insertUserIn(trx, user, admission))
-      } catch (err) {
-        if (isUniqueViolation(err)) throw new UsernameTakenError(user.username)
-        if (isRetryableConflict(err) && attempt < 10) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt))
-          continue
-        }
-        throw err
-      }
+    try {
+      return await this.db
+        .transaction()
+        .execute((trx) => insertUserIn(trx, user, admission, { lockWhenEmpty: this.options.concurrentWriters === true }))
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new UsernameTakenError(user.username)
+      throw err
     }
   }
 
