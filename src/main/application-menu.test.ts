@@ -37,3 +37,15 @@ test('setApplicationMenu installs it', () => {
   expect(Menu.setApplicationMenu).toHaveBeenCalledOnce()
   expect(roles(Menu.setApplicationMenu.mock.calls[0]?.[0]?.template as Item[])).not.toContain('toggleDevTools')
 })
+
+test('with the window-state zoom: Ctrl/Cmd + = (and +, and the keypad), -, 0 in the View menu, in Parley’s steps', () => {
+  const zoomed: number[] = []
+  const template = applicationMenuTemplate({ appName: 'Parley', platform: 'linux', devTools: false, zoom: (direction) => zoomed.push(direction) })
+  const view = (template.find((item) => item.label === 'View')?.submenu ?? []) as { label?: string; role?: string; accelerator?: string; visible?: boolean; click?: () => void }[]
+  expect(view.map((item) => item.role).filter(Boolean)).not.toContain('zoomIn')
+  const byKey = (accelerator: string) => view.find((item) => item.accelerator === accelerator)
+  expect(byKey('CmdOrCtrl+=')?.label).toBe('Zoom In')
+  expect(byKey('CmdOrCtrl+Plus')?.visible).toBe(false)
+  for (const key of ['CmdOrCtrl+=', 'CmdOrCtrl+Plus', 'CmdOrCtrl+numadd', 'CmdOrCtrl+-', 'CmdOrCtrl+numsub', 'CmdOrCtrl+0']) byKey(key)?.click?.()
+  expect(zoomed).toEqual([1, 1, 1, -1, -1, 0])
+})

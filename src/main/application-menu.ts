@@ -22,13 +22,39 @@ export interface ApplicationMenuOptions {
   appName: string
   platform: NodeJS.Platform
   devTools: boolean
+  /** The window's zoom, kept across starts (window-state.ts): +1 in, −1 out, 0 back to 100 %. Without it, Electron's zoom roles. */
+  zoom?: (direction: -1 | 0 | 1) => void
+  /** "Check for Updates…": the app menu on macOS, Help elsewhere (update-menu.ts). */
+  checkForUpdates?: () => void
 }
 
-export function applicationMenuTemplate({ appName, platform, devTools }: ApplicationMenuOptions): MenuItemConstructorOptions[] {
+/**
+ * Zoom items with Parley's own steps and limits: Ctrl/Cmd + `=` (and `+`,
+ * which is Shift+= on most layouts, and the keypad's), `-`, `0`. The extra
+ * accelerators are hidden items that still work.
+ */
+function zoomItems(zoom: (direction: -1 | 0 | 1) => void): MenuItemConstructorOptions[] {
+  const hidden = (accelerator: string, direction: -1 | 1): MenuItemConstructorOptions => ({
+    label: direction > 0 ? 'Zoom In' : 'Zoom Out',
+    accelerator,
+    visible: false,
+    acceleratorWorksWhenHidden: true,
+    click: () => zoom(direction),
+  })
+  return [
+    { label: 'Actual Size', accelerator: 'CmdOrCtrl+0', click: () => zoom(0) },
+    { label: 'Zoom In', accelerator: 'CmdOrCtrl+=', click: () => zoom(1) },
+    hidden('CmdOrCtrl+Plus', 1),
+    hidden('CmdOrCtrl+numadd', 1),
+    { label: 'Zoom Out', accelerator: 'CmdOrCtrl+-', click: () => zoom(-1) },
+    hidden('CmdOrCtrl+numsub', -1),
+  ]
+}
+
+export function applicationMenuTemplate({ appName, platform, devTools, zoom, checkForUpdates }: ApplicationMenuOptions): MenuItemConstructorOptions[] {
+  const updates: MenuItemConstructorOptions[] = checkForUpdates === undefined ? [] : [{ label: 'Check for Updates…', click: () => checkForUpdates() }]
   const view: MenuItemConstructorOptions[] = [
-    { role: 'resetZoom' },
-    { role: 'zoomIn' },
-    { role: 'zoomOut' },
+    ...(zoom === undefined ? [{ role: 'resetZoom' as const }, { role: 'zoomIn' as const }, { role: 'zoomOut' as const }] : zoomItems(zoom)),
     { type: 'separator' },
     { role: 'togglefullscreen' },
     ...(devTools ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'forceReload' as const }, { role: 'toggleDevTools' as const }] : []),
@@ -39,6 +65,7 @@ export function applicationMenuTemplate({ appName, platform, devTools }: Applica
           label: appName,
           submenu: [
             { role: 'about' },
+            ...updates,
             { type: 'separator' },
             { role: 'hide' },
             { role: 'hideOthers' },
@@ -48,7 +75,8 @@ export function applicationMenuTemplate({ appName, platform, devTools }: Applica
           ],
         }
       : { role: 'fileMenu' }
-  return [first, { role: 'editMenu' }, { label: 'View', submenu: view }, { role: 'windowMenu' }]
+  const help: MenuItemConstructorOptions[] = platform !== 'darwin' && updates.length > 0 ? [{ role: 'help', submenu: updates }] : []
+  return [first, { role: 'editMenu' }, { label: 'View', submenu: view }, { role: 'windowMenu' }, ...help]
 }
 
 export function setApplicationMenu(options: ApplicationMenuOptions): void {

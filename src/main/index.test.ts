@@ -22,6 +22,8 @@ let stdout: string[]
 /** What the window loaded and the menus set at startup (vitest clears mocks before each test). */
 let loaded: string[]
 let menus: string
+/** The parley:// registration at startup. */
+let protocolClients: unknown[][]
 
 beforeAll(async () => {
   resetFakeElectron()
@@ -45,6 +47,7 @@ beforeAll(async () => {
   window = BrowserWindow.instances[0] as BrowserWindow
   loaded = window.loadURL.mock.calls.map(([url]) => url)
   menus = JSON.stringify(Menu.setApplicationMenu.mock.calls)
+  protocolClients = app.setAsDefaultProtocolClient.mock.calls.map((args) => [...args])
   startup = {
     setUserData: app.setPath.mock.invocationCallOrder[0] ?? Infinity,
     lock: app.requestSingleInstanceLock.mock.invocationCallOrder[0] ?? -Infinity,
@@ -104,6 +107,27 @@ test('window focus goes into the core and comes back to the renderer as an event
   window.emit('focus')
   expect(window.webContents.send).toHaveBeenCalledWith(IPC_EVENT_CHANNEL, { event: 'windowFocus', payload: { focused: true } })
   expect(await call('getWindowState')).toEqual({ ok: true, value: { focused: true } })
+})
+
+test('parley:// links: registered; a second instance brings the window forward and its link reaches the renderer', async () => {
+  expect(protocolClients).toEqual([['parley']])
+  window.hide()
+  app.emit('second-instance', {}, ['/opt/Parley/parley', 'parley://conversation/c1'], '/')
+  expect(window.visible).toBe(true)
+  // The renderer has not asked yet: the link waits for it, once.
+  expect(await call('takeDeepLink')).toEqual({ ok: true, value: { kind: 'conversation', conversationId: 'c1' } })
+  expect(await call('takeDeepLink')).toEqual({ ok: true, value: null })
+  app.emit('second-instance', {}, ['/opt/Parley/parley', 'parley://message/c1/9'], '/')
+  expect(window.webContents.send).toHaveBeenCalledWith(IPC_EVENT_CHANNEL, { event: 'deepLink', payload: { kind: 'message', conversationId: 'c1', seq: 9 } })
+  app.emit('second-instance', {}, ['/opt/Parley/parley', 'parley://settings'], '/')
+  expect(window.webContents.send.mock.calls.filter(([, message]) => (message as { event: string }).event === 'deepLink')).toHaveLength(1)
+})
+
+test('closing the window keeps Parley in the tray (the default on Windows and Linux)', () => {
+  if (process.platform === 'darwin') return
+  window.close()
+  expect(window.isDestroyed()).toBe(false)
+  expect(window.visible).toBe(false)
 })
 
 test('quitting waits for the shell and the core to stop, then quits', async () => {

@@ -7,6 +7,7 @@
  */
 import { app, dialog } from 'electron'
 import { registerAppScheme } from './app-protocol'
+import { listenForDeepLinks } from './deep-links'
 import { logToFile, logToStdout, shellLog } from './log'
 import { chooseProfile, userDataDirFor } from './profile'
 import { startShell, type Shell } from './shell'
@@ -42,7 +43,8 @@ function main(): void {
   let shell: Shell | null = null
   let quit: 'running' | 'stopping' | 'stopped' = 'running'
 
-  app.on('second-instance', () => shell?.reveal())
+  // A second instance (its parley:// link, if any) and macOS's open-url, which may come before ready.
+  const deepLinks = listenForDeepLinks({ reveal: () => shell?.reveal() })
   app.on('activate', () => shell?.reveal())
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit()
@@ -63,14 +65,15 @@ function main(): void {
   app
     .whenReady()
     .then(async () => {
-      shell = await startShell({ appName: APP_NAME, defaultServerUrl: DEFAULT_SERVER_URL })
-      // macOS keeps the app (and its notifications, badge and sync) alive when the window is closed.
-      shell.window.on('close', (event) => {
-        if (process.platform === 'darwin' && quit === 'running') {
-          event.preventDefault()
-          shell?.window.hide()
-        }
+      // Closing the window hides it in the tray, or on macOS keeps the app in the dock, until it quits (tray-life.ts).
+      shell = await startShell({
+        appName: APP_NAME,
+        defaultServerUrl: DEFAULT_SERVER_URL,
+        quitting: () => quit !== 'running',
+        profileArgs: profile.name === null ? [] : ['--profile', profile.name],
       })
+      const started = shell
+      deepLinks.deliverTo((url) => started.openDeepLink(url))
     })
     .catch((err: unknown) => {
       const message = err instanceof Error ? err.message : String(err)

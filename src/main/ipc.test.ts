@@ -79,6 +79,11 @@ const validArgs: { [K in IpcCallName]: IpcArgs<K> } = {
   updateSettings: { theme: 'dark', showMessagePreview: false },
   getWindowState: undefined,
   openExternal: { url: 'https://example.com/' },
+  getUpdateStatus: undefined,
+  checkForUpdates: undefined,
+  installUpdate: undefined,
+  takeDeepLink: undefined,
+  getSpellcheckLanguages: undefined,
 }
 
 /** Arguments every call must refuse: wrong types for each field, non-objects, and anything at all for calls that take none. */
@@ -227,6 +232,8 @@ describe('push events', () => {
     typing: { conversationId: 'c1', userIds: ['u2'] },
     windowFocus: { focused: true },
     openConversation: { conversationId: 'c1' },
+    deepLink: { kind: 'message', conversationId: 'c1', seq: 7 },
+    update: { state: 'ready', currentVersion: '1.0.0', version: '1.1.0', progress: null, error: null, lastCheckedAt: 1_000 },
     settings: {
       notifications: true,
       showMessagePreview: true,
@@ -235,6 +242,13 @@ describe('push events', () => {
       theme: 'dark',
       downloadCacheMiB: 1024,
       quietHours: { enabled: true, start: 22 * 60, end: 7 * 60 },
+      autoUpdate: true,
+      updateUrl: null,
+      launchAtLogin: false,
+      startMinimized: false,
+      closeToTray: true,
+      spellcheck: true,
+      spellcheckLanguages: ['en-US'],
     },
   }
 

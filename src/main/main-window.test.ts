@@ -74,3 +74,23 @@ test('revealing a minimized window restores, shows and focuses it', () => {
   expect(window.show).toHaveBeenCalled()
   expect(window.focus).toHaveBeenCalledOnce()
 })
+
+test('restored placement and maximized state; started minimized it stays hidden until revealed (and maximizes then)', () => {
+  const placement = { bounds: { x: 40, y: 30, width: 1000, height: 700 }, maximized: true }
+  createMainWindow({ title: 'Parley', preloadPath, renderer: { kind: 'app', directory: '/opt/parley/out/renderer' }, devTools: false, placement })
+  const shown = BrowserWindow.instances[0] as BrowserWindow
+  expect(shown.options).toMatchObject({ x: 40, y: 30, width: 1000, height: 700, show: false })
+  shown.emit('ready-to-show')
+  expect(shown.show).toHaveBeenCalledOnce()
+  expect(shown.maximize).toHaveBeenCalledOnce()
+
+  createMainWindow({ title: 'Parley', preloadPath, renderer: { kind: 'app', directory: '/opt/parley/out/renderer' }, devTools: false, placement, startHidden: true })
+  const hidden = BrowserWindow.instances[1] as BrowserWindow
+  hidden.emit('ready-to-show')
+  expect(hidden.show).not.toHaveBeenCalled()
+  expect(hidden.maximize).not.toHaveBeenCalled()
+  revealWindow(hidden as unknown as Electron.BrowserWindow)
+  hidden.emit('show')
+  expect(hidden.visible).toBe(true)
+  expect(hidden.maximize).toHaveBeenCalledOnce()
+})

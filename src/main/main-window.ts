@@ -6,9 +6,11 @@
  * started with --devtools).
  */
 import { BrowserWindow, type WebContents } from 'electron'
+import { DEFAULT_SIZE, MIN_SIZE } from './core/window-state/window-state'
 import { openHttpExternally } from './external-links'
 import { shellLog } from './log'
 import { rendererEntryUrl, type RendererLocation } from './renderer-location'
+import type { WindowPlacement } from './window-state'
 
 const log = shellLog('window')
 
@@ -21,14 +23,17 @@ export interface MainWindowOptions {
   devTools: boolean
   /** Window icon (Linux, Windows). */
   iconPath?: string
+  /** Where it opens and whether maximized (window-state.ts); else the default size, centred. */
+  placement?: WindowPlacement
+  /** Created hidden, in the tray (the startMinimized setting); it shows when revealed. */
+  startHidden?: boolean
 }
 
 export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
-    width: 1100,
-    height: 720,
-    minWidth: 720,
-    minHeight: 480,
+    ...(options.placement?.bounds ?? DEFAULT_SIZE),
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: options.title,
     show: false,
     ...(options.iconPath && process.platform !== 'darwin' ? { icon: options.iconPath } : {}),
@@ -41,7 +46,12 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       devTools: options.devTools,
     },
   })
-  window.once('ready-to-show', () => window.show())
+  // maximize() also shows a hidden window: a window that starts in the tray is maximized when it first shows.
+  if (options.placement?.maximized === true) {
+    if (options.startHidden === true) window.once('show', () => window.maximize())
+    else window.once('ready-to-show', () => window.maximize())
+  }
+  if (options.startHidden !== true) window.once('ready-to-show', () => window.show())
   lockDownNavigation(window.webContents)
   window.loadURL(rendererEntryUrl(options.renderer)).catch((err: unknown) => log.error({ err: String(err) }, 'the renderer did not load'))
   return window

@@ -21,9 +21,17 @@ import { serveDevMedia } from './media-protocol'
 import { ConversationNotifications } from './notifications'
 import { rendererLocation } from './renderer-location'
 import { restrictPermissions } from './renderer-session'
+import { contextMenuStrings, installContextMenu } from './context-menu'
+import { followSpellcheckSettings, spellcheckLanguagesOf } from './spellcheck'
 import { watchSystemSignals } from './system-signals'
 import { createTokenVault } from './token-vault'
 import { createUnreadIndicator } from './unread-indicator'
+import { checkForUpdatesFromMenu } from './update-menu'
+import { createUpdater, installingCloses } from './updater'
+import { defaultSettings } from '../shared/settings'
+import { WindowStateFile } from './core/window-state/window-state'
+import { startsHidden, startTrayLife } from './tray-life'
+import { restoredPlacement, trackWindowState, zoomWindow } from './window-state'
 
 const log = shellLog('shell')
 
@@ -34,11 +42,17 @@ export interface ShellConfig {
   appName: string
   /** Prefilled on the sign-in screen. */
   defaultServerUrl: string
+  /** The app is quitting: closing the window then really closes it (tray-life.ts). */
+  quitting(): boolean
+  /** What a start at login passes so it opens the same profile (`--profile NAME`), or nothing. */
+  profileArgs: readonly string[]
 }
 
 export interface Shell {
   readonly window: BrowserWindow
   reveal(): void
+  /** A parley:// link from the OS, for the core to validate and route (deep-links.ts). */
+  openDeepLink(url: string): boolean
   stop(): Promise<void>
 }
 
@@ -58,7 +72,10 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
   let language = 'system'
   const media = (): ParleyCore | null => core
   disposers.push(renderer.kind === 'app' ? serveRenderer(renderer.directory, media) : serveDevMedia(renderer.url, media))
-  setApplicationMenu({ appName: config.appName, platform: process.platform, devTools })
+  const windowState = new WindowStateFile(app.getPath('userData'))
+  const checkForUpdates = (): void =>
+    void checkForUpdatesFromMenu({ core: () => core, window: () => window, reveal, language: () => language, log: shellLog('updater') })
+  setApplicationMenu({ appName: config.appName, platform: process.platform, devTools, checkForUpdates, zoom: (direction) => zoomWindow(window, windowState, direction) })
 
   const reveal = (): void => {
     if (window !== null) revealWindow(window)
@@ -74,6 +91,7 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
   disposers.push(() => unread.dispose())
 
   const tokenVault = createTokenVault(join(app.getPath('userData'), 'tokens'), shellLog('token-vault'))
+  let installingUpdate = false
   const shellServices: ShellServices = {
     tokenVault,
     showNotification: (request) => notifications.show(request),
@@ -82,7 +100,11 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
     openExternal: (url) => {
       if (!openHttpExternally(url)) log.warn({}, 'refused to open a link that is not http(s)')
     },
+    spellcheckLanguages: () => spellcheckLanguagesOf(session.defaultSession),
     ...createFileServices({ window: () => window, language: () => language }),
+    updater: installingCloses(await createUpdater(shellLog('updater')), () => {
+      installingUpdate = true
+    }),
   }
 
   const services = e2eEnabled()
@@ -116,6 +138,8 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
   const startedCore = core
   language = (await startedCore.getSettings(undefined).catch(() => null))?.language ?? 'system'
   disposers.push(startedCore.on('settings', (settings) => void (language = settings.language)))
+  disposers.push(followSpellcheckSettings(startedCore, session.defaultSession, process.platform))
+  const startSettings = (await startedCore.getSettings(undefined).catch(() => null)) ?? defaultSettings
 
   disposers.push(registerIpcHandlers(startedCore, windowSenderCheck(() => window, renderer)))
   disposers.push(forwardCoreEvents(startedCore, () => (window === null || window.isDestroyed() ? null : window.webContents)))
@@ -125,18 +149,35 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
     renderer,
     devTools,
     iconPath,
+    placement: restoredPlacement(windowState),
+    startHidden: startsHidden(startSettings, process.platform, unread.hasTray()),
   })
   window = mainWindow
+  disposers.push(trackWindowState(mainWindow, windowState))
+  const trayLife = startTrayLife({
+    window: mainWindow,
+    settings: startSettings,
+    hasTray: () => unread.hasTray(),
+    // Installing an update quits the app: on macOS Electron closes the windows first, which must not just hide them.
+    quitting: () => installingUpdate || config.quitting(),
+    loginItem: { enabled: app.isPackaged, appName: config.appName, args: config.profileArgs },
+  })
+  disposers.push(() => trayLife.dispose())
+  disposers.push(startedCore.on('settings', (settings) => trayLife.settingsChanged(settings)))
   unread.windowChanged()
   mainWindow.webContents.on('render-process-gone', (_event, details) => {
     log.error({ reason: details.reason, exitCode: details.exitCode }, 'the renderer process is gone')
   })
   disposers.push(watchSystemSignals(startedCore, mainWindow))
+  disposers.push(
+    installContextMenu({ window: mainWindow, openExternal: (url) => services.openExternal(url), strings: () => contextMenuStrings(language, app.getSystemLocale()) }),
+  )
 
   let stopping: Promise<void> | null = null
   return {
     window: mainWindow,
     reveal,
+    openDeepLink: (url) => startedCore.openDeepLink(url),
     stop() {
       stopping ??= (async () => {
         disposeAll(disposers)
@@ -171,3 +212,4 @@ async function disposeWithin(core: ParleyCore, timeoutMs: number): Promise<void>
     clearTimeout(timer)
   }
 }
+

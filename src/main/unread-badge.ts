@@ -66,3 +66,25 @@ export function badgeBitmap(label: string): BadgeBitmap {
   })
   return { data, width: BADGE_SIZE, height: BADGE_SIZE, scaleFactor: BADGE_SCALE_FACTOR }
 }
+
+/**
+ * The tray icon with a red dot in its top-right corner (a white ring keeps it
+ * apart from the icon): what the tray shows while something is unread on
+ * Windows and Linux, whose trays have no badges. `bitmap` is BGRA
+ * (`nativeImage.toBitmap()`), width × height; a new buffer is returned.
+ */
+export function withUnreadDot(bitmap: Buffer, width: number, height: number): Buffer {
+  const data = Buffer.from(bitmap)
+  const radius = Math.max(2, Math.round(Math.min(width, height) * 0.22))
+  const ring = Math.max(1, Math.round(radius / 4))
+  const cx = width - radius - ring
+  const cy = radius + ring
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const distance = Math.hypot(x + 0.5 - (cx + 0.5), y + 0.5 - (cy + 0.5))
+      if (distance <= radius) data.set(RED, (y * width + x) * 4)
+      else if (distance <= radius + ring) data.set(WHITE, (y * width + x) * 4)
+    }
+  }
+  return data
+}

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { app, BrowserWindow, Menu, nativeImage, resetFakeElectron, Tray } from '../../test/shell/fake-electron'
-import { badgeBitmap, BADGE_SIZE } from './unread-badge'
+import { badgeBitmap, BADGE_SIZE, withUnreadDot } from './unread-badge'
 import { createUnreadIndicator, type UnreadIndicator } from './unread-indicator'
 
 vi.mock('electron', () => import('../../test/shell/fake-electron'))
@@ -89,4 +89,46 @@ test('on Windows, where setBadgeCount does nothing, the count is an overlay on t
   indicator.dispose()
   expect(window.setOverlayIcon).toHaveBeenLastCalledWith(null, '')
   expect(app.setBadgeCount).not.toHaveBeenCalled()
+})
+
+/** A 24×24 transparent icon, as nativeImage would load icon.png. */
+function loadedIcon(): void {
+  const size = 24
+  const image = {
+    isEmpty: () => false,
+    resize: () => image,
+    getSize: () => ({ width: size, height: size }),
+    toBitmap: () => Buffer.alloc(size * size * 4),
+  }
+  nativeImage.createFromPath.mockImplementationOnce(() => image as never)
+}
+
+test('Windows and Linux trays have no badge: a dot variant of the icon while something is unread', () => {
+  loadedIcon()
+  const { indicator, tray } = indicatorOn('linux')
+  expect(tray.setImage).not.toHaveBeenCalled()
+  indicator.setCount(3)
+  expect(tray.setToolTip).toHaveBeenLastCalledWith('Parley — 3 unread')
+  const dotted = tray.setImage.mock.lastCall?.[0] as { buffer: Buffer; width: number; height: number }
+  expect(dotted).toMatchObject({ width: 24, height: 24 })
+  expect(dotted.buffer).toEqual(withUnreadDot(Buffer.alloc(24 * 24 * 4), 24, 24))
+  // Top right is red, bottom left untouched.
+  expect([...dotted.buffer.subarray((5 * 24 + 18) * 4, (5 * 24 + 18) * 4 + 4)]).toEqual([0x25, 0x30, 0xd9, 0xff])
+  expect([...dotted.buffer.subarray((20 * 24 + 2) * 4, (20 * 24 + 2) * 4 + 4)]).toEqual([0, 0, 0, 0])
+  indicator.setCount(5)
+  expect(tray.setImage).toHaveBeenCalledOnce()
+  indicator.setCount(0)
+  expect(tray.setImage).toHaveBeenCalledTimes(2)
+  expect(tray.setImage.mock.lastCall?.[0]).toBe(tray.image)
+  expect(indicator.hasTray()).toBe(true)
+})
+
+test('no tray on this desktop: hasTray says so (closing then quits, and the app does not start hidden)', () => {
+  Menu.buildFromTemplate.mockImplementationOnce(() => {
+    throw new Error('no StatusNotifier host')
+  })
+  const { indicator } = indicatorOn('linux')
+  expect(indicator.hasTray()).toBe(false)
+  indicator.setCount(2)
+  expect(app.setBadgeCount).toHaveBeenLastCalledWith(2)
 })

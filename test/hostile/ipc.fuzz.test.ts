@@ -421,6 +421,13 @@ const settingsPatchArb = fc.record(
     theme: orUndefined(fc.constantFrom('system', 'light', 'dark')),
     downloadCacheMiB: orUndefined(fc.oneof(fc.integer({ min: 100, max: 1_000_000 }), fc.constantFrom(100, 1_024, 1_000_000))),
     quietHours: orUndefined(fc.record({ enabled: fc.boolean(), start: fc.integer({ min: 0, max: 1_439 }), end: fc.integer({ min: 0, max: 1_439 }) })),
+    autoUpdate: orUndefined(fc.boolean()),
+    updateUrl: orUndefined(fc.constantFrom(null, 'https://updates.example.org/parley/', 'http://127.0.0.1:9/updates/')),
+    launchAtLogin: orUndefined(fc.boolean()),
+    startMinimized: orUndefined(fc.boolean()),
+    closeToTray: orUndefined(fc.boolean()),
+    spellcheck: orUndefined(fc.boolean()),
+    spellcheckLanguages: orUndefined(fc.array(fc.constantFrom('en-US', 'de', 'pt-BR', 'zh-CN', 'sr-Latn'), { maxLength: 10 })),
   },
   { requiredKeys: [] },
 )
@@ -523,6 +530,11 @@ const validTemplates: { [K in IpcCallName]: fc.Arbitrary<unknown> } = {
   updateSettings: settingsPatchArb,
   getWindowState: fc.constant(undefined),
   openExternal: fc.record({ url: urlArb }),
+  getUpdateStatus: fc.constant(undefined),
+  checkForUpdates: fc.constant(undefined),
+  installUpdate: fc.constant(undefined),
+  takeDeepLink: fc.constant(undefined),
+  getSpellcheckLanguages: fc.constant(undefined),
 }
 
 /** `$me`/`$spare` in login and register: the accounts' usernames. */
@@ -742,6 +754,12 @@ const domainCodes: { [K in IpcCallName]: readonly string[] } = {
   getWindowState: [],
   // The schema's URL check and the core's differ slightly: what `new URL` refuses is bad_request.
   openExternal: ['bad_request'],
+  getUpdateStatus: [],
+  checkForUpdates: [],
+  // Nothing is ever downloaded here (no updater): there is no update to install.
+  installUpdate: ['conflict'],
+  takeDeepLink: [],
+  getSpellcheckLanguages: [],
 }
 
 /** Calls that need a signed-in account: signed out, they are `unauthorized` (and nothing else). */
@@ -1044,6 +1062,13 @@ async function expectStateIntact(): Promise<void> {
     theme: z.enum(['system', 'light', 'dark']),
     downloadCacheMiB: z.number().int().min(100).max(1_000_000),
     quietHours: z.object({ enabled: z.boolean(), start: z.number().int().min(0).max(1_439), end: z.number().int().min(0).max(1_439) }).strict(),
+    autoUpdate: z.boolean(),
+    updateUrl: z.url({ protocol: /^https?$/ }).max(500).nullable(),
+    launchAtLogin: z.boolean(),
+    startMinimized: z.boolean(),
+    closeToTray: z.boolean(),
+    spellcheck: z.boolean(),
+    spellcheckLanguages: z.array(z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)).max(10),
   })
   expect(strict.strict().safeParse(settings), `getSettings: ${describe(settings)}`).toEqual({ success: true, data: settings })
   let file: unknown = defaultSettings
@@ -1125,8 +1150,8 @@ test('every call, signed in: random and mutated arguments always get a lawful en
         }
       }
     }),
-    // About 60 runs per call of the contract (52 of them): enough for the paths that need an accepted send first.
-    3_000,
+    // About 60 runs per call of the contract (57 of them): enough for the paths that need an accepted send first.
+    4_000,
   )
   // The fuzzer reached the accepting path of every call that can accept without a fault.
   const reached = new Set([...stats.keys()].filter((key) => key.endsWith(' ok')).map((key) => key.split(' ')[0]))
@@ -1149,6 +1174,8 @@ test('every call, signed in: random and mutated arguments always get a lawful en
     'revokeSession',
     // Only the server's admin (its first account) creates invites, and the setup registers its users at once, in any order.
     'createInvite',
+    // No updater here, so never an update to install: src/main/core/updates/ and test/integration/core/updates.test.ts cover it.
+    'installUpdate',
   ]
   expect(ACCOUNT_CALLS.filter((name) => !reached.has(name) && !unreachable.includes(name))).toEqual([])
   printStats('calls')

@@ -59,6 +59,10 @@ export function fakeCore(): FakeCore {
     systemResumed: signal('systemResumed'),
     networkChanged: signal('networkChanged'),
     notificationClicked: signal('notificationClicked'),
+    openDeepLink: (url: string) => {
+      signals.push({ name: 'openDeepLink', args: [url] })
+      return true
+    },
     dispose: async () => {
       signals.push({ name: 'dispose', args: [] })
     },

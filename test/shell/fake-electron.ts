@@ -16,14 +16,56 @@ export class FakeWebFrame {
 
 type WindowOpenHandler = (details: { url: string }) => { action: 'allow' | 'deny' }
 
+export interface FakeContextMenuParams {
+  x: number
+  y: number
+  isEditable: boolean
+  misspelledWord: string
+  dictionarySuggestions: string[]
+  linkURL: string
+  selectionText: string
+  editFlags: { canCut: boolean; canCopy: boolean; canPaste: boolean; canSelectAll: boolean; canUndo: boolean; canRedo: boolean; canDelete: boolean; canEditRichly: boolean }
+}
+
+export function emptyContextMenuParams(): FakeContextMenuParams {
+  return {
+    x: 10,
+    y: 20,
+    isEditable: false,
+    misspelledWord: '',
+    dictionarySuggestions: [],
+    linkURL: '',
+    selectionText: '',
+    editFlags: { canCut: false, canCopy: false, canPaste: false, canSelectAll: false, canUndo: false, canRedo: false, canDelete: false, canEditRichly: false },
+  }
+}
+
 export class FakeWebContents extends EventEmitter {
   readonly send = vi.fn<(channel: string, ...args: unknown[]) => void>()
   readonly mainFrame = new FakeWebFrame('about:blank')
   windowOpenHandler: WindowOpenHandler | null = null
   destroyed = false
+  zoomFactor = 1
+  readonly setZoomFactor = vi.fn((factor: number) => {
+    this.zoomFactor = factor
+  })
+  getZoomFactor(): number {
+    return this.zoomFactor
+  }
 
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler
+  }
+
+  /** The context menu's "replace with this suggestion". */
+  readonly replaceMisspelling = vi.fn<(word: string) => void>()
+  /** The window's session: the default one, as for Parley's window. */
+  get session(): typeof session.defaultSession {
+    return session.defaultSession
+  }
+  /** What Chromium sends on a right-click (the fields Parley's context menu reads, as Electron names them). */
+  rightClick(params: Partial<FakeContextMenuParams> = {}): void {
+    this.emit('context-menu', { preventDefault: () => undefined }, { ...emptyContextMenuParams(), ...params })
   }
 
   isDestroyed(): boolean {
@@ -58,10 +100,43 @@ export class BrowserWindow extends EventEmitter {
   readonly loadURL = vi.fn(async (url: string) => {
     this.webContents.mainFrame.url = url
   })
+  /** Where the window is (window state): from the options, then moved by setBounds. */
+  bounds = { x: 0, y: 0, width: 800, height: 600 }
+  maximized = false
+  readonly setBounds = vi.fn((bounds: { x: number; y: number; width: number; height: number }) => {
+    this.bounds = { ...bounds }
+  })
+  readonly maximize = vi.fn(() => {
+    this.maximized = true
+  })
+  /** Like Electron: 'close' first, which a listener may prevent; then 'closed'. */
+  readonly close = vi.fn(() => {
+    let prevented = false
+    this.emit('close', { preventDefault: () => (prevented = true) })
+    if (prevented) return
+    this.destroyed = true
+    this.visible = false
+    this.emit('closed')
+  })
 
   constructor(readonly options: Record<string, unknown>) {
     super()
     BrowserWindow.instances.push(this)
+    const { x, y, width, height } = options as { x?: number; y?: number; width?: number; height?: number }
+    this.bounds = { x: x ?? 0, y: y ?? 0, width: width ?? 800, height: height ?? 600 }
+  }
+
+  getBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.bounds }
+  }
+  getNormalBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.bounds }
+  }
+  isMaximized(): boolean {
+    return this.maximized
+  }
+  isVisible(): boolean {
+    return this.visible
   }
 
   isMinimized(): boolean {
@@ -148,6 +223,10 @@ class FakeApp extends EventEmitter {
   readonly setName = vi.fn<(name: string) => void>()
   readonly setAppUserModelId = vi.fn<(id: string) => void>()
   readonly requestSingleInstanceLock = vi.fn(() => true)
+  /** parley:// registrations: (protocol, path?, args?). */
+  readonly setAsDefaultProtocolClient = vi.fn((_protocol: string, _path?: string, _args?: string[]) => true)
+  readonly setLoginItemSettings = vi.fn<(settings: { openAtLogin?: boolean; openAsHidden?: boolean; path?: string; args?: string[] }) => void>()
+  readonly hide = vi.fn<() => void>()
   readonly whenReady = vi.fn(() => {
     this.ready = true
     return Promise.resolve()
@@ -155,6 +234,8 @@ class FakeApp extends EventEmitter {
   readonly getAppPath = vi.fn(() => '/fake/app')
   readonly getVersion = vi.fn(() => '0.0.0-test')
   readonly getSystemLocale = vi.fn(() => 'en-US')
+  /** The OS's languages, most preferred first (spell-check's "system languages"). */
+  readonly getPreferredSystemLanguages = vi.fn((): string[] => ['en-US'])
   readonly exit = vi.fn<(code?: number) => void>()
   /** Like Electron: before-quit first, and a listener may prevent the quit. */
   readonly quit = vi.fn(() => {
@@ -165,10 +246,20 @@ class FakeApp extends EventEmitter {
 }
 export const app = new FakeApp()
 
+const DICTIONARIES = ['de', 'de-DE', 'en-AU', 'en-GB', 'en-US', 'es', 'es-ES', 'fr', 'fr-FR', 'pt-BR', 'pt-PT']
 export const session = {
   defaultSession: {
     setPermissionRequestHandler: vi.fn<(handler: unknown) => void>(),
     setPermissionCheckHandler: vi.fn<(handler: unknown) => void>(),
+    /** Spell-check: what Chromium has dictionaries for (empty on macOS), and what was set. */
+    availableSpellCheckerLanguages: [...DICTIONARIES],
+    setSpellCheckerEnabled: vi.fn<(enable: boolean) => void>(),
+    /** Like Electron: a code without a dictionary throws. */
+    setSpellCheckerLanguages: vi.fn((languages: string[]) => {
+      const unknown = languages.filter((code) => !session.defaultSession.availableSpellCheckerLanguages.includes(code))
+      if (unknown.length > 0) throw new Error(`Invalid language code provided: "${unknown[0]}" is not a valid language code`)
+    }),
+    addWordToSpellCheckerDictionary: vi.fn((_word: string) => true),
   },
 }
 
@@ -203,6 +294,7 @@ export class Tray extends EventEmitter {
   readonly setToolTip = vi.fn<(text: string) => void>()
   readonly setTitle = vi.fn<(text: string) => void>()
   readonly setContextMenu = vi.fn<(menu: unknown) => void>()
+  readonly setImage = vi.fn<(image: unknown) => void>()
   readonly destroy = vi.fn<() => void>()
   constructor(readonly image: unknown) {
     super()
@@ -210,17 +302,37 @@ export class Tray extends EventEmitter {
   }
 }
 
+/** A built menu; popup() is recorded in Menu.popups. */
+export interface FakeMenu {
+  template: unknown[]
+  popup(options?: { window?: unknown; x?: number; y?: number }): void
+}
 export const Menu = {
-  buildFromTemplate: vi.fn((template: unknown[]) => ({ template })),
+  popups: [] as { template: unknown[]; options: { window?: unknown; x?: number; y?: number } | undefined }[],
+  buildFromTemplate: vi.fn((template: unknown[]): FakeMenu => ({ template, popup: (options) => void Menu.popups.push({ template, options }) })),
   setApplicationMenu: vi.fn<(menu: { template: unknown[] } | null) => void>(),
 }
 
-const emptyImage = { isEmpty: () => true, resize: () => emptyImage }
+const emptyImage = { isEmpty: () => true, resize: () => emptyImage, getSize: () => ({ width: 0, height: 0 }), toBitmap: () => Buffer.alloc(0) }
 export const nativeImage = {
   createFromPath: vi.fn((_path: string) => emptyImage),
   /** Keeps what it was given, so a test can look at the pixels. */
   createFromBitmap: vi.fn((buffer: Buffer, options: { width: number; height: number; scaleFactor?: number }) => ({ buffer, ...options })),
 }
+
+type Rect = { x: number; y: number; width: number; height: number }
+/** The monitors connected now (a test unplugs one by changing `displays`); the first is the primary. */
+export const screen = {
+  displays: [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }] as {
+    id: number
+    bounds: Rect
+    workArea: Rect
+  }[],
+  getAllDisplays: vi.fn(() => screen.displays),
+  getPrimaryDisplay: vi.fn(() => screen.displays[0]),
+}
+
+export const clipboard = { writeText: vi.fn<(text: string) => void>() }
 
 export const contextBridge = { exposeInMainWorld: vi.fn<(key: string, api: unknown) => void>() }
 
@@ -255,4 +367,8 @@ export function resetFakeElectron(): void {
   app.isPackaged = false
   protocol.privileged = []
   protocol.handlers.clear()
+  Menu.popups = []
+  session.defaultSession.availableSpellCheckerLanguages = [...DICTIONARIES]
+  app.getPreferredSystemLanguages.mockImplementation(() => ['en-US'])
+  screen.displays = [{ id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 } }]
 }

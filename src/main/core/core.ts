@@ -13,10 +13,12 @@ import { windowEventNames, type AccountEvents, type WindowEvents } from './accou
 import { openAttachment, saveAttachmentAs, showAttachmentInFolder } from './attachments/file-actions'
 import { defaultTiming, type CoreOptions, type CoreTiming, type MediaFile, type ParleyCore } from './core-api'
 import { EventHub } from './event-hub'
+import { LinkRouter } from './links/link-router'
 import { createCoreLogger, type CoreLog } from './log'
 import { localMinuteOfDay, notifyIncoming } from './notifications/notification-policy'
 import { Session, type SignedIn } from './session/session'
 import { SettingsFile } from './settings/settings-file'
+import { Updates } from './updates/updates'
 
 export class Core implements ParleyCore {
   /** Who is signed in and their account; protected for the test-only view of the core (testing.ts). */
@@ -32,6 +34,8 @@ export class Core implements ParleyCore {
   private readonly now: () => number
   private readonly random: () => number
   private readonly log: CoreLog
+  private readonly links: LinkRouter
+  private readonly updates: Updates
   private disposed = false
 
   constructor(
@@ -46,6 +50,7 @@ export class Core implements ParleyCore {
     this.appStartedAt = this.now()
     mkdirSync(options.userDataDir, { recursive: true })
     this.settings = new SettingsFile(options.userDataDir)
+    this.links = new LinkRouter({ emit: (link) => this.events.emit('deepLink', link), log: this.log.child({ module: 'links' }) })
     this.session = new Session({
       userDataDir: options.userDataDir,
       defaultServerUrl: options.defaultServerUrl,
@@ -55,6 +60,20 @@ export class Core implements ParleyCore {
       keyringRetryDelayMs: (attempt) => Math.min(this.timing.keyringRetryCapMs, this.timing.keyringRetryBaseMs * 2 ** attempt),
       log: this.log.child({ module: 'session' }),
     })
+    this.updates = new Updates({
+      updater: options.services.updater ?? null,
+      currentVersion: options.appInfo.version,
+      settings: () => this.settings.current,
+      signedInServerUrl: () => {
+        const info = this.session.info()
+        return info.user === null ? null : info.serverUrl
+      },
+      emit: (status) => this.events.emit('update', status),
+      log: this.log.child({ module: 'updates' }),
+    })
+    // Signing in gives automatic checks a feed (the server's /updates/); the settings turn them on and off.
+    this.events.on('session', () => this.updates.inputsChanged())
+    this.events.on('settings', () => this.updates.inputsChanged())
   }
 
   /** Signs the saved user in again (createCore does this before handing the core out). */
@@ -400,9 +419,35 @@ export class Core implements ParleyCore {
 
   // -- the app's updates (docs/design.md §7.9): updates/ --------------------------
 
+  async getUpdateStatus() {
+    return this.updates.status
+  }
+
+  async checkForUpdates() {
+    return this.updates.check('user')
+  }
+
+  async installUpdate() {
+    this.updates.install()
+    return null
+  }
+
   // -- parley:// links (docs/design.md §8.4): links/ -------------------------------
 
+  openDeepLink(url: string): boolean {
+    return this.links.open(url)
+  }
+
+  async takeDeepLink() {
+    return this.links.take()
+  }
+
   // -- spell-check ------------------------------------------------------------------
+
+  /** The dictionaries the shell's checker offers and the OS's languages among them; none where the shell has no checker (the e2e harness). */
+  async getSpellcheckLanguages() {
+    return this.options.services.spellcheckLanguages?.() ?? { available: [], fromSystem: [] }
+  }
 
   // -- shell signals ---------------------------------------------------------------
 
@@ -429,6 +474,7 @@ export class Core implements ParleyCore {
   async dispose(): Promise<void> {
     if (this.disposed) return
     this.disposed = true
+    this.updates.dispose()
     await this.session.dispose()
     this.events.clear()
   }

@@ -8,6 +8,8 @@ import './styles/theme.css'
 import './styles/app.css'
 import './styles/attachments.css'
 import './styles/groups.css'
+import './styles/shortcuts.css'
+import './styles/updates.css'
 
 const root = document.getElementById('root')
 if (root === null) throw new Error('index.html has no #root element')

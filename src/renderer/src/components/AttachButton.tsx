@@ -6,7 +6,9 @@
  */
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { keyPlatform, matches, type KeyEventLike } from '../lib/keymap'
 import { useLightbox } from '../store/lightbox'
+import { useSession } from '../store/session'
 import { useStaged } from '../store/staged'
 import { useUi } from '../store/ui'
 import { PaperclipIcon } from './Icons'
@@ -15,8 +17,8 @@ import { COMPOSER_ID } from './message-actions'
 const ATTACH_BUTTON_ID = 'composer-attach'
 
 /** Ctrl/Cmd+U: attach files (Ctrl+Shift+U is the Linux input methods' Unicode entry). */
-function isAttachShortcut(event: { key: string; ctrlKey: boolean; metaKey: boolean; altKey: boolean; shiftKey: boolean }): boolean {
-  return (event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'u'
+function isAttachShortcut(event: KeyEventLike): boolean {
+  return matches(event, 'attachFiles', keyPlatform(useSession.getState().appInfo?.platform))
 }
 
 export function AttachButton({ conversationId }: { conversationId: string }) {

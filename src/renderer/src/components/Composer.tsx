@@ -30,6 +30,7 @@ import { editDraft, flushDraft, loadDraft, replaceDraft } from '../store/drafts'
 import { useConversations } from '../store/conversations'
 import { useMessages } from '../store/messages'
 import { selectMe, useSession } from '../store/session'
+import { useSettings } from '../store/settings'
 import { stagedIn, useStaged } from '../store/staged'
 import { useTyping } from '../store/typing'
 import { useUi } from '../store/ui'
@@ -92,6 +93,7 @@ export function Composer({ conversationId }: { conversationId: string }) {
   const { t } = useTranslation()
   const locale = useIntlLocale()
   const text = useUi((state) => state.drafts[conversationId] ?? '')
+  const spellcheck = useSettings((state) => state.settings.spellcheck)
   const [error, setError] = useState<string | null>(null)
   const lastTypingAt = useRef(0)
   const input = useRef<HTMLTextAreaElement>(null)
@@ -282,6 +284,8 @@ export function Composer({ conversationId }: { conversationId: string }) {
           value={text}
           rows={1}
           dir="auto"
+          // Electron's checker (the shell applies the setting and its dictionaries; right-click for suggestions).
+          spellCheck={spellcheck}
           onChange={(event) => {
             change(event.target.value)
             findMention(event.target)

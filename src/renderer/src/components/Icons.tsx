@@ -134,6 +134,13 @@ export const CopyIcon = (p: IconProps) => (
   </Icon>
 )
 
+export const LinkIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M10 14a4 4 0 0 0 5.66 0l3-3a4 4 0 0 0-5.66-5.66l-1 1" />
+    <path d="M14 10a4 4 0 0 0-5.66 0l-3 3a4 4 0 0 0 5.66 5.66l1-1" />
+  </Icon>
+)
+
 export const MoreIcon = (p: IconProps) => (
   <Icon {...p}>
     <path d="M6 12h.01M12 12h.01M18 12h.01" strokeWidth={3} />

@@ -10,8 +10,8 @@ import { useTranslation } from 'react-i18next'
 import type { ChatMessage } from '../../../shared/ipc'
 import { canAddReaction, QUICK_REACTIONS } from '../lib/reactions'
 import { useCompose, type OpenMenu } from '../store/compose'
-import { CopyIcon, EditIcon, MoreIcon, ReplyIcon, SmileIcon, TrashIcon } from './Icons'
-import { actionsFor, askToDelete, canReactWith, copyText, edit, react, reply } from './message-actions'
+import { CopyIcon, EditIcon, LinkIcon, MoreIcon, ReplyIcon, SmileIcon, TrashIcon } from './Icons'
+import { actionsFor, askToDelete, canReactWith, copyLink, copyText, edit, react, reply } from './message-actions'
 import { Popover } from './Popover'
 
 interface ActionProps {
@@ -154,6 +154,7 @@ export function MessageMenu({ message, me, moderator, menu, row, onPickEmoji }: 
         {can.reply && item(t('message.reply'), () => reply(message), 'menu-reply', <ReplyIcon size={16} />)}
         {can.edit && item(t('message.edit'), () => edit(message), 'menu-edit', <EditIcon size={16} />)}
         {can.copy && item(t('message.copyText'), () => copyText(message), 'menu-copy', <CopyIcon size={16} />)}
+        {can.link && item(t('spelling.copyLink'), () => copyLink(message), 'menu-copy-link', <LinkIcon size={16} />)}
         {can.delete && item(t('message.deleteForEveryone'), () => askToDelete(message), 'menu-delete', <TrashIcon size={16} />, true)}
       </div>
     </Popover>

@@ -10,9 +10,11 @@ import type { ChatMessage } from '../../../shared/ipc'
 import { useIntlLocale } from '../hooks/useLocale'
 import { BODY_MAX, checkDraft } from '../lib/text-length'
 import { useCompose } from '../store/compose'
+import { useSettings } from '../store/settings'
 import { focusComposer, saveEdit } from './message-actions'
 
 export function MessageEditor({ message }: { message: ChatMessage }) {
+  const spellcheck = useSettings((state) => state.settings.spellcheck)
   const { t } = useTranslation()
   const locale = useIntlLocale()
   const [text, setText] = useState(message.body)
@@ -53,6 +55,7 @@ export function MessageEditor({ message }: { message: ChatMessage }) {
     <div className="message-editor" data-testid="message-editor">
       <textarea
         className="message-editor__input"
+        spellCheck={spellcheck}
         aria-label={t('message.editLabel')}
         aria-describedby={`edit-hint-${message.clientId}`}
         aria-invalid={error !== null}

@@ -9,6 +9,8 @@
  * - Sticks to the bottom when at the bottom (not while a jump to a search hit
  *   or a reply's original loads and scrolls), and jumps there when I send.
  * - Reports the highest seq on screen (IntersectionObserver) for read receipts.
+ * - Esc (hooks/useAppShortcuts.ts) scrolls to the latest message: once it is
+ *   on screen, the read rule marks the conversation read — never before.
  */
 import { forwardRef, useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -81,6 +83,7 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   const { messages, hasMoreBefore, loadingOlder } = useMessages(messagesOf(conversationId))
   const conversation = useConversations((state) => state.byId[conversationId])
   const jump = useUi((state) => (state.jumpTarget?.conversationId === conversationId ? state.jumpTarget : null))
+  const readLatest = useUi((state) => (state.readLatest?.conversationId === conversationId ? state.readLatest : null))
   const [opening] = useState(() => {
     const at = useConversations.getState().byId[conversationId]
     return { unreadAfterSeq: at !== undefined && at.unreadCount > 0 ? at.readSeq : null, unreadCount: at?.unreadCount ?? 0 }
@@ -150,7 +153,10 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     const current = rowsRef.current
     const target = useUi.getState().jumpTarget
     if (target?.conversationId === conversationId) {
-      const index = current.findIndex((row) => row.key === target.messageKey)
+      // A message link names its seq only (store/deep-links.ts), like a reply's original not yet cached.
+      const index = current.findIndex(
+        (row) => row.key === target.messageKey || (target.seq !== null && row.type === 'message' && row.message.seq === target.seq),
+      )
       if (index >= 0) return { index, align: 'center' as const }
     }
     const unread = current.findIndex((row) => row.type === 'unread')
@@ -181,6 +187,13 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     useUi.getState().clearJump(scrollTarget.nonce)
     setScrollTarget(null)
   }, [scrollTarget, rows])
+
+  // Esc: to the latest message (instant, as "jump to latest"); the visibility tracker reports it once shown.
+  useEffect(() => {
+    if (!ready || readLatest === null) return
+    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
+    useUi.getState().clearReadLatest(readLatest.nonce)
+  }, [ready, readLatest])
 
   useEffect(() => {
     if (highlightKey === null) return

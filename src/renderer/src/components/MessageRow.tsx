@@ -9,12 +9,13 @@
  * chips, the hover toolbar and the action menu (MessageActions.tsx); a
  * deleted message is a tombstone with none of them. The row takes focus
  * (Tab) and answers keys: Enter, Shift+F10 or the context-menu key open the
- * menu; R replies, E edits, Delete deletes, + adds a reaction.
+ * menu; R replies, E edits, Delete deletes, + adds a reaction (lib/keymap.ts).
  */
 import { memo, useCallback, useState, type KeyboardEvent, type MouseEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ChatMessage } from '../../../shared/ipc'
 import { moderates } from '../lib/group-roles'
+import { keyPlatform, matchShortcut } from '../lib/keymap'
 import { personName } from '../lib/names'
 import type { Receipt } from '../lib/receipts'
 import { formatDateTime, formatTime } from '../lib/time'
@@ -82,15 +83,16 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   )
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.target !== event.currentTarget || event.ctrlKey || event.metaKey || event.altKey) return
-    const key = event.key
+    if (event.target !== event.currentTarget) return
+    const platform = keyPlatform(useSession.getState().appInfo?.platform)
+    const key = matchShortcut(event, ['messageMenu', 'reply', 'edit', 'delete', 'react'], platform)
     const handled = (() => {
-      if (key === 'ContextMenu' || key === 'Enter' || (key === 'F10' && event.shiftKey)) {
+      if (key === 'messageMenu') {
         if (!deleted) useCompose.getState().openMenu({ messageKey: message.key, at: null })
-      } else if ((key === 'r' || key === 'R') && can.reply) reply(message)
-      else if ((key === 'e' || key === 'E') && can.edit) edit(message)
-      else if (key === 'Delete' && can.delete) askToDelete(message)
-      else if (key === '+' && can.react) setPicker(event.currentTarget)
+      } else if (key === 'reply' && can.reply) reply(message)
+      else if (key === 'edit' && can.edit) edit(message)
+      else if (key === 'delete' && can.delete) askToDelete(message)
+      else if (key === 'react' && can.react) setPicker(event.currentTarget)
       else return false
       return true
     })()
@@ -98,8 +100,9 @@ export const MessageRow = memo(function MessageRow(props: MessageRowProps) {
   }
 
   const onContextMenu = (event: MouseEvent<HTMLDivElement>) => {
-    // A link or selected text keeps the browser's own menu (copy a selection).
-    if (deleted || editing || window.getSelection()?.isCollapsed === false) return
+    // A link or selected text keeps the native menu (main's context-menu.ts: open or copy the link, copy the selection).
+    const onLink = event.target instanceof Element && event.target.closest('a[href]') !== null
+    if (deleted || editing || onLink || window.getSelection()?.isCollapsed === false) return
     event.preventDefault()
     useCompose.getState().openMenu({ messageKey: message.key, at: { x: event.clientX, y: event.clientY } })
   }

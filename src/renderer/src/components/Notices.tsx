@@ -5,6 +5,8 @@ import { useNotices, type Notice } from '../store/notices'
 import { CloseIcon } from './Icons'
 
 const KNOWN_REASONS = ['forbidden', 'conflict', 'not_found', 'bad_request', 'too_many_reactions'] as const
+/** Why a parley:// link was not followed (store/deep-links.ts). */
+const LINK_NOTICES = ['signOutFirst', 'notFound'] as const
 
 function reasonOf(t: TFunction, notice: Notice): string {
   const known = KNOWN_REASONS.find((code) => code === notice.code)
@@ -20,7 +22,11 @@ export function Notices() {
     <div className="notices" role="status" aria-live="polite" aria-label={t('notice.label')}>
       {notices.map((notice) => (
         <div key={notice.id} className="notice" data-testid="notice" data-change={notice.change} data-code={notice.code}>
-          <span className="notice__text">{t(`notice.${notice.kind}.${notice.change}`, { reason: reasonOf(t, notice) })}</span>
+          <span className="notice__text">
+            {notice.change === 'link'
+              ? t(`desktop.links.${LINK_NOTICES.find((code) => code === notice.code) ?? 'notFound'}`, { server: notice.message })
+              : t(`notice.${notice.kind}.${notice.change}`, { reason: reasonOf(t, notice) })}
+          </span>
           <button
             type="button"
             className="icon-button icon-button--small"

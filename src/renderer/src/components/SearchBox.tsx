@@ -1,13 +1,25 @@
-/** The search box (the ui slice searches as the query changes); Esc clears. */
+/** The search box of messages (the ui slice searches as the query changes); Ctrl/Cmd+Shift+F focuses it, Esc clears. */
 import { useTranslation } from 'react-i18next'
+import { keyPlatform, shortcutLabel } from '../lib/keymap'
+import { useSession } from '../store/session'
 import { useUi } from '../store/ui'
 import { CloseIcon, SearchIcon } from './Icons'
 
 export const SEARCH_INPUT_ID = 'search-input'
 
+/** Focus the search box with its text selected (Ctrl/Cmd+Shift+F, the quick switcher's "Search messages for …"); false when there is none. */
+export function focusSearch(): boolean {
+  const search = document.getElementById(SEARCH_INPUT_ID)
+  if (!(search instanceof HTMLInputElement)) return false
+  search.focus()
+  search.select()
+  return true
+}
+
 export function SearchBox() {
   const { t } = useTranslation()
   const query = useUi((state) => state.searchQuery)
+  const platform = useSession((state) => keyPlatform(state.appInfo?.platform))
 
   return (
     <div className="search-box" role="search">
@@ -17,7 +29,7 @@ export function SearchBox() {
         type="search"
         value={query}
         maxLength={200}
-        placeholder={t('search.placeholder')}
+        placeholder={t('search.placeholder', { shortcut: shortcutLabel('searchMessages', platform) })}
         aria-label={t('search.label')}
         data-testid="search-input"
         onChange={(event) => useUi.getState().setSearchQuery(event.target.value)}

@@ -1,8 +1,9 @@
 /**
  * Settings, in sections behind vertical tabs (↑/↓, Home/End move between
  * them): General (notifications and quiet hours, privacy, appearance, the
- * account and sign-out), Profile and password, Devices, Blocked people and,
- * for a server administrator, Invites.
+ * account and sign-out), Profile and password, Devices, Blocked people,
+ * Desktop (start-up and closing), Updates and, for a server administrator,
+ * Invites.
  */
 import { useId, useState, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -10,19 +11,21 @@ import { useSession } from '../store/session'
 import { useUi } from '../store/ui'
 import { Dialog } from './Dialog'
 import { BlockedSection } from './settings/BlockedSection'
+import { DesktopSection } from './settings/DesktopSection'
 import { DevicesSection } from './settings/DevicesSection'
 import { GeneralSection } from './settings/GeneralSection'
 import { InvitesSection } from './settings/InvitesSection'
 import { ProfileSection } from './settings/ProfileSection'
+import { UpdatesSection } from './settings/UpdatesSection'
 
-type Tab = 'general' | 'profile' | 'devices' | 'blocked' | 'invites'
+type Tab = 'general' | 'profile' | 'devices' | 'blocked' | 'desktop' | 'updates' | 'invites'
 
 export function SettingsDialog() {
   const { t } = useTranslation()
   const serverAdmin = useSession((state) => state.serverAdmin)
   const [tab, setTab] = useState<Tab>('general')
   const id = useId()
-  const tabs: Tab[] = ['general', 'profile', 'devices', 'blocked', ...(serverAdmin ? (['invites'] as const) : [])]
+  const tabs: Tab[] = ['general', 'profile', 'devices', 'blocked', 'desktop', 'updates', ...(serverAdmin ? (['invites'] as const) : [])]
   const close = () => useUi.getState().setDialog(null)
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -62,6 +65,8 @@ export function SettingsDialog() {
           {tab === 'profile' && <ProfileSection />}
           {tab === 'devices' && <DevicesSection />}
           {tab === 'blocked' && <BlockedSection />}
+          {tab === 'desktop' && <DesktopSection />}
+          {tab === 'updates' && <UpdatesSection />}
           {tab === 'invites' && serverAdmin && <InvitesSection />}
         </div>
       </div>

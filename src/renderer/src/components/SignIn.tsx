@@ -2,12 +2,14 @@
  * Sign in / create an account on a server (prefilled with the core's server
  * URL). Creating one takes an optional invite code; an invite link
  * (`parley://invite?server=…&code=…`) pasted into the server or the invite
- * field fills in both.
+ * field fills in both, and so does one opened from outside the app
+ * (store/deep-links.ts).
  */
-import { useState, type ClipboardEvent, type FormEvent } from 'react'
+import { useEffect, useState, type ClipboardEvent, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { parseInviteLink } from '../../../shared/invite-link'
 import { callError, type CallError } from '../lib/call-error'
+import { useDeepLinks } from '../store/deep-links'
 import { useSession } from '../store/session'
 
 type Mode = 'signIn' | 'register'
@@ -27,6 +29,19 @@ export function SignIn() {
   const [filledFromLink, setFilledFromLink] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const linkInvite = useDeepLinks((state) => state.invite)
+  const linkWaiting = useDeepLinks((state) => state.waiting !== null)
+
+  // An invite link opened from outside (the OS handed it to the app): sign-up, filled in.
+  useEffect(() => {
+    if (linkInvite === null) return
+    setServerUrl(linkInvite.serverUrl)
+    setInvite(linkInvite.code)
+    setFilledFromLink(true)
+    setError(null)
+    setMode('register')
+    useDeepLinks.getState().inviteTaken(linkInvite.nonce)
+  }, [linkInvite])
 
   const describe = (err: CallError): string => {
     switch (err.code) {
@@ -195,6 +210,11 @@ export function SignIn() {
           </label>
         )}
 
+        {linkWaiting && (
+          <p className="notice" role="status" data-testid="link-waiting">
+            {t('desktop.links.signInFirst')}
+          </p>
+        )}
         {error === null && notice === 'keyring_locked' && (
           <p className="notice" role="status" data-testid="session-notice">
             {t('auth.keyringLocked')}

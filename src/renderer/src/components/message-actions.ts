@@ -4,6 +4,7 @@
  * could not queue the change) become notices; refusals from the server
  * arrive later as `changeRefused` events (store/connect.ts).
  */
+import { messageLink } from '../../../shared/deep-link'
 import type { ChatMessage } from '../../../shared/ipc'
 import { callError } from '../lib/call-error'
 import { canAddReaction, reactionEmoji, reactionTurnsOn } from '../lib/reactions'
@@ -28,6 +29,8 @@ export function actionsFor(message: ChatMessage, me: string, moderator = false) 
     // A group's owner and admins delete anyone's message (docs/design.md §4.6).
     delete: live && (own || moderator),
     copy: message.deletedAt === null && message.body !== '',
+    // A parley://message/… link: only a message the server numbered (sent), and not a tombstone.
+    link: message.deletedAt === null && message.seq !== null && message.kind !== 'system',
   }
 }
 
@@ -68,6 +71,13 @@ export function saveEdit(message: ChatMessage, body: string): void {
 export function copyText(message: ChatMessage): void {
   useCompose.getState().openMenu(null)
   navigator.clipboard.writeText(message.body).catch(failed('copy'))
+}
+
+/** "Copy link": parley://message/<conversation>/<seq>, which opens the conversation there (src/shared/deep-link.ts). */
+export function copyLink(message: ChatMessage): void {
+  useCompose.getState().openMenu(null)
+  if (message.seq === null) return
+  navigator.clipboard.writeText(messageLink(message.conversationId, message.seq)).catch(failed('copy'))
 }
 
 export const COMPOSER_ID = 'composer-input'

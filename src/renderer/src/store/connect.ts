@@ -8,6 +8,7 @@ import { parley } from '../bridge'
 import { logFailure } from '../lib/call-error'
 import { useConnection } from './connection'
 import { peopleIn, useConversations } from './conversations'
+import { followDeepLinks } from './deep-links'
 import { flushDrafts } from './drafts'
 import { useMessages } from './messages'
 import { useNotices } from './notices'
@@ -16,6 +17,7 @@ import { useSettings } from './settings'
 import { useTransfers } from './transfers'
 import { useTyping } from './typing'
 import { useUi } from './ui'
+import { useUpdates } from './updates'
 import { useUsers } from './users'
 
 export function connectStores(): () => void {
@@ -49,6 +51,9 @@ export function connectStores(): () => void {
       useUi.getState().openConversation(conversationId)
     }),
     bridge.on('settings', (settings) => useSettings.getState().setSettings(settings)),
+    bridge.on('update', (status) => useUpdates.getState().setStatus(status)),
+    // parley:// links: the `deepLink` event, then the one kept while the window loaded.
+    followDeepLinks(),
     // The core decides about notifications by the conversation that is open.
     useUi.subscribe((state, previous) => {
       if (state.activeConversationId === previous.activeConversationId) return
@@ -66,6 +71,13 @@ export function connectStores(): () => void {
       useSession.getState().apply(session)
     })
     .catch(logFailure('starting'))
+  // An `update` event that came first is newer than this answer.
+  bridge
+    .getUpdateStatus()
+    .then((status) => {
+      if (!disposed && useUpdates.getState().status === null) useUpdates.getState().setStatus(status)
+    })
+    .catch(logFailure('getUpdateStatus'))
 
   return () => {
     disposed = true

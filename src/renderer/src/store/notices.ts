@@ -7,7 +7,8 @@
 import { create } from 'zustand'
 import type { ChangeRefused } from '../../../shared/ipc'
 
-export type Change = ChangeRefused['change'] | 'copy' | 'file' | 'mute'
+/** `link`: a parley:// link that could not be followed (its code names why: desktop.links.*; its message is the server, for an invite). */
+export type Change = ChangeRefused['change'] | 'copy' | 'file' | 'mute' | 'link'
 
 export interface Notice {
   id: number

@@ -28,3 +28,20 @@ describe('settings slice: update', () => {
     await vi.waitFor(() => expect(useSettings.getState().settings).toEqual(kept))
   })
 })
+
+describe('settings slice: spell-check dictionaries', () => {
+  it('asks the core once asked, and keeps nothing when the call fails', async () => {
+    stubBridge({ getSpellcheckLanguages: () => Promise.resolve({ available: ['de', 'en-US'], fromSystem: ['en-US'] }) })
+    expect(useSettings.getState().spellcheckLanguages).toBeNull()
+    useSettings.getState().loadSpellcheckLanguages()
+    await vi.waitFor(() => expect(useSettings.getState().spellcheckLanguages).toEqual({ available: ['de', 'en-US'], fromSystem: ['en-US'] }))
+    resetAllStores()
+    expect(useSettings.getState().spellcheckLanguages).toBeNull()
+    vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    stubBridge({ getSpellcheckLanguages: () => Promise.reject(new Error('[internal] no')) })
+    useSettings.getState().loadSpellcheckLanguages()
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(useSettings.getState().spellcheckLanguages).toBeNull()
+  })
+})

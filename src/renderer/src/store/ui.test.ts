@@ -74,3 +74,18 @@ describe('ui slice: search', () => {
     expect(useUi.getState()).toMatchObject({ searchQuery: '', search: { status: 'idle' } })
   })
 })
+
+describe('ui slice: Esc’s "show the latest" request', () => {
+  it('each request is new; clearing an older one leaves a newer one alone', () => {
+    useUi.getState().requestReadLatest('c1')
+    const first = useUi.getState().readLatest
+    useUi.getState().requestReadLatest('c1')
+    const second = useUi.getState().readLatest
+    expect(second?.conversationId).toBe('c1')
+    expect(second?.nonce).not.toBe(first?.nonce)
+    useUi.getState().clearReadLatest(first?.nonce ?? -1)
+    expect(useUi.getState().readLatest).toBe(second)
+    useUi.getState().clearReadLatest(second?.nonce ?? -1)
+    expect(useUi.getState().readLatest).toBeNull()
+  })
+})

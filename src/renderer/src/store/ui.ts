@@ -9,8 +9,17 @@ import { parley } from '../bridge'
 import { callError, logFailure } from '../lib/call-error'
 import { useUsers } from './users'
 
-/** `conversationInfo`: the open conversation's group info panel, or the other person's profile. */
-export type Dialog = 'newConversation' | 'settings' | 'conversationInfo' | null
+/**
+ * `conversationInfo`: the open conversation's group info panel, or the other person's profile;
+ * `quickSwitcher`: Ctrl/Cmd+K; `shortcuts`: the shortcuts help (Ctrl/Cmd+/).
+ */
+export type Dialog = 'newConversation' | 'settings' | 'conversationInfo' | 'quickSwitcher' | 'shortcuts' | null
+
+/** Esc in an open conversation: scroll to its latest message, which the read rule then reports as read. */
+export interface ReadLatestRequest {
+  conversationId: string
+  nonce: number
+}
 
 export interface JumpTarget {
   conversationId: string
@@ -32,12 +41,16 @@ interface UiState {
   searchQuery: string
   search: SearchState
   jumpTarget: JumpTarget | null
+  readLatest: ReadLatestRequest | null
   drafts: Readonly<Record<string, string>>
   /** Main's word on window focus (getWindowState + `windowFocus`). */
   windowFocused: boolean
   openConversation(conversationId: string | null): void
   jumpToMessage(hit: Pick<SearchHit, 'conversationId' | 'messageKey' | 'seq'>): void
   clearJump(nonce: number): void
+  /** Show the open conversation's latest message (Esc); the message list answers and clears it. */
+  requestReadLatest(conversationId: string): void
+  clearReadLatest(nonce: number): void
   setDialog(dialog: Dialog): void
   /** The search box changed: searches for it once typing pauses; results for an earlier query are dropped. */
   setSearchQuery(query: string): void
@@ -54,6 +67,7 @@ const initial = {
   searchQuery: '',
   search: { status: 'idle' } as SearchState,
   jumpTarget: null,
+  readLatest: null,
   drafts: {},
   windowFocused: false,
 }
@@ -73,6 +87,8 @@ export const useUi = create<UiState>()((set, get) => ({
       jumpTarget: { conversationId: hit.conversationId, messageKey: hit.messageKey, seq: hit.seq, nonce: ++nonce },
     }),
   clearJump: (done) => set((state) => (state.jumpTarget?.nonce === done ? { jumpTarget: null } : state)),
+  requestReadLatest: (conversationId) => set({ readLatest: { conversationId, nonce: ++nonce } }),
+  clearReadLatest: (done) => set((state) => (state.readLatest?.nonce === done ? { readLatest: null } : state)),
   setDialog: (dialog) => set({ dialog }),
   setSearchQuery: (searchQuery) => {
     if (searchQuery === get().searchQuery) return

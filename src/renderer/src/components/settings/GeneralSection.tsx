@@ -1,4 +1,4 @@
-/** Notifications (with quiet hours), read receipts, language and theme (`getSettings`/`updateSettings`), the account and sign-out. */
+/** Notifications (with quiet hours), read receipts, language and theme (`getSettings`/`updateSettings`), spelling (SpellingSection.tsx), the account and sign-out. */
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Language, Settings, Theme } from '../../../../shared/ipc'
@@ -8,6 +8,7 @@ import { useSession } from '../../store/session'
 import { useSettings } from '../../store/settings'
 import { useUi } from '../../store/ui'
 import { QuietHours } from './QuietHours'
+import { SpellingSection } from './SpellingSection'
 
 export function GeneralSection() {
   const { t } = useTranslation()
@@ -89,6 +90,7 @@ export function GeneralSection() {
           </select>
         </label>
       </section>
+      <SpellingSection update={update} />
       {user && (
         <section aria-labelledby="settings-account">
           <h3 id="settings-account">{t('settings.account')}</h3>
