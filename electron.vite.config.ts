@@ -51,6 +51,11 @@ export default defineConfig(({ command }) => {
       plugins: [react(), ...(nonce !== undefined ? [developmentCsp(nonce)] : [])],
       ...(nonce !== undefined ? { html: { cspNonce: nonce } } : {}),
       build: {
+        // electron-vite leaves the renderer unminified; minified it loads and parses faster at every start
+        // (bench/desk's cold start). Source maps are separate files without a sourceMappingURL comment
+        // ('hidden'): for support, to map a stack trace from a user's log; the page never loads them.
+        minify: true,
+        sourcemap: 'hidden',
         rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
       },
     },

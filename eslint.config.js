@@ -72,6 +72,26 @@ export default tseslint.config(
     },
   },
   {
+    // Only main validates: zod and the schema modules stay out of the renderer's and the preload's bundles
+    // (types from them are fine; limits.ts, settings.ts and ipc.ts hold the plain values).
+    files: ['src/renderer/**/*.{ts,tsx}', 'src/preload/**/*.ts'],
+    ignores: ['**/*.test.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['zod', '**/shared/api', '**/shared/channels', '**/shared/display-name', '**/shared/*-schema'],
+              allowTypeImports: true,
+              message: 'Only main validates: import types only (values from shared/limits, shared/settings, shared/ipc).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // One door: bridge.ts alone touches window.parley; the store's actions call it.
     files: ['src/renderer/**/*.{ts,tsx}'],
     ignores: ['src/renderer/src/bridge.ts'],

@@ -62,7 +62,7 @@ const smokes: Record<string, Smoke> = {
     }),
   },
   'bench:core': {
-    args: ['--messages=2000', '--rounds=1', '--read-runs=5', '--search-runs=2', '--gap-messages=400', '--changes=400', '--toggles=5'],
+    args: ['--messages=2000', '--rounds=1', '--read-runs=5', '--search-runs=2', '--gap-messages=400', '--changes=400', '--toggles=5', '--weekend-messages=400', '--weekend-conversations=12', '--weekend-runs=1'],
     result: z.object({
       scenarios: z.object({
         ingest: z.object({ ratioVsRaw: positive, indexedRatioVsRaw: positive }),
@@ -76,6 +76,16 @@ const smokes: Record<string, Smoke> = {
           reaction: z.object({ p50Ms: positive, p99Ms: positive }),
           send: z.object({ p50Ms: positive, p99Ms: positive }),
           reactionVsSendP50: positive,
+        }),
+        weekend: z.object({
+          messages: z.literal(400),
+          barePipelineMs: positive,
+          openCurrentMs: positive,
+          badgesRightMs: positive,
+          allCurrentMs: positive,
+          ratioVsBarePipeline: positive,
+          openFirst: z.literal(true),
+          stallMaxMs: figure,
         }),
       }),
     }),
@@ -93,6 +103,32 @@ const smokes: Record<string, Smoke> = {
     result: z.object({
       upload: z.object({ throughputRatio: positive, peakRssGrowthMib: figure }),
       thumbnail: z.object({ server: z.object({ p50Ms: positive }), sharp: z.object({ p50Ms: positive }), p50Ratio: positive, p99Ratio: positive }),
+    }),
+  },
+  'bench:desk': {
+    args: [
+      '--conversations=20',
+      '--messages=2000',
+      '--runs=1',
+      '--sidebar-conversations=60',
+      '--sidebar-baseline=10',
+      '--switches=10',
+      '--switch-among=3',
+      '--pause-ms=20',
+      '--day-messages=300',
+      '--day-conversations=10',
+      '--day-rate=200',
+      '--day-switch-among=3',
+      '--day-switch-every-ms=200',
+      '--day-history=400',
+      '--day-short-history=20',
+    ],
+    result: z.object({
+      scenarios: z.object({
+        coldStart: z.object({ largeMs: positive, emptyMs: positive, ratio: positive, listPaintedRatio: positive }),
+        sidebar: z.object({ long: z.object({ p50Ms: positive, p99Ms: positive }), short: z.object({ p50Ms: positive }), p50Ratio: positive, p99Ratio: positive }),
+        day: z.object({ rendererHeapRatio: positive, coreRssRatio: positive, coreHeapRatio: positive, domNodesRatio: positive, switches: figure }),
+      }),
     }),
   },
   'bench:load': {

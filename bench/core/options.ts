@@ -3,10 +3,10 @@
  * `npm run bench:core -- --messages=20000 --rounds=1`; a subset of the
  * scenarios: `--scenarios=gapFill,reconnect`.
  */
-import { choices, integer, readOptions as read, type OptionValues } from '../../test/kit/options'
+import { choices, integer, text, readOptions as read, type OptionValues } from '../../test/kit/options'
 import { resultsDir } from '../results'
 
-export const SCENARIO_NAMES = ['ingest', 'openConversation', 'gapFill', 'reconnect', 'changes'] as const
+export const SCENARIO_NAMES = ['ingest', 'openConversation', 'gapFill', 'reconnect', 'changes', 'weekend'] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
 
 const spec = {
@@ -34,6 +34,13 @@ const spec = {
    * swung 1.1–1.6× a send's between runs; with 600, 0.8–1.1×).
    */
   toggles: integer(600),
+  /** Back from a weekend: messages bob writes over the weekend, spread over this many conversations (weekend.ts). */
+  weekendMessages: integer(20_000),
+  weekendConversations: integer(200),
+  /** Back from a weekend: runs of the catch-up (and of its baselines, alternating); medians reported. */
+  weekendRuns: integer(3),
+  /** Back from a weekend: write a CPU profile (.cpuprofile) of the last Parley run to this path ('' = none). */
+  weekendProfile: text('', 'a file path'),
   resultsDir,
 }
 

@@ -15,10 +15,11 @@ import { ingestScenario } from './ingest'
 import { openConversationScenario } from './open-conversation'
 import { readOptions } from './options'
 import { reconnectScenario } from './reconnect'
+import { weekendScenario } from './weekend'
 import { formatReport, loadAverage, machineWith, type CoreBenchReport } from './report'
 import type { Scenario, ScenarioTable } from './scenario'
 
-const scenarios: readonly Scenario[] = [ingestScenario, openConversationScenario, gapFillScenario, reconnectScenario, changesScenario]
+const scenarios: readonly Scenario[] = [ingestScenario, openConversationScenario, gapFillScenario, reconnectScenario, changesScenario, weekendScenario]
 
 function sqliteVersion(): string {
   const db = new BetterSqlite3(':memory:')

@@ -5,7 +5,6 @@ import { BrowserWindow, FakeWebFrame, ipcMain, resetFakeElectron } from '../../t
 import { fakeCore, type FakeCore } from '../../test/shell/fake-core'
 import {
   IPC_EVENT_CHANNEL,
-  ipcArgs,
   MUTE_FOREVER,
   ipcCallNames,
   ipcChannel,
@@ -15,6 +14,7 @@ import {
   type IpcCallName,
   type IpcEvents,
 } from '../shared/ipc'
+import { ipcArgs } from '../shared/ipc-schema'
 import { forwardCoreEvents, registerIpcHandlers, windowSenderCheck } from './ipc'
 import type { RendererLocation } from './renderer-location'
 

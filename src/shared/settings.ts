@@ -1,44 +1,11 @@
 /**
- * The user's settings: one schema from which the type, the defaults, the
- * validation of settings.json (src/main/core/settings) and of the
- * `updateSettings` IPC call (ipc.ts) all derive.
+ * The user's settings: the type (derived from the one schema, settings-schema.ts,
+ * which validates settings.json in src/main/core/settings and the
+ * `updateSettings` IPC call in ipc-schema.ts), the defaults, and plain helpers.
+ * No zod at run time: the renderer imports this module.
  */
-import { z } from 'zod'
-
-export const settingsSchema = z.object({
-  notifications: z.boolean(),
-  showMessagePreview: z.boolean(),
-  sendReadReceipts: z.boolean(),
-  language: z.enum(['system', 'en', 'zh-CN']),
-  theme: z.enum(['system', 'light', 'dark']),
-  /** The download cache's cap in MiB; the least recently used files go first (docs/design.md §7.7). */
-  downloadCacheMiB: z.number().int().min(100).max(1_000_000),
-  /**
-   * Quiet hours (local time, minutes after midnight): while on, nothing
-   * notifies except messages that mention me. `start` > `end` spans midnight.
-   */
-  quietHours: z.object({
-    enabled: z.boolean(),
-    start: z.number().int().min(0).max(1_439),
-    end: z.number().int().min(0).max(1_439),
-  }),
-  /** Check for a new version of the app at start and every 4 hours, and download it in the background (docs/design.md §7.9). */
-  autoUpdate: z.boolean(),
-  /** Where updates come from: null = the server I am signed in to (`/updates/`); else this feed (electron-updater's generic provider). */
-  updateUrl: z.url({ protocol: /^https?$/ }).max(500).nullable(),
-  /** Start Parley when I sign in to the computer. */
-  launchAtLogin: z.boolean(),
-  /** Start in the tray, without showing the window. */
-  startMinimized: z.boolean(),
-  /** Closing the window keeps Parley running in the tray (the menu bar on macOS), with the unread count in its tooltip. */
-  closeToTray: z.boolean(),
-  /** Spell-check in the composer (Electron's checker; Chinese has no dictionary). */
-  spellcheck: z.boolean(),
-  /** Dictionaries by Chromium's language codes (`en-US`, `de`); empty: the OS's languages. */
-  spellcheckLanguages: z
-    .array(z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language code such as en-US'))
-    .max(10),
-})
+import type { z } from 'zod'
+import type { settingsSchema } from './settings-schema'
 
 export type Settings = z.output<typeof settingsSchema>
 export type Language = Settings['language']
@@ -68,11 +35,3 @@ export function inQuietHours(quiet: Settings['quietHours'], minuteOfDay: number)
     ? minuteOfDay >= quiet.start && minuteOfDay < quiet.end
     : minuteOfDay >= quiet.start || minuteOfDay < quiet.end
 }
-
-/**
- * Some of the settings, each valid: what `updateSettings` takes, and how
- * settings.json is read (over the defaults, so a file from a build with
- * fewer settings still counts).
- */
-export const settingsPatchSchema = settingsSchema.partial()
-export type SettingsPatch = z.output<typeof settingsPatchSchema>

@@ -63,7 +63,6 @@ import { registerIpcHandlers, windowSenderCheck } from '../../src/main/ipc'
 import { LIMITS, MUTE_FOREVER, sendMessageRequestSchema, type Conversation, type Message, type User } from '../../src/shared/api'
 import {
   defaultSettings,
-  ipcArgs,
   ipcCallNames,
   ipcChannel,
   type ChatConversation,
@@ -72,6 +71,7 @@ import {
   type IpcEnvelope,
   type SearchHit,
 } from '../../src/shared/ipc'
+import { ipcArgs } from '../../src/shared/ipc-schema'
 import { cleanupCoreDirs, expectCacheEqualsServer, startCore, waitConnected, type TestCore } from '../helpers/core'
 import { freePort } from '../kit/ports'
 import { PASSWORD, Rest, type Account } from '../helpers/rest'

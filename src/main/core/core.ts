@@ -8,6 +8,7 @@
  */
 import { mkdirSync } from 'node:fs'
 import { ParleyError, type ChatMessage, type IpcEvents, type MediaKind, type Settings } from '../../shared/ipc'
+import { CORE_MARKS, markOnce } from '../../shared/perf-marks'
 import { Account } from './account/account'
 import { windowEventNames, type AccountEvents, type WindowEvents } from './account/account-events'
 import { openAttachment, saveAttachmentAs, showAttachmentInFolder } from './attachments/file-actions'
@@ -42,6 +43,7 @@ export class Core implements ParleyCore {
     private readonly options: CoreOptions,
     log?: CoreLog,
   ) {
+    markOnce(performance, CORE_MARKS.created)
     this.timing = { ...defaultTiming, ...options.timing }
     this.now = options.now ?? Date.now
     this.random = options.random ?? Math.random
@@ -77,8 +79,9 @@ export class Core implements ParleyCore {
   }
 
   /** Signs the saved user in again (createCore does this before handing the core out). */
-  restoreSession(): Promise<void> {
-    return this.session.restore()
+  async restoreSession(): Promise<void> {
+    await this.session.restore()
+    markOnce(performance, CORE_MARKS.ready)
   }
 
   /** A signed-in user's Account, its window events forwarded and its news of incoming messages notified. */
@@ -95,6 +98,7 @@ export class Core implements ParleyCore {
       sendReadReceipts: () => this.settings.current.sendReadReceipts,
       downloadCacheBytes: () => this.settings.current.downloadCacheMiB * 1024 * 1024,
     })
+    account.sync.focus(this.activeConversationId)
     for (const event of windowEventNames) forward(account.events, this.events, event)
     account.events.on('incoming', (messages) => this.notify(messages))
     account.events.on('messages', ({ conversationId, messages }) => this.closeIfDeleted(conversationId, messages))
@@ -146,7 +150,9 @@ export class Core implements ParleyCore {
   }
 
   async getSession() {
-    return this.session.info()
+    const info = this.session.info()
+    markOnce(performance, CORE_MARKS.firstSession)
+    return info
   }
 
   login(args: { serverUrl: string; username: string; password: string }) {
@@ -258,6 +264,8 @@ export class Core implements ParleyCore {
 
   async setActiveConversation(args: { conversationId: string | null }) {
     this.activeConversationId = args.conversationId
+    // A catch-up fills the conversation on screen first (sync.ts).
+    this.session.account?.sync.focus(args.conversationId)
     return null
   }
 

@@ -5,7 +5,8 @@
  * e2e harness both route every call through here, so they validate
  * identically.
  */
-import { ipcArgs, type IpcCallName, type IpcEnvelope, type IpcResults } from '../../shared/ipc'
+import type { IpcCallName, IpcEnvelope, IpcResults } from '../../shared/ipc'
+import { ipcArgs } from '../../shared/ipc-schema'
 import type { CoreCalls } from './core-api'
 import { errorReply } from './errors'
 

@@ -20,6 +20,7 @@ import {
   type SearchHit,
 } from '../../../shared/ipc'
 import { canonicalEmoji, resolveMentions } from '../../../shared/message-content'
+import { CORE_MARKS, markOnce } from '../../../shared/perf-marks'
 import { ApiClient, NetworkError } from '../api-client'
 import { Attachments } from '../attachments/attachments'
 import { fullJitterDelay } from '../backoff'
@@ -91,6 +92,7 @@ export class Account {
     const events = this.events
     this.me = options.user.id
     this.cache = this.openCacheOrStartOver()
+    markOnce(performance, CORE_MARKS.cacheOpened)
     this.cache.upsertUsers([options.user])
     this.api = new ApiClient({ baseUrl: options.serverUrl, token: options.token, onUnauthorized: () => events.emit('unauthorized', undefined) })
     this.presence = new PresenceBook(options.now)
@@ -297,6 +299,7 @@ export class Account {
   }
 
   private connected(link: Link): void {
+    markOnce(performance, CORE_MARKS.connected)
     for (const conversation of this.cache.conversations()) if (conversation.leftAt === null) link.subscribeConversation(conversation.id)
     this.outbox.retryAll()
     void this.syncNow(link)
@@ -305,6 +308,7 @@ export class Account {
   private async syncNow(link: Link): Promise<void> {
     try {
       await this.sync.syncAll()
+      markOnce(performance, CORE_MARKS.synced)
       // Conversations that appeared during the sync get their presence channel now.
       const conversations = this.cache.conversations()
       for (const conversation of conversations) if (conversation.leftAt === null) link.subscribeConversation(conversation.id)
@@ -426,7 +430,9 @@ export class Account {
 
   listConversations(): ChatConversation[] {
     const now = this.options.now()
-    return this.cache.conversations().map((conversation) => conversationView(conversation, this.cache, this.me, now))
+    const views = this.cache.conversations().map((conversation) => conversationView(conversation, this.cache, this.me, now))
+    markOnce(performance, CORE_MARKS.firstList)
+    return views
   }
 
   conversationView(id: string): ChatConversation {
@@ -476,6 +482,7 @@ export class Account {
     const lowest = messages.find((message) => message.seq !== null)?.seq ?? null
     // The cache holds a gapless run from seq 1: older messages exist exactly when the page starts above 1.
     const hasMoreBefore = lowest !== null ? lowest > 1 : (this.cache.lowestSeq(conversationId) ?? 1) > 1
+    markOnce(performance, CORE_MARKS.firstMessages)
     return { messages, hasMoreBefore }
   }
 

@@ -1,11 +1,12 @@
 /**
  * The user's settings, kept in settings.json in the profile directory. Read
- * once at start through the shared schema (src/shared/settings.ts): each
+ * once at start through the shared schema (src/shared/settings-schema.ts): each
  * setting the file holds validly is kept, the rest are defaults, and a file
  * that does not fit at all counts as none. Every change rewrites the file.
  */
 import { join } from 'node:path'
-import { defaultSettings, settingsPatchSchema, type Settings, type SettingsPatch } from '../../../shared/settings'
+import { defaultSettings, type Settings } from '../../../shared/settings'
+import { settingsPatchSchema, type SettingsPatch } from '../../../shared/settings-schema'
 import { readJsonFile, writeJsonFile } from '../json-file'
 
 export class SettingsFile {

@@ -33,6 +33,12 @@ const APPLY_CHUNK = 50
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
+/** A conversation's counters as a listing reported them (one row, read at once). */
+export interface Listed {
+  lastSeq: number
+  lastRev: number
+}
+
 export interface ChangeFeedDeps {
   cache: Cache
   api: ApiClient
@@ -59,18 +65,31 @@ export class ChangeFeed {
     return this.running.size > 0
   }
 
-  /** The seq fill, then every change after lastRev; coalesced with a catch-up already running. Rejects when a request fails. */
-  catchUp(conversationId: string): Promise<void> {
+  /**
+   * The seq fill, then every change after lastRev; coalesced with a catch-up
+   * already running. Rejects when a request fails.
+   *
+   * `listed`: the conversation's lastSeq and lastRev as a listing made after
+   * the realtime link was ready reported them (one row, one snapshot). When
+   * the revs used since the cache's lastRev are exactly the seqs it lacked,
+   * the changes fetch is not needed (`coveredByFill`).
+   */
+  catchUp(conversationId: string, listed?: Listed): Promise<void> {
     const running = this.running.get(conversationId)
     if (running) {
       this.again.add(conversationId)
       return running
     }
     const task = (async () => {
+      let snapshot = listed
       do {
         this.again.delete(conversationId)
+        const before = snapshot && { seq: this.deps.cache.highestSeq(conversationId), rev: this.deps.cache.conversation(conversationId)?.lastRev ?? 0 }
         await this.deps.fill(conversationId)
-        await this.fetch(conversationId)
+        if (snapshot !== undefined && before !== undefined && !this.stopped) this.coveredByFill(conversationId, before, snapshot)
+        // Only the first round trusts the listing: a round asked for again (an event whose rev skipped ahead) fetches.
+        if (snapshot === undefined || (this.deps.cache.conversation(conversationId)?.lastRev ?? 0) < snapshot.lastRev) await this.fetch(conversationId)
+        snapshot = undefined
       } while (this.again.has(conversationId) && !this.stopped)
     })()
     this.running.set(conversationId, task)
@@ -126,6 +145,36 @@ export class ChangeFeed {
     for (const retry of this.retries.values()) if (retry.timer) clearTimeout(retry.timer)
     this.retries.clear()
     await Promise.allSettled([...this.running.values()])
+  }
+
+  /**
+   * After a seq fill: when the listing's lastRev − the cache's lastRev before
+   * the fill equals the listing's lastSeq − the highest cached seq before it,
+   * every rev used in between was the send of a message the fill has just
+   * stored, and the changedAfter pages would bring those same messages again
+   * (a send takes a rev: takeNextSeqAndRev, docs/design.md §4.4). So lastRev
+   * rises to the listing's at once. Why that is sound:
+   *
+   * - a message the cache lacked (seq above `before.seq`) was sent with a rev
+   *   above `before.rev` — lastRev means every change up to it is in the
+   *   cache, and its send is not;
+   * - one up to the listing's lastSeq was sent with a rev up to the listing's
+   *   lastRev (seq and rev are taken together, and one row gave both);
+   * - every seq is taken with a rev, and every change takes one too: so the
+   *   equality leaves no rev in between for any change — not to a cached
+   *   message, nor to one of the new ones after its send — and each new
+   *   message's only change up to the listing's lastRev is its send, which
+   *   any copy of it (fetched before or after the listing) holds.
+   *
+   * Changes after the listing come by realtime as ever (the private channel
+   * was subscribed before the listing): one that is not the next rev fetches
+   * changes (`request`). When the equality fails, nothing is assumed.
+   */
+  private coveredByFill(conversationId: string, before: { seq: number; rev: number }, listed: Listed): void {
+    const { cache } = this.deps
+    if (listed.lastSeq - before.seq !== listed.lastRev - before.rev || listed.lastRev <= before.rev) return
+    if (cache.highestSeq(conversationId) < listed.lastSeq) return
+    cache.raiseLastRev(conversationId, listed.lastRev)
   }
 
   private clearRetry(conversationId: string): void {

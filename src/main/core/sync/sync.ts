@@ -35,7 +35,7 @@ import {
 import type { ChatMessage } from '../../../shared/ipc'
 import { HttpError, isRetryable, type ApiClient } from '../api-client'
 import type { Cache } from '../cache/types'
-import { ChangeFeed } from './change-feed'
+import { ChangeFeed, type Listed } from './change-feed'
 import { MembershipCheck } from './membership'
 
 const PAGE = 200
@@ -43,6 +43,22 @@ const PAGE = 200
 const FILL_CONCURRENCY = 4
 /** Page requests one conversation's fill keeps in flight (see `fill`). */
 const FILL_AHEAD = 3
+/** The same for the open conversation (`focus`): a sync fills it alone, first. */
+const FOCUS_AHEAD = 6
+/**
+ * Fetched pages waiting to be stored go into the cache together, in one
+ * transaction of at most this many messages (`store`).
+ */
+const STORE_BATCH = 1_000
+/** Storing stops for a turn of the event loop after this much work (`store`). */
+const STORE_SLICE_MS = 8
+
+/** A fetched page waiting to be stored. */
+interface PendingStore {
+  messages: readonly Message[]
+  done(unstored: Message[]): void
+  failed(err: unknown): void
+}
 
 interface Ahead {
   after: number
@@ -81,6 +97,13 @@ export class Sync {
   /** Conversations whose last requested fill failed: failures in a row and the retry timer. */
   private readonly fillRetries = new Map<string, { failures: number; timer: NodeJS.Timeout | null }>()
   private stopped = false
+  /** The conversation the window shows (focus). */
+  private focused: string | null = null
+  /** The running sync's conversations still to catch up, in order (focus moves one to the front). */
+  private queue: string[] | null = null
+  /** Fetched pages waiting to be stored, in order of arrival (`store`). */
+  private readonly stores: PendingStore[] = []
+  private storing: NodeJS.Immediate | null = null
   /** Changes to cached messages (changedAfter pages). */
   private readonly changes: ChangeFeed
   /** Asks the server whether I am still a member (membership.ts). */
@@ -117,14 +140,60 @@ export class Sync {
     await this.whenIdle()
   }
 
-  /** Refresh conversations, then fill each one from its highest cached seq and fetch what changed since its lastRev. */
+  /**
+   * The conversation the window shows (null: none). A sync catches it up
+   * first, and one asked for while a sync runs is next in its queue.
+   */
+  focus(conversationId: string | null): void {
+    this.focused = conversationId
+    if (conversationId === null || this.queue === null) return
+    const at = this.queue.indexOf(conversationId)
+    if (at > 0) this.queue.unshift(...this.queue.splice(at, 1))
+  }
+
+  /**
+   * Refresh conversations, then fill each one from its highest cached seq and
+   * fetch what changed since its lastRev. The open conversation (`focus`)
+   * comes first: its own GET beside the listing, then its catch-up alone,
+   * with more pages in flight; the rest after it, newest activity first.
+   */
   async syncAll(): Promise<void> {
-    // Newest activity first (the server's order), a few at a time.
-    const queue = await this.listConversations()
+    const focused = this.focused
+    const cached = focused === null ? null : this.deps.cache.conversation(focused)
+    const first = cached != null && cached.leftAt === null ? this.catchUpFocused(cached.id) : Promise.resolve(false)
+    const listed = await this.listConversations()
+    // The rest wait for it; when it could not be caught up alone, its turn in the queue comes first (`focus`).
+    const caughtUp = await first
+    const queue = [...listed.keys()].filter((id) => !(caughtUp && id === focused))
+    this.queue = queue
+    this.focus(this.focused)
     const worker = async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await this.changes.catchUp(id)
+      for (let id = queue.shift(); id !== undefined && !this.stopped; id = queue.shift()) await this.changes.catchUp(id, listed.get(id))
     }
-    await Promise.all(Array.from({ length: FILL_CONCURRENCY }, worker))
+    try {
+      await Promise.all(Array.from({ length: FILL_CONCURRENCY }, worker))
+    } finally {
+      if (this.queue === queue) this.queue = null
+    }
+  }
+
+  /**
+   * The open conversation's catch-up ahead of the rest: what the server says
+   * of it now (one GET, beside the listing), then its fill and changes. True
+   * when it is caught up; false when it could not be (its turn in the queue
+   * then comes first).
+   */
+  private async catchUpFocused(conversationId: string): Promise<boolean> {
+    try {
+      const conversation = await this.deps.api.conversation(conversationId)
+      if (this.stopped) return true
+      this.applyConversations([conversation])
+      await this.changes.catchUp(conversationId, { lastSeq: conversation.lastSeq, lastRev: conversation.lastRev })
+      return true
+    } catch (err) {
+      this.deps.log.debug({ conversationId, err: String(err) }, 'the open conversation was not caught up first')
+      return false
+    }
   }
 
   /**
@@ -153,7 +222,7 @@ export class Sync {
    * A cached conversation (not left) that the whole listing did not hold may
    * be one I was removed from meanwhile: the server is asked (membership.ts).
    */
-  private async listConversations(): Promise<string[]> {
+  private async listConversations(): Promise<Map<string, Listed>> {
     const members = this.deps.cache.conversations().filter((conversation) => conversation.leftAt === null)
     const fetchPage = async (cursor: string | undefined) => {
       const page = await this.deps.api.conversationPage(cursor === undefined ? {} : { cursor })
@@ -162,17 +231,23 @@ export class Sync {
     }
     /** Conversation id → its lastActivityAt as listed. */
     const listed = new Map<string, number>()
+    /** Conversation id → its counters as last listed, in the order of the fills. */
+    const counters = new Map<string, Listed>()
+    const count = (conversation: Conversation) => counters.set(conversation.id, { lastSeq: conversation.lastSeq, lastRev: conversation.lastRev })
     let pages = 0
     for (let cursor: string | undefined; ; ) {
       const page = await fetchPage(cursor)
       pages++
-      for (const conversation of page.conversations) listed.set(conversation.id, conversation.lastActivityAt)
+      for (const conversation of page.conversations) {
+        listed.set(conversation.id, conversation.lastActivityAt)
+        count(conversation)
+      }
       if (page.nextCursor === null || this.stopped) break
       cursor = page.nextCursor
     }
     if (!this.stopped) for (const { id } of members) if (!listed.has(id)) this.membership.check(id)
     // One page is one query: nothing can fall between pages.
-    if (pages === 1 || this.stopped) return [...listed.keys()]
+    if (pages === 1 || this.stopped) return counters
 
     const moved: string[] = []
     let floor = Number.POSITIVE_INFINITY
@@ -181,12 +256,15 @@ export class Sync {
       for (const conversation of page.conversations) {
         if (listed.get(conversation.id) !== conversation.lastActivityAt) moved.push(conversation.id)
         else if (floor === Number.POSITIVE_INFINITY) floor = conversation.lastActivityAt
+        count(conversation)
       }
       const lowest = page.conversations.at(-1)?.lastActivityAt ?? Number.NEGATIVE_INFINITY
       if (page.nextCursor === null || lowest < floor || this.stopped) break
       cursor = page.nextCursor
     }
-    return [...new Set([...moved, ...listed.keys()])]
+    const ordered = new Map<string, Listed>()
+    for (const id of [...moved, ...listed.keys()]) ordered.set(id, counters.get(id) as Listed)
+    return ordered
   }
 
   applyConversations(conversations: readonly Conversation[]): void {
@@ -322,6 +400,48 @@ export class Sync {
   }
 
   /**
+   * Store a fetched page: resolves with its messages not stored (beyond a
+   * hole), as `apply` returns them. Pages are stored on a turn of their own
+   * of the event loop, not in the callback that received them: several
+   * responses often arrive in one turn, and storing each at once held the
+   * thread for all of them (60–90 ms stalls). Pages waiting together go in
+   * one transaction of up to STORE_BATCH messages — what `apply` does is the
+   * same for one page or several, whatever conversations they belong to, and
+   * a conversation's fill has one page waiting at most, so its pages are
+   * stored in order — and after STORE_SLICE_MS of work the rest waits for the
+   * next turn, so timers, IPC and the other responses get the thread between.
+   */
+  private store(messages: readonly Message[]): Promise<Message[]> {
+    return new Promise((done, failed) => {
+      this.stores.push({ messages, done, failed })
+      this.storing ??= setImmediate(() => this.storeWaiting())
+    })
+  }
+
+  private storeWaiting(): void {
+    this.storing = null
+    const started = performance.now()
+    while (this.stores.length > 0 && performance.now() - started < STORE_SLICE_MS) {
+      const batch: PendingStore[] = []
+      let size = 0
+      for (let next = this.stores[0]; next !== undefined && (batch.length === 0 || size + next.messages.length <= STORE_BATCH); next = this.stores[0]) {
+        batch.push(this.stores.shift() as PendingStore)
+        size += next.messages.length
+      }
+      try {
+        const unstored = batch.length === 1 ? null : new Set(this.apply(batch.flatMap((pending) => pending.messages), 'fetch'))
+        if (unstored === null) {
+          const only = batch[0] as PendingStore
+          only.done(this.apply(only.messages, 'fetch'))
+        } else for (const pending of batch) pending.done(pending.messages.filter((message) => unstored.has(message)))
+      } catch (err) {
+        for (const pending of batch) pending.failed(err)
+      }
+    }
+    if (this.stores.length > 0) this.storing = setImmediate(() => this.storeWaiting())
+  }
+
+  /**
    * Fill a conversation soon (coalesced with a fill already running). A fill
    * that fails for a reason worth retrying (network, 5xx, 408, 429) is tried
    * again after a back-off until it succeeds: the realtime link may well stay
@@ -403,7 +523,8 @@ export class Sync {
     /** Keep a request for the page after `from`, and guesses beyond it while the server has more. */
     const runAhead = (from: number) => {
       if (ahead[0]?.after !== from) ahead = [fetchAfter(from)]
-      for (let next = (ahead.at(-1) as Ahead).after + PAGE; ahead.length < FILL_AHEAD && next < lastSeq; next += PAGE) {
+      const most = conversationId === this.focused ? FOCUS_AHEAD : FILL_AHEAD
+      for (let next = (ahead.at(-1) as Ahead).after + PAGE; ahead.length < most && next < lastSeq; next += PAGE) {
         ahead.push(fetchAfter(next))
       }
     }
@@ -426,7 +547,8 @@ export class Sync {
           if (this.stopped) return
           const last = page.messages.at(-1)?.seq ?? after
           if (page.hasMore && last > after) runAhead(last)
-          this.apply(page.messages, 'fetch')
+          await this.store(page.messages)
+          if (this.stopped) return
           const highest = cache.highestSeq(conversationId)
           if (!page.hasMore || highest <= after) break
           runAhead(highest)

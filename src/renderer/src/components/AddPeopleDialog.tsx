@@ -1,7 +1,7 @@
 /** Add people to a group: search the directory (`listUsers`), pick, add. People already in it are shown, not offered. */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { LIMITS } from '../../../shared/api'
+import { LIMITS } from '../../../shared/limits'
 import { usePeopleSearch } from '../hooks/usePeopleSearch'
 import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'

@@ -34,7 +34,18 @@ function firstLine(text: string): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line
 }
 
-export const ConversationItem = memo(function ConversationItem({ conversationId, selected }: { conversationId: string; selected: boolean }) {
+/** `position` (1-based) and `count`: the row's place in the whole list, of which only a window is rendered. */
+export const ConversationItem = memo(function ConversationItem({
+  conversationId,
+  selected,
+  position,
+  count,
+}: {
+  conversationId: string
+  selected: boolean
+  position: number
+  count: number
+}) {
   const { t } = useTranslation()
   const locale = useIntlLocale()
   const now = useNow(30_000)
@@ -105,6 +116,8 @@ export const ConversationItem = memo(function ConversationItem({ conversationId,
       id={optionId(conversationId)}
       role="option"
       aria-selected={selected}
+      aria-posinset={position}
+      aria-setsize={count}
       aria-label={label}
       tabIndex={selected ? 0 : -1}
       className={selected ? 'conversation-item conversation-item--selected' : 'conversation-item'}

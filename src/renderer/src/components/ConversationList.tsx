@@ -1,9 +1,30 @@
-/** The sidebar's conversations, newest activity first: a listbox; Up/Down/Home/End move and open. */
+/**
+ * The sidebar's conversations, newest activity first: a listbox; Up/Down/Home/End move and open.
+ * Virtualized (react-virtuoso): only the rows near the viewport exist in the DOM, so a list of
+ * thousands costs what a screenful does; each option carries its place in the whole list
+ * (aria-posinset / aria-setsize).
+ */
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { Virtuoso, type ListRange, type VirtuosoHandle } from 'react-virtuoso'
 import { useShallow } from 'zustand/react/shallow'
+import { RENDERER_MARKS } from '../../../shared/perf-marks'
+import { markWhenPainted } from '../lib/startup-marks'
 import { sortedConversationIds, useConversations } from '../store/conversations'
 import { useUi } from '../store/ui'
 import { ConversationItem, optionId } from './ConversationItem'
+
+/** The mounted list: scrolls a row into view (a row far off screen does not exist until then). */
+let mountedList: VirtuosoHandle | null = null
+
+/** Focus a row once it exists: scrolled into view, it is rendered within a frame or two. */
+function focusRow(conversationId: string, frames = 10): void {
+  requestAnimationFrame(() => {
+    const row = document.getElementById(optionId(conversationId))
+    if (row !== null) row.focus()
+    else if (frames > 0) focusRow(conversationId, frames - 1)
+  })
+}
 
 /** Open the conversation `step` places away from the open one (wrapping), and focus its row when asked. */
 export function moveSelection(step: number | 'first' | 'last', focus: boolean): void {
@@ -19,25 +40,45 @@ export function moveSelection(step: number | 'first' | 'last', focus: boolean): 
   const id = ids[next]
   if (id === undefined) return
   useUi.getState().openConversation(id)
-  if (focus) requestAnimationFrame(() => document.getElementById(optionId(id))?.focus())
+  if (!focus) return
+  mountedList?.scrollIntoView({ index: next, behavior: 'auto' })
+  focusRow(id)
 }
+
+const keyOf = (_index: number, id: string): string => id
 
 export function ConversationList() {
   const { t } = useTranslation()
   const ids = useConversations(useShallow((state) => sortedConversationIds(state.byId)))
   const loaded = useConversations((state) => state.loaded)
   const active = useUi((state) => state.activeConversationId)
+  const virtuoso = useRef<VirtuosoHandle>(null)
+  const [rendered, setRendered] = useState<ListRange>({ startIndex: 0, endIndex: -1 })
+  // The list as the core lists it (conversations that came by event before it do not count), its rows rendered.
+  const listed = loaded && ids.length > 0 && rendered.endIndex >= 0
+  useEffect(() => {
+    if (listed) markWhenPainted(RENDERER_MARKS.listPainted)
+  }, [listed])
+  useEffect(() => {
+    mountedList = virtuoso.current
+    return () => {
+      mountedList = null
+    }
+  })
 
   if (loaded && ids.length === 0) return <p className="sidebar__empty">{t('sidebar.empty')}</p>
 
+  const activeIndex = active === null ? -1 : ids.indexOf(active)
+  // The open conversation's row is the list's Tab stop; with none open, or its row not rendered, the list itself takes it.
+  const rowTakesTab = activeIndex >= rendered.startIndex && activeIndex <= rendered.endIndex
   return (
-    <div
+    <Virtuoso
+      ref={virtuoso}
       className="conversation-list"
       role="listbox"
       aria-label={t('sidebar.label')}
       data-testid="conversation-list"
-      // With nothing open yet, the list itself takes the Tab stop.
-      tabIndex={active === null || !ids.includes(active) ? 0 : -1}
+      tabIndex={rowTakesTab ? -1 : 0}
       onKeyDown={(event) => {
         const keys: Record<string, number | 'first' | 'last'> = { ArrowDown: 1, ArrowUp: -1, Home: 'first', End: 'last' }
         const step = keys[event.key]
@@ -45,10 +86,18 @@ export function ConversationList() {
         event.preventDefault()
         moveSelection(step, true)
       }}
-    >
-      {ids.map((id) => (
-        <ConversationItem key={id} conversationId={id} selected={id === active} />
-      ))}
-    </div>
+      data={ids}
+      computeItemKey={keyOf}
+      itemContent={(index, id) => <ConversationItem conversationId={id} selected={id === active} position={index + 1} count={ids.length} />}
+      itemsRendered={(items) =>
+        setRendered((before) => {
+          const startIndex = items[0]?.index ?? 0
+          const endIndex = items.at(-1)?.index ?? -1
+          return before.startIndex === startIndex && before.endIndex === endIndex ? before : { startIndex, endIndex }
+        })
+      }
+      defaultItemHeight={64}
+      increaseViewportBy={{ top: 320, bottom: 320 }}
+    />
   )
 }

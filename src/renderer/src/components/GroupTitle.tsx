@@ -1,7 +1,7 @@
 /** The group's title in its info panel; the owner and admins rename it in place (Enter saves, Esc cancels). */
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { LIMITS } from '../../../shared/api'
+import { LIMITS } from '../../../shared/limits'
 import { useConversations } from '../store/conversations'
 import { actionErrorText } from './action-error'
 import { EditIcon } from './Icons'

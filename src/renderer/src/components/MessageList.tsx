@@ -15,10 +15,12 @@
 import { forwardRef, useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso'
+import { RENDERER_MARKS } from '../../../shared/perf-marks'
 import { useIntlLocale } from '../hooks/useLocale'
 import { useNow } from '../hooks/useNow'
 import { callError, logFailure } from '../lib/call-error'
 import { receiptOf } from '../lib/receipts'
+import { markWhenPainted } from '../lib/startup-marks'
 import { formatDay } from '../lib/time'
 import { buildTimeline, type TimelineRow } from '../lib/timeline'
 import { VisibleMessages } from '../read-receipts/visible-messages'
@@ -54,6 +56,10 @@ function ListHeader({ context }: { context?: ListContext }) {
 }
 
 const noRows: TimelineRow[] = []
+
+const markMessagesPainted = (items: readonly unknown[]): void => {
+  if (items.length > 0) markWhenPainted(RENDERER_MARKS.messagesPainted)
+}
 
 // Virtuoso may ask for a key during a prepend before the new data is in (petyosi/react-virtuoso#1157).
 const rowKey = (index: number, row: TimelineRow): string => (row as TimelineRow | undefined)?.key ?? `row-${index}`
@@ -267,6 +273,7 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
         initialTopMostItemIndex={initialIndex}
         computeItemKey={rowKey}
         itemContent={itemContent}
+        itemsRendered={markMessagesPainted}
         // Not while a jump loads older pages and scrolls: every prepended page raises the count, and a
         // follow still at the bottom (where the reply was clicked) scrolled to the end after the jump
         // had scrolled to the original (e2e/specs/reply-jump.spec.ts, about 1 run in 4).

@@ -4,7 +4,10 @@
  * quick switcher, message search, moving through conversations, Esc marks
  * read, the shortcuts help). Esc closes dialogs natively, see Dialog.tsx.
  */
+import { useEffect } from 'react'
+import { RENDERER_MARKS } from '../../../shared/perf-marks'
 import { useAppShortcuts } from '../hooks/useAppShortcuts'
+import { markWhenPainted } from '../lib/startup-marks'
 import { useUi } from '../store/ui'
 import { ConnectionBanner } from './ConnectionBanner'
 import { ConversationInfoDialog } from './ConversationInfoDialog'
@@ -22,6 +25,7 @@ import { UpdateBanner } from './UpdateBanner'
 export function Shell() {
   const dialog = useUi((state) => state.dialog)
   useAppShortcuts()
+  useEffect(() => markWhenPainted(RENDERER_MARKS.shell), [])
 
   return (
     <div className="shell">

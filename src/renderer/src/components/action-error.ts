@@ -4,7 +4,7 @@
  * when no code says more.
  */
 import type { TFunction } from 'i18next'
-import { LIMITS } from '../../../shared/api'
+import { LIMITS } from '../../../shared/limits'
 import { callError } from '../lib/call-error'
 
 export function actionErrorText(t: TFunction, err: unknown): string {

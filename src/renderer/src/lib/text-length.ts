@@ -2,7 +2,7 @@
  * The composer's limit as the server counts it (src/shared/api.ts): the body
  * after trimming, in code points (an emoji counts once), at most LIMITS.bodyMax.
  */
-import { LIMITS } from '../../../shared/api'
+import { LIMITS } from '../../../shared/limits'
 
 export const BODY_MAX: number = LIMITS.bodyMax
 /** From this many characters on the composer shows a counter. */

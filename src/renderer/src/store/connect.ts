@@ -57,6 +57,8 @@ export function connectStores(): () => void {
     // The core decides about notifications by the conversation that is open.
     useUi.subscribe((state, previous) => {
       if (state.activeConversationId === previous.activeConversationId) return
+      // The renderer's memory stays bounded: the open conversation whole, a few recent ones trimmed, no others.
+      useMessages.getState().retain(state.activeConversationId)
       bridge.setActiveConversation({ conversationId: state.activeConversationId }).catch(logFailure('setActiveConversation'))
     }),
   ]

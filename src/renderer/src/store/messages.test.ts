@@ -3,7 +3,7 @@ import { stubBridge } from '../../../../test/support/renderer/bridge'
 import { pending, sent } from '../../../../test/support/renderer/chat-messages'
 import { resetAllStores } from '.'
 import { useCompose } from './compose'
-import { messagesOf, useMessages } from './messages'
+import { KEPT_CLOSED, messagesOf, RECENTLY_OPENED, useMessages } from './messages'
 import { useNotices } from './notices'
 
 const state = () => messagesOf('c1')(useMessages.getState())
@@ -60,6 +60,66 @@ describe('messages slice', () => {
     useMessages.getState().hold('c1')
     resetAllStores()
     expect(useMessages.getState().byConversation).toEqual({})
+  })
+})
+
+describe('bounded: the open conversation whole, a few recent ones trimmed, no others', () => {
+  const run = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => sent(from + i))
+  const held = () => Object.keys(useMessages.getState().byConversation).sort()
+  const open = (id: string, messages = run(1, 300), hasMoreBefore = false) => {
+    useMessages.getState().retain(id)
+    useMessages.getState().hold(id)
+    useMessages.getState().applyPage(id, messages, hasMoreBefore, false)
+  }
+  const of = (id: string) => messagesOf(id)(useMessages.getState())
+
+  it('keeps the open conversation whole and the recently opened ones at their latest messages', () => {
+    open('c1')
+    open('c2')
+    expect(of('c2').messages).toHaveLength(300)
+    expect(of('c1').messages).toHaveLength(KEPT_CLOSED)
+    expect(of('c1').messages.at(-1)?.seq).toBe(300)
+    expect(of('c1').messages[0]?.seq).toBe(301 - KEPT_CLOSED)
+    expect(of('c1').hasMoreBefore).toBe(true)
+    // Reopened: whole again as its pages come, and untouched by the switch.
+    useMessages.getState().retain('c1')
+    expect(of('c1').messages).toHaveLength(KEPT_CLOSED)
+    expect(of('c2').messages).toHaveLength(KEPT_CLOSED)
+  })
+
+  it('lets go of conversations beyond the recently opened', () => {
+    const ids = Array.from({ length: RECENTLY_OPENED + 3 }, (_, i) => `k${i}`)
+    for (const id of ids) open(id, run(1, 3))
+    expect(held()).toEqual(ids.slice(-(RECENTLY_OPENED + 1)).sort())
+    expect(useMessages.getState().recent[0]).toBe(ids.at(-1))
+  })
+
+  it('trims a held conversation that is not open as events grow it, but never the open one', () => {
+    open('c1', run(1, 10))
+    open('c2', run(1, 10))
+    useMessages.getState().merge('c1', run(11, 400))
+    useMessages.getState().merge('c2', run(11, 400))
+    expect(of('c1').messages.length).toBeLessThanOrEqual(KEPT_CLOSED + 50)
+    expect(of('c1').messages.at(-1)?.seq).toBe(400)
+    expect(of('c2').messages).toHaveLength(400)
+  })
+
+  it('leaves messages older than the held run to the core (no gap in the run)', () => {
+    open('c1', run(101, 150), true)
+    useMessages.getState().merge('c1', [{ ...sent(5), body: 'edited far back' }, sent(151)])
+    expect(of('c1').messages.map((message) => message.seq)).toEqual(run(101, 151).map((message) => message.seq))
+  })
+
+  it('drops an older page that arrives after its conversation was trimmed', async () => {
+    let answer: (page: { messages: ReturnType<typeof sent>[]; hasMoreBefore: boolean }) => void = () => undefined
+    stubBridge({ loadMessages: () => new Promise((resolve) => (answer = resolve)) })
+    open('c1', run(100, 300), true)
+    const loading = useMessages.getState().loadOlder('c1')
+    open('c2', run(1, 3))
+    answer({ messages: run(1, 99), hasMoreBefore: false })
+    expect(await loading).toBe(false)
+    expect(of('c1').messages[0]?.seq).toBe(301 - KEPT_CLOSED)
+    expect(of('c1')).toMatchObject({ hasMoreBefore: true, loadingOlder: false })
   })
 })
 

@@ -4,12 +4,19 @@
  * lib/message-order.ts). A conversation is held once it has been opened;
  * events for others are left to the core's cache until they are.
  *
+ * Bounded (`retain`, called when the open conversation changes): the open
+ * conversation keeps everything loaded (what is on screen, however far back
+ * the user scrolled); the RECENTLY_OPENED before it keep their latest
+ * KEPT_CLOSED messages (switching back shows them at once; the latest page is
+ * loaded again anyway); every other conversation is let go. A conversation
+ * that is held but not open is trimmed back as events grow it.
+ *
  * Loading: the latest page when a conversation is opened, older pages as the
  * list scrolls to the top (the core serves them from its cache), and enough
  * pages to reach a given seq (the first unread message, a search hit).
  */
 import { create } from 'zustand'
-import { LIMITS } from '../../../shared/api'
+import { LIMITS } from '../../../shared/limits'
 import type { ChatMessage } from '../../../shared/ipc'
 import { parley } from '../bridge'
 import { logFailure } from '../lib/call-error'
@@ -27,6 +34,10 @@ export interface ConversationMessages {
 
 interface MessagesState {
   byConversation: Readonly<Record<string, ConversationMessages>>
+  /** The open conversation first, then the ones opened before it, most recent first (at most 1 + RECENTLY_OPENED). */
+  recent: readonly string[]
+  /** The open conversation changed: keep it whole, trim the recent ones, let the rest go. */
+  retain(openConversationId: string | null): void
   /** Start holding a conversation (before its first page arrives, so no event is missed meanwhile). */
   hold(conversationId: string): void
   /** A page arrived: `older` pages only ever lower `hasMoreBefore`'s horizon. */
@@ -63,12 +74,36 @@ interface MessagesState {
 }
 
 const OLDER_PAGE = 100
+/** Conversations held besides the open one. */
+export const RECENTLY_OPENED = 4
+/** Messages a held conversation keeps while it is not open: more than a first page (LIMITS.pageDefault) and a screenful. */
+export const KEPT_CLOSED = 100
+/** A closed conversation grown by events this far past KEPT_CLOSED is trimmed back (not at every event). */
+const TRIM_SLACK = 50
 /** Reaching a seq loads at most this many (full) pages: a search hit 40,000 messages back is still reached. */
 const MAX_PAGES_TO_REACH = 200
 
 const latestInFlight = new Map<string, Promise<void>>()
 
 const empty: ConversationMessages = { messages: [], hasMoreBefore: true, loaded: false, loadingOlder: false }
+
+/** The latest `keep` messages (the run stays contiguous: only the oldest go); older ones exist again. */
+function trimmed(current: ConversationMessages, keep: number): ConversationMessages {
+  if (current.messages.length <= keep) return current
+  return { ...current, messages: current.messages.slice(-keep), hasMoreBefore: true, loadingOlder: false }
+}
+
+/**
+ * Messages outside the held run are left to the core: a sent message older
+ * than the oldest held (an edit or a reaction far back) would leave a gap in
+ * it; a later older page brings it as it is then.
+ */
+function withinRun(current: ConversationMessages, incoming: readonly ChatMessage[]): readonly ChatMessage[] {
+  if (!current.loaded || !current.hasMoreBefore) return incoming
+  const lowest = lowestSeq(current.messages)
+  if (lowest === null || incoming.every((message) => message.seq === null || message.seq >= lowest)) return incoming
+  return incoming.filter((message) => message.seq === null || message.seq >= lowest)
+}
 
 function patch(
   state: MessagesState,
@@ -83,6 +118,25 @@ function patch(
 
 export const useMessages = create<MessagesState>()((set, get) => ({
   byConversation: {},
+  recent: [],
+  retain: (openConversationId) =>
+    set((state) => {
+      const recent =
+        openConversationId === null
+          ? state.recent.slice(0, RECENTLY_OPENED)
+          : [openConversationId, ...state.recent.filter((id) => id !== openConversationId)].slice(0, 1 + RECENTLY_OPENED)
+      const byConversation: Record<string, ConversationMessages> = {}
+      let changed = Object.keys(state.byConversation).length
+      for (const id of recent) {
+        const current = state.byConversation[id]
+        if (current === undefined) continue
+        changed--
+        const kept = id === openConversationId ? current : trimmed(current, KEPT_CLOSED)
+        if (kept !== current) changed++
+        byConversation[id] = kept
+      }
+      return changed === 0 ? { recent } : { recent, byConversation }
+    }),
   hold: (conversationId) =>
     set((state) =>
       state.byConversation[conversationId] ? state : { byConversation: { ...state.byConversation, [conversationId]: empty } },
@@ -102,8 +156,11 @@ export const useMessages = create<MessagesState>()((set, get) => ({
   merge: (conversationId, messages) =>
     set((state) =>
       patch(state, conversationId, (current) => {
-        const merged = mergeMessages(current.messages, messages)
-        return merged === current.messages ? current : { ...current, messages: merged }
+        const merged = mergeMessages(current.messages, withinRun(current, messages))
+        if (merged === current.messages) return current
+        const next = { ...current, messages: merged }
+        // Held but not open: events do not grow it past its bound.
+        return state.recent.indexOf(conversationId) > 0 && merged.length > KEPT_CLOSED + TRIM_SLACK ? trimmed(next, KEPT_CLOSED) : next
       }),
     ),
   remove: (conversationId, keys) =>
@@ -143,6 +200,9 @@ export const useMessages = create<MessagesState>()((set, get) => ({
     get().setLoadingOlder(conversationId, true)
     try {
       const page = await parley().loadMessages({ conversationId, beforeSeq, limit })
+      // Trimmed meanwhile (retain): the page no longer joins the run; dropped whole.
+      const now = get().byConversation[conversationId]
+      if (now === undefined || lowestSeq(now.messages) !== beforeSeq) return false
       get().applyPage(conversationId, page.messages, page.hasMoreBefore, true)
       useUsers.getState().ensure(page.messages.map((message) => message.senderId))
       return page.messages.length > 0
@@ -203,7 +263,7 @@ export const useMessages = create<MessagesState>()((set, get) => ({
       .then(() => get().remove(message.conversationId, [message.key]))
       .catch(logFailure('discardMessage'))
   },
-  reset: () => set({ byConversation: {} }),
+  reset: () => set({ byConversation: {}, recent: [] }),
 }))
 
 const none: ConversationMessages = empty

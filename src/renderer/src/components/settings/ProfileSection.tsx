@@ -1,7 +1,7 @@
 /** My display name (`updateProfile`) and my password (`changePassword`: my other devices are signed out). */
 import { useState, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
-import { LIMITS } from '../../../../shared/api'
+import { LIMITS } from '../../../../shared/limits'
 import { callError } from '../../lib/call-error'
 import { useAccount } from '../../store/account'
 import { useSession } from '../../store/session'

@@ -1,0 +1,437 @@
+/**
+ * Back from a weekend (issue 21): alice used the app — signed in, her cache
+ * holds `--weekend-conversations` conversations and read them all — and
+ * closed it with one of them open. Over the weekend bob writes
+ * `--weekend-messages` messages across them: a few conversations take most
+ * (Zipf: the n-th busiest gets ∝ 1/n), and the open one, the second busiest,
+ * got its messages first (Friday evening), so its activity is the oldest of
+ * the weekend: listed newest activity first, it would come last. She starts
+ * the app again from her saved session; the window tells the core which
+ * conversation is open (`setActiveConversation`) as soon as it exists.
+ *
+ * Measured, from app start (and from "connected"):
+ * - **open conversation current**: its cache holds every message the server
+ *   has (highest seq) and its lastRev is the server's;
+ * - **badges right**: the `conversations` events the window receives show,
+ *   for every conversation, the unread count the server reports;
+ * - **all current**: every conversation's highest seq and lastRev are the
+ *   server's (the sync is done, changes included);
+ * - the longest main-thread stall (monitorEventLoopDelay) over the catch-up.
+ *
+ * Baseline, same run, alternating with Parley: the bare pipeline — the
+ * conversation list read page by page (200 a page, the most the server
+ * gives), then the same `after=` pages of every
+ * conversation with news (pages of 200) with K requests in flight, each page
+ * parsed and inserted into a bare table in a transaction of its own
+ * (node:http keep-alive; raw-tables.ts). K = 4 and 8 are both run; the ratio
+ * is taken against the faster one (the stricter figure). Parley ÷ baseline
+ * = bare ms ÷ Parley ms (target ≥ 0.5), from "badges right" and "all
+ * current". Each run starts from a copy of the same saved cache, against the
+ * same server; medians of `--weekend-runs` runs.
+ */
+import { cpSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
+import { Agent, request } from 'node:http'
+import { join } from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import type { AuthResponse, Conversation, ConversationPage, MessagePage } from '../../src/shared/api'
+import type { ChatConversation, ChatMessage } from '../../src/shared/ipc'
+import { recordingServices } from '../../test/helpers/core'
+import { callApi, listConversations } from '../../test/helpers/messenger'
+import { median } from '../../test/kit/latency'
+import { threadCpuTimeMs } from '../../test/kit/proc-stats'
+import { seededRandom } from '../../test/kit/random'
+import { messageBody } from './bodies'
+import { aliceCore, newUserData, startLiveServer, until, type LiveSetup } from './live-server'
+import { createRawMessages, insertRaw, openRawDatabase } from './raw-tables'
+import type { Scenario } from './scenario'
+
+const PAGE = 200
+/** Messages each conversation has before the weekend (read by alice). */
+const BEFORE = 2
+/** Requests in flight in the bare pipeline runs. */
+const BARE_IN_FLIGHT = [4, 8] as const
+
+/** `total` messages over `count` conversations, ∝ 1/rank, at least one each. */
+export function zipfCounts(total: number, count: number): number[] {
+  const weights = Array.from({ length: count }, (_, i) => 1 / (i + 1))
+  const sum = weights.reduce((a, b) => a + b, 0)
+  const counts = weights.map((w) => Math.max(1, Math.floor((w / sum) * total)))
+  // The rounding remainder to the busiest, so the total is exact.
+  counts[0] = (counts[0] as number) + total - counts.reduce((a, b) => a + b, 0)
+  return counts
+}
+
+/** Sends over REST, `concurrency` at a time, in the order given. */
+async function sendAll(setup: LiveSetup, jobs: readonly { conversationId: string; clientId: string; body: string }[], concurrency = 16): Promise<void> {
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let n = next++; n < jobs.length; n = next++) {
+        const job = jobs[n] as (typeof jobs)[number]
+        const sent = await callApi(setup.server.url, 'POST', `/api/conversations/${job.conversationId}/messages`, {
+          token: setup.bob.token,
+          body: { clientId: job.clientId, body: job.body },
+        })
+        if (sent.status !== 201) throw new Error(`send failed: ${sent.status}`)
+      }
+    }),
+  )
+}
+
+/** CPU time of this process and of the server process, in ms; `since` a reading before: the difference. */
+function cpuNow(setup: LiveSetup): { own: number; server: number } {
+  const usage = process.cpuUsage()
+  return { own: (usage.user + usage.system) / 1000, server: threadCpuTimeMs(setup.server.child.pid as number) }
+}
+const cpuSince = (setup: LiveSetup, before: { own: number; server: number }) => {
+  const now = cpuNow(setup)
+  return { own: now.own - before.own, server: now.server - before.server }
+}
+
+interface Expected {
+  lastSeq: number
+  lastRev: number
+  unread: number
+  /** Highest seq alice's cache holds from before the weekend. */
+  before: number
+}
+
+/** GET with node:http over a keep-alive agent, parsed. */
+function getter(serverUrl: string, token: string, inFlight: number): { get: <T>(path: string) => Promise<T>; close: () => void } {
+  const agent = new Agent({ keepAlive: true, maxSockets: inFlight })
+  const headers = { authorization: `Bearer ${token}` }
+  const get = <T>(path: string) =>
+    new Promise<T>((resolve, reject) => {
+      const req = request(`${serverUrl}${path}`, { headers, agent }, (res) => {
+        res.setEncoding('utf8')
+        let text = ''
+        res.on('data', (chunk: string) => (text += chunk))
+        res.on('error', reject)
+        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(text) as T) : reject(new Error(`GET ${path}: HTTP ${res.statusCode}`))))
+      })
+      req.on('error', reject)
+      req.end()
+    })
+  return { get, close: () => agent.destroy() }
+}
+
+/**
+ * The bare pipeline: the listing page by page, then every conversation's
+ * pages after its cached seq, `inFlight` requests at once, each page parsed
+ * and inserted into the bare table in its own transaction.
+ */
+async function barePipeline(
+  path: string,
+  setup: LiveSetup,
+  token: string,
+  cachedSeq: ReadonlyMap<string, number>,
+  inFlight: number,
+): Promise<{ ms: number; messages: number; cpu: { own: number; server: number } }> {
+  const db = openRawDatabase(path)
+  createRawMessages(db, { fts: false, primaryKey: 'row_id' })
+  const { get, close } = getter(setup.server.url, token, inFlight)
+  const cpuBefore = cpuNow(setup)
+  const start = performance.now()
+  const jobs: { id: string; after: number }[] = []
+  for (let cursor: string | null = null; ; ) {
+    const page: ConversationPage = await get<ConversationPage>(`/api/conversations?limit=200${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`)
+    for (const c of page.conversations) {
+      for (let after = cachedSeq.get(c.id) ?? 0; after < c.lastSeq; after += PAGE) jobs.push({ id: c.id, after })
+    }
+    if (page.nextCursor === null) break
+    cursor = page.nextCursor
+  }
+  let messages = 0
+  let next = 0
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let job = jobs[next++]; job !== undefined; job = jobs[next++]) {
+        const page = await get<MessagePage>(`/api/conversations/${job.id}/messages?after=${job.after}&limit=${PAGE}`)
+        insertRaw(db, page.messages)
+        messages += page.messages.length
+      }
+    }),
+  )
+  const ms = performance.now() - start
+  const cpu = cpuSince(setup, cpuBefore)
+  close()
+  db.close()
+  return { ms, messages, cpu }
+}
+
+interface ParleyRun {
+  connectedMs: number
+  /** From app start. */
+  openCurrentMs: number
+  badgesRightMs: number
+  allCurrentMs: number
+  /** The open conversation was current before any other conversation with news was. */
+  openFirst: boolean
+  /** Conversations with news that were complete (highest seq) when the open one became current. */
+  completeBeforeOpen: number
+  stallMaxMs: number
+  stallP99Ms: number
+  /** CPU time from app start to every conversation current: this process (the core) and the server. */
+  cpu: { own: number; server: number }
+}
+
+/** One restart of alice's app from a copy of her saved cache, caught up. */
+async function parleyRun(
+  setup: LiveSetup,
+  snapshot: string,
+  userData: string,
+  services: ReturnType<typeof recordingServices>,
+  expected: ReadonlyMap<string, Expected>,
+  openId: string,
+): Promise<ParleyRun> {
+  cpSync(snapshot, userData, { recursive: true })
+  const open = expected.get(openId) as Expected
+  const withNews = [...expected].filter(([, e]) => e.lastSeq > e.before).map(([id]) => id)
+  /** Highest seq seen per conversation in `messages` events; unread per conversation in `conversations` events. */
+  const seen = new Map<string, number>()
+  const unread = new Map<string, number>()
+  let badgesWrong = expected.size
+  for (const [id, e] of expected) {
+    seen.set(id, e.before)
+    // Alice had read everything before the weekend: every badge shows 0 until the catch-up.
+    if (e.unread === 0) badgesWrong--
+  }
+  let complete = 0
+  let completeBeforeOpen = -1
+  let badgesRightAt = Number.NaN
+  const delay = monitorEventLoopDelay({ resolution: 10 })
+  delay.enable()
+  const cpuBefore = cpuNow(setup)
+  const start = performance.now()
+  const core = await aliceCore(setup, setup.server.url, userData, {}, services)
+  // What the window does as soon as it is up: the conversation left open is open again.
+  await core.setActiveConversation({ conversationId: openId })
+  let connectedAt = Number.NaN
+  const offs = [
+    core.on('connection', (status) => {
+      if (status.state === 'connected' && Number.isNaN(connectedAt)) connectedAt = performance.now()
+    }),
+    core.on('messages', ({ conversationId, messages }: { conversationId: string; messages: ChatMessage[] }) => {
+      const e = expected.get(conversationId)
+      if (e === undefined) return
+      let top = seen.get(conversationId) ?? 0
+      const was = top
+      for (const m of messages) if (m.seq !== null && m.seq > top) top = m.seq
+      seen.set(conversationId, top)
+      if (was < e.lastSeq && top >= e.lastSeq) {
+        complete++
+        if (conversationId === openId && completeBeforeOpen < 0) completeBeforeOpen = complete - 1
+      }
+    }),
+    core.on('conversations', (views: ChatConversation[]) => {
+      for (const view of views) {
+        const e = expected.get(view.id)
+        if (e === undefined) continue
+        const before = unread.get(view.id) ?? 0
+        unread.set(view.id, view.unreadCount)
+        if (before !== e.unread && view.unreadCount === e.unread) badgesWrong--
+        else if (before === e.unread && view.unreadCount !== e.unread) badgesWrong++
+      }
+      if (badgesWrong === 0 && Number.isNaN(badgesRightAt)) badgesRightAt = performance.now()
+    }),
+  ]
+  if (core.currentAccount?.connection.state === 'connected') connectedAt = performance.now()
+  const cache = () => {
+    const c = core.currentAccount?.cache
+    if (!c) throw new Error('alice is not signed in')
+    return c
+  }
+  const current = (id: string, e: Expected) => (seen.get(id) ?? 0) >= e.lastSeq && (cache().conversation(id)?.lastRev ?? -1) >= e.lastRev
+  await until(() => current(openId, open), 300_000, 'the open conversation is current')
+  const openCurrentAt = performance.now()
+  await until(() => !Number.isNaN(badgesRightAt), 300_000, 'every badge is right')
+  // Only the conversations not current yet are read each time, and only once every seq is in.
+  const pending = new Set(expected.keys())
+  await until(
+    () => {
+      if (complete < withNews.length) return false
+      for (const id of pending) if (current(id, expected.get(id) as Expected)) pending.delete(id)
+      return pending.size === 0
+    },
+    300_000,
+    'every conversation is current',
+  )
+  const allCurrentAt = performance.now()
+  const cpu = cpuSince(setup, cpuBefore)
+  delay.disable()
+  offs.forEach((off) => off())
+  // Check, untimed: the cache holds exactly what the server has.
+  for (const [id, e] of expected) {
+    const highest = cache().highestSeq(id)
+    if (highest !== e.lastSeq) throw new Error(`conversation ${id}: cached up to ${highest}, the server has ${e.lastSeq}`)
+    if (cache().unreadCount(id) !== e.unread) throw new Error(`conversation ${id}: ${cache().unreadCount(id)} unread, the server says ${e.unread}`)
+  }
+  await core.dispose()
+  return {
+    connectedMs: connectedAt - start,
+    openCurrentMs: openCurrentAt - start,
+    badgesRightMs: badgesRightAt - start,
+    allCurrentMs: allCurrentAt - start,
+    openFirst: completeBeforeOpen === 0,
+    completeBeforeOpen,
+    stallMaxMs: delay.max / 1e6,
+    stallP99Ms: delay.percentile(99) / 1e6,
+    cpu,
+  }
+}
+
+export const weekendScenario: Scenario = {
+  name: 'weekend',
+  async run({ options, workDir, progress }) {
+    const total = options.weekendMessages
+    const count = options.weekendConversations
+    const runs = options.weekendRuns
+    progress(`weekend: starting a server; bob creates ${count} conversations with alice…`)
+    const setup = await startLiveServer(workDir, { CONVERSATION_RATE_LIMIT: '1000000' })
+    try {
+      const random = seededRandom(options.seed)
+      // The setup's direct conversation is one of them; the rest are groups.
+      const ids = [setup.conversationId]
+      for (let i = 1; i < count; i++) {
+        const created = await callApi<Conversation>(setup.server.url, 'POST', '/api/conversations', {
+          token: setup.bob.token,
+          body: { memberIds: [setup.alice.id], title: `Weekend ${i}` },
+        })
+        if (created.status !== 201) throw new Error(`create failed: ${created.status}`)
+        ids.push(created.body.id)
+      }
+      await sendAll(
+        setup,
+        ids.flatMap((conversationId) => Array.from({ length: BEFORE }, (_, n) => ({ conversationId, clientId: `before-${n}`, body: messageBody(random) }))),
+      )
+      const aliceAuth = (await callApi<AuthResponse>(setup.server.url, 'POST', '/api/auth/login', { body: { username: 'alice', password: 'bench-password' } })).body
+
+      progress('weekend: alice signs in, catches up, reads everything and closes the app…')
+      const first = newUserData(workDir, 'alice-first')
+      const services = recordingServices()
+      const before = await aliceCore(setup, setup.server.url, first, {}, services)
+      const listed = await listConversations(setup.server.url, aliceAuth.token)
+      await until(() => listed.every((c) => before.currentAccount?.cache.highestSeq(c.id) === c.lastSeq), 60_000, 'alice caches everything')
+      for (const c of listed) await before.markRead({ conversationId: c.id, seq: c.lastSeq })
+      await until(
+        async () => (await listConversations(setup.server.url, aliceAuth.token)).every((c) => c.unreadCount === 0),
+        60_000,
+        'the server has her read markers',
+      )
+      await until(() => listed.every((c) => (before.currentAccount?.cache.conversation(c.id)?.lastRev ?? -1) >= c.lastRev), 60_000, 'alice is current')
+      await before.dispose()
+      const cachedSeq = new Map(listed.map((c) => [c.id, c.lastSeq]))
+
+      // The weekend: the open conversation (the second busiest) first, then the rest interleaved.
+      const counts = zipfCounts(total, count)
+      const openId = ids[1] as string
+      const jobs: { conversationId: string; clientId: string; body: string }[] = []
+      for (let n = 0; n < (counts[1] as number); n++) jobs.push({ conversationId: openId, clientId: `weekend-${n}`, body: messageBody(random) })
+      const rest: typeof jobs = []
+      ids.forEach((conversationId, i) => {
+        if (i === 1) return
+        for (let n = 0; n < (counts[i] as number); n++) rest.push({ conversationId, clientId: `weekend-${n}`, body: messageBody(random) })
+      })
+      for (let i = rest.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1))
+        ;[rest[i], rest[j]] = [rest[j] as (typeof rest)[number], rest[i] as (typeof rest)[number]]
+      }
+      progress(`weekend: bob writes ${total.toLocaleString('en-US')} messages over ${count} conversations…`)
+      await sendAll(setup, jobs)
+      await sendAll(setup, rest)
+
+      const now = await listConversations(setup.server.url, aliceAuth.token)
+      const expected = new Map<string, Expected>(
+        now.map((c) => [c.id, { lastSeq: c.lastSeq, lastRev: c.lastRev, unread: c.unreadCount, before: cachedSeq.get(c.id) ?? 0 }]),
+      )
+      const missed = now.reduce((sum, c) => sum + c.lastSeq - (cachedSeq.get(c.id) ?? 0), 0)
+      const openRank = now.findIndex((c) => c.id === openId)
+
+      const parley: ParleyRun[] = []
+      const bare = new Map<number, number[]>(BARE_IN_FLIGHT.map((k) => [k, []]))
+      const bareCpu = new Map<number, { own: number; server: number }[]>(BARE_IN_FLIGHT.map((k) => [k, []]))
+      for (let run = 0; run < runs; run++) {
+        for (const k of BARE_IN_FLIGHT) {
+          progress(`weekend: run ${run + 1}/${runs}: bare pipeline, ${k} in flight…`)
+          const result = await barePipeline(join(workDir, `bare-${run}-${k}.sqlite`), setup, aliceAuth.token, cachedSeq, k)
+          if (result.messages !== missed) throw new Error(`bare pipeline fetched ${result.messages} of ${missed}`)
+          bare.get(k)?.push(result.ms)
+          bareCpu.get(k)?.push(result.cpu)
+        }
+        progress(`weekend: run ${run + 1}/${runs}: alice starts the app again and catches up…`)
+        const profile = run === runs - 1 && options.weekendProfile !== '' ? new Session() : null
+        if (profile) {
+          profile.connect()
+          await profile.post('Profiler.enable')
+          await profile.post('Profiler.start')
+        }
+        parley.push(await parleyRun(setup, first, newUserData(workDir, `alice-run-${run}`), services, expected, openId))
+        if (profile) {
+          const { profile: taken } = await profile.post('Profiler.stop')
+          writeFileSync(options.weekendProfile, JSON.stringify(taken))
+          profile.disconnect()
+        }
+      }
+
+      const med = (pick: (r: ParleyRun) => number) => median(parley.map(pick))
+      const bareMedians = BARE_IN_FLIGHT.map((k) => ({ inFlight: k, ms: median(bare.get(k) ?? []) }))
+      const best = bareMedians.reduce((a, b) => (b.ms < a.ms ? b : a))
+      const json = {
+        conversations: count,
+        messages: missed,
+        runs,
+        openConversation: { messages: counts[1], listedAt: openRank + 1 },
+        barePipeline: Object.fromEntries(BARE_IN_FLIGHT.map((k) => [`inFlight${k}`, { ms: bare.get(k), medianMs: median(bare.get(k) ?? []) }])),
+        barePipelineMs: best.ms,
+        connectedMs: med((r) => r.connectedMs),
+        openCurrentMs: med((r) => r.openCurrentMs),
+        badgesRightMs: med((r) => r.badgesRightMs),
+        allCurrentMs: med((r) => r.allCurrentMs),
+        ratioVsBarePipeline: best.ms / med((r) => r.badgesRightMs),
+        allCurrentRatioVsBarePipeline: best.ms / med((r) => r.allCurrentMs),
+        openFirst: parley.every((r) => r.openFirst),
+        cpuMs: {
+          parley: { own: med((r) => r.cpu.own), server: med((r) => r.cpu.server) },
+          barePipeline: { own: median(bareCpu.get(best.inFlight)?.map((c) => c.own) ?? []), server: median(bareCpu.get(best.inFlight)?.map((c) => c.server) ?? []) },
+        },
+        stallMaxMs: med((r) => r.stallMaxMs),
+        runsDetail: parley,
+      }
+      const ms = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ')
+      const stallMax = json.stallMaxMs
+      return {
+        json,
+        tables: [
+          {
+            title:
+              `Back from a weekend: ${missed.toLocaleString('en-US')} messages missed in ${count} conversations (the open one: ${counts[1]} messages, ` +
+              `listed ${openRank + 1}th), app start from the saved session; medians of ${runs} runs`,
+            header: ['', 'median (ms)', 'runs (ms)', 'bare pipeline ÷ this'],
+            rows: [
+              ['app start → connected', json.connectedMs.toFixed(0), ms(parley.map((r) => r.connectedMs)), ''],
+              ['app start → the open conversation current', json.openCurrentMs.toFixed(0), ms(parley.map((r) => r.openCurrentMs)), (best.ms / json.openCurrentMs).toFixed(2)],
+              ['app start → every badge right', json.badgesRightMs.toFixed(0), ms(parley.map((r) => r.badgesRightMs)), json.ratioVsBarePipeline.toFixed(2)],
+              ['app start → every conversation current (changes too)', json.allCurrentMs.toFixed(0), ms(parley.map((r) => r.allCurrentMs)), json.allCurrentRatioVsBarePipeline.toFixed(2)],
+              ...bareMedians.map(({ inFlight, ms: m }) => [
+                `bare pipeline: listing, ${inFlight} pages in flight, parse, bare inserts page by page`,
+                m.toFixed(0),
+                ms(bare.get(inFlight) ?? []),
+                (best.ms / m).toFixed(2),
+              ]),
+            ],
+            notes: [
+              `ratio to the bare pipeline (the faster one), every badge right: ${json.ratioVsBarePipeline.toFixed(2)} (target ≥ 0.5: ${json.ratioVsBarePipeline >= 0.5 ? 'met' : 'NOT met'})`,
+              `open conversation current first: ${json.openFirst ? 'yes' : 'NO'} (conversations complete before it: ${parley.map((r) => r.completeBeforeOpen).join(', ')})`,
+              `CPU (medians): Parley — core ${json.cpuMs.parley.own.toFixed(0)} ms, server ${json.cpuMs.parley.server.toFixed(0)} ms; ` +
+                `bare pipeline (${best.inFlight} in flight) — client ${json.cpuMs.barePipeline.own.toFixed(0)} ms, server ${json.cpuMs.barePipeline.server.toFixed(0)} ms`,
+              `longest main-thread stall ${stallMax.toFixed(1)} ms median (${parley.map((r) => r.stallMaxMs.toFixed(1)).join(', ')}; target ≤ 50 ms: ${stallMax <= 50 ? 'met' : 'NOT met'})`,
+            ],
+          },
+        ],
+      }
+    } finally {
+      setup.server.child.kill('SIGKILL')
+    }
+  },
+}
