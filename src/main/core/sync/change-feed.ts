@@ -20,6 +20,7 @@
 import type { Message, MessagePage } from '../../../shared/api'
 import { isRetryable, type ApiClient } from '../api-client'
 import type { Cache } from '../cache/types'
+import { RetryTimers } from './retry-timers'
 
 const PAGE = 200
 /**
@@ -55,7 +56,7 @@ export class ChangeFeed {
   private readonly running = new Map<string, Promise<void>>()
   /** Asked for again while running: once more after it. */
   private readonly again = new Set<string>()
-  private readonly retries = new Map<string, { failures: number; timer: NodeJS.Timeout | null }>()
+  private readonly retries = new RetryTimers((failures) => this.deps.retryDelayMs(failures))
   private idleWaiters: (() => void)[] = []
   private stopped = false
 
@@ -121,15 +122,7 @@ export class ChangeFeed {
           this.deps.log.warn({ conversationId, err: String(err) }, 'changes fetch refused; the next sync retries')
           return
         }
-        const retry = this.retries.get(conversationId) ?? { failures: 0, timer: null }
-        const delay = this.deps.retryDelayMs(retry.failures)
-        retry.failures++
-        if (retry.timer) clearTimeout(retry.timer)
-        retry.timer = setTimeout(() => {
-          retry.timer = null
-          this.request(conversationId)
-        }, delay)
-        this.retries.set(conversationId, retry)
+        const delay = this.retries.schedule(conversationId, () => this.request(conversationId))
         this.deps.log.warn({ conversationId, err: String(err), delay }, 'changes fetch failed; retrying')
       },
     )
@@ -142,8 +135,7 @@ export class ChangeFeed {
 
   async stop(): Promise<void> {
     this.stopped = true
-    for (const retry of this.retries.values()) if (retry.timer) clearTimeout(retry.timer)
-    this.retries.clear()
+    this.retries.clearAll()
     await Promise.allSettled([...this.running.values()])
   }
 
@@ -178,9 +170,7 @@ export class ChangeFeed {
   }
 
   private clearRetry(conversationId: string): void {
-    const retry = this.retries.get(conversationId)
-    if (retry?.timer) clearTimeout(retry.timer)
-    this.retries.delete(conversationId)
+    this.retries.clear(conversationId)
   }
 
   private async fetch(conversationId: string): Promise<void> {

@@ -13,6 +13,7 @@
  */
 import type { Conversation } from '../../../shared/api'
 import { HttpError, isRetryable, type ApiClient } from '../api-client'
+import { RetryTimers } from './retry-timers'
 
 export interface MembershipDeps {
   api: Pick<ApiClient, 'conversation'>
@@ -26,7 +27,7 @@ export interface MembershipDeps {
 
 export class MembershipCheck {
   private readonly running = new Set<string>()
-  private readonly retries = new Map<string, { failures: number; timer: NodeJS.Timeout | null }>()
+  private readonly retries = new RetryTimers((failures) => this.deps.retryDelayMs(failures))
   private stopped = false
 
   constructor(private readonly deps: MembershipDeps) {}
@@ -48,15 +49,7 @@ export class MembershipCheck {
           this.clearRetry(conversationId)
           this.deps.onRemoved(conversationId)
         } else if (isRetryable(err)) {
-          const retry = this.retries.get(conversationId) ?? { failures: 0, timer: null }
-          const delay = this.deps.retryDelayMs(retry.failures)
-          retry.failures++
-          if (retry.timer) clearTimeout(retry.timer)
-          retry.timer = setTimeout(() => {
-            retry.timer = null
-            this.check(conversationId)
-          }, delay)
-          this.retries.set(conversationId, retry)
+          this.retries.schedule(conversationId, () => this.check(conversationId))
         } else {
           this.clearRetry(conversationId)
           this.deps.log.warn({ conversationId, err: String(err) }, 'membership check refused; the next sync asks again')
@@ -66,13 +59,11 @@ export class MembershipCheck {
   }
 
   private clearRetry(conversationId: string): void {
-    const retry = this.retries.get(conversationId)
-    if (retry?.timer) clearTimeout(retry.timer)
-    this.retries.delete(conversationId)
+    this.retries.clear(conversationId)
   }
 
   stop(): void {
     this.stopped = true
-    for (const id of [...this.retries.keys()]) this.clearRetry(id)
+    this.retries.clearAll()
   }
 }

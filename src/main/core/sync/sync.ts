@@ -37,6 +37,7 @@ import { HttpError, isRetryable, type ApiClient } from '../api-client'
 import type { Cache } from '../cache/types'
 import { ChangeFeed, type Listed } from './change-feed'
 import { MembershipCheck } from './membership'
+import { RetryTimers } from './retry-timers'
 
 const PAGE = 200
 /** Conversations filled at once. */
@@ -95,7 +96,7 @@ export class Sync {
   private readonly refills = new Set<string>()
   private idleWaiters: (() => void)[] = []
   /** Conversations whose last requested fill failed: failures in a row and the retry timer. */
-  private readonly fillRetries = new Map<string, { failures: number; timer: NodeJS.Timeout | null }>()
+  private readonly fillRetries = new RetryTimers((failures) => this.deps.fillRetryDelayMs(failures))
   private stopped = false
   /** The conversation the window shows (focus). */
   private focused: string | null = null
@@ -134,8 +135,7 @@ export class Sync {
   async stop(): Promise<void> {
     this.stopped = true
     this.membership.stop()
-    for (const retry of this.fillRetries.values()) if (retry.timer) clearTimeout(retry.timer)
-    this.fillRetries.clear()
+    this.fillRetries.clearAll()
     await this.changes.stop()
     await this.whenIdle()
   }
@@ -470,24 +470,14 @@ export class Sync {
           }
           return
         }
-        const retry = this.fillRetries.get(conversationId) ?? { failures: 0, timer: null }
-        const delay = this.deps.fillRetryDelayMs(retry.failures)
-        retry.failures++
-        if (retry.timer) clearTimeout(retry.timer)
-        retry.timer = setTimeout(() => {
-          retry.timer = null
-          this.requestFill(conversationId)
-        }, delay)
-        this.fillRetries.set(conversationId, retry)
+        const delay = this.fillRetries.schedule(conversationId, () => this.requestFill(conversationId))
         this.deps.log.warn({ conversationId, err: String(err), delay }, 'range fetch failed; retrying')
       },
     )
   }
 
   private clearFillRetry(conversationId: string): void {
-    const retry = this.fillRetries.get(conversationId)
-    if (retry?.timer) clearTimeout(retry.timer)
-    this.fillRetries.delete(conversationId)
+    this.fillRetries.clear(conversationId)
   }
 
   /**
