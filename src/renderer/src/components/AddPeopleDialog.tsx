@@ -6,7 +6,7 @@ import { usePeopleSearch } from '../hooks/usePeopleSearch'
 import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'
 import { actionErrorText } from './action-error'
-import { Avatar } from './Avatar'
+import { PersonOption } from './PersonOption'
 import { Dialog } from './Dialog'
 
 const noIds: string[] = []
@@ -64,21 +64,15 @@ export function AddPeopleDialog({ conversationId, title, onClose, returnFocusTo 
           {people?.map((user) => {
             const member = memberIds.includes(user.id)
             return (
-              <label key={user.id} className={member ? 'person person--member' : 'person'} data-testid="person">
-                <input type="checkbox" checked={member || selected.has(user.id)} disabled={member} onChange={() => toggle(user.id)} />
-                <span className="person__avatar">
-                  <Avatar id={user.id} name={user.displayName} size={36} />
-                </span>
-                <span className="person__names">
-                  <bdi className="person__name" dir="auto">
-                    {user.displayName}
-                  </bdi>
-                  <span className="person__username">
-                    @{user.username}
-                    {member && ` · ${t('addPeople.alreadyMember')}`}
-                  </span>
-                </span>
-              </label>
+              <PersonOption
+                key={user.id}
+                user={user}
+                className={member ? 'person person--member' : 'person'}
+                checked={member || selected.has(user.id)}
+                disabled={member}
+                onToggle={() => toggle(user.id)}
+                note={member ? t('addPeople.alreadyMember') : null}
+              />
             )
           })}
         </fieldset>

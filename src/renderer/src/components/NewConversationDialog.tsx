@@ -11,7 +11,7 @@ import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'
 import { useUi } from '../store/ui'
 import { useUsers } from '../store/users'
-import { Avatar } from './Avatar'
+import { PersonOption } from './PersonOption'
 import { Dialog } from './Dialog'
 import { CloseIcon } from './Icons'
 import { presenceText } from './presence'
@@ -88,22 +88,14 @@ export function NewConversationDialog() {
             // Someone I share no conversation with: the server keeps their presence to itself.
             const presence = user.presenceHidden ? null : presenceText(t, user, now, locale)
             return (
-              <label key={user.id} className="person" data-testid="person">
-                <input type="checkbox" checked={selected.some((u) => u.id === user.id)} onChange={() => toggle(user)} />
-                <span className="person__avatar">
-                  <Avatar id={user.id} name={user.displayName} size={36} />
-                  {presence !== null && <PresenceDot online={user.online} label={presence} />}
-                </span>
-                <span className="person__names">
-                  <bdi className="person__name" dir="auto">
-                    {user.displayName}
-                  </bdi>
-                  <span className="person__username">
-                    @{user.username}
-                    {presence !== null && ` · ${presence}`}
-                  </span>
-                </span>
-              </label>
+              <PersonOption
+                key={user.id}
+                user={user}
+                checked={selected.some((u) => u.id === user.id)}
+                onToggle={() => toggle(user)}
+                badge={presence !== null && <PresenceDot online={user.online} label={presence} />}
+                note={presence}
+              />
             )
           })}
         </fieldset>
