@@ -214,7 +214,7 @@ async function openDesk(world: World, browser: Browser, rendererUrl: string, wor
   )
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 720 } })
   const page = await context.newPage()
-  const unwire = await wireHarnessPage(page, core, rendererUrl)
+  const { unwire } = await wireHarnessPage(page, core, rendererUrl)
   page.on('pageerror', (err) => console.error(`[renderer] ${err.stack ?? err.message}`))
   await page.goto(rendererUrl)
   const cdp = await context.newCDPSession(page)

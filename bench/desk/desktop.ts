@@ -125,7 +125,7 @@ export async function launchDesk(env: DeskEnv, account: DeskAccount, options: La
     const page = await context.newPage()
     const pageErrors: string[] = []
     page.on('pageerror', (err) => pageErrors.push(err.stack ?? err.message))
-    const unwire = await wireHarnessPage(page, core, env.rendererUrl)
+    const { unwire } = await wireHarnessPage(page, core, env.rendererUrl)
     if (options.initScript) await page.addInitScript(initScriptSource(options.initScript.fn, options.initScript.arg))
     await options.beforeLoad?.(page)
     await page.goto(env.rendererUrl)
