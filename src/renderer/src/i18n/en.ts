@@ -586,6 +586,8 @@ export const en = {
     unavailable: 'This build offers no dictionaries to choose from.',
     copyLink: 'Copy link',
   },
+  /** Screen-reader announcements (issue 22): the polite live region. */
+  announce: {},
   common: {
     close: 'Close',
     cancel: 'Cancel',

@@ -587,6 +587,8 @@ export const zhCN: Translation = {
     unavailable: '此版本没有可选的词典。',
     copyLink: '复制链接',
   },
+  /** 读屏器播报（issue 22）：礼貌型实时区域。 */
+  announce: {},
   common: {
     close: '关闭',
     cancel: '取消',
