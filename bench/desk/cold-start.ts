@@ -9,9 +9,9 @@
  * up, so at each start the cache is current and sync only confirms it. A
  * start then is what the app does after a restart: createCore on the saved
  * session (the core's marks), a new browser context loading the built
- * renderer (the renderer's marks), and — the app reopens no conversation by
- * itself — a click on the newest conversation the moment the list is painted
- * (probe.ts). One untimed start of each, then `runs` of each alternating;
+ * renderer (the renderer's marks), which reopens the conversation open when
+ * the app last ran — the newest, in both accounts — until its latest
+ * message is painted in view (probe.ts). One untimed start of each, then `runs` of each alternating;
  * medians. The OS file cache is warm (the directories were just written):
  * the start after a reboot also waits for the disk.
  */
@@ -61,7 +61,7 @@ const PHASES: readonly { key: Milestone; label: string }[] = [
   { key: 'firstList', label: 'core: first listConversations answered' },
   { key: 'shellPainted', label: 'renderer: signed-in layout painted' },
   { key: 'listPainted', label: 'renderer: conversation list painted' },
-  { key: 'clicked', label: 'the newest conversation clicked (at once)' },
+  { key: 'clicked', label: 'renderer: the last-open conversation reopened (its view made)' },
   { key: 'firstMessages', label: 'core: first loadMessages answered' },
   { key: 'messagesPainted', label: 'renderer: first message rows painted' },
   { key: 'visible', label: 'latest message painted in view: COLD START' },
@@ -77,7 +77,7 @@ async function coldStart(env: DeskEnv, account: DeskAccount, target: ProbeTarget
   const stopProfile = profileTo === undefined ? null : await profileThisProcess(`${profileTo}.core.cpuprofile`)
   const t0 = performance.timeOrigin + performance.now()
   const app = await launchDesk(env, account, {
-    initScript: { fn: installProbe, arg: { openOnList: target, listPaintedMark: RENDERER_MARKS.listPainted } },
+    initScript: { fn: installProbe, arg: { openOnList: target, reopened: true, listPaintedMark: RENDERER_MARKS.listPainted } },
     ...(profileTo === undefined
       ? {}
       : { beforeLoad: (page) => env.browser.startTracing(page, { path: `${profileTo}.renderer-trace.json`, screenshots: false }) }),
@@ -156,14 +156,15 @@ export const coldStartScenario: DeskScenario = {
     try {
       const env: DeskEnv = { browser, rendererUrl, serverUrl: server.url }
       progress(`cold start: seeded in ${(seedMs / 1000).toFixed(1)} s; the large account's first sync…`)
-      const large = await signInAndSync(env, workDir, 'desk-large', seeded.large.conversations)
-      progress(`cold start: synced in ${(large.syncMs / 1000).toFixed(1)} s, indexed ${(large.indexMs / 1000).toFixed(1)} s later; the empty account…`)
-      const empty = await signInAndSync(env, workDir, 'desk-empty', seeded.empty.conversations)
       const targetOf = (conversations: typeof seeded.large.conversations): ProbeTarget => {
         const newest = conversations[0]
         if (newest === undefined) throw new Error('no conversation seeded')
         return { conversationId: newest.id, lastSeq: newest.lastSeq }
       }
+      // Each account quits with its newest conversation open: every start reopens it.
+      const large = await signInAndSync(env, workDir, 'desk-large', seeded.large.conversations, targetOf(seeded.large.conversations).conversationId)
+      progress(`cold start: synced in ${(large.syncMs / 1000).toFixed(1)} s, indexed ${(large.indexMs / 1000).toFixed(1)} s later; the empty account…`)
+      const empty = await signInAndSync(env, workDir, 'desk-empty', seeded.empty.conversations, targetOf(seeded.empty.conversations).conversationId)
       const sides = [
         { name: 'large', account: large.account, target: targetOf(seeded.large.conversations), starts: [] as Start[] },
         { name: 'empty', account: empty.account, target: targetOf(seeded.empty.conversations), starts: [] as Start[] },
@@ -233,7 +234,7 @@ export const coldStartScenario: DeskScenario = {
           `Each run: ${bigSide.starts.map((s) => ms(s.visible)).join(', ')} ms (large); ${emptySide.starts.map((s) => ms(s.visible)).join(', ')} ms (empty).`,
           `Set-up, untimed: seeding the server ${(seedMs / 1000).toFixed(1)} s; the large account's first sync ${(large.syncMs / 1000).toFixed(1)} s ` +
             `(${Math.round(options.messages / (large.syncMs / 1000)).toLocaleString('en-US')} msg/s), its search index ${(large.indexMs / 1000).toFixed(1)} s more.`,
-          'The app reopens no conversation at start: the probe clicks the newest one as soon as the list is painted.',
+          'Each start reopens the conversation open when the app last ran (the newest); nothing is clicked.',
           ...sides.map(
             (side) =>
               `Push events to the window until the end point, ${side.name} (first timed start): ` +

@@ -92,6 +92,8 @@ export async function signInAndSync(
   workDir: string,
   username: string,
   expected: readonly { id: string; lastSeq: number }[],
+  /** The conversation the window shows when the app quits after the sync: the next start reopens it. */
+  lastOpen?: string,
 ): Promise<{ account: DeskAccount; syncMs: number; indexMs: number }> {
   const account = { username, userDataDir: mkdtempSync(join(workDir, `${username}-`)), services: recordingServices() }
   performance.clearMarks(CORE_MARKS.synced)
@@ -110,7 +112,9 @@ export async function signInAndSync(
     })
     const syncMs = performance.now() - started
     await whenSearchIndexed(cache)
-    return { account, syncMs, indexMs: performance.now() - started - syncMs }
+    const indexMs = performance.now() - started - syncMs
+    if (lastOpen !== undefined) await core.setActiveConversation({ conversationId: lastOpen })
+    return { account, syncMs, indexMs }
   } finally {
     await core.dispose()
   }

@@ -9,6 +9,9 @@
  * - `openOnList`: at start, once the app has marked the list painted, click
  *   that conversation as a person would and record when its latest message
  *   is painted in view (`window.__deskProbe.opened`).
+ * - `reopened` (with `openOnList`): the app reopens that conversation by
+ *   itself (the one open when it last ran): nothing is clicked; `clickedAt`
+ *   is the frame its view first appears in.
  *
  * "Painted in view": the row of the latest seq is in the open conversation's
  * list, at least half of it inside the scroller's viewport, in an animation
@@ -37,7 +40,7 @@ export interface DeskProbe {
   describe(target: ProbeTarget): string
 }
 
-export function installProbe(config: { openOnList: ProbeTarget | null; listPaintedMark: string }): void {
+export function installProbe(config: { openOnList: ProbeTarget | null; reopened?: boolean; listPaintedMark: string }): void {
   const latestRow = (target: ProbeTarget): Element | null =>
     document.querySelector(
       `[data-testid="conversation"][data-conversation-id="${target.conversationId}"] [data-testid="message"][data-seq="${target.lastSeq}"]`,
@@ -84,8 +87,21 @@ export function installProbe(config: { openOnList: ProbeTarget | null; listPaint
       return `open: ${open}; latest row ${row ? JSON.stringify(row.getBoundingClientRect()) : 'absent'}; scroller ${scroller ? JSON.stringify(scroller.getBoundingClientRect()) : 'absent'}; rows (seq): ${rows}`
     },
   }
-  const { openOnList, listPaintedMark } = config
-  if (openOnList !== null) {
+  const { openOnList, reopened, listPaintedMark } = config
+  if (openOnList !== null && reopened === true) {
+    const epoch = (at: number) => performance.timeOrigin + at
+    probe.opened = new Promise<Opened>((resolve) => {
+      const shown = () => {
+        if (document.querySelector(`[data-testid="conversation"][data-conversation-id="${openOnList.conversationId}"]`) === null) {
+          requestAnimationFrame(shown)
+          return
+        }
+        const openedAt = performance.now()
+        void whenPaintedInView(openOnList).then(({ at, scrollable }) => resolve({ clickedAt: epoch(openedAt), visibleAt: epoch(at), scrollable }))
+      }
+      requestAnimationFrame(shown)
+    })
+  } else if (openOnList !== null) {
     probe.opened = new Promise<Opened>((resolve, reject) => {
       const open = (framesLeft = 600) => {
         const listed = document.querySelector(`[data-testid="conversation-item"][data-conversation-id="${openOnList.conversationId}"]`)

@@ -145,6 +145,7 @@ export interface ChatConversation {
   /** The group title, or null for direct conversations (the renderer shows the other member). */
   title: string | null
   memberIds: string[]
+  /** The latest message as a preview: at most 200 code points of its text, no reactions or mentions (views.ts previewOf). */
   lastMessage: ChatMessage | null
   lastSeq: number
   readSeq: number
@@ -190,6 +191,8 @@ export interface SessionInfo {
   serverAdmin?: boolean
   /** Signed out, but not by choice: why the saved sign-in did not open (the sign-in screen says so). */
   notice?: SessionNotice
+  /** The conversation open when this account's window last showed one (the window reopens it); null: none. */
+  lastOpenConversationId?: string | null
 }
 
 /**

@@ -98,7 +98,8 @@ export class Core implements ParleyCore {
       sendReadReceipts: () => this.settings.current.sendReadReceipts,
       downloadCacheBytes: () => this.settings.current.downloadCacheMiB * 1024 * 1024,
     })
-    account.sync.focus(this.activeConversationId)
+    // Until the window says which it shows, the one it showed last (it reopens it) is caught up first.
+    account.sync.focus(this.activeConversationId ?? account.lastOpenConversation())
     for (const event of windowEventNames) forward(account.events, this.events, event)
     account.events.on('incoming', (messages) => this.notify(messages))
     account.events.on('messages', ({ conversationId, messages }) => this.closeIfDeleted(conversationId, messages))
@@ -264,8 +265,9 @@ export class Core implements ParleyCore {
 
   async setActiveConversation(args: { conversationId: string | null }) {
     this.activeConversationId = args.conversationId
-    // A catch-up fills the conversation on screen first (sync.ts).
+    // A catch-up fills the conversation on screen first (sync.ts); a restart reopens it.
     this.session.account?.sync.focus(args.conversationId)
+    this.session.account?.rememberOpenConversation(args.conversationId)
     return null
   }
 

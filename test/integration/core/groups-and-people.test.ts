@@ -257,6 +257,16 @@ test('drafts survive a restart over the same cache', async () => {
   await waitConnected(alice.core)
 })
 
+test('the conversation the window showed last is in the session after a restart; closing it forgets it', async () => {
+  const group = await carolsGroup(`Reopen ${suffix}`)
+  await alice.core.setActiveConversation({ conversationId: group.id })
+  alice = await alice.restart()
+  expect((await alice.core.getSession()).lastOpenConversationId).toBe(group.id)
+  await alice.core.setActiveConversation({ conversationId: null })
+  expect((await alice.core.getSession()).lastOpenConversationId).toBeNull()
+  await waitConnected(alice.core)
+})
+
 test('blocking: ChatUser.blocked follows block, list and unblock, and users are pushed', async () => {
   await alice.core.getUsers({ ids: [dave.user.id] })
   const pushed = waitForEvent(alice.core, 'users', (users) => users.some((u) => u.id === dave.user.id && u.blocked === true))

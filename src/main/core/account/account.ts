@@ -48,6 +48,9 @@ import { MuteExpiry } from './mute-expiry'
 import { PeopleCalls } from './people-calls'
 import { conversationView, userView } from './views'
 
+/** Account setting: the id of the conversation the window last showed. */
+const LAST_OPEN_SETTING = 'lastOpenConversation'
+
 export interface AccountOptions {
   serverUrl: string
   token: string
@@ -642,6 +645,17 @@ export class Account {
   setDraft(conversationId: string, text: string): void {
     this.conversationView(conversationId)
     this.cache.setDraft(conversationId, text, this.options.now())
+  }
+
+  /** The conversation the window last showed (a restart reopens it), if it is still cached. */
+  lastOpenConversation(): string | null {
+    const id = this.cache.getSetting(LAST_OPEN_SETTING)
+    return typeof id === 'string' && this.cache.conversation(id) !== null ? id : null
+  }
+
+  rememberOpenConversation(conversationId: string | null): void {
+    if (this.disposed || this.cache.getSetting(LAST_OPEN_SETTING) === conversationId) return
+    this.cache.setSetting(LAST_OPEN_SETTING, conversationId ?? undefined)
   }
 
   /** Disposed (signed out, or the app quitting): its cache is closed. */

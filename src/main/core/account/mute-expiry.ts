@@ -5,14 +5,13 @@
  * counts them again). One timer, set for the earliest mute still to pass;
  * looked at again whenever conversation views go out.
  */
-import { MUTE_FOREVER } from '../../../shared/api'
 import type { Cache } from '../cache/types'
 
 /** setTimeout's longest delay (about 24.8 days); a later mute is looked at again then. */
 const LONGEST_TIMEOUT_MS = 2_147_483_647
 
 export interface MuteExpiryDeps {
-  cache: Pick<Cache, 'conversations'>
+  cache: Pick<Cache, 'pendingMutes'>
   now(): number
   /** These conversations' mutes have passed: their views are to go out again. */
   onExpired(conversationIds: string[]): void
@@ -32,11 +31,8 @@ export class MuteExpiry {
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
     const now = this.deps.now()
-    this.waiting = new Map()
-    for (const conversation of this.deps.cache.conversations()) {
-      const until = conversation.mutedUntil
-      if (until !== null && until > now && until < MUTE_FOREVER && conversation.leftAt === null) this.waiting.set(conversation.id, until)
-    }
+    // One query over the conversations table: no members, markers or views read.
+    this.waiting = this.deps.cache.pendingMutes(now)
     if (this.waiting.size === 0) return
     const next = Math.min(...this.waiting.values())
     this.timer = setTimeout(() => this.expire(), Math.min(LONGEST_TIMEOUT_MS, Math.max(1, next - now)))

@@ -1,5 +1,5 @@
 /** Cache rows → the view models the renderer gets (src/shared/ipc.ts). */
-import type { ChatConversation, ChatUser } from '../../../shared/ipc'
+import type { ChatConversation, ChatMessage, ChatUser } from '../../../shared/ipc'
 import type { Cache, CachedConversation, CachedUser } from '../cache/types'
 import type { PresenceBook } from '../realtime/presence'
 
@@ -18,7 +18,7 @@ export function conversationView(conversation: CachedConversation, cache: Cache,
     kind: conversation.kind,
     title: conversation.title,
     memberIds: conversation.memberIds,
-    lastMessage: cache.lastMessage(conversation.id),
+    lastMessage: previewOf(cache.lastMessage(conversation.id)),
     lastSeq: conversation.lastSeq,
     readSeq: own.readSeq,
     deliveredSeq: own.deliveredSeq,
@@ -43,4 +43,21 @@ export function userView(user: CachedUser, presence: PresenceBook): ChatUser {
     lastSeenAt: seen !== undefined && (user.lastSeenAt === null || seen > user.lastSeenAt) ? seen : user.lastSeenAt,
     ...(user.blocked ? { blocked: true as const } : {}),
   }
+}
+
+/** The most of a message's text a list preview carries (code points). */
+export const PREVIEW_CHARS = 200
+
+/**
+ * The latest message as the conversation list shows it: at most
+ * PREVIEW_CHARS code points of its text (the row shows the start of its
+ * first line), without reactions or mentions. The window gets every
+ * conversation's view at start: a long latest message would otherwise travel
+ * whole, 500 times over.
+ */
+export function previewOf(message: ChatMessage | null): ChatMessage | null {
+  if (message === null) return null
+  const points = Array.from(message.body)
+  const body = points.length > PREVIEW_CHARS ? points.slice(0, PREVIEW_CHARS).join('') : message.body
+  return { ...message, body, reactions: [], mentions: [] }
 }

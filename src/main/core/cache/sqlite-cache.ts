@@ -135,8 +135,8 @@ export class SqliteCache implements Cache {
     return this.userTable.blockedIds()
   }
 
-  upsertConversations(conversations: readonly Conversation[]): void {
-    this.conversationTable.upsertConversations(conversations)
+  upsertConversations(conversations: readonly Conversation[]): string[] {
+    return this.conversationTable.upsertConversations(conversations)
   }
 
   conversation(id: string): CachedConversation | null {
@@ -145,6 +145,10 @@ export class SqliteCache implements Cache {
 
   conversations(): CachedConversation[] {
     return this.conversationTable.conversations()
+  }
+
+  pendingMutes(now: number): Map<string, number> {
+    return this.conversationTable.pendingMutes(now)
   }
 
   setLeft(conversationId: string, at: number | null): void {

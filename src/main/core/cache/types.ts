@@ -127,12 +127,16 @@ export interface Cache {
    * conversation.upsert). Member lists (with roles) and my `mutedUntil` are replaced;
    * each marker becomes the max of the cached and the reported value; `lastSeq`
    * likewise. One that lists me is no longer left. Conversations are never deleted
-   * by this call.
+   * by this call. Returns the ids whose cached state changed (new, or anything
+   * a view shows: kind, title, counters, activity, mute, members, roles,
+   * markers, left): a listing that repeats what the cache holds changes none.
    */
-  upsertConversations(conversations: readonly Conversation[]): void
+  upsertConversations(conversations: readonly Conversation[]): string[]
   conversation(id: string): CachedConversation | null
   /** Newest activity first. */
   conversations(): CachedConversation[]
+  /** Mutes still to pass after `now` (not forever; conversations I am in): id → mutedUntil. */
+  pendingMutes(now: number): Map<string, number>
   /** I am no longer a member since `at` (the first time counts), or — null — a member again. */
   setLeft(conversationId: string, at: number | null): void
   /** Max-merge one member's markers; true when something moved forward. */

@@ -139,6 +139,7 @@ export class Session {
       serverUrl: this.serverUrl,
       user: view ?? { id, username, displayName, online: false, lastSeenAt: lastSeenAt ?? null },
       serverAdmin: this.user.admin === true,
+      lastOpenConversationId: this.current?.lastOpenConversation() ?? null,
     }
   }
 

@@ -82,7 +82,7 @@ class FakeServer {
   }
 }
 
-function newSync(cache: Cache, server: FakeServer): Sync {
+function newSync(cache: Cache, server: FakeServer, onConversationsChanged: (ids: string[]) => void = () => undefined): Sync {
   const quiet = () => undefined
   return new Sync({
     cache,
@@ -90,7 +90,7 @@ function newSync(cache: Cache, server: FakeServer): Sync {
     me: 'me',
     onNewConversations: quiet,
     onRemoved: quiet,
-    onConversationsChanged: quiet,
+    onConversationsChanged,
     onMessagesChanged: quiet,
     onIncoming: quiet,
     onUnknownUsers: quiet,
@@ -211,5 +211,26 @@ test('a change made after the listing, announced by a realtime event that skips 
   await done
   await sync.whenIdle()
   expectEqual(cache, server)
+  await sync.stop()
+})
+
+test('a start with nothing new asks for the listing and nothing else, and changes no conversation view', async () => {
+  const { server, cache } = await cachedBefore(20)
+  const changed: string[] = []
+  const sync = newSync(cache, server, (ids) => changed.push(...ids))
+  sync.focus('c7')
+  await sync.syncAll()
+  await sync.whenIdle()
+  expectEqual(cache, server)
+  // The open conversation's own GET, the listing — and no fill or changes page for any of the 20.
+  expect(server.log.sort()).toEqual(['get c7', 'list'])
+  expect(changed).toEqual([])
+  // One conversation with news: only it is fetched, only its view changes.
+  server.send('c12', 3)
+  await sync.syncAll()
+  await sync.whenIdle()
+  expectEqual(cache, server)
+  expect(server.log.filter((line) => line.startsWith('after') || line.startsWith('changed'))).toEqual(['after c12 3'])
+  expect([...new Set(changed)]).toEqual(['c12'])
   await sync.stop()
 })

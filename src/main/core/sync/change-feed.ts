@@ -73,7 +73,13 @@ export class ChangeFeed {
    * `listed`: the conversation's lastSeq and lastRev as a listing made after
    * the realtime link was ready reported them (one row, one snapshot). When
    * the revs used since the cache's lastRev are exactly the seqs it lacked,
-   * the changes fetch is not needed (`coveredByFill`).
+   * the changes fetch is not needed (`coveredByFill`); when the cache holds
+   * every seq up to the listing's lastSeq and its lastRev is the listing's,
+   * the catch-up asks nothing at all — the usual case at start-up, where a
+   * fill used to ask one empty `after=` page per conversation. Sound for the
+   * reason `coveredByFill` is: the private channel was subscribed before the
+   * listing, so whatever comes after it comes by realtime, and a message
+   * that arrives beyond the cached run asks for a fill itself.
    */
   catchUp(conversationId: string, listed?: Listed): Promise<void> {
     const running = this.running.get(conversationId)
@@ -86,7 +92,8 @@ export class ChangeFeed {
       do {
         this.again.delete(conversationId)
         const before = snapshot && { seq: this.deps.cache.highestSeq(conversationId), rev: this.deps.cache.conversation(conversationId)?.lastRev ?? 0 }
-        await this.deps.fill(conversationId)
+        // Every seq the listing knows is cached already: nothing for a fill to fetch (what comes after the listing comes by realtime).
+        if (before === undefined || snapshot === undefined || before.seq < snapshot.lastSeq) await this.deps.fill(conversationId)
         if (snapshot !== undefined && before !== undefined && !this.stopped) this.coveredByFill(conversationId, before, snapshot)
         // Only the first round trusts the listing: a round asked for again (an event whose rev skipped ahead) fetches.
         if (snapshot === undefined || (this.deps.cache.conversation(conversationId)?.lastRev ?? 0) < snapshot.lastRev) await this.fetch(conversationId)

@@ -275,12 +275,13 @@ export class Sync {
       const cached = cache.conversation(conversation.id)
       return cached === null || (cached.leftAt !== null && conversation.memberIds.includes(this.deps.me))
     })
-    cache.upsertConversations(conversations)
+    // A listing that repeats what the cache holds changes no view: only the changed ones go out.
+    const changed = cache.upsertConversations(conversations)
     const known = new Set(cache.users().map((user) => user.id))
     const unknown = [...new Set(conversations.flatMap((c) => c.memberIds))].filter((id) => !known.has(id))
     if (unknown.length > 0) this.deps.onUnknownUsers(unknown)
     if (fresh.length > 0) this.deps.onNewConversations(fresh.map((c) => c.id))
-    this.deps.onConversationsChanged(conversations.map((c) => c.id))
+    if (changed.length > 0) this.deps.onConversationsChanged(changed)
   }
 
   /** An event from the private user channel. Malformed ones are logged and ignored. */

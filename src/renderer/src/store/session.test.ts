@@ -89,6 +89,26 @@ describe('session slice', () => {
     expect(useUi.getState()).toMatchObject({ activeConversationId: null, windowFocused: true })
   })
 
+  it('reopens the conversation the window showed last, unless another was opened meanwhile or it is gone', async () => {
+    aliceCore()
+    useSession.getState().apply({ serverUrl: SERVER, user: alice, lastOpenConversationId: 'c1' })
+    await vi.waitFor(() => expect(useUi.getState().activeConversationId).toBe('c1'))
+
+    resetAllStores()
+    aliceCore()
+    useSession.getState().apply({ serverUrl: SERVER, user: alice, lastOpenConversationId: 'c1' })
+    // A parley:// link opened another before the list came.
+    useUi.getState().openConversation('c9')
+    await vi.waitFor(() => expect(useConversations.getState().loaded).toBe(true))
+    expect(useUi.getState().activeConversationId).toBe('c9')
+
+    resetAllStores()
+    aliceCore()
+    useSession.getState().apply({ serverUrl: SERVER, user: alice, lastOpenConversationId: 'gone' })
+    await vi.waitFor(() => expect(useConversations.getState().loaded).toBe(true))
+    expect(useUi.getState().activeConversationId).toBeNull()
+  })
+
   it('a saved sign-in waiting for the keyring is signed out with its notice, and signed in once the core says so', async () => {
     aliceCore()
     useSession.getState().apply({ serverUrl: SERVER, user: null, notice: 'keyring_locked' })

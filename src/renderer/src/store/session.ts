@@ -68,7 +68,7 @@ export const useSession = create<SessionState>()((set, get) => ({
     if (!sameAccount) {
       generation++
       resetAccountStores()
-      if (session.user) loadAccount().catch(logFailure('loading conversations'))
+      if (session.user) loadAccount(session.lastOpenConversationId ?? null).catch(logFailure('loading conversations'))
     }
     if (session.user) useUsers.getState().upsert([session.user])
   },
@@ -115,7 +115,12 @@ export function abandonAccountLoads(): void {
   generation++
 }
 
-async function loadAccount(): Promise<void> {
+/**
+ * The account's conversations; then the one the window showed last is open
+ * again — unless something opened another meanwhile (a parley:// link, a
+ * notification's click) or it is no longer listed.
+ */
+async function loadAccount(reopen: string | null): Promise<void> {
   const mine = ++generation
   const [conversations, connection] = await Promise.all([parley().listConversations(), parley().getConnection()])
   if (mine !== generation) return
@@ -125,4 +130,7 @@ async function loadAccount(): Promise<void> {
   useConversations.getState().upsert(arrived)
   useConnection.getState().setStatus(connection)
   useUsers.getState().ensure(peopleIn(conversations))
+  if (reopen !== null && useUi.getState().activeConversationId === null && useConversations.getState().byId[reopen] !== undefined) {
+    useUi.getState().openConversation(reopen)
+  }
 }

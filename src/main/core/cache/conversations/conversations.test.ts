@@ -94,6 +94,62 @@ describe('upsertConversations', () => {
     expect(cache.conversation('c1')?.leftAt).toBeNull()
   })
 
+  test('returns the ids whose state changed: a report that repeats the cache changes none', () => {
+    const { cache } = tempCache()
+    const base = conversationDto('c1', {
+      kind: 'group',
+      title: 'Hikers',
+      memberIds: ['me', 'bob'],
+      members: [
+        { userId: 'me', role: 'owner' },
+        { userId: 'bob', role: 'member' },
+      ],
+      lastSeq: 4,
+      lastRev: 6,
+      markers: { bob: { readSeq: 2, deliveredSeq: 4 } },
+      lastActivityAt: 2_000,
+    })
+    expect(cache.upsertConversations([base, conversationDto('c2')])).toEqual(['c1', 'c2'])
+    expect(cache.upsertConversations([base, conversationDto('c2')])).toEqual([])
+    // Behind the cache (an older report): max-merged, so nothing changes either.
+    expect(cache.upsertConversations([{ ...base, lastSeq: 3, lastRev: 5, lastActivityAt: 1_500, markers: { bob: { readSeq: 1, deliveredSeq: 1 } } }])).toEqual([])
+    const changes: [string, Partial<typeof base>][] = [
+      ['title', { title: 'Climbers' }],
+      ['lastSeq', { lastSeq: 5 }],
+      ['lastRev', { lastRev: 7 }],
+      ['activity', { lastActivityAt: 2_500 }],
+      ['mute', { mutedUntil: MUTE_FOREVER }],
+      ['marker', { markers: { bob: { readSeq: 4, deliveredSeq: 4 } } }],
+      ['a marker of someone new', { markers: { carol: { readSeq: 1, deliveredSeq: 1 } } }],
+      ['role', { members: [{ userId: 'me', role: 'owner' }, { userId: 'bob', role: 'admin' }] }],
+      ['members', { memberIds: ['me', 'bob', 'carol'], members: [{ userId: 'me', role: 'owner' }, { userId: 'bob', role: 'admin' }, { userId: 'carol', role: 'member' }] }],
+    ]
+    let current = base
+    for (const [what, change] of changes) {
+      current = { ...current, ...change }
+      expect(cache.upsertConversations([current]), what).toEqual(['c1'])
+      expect(cache.upsertConversations([current]), `${what}, again`).toEqual([])
+    }
+    expect(cache.conversation('c1')).toMatchObject({ title: 'Climbers', lastSeq: 5, serverLastRev: 7, lastActivityAt: 2_500, mutedUntil: MUTE_FOREVER })
+    // Left, then listed again: it changed (the view stops saying left).
+    cache.setLeft('c1', 3_000)
+    expect(cache.upsertConversations([current])).toEqual(['c1'])
+    expect(cache.conversation('c1')?.leftAt).toBeNull()
+  })
+
+  test('pendingMutes: mutes still to pass, not forever ones nor those of groups I left', () => {
+    const { cache } = tempCache()
+    cache.upsertConversations([
+      conversationDto('soon', { mutedUntil: 5_000 }),
+      conversationDto('passed', { mutedUntil: 500 }),
+      conversationDto('forever', { mutedUntil: MUTE_FOREVER }),
+      conversationDto('left', { kind: 'group', mutedUntil: 6_000 }),
+      conversationDto('plain'),
+    ])
+    cache.setLeft('left', 900)
+    expect(cache.pendingMutes(1_000)).toEqual(new Map([['soon', 5_000]]))
+  })
+
   test('never deletes a conversation the server no longer lists', () => {
     const { cache } = tempCache()
     cache.upsertConversations([conversationDto('c1'), conversationDto('c2')])

@@ -4,7 +4,7 @@
  * unsent messages are added when reading.
  */
 import type { Database, Statement } from 'better-sqlite3'
-import type { Conversation, ConversationMember, MemberRole } from '../../../../shared/api'
+import { MUTE_FOREVER, type Conversation, type ConversationMember, type MemberRole } from '../../../../shared/api'
 import type { CachedConversation } from '../types'
 import type { MarkerTable } from './markers'
 
@@ -20,6 +20,9 @@ interface ConversationRow {
   muted_until: number | null
   left_at: number | null
 }
+
+/** A conversation's own columns as stored (upsertConversations compares a report with them). */
+type StoredRow = Omit<ConversationRow, 'id' | 'last_rev' | 'activity'> & { last_activity_at: number }
 
 interface MemberRow {
   conversation_id: string
@@ -50,6 +53,8 @@ export class ConversationTable {
   private readonly membersOfOne: Statement<[string], MemberRow>
   private readonly everyMember: Statement<[], MemberRow>
   private readonly raise: Statement<[number, number, string]>
+  private readonly stored: Statement<[string], StoredRow>
+  private readonly pending: Statement<[number, number], { id: string; muted_until: number }>
 
   constructor(
     private readonly db: Database,
@@ -73,24 +78,48 @@ export class ConversationTable {
     this.all = db.prepare(`${SELECT_CONVERSATION} ORDER BY activity DESC, c.id`)
     this.membersOfOne = db.prepare('SELECT conversation_id, user_id, role FROM conversation_members WHERE conversation_id = ? ORDER BY position')
     this.everyMember = db.prepare('SELECT conversation_id, user_id, role FROM conversation_members ORDER BY conversation_id, position')
+    this.stored = db.prepare('SELECT kind, title, created_at, last_seq, last_activity_at, server_last_rev, muted_until, left_at FROM conversations WHERE id = ?')
+    this.pending = db.prepare('SELECT id, muted_until FROM conversations WHERE muted_until > ? AND muted_until < ? AND left_at IS NULL')
     this.raise = db.prepare(
       `UPDATE conversations SET last_seq = max(last_seq, ?), last_activity_at = max(last_activity_at, ?) WHERE id = ?`,
     )
   }
 
-  upsertConversations(conversations: readonly Conversation[]): void {
-    if (conversations.length === 0) return
-    this.db.transaction(() => {
+  /** Returns the ids whose cached state changed (new, or anything the view shows). */
+  upsertConversations(conversations: readonly Conversation[]): string[] {
+    if (conversations.length === 0) return []
+    return this.db.transaction(() => {
+      const changed: string[] = []
       for (const c of conversations) {
-        this.upsert.run(c.id, c.kind, c.title, c.createdAt, c.lastSeq, c.lastActivityAt, c.lastRev, c.mutedUntil)
+        const row = this.stored.get(c.id)
+        const listsMe = c.memberIds.includes(this.me)
+        let moved =
+          row === undefined ||
+          row.kind !== c.kind ||
+          row.title !== c.title ||
+          row.created_at !== c.createdAt ||
+          row.last_seq < c.lastSeq ||
+          row.last_activity_at < c.lastActivityAt ||
+          row.server_last_rev < c.lastRev ||
+          row.muted_until !== c.mutedUntil ||
+          (row.left_at !== null && listsMe)
+        if (moved) this.upsert.run(c.id, c.kind, c.title, c.createdAt, c.lastSeq, c.lastActivityAt, c.lastRev, c.mutedUntil)
         // The server shows a conversation only to its members: one listing me is mine again (re-added).
-        if (c.memberIds.includes(this.me)) this.rejoin.run(c.id)
-        this.clearMembers.run(c.id)
+        if (listsMe && row?.left_at != null) this.rejoin.run(c.id)
         // Roles from `members`; a server before issue 19 sends none (everyone is a member).
         const roles = new Map(c.members.map((member) => [member.userId, member.role]))
-        c.memberIds.forEach((userId, position) => this.addMember.run(c.id, userId, position, roles.get(userId) ?? 'member'))
-        for (const [userId, marker] of Object.entries(c.markers)) this.markers.mergeMarker(c.id, userId, marker)
+        const members = row === undefined ? [] : this.membersOfOne.all(c.id)
+        const sameMembers =
+          members.length === c.memberIds.length && c.memberIds.every((userId, at) => members[at]?.user_id === userId && members[at]?.role === (roles.get(userId) ?? 'member'))
+        if (!sameMembers) {
+          moved = true
+          this.clearMembers.run(c.id)
+          c.memberIds.forEach((userId, position) => this.addMember.run(c.id, userId, position, roles.get(userId) ?? 'member'))
+        }
+        for (const [userId, marker] of Object.entries(c.markers)) if (this.markers.applyMarker(c.id, userId, marker)) moved = true
+        if (moved) changed.push(c.id)
       }
+      return changed
     })()
   }
 
@@ -111,6 +140,11 @@ export class ConversationTable {
     }
     const markers = this.markers.allMarkers()
     return rows.map((row) => toCachedConversation(row, members.get(row.id) ?? [], markers.get(row.id) ?? {}))
+  }
+
+  /** Mutes that pass after `now` (not forever; conversations I am still in): conversation id → mutedUntil. */
+  pendingMutes(now: number): Map<string, number> {
+    return new Map(this.pending.all(now, MUTE_FOREVER).map((row) => [row.id, row.muted_until]))
   }
 
   /** I am no longer a member (since `at`; the first time counts), or — `at` null — a member again. */
