@@ -57,6 +57,7 @@ function fakeAccount(signedIn: SignedIn): Account {
     dispose: async () => undefined,
     totalUnread: () => 0,
     usersById: () => [],
+    lastOpenConversation: () => null,
     api: { logout: async () => undefined },
   } as unknown as Account
 }

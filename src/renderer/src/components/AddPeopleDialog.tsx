@@ -55,7 +55,7 @@ export function AddPeopleDialog({ conversationId, title, onClose, returnFocusTo 
       <form className="dialog__body new-conversation" onSubmit={submit}>
         <label className="field">
           <span className="field__label">{t('newConversation.find')}</span>
-          <input type="search" value={query} autoFocus placeholder={t('newConversation.findPlaceholder')} onChange={(e) => setQuery(e.target.value)} maxLength={100} />
+          <input type="search" value={query} data-autofocus placeholder={t('newConversation.findPlaceholder')} onChange={(e) => setQuery(e.target.value)} maxLength={100} />
         </label>
         <fieldset className="people">
           <legend className="visually-hidden">{t('newConversation.people')}</legend>

@@ -46,7 +46,7 @@ export function ConfirmDialog({
           </p>
         )}
         <footer className="dialog__footer">
-          <button type="button" className="button" onClick={onClose} autoFocus>
+          <button type="button" className="button" onClick={onClose} data-autofocus>
             {t('common.cancel')}
           </button>
           <button type="button" className={danger ? 'button button--danger' : 'button button--primary'} onClick={confirm} disabled={busy} data-testid="confirm">

@@ -23,13 +23,8 @@ export function ConnectionBanner() {
 
   return (
     <div className={`banner banner--${status.state}`} data-testid="connection-banner" data-state={status.state} title={status.lastError ?? undefined}>
-      {/* Announced once per state; the ticking countdown is for the eyes only. */}
-      <span className="visually-hidden" role="status">
-        {status.state === 'connecting' ? t('connection.connecting') : t('connection.offline')}
-      </span>
-      <span className="banner__text" aria-hidden="true">
-        {text}
-      </span>
+      {/* Not a live region: the live region says "offline" and "back online" once per outage (LiveAnnouncer.tsx), not at every retry. */}
+      <span className="banner__text">{text}</span>
       {status.state === 'offline' && (
         <button type="button" className="banner__action" onClick={retryNow} disabled={retrying}>
           {t('connection.retryNow')}

@@ -11,12 +11,13 @@ import { useIntlLocale } from '../hooks/useLocale'
 import { useMuted } from '../hooks/useMuted'
 import { useNow } from '../hooks/useNow'
 import { useConversations } from '../store/conversations'
+import { usePane } from '../store/pane'
 import { selectMe, useSession } from '../store/session'
 import { typistsIn, useTyping } from '../store/typing'
 import { useUi } from '../store/ui'
 import { selectPersonName, useUsers } from '../store/users'
 import { Avatar } from './Avatar'
-import { BellIcon, BellOffIcon, InfoIcon } from './Icons'
+import { BellIcon, BellOffIcon, ChevronLeftIcon, InfoIcon } from './Icons'
 import { muteStatusText } from './mute-text'
 import { MuteMenu } from './MuteMenu'
 import { presenceText } from './presence'
@@ -59,6 +60,17 @@ export function ConversationHeader({ conversationId, titleId }: { conversationId
 
   return (
     <header className="conversation-header" data-testid="conversation-header">
+      {/* Only in the narrow one-pane layout (store/pane.ts); hidden, and out of the Tab order, otherwise. */}
+      <button
+        type="button"
+        className="icon-button conversation-header__back"
+        aria-label={t('conversation.back')}
+        title={t('conversation.back')}
+        data-testid="back-to-list"
+        onClick={() => usePane.getState().showList()}
+      >
+        <ChevronLeftIcon />
+      </button>
       <button
         type="button"
         className="conversation-header__info"

@@ -11,8 +11,10 @@ import { useShallow } from 'zustand/react/shallow'
 import { RENDERER_MARKS } from '../../../shared/perf-marks'
 import { markWhenPainted } from '../lib/startup-marks'
 import { sortedConversationIds, useConversations } from '../store/conversations'
+import { usePane } from '../store/pane'
 import { useUi } from '../store/ui'
 import { ConversationItem, optionId } from './ConversationItem'
+import { SCROLLER_STYLE } from './focus'
 
 /** The mounted list: scrolls a row into view (a row far off screen does not exist until then). */
 let mountedList: VirtuosoHandle | null = null
@@ -47,6 +49,9 @@ export function moveSelection(step: number | 'first' | 'last', focus: boolean): 
 
 const keyOf = (_index: number, id: string): string => id
 
+/** On a row itself (not in its menu, which React bubbles through the row from its portal). */
+const onRow = (target: EventTarget): boolean => target instanceof Element && target.closest('[role=option]') !== null
+
 export function ConversationList() {
   const { t } = useTranslation()
   const ids = useConversations(useShallow((state) => sortedConversationIds(state.byId)))
@@ -79,7 +84,13 @@ export function ConversationList() {
       aria-label={t('sidebar.label')}
       data-testid="conversation-list"
       tabIndex={rowTakesTab ? -1 : 0}
+      style={SCROLLER_STYLE}
+      // The narrow one-pane layout: a click or Enter on a row shows its conversation, the arrow keys keep the list (store/pane.ts).
+      onClick={(event) => {
+        if (onRow(event.target)) usePane.getState().showConversation()
+      }}
       onKeyDown={(event) => {
+        if ((event.key === 'Enter' || event.key === ' ') && onRow(event.target)) usePane.getState().showConversation()
         const keys: Record<string, number | 'first' | 'last'> = { ArrowDown: 1, ArrowUp: -1, Home: 'first', End: 'last' }
         const step = keys[event.key]
         if (step === undefined || event.altKey || event.ctrlKey || event.metaKey) return

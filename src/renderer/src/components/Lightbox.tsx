@@ -143,6 +143,8 @@ function LightboxDialog({ target, message }: { target: LightboxTarget; message: 
         ref={stageRef}
         className="lightbox__stage"
         tabIndex={0}
+        // A named, focusable region (arrow keys pan, +/- zoom): a group, so the label is allowed (axe aria-prohibited-attr).
+        role="group"
         aria-label={label}
         data-testid="lightbox-stage"
       >

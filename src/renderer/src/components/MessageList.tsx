@@ -16,6 +16,7 @@ import { forwardRef, useCallback, useEffect, useMemo, useRef, useState, type HTM
 import { useTranslation } from 'react-i18next'
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso'
 import { RENDERER_MARKS } from '../../../shared/perf-marks'
+import { useArrivalAnnouncements } from '../hooks/useAnnouncements'
 import { useIntlLocale } from '../hooks/useLocale'
 import { useNow } from '../hooks/useNow'
 import { callError, logFailure } from '../lib/call-error'
@@ -29,23 +30,26 @@ import { messagesOf, useMessages } from '../store/messages'
 import { selectMe, useSession } from '../store/session'
 import { useUi, type JumpTarget } from '../store/ui'
 import { useLookAlikesAmong } from '../store/users'
+import { focusLost, SCROLLER_STYLE, tryFocus } from './focus'
 import { ArrowDownIcon } from './Icons'
 import { MessageRow } from './MessageRow'
 import { SystemMessageRow } from './SystemMessageRow'
 
 /** Virtuoso's absolute index of the anchor row; prepending lowers firstItemIndex below it. */
 const START_INDEX = 10_000_000
+/** How long a conversation opened at its latest message is held there while it settles (see `pinned`). */
+const PIN_AT_OPEN_MS = 3_000
 
 interface ListContext {
-  atBottom: boolean
   label: string
   loadingOlder: boolean
   hasMoreBefore: boolean
 }
 
 const LogList = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement> & { context?: ListContext }>(function LogList({ context, ...props }, ref) {
-  // Announce additions only at the bottom: rows mounted by scrolling back are not news.
-  return <div {...props} ref={ref} role="log" aria-live={context?.atBottom ? 'polite' : 'off'} aria-relevant="additions" aria-label={context?.label} />
+  // A log that does not speak: rows mount and unmount as the list scrolls, and a burst would be read row by row.
+  // New messages are announced by the live region instead, a burst at a time (hooks/useAnnouncements.ts).
+  return <div {...props} ref={ref} role="log" aria-live="off" aria-label={context?.label} />
 })
 
 function ListHeader({ context }: { context?: ListContext }) {
@@ -99,8 +103,13 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   const [atBottom, setAtBottom] = useState(true)
   const [scrollTarget, setScrollTarget] = useState<JumpTarget | null>(null)
   const [highlightKey, setHighlightKey] = useState<string | null>(null)
+  // The row a jump asked to focus (a search hit opened with Enter), until it has focus.
+  const [focusKey, setFocusKey] = useState<string | null>(null)
+  const listElement = useRef<HTMLDivElement>(null)
   const virtuoso = useRef<VirtuosoHandle>(null)
   const [visibility] = useState(() => new VisibleMessages(onVisibleSeq))
+  // What arrives from others once it has opened, a burst at a time, in the live region (the log itself stays silent).
+  useArrivalAnnouncements(conversationId, ready)
 
   useEffect(() => {
     visibility.resume()
@@ -170,6 +179,33 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     return { index: 'LAST' as const, align: 'end' as const }
   }, [ready, conversationId])
 
+  // Opened at the latest message: held there while rows are measured and older pages prepended above
+  // (both move the end after the first scroll to it: the latest row was seen left below the fold, about
+  // 1 start in 10 in bench:desk) — for the first seconds, until the user scrolls, clicks or types in the
+  // list, or a jump moves it. Time-boxed: a scroll made by assistive technology sends no input event.
+  const pinned = useRef(false)
+  useEffect(() => {
+    pinned.current = initialIndex !== 0 && initialIndex.index === 'LAST'
+    if (!pinned.current) return
+    const timer = setTimeout(() => {
+      pinned.current = false
+    }, PIN_AT_OPEN_MS)
+    return () => clearTimeout(timer)
+  }, [initialIndex])
+  const unpin = useCallback(() => {
+    pinned.current = false
+  }, [])
+  const holdAtLatest = useCallback(() => {
+    if (pinned.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
+  }, [])
+  const bottomChanged = useCallback(
+    (bottom: boolean) => {
+      setAtBottom(bottom)
+      if (!bottom) holdAtLatest()
+    },
+    [holdAtLatest],
+  )
+
   // A search hit: load back to it, then scroll there once its row exists.
   useEffect(() => {
     if (!ready || jump === null) return
@@ -188,8 +224,10 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     const index = rows.findIndex(
       (row) => row.key === scrollTarget.messageKey || (scrollTarget.seq !== null && row.type === 'message' && row.message.seq === scrollTarget.seq),
     )
+    pinned.current = false
     if (index >= 0) virtuoso.current?.scrollToIndex({ index, align: 'center' })
     setHighlightKey(rows[index]?.key ?? scrollTarget.messageKey)
+    if (scrollTarget.focus) setFocusKey(rows[index]?.key ?? scrollTarget.messageKey)
     useUi.getState().clearJump(scrollTarget.nonce)
     setScrollTarget(null)
   }, [scrollTarget, rows])
@@ -200,6 +238,29 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
     useUi.getState().clearReadLatest(readLatest.nonce)
   }, [ready, readLatest])
+
+  // The row exists a frame or two after the scroll, and the list keeps a row hidden (unable to take focus)
+  // while it measures it: try each frame for a while. Never shown: the list itself, rather than the body.
+  useEffect(() => {
+    if (focusKey === null) return
+    let frame = 0
+    let tries = 0
+    const attempt = () => {
+      const row = [...(listElement.current?.querySelectorAll<HTMLElement>('[data-testid=message]') ?? [])].find((element) => element.dataset.key === focusKey)
+      if (tryFocus(row)) {
+        setFocusKey(null)
+        return
+      }
+      if (++tries < 120) {
+        frame = requestAnimationFrame(attempt)
+        return
+      }
+      if (focusLost()) tryFocus(listElement.current?.querySelector('[data-virtuoso-scroller]'))
+      setFocusKey(null)
+    }
+    frame = requestAnimationFrame(attempt)
+    return () => cancelAnimationFrame(frame)
+  }, [focusKey])
 
   useEffect(() => {
     if (highlightKey === null) return
@@ -254,8 +315,8 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   )
 
   const context = useMemo<ListContext>(
-    () => ({ atBottom, label: t('conversation.messages'), loadingOlder, hasMoreBefore }),
-    [atBottom, t, loadingOlder, hasMoreBefore],
+    () => ({ label: t('conversation.messages'), loadingOlder, hasMoreBefore }),
+    [t, loadingOlder, hasMoreBefore],
   )
 
   if (error !== null) return <p className="message-list__status" role="alert">{t('conversation.loadFailed', { message: error })}</p>
@@ -263,7 +324,15 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
 
   const unread = conversation?.unreadCount ?? 0
   return (
-    <div className="message-list" data-testid="message-list">
+    <div
+      className="message-list"
+      data-testid="message-list"
+      ref={listElement}
+      onWheelCapture={unpin}
+      onTouchStartCapture={unpin}
+      onPointerDownCapture={unpin}
+      onKeyDownCapture={unpin}
+    >
       <Virtuoso
         ref={virtuoso}
         className="message-list__scroller"
@@ -278,13 +347,15 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
         // follow still at the bottom (where the reply was clicked) scrolled to the end after the jump
         // had scrolled to the original (e2e/specs/reply-jump.spec.ts, about 1 run in 4).
         followOutput={jump === null && scrollTarget === null ? followOutput : false}
-        atBottomStateChange={setAtBottom}
+        atBottomStateChange={bottomChanged}
+        totalListHeightChanged={holdAtLatest}
         atBottomThreshold={80}
         startReached={startReached}
         increaseViewportBy={{ top: 600, bottom: 300 }}
         defaultItemHeight={48}
         scrollerRef={(element) => visibility.setRoot(element instanceof HTMLElement ? element : null)}
         components={{ List: LogList, Header: ListHeader }}
+        style={SCROLLER_STYLE}
       />
       {!atBottom && (
         <button

@@ -14,6 +14,7 @@ import { useUsers } from '../store/users'
 import { PersonOption } from './PersonOption'
 import { Dialog } from './Dialog'
 import { CloseIcon } from './Icons'
+import { focusComposer } from './message-actions'
 import { presenceText } from './presence'
 import { PresenceDot } from './PresenceDot'
 
@@ -35,7 +36,6 @@ export function NewConversationDialog() {
   const error = failure ?? (search.error !== null ? callError(search.error).message : null)
   const close = () => useUi.getState().setDialog(null)
 
-
   const toggle = (user: ChatUser) =>
     setSelected((current) => (current.some((u) => u.id === user.id) ? current.filter((u) => u.id !== user.id) : [...current, user]))
 
@@ -52,6 +52,8 @@ export function NewConversationDialog() {
       useUi.getState().setSearchQuery('')
       useUi.getState().openConversation(conversation.id)
       close()
+      // Into the new conversation's composer, not back to "New conversation": the next thing is to write.
+      focusComposer()
     } catch (err) {
       setError(t('newConversation.failed', { message: callError(err).message }))
       setBusy(false)
@@ -63,7 +65,7 @@ export function NewConversationDialog() {
       <form className="dialog__body new-conversation" onSubmit={submit}>
         <label className="field">
           <span className="field__label">{t('newConversation.find')}</span>
-          <input type="search" value={query} autoFocus placeholder={t('newConversation.findPlaceholder')} onChange={(e) => setQuery(e.target.value)} maxLength={100} />
+          <input type="search" value={query} data-autofocus placeholder={t('newConversation.findPlaceholder')} onChange={(e) => setQuery(e.target.value)} maxLength={100} />
         </label>
         {selected.length > 0 && (
           <ul className="chips" aria-label={t('newConversation.selected', { count: selected.length })}>

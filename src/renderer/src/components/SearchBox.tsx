@@ -1,9 +1,10 @@
-/** The search box of messages (the ui slice searches as the query changes); Ctrl/Cmd+Shift+F focuses it, Esc clears. */
+/** The search box of messages (the ui slice searches as the query changes); Ctrl/Cmd+Shift+F focuses it, ↓ goes to the hits (SearchResults.tsx), Esc clears. */
 import { useTranslation } from 'react-i18next'
 import { keyPlatform, shortcutLabel } from '../lib/keymap'
 import { useSession } from '../store/session'
 import { useUi } from '../store/ui'
 import { CloseIcon, SearchIcon } from './Icons'
+import { focusFirstHit } from './search-keys'
 
 export const SEARCH_INPUT_ID = 'search-input'
 
@@ -34,9 +35,12 @@ export function SearchBox() {
         data-testid="search-input"
         onChange={(event) => useUi.getState().setSearchQuery(event.target.value)}
         onKeyDown={(event) => {
+          if (event.nativeEvent.isComposing) return
           if (event.key === 'Escape' && query !== '') {
             event.preventDefault()
             useUi.getState().setSearchQuery('')
+          } else if (event.key === 'ArrowDown' && !event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey && focusFirstHit()) {
+            event.preventDefault()
           }
         }}
       />

@@ -4,17 +4,26 @@
  * (`parley://invite?server=…&code=…`) pasted into the server or the invite
  * field fills in both, and so does one opened from outside the app
  * (store/deep-links.ts).
+ *
+ * A problem — found before asking the server or refused by it — shows as an
+ * alert and marks the fields it is about (aria-invalid, aria-describedby to
+ * the alert; sign-in-errors.ts); focus goes to the first of them, or to the
+ * submit button when it is about none.
  */
-import { useEffect, useState, type ClipboardEvent, type FormEvent } from 'react'
+import { useEffect, useRef, useState, type ClipboardEvent, type FormEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { parseInviteLink } from '../../../shared/invite-link'
 import { callError, type CallError } from '../lib/call-error'
 import { useDeepLinks } from '../store/deep-links'
 import { useSession } from '../store/session'
+import { checkForm, fieldsForRefusal, firstField, type AuthField, type AuthMode as Mode } from './sign-in-errors'
 
-type Mode = 'signIn' | 'register'
+const ERROR_ID = 'auth-error'
 
-const USERNAME = /^[A-Za-z0-9_.-]{3,32}$/
+interface Problem {
+  text: string
+  fields: readonly AuthField[]
+}
 
 export function SignIn() {
   const { t } = useTranslation()
@@ -28,7 +37,10 @@ export function SignIn() {
   const [invite, setInvite] = useState('')
   const [filledFromLink, setFilledFromLink] = useState(false)
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const [problem, setProblem] = useState<Problem | null>(null)
+  const error = problem?.text ?? null
+  const form = useRef<HTMLFormElement>(null)
+  const submitButton = useRef<HTMLButtonElement>(null)
   const linkInvite = useDeepLinks((state) => state.invite)
   const linkWaiting = useDeepLinks((state) => state.waiting !== null)
 
@@ -38,10 +50,25 @@ export function SignIn() {
     setServerUrl(linkInvite.serverUrl)
     setInvite(linkInvite.code)
     setFilledFromLink(true)
-    setError(null)
+    setProblem(null)
     setMode('register')
     useDeepLinks.getState().inviteTaken(linkInvite.nonce)
   }, [linkInvite])
+
+  // Each new problem (a new object, even with the same words): focus its first field — or the submit button,
+  // enabled again by then, when it is about no field.
+  useEffect(() => {
+    if (problem === null) return
+    const field = firstField(problem.fields)
+    const input = field === null ? null : form.current?.elements.namedItem(field)
+    if (input instanceof HTMLInputElement) input.focus()
+    else submitButton.current?.focus()
+  }, [problem])
+
+  const invalid = (field: AuthField): boolean => problem?.fields.includes(field) === true
+  /** The field's hint, and the error text when the problem is about it. */
+  const describedBy = (field: AuthField, hint: string | null): string | undefined =>
+    [hint, invalid(field) ? ERROR_ID : null].filter((id) => id !== null).join(' ') || undefined
 
   const describe = (err: CallError): string => {
     switch (err.code) {
@@ -68,23 +95,15 @@ export function SignIn() {
     }
   }
 
-  const validate = (): string | null => {
-    if (!/^https?:\/\/\S+$/i.test(serverUrl.trim())) return t('auth.errors.badServerUrl')
-    if (username.trim() === '' || password === '') return t('auth.errors.required')
-    if (mode === 'register' && !USERNAME.test(username.trim())) return t('auth.errors.usernameRule')
-    if (mode === 'register' && password.length < 8) return t('auth.errors.passwordRule')
-    return null
-  }
-
   const submit = async (event: FormEvent) => {
     event.preventDefault()
-    const invalid = validate()
-    if (invalid !== null) {
-      setError(invalid)
+    const wrong = checkForm({ serverUrl, username, password }, mode)
+    if (wrong !== null) {
+      setProblem({ text: t(`auth.errors.${wrong.error}`), fields: wrong.fields })
       return
     }
     setBusy(true)
-    setError(null)
+    setProblem(null)
     try {
       const base = { serverUrl: serverUrl.trim(), username: username.trim(), password }
       if (mode === 'signIn') await useSession.getState().signIn(base)
@@ -95,7 +114,8 @@ export function SignIn() {
           ...(invite.trim() ? { invite: invite.trim() } : {}),
         })
     } catch (err) {
-      setError(describe(callError(err)))
+      const refusal = callError(err)
+      setProblem({ text: describe(refusal), fields: fieldsForRefusal(refusal.code, mode) })
       setBusy(false)
     }
   }
@@ -107,7 +127,7 @@ export function SignIn() {
     setServerUrl(link.serverUrl)
     setInvite(link.code)
     setFilledFromLink(true)
-    setError(null)
+    setProblem(null)
     if (mode === 'signIn') setMode('register')
     return true
   }
@@ -117,12 +137,12 @@ export function SignIn() {
 
   const switchMode = () => {
     setMode(mode === 'signIn' ? 'register' : 'signIn')
-    setError(null)
+    setProblem(null)
   }
 
   return (
     <main className="auth">
-      <form className="auth__card" onSubmit={submit} noValidate aria-labelledby="auth-title" data-testid={mode === 'signIn' ? 'sign-in-form' : 'register-form'}>
+      <form ref={form} className="auth__card" onSubmit={submit} noValidate aria-labelledby="auth-title" data-testid={mode === 'signIn' ? 'sign-in-form' : 'register-form'}>
         <div className="auth__logo" aria-hidden="true">
           P
         </div>
@@ -142,6 +162,8 @@ export function SignIn() {
             spellCheck={false}
             required
             name="serverUrl"
+            aria-invalid={invalid('serverUrl') || undefined}
+            aria-describedby={describedBy('serverUrl', null)}
           />
         </label>
         <label className="field">
@@ -155,7 +177,8 @@ export function SignIn() {
             required
             autoFocus
             name="username"
-            aria-describedby={mode === 'register' ? 'username-hint' : undefined}
+            aria-invalid={invalid('username') || undefined}
+            aria-describedby={describedBy('username', mode === 'register' ? 'username-hint' : null)}
           />
           {mode === 'register' && (
             <span className="field__hint" id="username-hint">
@@ -172,7 +195,8 @@ export function SignIn() {
             autoComplete={mode === 'signIn' ? 'current-password' : 'new-password'}
             required
             name="password"
-            aria-describedby={mode === 'register' ? 'password-hint' : undefined}
+            aria-invalid={invalid('password') || undefined}
+            aria-describedby={describedBy('password', mode === 'register' ? 'password-hint' : null)}
           />
           {mode === 'register' && (
             <span className="field__hint" id="password-hint">
@@ -202,7 +226,8 @@ export function SignIn() {
               spellCheck={false}
               maxLength={2_000}
               name="invite"
-              aria-describedby="invite-hint"
+              aria-invalid={invalid('invite') || undefined}
+              aria-describedby={describedBy('invite', 'invite-hint')}
             />
             <span className="field__hint" id="invite-hint" data-testid="invite-hint">
               {filledFromLink ? t('auth.inviteFilled') : t('auth.inviteHint')}
@@ -226,12 +251,12 @@ export function SignIn() {
           </p>
         )}
         {error !== null && (
-          <p className="auth__error" role="alert" data-testid="auth-error">
+          <p className="auth__error" role="alert" data-testid="auth-error" id={ERROR_ID}>
             {error}
           </p>
         )}
 
-        <button type="submit" className="button button--primary button--wide" disabled={busy}>
+        <button ref={submitButton} type="submit" className="button button--primary button--wide" disabled={busy}>
           {busy
             ? mode === 'signIn'
               ? t('auth.signingIn')

@@ -12,11 +12,13 @@
  * rule (read-receipts/) reports it once it is on screen.
  */
 import { useEffect } from 'react'
+import { flushSync } from 'react-dom'
 import { keyPlatform, matchShortcut, type ShortcutId } from '../lib/keymap'
 import { nextUnread } from '../lib/next-unread'
 import { useCompose } from '../store/compose'
 import { sortedConversationIds, useConversations } from '../store/conversations'
 import { useLightbox } from '../store/lightbox'
+import { isNarrowLayout, usePane } from '../store/pane'
 import { useSession } from '../store/session'
 import { useUi, type Dialog } from '../store/ui'
 import { moveSelection } from '../components/ConversationList'
@@ -76,6 +78,8 @@ function run(key: AppKey): boolean {
       openDialog('newConversation')
       return true
     case 'searchMessages':
+      // The narrow one-pane layout (store/pane.ts): the search box is in the list's pane — on screen before it takes focus.
+      if (isNarrowLayout()) flushSync(() => usePane.getState().showList())
       return focusSearch()
     case 'previousConversation':
     case 'nextConversation':

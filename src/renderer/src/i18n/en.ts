@@ -89,6 +89,8 @@ export const en = {
     beginning: 'This is the beginning of the conversation.',
     unreadDivider: 'Unread messages',
     jumpToLatest: 'Jump to latest',
+    /** The narrow (zoomed) one-pane layout: from the open conversation back to the list. */
+    back: 'Back to conversations',
     messages: 'Messages',
     loadFailed: 'Could not load messages: {{message}}',
   },
@@ -523,6 +525,7 @@ export const en = {
       files: 'Files',
       lightbox: 'Pictures full size',
       switcher: 'Quick switcher',
+      search: 'Message search results',
     },
     actions: {
       quickSwitcher: 'Go to a conversation',
@@ -561,6 +564,10 @@ export const en = {
       switcherMove: 'Move through the results',
       switcherOpen: 'Open',
       switcherClose: 'Close',
+      searchToResults: 'From the search box to the results',
+      searchMove: 'Move through the results (first, last)',
+      searchOpen: 'Open the result at its message',
+      searchClear: 'Clear the search, back to the box',
     },
     switcher: {
       title: 'Go to a conversation',
@@ -587,7 +594,18 @@ export const en = {
     copyLink: 'Copy link',
   },
   /** Screen-reader announcements (issue 22): the polite live region. */
-  announce: {},
+  announce: {
+    message: '{{name}}: {{text}}',
+    fromOne_one: '{{count}} new message from {{name}}',
+    fromOne_other: '{{count}} new messages from {{name}}',
+    fromTwo_one: '{{count}} new message from {{first}} and {{second}}',
+    fromTwo_other: '{{count}} new messages from {{first}} and {{second}}',
+    fromMany_one: '{{count}} new message from {{people}} people',
+    fromMany_other: '{{count}} new messages from {{people}} people',
+    offline: 'You are offline. Parley keeps trying to reconnect.',
+    reconnecting: 'Connection lost. Reconnecting…',
+    online: 'Back online.',
+  },
   common: {
     close: 'Close',
     cancel: 'Cancel',

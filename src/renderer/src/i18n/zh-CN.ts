@@ -90,6 +90,7 @@ export const zhCN: Translation = {
     beginning: '这是会话的开始。',
     unreadDivider: '未读消息',
     jumpToLatest: '跳到最新消息',
+    back: '返回会话列表',
     messages: '消息',
     loadFailed: '无法加载消息：{{message}}',
   },
@@ -524,6 +525,7 @@ export const zhCN: Translation = {
       files: '文件',
       lightbox: '查看大图',
       switcher: '快速切换',
+      search: '消息搜索结果',
     },
     actions: {
       quickSwitcher: '转到会话',
@@ -562,6 +564,10 @@ export const zhCN: Translation = {
       switcherMove: '在结果中移动',
       switcherOpen: '打开',
       switcherClose: '关闭',
+      searchToResults: '从搜索框进入结果',
+      searchMove: '在结果间移动（第一个、最后一个）',
+      searchOpen: '打开结果并定位到该消息',
+      searchClear: '清除搜索，回到搜索框',
     },
     switcher: {
       title: '转到会话',
@@ -588,7 +594,18 @@ export const zhCN: Translation = {
     copyLink: '复制链接',
   },
   /** 读屏器播报（issue 22）：礼貌型实时区域。 */
-  announce: {},
+  announce: {
+    message: '{{name}}：{{text}}',
+    fromOne_one: '{{name}} 发来 {{count}} 条新消息',
+    fromOne_other: '{{name}} 发来 {{count}} 条新消息',
+    fromTwo_one: '{{first}} 和 {{second}} 发来 {{count}} 条新消息',
+    fromTwo_other: '{{first}} 和 {{second}} 发来 {{count}} 条新消息',
+    fromMany_one: '{{people}} 人发来 {{count}} 条新消息',
+    fromMany_other: '{{people}} 人发来 {{count}} 条新消息',
+    offline: '你已离线。Parley 会继续尝试重新连接。',
+    reconnecting: '连接已断开，正在重新连接…',
+    online: '已恢复在线。',
+  },
   common: {
     close: '关闭',
     cancel: '取消',

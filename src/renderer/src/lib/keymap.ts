@@ -26,7 +26,7 @@ export interface Chord {
   anyShift?: true
 }
 
-export type ShortcutGroup = 'app' | 'conversation' | 'composer' | 'mentions' | 'message' | 'editor' | 'files' | 'lightbox' | 'switcher'
+export type ShortcutGroup = 'app' | 'conversation' | 'composer' | 'mentions' | 'message' | 'editor' | 'files' | 'lightbox' | 'switcher' | 'search'
 
 export interface Shortcut {
   id: string
@@ -82,11 +82,16 @@ export const SHORTCUTS = [
   { id: 'switcherMove', group: 'switcher', chords: [key('ArrowUp'), key('ArrowDown')] },
   { id: 'switcherOpen', group: 'switcher', chords: [key('Enter')] },
   { id: 'switcherClose', group: 'switcher', chords: [key('Escape')] },
+
+  { id: 'searchToResults', group: 'search', chords: [key('ArrowDown')] },
+  { id: 'searchMove', group: 'search', chords: [key('ArrowUp'), key('ArrowDown'), key('Home'), key('End')] },
+  { id: 'searchOpen', group: 'search', chords: [key('Enter'), key(' ')] },
+  { id: 'searchClear', group: 'search', chords: [key('Escape')] },
 ] as const satisfies readonly Shortcut[]
 
 export type ShortcutId = (typeof SHORTCUTS)[number]['id']
 
-export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = ['app', 'conversation', 'composer', 'mentions', 'message', 'editor', 'files', 'lightbox', 'switcher']
+export const SHORTCUT_GROUPS: readonly ShortcutGroup[] = ['app', 'conversation', 'composer', 'mentions', 'message', 'editor', 'files', 'lightbox', 'switcher', 'search']
 
 const byId = new Map<string, Shortcut>(SHORTCUTS.map((shortcut) => [shortcut.id, shortcut]))
 

@@ -89,3 +89,13 @@ describe('ui slice: Esc’s "show the latest" request', () => {
     expect(useUi.getState().readLatest).toBeNull()
   })
 })
+
+describe('ui slice: jumps to a message', () => {
+  it('opens the conversation; only a jump that asks for it moves focus to the row', () => {
+    useUi.getState().jumpToMessage({ conversationId: 'c2', messageKey: 'k1', seq: 4 })
+    expect(useUi.getState().activeConversationId).toBe('c2')
+    expect(useUi.getState().jumpTarget).toMatchObject({ conversationId: 'c2', messageKey: 'k1', seq: 4, focus: false })
+    useUi.getState().jumpToMessage({ conversationId: 'c2', messageKey: 'k1', seq: 4 }, { focus: true })
+    expect(useUi.getState().jumpTarget).toMatchObject({ messageKey: 'k1', focus: true })
+  })
+})

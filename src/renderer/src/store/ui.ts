@@ -25,6 +25,8 @@ export interface JumpTarget {
   conversationId: string
   messageKey: string
   seq: number | null
+  /** Move keyboard focus to the message's row once it is shown (a search hit opened with Enter). */
+  focus: boolean
   /** Distinguishes two jumps to the same message. */
   nonce: number
 }
@@ -37,6 +39,8 @@ export type SearchState =
 
 interface UiState {
   activeConversationId: string | null
+  /** Bumped by every openConversation of a conversation, the one already open included (the narrow layout shows it again: store/pane.ts). */
+  openings: number
   dialog: Dialog
   searchQuery: string
   search: SearchState
@@ -46,7 +50,7 @@ interface UiState {
   /** Main's word on window focus (getWindowState + `windowFocus`). */
   windowFocused: boolean
   openConversation(conversationId: string | null): void
-  jumpToMessage(hit: Pick<SearchHit, 'conversationId' | 'messageKey' | 'seq'>): void
+  jumpToMessage(hit: Pick<SearchHit, 'conversationId' | 'messageKey' | 'seq'>, options?: { focus?: boolean }): void
   clearJump(nonce: number): void
   /** Show the open conversation's latest message (Esc); the message list answers and clears it. */
   requestReadLatest(conversationId: string): void
@@ -63,6 +67,7 @@ interface UiState {
 
 const initial = {
   activeConversationId: null,
+  openings: 0,
   dialog: null,
   searchQuery: '',
   search: { status: 'idle' } as SearchState,
@@ -80,11 +85,12 @@ let searchRun = 0
 
 export const useUi = create<UiState>()((set, get) => ({
   ...initial,
-  openConversation: (activeConversationId) => set({ activeConversationId }),
-  jumpToMessage: (hit) =>
+  openConversation: (activeConversationId) =>
+    set((state) => (activeConversationId === null ? { activeConversationId } : { activeConversationId, openings: state.openings + 1 })),
+  jumpToMessage: (hit, options) =>
     set({
       activeConversationId: hit.conversationId,
-      jumpTarget: { conversationId: hit.conversationId, messageKey: hit.messageKey, seq: hit.seq, nonce: ++nonce },
+      jumpTarget: { conversationId: hit.conversationId, messageKey: hit.messageKey, seq: hit.seq, focus: options?.focus === true, nonce: ++nonce },
     }),
   clearJump: (done) => set((state) => (state.jumpTarget?.nonce === done ? { jumpTarget: null } : state)),
   requestReadLatest: (conversationId) => set({ readLatest: { conversationId, nonce: ++nonce } }),

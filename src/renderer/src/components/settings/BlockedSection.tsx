@@ -5,11 +5,13 @@ import type { ChatUser } from '../../../../shared/ipc'
 import { useUsers } from '../../store/users'
 import { actionErrorText } from '../action-error'
 import { Avatar } from '../Avatar'
+import { useFocusAfterRemoval } from './useFocusAfterRemoval'
 
 export function BlockedSection() {
   const { t } = useTranslation()
   const [people, setPeople] = useState<ChatUser[] | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const focus = useFocusAfterRemoval<HTMLElement>('[data-testid=unblock-person]', people)
 
   useEffect(() => {
     useUsers
@@ -18,19 +20,22 @@ export function BlockedSection() {
       .then(setPeople, (err: unknown) => setError(actionErrorText(t, err)))
   }, [t])
 
-  const unblock = (user: ChatUser) => {
+  const unblock = (user: ChatUser, button: HTMLElement) => {
     setError(null)
     useUsers
       .getState()
       .unblock(user.id)
       .then(
-        () => setPeople((current) => current?.filter((u) => u.id !== user.id) ?? null),
+        () => {
+          focus.removing(button)
+          setPeople((current) => current?.filter((u) => u.id !== user.id) ?? null)
+        },
         (err: unknown) => setError(actionErrorText(t, err)),
       )
   }
 
   return (
-    <section aria-labelledby="settings-blocked">
+    <section aria-labelledby="settings-blocked" ref={focus.container}>
       <h3 id="settings-blocked">{t('settings.blocked.title')}</h3>
       <p className="field__hint">{t('settings.blocked.hint')}</p>
       {error !== null && (
@@ -51,7 +56,7 @@ export function BlockedSection() {
                 </bdi>
                 <span className="settings-list__detail">@{user.username}</span>
               </span>
-              <button type="button" className="button" aria-label={t('settings.blocked.unblockLabel', { name: user.displayName })} onClick={() => unblock(user)} data-testid="unblock-person">
+              <button type="button" className="button" aria-label={t('settings.blocked.unblockLabel', { name: user.displayName })} onClick={(event) => unblock(user, event.currentTarget)} data-testid="unblock-person">
                 {t('profile.unblock')}
               </button>
             </li>

@@ -8,6 +8,7 @@ import { deviceName } from '../../lib/user-agent'
 import { formatDateTime, formatRelative } from '../../lib/time'
 import { useAccount } from '../../store/account'
 import { actionErrorText } from '../action-error'
+import { useFocusAfterRemoval } from './useFocusAfterRemoval'
 
 export function DevicesSection() {
   const { t } = useTranslation()
@@ -15,6 +16,7 @@ export function DevicesSection() {
   const now = useNow(60_000)
   const [sessions, setSessions] = useState<DeviceSession[] | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const focus = useFocusAfterRemoval<HTMLElement>('[data-testid=revoke-device]', sessions)
 
   const load = useCallback(() => {
     useAccount
@@ -24,13 +26,16 @@ export function DevicesSection() {
   }, [t])
   useEffect(load, [load])
 
-  const revoke = (session: DeviceSession) => {
+  const revoke = (session: DeviceSession, button: HTMLElement) => {
     setError(null)
     useAccount
       .getState()
       .revokeSession(session.id)
       .then(
-        () => setSessions((current) => current?.filter((s) => s.id !== session.id) ?? null),
+        () => {
+          focus.removing(button)
+          setSessions((current) => current?.filter((s) => s.id !== session.id) ?? null)
+        },
         (err: unknown) => setError(actionErrorText(t, err)),
       )
   }
@@ -39,7 +44,7 @@ export function DevicesSection() {
   const ordered = sessions === null ? null : [...sessions].sort((a, b) => Number(b.current) - Number(a.current) || b.lastUsedAt - a.lastUsedAt)
 
   return (
-    <section aria-labelledby="settings-devices">
+    <section aria-labelledby="settings-devices" ref={focus.container}>
       <h3 id="settings-devices">{t('settings.devices.title')}</h3>
       <p className="field__hint">{t('settings.devices.hint')}</p>
       {error !== null && (
@@ -64,7 +69,7 @@ export function DevicesSection() {
                   </span>
                 </span>
                 {!session.current && (
-                  <button type="button" className="button" aria-label={t('settings.devices.signOutLabel', { device: name })} onClick={() => revoke(session)} data-testid="revoke-device">
+                  <button type="button" className="button" aria-label={t('settings.devices.signOutLabel', { device: name })} onClick={(event) => revoke(session, event.currentTarget)} data-testid="revoke-device">
                     {t('settings.devices.signOut')}
                   </button>
                 )}
