@@ -48,9 +48,11 @@ const FILL_AHEAD = 3
 const FOCUS_AHEAD = 6
 /**
  * Fetched pages waiting to be stored go into the cache together, in one
- * transaction of at most this many messages (`store`).
+ * transaction of at most this many messages (`store`). A transaction is one
+ * uninterrupted stretch of the main thread (~50 µs a message: 1,000 made
+ * stalls of 60–120 ms in bench:core weekend; 400 keep them near 20–40).
  */
-const STORE_BATCH = 1_000
+const STORE_BATCH = 400
 /** Storing stops for a turn of the event loop after this much work (`store`). */
 const STORE_SLICE_MS = 8
 

@@ -116,7 +116,7 @@ export class ConversationTable {
           this.clearMembers.run(c.id)
           c.memberIds.forEach((userId, position) => this.addMember.run(c.id, userId, position, roles.get(userId) ?? 'member'))
         }
-        for (const [userId, marker] of Object.entries(c.markers)) if (this.markers.applyMarker(c.id, userId, marker)) moved = true
+        for (const [userId, marker] of Object.entries(c.markers)) if (this.markers.mergeIfAhead(c.id, userId, marker)) moved = true
         if (moved) changed.push(c.id)
       }
       return changed

@@ -35,12 +35,15 @@ export class MarkerTable {
 
   /** Max-merge one member's markers; true when either value moved forward. */
   applyMarker(conversationId: string, userId: string, marker: Marker): boolean {
-    return this.db.transaction(() => {
-      const before = this.one.get(conversationId, userId)
-      const moved = marker.readSeq > (before?.read_seq ?? 0) || marker.deliveredSeq > (before?.delivered_seq ?? 0)
-      if (moved) this.mergeMarker(conversationId, userId, marker)
-      return moved
-    })()
+    return this.db.transaction(() => this.mergeIfAhead(conversationId, userId, marker))()
+  }
+
+  /** applyMarker inside a transaction the caller holds (no savepoint of its own). */
+  mergeIfAhead(conversationId: string, userId: string, marker: Marker): boolean {
+    const before = this.one.get(conversationId, userId)
+    const moved = marker.readSeq > (before?.read_seq ?? 0) || marker.deliveredSeq > (before?.delivered_seq ?? 0)
+    if (moved) this.mergeMarker(conversationId, userId, marker)
+    return moved
   }
 
   markersOf(conversationId: string): Record<string, Marker> {
