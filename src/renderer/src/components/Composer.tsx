@@ -17,7 +17,7 @@
  * strip above the text box, whose text becomes their caption. Enter sends
  * text and files together — the text may then be empty.
  */
-import { useEffect, useMemo, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ClipboardEvent, type FormEvent, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useShallow } from 'zustand/react/shallow'
 import type { ChatUser } from '../../../shared/ipc'
@@ -134,13 +134,22 @@ export function Composer({ conversationId }: { conversationId: string }) {
     const element = input.current
     if (element === null || mention === null) return
     const next = insertMention(element.value, mention, element.selectionStart, user.username)
+    pendingCaret.current = next.caret
     change(next.text)
     setMention(null)
-    requestAnimationFrame(() => {
-      element.focus()
-      element.setSelectionRange(next.caret, next.caret)
-    })
   }
+  // After the text with the mention is in the textarea — in the same task, before the next key is
+  // handled: a caret set a frame later moved back over what was typed meanwhile ("一起去" became
+  // "起去一" when typed right after picking a mention).
+  const pendingCaret = useRef<number | null>(null)
+  useLayoutEffect(() => {
+    const element = input.current
+    const caret = pendingCaret.current
+    if (element === null || caret === null) return
+    pendingCaret.current = null
+    element.focus()
+    element.setSelectionRange(caret, caret)
+  })
 
   const change = (value: string) => {
     editDraft(conversationId, value)
