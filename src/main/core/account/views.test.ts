@@ -1,29 +1,8 @@
 import { expect, test } from 'vitest'
-import type { ChatMessage } from '../../../shared/ipc'
+import { chatMessage } from '../../../../test/support/chat-message'
 import { PREVIEW_CHARS, previewOf } from './views'
 
-const message = (body: string): ChatMessage => ({
-  key: 'bob:c1',
-  id: 'm1',
-  clientId: 'c1',
-  conversationId: 'c',
-  seq: 1,
-  senderId: 'bob',
-  body,
-  createdAt: 1,
-  state: 'sent',
-  error: null,
-  errorCode: null,
-  rev: 1,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
-  reactions: [{ emoji: '👍', userIds: ['me'] }],
-  mentions: ['me'],
-  attachments: [],
-  kind: 'text',
-  system: null,
-})
+const message = (body: string) => chatMessage({ body, seq: 1, reactions: [{ emoji: '👍', userIds: ['me'] }], mentions: ['me'] })
 
 test('a list preview carries the start of the text, whole code points, and no reactions or mentions', () => {
   expect(previewOf(null)).toBeNull()

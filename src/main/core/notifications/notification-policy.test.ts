@@ -1,32 +1,10 @@
 import { describe, expect, test } from 'vitest'
-import type { ChatMessage } from '../../../shared/ipc'
+import { chatMessage } from '../../../../test/support/chat-message'
 import { MUTE_FOREVER } from '../../../shared/api'
 import { defaultSettings } from '../../../shared/settings'
 import { localMinuteOfDay, notificationFor, type NotifyContext } from './notification-policy'
 
-const message = (overrides: Partial<ChatMessage> = {}): ChatMessage => ({
-  key: 'bob:c1',
-  id: 'm1',
-  clientId: 'c1',
-  conversationId: 'conv1',
-  seq: 5,
-  senderId: 'bob',
-  body: 'hello there',
-  createdAt: 2_000,
-  state: 'sent',
-  error: null,
-  errorCode: null,
-  rev: 5,
-  editedAt: null,
-  deletedAt: null,
-  replyTo: null,
-  reactions: [],
-  mentions: [],
-  attachments: [],
-  kind: 'text',
-  system: null,
-  ...overrides,
-})
+const message = chatMessage
 
 const settings = (overrides: Partial<NotifyContext['settings']> = {}): NotifyContext['settings'] => ({
   notifications: true,
