@@ -9,7 +9,7 @@
 //      (electronDist: no second download of the same binary);
 //   4. dist/release/: exactly what goes into a server's releases folder — the
 //      installers, their blockmaps and the update feeds (latest*.yml) —
-//      chosen by scripts/release-files.mjs; `npm run publish-release --
+//      chosen and copied by scripts/release-files.mjs; `npm run publish-release --
 //      dist/release` puts it on a server (docs/distribution.md).
 //
 // better-sqlite3 needs no step of its own: its Node-API prebuild for this
@@ -19,11 +19,11 @@
 // is out of reach the script stops within seconds with one explanation of
 // what is missing and how to get it (exit code 1), not halfway through a build.
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { FEED_NAME, releaseFiles } from './release-files.mjs'
+import { collectRelease } from './release-files.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(join(root, 'package.json'))
@@ -95,22 +95,8 @@ async function main() {
 
   // 4. The release folder.
   const release = collectRelease(join(root, 'dist'))
+  if (!release.ok) throw new Stop(release.error)
   console.log(`parley dist: ${relative(root, release.dir)}/ holds ${release.files.join(', ')}; publish it with \`npm run publish-release -- ${relative(root, release.dir)}\``)
-}
-
-/** Copies what release-files.mjs chooses from `out` into `out`/release (emptied first). */
-function collectRelease(out) {
-  const yaml = require('js-yaml')
-  const names = readdirSync(out).filter((name) => statSync(join(out, name)).isFile())
-  const feeds = Object.fromEntries(names.filter((name) => FEED_NAME.test(name)).map((name) => [name, yaml.load(readFileSync(join(out, name), 'utf8'))]))
-  const { files, feeds: feedNames, missing } = releaseFiles(names, feeds)
-  if (feedNames.length === 0) throw new Stop('electron-builder wrote no update feed (latest*.yml) into dist/: is `publish` set in electron-builder.yml?')
-  if (missing.length > 0) throw new Stop(`the update feeds name files that are not in dist/: ${missing.join(', ')}`)
-  const dir = join(out, 'release')
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir)
-  for (const name of [...files, ...feedNames]) copyFileSync(join(out, name), join(dir, name))
-  return { dir, files: [...files, ...feedNames] }
 }
 
 /** The installed electron package: version, and whether its binary for this platform is there. */

@@ -1,6 +1,6 @@
 /**
  * The release folder: what scripts/release-files.mjs picks out of a dist/
- * tree (npm run dist copies exactly that to dist/release), and
+ * tree and copies to dist/release (npm run dist's last step), and
  * `npm run publish-release` as a child process — its refusals (nothing is
  * copied unless every feed and file checks out), the order a watcher of the
  * releases folder sees (every file before any feed that names it, never a
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { fakeBytes, writeFakeRelease, type FakeRelease } from '../test/helpers/releases'
-import { FEED_NAME, releaseFiles } from './release-files.mjs'
+import { collectRelease, FEED_NAME, releaseFiles } from './release-files.mjs'
 
 const root = join(import.meta.dirname, '..')
 const yaml = createRequire(join(root, 'package.json'))('js-yaml') as { load(text: string): unknown }
@@ -55,6 +55,41 @@ describe('release-files: what of dist/ goes into a release folder', () => {
     rmSync(join(dist, 'Parley-1.3.0-win-x64.exe'))
     const { names, feeds } = readDist(dist)
     expect(releaseFiles(names, feeds).missing).toEqual(['Parley-1.3.0-win-x64.exe'])
+  })
+
+  test('collectRelease copies exactly that into dist/release, byte for byte, files before feeds; an older release folder is emptied first', () => {
+    const dist = join(work, 'dist')
+    const release = writeFakeRelease(dist, '1.3.0')
+    mkdirSync(join(dist, 'linux-unpacked'))
+    writeFileSync(join(dist, 'linux-unpacked', 'parley'), 'binary')
+    for (const name of ['builder-debug.yml', 'Parley-1.2.0-win-x64.exe', 'Parley-1.2.0-win-x64.exe.blockmap']) writeFileSync(join(dist, name), 'left over')
+    mkdirSync(join(dist, 'release'))
+    writeFileSync(join(dist, 'release', 'Parley-1.1.0-win-x64.exe'), 'an older build')
+
+    const collected = collectRelease(dist)
+    const files = [...release.files.keys()].sort()
+    const feeds = [...release.feeds.keys()].sort()
+    expect(collected).toEqual({ ok: true, dir: join(dist, 'release'), files: [...files, ...feeds] })
+    expect(readdirSync(join(dist, 'release')).sort()).toEqual([...files, ...feeds].sort())
+    for (const [name, bytes] of release.files) expect(readFileSync(join(dist, 'release', name)).equals(bytes), name).toBe(true)
+    for (const [name, text] of release.feeds) expect(readFileSync(join(dist, 'release', name), 'utf8'), name).toBe(text)
+    // The dist/ left as it was.
+    expect(readFileSync(join(dist, 'Parley-1.2.0-win-x64.exe'), 'utf8')).toBe('left over')
+  })
+
+  test('collectRelease copies nothing without a feed, or when a feed names a file that is not there', () => {
+    const dist = join(work, 'dist')
+    mkdirSync(dist)
+    writeFileSync(join(dist, 'Parley-1.3.0-win-x64.exe'), fakeBytes('exe', 100))
+    expect(collectRelease(dist)).toEqual({ ok: false, error: expect.stringMatching(/no update feed \(latest\*\.yml\)/) })
+    expect(existsSync(join(dist, 'release'))).toBe(false)
+
+    writeFakeRelease(dist, '1.3.0', ['latest.yml', 'latest-linux.yml'])
+    rmSync(join(dist, 'Parley-1.3.0-linux-amd64.deb'))
+    mkdirSync(join(dist, 'release'))
+    writeFileSync(join(dist, 'release', 'latest.yml'), 'the last good release')
+    expect(collectRelease(dist)).toEqual({ ok: false, error: 'the update feeds name files that are not in dist/: Parley-1.3.0-linux-amd64.deb' })
+    expect(readdirSync(join(dist, 'release'))).toEqual(['latest.yml'])
   })
 
   test('the feed names are the ones the server serves', async () => {

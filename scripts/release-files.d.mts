@@ -5,3 +5,7 @@ export declare function releaseFiles(
   names: string[],
   feeds: Record<string, unknown>,
 ): { files: string[]; feeds: string[]; missing: string[] }
+
+export declare function collectRelease(
+  out: string,
+): { ok: true; dir: string; files: string[] } | { ok: false; error: string }

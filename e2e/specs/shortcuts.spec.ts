@@ -3,14 +3,35 @@
  * (Ctrl+K) with Chinese and English names, moving through the list
  * (Alt+↑/↓, Alt+Shift+↑/↓ to unread ones), the shortcuts help (Ctrl+/),
  * message search (Ctrl+Shift+F), a new conversation (Ctrl+N), and Esc
- * marking the open conversation read — seen by the sender as a read receipt.
+ * marking the open conversation read — seen by the sender as a read receipt;
+ * a message's menu (right-click), which leaves links and selected text to the
+ * native menu.
  */
+import type { Locator } from '@playwright/test'
 import { expect, test, uniqueName } from '../fixtures/test'
 import { conversationItem, message, openConversation, register, send, startConversation, type Person } from '../fixtures/steps'
 
 const header = (person: Person) => person.app.page.getByTestId('conversation-header')
 const openId = (person: Person) => person.app.page.getByTestId('conversation').getAttribute('data-conversation-id')
 const itemId = (person: Person, name: string) => conversationItem(person.app.page, name).getAttribute('data-conversation-id')
+
+/**
+ * Right-click `target`: whether the page acted on it — prevented the browser's menu (which the shell's native menu is)
+ * for one of its own, or took the right button's auxclick (which Chromium sends too) — read when the events have gone
+ * through the page.
+ */
+async function rightClickTaken(target: Locator): Promise<boolean> {
+  const page = target.page()
+  await page.evaluate(() => {
+    const seen: Event[] = []
+    ;(window as unknown as { __rightClick?: Event[] }).__rightClick = seen
+    for (const type of ['contextmenu', 'auxclick']) window.addEventListener(type, (event) => void seen.push(event), { capture: true, once: true })
+  })
+  await target.click({ button: 'right' })
+  const seen = await page.evaluate(() => ((window as unknown as { __rightClick?: Event[] }).__rightClick ?? []).map((event) => ({ type: event.type, taken: event.defaultPrevented })))
+  if (!seen.some(({ type }) => type === 'contextmenu')) throw new Error('the right-click reached no contextmenu listener')
+  return seen.some(({ taken }) => taken)
+}
 
 async function quickSwitch(person: Person, text: string): Promise<void> {
   const { page } = person.app
@@ -123,7 +144,7 @@ test('Alt+↑/↓ move through the list; Alt+Shift+↓/↑ to the next and previ
   await expect.poll(() => openId(alice)).toBe(ids.Bravo)
 })
 
-test('Ctrl+/ lists the shortcuts (Esc gives focus back); Ctrl+Shift+F focuses message search; a message’s menu copies its link; Ctrl+N starts a conversation', async ({ launch }) => {
+test('Ctrl+/ lists the shortcuts (Esc gives focus back); Ctrl+Shift+F focuses message search; a message’s menu copies its link — a link or selected text in it keeps the native menu; Ctrl+N starts a conversation', async ({ launch }) => {
   const alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
   const bob = await register(await launch('bob'), uniqueName('bob'), 'Bob')
   await startConversation(alice, [bob])
@@ -163,6 +184,29 @@ test('Ctrl+/ lists the shortcuts (Esc gives focus back); Ctrl+Shift+F focuses me
   const conversationId = await page.getByTestId('conversation').getAttribute('data-conversation-id')
   const seq = await sent.getAttribute('data-seq')
   await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`parley://message/${conversationId}/${seq}`)
+
+  // A link in a message, and selected text, keep the native menu (main's context-menu.ts: open or copy the link, copy the
+  // text): the page leaves the right-click alone — the message's menu stays shut, the link is not opened (a click opens
+  // it). The rest of the bubble still opens the message's menu.
+  await send(alice, 'see https://example.com/guide first')
+  const withLink = message(page, 'see https://example.com/guide first')
+  await expect(withLink).toHaveAttribute('data-state', 'sent')
+  const menu = page.getByTestId('message-menu')
+  const link = withLink.getByRole('link', { name: 'https://example.com/guide' })
+  await expect(menu).toHaveCount(0)
+  expect(await rightClickTaken(link)).toBe(false)
+  await expect(menu).toHaveCount(0)
+  await link.click()
+  await expect.poll(() => alice.app.openedLinks()).toEqual(['https://example.com/guide'])
+  await withLink.getByText('first').selectText()
+  expect(await page.evaluate(() => window.getSelection()?.toString())).toBe(' first')
+  expect(await rightClickTaken(withLink.getByText('first'))).toBe(false)
+  await expect(menu).toHaveCount(0)
+  await page.evaluate(() => window.getSelection()?.removeAllRanges())
+  expect(await rightClickTaken(withLink.getByText('first'))).toBe(true)
+  await expect(menu).toBeVisible()
+  await page.keyboard.press('Escape')
+  await expect(menu).toHaveCount(0)
 
   await composer.focus()
   await page.keyboard.press('Control+N')

@@ -14,6 +14,7 @@
  */
 import { clipboard, Menu, type BrowserWindow, type ContextMenuParams, type MenuItemConstructorOptions, type WebContents } from 'electron'
 import { isHttpUrl } from './external-links'
+import { shellStrings } from './shell-locale'
 
 /** The shell's own words for the menu, in the app's languages. */
 const STRINGS = {
@@ -43,8 +44,7 @@ export type ContextMenuStrings = (typeof STRINGS)[keyof typeof STRINGS]
 
 /** 'en', 'zh-CN' or 'system' (the language setting), with the OS locale for 'system'. */
 export function contextMenuStrings(language: string, systemLocale: string): ContextMenuStrings {
-  const locale = language === 'system' ? systemLocale : language
-  return locale.toLowerCase().startsWith('zh') ? STRINGS['zh-CN'] : STRINGS.en
+  return shellStrings<ContextMenuStrings>(STRINGS, language, systemLocale)
 }
 
 export type ContextMenuFacts = Pick<ContextMenuParams, 'isEditable' | 'misspelledWord' | 'dictionarySuggestions' | 'linkURL' | 'selectionText' | 'editFlags'>

@@ -123,6 +123,17 @@ test('parley:// links: registered; a second instance brings the window forward a
   expect(window.webContents.send.mock.calls.filter(([, message]) => (message as { event: string }).event === 'deepLink')).toHaveLength(1)
 })
 
+test('the shell’s own words follow the language setting at once: the menu’s "Check for Updates…", the tray’s menu', async () => {
+  const tray = Tray.instances[0] as Tray
+  const trayMenu = () => ((tray.setContextMenu.mock.lastCall?.[0] as { template: { label?: string }[] }).template ?? []).flatMap((item) => item.label ?? [])
+  expect(await call('updateSettings', { language: 'zh-CN' })).toMatchObject({ ok: true })
+  expect(JSON.stringify(Menu.setApplicationMenu.mock.lastCall)).toContain('检查更新…')
+  expect(trayMenu()).toEqual(['打开 Parley', '退出'])
+  expect(await call('updateSettings', { language: 'system' })).toMatchObject({ ok: true })
+  expect(JSON.stringify(Menu.setApplicationMenu.mock.lastCall)).toContain('Check for Updates…')
+  expect(trayMenu()).toEqual(['Open Parley', 'Quit'])
+})
+
 test('closing the window keeps Parley in the tray (the default on Windows and Linux)', () => {
   if (process.platform === 'darwin') return
   window.close()

@@ -7,11 +7,11 @@
 import { join } from 'node:path'
 import { app, session, type BrowserWindow } from 'electron'
 import { serveRenderer } from './app-protocol'
-import { devToolsAllowed, setApplicationMenu } from './application-menu'
+import { applicationMenuStrings, devToolsAllowed, setApplicationMenu } from './application-menu'
 import { createCore } from './core'
 import type { ParleyCore } from './core/core-api'
 import type { ShellServices } from './core/shell-port'
-import { E2E_TIMING, e2eEnabled, installE2EHook } from './e2e-hook'
+import { E2E_TIMING, e2eEnabled, installE2EHook, recordDeepLink } from './e2e-hook'
 import { openHttpExternally } from './external-links'
 import { createFileServices } from './file-services'
 import { forwardCoreEvents, registerIpcHandlers, windowSenderCheck } from './ipc'
@@ -25,7 +25,7 @@ import { contextMenuStrings, installContextMenu } from './context-menu'
 import { followSpellcheckSettings, spellcheckLanguagesOf } from './spellcheck'
 import { watchSystemSignals } from './system-signals'
 import { createTokenVault } from './token-vault'
-import { createUnreadIndicator } from './unread-indicator'
+import { createUnreadIndicator, trayStrings } from './unread-indicator'
 import { checkForUpdatesFromMenu } from './update-menu'
 import { createUpdater, installingCloses } from './updater'
 import { defaultSettings } from '../shared/settings'
@@ -75,7 +75,16 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
   const windowState = new WindowStateFile(app.getPath('userData'))
   const checkForUpdates = (): void =>
     void checkForUpdatesFromMenu({ core: () => core, window: () => window, reveal, language: () => language, log: shellLog('updater') })
-  setApplicationMenu({ appName: config.appName, platform: process.platform, devTools, checkForUpdates, zoom: (direction) => zoomWindow(window, windowState, direction) })
+  const setMenu = (): void =>
+    setApplicationMenu({
+      appName: config.appName,
+      platform: process.platform,
+      devTools,
+      checkForUpdates,
+      zoom: (direction) => zoomWindow(window, windowState, direction),
+      text: applicationMenuStrings(language, app.getSystemLocale()),
+    })
+  setMenu()
 
   const reveal = (): void => {
     if (window !== null) revealWindow(window)
@@ -87,7 +96,14 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
     signals: { notificationClicked: (conversationId) => core?.notificationClicked(conversationId) },
   })
   disposers.push(() => notifications.dispose())
-  const unread = createUnreadIndicator({ appName: config.appName, iconPath, window: () => window, openWindow: reveal, quit: () => app.quit() })
+  const unread = createUnreadIndicator({
+    appName: config.appName,
+    iconPath,
+    window: () => window,
+    openWindow: reveal,
+    quit: () => app.quit(),
+    strings: () => trayStrings(language, app.getSystemLocale()),
+  })
   disposers.push(() => unread.dispose())
 
   const tokenVault = createTokenVault(join(app.getPath('userData'), 'tokens'), shellLog('token-vault'))
@@ -136,8 +152,15 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
     throw err
   }
   const startedCore = core
-  language = (await startedCore.getSettings(undefined).catch(() => null))?.language ?? 'system'
-  disposers.push(startedCore.on('settings', (settings) => void (language = settings.language)))
+  // The shell's own words (menus, tray, dialogs) follow the language setting; until it is read, the OS's.
+  const languageChanged = (next: string): void => {
+    if (next === language) return
+    language = next
+    setMenu()
+    unread.languageChanged()
+  }
+  languageChanged((await startedCore.getSettings(undefined).catch(() => null))?.language ?? 'system')
+  disposers.push(startedCore.on('settings', (settings) => languageChanged(settings.language)))
   disposers.push(followSpellcheckSettings(startedCore, session.defaultSession, process.platform))
   const startSettings = (await startedCore.getSettings(undefined).catch(() => null)) ?? defaultSettings
 
@@ -177,7 +200,7 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
   return {
     window: mainWindow,
     reveal,
-    openDeepLink: (url) => startedCore.openDeepLink(url),
+    openDeepLink: (url) => recordDeepLink(url, startedCore.openDeepLink(url)),
     stop() {
       stopping ??= (async () => {
         disposeAll(disposers)

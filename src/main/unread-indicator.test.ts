@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
 import { app, BrowserWindow, Menu, nativeImage, resetFakeElectron, Tray } from '../../test/shell/fake-electron'
-import { badgeBitmap, BADGE_SIZE, withUnreadDot } from './unread-badge'
-import { createUnreadIndicator, type UnreadIndicator } from './unread-indicator'
+import { badgeBitmap, BADGE_SIZE, withUnreadCount } from './unread-badge'
+import { createUnreadIndicator, trayStrings, type UnreadIndicator } from './unread-indicator'
 
 vi.mock('electron', () => import('../../test/shell/fake-electron'))
 
@@ -9,6 +9,7 @@ const platform = Object.getOwnPropertyDescriptor(process, 'platform')
 let opened: number
 let quit: number
 let window: BrowserWindow | null
+let language: string
 
 function indicatorOn(os: NodeJS.Platform): { indicator: UnreadIndicator; tray: Tray } {
   Object.defineProperty(process, 'platform', { value: os })
@@ -18,6 +19,7 @@ function indicatorOn(os: NodeJS.Platform): { indicator: UnreadIndicator; tray: T
     window: () => window as unknown as Electron.BrowserWindow | null,
     openWindow: () => opened++,
     quit: () => quit++,
+    strings: () => trayStrings(language, 'en-US'),
   })
   return { indicator, tray: Tray.instances[0] as Tray }
 }
@@ -27,6 +29,7 @@ beforeEach(() => {
   opened = 0
   quit = 0
   window = null
+  language = 'system'
 })
 afterEach(() => {
   if (platform) Object.defineProperty(process, 'platform', platform)
@@ -103,24 +106,69 @@ function loadedIcon(): void {
   nativeImage.createFromPath.mockImplementationOnce(() => image as never)
 }
 
-test('Windows and Linux trays have no badge: a dot variant of the icon while something is unread', () => {
+const RED = [0x25, 0x30, 0xd9, 0xff]
+const WHITE = [0xff, 0xff, 0xff, 0xff]
+const pixel = (image: { buffer: Buffer; width: number }, x: number, y: number): number[] => [...image.buffer.subarray((y * image.width + x) * 4, (y * image.width + x) * 4 + 4)]
+
+test('Windows and Linux trays have no badge: the count is drawn on the tray icon while something is unread, 99+ past 99', () => {
   loadedIcon()
   const { indicator, tray } = indicatorOn('linux')
   expect(tray.setImage).not.toHaveBeenCalled()
+  const blank = Buffer.alloc(24 * 24 * 4)
+  const shown = () => tray.setImage.mock.lastCall?.[0] as { buffer: Buffer; width: number; height: number }
+
   indicator.setCount(3)
   expect(tray.setToolTip).toHaveBeenLastCalledWith('Parley — 3 unread')
-  const dotted = tray.setImage.mock.lastCall?.[0] as { buffer: Buffer; width: number; height: number }
-  expect(dotted).toMatchObject({ width: 24, height: 24 })
-  expect(dotted.buffer).toEqual(withUnreadDot(Buffer.alloc(24 * 24 * 4), 24, 24))
-  // Top right is red, bottom left untouched.
-  expect([...dotted.buffer.subarray((5 * 24 + 18) * 4, (5 * 24 + 18) * 4 + 4)]).toEqual([0x25, 0x30, 0xd9, 0xff])
-  expect([...dotted.buffer.subarray((20 * 24 + 2) * 4, (20 * 24 + 2) * 4 + 4)]).toEqual([0, 0, 0, 0])
-  indicator.setCount(5)
+  expect(shown()).toMatchObject({ width: 24, height: 24 })
+  expect(shown().buffer).toEqual(withUnreadCount(blank, 24, 24, '3'))
+  // A red disc top right with a white "3" in it (its top row: x 19–21, y 1), the rest of the icon untouched.
+  expect(pixel(shown(), 18, 3)).toEqual(RED)
+  expect([19, 20, 21].map((x) => pixel(shown(), x, 1))).toEqual([WHITE, WHITE, WHITE])
+  expect(pixel(shown(), 2, 20)).toEqual([0, 0, 0, 0])
+
+  indicator.setCount(3)
   expect(tray.setImage).toHaveBeenCalledOnce()
+  indicator.setCount(42)
+  expect(shown().buffer).toEqual(withUnreadCount(blank, 24, 24, '42'))
+  indicator.setCount(1500)
+  expect(shown().buffer).toEqual(withUnreadCount(blank, 24, 24, '99+'))
+  indicator.setCount(120)
+  expect(tray.setImage).toHaveBeenCalledTimes(3)
   indicator.setCount(0)
-  expect(tray.setImage).toHaveBeenCalledTimes(2)
+  expect(tray.setImage).toHaveBeenCalledTimes(4)
   expect(tray.setImage.mock.lastCall?.[0]).toBe(tray.image)
   expect(indicator.hasTray()).toBe(true)
+})
+
+test('on macOS the icon stays as it is (a template image; the count is the title)', () => {
+  loadedIcon()
+  const { indicator, tray } = indicatorOn('darwin')
+  indicator.setCount(8)
+  expect(tray.setImage).not.toHaveBeenCalled()
+})
+
+test('the tooltip, the tray menu and the taskbar overlay’s description follow the language setting (system: the OS locale)', () => {
+  language = 'zh-CN'
+  const { indicator, tray } = indicatorOn('win32')
+  window = new BrowserWindow({})
+  const menuLabels = () => ((tray.setContextMenu.mock.lastCall?.[0] as { template: { label?: string }[] }).template ?? []).flatMap((item) => item.label ?? [])
+  expect(menuLabels()).toEqual(['打开 Parley', '退出'])
+  indicator.setCount(3)
+  expect(tray.setToolTip).toHaveBeenLastCalledWith('Parley — 3 条未读')
+  expect(window.setOverlayIcon).toHaveBeenLastCalledWith(expect.anything(), 'Parley — 3 条未读')
+
+  language = 'en'
+  indicator.languageChanged()
+  expect(menuLabels()).toEqual(['Open Parley', 'Quit'])
+  expect(tray.setToolTip).toHaveBeenLastCalledWith('Parley — 3 unread')
+  expect(window.setOverlayIcon).toHaveBeenLastCalledWith(expect.anything(), 'Parley — 3 unread')
+  // The new menu's items still work.
+  const template = (tray.setContextMenu.mock.lastCall?.[0] as { template: { label?: string; click?: () => void }[] }).template
+  template.find((item) => item.label === 'Quit')?.click?.()
+  expect(quit).toBe(1)
+
+  expect(trayStrings('system', 'zh-Hans-CN').quit).toBe('退出')
+  expect(trayStrings('system', 'de-DE').quit).toBe('Quit')
 })
 
 test('no tray on this desktop: hasTray says so (closing then quits, and the app does not start hidden)', () => {

@@ -5,14 +5,37 @@
  * .desktop file), an overlay on the taskbar button on Windows, where
  * `setBadgeCount` does nothing (unread-badge.ts draws it); and the tray
  * icon's tooltip ("Parley — 3 unread"; the count is also its title on
- * macOS) and, on Windows and Linux, whose trays have no badges, a red dot on
- * the tray icon; with a small menu to open the window or quit.
+ * macOS) and, on Windows and Linux, whose trays have no badges, the count
+ * drawn on the tray icon (unread-badge.ts, "99+" past 99); with a small menu
+ * to open the window or quit. Its words follow the app's language
+ * (`strings`; `languageChanged` when it changes).
  */
 import { app, Menu, nativeImage, Tray, type BrowserWindow, type NativeImage } from 'electron'
 import { shellLog } from './log'
-import { badgeBitmap, badgeLabel, withUnreadDot } from './unread-badge'
+import { shellStrings } from './shell-locale'
+import { badgeBitmap, badgeLabel, withUnreadCount } from './unread-badge'
 
 const log = shellLog('tray')
+
+const STRINGS = {
+  en: {
+    unread: (appName: string, count: number) => `${appName} — ${count} unread`,
+    open: (appName: string) => `Open ${appName}`,
+    quit: 'Quit',
+  },
+  'zh-CN': {
+    unread: (appName: string, count: number) => `${appName} — ${count} 条未读`,
+    open: (appName: string) => `打开 ${appName}`,
+    quit: '退出',
+  },
+} as const
+
+export type TrayStrings = (typeof STRINGS)[keyof typeof STRINGS]
+
+/** 'en', 'zh-CN' or 'system' (the language setting), with the OS locale for 'system'. */
+export function trayStrings(language: string, systemLocale: string): TrayStrings {
+  return shellStrings<TrayStrings>(STRINGS, language, systemLocale)
+}
 
 export interface UnreadIndicatorOptions {
   appName: string
@@ -21,15 +44,26 @@ export interface UnreadIndicatorOptions {
   window(): BrowserWindow | null
   openWindow(): void
   quit(): void
+  /** The words in the app's language now. */
+  strings(): TrayStrings
 }
 
 export interface UnreadIndicator {
   setCount(count: number): void
   /** Show the current count on a window that appeared after it was set. */
   windowChanged(): void
+  /** The app's language changed: the tooltip, the menu and the overlay's description follow. */
+  languageChanged(): void
   /** Whether there is a tray icon to bring the window back from (some Linux desktops have none). */
   hasTray(): boolean
   dispose(): void
+}
+
+/** The tray, its icon, and the icon's pixels to draw the count on (null where the icon did not load, and on macOS). */
+interface CreatedTray {
+  tray: Tray
+  icon: NativeImage
+  pixels: { bitmap: Buffer; width: number; height: number } | null
 }
 
 export function createUnreadIndicator(options: UnreadIndicatorOptions): UnreadIndicator {
@@ -37,11 +71,15 @@ export function createUnreadIndicator(options: UnreadIndicatorOptions): UnreadIn
   const tray = created?.tray ?? null
   let disposed = false
   let unread = 0
-  let dotShown = false
-  const showDot = (): void => {
-    if (created === null || created.dotted === null || dotShown === unread > 0) return
-    dotShown = unread > 0
-    tray?.setImage(dotShown ? created.dotted : created.icon)
+  /** What the tray icon shows: '' the plain icon, else the label drawn on it. */
+  let shownOnIcon = ''
+  const showOnIcon = (): void => {
+    if (created === null || created.pixels === null) return
+    const label = unread > 0 ? badgeLabel(unread) : ''
+    if (label === shownOnIcon) return
+    shownOnIcon = label
+    const { bitmap, width, height } = created.pixels
+    created.tray.setImage(label === '' ? created.icon : nativeImage.createFromBitmap(withUnreadCount(bitmap, width, height, label), { width, height }))
   }
   const showBadge = (): void => {
     if (process.platform !== 'win32') {
@@ -55,20 +93,29 @@ export function createUnreadIndicator(options: UnreadIndicatorOptions): UnreadIn
       return
     }
     const { data, width, height, scaleFactor } = badgeBitmap(badgeLabel(unread))
-    window.setOverlayIcon(nativeImage.createFromBitmap(data, { width, height, scaleFactor }), `${options.appName} — ${unread} unread`)
+    window.setOverlayIcon(nativeImage.createFromBitmap(data, { width, height, scaleFactor }), options.strings().unread(options.appName, unread))
+  }
+  const showInTray = (): void => {
+    if (tray === null) return
+    tray.setToolTip(unread > 0 ? options.strings().unread(options.appName, unread) : options.appName)
+    if (process.platform === 'darwin') tray.setTitle(unread > 0 ? String(unread) : '')
+    else showOnIcon()
   }
   const indicator: UnreadIndicator = {
     setCount(count) {
       if (disposed) return
       unread = Number.isFinite(count) && count > 0 ? Math.floor(count) : 0
       showBadge()
-      if (tray === null) return
-      tray.setToolTip(unread > 0 ? `${options.appName} — ${unread} unread` : options.appName)
-      if (process.platform === 'darwin') tray.setTitle(unread > 0 ? String(unread) : '')
-      else showDot()
+      showInTray()
     },
     windowChanged() {
       if (!disposed) showBadge()
+    },
+    languageChanged() {
+      if (disposed) return
+      if (tray !== null) setTrayMenu(tray, options)
+      showBadge()
+      showInTray()
     },
     hasTray: () => tray !== null,
     dispose() {
@@ -83,33 +130,37 @@ export function createUnreadIndicator(options: UnreadIndicatorOptions): UnreadIn
   return indicator
 }
 
-/** The tray, its icon, and the icon with the unread dot (null where the icon did not load). */
-function createTray(options: UnreadIndicatorOptions): { tray: Tray; icon: NativeImage; dotted: NativeImage | null } | null {
+function createTray(options: UnreadIndicatorOptions): CreatedTray | null {
   try {
     const size = process.platform === 'linux' ? 24 : 16
     const loaded = nativeImage.createFromPath(options.iconPath)
     const icon = loaded.isEmpty() ? loaded : loaded.resize({ width: size, height: size })
     const tray = new Tray(icon)
-    tray.setContextMenu(
-      Menu.buildFromTemplate([
-        { label: `Open ${options.appName}`, click: () => options.openWindow() },
-        { type: 'separator' },
-        { label: 'Quit', click: () => options.quit() },
-      ]),
-    )
+    setTrayMenu(tray, options)
     // macOS opens the menu on click; elsewhere a click on the icon brings the window back.
     if (process.platform !== 'darwin') tray.on('click', () => options.openWindow())
-    return { tray, icon, dotted: dottedIcon(icon) }
+    return { tray, icon, pixels: process.platform === 'darwin' ? null : pixelsOf(icon) }
   } catch (err) {
     log.warn({ err: String(err) }, 'no tray icon on this desktop; the unread count shows only as a badge')
     return null
   }
 }
 
-function dottedIcon(icon: NativeImage): NativeImage | null {
+function setTrayMenu(tray: Tray, options: UnreadIndicatorOptions): void {
+  const text = options.strings()
+  tray.setContextMenu(
+    Menu.buildFromTemplate([
+      { label: text.open(options.appName), click: () => options.openWindow() },
+      { type: 'separator' },
+      { label: text.quit, click: () => options.quit() },
+    ]),
+  )
+}
+
+function pixelsOf(icon: NativeImage): CreatedTray['pixels'] {
   if (icon.isEmpty()) return null
   const { width, height } = icon.getSize()
   const bitmap = icon.toBitmap()
   if (width === 0 || height === 0 || bitmap.length !== width * height * 4) return null
-  return nativeImage.createFromBitmap(withUnreadDot(bitmap, width, height), { width, height })
+  return { bitmap, width, height }
 }

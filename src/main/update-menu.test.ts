@@ -2,10 +2,12 @@ import { beforeEach, expect, test, vi } from 'vitest'
 import { fakeCore, type FakeCore } from '../../test/shell/fake-core'
 import { app, BrowserWindow, dialog, resetFakeElectron } from '../../test/shell/fake-electron'
 import type { UpdateStatus } from '../shared/ipc'
-import { applicationMenuTemplate } from './application-menu'
+import { applicationMenuStrings, applicationMenuTemplate } from './application-menu'
 import { checkForUpdatesFromMenu } from './update-menu'
 
 vi.mock('electron', () => import('../../test/shell/fake-electron'))
+
+const en = applicationMenuStrings('en', 'en-US')
 
 const status = (patch: Partial<UpdateStatus>): UpdateStatus => ({
   state: 'idle',
@@ -36,16 +38,16 @@ test('the menu item: in the app menu on macOS, under Help elsewhere, only when o
   type Item = { label?: string; role?: string; submenu?: Item[]; click?: () => void }
   const find = (items: Item[]): Item | undefined =>
     items.flatMap((item) => [item, ...(item.submenu ?? [])]).find((item) => item.label === 'Check for Updates…')
-  const mac = applicationMenuTemplate({ appName: 'Parley', platform: 'darwin', devTools: false, checkForUpdates: click }) as Item[]
+  const mac = applicationMenuTemplate({ appName: 'Parley', text: en, platform: 'darwin', devTools: false, checkForUpdates: click }) as Item[]
   expect(mac[0]?.submenu?.some((item) => item.label === 'Check for Updates…')).toBe(true)
   expect(mac.some((item) => item.role === 'help')).toBe(false)
   for (const platform of ['linux', 'win32'] as const) {
-    const template = applicationMenuTemplate({ appName: 'Parley', platform, devTools: false, checkForUpdates: click }) as Item[]
+    const template = applicationMenuTemplate({ appName: 'Parley', text: en, platform, devTools: false, checkForUpdates: click }) as Item[]
     expect(template.at(-1)).toMatchObject({ role: 'help', submenu: [{ label: 'Check for Updates…' }] })
   }
   find(mac)?.click?.()
   expect(click).toHaveBeenCalledOnce()
-  expect(find(applicationMenuTemplate({ appName: 'Parley', platform: 'linux', devTools: false }) as Item[])).toBeUndefined()
+  expect(find(applicationMenuTemplate({ appName: 'Parley', text: en, platform: 'linux', devTools: false }) as Item[])).toBeUndefined()
 })
 
 test('reveals the window, checks, and says so when Parley is up to date', async () => {

@@ -4,6 +4,7 @@
  * (ipc-schema.ts). Main only; the type and the defaults are in settings.ts.
  */
 import { z } from 'zod'
+import { MAX_SPELLCHECK_LANGUAGES } from './settings'
 
 export const settingsSchema = z.object({
   notifications: z.boolean(),
@@ -37,7 +38,7 @@ export const settingsSchema = z.object({
   /** Dictionaries by Chromium's language codes (`en-US`, `de`); empty: the OS's languages. */
   spellcheckLanguages: z
     .array(z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language code such as en-US'))
-    .max(10),
+    .max(MAX_SPELLCHECK_LANGUAGES),
 })
 
 /**

@@ -11,6 +11,9 @@ export type Settings = z.output<typeof settingsSchema>
 export type Language = Settings['language']
 export type Theme = Settings['theme']
 
+/** How many spell-check dictionaries may be chosen at once (`spellcheckLanguages`). */
+export const MAX_SPELLCHECK_LANGUAGES = 10
+
 export const defaultSettings: Settings = {
   notifications: true,
   showMessagePreview: true,

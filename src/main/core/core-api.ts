@@ -5,6 +5,7 @@
  */
 import type { AppInfo, IpcCallName, MediaKind, IpcEventName, IpcEvents, IpcParsedArgs, IpcResults } from '../../shared/ipc'
 import type { ShellServices, ShellSignals } from './shell-port'
+import type { UpdateTimers } from './updates/updates'
 
 export type CoreCalls = {
   [K in IpcCallName]: (args: IpcParsedArgs<K>) => Promise<IpcResults[K]>
@@ -50,6 +51,8 @@ export interface CoreOptions {
   timing?: Partial<CoreTiming>
   now?: () => number
   random?: () => number
+  /** The update schedule's clock (updates/updates.ts); tests pass a fake one. */
+  updateTimers?: UpdateTimers
 }
 
 export interface CoreTiming {

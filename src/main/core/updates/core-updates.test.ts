@@ -1,23 +1,28 @@
-/** The core's update calls (getUpdateStatus, checkForUpdates, installUpdate) and its `update` event, over a fake updater. */
+/**
+ * The core's update calls (getUpdateStatus, checkForUpdates, installUpdate)
+ * and its `update` event, over a fake updater; the settings turning the
+ * automatic checks off and on, on a fake clock.
+ */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pino } from 'pino'
 import { afterEach, expect, test } from 'vitest'
 import { FakeUpdater } from '../../../../test/helpers/fake-updater'
+import { ManualTimers } from '../../../../test/helpers/manual-timers'
 import { recordingServices } from '../../../../test/helpers/core'
 import type { UpdateStatus } from '../../../shared/ipc'
 import { dispatchCall } from '../dispatch'
 import { createCore, type Core } from '../index'
 import { NO_FEED_MESSAGE } from './update-feed'
-import { NO_UPDATER_REASON } from './updates'
+import { defaultUpdateTiming, NO_UPDATER_REASON } from './updates'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
 })
 
-async function core(updater?: FakeUpdater): Promise<Core> {
+async function core(updater?: FakeUpdater, updateTimers?: ManualTimers): Promise<Core> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-updates-'))
   const services = recordingServices()
   const created = await createCore(
@@ -26,6 +31,7 @@ async function core(updater?: FakeUpdater): Promise<Core> {
       defaultServerUrl: 'http://127.0.0.1:1',
       appInfo: { name: 'Parley', version: '1.0.0', platform: 'linux', locale: 'en-US', tokenStorage: 'keyring' },
       services: updater ? { ...services, updater } : services,
+      updateTimers,
     },
     pino({ level: 'silent' }),
   )
@@ -69,4 +75,32 @@ test('dispose stops listening to the updater', async () => {
   expect(updater.listening).toBe(1)
   await c.dispose()
   expect(updater.listening).toBe(0)
+})
+
+test('updateSettings drives the schedule: autoUpdate off stops the automatic checks, on starts them again', async () => {
+  const HOUR = 60 * 60 * 1000
+  const FIRST = defaultUpdateTiming.firstCheckDelayMs
+  const updater = new FakeUpdater()
+  const timers = new ManualTimers()
+  const c = await core(updater, timers)
+  const settle = () => new Promise((resolve) => setImmediate(resolve))
+  // Signed out: the feed is the update address.
+  await c.updateSettings({ updateUrl: 'https://updates.example.org/parley' })
+  timers.advance(FIRST)
+  expect(updater.checks).toBe(1)
+  await settle()
+
+  await c.updateSettings({ autoUpdate: false })
+  expect(timers.pending).toBe(0)
+  timers.advance(24 * HOUR)
+  expect(updater.checks).toBe(1)
+
+  await c.updateSettings({ autoUpdate: true })
+  timers.advance(FIRST - 1)
+  expect(updater.checks).toBe(1)
+  timers.advance(1)
+  expect(updater.checks).toBe(2)
+  await settle()
+  timers.advance(4 * HOUR)
+  expect(updater.checks).toBe(3)
 })

@@ -84,7 +84,10 @@ function renderInline(nodes: readonly Inline[], context: Context): ReactNode[] {
             rel="noreferrer noopener"
             title={context.openLabel(node.url)}
             onClick={(event) => open(event, node.url)}
-            onAuxClick={(event) => open(event, node.url)}
+            // The middle button opens it too. Chromium sends the right button's auxclick as well: that one is the native menu's (open or copy the link).
+            onAuxClick={(event) => {
+              if (event.button === 1) open(event, node.url)
+            }}
           >
             {node.text}
           </a>
