@@ -1,10 +1,16 @@
-/** People (issue 19): blocking stops a direct conversation; drafts survive switching and restarts; an invite link fills in sign-up. */
+/**
+ * People (issue 19): a profile — from a direct conversation or a group's
+ * member list — shows who someone is and blocks them; blocking stops a direct
+ * conversation; drafts survive switching and restarts; an invite link fills
+ * in sign-up.
+ */
 import { expect, test, uniqueName } from '../fixtures/test'
 import { conversationItem, message, openConversation, openInfo, register, send, startConversation } from '../fixtures/steps'
 
 test('block stops a direct conversation: my composer says so, their sends fail with a reason; unblock restores it', async ({ launch }) => {
   const alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
-  const bob = await register(await launch('bob'), uniqueName('bob'), 'Bob')
+  // A name no other spec gives: one like someone else's on the server shows with its @username (shared/look-alike.ts).
+  const bob = await register(await launch('bob'), uniqueName('bob'), 'Bob Blockee')
   await startConversation(alice, [bob])
   await send(alice, 'hello Bob')
   await openConversation(bob, 'Alice')
@@ -12,12 +18,14 @@ test('block stops a direct conversation: my composer says so, their sends fail w
 
   const a = alice.app.page
   const profile = await openInfo(alice)
-  await expect(profile.getByTestId('profile-name')).toHaveText('Bob')
+  await expect(profile.getByTestId('profile-name')).toHaveText('Bob Blockee')
+  await expect(profile.getByTestId('profile-username')).toHaveText(`@${bob.username}`)
+  await expect(profile.getByTestId('profile-presence')).toHaveText('online')
   await profile.getByTestId('block-user').click()
   await a.getByTestId('block-dialog').getByTestId('confirm').click()
   await expect(profile.getByTestId('profile-blocked')).toBeVisible()
   await a.keyboard.press('Escape')
-  await expect(a.getByTestId('blocked-notice')).toContainText('You blocked Bob.')
+  await expect(a.getByTestId('blocked-notice')).toContainText('You blocked Bob Blockee.')
   await expect(a.getByTestId('composer')).toHaveCount(0)
 
   await send(bob, 'are you there?')
@@ -37,6 +45,58 @@ test('block stops a direct conversation: my composer says so, their sends fail w
   await expect(a.getByTestId('composer')).toBeVisible()
   await send(bob, 'and now?')
   await expect(message(a, 'and now?')).toBeVisible()
+})
+
+test('a member’s profile from the group info panel: name, @username, online or last seen; blocked from there, Settings lists them', async ({ launch }) => {
+  const alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  // Names no other spec gives: a name like someone else's on the server shows with its @username (shared/look-alike.ts).
+  const bob = await register(await launch('bob'), uniqueName('bob'), 'Bob Reader')
+  const carol = await register(await launch('carol'), uniqueName('carol'), 'Carol Reader')
+  await startConversation(alice, [bob, carol], 'Book club')
+  await send(alice, 'first chapter tonight')
+  await openConversation(carol, 'Book club')
+  await expect(message(carol.app.page, 'first chapter tonight')).toBeVisible()
+  // Carol goes away: her profile says when she was last seen.
+  await carol.app.quit()
+  const a = alice.app.page
+  const panel = await openInfo(alice)
+  const row = (name: string) => panel.getByTestId('member').filter({ hasText: name })
+  await expect(row('Alice').getByTestId('view-profile')).toHaveCount(0)
+
+  // Bob's, from the keyboard: his name, @username and that he is online; Esc goes back to the panel, on his button.
+  const bobsButton = row('Bob').getByTestId('view-profile')
+  await expect(bobsButton).toHaveAccessibleName('View profile of Bob Reader')
+  await bobsButton.focus()
+  await a.keyboard.press('Enter')
+  const profile = a.getByTestId('profile-dialog')
+  await expect(profile.getByTestId('profile-name')).toHaveText('Bob Reader')
+  await expect(profile.getByTestId('profile-username')).toHaveText(`@${bob.username}`)
+  await expect(profile.getByTestId('profile-presence')).toHaveText('online')
+  await a.keyboard.press('Escape')
+  await expect(profile).toBeHidden()
+  await expect(panel).toBeVisible()
+  await expect(bobsButton).toBeFocused()
+
+  // Carol's: last seen; block her there.
+  await row('Carol').getByTestId('view-profile').click()
+  await expect(profile.getByTestId('profile-name')).toHaveText('Carol Reader')
+  await expect(profile.getByTestId('profile-username')).toHaveText(`@${carol.username}`)
+  await expect(profile.getByTestId('profile-presence')).toHaveText(/^last seen /)
+  await profile.getByTestId('block-user').click()
+  await a.getByTestId('block-dialog').getByTestId('confirm').click()
+  await expect(profile.getByTestId('profile-blocked')).toBeVisible()
+  await expect(profile.getByTestId('unblock-user')).toBeVisible()
+  await a.keyboard.press('Escape')
+  await expect(profile).toBeHidden()
+  await a.keyboard.press('Escape')
+  await expect(panel).toBeHidden()
+
+  // Settings › Blocked lists Carol, and only her.
+  await a.getByTestId('open-settings').click()
+  await a.getByTestId('settings-tab-blocked').click()
+  await expect(a.getByTestId('blocked-person')).toHaveCount(1)
+  await expect(a.getByTestId('blocked-person')).toContainText('Carol Reader')
+  await expect(a.getByTestId('blocked-person')).toContainText(`@${carol.username}`)
 })
 
 test('a draft survives switching conversations and a restart; sending clears it', async ({ launch }) => {

@@ -1,8 +1,10 @@
 /**
  * The group info panel (from the conversation header): the title — renamed
  * in place by the owner or an admin —, the members with presence and roles,
- * each with a menu of what I may do to them, "Add people", and "Leave group"
- * after a confirmation. A group I left shows who was in it, read-only.
+ * each (but me) with "View profile" (ProfileDialog over the panel, where they
+ * can be blocked) and a menu of what I may do to them, "Add people", and
+ * "Leave group" after a confirmation. A group I left shows who was in it,
+ * read-only.
  */
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -21,10 +23,11 @@ import { Avatar } from './Avatar'
 import { ConfirmDialog } from './ConfirmDialog'
 import { Dialog } from './Dialog'
 import { GroupTitle } from './GroupTitle'
-import { LogOutIcon, MoreIcon, UserPlusIcon } from './Icons'
+import { LogOutIcon, MoreIcon, UserIcon, UserPlusIcon } from './Icons'
 import { Menu, type MenuItem } from './Menu'
 import { presenceText } from './presence'
 import { PresenceDot } from './PresenceDot'
+import { ProfileDialog } from './ProfileDialog'
 import { useConversationTitle } from './useConversationTitle'
 
 const noMembers: ConversationMember[] = []
@@ -59,6 +62,7 @@ function MemberRow({
   const name = useUsers(selectPersonName(member.userId, t('common.unknownUser')))
   const [menu, setMenu] = useState<HTMLElement | null>(null)
   const [confirmRemove, setConfirmRemove] = useState<HTMLElement | null>(null)
+  const [profile, setProfile] = useState<HTMLElement | null>(null)
   const presence = user === undefined || user.presenceHidden ? null : presenceText(t, user, now, locale)
   const isMe = member.userId === me
 
@@ -98,6 +102,18 @@ function MemberRow({
         </span>
       </span>
       <RoleLabel role={member.role} />
+      {!isMe && (
+        <button
+          type="button"
+          className="icon-button icon-button--small"
+          aria-label={t('groupInfo.viewProfile', { name })}
+          title={t('groupInfo.viewProfile', { name })}
+          data-testid="view-profile"
+          onClick={(event) => setProfile(event.currentTarget)}
+        >
+          <UserIcon size={16} />
+        </button>
+      )}
       {items.length > 0 && (
         <button
           type="button"
@@ -115,6 +131,7 @@ function MemberRow({
           <MoreIcon size={16} />
         </button>
       )}
+      {profile !== null && <ProfileDialog userId={member.userId} returnFocusTo={profile} onClose={() => setProfile(null)} />}
       {menu !== null && <Menu anchor={menu} label={t('groupInfo.memberActions', { name })} items={items} onClose={() => setMenu(null)} testId="member-menu" />}
       {confirmRemove !== null && (
         <ConfirmDialog

@@ -1,5 +1,6 @@
 /**
- * The other person of a direct conversation (from its header): name,
+ * A person's profile — the other person of a direct conversation (from its
+ * header), or a member of a group (from the group info panel, over it): name,
  * username, online or last seen, and Block / Unblock after a confirmation.
  */
 import { useState } from 'react'
@@ -37,19 +38,24 @@ export function BlockConfirmDialog({ user, unblock, onClose, returnFocusTo }: { 
   )
 }
 
-export function ProfileDialog({ userId }: { userId: string }) {
+/**
+ * `onClose`: opened over another dialog (the group info panel), closing goes
+ * back to it — to `returnFocusTo`, the button that opened it; without it, the
+ * profile is the window's dialog and closing closes it.
+ */
+export function ProfileDialog({ userId, onClose, returnFocusTo }: { userId: string; onClose?: () => void; returnFocusTo?: HTMLElement | null }) {
   const { t } = useTranslation()
   const locale = useIntlLocale()
   const now = useNow(30_000)
   const user = useUsers((state) => state.byId[userId])
   const lookAlike = useUsers((state) => state.lookAlikes.has(userId))
   const [confirming, setConfirming] = useState<HTMLElement | null>(null)
-  const close = () => useUi.getState().setDialog(null)
+  const close = onClose ?? (() => useUi.getState().setDialog(null))
   const presence = user === undefined || user.presenceHidden ? null : presenceText(t, user, now, locale)
   const blocked = user?.blocked === true
 
   return (
-    <Dialog title={t('profile.title')} onClose={close} testId="profile-dialog" className="dialog--info">
+    <Dialog title={t('profile.title')} onClose={close} testId="profile-dialog" className="dialog--info" returnFocusTo={returnFocusTo}>
       <div className="dialog__body profile">
         {user === undefined ? (
           <p className="dialog__note">{t('common.unknownUser')}</p>
@@ -63,7 +69,9 @@ export function ProfileDialog({ userId }: { userId: string }) {
               <bdi className="profile__name" dir="auto" data-testid="profile-name">
                 {personName(user, lookAlike)}
               </bdi>
-              <span className="profile__username">@{user.username}</span>
+              <span className="profile__username" data-testid="profile-username">
+                @{user.username}
+              </span>
               {presence !== null && (
                 <span className="profile__presence" data-testid="profile-presence">
                   {presence}

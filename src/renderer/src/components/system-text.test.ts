@@ -3,7 +3,7 @@ import type { SystemEvent } from '../../../shared/ipc'
 import { i18n } from '../i18n'
 import { systemText } from './system-text'
 
-const names: Record<string, string> = { alice: 'Alice', bob: 'Bob', carol: 'Carol', dan: 'Dan', erin: 'Erin' }
+const names: Record<string, string> = { alice: 'Alice', bob: 'Bob', carol: 'Carol', dan: 'Dan', erin: 'Erin', zhang: '张三', li: '李四' }
 
 async function wordsIn(language: 'en' | 'zh-CN', event: SystemEvent, me = 'zoe'): Promise<string> {
   await i18n.changeLanguage(language)
@@ -39,6 +39,26 @@ describe('systemText', () => {
     expect(await wordsIn('zh-CN', { type: 'member_left', actorId: 'alice', userIds: ['carol'] })).toBe('Alice 退出了群组，群主已转给 Carol')
     expect(await wordsIn('zh-CN', { type: 'title_changed', actorId: 'alice', title: 'Q3' })).toBe('Alice 将群组名称改为“Q3”')
     expect(await wordsIn('zh-CN', { type: 'role_changed', actorId: 'alice', userIds: ['bob'], role: 'admin' })).toBe('Alice 将 Bob 设为管理员')
-    expect(await wordsIn('zh-CN', { type: 'member_removed', actorId: 'zoe', userIds: ['bob'] })).toBe('你 移除了 Bob')
+    expect(await wordsIn('zh-CN', { type: 'role_changed', actorId: 'alice', userIds: ['bob'], role: 'member' })).toBe('Alice 取消了 Bob 的管理员身份')
+    expect(await wordsIn('zh-CN', { type: 'role_changed', actorId: 'alice', userIds: ['carol'], role: 'owner' })).toBe('群主已转给 Carol')
+  })
+
+  it('puts no space between "你" and the Chinese around it, only between Chinese and a Latin name', async () => {
+    expect(await wordsIn('zh-CN', { type: 'member_removed', actorId: 'zoe', userIds: ['bob'] })).toBe('你移除了 Bob')
+    expect(await wordsIn('zh-CN', { type: 'member_removed', actorId: 'alice', userIds: ['zoe'] })).toBe('Alice 移除了你')
+    expect(await wordsIn('zh-CN', { type: 'member_added', actorId: 'zoe', userIds: ['bob', 'carol'] })).toBe('你添加了 Bob和Carol')
+    expect(await wordsIn('zh-CN', { type: 'member_left', actorId: 'zoe' })).toBe('你退出了群组')
+    expect(await wordsIn('zh-CN', { type: 'member_left', actorId: 'alice', userIds: ['zoe'] })).toBe('Alice 退出了群组，群主已转给你')
+    expect(await wordsIn('zh-CN', { type: 'title_changed', actorId: 'zoe', title: 'Q3' })).toBe('你将群组名称改为“Q3”')
+    expect(await wordsIn('zh-CN', { type: 'role_changed', actorId: 'zoe', userIds: ['bob'], role: 'admin' })).toBe('你将 Bob 设为管理员')
+    expect(await wordsIn('zh-CN', { type: 'role_changed', actorId: 'alice', userIds: ['zoe'], role: 'admin' })).toBe('Alice 将你设为管理员')
+    expect(await wordsIn('zh-CN', { type: 'role_changed', actorId: 'alice', userIds: ['zoe'], role: 'member' })).toBe('Alice 取消了你的管理员身份')
+    expect(await wordsIn('zh-CN', { type: 'role_changed', actorId: 'bob', userIds: ['zoe'], role: 'owner' })).toBe('群主已转给你')
+    expect(await wordsIn('zh-CN', { type: 'role_changed', actorId: 'zoe' })).toBe('你修改了群组')
+  })
+
+  it('runs Chinese names on without spaces', async () => {
+    expect(await wordsIn('zh-CN', { type: 'member_added', actorId: 'zhang', userIds: ['li'] })).toBe('张三添加了李四')
+    expect(await wordsIn('zh-CN', { type: 'role_changed', actorId: 'zhang', userIds: ['bob'], role: 'admin' })).toBe('张三将 Bob 设为管理员')
   })
 })

@@ -3,10 +3,13 @@
  * words in the UI's language: "Alice added Bob and Carol", "Bob left",
  * "You renamed the group to “Q3”". Shown centred in the timeline and as the
  * conversation list's preview. `nameOf` resolves people (the users slice);
- * I am "You" / "you".
+ * I am "You" / "you". Chinese templates leave out the spaces around names:
+ * spacedByScript puts one only where a name meets text of another script
+ * ("Alice 移除了你", "你移除了 Bob").
  */
 import type { TFunction } from 'i18next'
 import type { SystemEvent } from '../../../shared/ipc'
+import { spacedByScript } from '../lib/script-spacing'
 
 /** Named people at most; more are "and N others". */
 const NAMED_MAX = 3
@@ -34,19 +37,21 @@ export function systemText(event: SystemEvent, { t, locale, me, nameOf }: System
   const first = userIds[0]
   switch (event.type) {
     case 'member_added':
-      return t('system.added', { actor, people: people(userIds) })
+      return spacedByScript({ actor, people: people(userIds) }, (v) => t('system.added', v))
     case 'member_removed':
-      return t('system.removed', { actor, people: people(userIds) })
+      return spacedByScript({ actor, people: people(userIds) }, (v) => t('system.removed', v))
     case 'member_left':
-      return first === undefined ? t('system.left', { actor }) : t('system.leftOwnerPassed', { actor, owner: person(first) })
+      return first === undefined
+        ? spacedByScript({ actor }, (v) => t('system.left', v))
+        : spacedByScript({ actor, owner: person(first) }, (v) => t('system.leftOwnerPassed', v))
     case 'title_changed':
-      return t('system.renamed', { actor, title: event.title ?? '' })
+      return spacedByScript({ actor, title: event.title ?? '' }, (v) => t('system.renamed', v))
     case 'role_changed':
-      if (first === undefined) return t('system.changed', { actor })
-      if (event.role === 'owner') return t('system.ownerPassed', { person: person(first) })
-      if (event.role === 'admin') return t('system.madeAdmin', { actor, person: person(first) })
-      return t('system.removedAdmin', { actor, person: person(first) })
+      if (first === undefined) return spacedByScript({ actor }, (v) => t('system.changed', v))
+      if (event.role === 'owner') return spacedByScript({ person: person(first) }, (v) => t('system.ownerPassed', v))
+      if (event.role === 'admin') return spacedByScript({ actor, person: person(first) }, (v) => t('system.madeAdmin', v))
+      return spacedByScript({ actor, person: person(first) }, (v) => t('system.removedAdmin', v))
     default:
-      return t('system.changed', { actor })
+      return spacedByScript({ actor }, (v) => t('system.changed', v))
   }
 }
