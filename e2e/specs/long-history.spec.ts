@@ -67,3 +67,47 @@ test('a conversation of 10,000 messages opens and scrolls to the top without the
   expect(most).toBeLessThanOrEqual(MAX_ROWS)
   expect(most).toBeGreaterThan(5)
 })
+
+test('a list of 150 conversations comes a page at a time after the first screen, and every one of them is there: the oldest is found and opened', async ({
+  launch,
+  server,
+}) => {
+  test.setTimeout(120_000)
+  const COUNT = 150
+  let alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  const bob = (
+    await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', {
+      body: { username: uniqueName('bob'), password: 'correct-horse-1', displayName: 'Bob Manygroups' },
+    })
+  ).body
+  const found = await callApi<User[]>(server.url, 'GET', `/api/users?q=${alice.username}`, { token: bob.token })
+  const aliceId = found.body.find((user) => user.username === alice.username)?.id ?? ''
+  // Oldest first: "Pile 000" ends up last in the list, far past the first page of 60.
+  for (let i = 0; i < COUNT; i++) {
+    const title = `Pile ${String(i).padStart(3, '0')}`
+    const created = await callApi<Conversation>(server.url, 'POST', '/api/conversations', { token: bob.token, body: { memberIds: [aliceId], title } })
+    await callApi(server.url, 'POST', `/api/conversations/${created.body.id}/messages`, { token: bob.token, body: { clientId: `pile-${i}`, body: `note ${i}` } })
+  }
+  const findOldest = async (page: typeof alice.app.page) => {
+    const switcher = page.getByTestId('quick-switcher')
+    await expect(async () => {
+      if (await switcher.isVisible()) await page.keyboard.press('Escape')
+      await expect(switcher).toBeHidden()
+      await page.keyboard.press('Control+K')
+      await switcher.getByTestId('switcher-input').fill('Pile 000')
+      await expect(switcher.getByTestId('switcher-option').first()).toContainText('Pile 000', { timeout: 1_000 })
+    }).toPass({ timeout: 30_000 })
+  }
+  // The running app took them in as they came (events): all 150 are cached.
+  await findOldest(alice.app.page)
+  // Started again with nothing new, no event brings them: the window has the list from its pages alone.
+  alice = { ...alice, app: await alice.app.relaunch() }
+  const page = alice.app.page
+  await expect(conversationItem(page, 'Pile 149')).toBeVisible({ timeout: 30_000 })
+  await findOldest(page)
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('conversation-header')).toContainText('Pile 000')
+  await expect(page.getByTestId('message').filter({ hasText: 'note 0' })).toBeVisible()
+  const listed = await page.evaluate(() => document.querySelectorAll('[data-testid=conversation-item]').length)
+  expect(listed).toBeLessThan(COUNT) // the sidebar stays virtualized
+})

@@ -34,6 +34,7 @@ const validArgs: { [K in IpcCallName]: IpcArgs<K> } = {
   getConnection: undefined,
   retryNow: undefined,
   listConversations: undefined,
+  listConversationPage: { after: { lastActivityAt: 1_700_000_000_000, id: 'c9' }, limit: 50, include: ['c1'] },
   createConversation: { memberIds: ['u2', 'u3'], title: 'Team' },
   setMuted: { conversationId: 'c1', mutedUntil: MUTE_FOREVER },
   renameConversation: { conversationId: 'c1', title: 'Hikers' },

@@ -35,6 +35,16 @@ export const ipcArgs = {
   retryNow: z.undefined(),
 
   listConversations: z.undefined(),
+  /**
+   * The list a page at a time, for a start that paints the first screen before
+   * reading every conversation; `include`: conversations wanted in the first
+   * answer wherever they are in the list (the one the window reopens).
+   */
+  listConversationPage: z.object({
+    after: z.object({ lastActivityAt: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER), id }).nullable(),
+    limit: z.number().int().min(1).max(500),
+    include: z.array(id).max(10).default([]),
+  }),
   createConversation: z.object({
     memberIds: z.array(id).min(1).max(LIMITS.groupMembersMax),
     title: z.string().max(LIMITS.titleMax).optional(),

@@ -165,6 +165,19 @@ export interface ChatConversation {
   left: boolean
 }
 
+/** Where a page of the conversation list ends: its last conversation's lastActivityAt and id (the list's order). */
+export interface ConversationCursor {
+  lastActivityAt: number
+  id: string
+}
+
+/** A page of the conversation list, newest activity first (listConversationPage). */
+export interface ConversationPage {
+  conversations: ChatConversation[]
+  /** Where the next page starts; null: this was the last. */
+  next: ConversationCursor | null
+}
+
 export interface ChangeRefused {
   conversationId: string
   messageKey: string
@@ -303,6 +316,7 @@ export interface IpcResults {
   getConnection: ConnectionStatus
   retryNow: ConnectionStatus
   listConversations: ChatConversation[]
+  listConversationPage: ConversationPage
   createConversation: ChatConversation
   setMuted: ChatConversation
   renameConversation: ChatConversation
@@ -365,6 +379,7 @@ const callNames: Record<IpcCallName, true> = {
   getConnection: true,
   retryNow: true,
   listConversations: true,
+  listConversationPage: true,
   createConversation: true,
   setMuted: true,
   renameConversation: true,

@@ -489,6 +489,14 @@ const validTemplates: { [K in IpcCallName]: fc.Arbitrary<unknown> } = {
   setActiveConversation: fc.record({ conversationId: fc.option(conversationRef, { nil: null }) }),
   listUsers: fc.record({ query: fc.oneof(fc.string({ maxLength: 100 }), fc.constantFrom('ipc', '%', '_', ',')) }, { requiredKeys: [] }),
   getUsers: fc.record({ ids: fc.array(userRef, { maxLength: 5 }) }),
+  listConversationPage: fc.record(
+    {
+      after: fc.option(fc.record({ lastActivityAt: fc.oneof(fc.nat(), fc.constant(Date.now())), id: fc.oneof(conversationRef, fc.string({ minLength: 1, maxLength: 64 })) }), { nil: null }),
+      limit: fc.integer({ min: 1, max: 500 }),
+      include: fc.array(conversationRef, { maxLength: 3 }),
+    },
+    { requiredKeys: ['after', 'limit'] },
+  ),
   loadMessages: fc.record(
     { conversationId: conversationRef, beforeSeq: seqArb, limit: fc.integer({ min: 1, max: LIMITS.pageMax }) },
     { requiredKeys: ['conversationId'] },
@@ -696,6 +704,7 @@ const domainCodes: { [K in IpcCallName]: readonly string[] } = {
   getConnection: [],
   retryNow: [],
   listConversations: [],
+  listConversationPage: [],
   // Unknown members, or only the user: refused by the server.
   createConversation: ['bad_request'],
   // Online calls: `offline` while the connection is down (a logout/login of the session property).
@@ -766,6 +775,7 @@ const domainCodes: { [K in IpcCallName]: readonly string[] } = {
 const needsAccount = new Set<IpcCallName>([
   'retryNow',
   'listConversations',
+  'listConversationPage',
   'createConversation',
   'setMuted',
   'renameConversation',
@@ -888,6 +898,14 @@ function expectLawfulValue(name: IpcCallName, raw: unknown, value: unknown, call
     case 'downloadAttachment':
     case 'showAttachmentInFolder':
       throw new Error(`an attachment that is not in the user's cache was served\n${label}`)
+    case 'listConversationPage': {
+      // Never a conversation that is not the user's, whatever `include` and `after` name.
+      const { conversations } = value as { conversations: ChatConversation[] }
+      const cache = core().currentAccount?.cache
+      expect(conversations.every((c) => cache?.conversation(c.id) != null), `listed a conversation that is not the user's\n${label}`).toBe(true)
+      expect(conversations.length, label).toBeLessThanOrEqual((args.limit as number) + (args.include as string[]).length)
+      break
+    }
     case 'loadMessages': {
       const page = value as { messages: ChatMessage[] }
       expect(own, `loaded a conversation that is not the user's\n${label}`).toBe(true)

@@ -7,7 +7,7 @@
  * shell and the e2e harness host the same code.
  */
 import { mkdirSync } from 'node:fs'
-import { ParleyError, type ChatMessage, type IpcEvents, type MediaKind, type Settings } from '../../shared/ipc'
+import { ParleyError, type ChatMessage, type ConversationCursor, type IpcEvents, type MediaKind, type Settings } from '../../shared/ipc'
 import { CORE_MARKS, markOnce } from '../../shared/perf-marks'
 import { Account } from './account/account'
 import { windowEventNames, type AccountEvents, type WindowEvents } from './account/account-events'
@@ -72,6 +72,7 @@ export class Core implements ParleyCore {
       },
       emit: (status) => this.events.emit('update', status),
       log: this.log.child({ module: 'updates' }),
+      timers: options.updateTimers,
     })
     // Signing in gives automatic checks a feed (the server's /updates/); the settings turn them on and off.
     this.events.on('session', () => this.updates.inputsChanged())
@@ -185,6 +186,10 @@ export class Core implements ParleyCore {
 
   async listConversations() {
     return this.session.requireAccount().listConversations()
+  }
+
+  async listConversationPage(args: { after: ConversationCursor | null; limit: number; include: string[] }) {
+    return this.session.requireAccount().listConversationPage(args.after, args.limit, args.include)
   }
 
   createConversation(args: { memberIds: string[]; title?: string }) {

@@ -111,3 +111,24 @@ test('a conversation that gains activity between two pages is not lost', async (
     ['top', true],
   ])
 }, 60_000)
+
+test("the window's pages of the list (listConversationPage): the list's order in pages, the conversation to reopen in the first, nobody else's", async () => {
+  const { core } = await aliceOnNewDevice()
+  await eventually(async () => (await core.listConversations()).length === COUNT, 15_000, `${COUNT} conversations cached`)
+  const all = (await core.listConversations()).map((conversation) => conversation.id)
+  const oldest = all.at(-1) as string
+  const foreign = (await callApi<Conversation>(server.url, 'POST', '/api/conversations', { token: bob.token, body: { memberIds: [(await newUser(server.url, 'pgc')).user.id] } })).body.id
+  const first = await core.listConversationPage({ after: null, limit: 60, include: [oldest, all[0] as string, foreign, 'c_missing'] })
+  // The first 60, then the one to reopen (once); nothing for a conversation that is not Alice's or does not exist.
+  expect(first.conversations.map((conversation) => conversation.id)).toEqual([...all.slice(0, 60), oldest])
+  const paged = first.conversations.slice(0, 60).map((conversation) => conversation.id)
+  let next = first.next
+  while (next !== null) {
+    const page = await core.listConversationPage({ after: next, limit: 100, include: [foreign] })
+    paged.push(...page.conversations.map((conversation) => conversation.id))
+    next = page.next
+  }
+  expect(paged).toEqual(all)
+  // Each view is the one listConversations gives.
+  expect(first.conversations[5]).toEqual((await core.listConversations())[5])
+}, 60_000)

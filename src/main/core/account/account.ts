@@ -16,6 +16,8 @@ import {
   type ChatMessage,
   type ChatUser,
   type ConnectionStatus,
+  type ConversationCursor,
+  type ConversationPage,
   type MessagePageResult,
   type SearchHit,
 } from '../../../shared/ipc'
@@ -436,6 +438,24 @@ export class Account {
     const views = this.cache.conversations().map((conversation) => conversationView(conversation, this.cache, this.me, now))
     markOnce(performance, CORE_MARKS.firstList)
     return views
+  }
+
+  /**
+   * A page of the list (design §7.1): `limit` conversations after `after`,
+   * and on the first page also those of `include` that are not on it (the
+   * conversation the window reopens, wherever it is in the list).
+   */
+  listConversationPage(after: ConversationCursor | null, limit: number, include: readonly string[]): ConversationPage {
+    const now = this.options.now()
+    const page = this.cache.conversationPage(after, limit)
+    const extra =
+      after === null
+        ? include.flatMap((id) => (page.some((c) => c.id === id) ? [] : [this.cache.conversation(id)].filter((c) => c !== null)))
+        : []
+    const views = [...page, ...extra].map((conversation) => conversationView(conversation, this.cache, this.me, now))
+    const last = page.at(-1)
+    markOnce(performance, CORE_MARKS.firstList)
+    return { conversations: views, next: page.length === limit && last !== undefined ? { lastActivityAt: last.lastActivityAt, id: last.id } : null }
   }
 
   conversationView(id: string): ChatConversation {

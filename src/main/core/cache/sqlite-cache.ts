@@ -4,7 +4,7 @@
  */
 import type { Database } from 'better-sqlite3'
 import type { Conversation, Marker, Message, User } from '../../../shared/api'
-import type { ChatMessage, SearchHit } from '../../../shared/ipc'
+import type { ChatMessage, ConversationCursor, SearchHit } from '../../../shared/ipc'
 import { AccountSettingsTable } from './account-settings'
 import { AttachmentTable, type CachedFile, type OutboxAttachment } from './attachments/attachment-table'
 import { ConversationTable } from './conversations/conversations'
@@ -145,6 +145,10 @@ export class SqliteCache implements Cache {
 
   conversations(): CachedConversation[] {
     return this.conversationTable.conversations()
+  }
+
+  conversationPage(after: ConversationCursor | null, limit: number): CachedConversation[] {
+    return this.conversationTable.conversationPage(after, limit)
   }
 
   pendingMutes(now: number): Map<string, number> {

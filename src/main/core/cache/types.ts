@@ -5,7 +5,7 @@
  * lost. Synchronous (better-sqlite3); every write is one short transaction.
  */
 import type { Attachment, Conversation, ConversationMember, Marker, Message, User } from '../../../shared/api'
-import type { ChatMessage, SearchHit } from '../../../shared/ipc'
+import type { ChatMessage, ConversationCursor, SearchHit } from '../../../shared/ipc'
 import type { CachedFile, OutboxAttachment } from './attachments/attachment-table'
 import type { NewPendingMessage } from './messages/unsent'
 import type { ChangeRequest } from './outbox/queued-changes'
@@ -135,6 +135,8 @@ export interface Cache {
   conversation(id: string): CachedConversation | null
   /** Newest activity first. */
   conversations(): CachedConversation[]
+  /** At most `limit` of `conversations()`, those after `after` (the last of the page before; null: from the newest). */
+  conversationPage(after: ConversationCursor | null, limit: number): CachedConversation[]
   /** Mutes still to pass after `now` (not forever; conversations I am in): id → mutedUntil. */
   pendingMutes(now: number): Map<string, number>
   /** I am no longer a member since `at` (the first time counts), or — null — a member again. */

@@ -16,6 +16,12 @@ interface ConversationsState {
   loaded: boolean
   upsert(conversations: readonly ChatConversation[]): void
   setAll(conversations: readonly ChatConversation[]): void
+  /**
+   * A later page of the list: only conversations not here yet. One that is
+   * here came from an earlier page or an event, and any change since reached
+   * it by event: the page's copy is no newer.
+   */
+  addAbsent(conversations: readonly ChatConversation[]): void
   /** Start a conversation (`createConversation`); rejects with the call's error. */
   create(request: IpcArgs<'createConversation'>): Promise<ChatConversation>
   /** Mute until a time (MUTE_FOREVER: until turned back on) or unmute (null): shown at once, the core's answer wins; rejects (rolled back) on failure. */
@@ -42,6 +48,7 @@ export const useConversations = create<ConversationsState>()((set, get) => ({
       return { byId }
     }),
   setAll: (conversations) => set({ byId: Object.fromEntries(conversations.map((c) => [c.id, c])), loaded: true }),
+  addAbsent: (conversations) => get().upsert(conversations.filter((c) => get().byId[c.id] === undefined)),
   create: async (request) => {
     const conversation = await parley().createConversation(request)
     get().upsert([conversation])

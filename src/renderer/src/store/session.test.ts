@@ -4,7 +4,7 @@ import { stubBridge } from '../../../../test/support/renderer/bridge'
 import { resetAllStores } from '.'
 import { useConnection } from './connection'
 import { useConversations } from './conversations'
-import { useSession } from './session'
+import { FIRST_PAGE, LATER_PAGE, useSession } from './session'
 import { useUi } from './ui'
 import { useUsers } from './users'
 
@@ -39,7 +39,7 @@ function aliceCore(session: SessionInfo = { serverUrl: SERVER, user: alice }) {
   const calls = {
     login: vi.fn(() => Promise.resolve(session)),
     logout: vi.fn(() => Promise.resolve({ serverUrl: SERVER, user: null })),
-    listConversations: vi.fn(() => Promise.resolve([withBob])),
+    listConversationPage: vi.fn(() => Promise.resolve({ conversations: [withBob], next: null })),
     getConnection: vi.fn(() => Promise.resolve(connected)),
     getUsers: vi.fn(() => Promise.resolve([person('bob')])),
   }
@@ -80,7 +80,7 @@ describe('session slice', () => {
 
     useSession.getState().apply({ serverUrl: SERVER, user: alice })
     expect(useUi.getState().activeConversationId).toBe('c1')
-    expect(core.listConversations).toHaveBeenCalledTimes(1)
+    expect(core.listConversationPage).toHaveBeenCalledTimes(1)
 
     useSession.getState().signOut()
     await vi.waitFor(() => expect(useSession.getState().status).toBe('signedOut'))
@@ -107,6 +107,49 @@ describe('session slice', () => {
     useSession.getState().apply({ serverUrl: SERVER, user: alice, lastOpenConversationId: 'gone' })
     await vi.waitFor(() => expect(useConversations.getState().loaded).toBe(true))
     expect(useUi.getState().activeConversationId).toBeNull()
+  })
+
+  it('a long list comes a page at a time: the first with the conversation to reopen, later pages only add what is not there yet', async () => {
+    const conversation = (id: string, lastActivityAt: number, other: string): ChatConversation => ({
+      ...withBob,
+      id,
+      lastActivityAt,
+      memberIds: ['alice', other],
+      members: [
+        { userId: 'alice', role: 'member' },
+        { userId: other, role: 'member' },
+      ],
+    })
+    const c1 = conversation('c1', 300, 'bob')
+    const c2 = conversation('c2', 200, 'carol')
+    const c3 = conversation('c3', 100, 'dave')
+    const c4 = conversation('c4', 50, 'erin')
+    // c3 changed after the core read its page: the event's copy is the newer one.
+    const c3Newer = { ...c3, unreadCount: 4 }
+    const pages = [
+      { conversations: [c1, c4], next: { lastActivityAt: 300, id: 'c1' } },
+      { conversations: [c2, c3], next: { lastActivityAt: 100, id: 'c3' } },
+      { conversations: [c4], next: null },
+    ]
+    const listConversationPage = vi.fn(() => {
+      const page = pages.shift()
+      if (page === undefined) throw new Error('no more pages')
+      if (pages.length === 1) useConversations.getState().upsert([c3Newer])
+      return Promise.resolve(page)
+    })
+    const getUsers = vi.fn((args: { ids: string[] }) => Promise.resolve(args.ids.map(person)))
+    stubBridge({ listConversationPage, getConnection: () => Promise.resolve(connected), getUsers })
+    useSession.getState().apply({ serverUrl: SERVER, user: alice, lastOpenConversationId: 'c4' })
+    await vi.waitFor(() => expect(listConversationPage).toHaveBeenCalledTimes(3))
+    await vi.waitFor(() => expect(Object.keys(useConversations.getState().byId).sort()).toEqual(['c1', 'c2', 'c3', 'c4']))
+    expect(listConversationPage.mock.calls).toEqual([
+      [{ after: null, limit: FIRST_PAGE, include: ['c4'] }],
+      [{ after: { lastActivityAt: 300, id: 'c1' }, limit: LATER_PAGE, include: [] }],
+      [{ after: { lastActivityAt: 100, id: 'c3' }, limit: LATER_PAGE, include: [] }],
+    ])
+    expect(useConversations.getState().byId.c3).toEqual(c3Newer)
+    expect(useUi.getState().activeConversationId).toBe('c4')
+    await vi.waitFor(() => expect(Object.keys(useUsers.getState().byId).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']))
   })
 
   it('a saved sign-in waiting for the keyring is signed out with its notice, and signed in once the core says so', async () => {

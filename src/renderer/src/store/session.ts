@@ -122,15 +122,52 @@ export function abandonAccountLoads(): void {
  */
 async function loadAccount(reopen: string | null): Promise<void> {
   const mine = ++generation
-  const [conversations, connection] = await Promise.all([parley().listConversations(), parley().getConnection()])
+  // The first screen's worth first (and the conversation to reopen, wherever it
+  // is in the list); the rest a page at a time once that is painted, so a start
+  // does not wait for every conversation of a long list (design §8.1).
+  const [first, connection] = await Promise.all([
+    parley().listConversationPage({ after: null, limit: FIRST_PAGE, include: reopen === null ? [] : [reopen] }),
+    parley().getConnection(),
+  ])
   if (mine !== generation) return
   // Conversations that arrived by event meanwhile are at least as new as the list.
   const arrived = Object.values(useConversations.getState().byId)
-  useConversations.getState().setAll(conversations)
+  useConversations.getState().setAll(first.conversations)
   useConversations.getState().upsert(arrived)
   useConnection.getState().setStatus(connection)
-  useUsers.getState().ensure(peopleIn(conversations))
+  useUsers.getState().ensure(peopleIn(first.conversations))
   if (reopen !== null && useUi.getState().activeConversationId === null && useConversations.getState().byId[reopen] !== undefined) {
     useUi.getState().openConversation(reopen)
   }
+  let next = first.next
+  while (next !== null) {
+    await afterPaint()
+    if (mine !== generation) return
+    const page = await parley().listConversationPage({ after: next, limit: LATER_PAGE, include: [] })
+    if (mine !== generation) return
+    useConversations.getState().addAbsent(page.conversations)
+    useUsers.getState().ensure(peopleIn(page.conversations))
+    next = page.next
+  }
+}
+
+/** Conversations in the first answer: more than a tall window shows. */
+export const FIRST_PAGE = 60
+/** Then this many per answer. */
+export const LATER_PAGE = 200
+
+/**
+ * After the next frame is painted (a timer after the frame: the paint is done
+ * by then) — or after 100 ms in a hidden window, which paints no frames.
+ */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    const fallback = setTimeout(resolve, 100)
+    // (The stores' tests run without a window.)
+    if (typeof requestAnimationFrame !== 'function') return
+    requestAnimationFrame(() => {
+      clearTimeout(fallback)
+      setTimeout(resolve, 0)
+    })
+  })
 }

@@ -159,6 +159,36 @@ describe('upsertConversations', () => {
 })
 
 describe('activity and order', () => {
+  test('conversationPage: pages in the order of conversations(), ties by id, pending activity counted, each with its members and markers', () => {
+    const { cache } = tempCache()
+    // 23 conversations, some on the same activity, one raised by a pending message.
+    cache.upsertConversations(
+      Array.from({ length: 23 }, (_, i) =>
+        conversationDto(`c${String(i).padStart(2, '0')}`, {
+          lastActivityAt: 1_000 * Math.floor(i / 3),
+          memberIds: ['me', `u${i}`],
+          markers: { [`u${i}`]: { readSeq: i, deliveredSeq: i } },
+        }),
+      ),
+    )
+    cache.addPending({ conversationId: 'c04', senderId: 'me', clientId: 'p1', body: 'hi', createdAt: 50_000 })
+    const all = cache.conversations()
+    for (const limit of [1, 5, 7, 23, 100]) {
+      const paged = []
+      let page = cache.conversationPage(null, limit)
+      for (;;) {
+        paged.push(...page)
+        const last = page.at(-1)
+        if (page.length < limit || last === undefined) break
+        page = cache.conversationPage({ lastActivityAt: last.lastActivityAt, id: last.id }, limit)
+      }
+      expect(paged, `pages of ${limit}`).toEqual(all)
+    }
+    expect(cache.conversationPage(null, 2).map((c) => c.id)).toEqual(['c04', 'c21'])
+    expect(cache.conversationPage(null, 1)[0]).toMatchObject({ memberIds: ['me', 'u4'], markers: { u4: { readSeq: 4, deliveredSeq: 4 } } })
+    expect(cache.conversationPage({ lastActivityAt: 0, id: 'c02' }, 10)).toEqual([])
+  })
+
   test('conversations() lists the newest activity first; stored messages raise it and lastSeq', () => {
     const { cache } = tempCache()
     cache.upsertConversations([

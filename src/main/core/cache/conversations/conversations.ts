@@ -5,6 +5,7 @@
  */
 import type { Database, Statement } from 'better-sqlite3'
 import { MUTE_FOREVER, type Conversation, type ConversationMember, type MemberRole } from '../../../../shared/api'
+import type { ConversationCursor } from '../../../../shared/ipc'
 import type { CachedConversation } from '../types'
 import type { MarkerTable } from './markers'
 
@@ -50,6 +51,8 @@ export class ConversationTable {
   private readonly addMember: Statement<[string, string, number, MemberRole]>
   private readonly one: Statement<[string], ConversationRow>
   private readonly all: Statement<[], ConversationRow>
+  private readonly firstPage: Statement<[number], ConversationRow>
+  private readonly nextPage: Statement<[number, number, string, number], ConversationRow>
   private readonly membersOfOne: Statement<[string], MemberRow>
   private readonly everyMember: Statement<[], MemberRow>
   private readonly raise: Statement<[number, number, string]>
@@ -76,6 +79,10 @@ export class ConversationTable {
     this.addMember = db.prepare('INSERT OR IGNORE INTO conversation_members (conversation_id, user_id, position, role) VALUES (?, ?, ?, ?)')
     this.one = db.prepare(`${SELECT_CONVERSATION} WHERE c.id = ?`)
     this.all = db.prepare(`${SELECT_CONVERSATION} ORDER BY activity DESC, c.id`)
+    this.firstPage = db.prepare(`${SELECT_CONVERSATION} ORDER BY activity DESC, c.id LIMIT ?`)
+    this.nextPage = db.prepare(
+      `SELECT * FROM (${SELECT_CONVERSATION}) WHERE activity < ? OR (activity = ? AND id > ?) ORDER BY activity DESC, id LIMIT ?`,
+    )
     this.membersOfOne = db.prepare('SELECT conversation_id, user_id, role FROM conversation_members WHERE conversation_id = ? ORDER BY position')
     this.everyMember = db.prepare('SELECT conversation_id, user_id, role FROM conversation_members ORDER BY conversation_id, position')
     this.stored = db.prepare('SELECT kind, title, created_at, last_seq, last_activity_at, server_last_rev, muted_until, left_at FROM conversations WHERE id = ?')
@@ -140,6 +147,17 @@ export class ConversationTable {
     }
     const markers = this.markers.allMarkers()
     return rows.map((row) => toCachedConversation(row, members.get(row.id) ?? [], markers.get(row.id) ?? {}))
+  }
+
+  /**
+   * A page of conversations in the order of `conversations()`, after the
+   * cursor (the last of the previous page: its lastActivityAt and id), with
+   * their members and markers — what the first screen needs without reading
+   * every conversation (design §7.1).
+   */
+  conversationPage(after: ConversationCursor | null, limit: number): CachedConversation[] {
+    const rows = after === null ? this.firstPage.all(limit) : this.nextPage.all(after.lastActivityAt, after.lastActivityAt, after.id, limit)
+    return rows.map((row) => toCachedConversation(row, this.membersOfOne.all(row.id).map(toMember), this.markers.markersOf(row.id)))
   }
 
   /** Mutes that pass after `now` (not forever; conversations I am still in): conversation id → mutedUntil. */
