@@ -218,6 +218,8 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         if (conversationId === null) return true
         return (await members.isMember(conversationId, userId)) && !(await members.blockedInDirect(conversationId, userId))
       }
+      // Whoever blocked a user is hidden from them in every presence channel (§4.6): read once per user per node.
+      realtime.presenceBlockers = (userId) => members.blockersOf(userId)
       const tracker = presence
       realtime.hooks.on('memberAdded', ({ channel, userId }) => tracker.memberAdded(channel, userId))
       realtime.hooks.on('memberRemoved', ({ channel, userId }) => tracker.memberRemoved(channel, userId))

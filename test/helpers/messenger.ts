@@ -115,3 +115,10 @@ export async function directConversation(a: MessengerUser, b: MessengerUser): Pr
   if (created.status !== 201 && created.status !== 200) throw new Error(`create failed: ${JSON.stringify(created.body)}`)
   return created.body
 }
+
+/** A group `owner` creates with `others` in it (201). */
+export async function groupConversation(owner: MessengerUser, others: MessengerUser[], title = 'Room'): Promise<Conversation> {
+  const created = await owner.call<Conversation>('POST', '/api/conversations', { memberIds: others.map((o) => o.user.id), title })
+  if (created.status !== 201) throw new Error(`create failed: ${JSON.stringify(created.body)}`)
+  return created.body
+}

@@ -54,6 +54,9 @@ function refusedSubscription(client: PusherClient, name: string): Promise<{ stat
   })
 }
 
+/** The conversation as a conversation.upsert carries it: the recipient's own view. */
+type UpsertedView = ConversationUpsertEvent['conversation']
+
 /** Resolve with the next member_removed on `room`. */
 const memberRemoved = (room: Channel) => nextEvent<{ id: string }>(room, 'pusher:member_removed')
 
@@ -158,6 +161,62 @@ describe('one node', () => {
     expect((await leftForAlice).conversation.memberIds).toEqual([alice.user.id])
     expect(aliceUpserts).toHaveLength(1)
     expect(aliceUpserts[0]!.conversation.mutedUntil).toBeNull()
+  })
+
+  test('rename, promote, demote and add each send conversation.upsert with the new state to every member’s channel, the newcomer’s too', async () => {
+    const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => newUser(server.url, name)))
+    const people = [alice!, bob!, carol!, dave!]
+    const ids = people.map((person) => person.user.id)
+    const conv = await group(alice!, [bob!, carol!])
+    const inboxes = await Promise.all(people.map(async (person) => subscribed(await connect(person), userChannel(person.user.id))))
+    // Every upsert each one gets, to check at the end that each change came once and Dave heard nothing before his.
+    const received = inboxes.map((inbox) => {
+      const views: UpsertedView[] = []
+      inbox.bind('conversation.upsert', (event: ConversationUpsertEvent) => views.push(event.conversation))
+      return views
+    })
+
+    /** Make the change (200) and resolve with the conversation.upsert it sends each of `who`, in that order. */
+    async function upsertsOf(change: Promise<{ status: number }>, who: number[]): Promise<UpsertedView[]> {
+      const next = who.map((i) => nextEvent<ConversationUpsertEvent>(inboxes[i]!, 'conversation.upsert'))
+      expect((await change).status).toBe(200)
+      return (await Promise.all(next)).map((event) => event.conversation)
+    }
+    const members = [0, 1, 2]
+    const roles = (bobsRole: string) => [
+      { userId: ids[0], role: 'owner' },
+      { userId: ids[1], role: bobsRole },
+      { userId: ids[2], role: 'member' },
+    ]
+
+    const renamed = await upsertsOf(alice!.call('PATCH', `/api/conversations/${conv.id}`, { title: 'Renamed' }), members)
+    for (const view of renamed) {
+      expect(view).toMatchObject({ id: conv.id, title: 'Renamed', lastSeq: 1, members: roles('member') })
+      expect(view.lastMessage?.system).toEqual({ type: 'title_changed', actorId: ids[0], title: 'Renamed' })
+    }
+
+    const promoted = await upsertsOf(alice!.call('PATCH', `/api/conversations/${conv.id}/members/${ids[1]}`, { role: 'admin' }), members)
+    for (const view of promoted) {
+      expect(view).toMatchObject({ title: 'Renamed', lastSeq: 2, members: roles('admin') })
+      expect(view.lastMessage?.system).toEqual({ type: 'role_changed', actorId: ids[0], userIds: [ids[1]], role: 'admin' })
+    }
+
+    const demoted = await upsertsOf(alice!.call('PATCH', `/api/conversations/${conv.id}/members/${ids[1]}`, { role: 'member' }), members)
+    for (const view of demoted) {
+      expect(view).toMatchObject({ lastSeq: 3, members: roles('member') })
+      expect(view.lastMessage?.system).toEqual({ type: 'role_changed', actorId: ids[0], userIds: [ids[1]], role: 'member' })
+    }
+
+    const added = await upsertsOf(alice!.call('POST', `/api/conversations/${conv.id}/members`, { userIds: [ids[3]] }), [0, 1, 2, 3])
+    for (const view of added) {
+      expect(view).toMatchObject({ id: conv.id, title: 'Renamed', lastSeq: 4, memberIds: ids, members: [...roles('member'), { userId: ids[3], role: 'member' }] })
+      expect(view.lastMessage?.system).toEqual({ type: 'member_added', actorId: ids[0], userIds: [ids[3]] })
+    }
+    // Each view is its viewer's own: the newcomer has read up to the message that added him.
+    expect(added[3]).toMatchObject({ readSeq: 4, unreadCount: 0 })
+
+    // One upsert per change for the members; Dave's channel carried only the add (the earlier ones would have come first).
+    expect(received.map((views) => views.map((view) => view.lastSeq))).toEqual([[1, 2, 3, 4], [1, 2, 3, 4], [1, 2, 3, 4], [4]])
   })
 
   test('ending presence of unknown channels and users does nothing and never throws', () => {

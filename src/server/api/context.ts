@@ -59,6 +59,13 @@ export interface ApiContext {
      * next channel auth refuses instead.
      */
     endPresence(conversationId: string, userId: string): Promise<void>
+    /**
+     * `blockerId` blocked (`blocked`) or unblocked `blockedId`: the embedded
+     * server hides (shows) the blocker to the blocked user in every presence
+     * channel at once, across nodes. An external service has one member list
+     * for everyone: a no-op there.
+     */
+    blockChanged(blockerId: string, blockedId: string, blocked: boolean): Promise<void>
   }
   /** Who may register, and what invite links point at (docs/design.md §4.6). */
   accounts: {

@@ -6,6 +6,11 @@
  * way to unsubscribe one user's sockets from one channel, so there it does
  * nothing: the user's sockets stay until they unsubscribe or reconnect, and
  * the next channel auth (POST /api/pusher/auth) refuses them.
+ *
+ * `ctx.groups.blockChanged`: a block hides the blocker from the blocked user
+ * in every presence channel at once (member list, member_added/removed,
+ * typing), on every node of the embedded server. An external service keeps
+ * one member list for all subscribers of a channel: nothing to do there.
  */
 import { conversationChannel } from '../../shared/channels'
 import type { RealtimeServer } from '../realtime/server'
@@ -15,6 +20,9 @@ export function groupPresence(realtime: RealtimeServer | null): ApiContext['grou
   return {
     async endPresence(conversationId, userId) {
       realtime?.endPresence(conversationChannel(conversationId), userId)
+    },
+    async blockChanged(blockerId, blockedId, blocked) {
+      realtime?.blockChanged(blockerId, blockedId, blocked)
     },
   }
 }

@@ -7,11 +7,17 @@
  * (anywhere) sends member_removed. This node tells the cluster only about its
  * own first/last socket of a user; the cluster answers whether that was the
  * first/last in the whole cluster.
+ *
+ * Presence is also seen per viewer: someone who blocked a user is left out of
+ * the member list that user's sockets get, and out of the member_added,
+ * member_removed and client events they are sent (blockers.ts, presence-view.ts).
  */
 import type { Logger } from 'pino'
+import type { Blockers } from './blockers'
 import type { Cluster } from './cluster'
 import type { Connection } from './connection'
 import type { Hooks } from './hooks'
+import { hideMember, presenceSnapshot, revealMember, type PresenceSnapshot } from './presence-view'
 import { channelKind, encodeFrame, type ChannelKind } from './protocol'
 
 export interface LocalMember {
@@ -25,6 +31,8 @@ export class Channel {
   readonly subscribers = new Map<string, Connection>()
   /** Presence channels only: this node's members (user id → their sockets here; join order). */
   readonly members: Map<string, LocalMember> | null
+  /** Member transitions (added, removed) delivered here: tells a lookup in the cluster that it may be stale. */
+  memberTransitions = 0
 
   constructor(
     readonly name: string,
@@ -33,8 +41,14 @@ export class Channel {
     this.members = kind === 'presence' ? new Map() : null
   }
 
-  /** Send one encoded frame to this node's subscribers but `exceptSocketId`; returns how many got it. */
-  broadcastRaw(frame: string, exceptSocketId?: string): number {
+  /**
+   * Send one encoded frame to this node's subscribers but `exceptSocketId`,
+   * and on a presence channel not to those subscribed as a user in
+   * `hiddenFrom` (whom the member the frame is about blocked); returns how
+   * many got it.
+   */
+  broadcastRaw(frame: string, exceptSocketId?: string, hiddenFrom?: ReadonlySet<string>): number {
+    if (hiddenFrom !== undefined && this.members !== null) return this.broadcastHiding(frame, exceptSocketId, hiddenFrom)
     let sent = 0
     for (const [socketId, connection] of this.subscribers) {
       if (socketId === exceptSocketId) continue
@@ -42,6 +56,23 @@ export class Channel {
       sent++
     }
     return sent
+  }
+
+  private broadcastHiding(frame: string, exceptSocketId: string | undefined, hiddenFrom: ReadonlySet<string>): number {
+    let sent = 0
+    for (const [socketId, connection] of this.subscribers) {
+      if (socketId === exceptSocketId) continue
+      const viewer = connection.subscriptions.get(this.name)
+      if (viewer != null && hiddenFrom.has(viewer.userId)) continue
+      connection.sendRaw(frame, this.name)
+      sent++
+    }
+    return sent
+  }
+
+  /** Send one encoded frame to `userId`'s sockets in this (presence) channel on this node. */
+  sendToMember(userId: string, frame: string): void {
+    for (const socketId of this.members?.get(userId)?.sockets ?? []) this.subscribers.get(socketId)?.sendRaw(frame, this.name)
   }
 }
 
@@ -52,8 +83,6 @@ export interface ChannelLimits {
   /** Public channel subscriptions of one client address, over all its sockets. */
   maxPublicChannelsPerAddress: number
 }
-
-export type PresenceSnapshot = { presence: { ids: string[]; hash: Record<string, unknown>; count: number } }
 
 export type JoinResult =
   | { ok: true; channel: Channel; presence: PresenceSnapshot | null }
@@ -82,6 +111,7 @@ export class ChannelRegistry {
     private readonly cluster: Cluster,
     private readonly limits: ChannelLimits,
     private readonly log: Logger,
+    private readonly blockers: Blockers,
   ) {}
 
   get(name: string): Channel | undefined {
@@ -110,7 +140,7 @@ export class ChannelRegistry {
     if (existing !== undefined) {
       if (existing?.userId === member?.userId) {
         const channel = this.channels.get(name)
-        if (channel) return { ok: true, channel, presence: member ? await this.snapshot(name) : null }
+        if (channel) return { ok: true, channel, presence: member ? await this.snapshot(name, member.userId) : null }
       }
       this.leave(connection, name)
     }
@@ -161,6 +191,7 @@ export class ChannelRegistry {
         if (current) current.sockets.add(connection.id)
         else {
           channel.members.set(member.userId, { info: member.info, sockets: new Set([connection.id]) })
+          this.blockers.entered(member.userId, name)
           firstLocalSocket = true
         }
       }
@@ -179,7 +210,7 @@ export class ChannelRegistry {
           this.memberAdded(name, userId, info, { origin: true, except: connection.id })
         }
       }
-      return { ok: true, channel, presence: member ? await this.snapshot(name) : null }
+      return { ok: true, channel, presence: member ? await this.snapshot(name, member.userId) : null }
     } catch (err) {
       this.log.error({ err, channel: name }, 'cluster update failed during subscribe')
       this.leave(connection, name)
@@ -187,12 +218,10 @@ export class ChannelRegistry {
     }
   }
 
-  private async snapshot(name: string): Promise<PresenceSnapshot> {
+  private async snapshot(name: string, viewerId: string): Promise<PresenceSnapshot> {
     const members = await this.cluster.presenceMembers(name)
-    const ids = [...members.keys()]
-    const hash: Record<string, unknown> = {}
-    for (const [id, info] of members) hash[id] = info ?? null
-    return { presence: { ids, hash, count: ids.length } }
+    // Read after the cluster answered: a block that arrived meanwhile counts.
+    return presenceSnapshot(members, this.blockers.blockersOf(viewerId), viewerId)
   }
 
   /** Remove `connection` from the channel now; cluster-wide consequences follow asynchronously. */
@@ -216,6 +245,7 @@ export class ChannelRegistry {
         member.sockets.delete(connection.id)
         if (member.sockets.size === 0) {
           channel.members.delete(membership.userId)
+          this.blockers.left(membership.userId, name)
           const { userId } = membership
           this.background(async () => {
             if ((await this.serial(`${name}\n${userId}`, () => this.cluster.presence(name, userId, undefined, -1))) === 'last') {
@@ -246,22 +276,43 @@ export class ChannelRegistry {
    * when it happened here (`origin`), tell the other nodes too.
    */
   memberAdded(name: string, userId: string, info: unknown, options: { origin: boolean; except?: string }): void {
-    this.channels
-      .get(name)
-      ?.broadcastRaw(
+    const channel = this.channels.get(name)
+    if (channel !== undefined) {
+      channel.memberTransitions++
+      channel.broadcastRaw(
         encodeFrame({ event: 'pusher_internal:member_added', channel: name, data: { user_id: userId, user_info: info ?? null } }),
         options.except,
+        this.blockers.hiddenFrom(userId),
       )
+    }
     if (options.origin) this.cluster.send({ type: 'member', channel: name, userId, info, added: true })
     this.hooks.emit('memberAdded', { channel: name, userId, userInfo: info, ...(options.origin ? {} : { remote: true }) })
   }
 
   memberRemoved(name: string, userId: string, options: { origin: boolean }): void {
-    this.channels
-      .get(name)
-      ?.broadcastRaw(encodeFrame({ event: 'pusher_internal:member_removed', channel: name, data: { user_id: userId } }))
+    const channel = this.channels.get(name)
+    if (channel !== undefined) {
+      channel.memberTransitions++
+      channel.broadcastRaw(
+        encodeFrame({ event: 'pusher_internal:member_removed', channel: name, data: { user_id: userId } }),
+        undefined,
+        this.blockers.hiddenFrom(userId),
+      )
+    }
     if (options.origin) this.cluster.send({ type: 'member', channel: name, userId, added: false })
     this.hooks.emit('memberRemoved', { channel: name, userId, ...(options.origin ? {} : { remote: true }) })
+  }
+
+  /**
+   * `blockerId` was just hidden from (`blocked`) or shown again to `blockedId`,
+   * who is a member of presence channel `name` on this node: if the blocker is
+   * present in the cluster, the blocked user's sockets here get
+   * member_removed (member_added) for them at once.
+   */
+  blockChanged(name: string, blockerId: string, blockedId: string, blocked: boolean): void {
+    const tell = blocked ? hideMember : revealMember
+    const context = { channels: this, cluster: this.cluster, log: this.log }
+    this.background(() => tell(context, { channel: name, memberId: blockerId, viewerId: blockedId }))
   }
 
   private serial<T>(key: string, op: () => Promise<T>): Promise<T> {

@@ -13,13 +13,18 @@
 
 /** Delivered to every other node, which applies it to its own sockets. */
 export type ClusterMessage =
-  /** An encoded frame for the channel's subscribers on every node but the sender's socket. */
-  | { type: 'publish'; channel: string; frame: string; except?: string }
+  /**
+   * An encoded frame for the channel's subscribers on every node but the sender's socket;
+   * `from`: the presence member who sent it (a client event), withheld from whom they blocked.
+   */
+  | { type: 'publish'; channel: string; frame: string; except?: string; from?: string }
   | { type: 'member'; channel: string; userId: string; info?: unknown; added: boolean }
   | { type: 'user'; userId: string; online: boolean }
   | { type: 'terminate'; userId: string }
   /** Unsubscribe every socket of the user from a presence channel (their membership ended). */
   | { type: 'endPresence'; channel: string; userId: string }
+  /** `blockerId` blocked or unblocked `blockedId`: presence shown to the blocked user changes at once. */
+  | { type: 'block'; blockerId: string; blockedId: string; blocked: boolean }
   /** An api session authorised a socket (which may be on another node). */
   | { type: 'bindSession'; socketId: string; session: string }
   /** Api sessions ended: close the sockets they authorised. */

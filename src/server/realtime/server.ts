@@ -2,13 +2,15 @@
  * The embedded Pusher-protocol (v7) server: WebSocket connections on
  * `/app/{key}`, channels, presence, client events, user sign-in and the
  * two-way heartbeat. The signed HTTP API lives in http-api.ts and publishes
- * through `publish()`; webhooks and the api listen to `hooks`.
+ * through `publish()`; webhooks and the api listen to `hooks`. Presence is
+ * filtered per viewer by blocks (blockers.ts, presence-view.ts).
  */
 import { randomInt } from 'node:crypto'
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Logger } from 'pino'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
+import { Blockers } from './blockers'
 import { ChannelRegistry, type Channel } from './channels'
 import type { Cluster, ClusterMessage } from './cluster'
 import { Connection } from './connection'
@@ -120,6 +122,8 @@ export class RealtimeServer {
   /** Sessions ended in the last minute → when: a late binding to one closes its socket at once. */
   private readonly endedSessions = new Map<string, number>()
   private readonly channels: ChannelRegistry
+  /** Who blocked the users with presence on this node. */
+  private readonly blockers = new Blockers()
   private readonly users: UserRegistry
   readonly cluster: Cluster
   private readonly log: Logger
@@ -140,7 +144,7 @@ export class RealtimeServer {
     this.limits = { ...defaultLimits, ...options.limits }
     this.hooks = new Hooks(this.log)
     this.cluster = options.cluster ?? new LocalCluster()
-    this.channels = new ChannelRegistry(this.hooks, this.cluster, this.limits, this.log)
+    this.channels = new ChannelRegistry(this.hooks, this.cluster, this.limits, this.log, this.blockers)
     this.users = new UserRegistry(this.hooks, this.cluster, this.log)
     this.activityTimeoutMs = options.activityTimeoutSec * 1000
     this.pongGraceMs = options.pongGraceMs
@@ -171,9 +175,11 @@ export class RealtimeServer {
 
   private onClusterMessage(message: ClusterMessage): void {
     switch (message.type) {
-      case 'publish':
-        this.messagesOut += this.channels.get(message.channel)?.broadcastRaw(message.frame, message.except) ?? 0
+      case 'publish': {
+        const hiddenFrom = message.from === undefined ? undefined : this.blockers.hiddenFrom(message.from)
+        this.messagesOut += this.channels.get(message.channel)?.broadcastRaw(message.frame, message.except, hiddenFrom) ?? 0
         return
+      }
       case 'member':
         if (message.added) this.channels.memberAdded(message.channel, message.userId, message.info, { origin: false })
         else this.channels.memberRemoved(message.channel, message.userId, { origin: false })
@@ -186,6 +192,9 @@ export class RealtimeServer {
         return
       case 'endPresence':
         this.endPresenceLocal(message.channel, message.userId)
+        return
+      case 'block':
+        this.blockChangedLocal(message.blockerId, message.blockedId, message.blocked)
         return
       case 'bindSession':
         this.bindLocal(message.socketId, message.session)
@@ -369,6 +378,27 @@ export class RealtimeServer {
     }
   }
 
+  /**
+   * Everyone who blocked `userId` (docs/design.md §4.6), read once per user
+   * per node at their first presence subscribe here; block changes arrive
+   * through `blockChanged`. Whoever blocked a user is hidden from them in every
+   * presence channel. Null: nobody is hidden (a Pusher-compatible service for
+   * api servers elsewhere, which cannot tell it about blocks).
+   */
+  presenceBlockers: ((userId: string) => Promise<Iterable<string>>) | null = null
+
+  /** true once `userId`'s blockers are held for the subscribe (release them after), false with no lookup, 'error'. */
+  private async holdBlockers(userId: string): Promise<boolean | 'error'> {
+    if (this.presenceBlockers === null) return false
+    try {
+      await this.blockers.acquire(userId, this.presenceBlockers)
+      return true
+    } catch (err) {
+      this.log.error({ err }, 'presence blockers lookup failed')
+      return 'error'
+    }
+  }
+
   private async subscribe(connection: Connection, data: unknown): Promise<void> {
     const parsed = subscribeDataSchema.safeParse(data)
     if (!parsed.success) {
@@ -426,13 +456,16 @@ export class RealtimeServer {
     // Frames that follow are handled while this one awaits the cluster: it counts
     // against the limit meanwhile, and a later unsubscribe still wins.
     connection.subscriptionPending(name)
-    if (member !== undefined && this.presenceAdmission !== null) {
-      const admitted = await this.admitted(name, member.userId)
-      if (admitted !== true) {
+    let holdsBlockers = false
+    if (member !== undefined && (this.presenceAdmission !== null || this.presenceBlockers !== null)) {
+      const { userId } = member
+      const [admitted, held] = await Promise.all([this.admitted(name, userId), this.holdBlockers(userId)])
+      holdsBlockers = held === true
+      if (admitted !== true || held === 'error') {
+        if (holdsBlockers) this.blockers.release(userId)
         connection.subscriptionAnswered(name)
-        return admitted === false
-          ? fail('AuthError', 'You are not a member of this channel', 403)
-          : fail('ServerError', 'Could not check membership; try again', 503)
+        if (admitted === false) return fail('AuthError', 'You are not a member of this channel', 403)
+        return fail('ServerError', `Could not check ${admitted === 'error' ? 'membership' : 'blocks'}; try again`, 503)
       }
     }
     let joined: Awaited<ReturnType<ChannelRegistry['join']>>
@@ -441,6 +474,7 @@ export class RealtimeServer {
       joined = await this.channels.join(connection, name, member)
     } finally {
       leaveAgain = connection.subscriptionAnswered(name)
+      if (holdsBlockers && member !== undefined) this.blockers.release(member.userId)
     }
     if (!joined.ok) {
       if (joined.channelLimit) connection.sendError(ErrorCode.ChannelRefused, joined.error)
@@ -512,8 +546,8 @@ export class RealtimeServer {
     if (channel === undefined) return
     const userId = membership?.userId
     const encoded = encodeFrame({ event: frame.event, channel: name, data, ...(userId ? { user_id: userId } : {}) })
-    this.messagesOut += channel.broadcastRaw(encoded, connection.id)
-    this.cluster.send({ type: 'publish', channel: name, frame: encoded, except: connection.id })
+    this.messagesOut += channel.broadcastRaw(encoded, connection.id, userId === undefined ? undefined : this.blockers.hiddenFrom(userId))
+    this.cluster.send({ type: 'publish', channel: name, frame: encoded, except: connection.id, from: userId })
     this.hooks.emit('clientEvent', {
       channel: name,
       event: frame.event,
@@ -677,6 +711,25 @@ export class RealtimeServer {
       ended++
     }
     return ended
+  }
+
+  /**
+   * `blockerId` blocked (`blocked`) or unblocked `blockedId`, on every node:
+   * from now on the blocker is hidden from (shown to) the blocked user in every
+   * presence channel, and where the blocked user is subscribed and the blocker
+   * present, the blocked user's sockets get member_removed (member_added) for
+   * them at once. Only users with presence on a node are kept there; the
+   * others read their blockers when they subscribe.
+   */
+  blockChanged(blockerId: string, blockedId: string, blocked: boolean): void {
+    this.cluster.send({ type: 'block', blockerId, blockedId, blocked })
+    this.blockChangedLocal(blockerId, blockedId, blocked)
+  }
+
+  private blockChangedLocal(blockerId: string, blockedId: string, blocked: boolean): void {
+    for (const name of this.blockers.changed(blockerId, blockedId, blocked)) {
+      this.channels.blockChanged(name, blockerId, blockedId, blocked)
+    }
   }
 
   private closeUserConnections(userId: string): number {

@@ -182,9 +182,26 @@ function accountContract(factory: StoreFactory): void {
     expect((await store.blockedUsers(a.id)).map((u) => u.id)).toEqual([c.id, b.id])
     expect(await store.hasBlocked(a.id, b.id)).toBe(true)
     expect(await store.hasBlocked(b.id, a.id)).toBe(false)
+    expect(await store.blockersOf(b.id)).toEqual([a.id])
+    expect(await store.blockersOf(a.id)).toEqual([])
     expect(await store.blockedInDirect(direct.id, b.id)).toBe(true)
     expect(await store.blockedInDirect(direct.id, a.id)).toBe(false)
     expect(await store.blockedInDirect(pairGroup.id, b.id)).toBe(false)
+    // The batch channel auth's one look: blocked in the direct conversation, admitted to the group, absent where not a member.
+    expect(await store.presenceAdmissions(b.id, [direct.id, pairGroup.id, 'c_nope'])).toEqual(
+      new Map([
+        [direct.id, 'blocked'],
+        [pairGroup.id, 'admitted'],
+      ]),
+    )
+    expect(await store.presenceAdmissions(a.id, [direct.id, pairGroup.id])).toEqual(
+      new Map([
+        [direct.id, 'admitted'],
+        [pairGroup.id, 'admitted'],
+      ]),
+    )
+    expect(await store.presenceAdmissions(c.id, [direct.id])).toEqual(new Map())
+    expect(await store.presenceAdmissions(b.id, [])).toEqual(new Map())
 
     // The blocker's presence is hidden from the blocked, not the other way round.
     expect([...(await store.contactsAmong(b.id, [a.id, b.id]))]).toEqual([b.id])
@@ -193,8 +210,11 @@ function accountContract(factory: StoreFactory): void {
     await store.unblock(a.id, b.id)
     await store.unblock(a.id, b.id)
     expect(await store.blockedInDirect(direct.id, b.id)).toBe(false)
+    expect(await store.presenceAdmissions(b.id, [direct.id])).toEqual(new Map([[direct.id, 'admitted']]))
     expect([...(await store.contactsAmong(b.id, [a.id]))]).toEqual([a.id])
     expect((await store.blockedUsers(a.id)).map((u) => u.id)).toEqual([c.id])
+    expect(await store.blockersOf(b.id)).toEqual([])
+    expect(await store.blockersOf(c.id)).toEqual([a.id])
   })
 }
 

@@ -272,6 +272,12 @@ export async function hasBlocked(db: Db, blockerId: string, blockedId: string): 
   return row !== undefined
 }
 
+/** Everyone who blocked `userId` (the blocks_blocked index): whose presence the realtime server hides from them. */
+export async function blockersOf(db: Db, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('blocks').select('blocker_id').where('blocked_id', '=', userId).execute()
+  return rows.map((row) => row.blocker_id)
+}
+
 /** Direct conversations are keyed by their two member ids, sorted and joined (sql-store.ts createConversation). */
 export async function directConversationBetween(db: Db, a: string, b: string): Promise<string | null> {
   const row = await db
@@ -293,6 +299,36 @@ export async function blockedInDirect(db: Db, conversationId: string, userId: st
     .where('members.user_id', '!=', userId)
     .executeTakeFirst()
   return row !== undefined
+}
+
+/**
+ * Of `conversationIds`, those `userId` may join the presence channel of: a
+ * member, and not refused by blocking (a direct conversation whose other
+ * member blocked them) — two queries for any number of channels (the batch
+ * channel auth, design §5).
+ */
+export async function presenceAdmissions(db: Db, userId: string, conversationIds: readonly string[]): Promise<Map<string, 'admitted' | 'blocked'>> {
+  const admissions = new Map<string, 'admitted' | 'blocked'>()
+  if (conversationIds.length === 0) return admissions
+  const memberOf = await db
+    .selectFrom('members')
+    .innerJoin('conversations', 'conversations.id', 'members.conversation_id')
+    .select(['members.conversation_id as id', 'conversations.kind as kind'])
+    .where('members.user_id', '=', userId)
+    .where('members.conversation_id', 'in', [...conversationIds])
+    .execute()
+  for (const row of memberOf) admissions.set(row.id, 'admitted')
+  const directs = memberOf.filter((row) => row.kind === 'direct').map((row) => row.id)
+  if (directs.length === 0) return admissions
+  const blocked = await db
+    .selectFrom('members')
+    .innerJoin('blocks', (join) => join.onRef('blocks.blocker_id', '=', 'members.user_id').on('blocks.blocked_id', '=', userId))
+    .select('members.conversation_id as id')
+    .where('members.conversation_id', 'in', directs)
+    .where('members.user_id', '!=', userId)
+    .execute()
+  for (const row of blocked) admissions.set(row.id, 'blocked')
+  return admissions
 }
 
 /** Of `others`, those who blocked `userId` (their presence is not theirs to see). */

@@ -8,9 +8,11 @@ import type { Message, ReplyTo } from '../../shared/api'
 import { replyPreview } from '../../shared/message-content'
 import {
   blockedInDirect,
+  presenceAdmissions,
   blockedUsers,
   block,
   blockersAmong,
+  blockersOf,
   deleteSessionById,
   deleteSessionsOf,
   directConversationBetween,
@@ -784,12 +786,20 @@ export class SqlStore implements Store {
     return hasBlocked(this.db, blockerId, blockedId)
   }
 
+  blockersOf(userId: string): Promise<string[]> {
+    return blockersOf(this.db, userId)
+  }
+
   directConversationBetween(a: string, b: string): Promise<string | null> {
     return directConversationBetween(this.db, a, b)
   }
 
   blockedInDirect(conversationId: string, userId: string): Promise<boolean> {
     return blockedInDirect(this.db, conversationId, userId)
+  }
+
+  presenceAdmissions(userId: string, conversationIds: readonly string[]): Promise<Map<string, 'admitted' | 'blocked'>> {
+    return presenceAdmissions(this.db, userId, conversationIds)
   }
 
   createInvite(invite: NewInvite): Promise<void> {

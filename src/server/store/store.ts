@@ -432,10 +432,18 @@ export interface Store {
   /** Whom `blockerId` blocked, most recent first. */
   blockedUsers(blockerId: string): Promise<UserRecord[]>
   hasBlocked(blockerId: string, blockedId: string): Promise<boolean>
+  /** Everyone who blocked `userId`, in no particular order. */
+  blockersOf(userId: string): Promise<string[]>
   /** The direct conversation of the pair, or null. */
   directConversationBetween(a: string, b: string): Promise<string | null>
   /** True when the conversation is direct and its other member blocked `userId`. */
   blockedInDirect(conversationId: string, userId: string): Promise<boolean>
+  /**
+   * Of `conversationIds` (at most a few hundred), those whose presence channel
+   * `userId` may join: 'admitted', or 'blocked' (a direct conversation whose
+   * other member blocked them); absent: not a member.
+   */
+  presenceAdmissions(userId: string, conversationIds: readonly string[]): Promise<Map<string, 'admitted' | 'blocked'>>
 
   createInvite(invite: NewInvite): Promise<void>
 }

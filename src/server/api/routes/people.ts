@@ -6,7 +6,9 @@
  * direct conversation (403 `blocked`, routes/conversations.ts), nor join its
  * presence channel (routes/pusher.ts) — their membership of it ends at once,
  * which also stops their typing — nor see the blocker's presence anywhere
- * (contactsAmong). Groups they share are untouched.
+ * (contactsAmong; and with the embedded realtime server, in the presence
+ * channels of groups they share: ctx.groups.blockChanged). They may still
+ * post in those groups.
  */
 import type { FastifyInstance } from 'fastify'
 import { createInviteRequestSchema, type Invite, type User } from '../../../shared/api'
@@ -37,6 +39,7 @@ export function peopleRoutes(ctx: ApiContext) {
       const me = currentUser(request)
       const blocked = await otherUser(me.id, request.params.id)
       await ctx.store.block(me.id, blocked.id, ctx.now())
+      await ctx.groups.blockChanged(me.id, blocked.id, true)
       const direct = await ctx.store.directConversationBetween(me.id, blocked.id)
       if (direct !== null) await ctx.groups.endPresence(direct, blocked.id)
       return reply.code(204).send()
@@ -46,6 +49,7 @@ export function peopleRoutes(ctx: ApiContext) {
       const me = currentUser(request)
       const blocked = await otherUser(me.id, request.params.id)
       await ctx.store.unblock(me.id, blocked.id)
+      await ctx.groups.blockChanged(me.id, blocked.id, false)
       return reply.code(204).send()
     })
 
