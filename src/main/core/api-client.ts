@@ -59,6 +59,13 @@ export function isRetryable(err: unknown): boolean {
 /** `shared_secret`: the key of a `private-encrypted-` channel, which pusher-js takes from the auth answer. */
 const authSchema = z.object({ auth: z.string(), channel_data: z.string().optional(), shared_secret: z.string().optional() })
 const userAuthSchema = z.object({ auth: z.string(), user_data: z.string() })
+const authBatchSchema = z.object({
+  channels: z.record(z.string(), z.union([authSchema, z.object({ error: z.object({ status: z.number(), code: z.string(), message: z.string() }) })])),
+})
+
+export type ChannelAuth = z.infer<typeof authSchema>
+/** POST /api/pusher/auth-batch's answer: each channel's auth, or its refusal as the single route would have answered. */
+export type ChannelAuthBatch = Record<string, ChannelAuth | HttpError>
 
 export interface ApiClientOptions {
   baseUrl: string
@@ -253,8 +260,24 @@ export class ApiClient {
     return this.request('POST', `/api/conversations/${enc(conversationId)}/delivered`, deliveredResponseSchema, { seq })
   }
 
-  channelAuth(socketId: string, channelName: string): Promise<{ auth: string; channel_data?: string; shared_secret?: string }> {
+  channelAuth(socketId: string, channelName: string): Promise<ChannelAuth> {
     return this.request('POST', '/api/pusher/auth', authSchema, { socket_id: socketId, channel_name: channelName })
+  }
+
+  /** Up to 100 channels in one request; a channel missing from the answer is refused as a bad response. */
+  async channelAuthBatch(socketId: string, channelNames: readonly string[]): Promise<ChannelAuthBatch> {
+    const { channels } = await this.request('POST', '/api/pusher/auth-batch', authBatchSchema, { socket_id: socketId, channel_names: channelNames })
+    const answers: ChannelAuthBatch = {}
+    for (const name of channelNames) {
+      const answer = channels[name]
+      answers[name] =
+        answer === undefined
+          ? new HttpError(502, 'bad_response', `POST /api/pusher/auth-batch: no answer for ${name}`)
+          : 'error' in answer
+            ? new HttpError(answer.error.status, answer.error.code, answer.error.message)
+            : answer
+    }
+    return answers
   }
 
   userAuth(socketId: string): Promise<{ auth: string; user_data: string }> {

@@ -172,6 +172,92 @@ describe('POST /api/pusher/auth', () => {
   })
 })
 
+describe('POST /api/pusher/auth-batch', () => {
+  let me: Account
+  let friend: Account
+  let blocker: Account
+  let group: string
+  let direct: string
+  let blockedDirect: string
+  let foreign: string
+
+  type BatchAnswer = { channels: Record<string, ChannelAuth | { error: { status: number; code: string; message: string } }> }
+  const batch = (token: string, body: unknown) => rest.call<BatchAnswer>('POST', '/api/pusher/auth-batch', { token, body })
+
+  beforeAll(async () => {
+    ;[me, friend, blocker] = (await Promise.all([rest.newUser('batcher', 'Bat Cher'), rest.newUser('batchfriend'), rest.newUser('batchblocker')])) as [
+      Account,
+      Account,
+      Account,
+    ]
+    group = (await rest.conversation(me, [friend, blocker])).id
+    direct = (await rest.conversation(me, [friend])).id
+    blockedDirect = (await rest.conversation(me, [blocker])).id
+    foreign = (await rest.conversation(friend, [blocker])).id
+    expect((await rest.call('PUT', `/api/users/${me.user.id}/block`, { token: blocker.token })).status).toBe(204)
+  })
+
+  test('each channel answered as the single-channel route would: signed auths for my channel and my conversations, 403 blocked, 403 forbidden', async () => {
+    const socket = socketId()
+    const mine = `private-user-${me.user.id}`
+    const names = [mine, `presence-conversation-${group}`, `presence-conversation-${direct}`, `presence-conversation-${blockedDirect}`, `presence-conversation-${foreign}`, 'private-anything']
+    const reply = await batch(me.token, { socket_id: socket, channel_names: names })
+    expect(reply.status).toBe(200)
+    expect(Object.keys(reply.json.channels).sort()).toEqual([...names].sort())
+    expect(reply.json.channels[mine]).toEqual({ auth: `${server.credentials.key}:${hmac(`${socket}:${mine}`)}` })
+    for (const id of [group, direct]) {
+      const name = `presence-conversation-${id}`
+      const answer = reply.json.channels[name] as ChannelAuth
+      const channelData = answer.channel_data ?? ''
+      expect(JSON.parse(channelData)).toEqual({ user_id: me.user.id, user_info: { displayName: 'Bat Cher' } })
+      expect(answer.auth).toBe(`${server.credentials.key}:${hmac(`${socket}:${name}:${channelData}`)}`)
+      // The same answer as the single-channel route gives.
+      const single = await authorize(me.token, { socket_id: socket, channel_name: name })
+      expect(single.json).toEqual(answer)
+    }
+    expect(reply.json.channels[`presence-conversation-${blockedDirect}`]).toEqual({ error: { status: 403, code: 'blocked', message: expect.any(String) } })
+    expect(reply.json.channels[`presence-conversation-${foreign}`]).toEqual({ error: { status: 403, code: 'forbidden', message: expect.any(String) } })
+    expect(reply.json.channels['private-anything']).toEqual({ error: { status: 403, code: 'forbidden', message: expect.any(String) } })
+    // The single route refuses the blocked one the same way.
+    const refused = await authorize(me.token, { socket_id: socket, channel_name: `presence-conversation-${blockedDirect}` })
+    expect(refused.status).toBe(403)
+    expect(errorOf(refused).code).toBe('blocked')
+  })
+
+  test('a name given twice is answered once; names like __proto__ are answered as names; 100 names are accepted', async () => {
+    const name = `presence-conversation-${group}`
+    const twice = await batch(me.token, { socket_id: socketId(), channel_names: [name, name] })
+    expect(Object.keys(twice.json.channels)).toEqual([name])
+    const odd = await batch(me.token, { socket_id: socketId(), channel_names: ['__proto__', 'constructor', 'presence-conversation-__proto__'] })
+    expect(odd.status).toBe(200)
+    expect(Object.keys(odd.json.channels).sort()).toEqual(['__proto__', 'constructor', 'presence-conversation-__proto__'])
+    for (const answer of Object.values(odd.json.channels)) expect(answer).toEqual({ error: { status: 403, code: 'forbidden', message: expect.any(String) } })
+    const many = Array.from({ length: 100 }, (_, i) => `presence-conversation-c_nope${i}`)
+    const reply = await batch(me.token, { socket_id: socketId(), channel_names: many })
+    expect(reply.status).toBe(200)
+    expect(Object.values(reply.json.channels).every((answer) => 'error' in answer && answer.error.code === 'forbidden')).toBe(true)
+  })
+
+  test.each([
+    ['no names', () => ({ socket_id: '1.2', channel_names: [] })],
+    ['101 names', () => ({ socket_id: '1.2', channel_names: Array.from({ length: 101 }, (_, i) => `presence-conversation-c_${i}`) })],
+    ['a name that is not a string', () => ({ socket_id: '1.2', channel_names: [42] })],
+    ['an empty name', () => ({ socket_id: '1.2', channel_names: [''] })],
+    ['a 201-character name', () => ({ socket_id: '1.2', channel_names: [`private-user-${'x'.repeat(188)}`] })],
+    ['names not in an array', () => ({ socket_id: '1.2', channel_names: 'private-user-x' })],
+    ['a malformed socket_id', () => ({ socket_id: '1.2:x', channel_names: ['private-user-x'] })],
+  ])('%s → 400, nothing signed', async (_label, body) => {
+    const reply = await batch(me.token, body())
+    expect(reply.status).toBe(400)
+    expect(errorOf(reply).code).toBe('bad_request')
+  })
+
+  test('no token → 401', async () => {
+    const reply = await rest.call('POST', '/api/pusher/auth-batch', { body: { socket_id: '1.2', channel_names: [`private-user-${me.user.id}`] } })
+    expect(reply.status).toBe(401)
+  })
+})
+
 describe('POST /api/pusher/user-auth', () => {
   let me: Account
   beforeAll(async () => {

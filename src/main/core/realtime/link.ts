@@ -1,7 +1,8 @@
 /**
  * One realtime connection: a pusher-js instance (Node build, `ws`/`wss` only),
- * authorised through the REST API with the session token, subscribed to the
- * user's private channel and the presence channel of each conversation.
+ * authorised through the REST API with the session token (channels asked for
+ * in the same turn share a request: channel-auth-batcher.ts), subscribed to
+ * the user's private channel and the presence channel of each conversation.
  *
  * The user's channel is `private-encrypted-user-{id}` when /api/config says
  * `encryptedUserChannel` (an external service with
@@ -21,6 +22,7 @@ import type { Channel, PresenceChannel } from 'pusher-js'
 import type { ConfigResponse } from '../../../shared/api'
 import { conversationChannel, Events, userChannel } from '../../../shared/channels'
 import { isRetryable, type ApiClient } from '../api-client'
+import { ChannelAuthBatcher } from './channel-auth-batcher'
 
 export type PresenceChange =
   | { type: 'snapshot'; userIds: string[] }
@@ -80,6 +82,8 @@ export class Link {
     if (this.dead) return
     const { api, handlers } = this.options
     const endpoint = realtimeEndpoint(config, api.baseUrl)
+    // A connect subscribes every conversation in one turn: their authorisations go in batches.
+    const auths = new ChannelAuthBatcher(api)
     const pusher = new PusherClient(config.pusher.key, {
       cluster: config.pusher.cluster,
       ...(endpoint.wsHost !== undefined ? { wsHost: endpoint.wsHost } : {}),
@@ -94,7 +98,7 @@ export class Link {
         transport: 'ajax',
         endpoint: '/api/pusher/auth',
         customHandler: ({ socketId, channelName }, callback) => {
-          api.channelAuth(socketId, channelName).then(
+          auths.authorize(socketId, channelName).then(
             (auth) => callback(null, auth),
             (err: unknown) => {
               this.authFailures.set(channelName, isRetryable(err))
