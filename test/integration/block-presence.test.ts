@@ -14,9 +14,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { conversationChannel, Events, type TypingEvent } from '../../src/shared/channels'
 import { nextEvent, subscribed } from '../helpers/clients'
 import { connectPusher, groupConversation, newUser, type MessengerUser } from '../helpers/messenger'
-import { scratchDatabase, type ScratchDatabase } from '../helpers/pg-database'
 import { startTestServer, type TestServer } from '../helpers/server'
-import { redisUrl, requirePostgres, requireRedis } from '../kit/services'
+import { requirePostgres, requireRedis } from '../kit/services'
+import { twoNodes } from '../helpers/two-nodes'
 
 const clients: PusherClient[] = []
 afterAll(() => {
@@ -199,26 +199,9 @@ describe('one node', () => {
 const missing = (await requireRedis('block-presence two nodes')) ?? (await requirePostgres('block-presence two nodes'))
 
 describe.skipIf(missing !== null)('two nodes sharing Redis and PostgreSQL', () => {
-  let database: ScratchDatabase
-  const nodes: TestServer[] = []
-  beforeAll(async () => {
-    database = await scratchDatabase('parley_block_presence')
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: `blocks_${process.pid}_${Date.now().toString(36)}`,
-      PUSHER_APP_ID: 'blocks-app',
-      PUSHER_KEY: 'blocks-key',
-      PUSHER_SECRET: 'blocks-secret-value',
-    }
-    // One after the other: both migrate the same database.
-    nodes.push(await startTestServer(env))
-    nodes.push(await startTestServer(env))
-  })
-  afterAll(async () => {
+  const { nodes } = twoNodes('block_presence')
+  afterAll(() => {
     for (const client of clients) client.disconnect()
-    await Promise.all(nodes.map((node) => node.stop()))
-    await database?.drop()
   })
 
   test('Alice blocks Bob through node A: his sockets on both nodes stop seeing her and her typing at once; unblocking restores', async () => {

@@ -19,9 +19,9 @@ import {
 } from '../../src/shared/channels'
 import { nextEvent, RawSocket, subscribed } from '../helpers/clients'
 import { newUser, type MessengerUser } from '../helpers/messenger'
-import { scratchDatabase, type ScratchDatabase } from '../helpers/pg-database'
 import { startTestServer, type TestServer } from '../helpers/server'
-import { redisUrl, requirePostgres, requireRedis } from '../kit/services'
+import { requirePostgres, requireRedis } from '../kit/services'
+import { twoNodes } from '../helpers/two-nodes'
 
 const clients: PusherClient[] = []
 afterAll(() => {
@@ -229,26 +229,9 @@ describe('one node', () => {
 const missing = (await requireRedis('group-presence two nodes')) ?? (await requirePostgres('group-presence two nodes'))
 
 describe.skipIf(missing !== null)('two nodes sharing Redis and PostgreSQL', () => {
-  let database: ScratchDatabase
-  const nodes: TestServer[] = []
-  beforeAll(async () => {
-    database = await scratchDatabase('parley_group_presence')
-    const env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: `groups_${process.pid}_${Date.now().toString(36)}`,
-      PUSHER_APP_ID: 'groups-app',
-      PUSHER_KEY: 'groups-key',
-      PUSHER_SECRET: 'groups-secret-value',
-    }
-    // One after the other: both migrate the same database.
-    nodes.push(await startTestServer(env))
-    nodes.push(await startTestServer(env))
-  })
-  afterAll(async () => {
+  const { nodes } = twoNodes('group_presence')
+  afterAll(() => {
     for (const client of clients) client.disconnect()
-    await Promise.all(nodes.map((node) => node.stop()))
-    await database?.drop()
   })
 
   test('Alice on node A removes Bob, whose sockets are on node B: Alice sees member_removed, Bob conversation.removed', async () => {
