@@ -8,6 +8,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net'
 export class TcpBalancer {
   private server: Server | null = null
   private next = 0
+  /** Open client and upstream sockets: stop() ends them (a keep-alive connection would hold close() for the server's 72 s). */
+  private readonly sockets = new Set<Socket>()
   port = 0
 
   constructor(private readonly backends: number[]) {}
@@ -27,6 +29,10 @@ export class TcpBalancer {
     }
     const port = this.backends[this.next++ % this.backends.length] as number
     const upstream = connect(port, '127.0.0.1')
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket)
+      socket.once('close', () => this.sockets.delete(socket))
+    }
     let established = false
     client.pause()
     upstream.once('connect', () => {
@@ -47,6 +53,8 @@ export class TcpBalancer {
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+    const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+    for (const socket of this.sockets) socket.destroy()
+    await closed
   }
 }
