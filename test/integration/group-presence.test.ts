@@ -9,7 +9,6 @@
 import type { Channel, PresenceChannel } from 'pusher-js'
 import type PusherClient from 'pusher-js'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import type { Conversation } from '../../src/shared/api'
 import {
   conversationChannel,
   userChannel,
@@ -18,7 +17,7 @@ import {
   type MessageCreatedEvent,
 } from '../../src/shared/channels'
 import { nextEvent, RawSocket, subscribed } from '../helpers/clients'
-import { newUser, type MessengerUser } from '../helpers/messenger'
+import { groupConversation, newUser, type MessengerUser } from '../helpers/messenger'
 import { startTestServer, type TestServer } from '../helpers/server'
 import { requirePostgres, requireRedis } from '../kit/services'
 import { twoNodes } from '../helpers/two-nodes'
@@ -32,12 +31,6 @@ async function connect(user: MessengerUser): Promise<PusherClient> {
   const client = await user.connect()
   clients.push(client)
   return client
-}
-
-async function group(owner: MessengerUser, others: MessengerUser[]): Promise<Conversation> {
-  const created = await owner.call<Conversation>('POST', '/api/conversations', { memberIds: others.map((o) => o.user.id), title: 'Room' })
-  expect(created.status).toBe(201)
-  return created.body
 }
 
 /** Subscribing again after leaving: pusher-js asks /api/pusher/auth, which refuses (403). */
@@ -71,7 +64,7 @@ describe('one node', () => {
 
   test('Alice removes Bob: member_removed for Alice, conversation.removed on both of Bob’s devices, re-subscribe 403, GET 404', async () => {
     const [alice, bob, carol] = await Promise.all([newUser(server.url, 'alice'), newUser(server.url, 'bob'), newUser(server.url, 'carol')])
-    const conv = await group(alice, [bob, carol])
+    const conv = await groupConversation(alice, [bob, carol])
     const [aliceClient, bobPhone, bobDesk] = await Promise.all([connect(alice), connect(bob), connect(bob)])
     const aliceInbox = await subscribed(aliceClient, userChannel(alice.user.id))
     const [phoneInbox, deskInbox] = await Promise.all([
@@ -113,7 +106,7 @@ describe('one node', () => {
 
   test('a signature Bob got while a member does not take him back in after removal, on the same socket', async () => {
     const [alice, bob] = await Promise.all([newUser(server.url, 'alice'), newUser(server.url, 'bob')])
-    const conv = await group(alice, [bob])
+    const conv = await groupConversation(alice, [bob])
     const name = conversationChannel(conv.id)
     const { socket, socketId } = await RawSocket.open(server)
     try {
@@ -137,7 +130,7 @@ describe('one node', () => {
 
   test('leaving from one device tells the others; a mute goes to the muter’s devices only', async () => {
     const [alice, bob] = await Promise.all([newUser(server.url, 'alice'), newUser(server.url, 'bob')])
-    const conv = await group(alice, [bob])
+    const conv = await groupConversation(alice, [bob])
     const [aliceClient, bobDesk] = await Promise.all([connect(alice), connect(bob)])
     const aliceInbox = await subscribed(aliceClient, userChannel(alice.user.id))
     const deskInbox = await subscribed(bobDesk, userChannel(bob.user.id))
@@ -167,7 +160,7 @@ describe('one node', () => {
     const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => newUser(server.url, name)))
     const people = [alice!, bob!, carol!, dave!]
     const ids = people.map((person) => person.user.id)
-    const conv = await group(alice!, [bob!, carol!])
+    const conv = await groupConversation(alice!, [bob!, carol!])
     const inboxes = await Promise.all(people.map(async (person) => subscribed(await connect(person), userChannel(person.user.id))))
     // Every upsert each one gets, to check at the end that each change came once and Dave heard nothing before his.
     const received = inboxes.map((inbox) => {
@@ -238,7 +231,7 @@ describe.skipIf(missing !== null)('two nodes sharing Redis and PostgreSQL', () =
     const [nodeA, nodeB] = nodes as [TestServer, TestServer]
     const alice = await newUser(nodeA.url, 'alice')
     const bob = await newUser(nodeB.url, 'bob')
-    const conv = await group(alice, [bob])
+    const conv = await groupConversation(alice, [bob])
     const [aliceClient, bobClient] = await Promise.all([connect(alice), connect(bob)])
     const bobInbox = await subscribed(bobClient, userChannel(bob.user.id))
     const room = (await subscribed(aliceClient, conversationChannel(conv.id))) as PresenceChannel

@@ -448,10 +448,8 @@ export class Account {
   listConversationPage(after: ConversationCursor | null, limit: number, include: readonly string[]): ConversationPage {
     const now = this.options.now()
     const page = this.cache.conversationPage(after, limit)
-    const extra =
-      after === null
-        ? include.flatMap((id) => (page.some((c) => c.id === id) ? [] : [this.cache.conversation(id)].filter((c) => c !== null)))
-        : []
+    const onPage = new Set(page.map((conversation) => conversation.id))
+    const extra = after === null ? include.filter((id) => !onPage.has(id)).flatMap((id) => this.cache.conversation(id) ?? []) : []
     const views = [...page, ...extra].map((conversation) => conversationView(conversation, this.cache, this.me, now))
     const last = page.at(-1)
     markOnce(performance, CORE_MARKS.firstList)

@@ -11,10 +11,9 @@
  */
 import { HttpError, type ApiClient, type ChannelAuth } from '../api-client'
 
-/** The server's limit per request (src/server/api/routes/pusher.ts MAX_AUTH_BATCH). */
-export const MAX_BATCH = 100
 /**
- * Channels per request this client sends, one request after another: every
+ * Channels per request this client sends (the server takes up to
+ * MAX_AUTH_BATCH, src/server/api/routes/pusher.ts), one request after another: every
  * answered channel is subscribed at once and the server's answers come back
  * together, so a batch is a burst of work for the event loop — 100 at once
  * held it ~100 ms in the weekend catch-up (`bench:core`), where one request per
@@ -71,9 +70,14 @@ export class ChannelAuthBatcher {
     }
   }
 
+  /** One request per channel, by the single route. */
+  private sendSingly(socketId: string, waiting: readonly Waiting[]): void {
+    for (const one of waiting) this.api.channelAuth(socketId, one.channelName).then(one.resolve, one.reject)
+  }
+
   private async send(socketId: string, waiting: readonly Waiting[]): Promise<void> {
     if (waiting.length === 1 || !this.batchRoute) {
-      for (const one of waiting) this.api.channelAuth(socketId, one.channelName).then(one.resolve, one.reject)
+      this.sendSingly(socketId, waiting)
       return
     }
     let answers: Awaited<ReturnType<ApiClient['channelAuthBatch']>>
@@ -86,7 +90,7 @@ export class ChannelAuthBatcher {
       if (err instanceof HttpError && err.status === 404) {
         // An older server: one request per channel, now and from now on.
         this.batchRoute = false
-        for (const one of waiting) this.api.channelAuth(socketId, one.channelName).then(one.resolve, one.reject)
+        this.sendSingly(socketId, waiting)
         return
       }
       for (const one of waiting) one.reject(err)
