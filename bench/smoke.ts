@@ -131,6 +131,24 @@ const smokes: Record<string, Smoke> = {
       }),
     }),
   },
+  'bench:search': {
+    args: ['--messages=20000', '--conversations=40', '--users=30', '--runs=10', '--baseline-runs=3'],
+    result: z.object({
+      messages: z.literal(20000),
+      // PostgreSQL runs wherever the smoke runs (CI starts it): neither store may be skipped.
+      skipped: z.array(z.string()).length(0),
+      stores: z
+        .array(
+          z.object({
+            indexSeconds: figure,
+            queries: z
+              .array(z.object({ agrees: z.literal(true), search: z.object({ p50Ms: positive, p99Ms: positive }), like: z.object({ p50Ms: positive }), p50Ratio: positive }))
+              .length(4),
+          }),
+        )
+        .length(2),
+    }),
+  },
   'bench:load': {
     args: ['--clients=10', '--duration=2', '--rate=1', '--workers=1'],
     result: z.object({ ok: z.literal(true), sends: z.object({ ok: positive, failed: z.literal(0) }), verification: z.object({ lost: z.literal(0) }) }),

@@ -194,6 +194,7 @@ export async function startServer(config: ServerConfig, log: Logger, options: St
         sendsPerMinute: config.sendRateLimit,
         changesPerMinute: config.changeRateLimit,
         conversationsPerMinute: config.conversationRateLimit,
+        searchesPerMinute: config.searchRateLimit,
         tokenTtlMs: config.tokenTtlMs,
       },
       attachments: {

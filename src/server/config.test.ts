@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       sendRateLimit: 120,
       changeRateLimit: 120,
       conversationRateLimit: 20,
+      searchRateLimit: 60,
       logLevel: 'info',
     })
     expect(config.databaseUrl).toBeUndefined()
@@ -121,6 +122,7 @@ describe('loadConfig', () => {
       MAX_PRESENCE_MEMBERS: '7',
       WEBHOOK_URL: 'http://127.0.0.1:9/hook',
       CONVERSATION_RATE_LIMIT: '5',
+      SEARCH_RATE_LIMIT: '7',
     })
     expect(config).toMatchObject({
       port: 9000,
@@ -130,6 +132,7 @@ describe('loadConfig', () => {
       limits: { maxPresenceMembers: 7 },
       webhookUrl: 'http://127.0.0.1:9/hook',
       conversationRateLimit: 5,
+      searchRateLimit: 7,
     })
   })
 
@@ -174,6 +177,7 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ CONVERSATION_RATE_LIMIT: '0' }, 'CONVERSATION_RATE_LIMIT'],
     [{ CHANGE_RATE_LIMIT: '0' }, 'CHANGE_RATE_LIMIT'],
+    [{ SEARCH_RATE_LIMIT: '0' }, 'SEARCH_RATE_LIMIT'],
     [{ PUSHER_USE_TLS: 'yes' }, 'PUSHER_USE_TLS'],
     [{ PUBLIC_URL: 'chat.example.com' }, 'PUBLIC_URL'],
     [{ PUBLIC_URL: 'ftp://chat.example.com' }, 'PUBLIC_URL'],

@@ -94,6 +94,10 @@ const envSchema = z.object({
   // 20 never gets in their way, yet caps how fast one account can drop others
   // into groups (issue 14: 150 in a second).
   CONVERSATION_RATE_LIMIT: positiveInt.default(20),
+  // GET /api/search per user per minute (docs/design.md §4.7). Someone typing a
+  // query makes a request or two a second while the app debounces; 60 a minute
+  // is plenty for that and bounds what one account can make the index do.
+  SEARCH_RATE_LIMIT: positiveInt.default(60),
   TOKEN_TTL_DAYS: positiveInt.max(3_650).default(30),
   REALTIME_ONLY: bool.default(false),
   PUBLISH_VIA_SDK: bool.default(false),
@@ -184,6 +188,8 @@ export interface ServerConfig {
   changeRateLimit: number
   /** POST /api/conversations per user per minute. */
   conversationRateLimit: number
+  /** GET /api/search per user per minute. */
+  searchRateLimit: number
   tokenTtlMs: number
   /** Serve only the realtime layer (acting as an external Pusher-compatible service). */
   realtimeOnly: boolean
@@ -290,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     sendRateLimit: e.SEND_RATE_LIMIT,
     changeRateLimit: e.CHANGE_RATE_LIMIT,
     conversationRateLimit: e.CONVERSATION_RATE_LIMIT,
+    searchRateLimit: e.SEARCH_RATE_LIMIT,
     tokenTtlMs: e.TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000,
     realtimeOnly: e.REALTIME_ONLY,
     publishViaSdk: e.PUBLISH_VIA_SDK,

@@ -14,6 +14,10 @@
  *   another user's private-user-* channel .......... here
  *   a conversation's presence channel, non-member .. here
  *   client events on a channel not subscribed ...... here
+ *   searching another's conversations (GET /api/search, conversationId not
+ *       yours, one left or removed from) ........... test/integration/api/search.test.ts,
+ *       "never a hit from someone else’s conversation…"; random input:
+ *       test/hostile/search.fuzz.test.ts
  *   HTTP API with a stale timestamp ................ test/integration/http-api.test.ts,
  *       "auth_timestamp more than 600 s away (past or future) is 401; 599 s passes"
  *   webhooks with a bad signature .................. test/integration/api/pusher.test.ts,

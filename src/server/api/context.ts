@@ -31,6 +31,8 @@ export interface ApiContext {
     /** Edits, deletes and reaction changes together. */
     changesPerMinute: number
     conversationsPerMinute: number
+    /** GET /api/search (docs/design.md §4.7). */
+    searchesPerMinute: number
     tokenTtlMs: number
   }
   /** Files (docs/design.md §4.5). */

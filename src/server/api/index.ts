@@ -19,6 +19,7 @@ import { groupRoutes } from './routes/groups'
 import { messageChangeRoutes } from './routes/message-changes'
 import { peopleRoutes } from './routes/people'
 import { pusherRoutes } from './routes/pusher'
+import { searchRoutes } from './routes/search'
 import { userRoutes } from './routes/users'
 
 /** Bodies are small JSON documents; a 4,000-character message escapes to well under this. */
@@ -53,6 +54,7 @@ export async function api(app: FastifyInstance, ctx: ApiContext): Promise<void> 
     await authed.register(groupRoutes(ctx))
     await authed.register(messageChangeRoutes(ctx))
     await authed.register(attachmentRoutes(ctx))
+    await authed.register(searchRoutes(ctx))
     await authed.register(pusher.authenticated)
   })
 }

@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004-display-name-nfkc'
 import * as m0005 from './migrations/0005-message-lifecycle'
 import * as m0006 from './migrations/0006-attachments'
 import * as m0007 from './migrations/0007-groups-and-people'
+import * as m0008 from './migrations/0008-search'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005-message-lifecycle': m0005,
   '0006-attachments': m0006,
   '0007-groups-and-people': m0007,
+  '0008-search': m0008,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

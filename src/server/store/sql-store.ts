@@ -38,11 +38,13 @@ import {
   sweepUploadsIn,
   toAttachmentRecord,
 } from './attachment-rows'
+import { dialectOf, type Dialect } from './dialect'
 import { newId } from './ids'
 import { addMembersIn, removeMemberIn, renameIn, setMutedUntilIn, setRoleIn, type GroupRowsChange } from './group-rows'
 import { deleteIn, editIn, insertMentions, setReactionIn } from './message-changes'
 import { hydrateMessage, hydrateMessages, takeNextSeqAndRev } from './message-rows'
 import type { ConversationsTable, Database, Db } from './schema'
+import { searchMessagesIn } from './search-rows'
 import {
   MessageRefusedError,
   UsernameTakenError,
@@ -57,10 +59,12 @@ import {
   type MarkerResult,
   type MemberMarkers,
   type MessageChange,
+  type MessageSearch,
   type NewAttachment,
   type NewConversation,
   type NewInvite,
   type NewUser,
+  type SearchHitRecord,
   type Store,
   type UnreadCounts,
   type UserRecord,
@@ -93,11 +97,15 @@ export interface SqlStoreOptions {
 
 export class SqlStore implements Store {
   private readonly queuedAppends: { input: AppendInput; resolve(result: AppendResult): void; reject(err: unknown): void }[] = []
+  /** Search is the one part that differs by database (search-rows.ts). */
+  private readonly dialect: Dialect
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly options: SqlStoreOptions = {},
-  ) {}
+  ) {
+    this.dialect = dialectOf(db)
+  }
 
   async createUser(user: NewUser, admission?: Admission): Promise<UserRecord> {
     try {
@@ -804,6 +812,10 @@ export class SqlStore implements Store {
 
   createInvite(invite: NewInvite): Promise<void> {
     return insertInvite(this.db, invite)
+  }
+
+  searchMessages(search: MessageSearch): Promise<{ hits: SearchHitRecord[]; hasMore: boolean }> {
+    return searchMessagesIn(this.db, this.dialect, search)
   }
 
   async close(): Promise<void> {

@@ -234,6 +234,34 @@ export interface NewInvite {
   expiresAt: number
 }
 
+// --- Search (docs/design.md §4.7) ---
+
+/**
+ * Where a page of search hits ended: the last hit's place in the order hits
+ * come in (newest first) — on SQLite the message's rowid (arrival order), on
+ * PostgreSQL its createdAt with the id to break ties. Opaque to the api.
+ */
+export interface SearchPosition {
+  key: number
+  id: string
+}
+
+export interface MessageSearch {
+  userId: string
+  /** The query's distinct terms (search/terms.ts searchTerms), at least one; every one must occur. */
+  terms: readonly string[]
+  /** Only this conversation (the api has checked that the user is a member). */
+  conversationId?: string
+  /** Only hits older than this one (the previous page's last). */
+  before?: SearchPosition
+  limit: number
+}
+
+export interface SearchHitRecord {
+  message: Message
+  position: SearchPosition
+}
+
 export class UsernameTakenError extends Error {
   constructor(username: string) {
     super(`Username ${username} is taken`)
@@ -446,4 +474,15 @@ export interface Store {
   presenceAdmissions(userId: string, conversationIds: readonly string[]): Promise<Map<string, 'admitted' | 'blocked'>>
 
   createInvite(invite: NewInvite): Promise<void>
+
+  // --- Search (docs/design.md §4.7): search-rows.ts ---
+
+  /**
+   * Up to `limit` messages of the user's conversations (the ones they are a
+   * member of now) whose current body contains every term, newest first;
+   * deleted and system messages never. `hasMore`: another page follows.
+   * Terms too short for the trigram index are looked for among the newest
+   * SHORT_TERM_SCAN messages of the conversations searched only.
+   */
+  searchMessages(search: MessageSearch): Promise<{ hits: SearchHitRecord[]; hasMore: boolean }>
 }

@@ -426,6 +426,13 @@ describe('malformed URLs and queries never make a 500', () => {
     ['2,000 query parameters', `/api/users?${'x=1&'.repeat(2_000)}`],
     ['limit=%00', '/api/conversations/c_x/messages?limit=%00'],
     ['after as an array', '/api/conversations/c_x/messages?after[]=1'],
+    ['search: q with bad percent-encoding', '/api/search?q=%ZZ%ED%A0%80'],
+    ['search: q as an array', '/api/search?q[]=a'],
+    ['search: q as an object', '/api/search?q[a]=b'],
+    ['search: before as an array', '/api/search?q=one&before[]=x'],
+    ['search: limit=%00', '/api/search?q=one&limit=%00'],
+    ['search: conversationId as an object', '/api/search?q=one&conversationId[a]=b'],
+    ['search: 2,000 query parameters', `/api/search?q=one&${'x=1&'.repeat(2_000)}`],
   ])('GET with %s → 2xx/4xx JSON', async (_label, path) => {
     const reply = await rest.call('GET', path, { token: a.token })
     expect(reply.status).toBeLessThan(500)
