@@ -9,7 +9,7 @@ import type { Message } from '../../src/shared/api'
 import type { Dialect } from '../../src/server/store/dialect'
 import { hydrateMessages, type MessageRow } from '../../src/server/store/message-rows'
 import type { Database } from '../../src/server/store/schema'
-import { escapeLike } from '../../src/server/store/search-sql'
+import { escapeLike } from '../../src/shared/search/terms'
 import { RARE_WORD } from '../core/bodies'
 
 export interface Query {

@@ -27,8 +27,9 @@
  * transaction, so the planner has no way but the trigram index's bitmap.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
+import { escapeLike } from '../../shared/search/terms'
 import type { Database } from './schema'
-import { allOf, escapeLike, inScope, searchable, SHORT_TERM_SCAN, type PositionedRow } from './search-sql'
+import { allOf, inScope, searchable, SHORT_TERM_SCAN, type PositionedRow } from './search-sql'
 import type { MessageSearch, SearchPosition } from './store'
 
 /** Step 1: the caller's newest messages read first (a term in one of 100 of them fills a page). */

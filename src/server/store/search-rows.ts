@@ -4,9 +4,9 @@
  * is out), deleted and system messages never, edits by their current body
  * (the index follows every change: migration 0008).
  *
- * Every term must occur, as a substring (search/terms.ts). How a term is
- * looked for depends on the database: search-sqlite.ts (FTS5 trigram, LIKE
- * for short terms) and search-postgres.ts (pg_trgm, in steps the store
+ * Every term must occur, as a substring (src/shared/search/terms.ts). How a
+ * term is looked for depends on the database: search-sqlite.ts (FTS5 trigram,
+ * LIKE for short terms) and search-postgres.ts (pg_trgm, in steps the store
  * chooses). A query with no term either index can serve reads a bounded
  * window, the newest SHORT_TERM_SCAN messages of the conversations searched,
  * and finds nothing older. Nothing the user types is SQL or FTS5 syntax:

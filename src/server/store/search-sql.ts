@@ -31,5 +31,3 @@ export const searchable = (alias = 'm'): RawBuilder<unknown> =>
 export const allOf = (conditions: readonly RawBuilder<unknown>[]): RawBuilder<unknown> =>
   conditions.length === 0 ? sql`1 = 1` : sql.join(conditions, sql` AND `)
 
-/** For `LIKE … ESCAPE '\'`: `%`, `_` and `\` are text. */
-export const escapeLike = (text: string): string => text.replace(/[\\%_]/gu, (char) => `\\${char}`)

@@ -1,33 +1,18 @@
 /**
  * Search on SQLite (search-rows.ts): the FTS5 trigram index
  * `messages_search` for terms of three or more characters, LIKE with case
- * variants for shorter ones, and the bounded window when no term is long.
+ * variants for shorter ones (the desktop cache's rules: src/shared/search/terms.ts),
+ * and the bounded window when no term is long.
  */
 import { sql, type RawBuilder } from 'kysely'
-import { isShortTerm } from '../search/terms'
+import { isShortTerm, likePatterns, quoteFts } from '../../shared/search/terms'
 import type { Db } from './schema'
-import { allOf, escapeLike, inScope, searchable, SHORT_TERM_SCAN, type PositionedRow } from './search-sql'
+import { allOf, inScope, searchable, SHORT_TERM_SCAN, type PositionedRow } from './search-sql'
 import type { MessageSearch } from './store'
-
-/** An FTS5 string: inside double quotes everything is text; a quote is doubled. */
-export const quoteFts = (term: string): string => `"${term.replaceAll('"', '""')}"`
-
-const MAX_VARIANTS = 16
-
-/** SQLite's LIKE folds ASCII case only: other cased letters need their variants spelled out (the desktop's rule). */
-function caseVariants(term: string): string[] {
-  let variants = ['']
-  for (const char of term) {
-    const options = /^\p{ASCII}$/u.test(char) ? [char] : [...new Set([char, char.toLowerCase(), char.toUpperCase()])]
-    variants = variants.flatMap((prefix) => options.map((option) => prefix + option))
-    if (variants.length > MAX_VARIANTS) return [...new Set([term, term.toLowerCase(), term.toUpperCase()])]
-  }
-  return variants
-}
 
 const likeAny = (column: string, term: string): RawBuilder<unknown> =>
   sql`(${sql.join(
-    caseVariants(term).map((variant) => sql`${sql.ref(column)} LIKE ${`%${escapeLike(variant)}%`} ESCAPE '\\'`),
+    likePatterns(term).map((pattern) => sql`${sql.ref(column)} LIKE ${pattern} ESCAPE '\\'`),
     sql` OR `,
   )})`
 

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { requirePostgres } from '../../../test/kit/services'
 import { storeFactories, type StoreFactory } from '../../../test/support/store-factories'
-import { searchTerms } from '../search/terms'
+import { searchTerms } from '../../shared/search/terms'
 import { newId } from './ids'
 import type { ConversationRecord, SearchPosition, Store, UserRecord } from './store'
 

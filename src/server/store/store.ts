@@ -248,7 +248,7 @@ export interface SearchPosition {
 
 export interface MessageSearch {
   userId: string
-  /** The query's distinct terms (search/terms.ts searchTerms), at least one; every one must occur. */
+  /** The query's distinct terms (src/shared/search/terms.ts searchTerms), at least one; every one must occur. */
   terms: readonly string[]
   /** Only this conversation (the api has checked that the user is a member). */
   conversationId?: string

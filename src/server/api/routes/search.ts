@@ -7,8 +7,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Message } from '../../../shared/api'
-import { buildSnippet, type SnippetPart } from '../../search/snippet'
-import { searchTerms } from '../../search/terms'
+import { buildSnippet, SERVER_SNIPPET, type SnippetPart } from '../../../shared/search/snippet'
+import { searchTerms } from '../../../shared/search/terms'
 import { currentUser } from '../authenticate'
 import type { ApiContext } from '../context'
 import { badRequest, parseWith } from '../errors'
@@ -82,7 +82,7 @@ export function searchRoutes(ctx: ApiContext) {
         })
         const last = page.hits.at(-1)
         return {
-          hits: page.hits.map(({ message }) => ({ message, snippet: buildSnippet(message.body, terms) })),
+          hits: page.hits.map(({ message }) => ({ message, snippet: buildSnippet(message.body, terms, SERVER_SNIPPET) })),
           nextCursor: page.hasMore && last ? encodeSearchCursor(last.position) : null,
         }
       },

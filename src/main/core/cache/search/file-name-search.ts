@@ -1,8 +1,8 @@
 /**
  * Search by attachment file name (docs/design.md §7.7): a message is a hit
  * when one of its files' names holds every term, folded as the body search
- * folds them (case and Latin accents; fold.ts). A hit points at the message,
- * like a body hit.
+ * folds them (case and Latin accents; src/shared/search/fold.ts). A hit
+ * points at the message, like a body hit.
  *
  * Names are not in the FTS5 index: a message has at most ten, there are far
  * fewer files than messages, and a name is short, so a scan of the names
@@ -14,7 +14,7 @@
  * outbox rows.
  */
 import type { Database, Statement } from 'better-sqlite3'
-import { fold } from './fold'
+import { fold } from '../../../../shared/search/fold'
 
 /** Messages whose names are read per statement. */
 const CHUNK = 512

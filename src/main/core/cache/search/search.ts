@@ -1,7 +1,7 @@
 /**
  * Search over cached message bodies (sent, pending and failed), newest first.
- * See search-query.ts for how a query becomes SQL and snippet.ts for the
- * highlighted excerpt of each hit.
+ * See search-query.ts for how a query becomes SQL and src/shared/search/snippet.ts
+ * for the highlighted excerpt of each hit.
  *
  * The FTS5 index is written after the fact (search-indexer.ts), so a query
  * with long terms reads two disjoint sets of rows: indexed ones through
@@ -26,12 +26,13 @@
  */
 import type { Database, Statement } from 'better-sqlite3'
 import type { SearchHit } from '../../../../shared/ipc'
+import { buildSnippet, DESKTOP_SNIPPET } from '../../../../shared/search/snippet'
+import { TRIGRAM } from '../../../../shared/search/terms'
 import { MESSAGE_COLUMNS, messageKey, type MessageRow } from '../messages/message-row'
 import { FileNameSearch } from './file-name-search'
 import { ScanWorkerUnavailable, type ScanWorker } from './scan-worker'
 import { TAIL_EXISTS, UnindexedRows } from './search-indexer'
-import { parseSearchQuery, TRIGRAM, type SearchQuery } from './search-query'
-import { buildSnippet } from './snippet'
+import { parseSearchQuery, type SearchQuery } from './search-query'
 import { TrigramFold } from './trigram-fold'
 
 /** Statements by query shape (number of short terms and their variants); shapes repeat. */
@@ -118,7 +119,7 @@ export class MessageSearch {
       senderId: row.sender_id,
       createdAt: row.created_at,
       // A hit by file name shows the name; a body hit its text.
-      snippet: buildSnippet(names.get(row.row_id) ?? row.body, parsed.terms),
+      snippet: buildSnippet(names.get(row.row_id) ?? row.body, parsed.terms, DESKTOP_SNIPPET),
     }))
   }
 

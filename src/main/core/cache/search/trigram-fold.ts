@@ -12,8 +12,9 @@
  * builds the index: the first time a character is met it goes through a
  * private in-memory FTS5 table with the same tokenizer, and fts5vocab shows
  * what it became. So both paths agree for every character, with whatever
- * SQLite version is bundled. (fold.ts is a different, JavaScript folding used
- * to place highlights; it need not agree character for character.)
+ * SQLite version is bundled. (src/shared/search/fold.ts is a different,
+ * JavaScript folding used to place highlights; it need not agree character
+ * for character.)
  */
 import type { Database, Statement } from 'better-sqlite3'
 

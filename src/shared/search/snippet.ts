@@ -1,45 +1,68 @@
 /**
- * Search snippets, built here rather than with FTS5's snippet(): FTS5 cuts
- * by tokens, which for the trigram tokenizer are overlapping three-character
- * windows, and knows nothing of the LIKE path for short terms.
+ * Search snippets, for the desktop cache's hits and the server's alike (built
+ * here rather than with FTS5's snippet(): FTS5 cuts by tokens, which for the
+ * trigram tokenizer are overlapping three-character windows, and knows
+ * nothing of the paths for short terms).
  *
- * A window of about SNIPPET_LENGTH characters around the first match, every
- * occurrence of any term inside it highlighted, "…" where the body was cut.
- * Cuts fall on grapheme boundaries (never inside a surrogate pair, an emoji
- * sequence or a letter with its accents) and, in spaced scripts, between words.
+ * A window of about `shape.length` characters around the first match, every
+ * occurrence of any term inside it highlighted (found as fold.ts folds, so
+ * case and Latin accents are ignored), "…" where the body was cut. Cuts fall
+ * on grapheme boundaries (never inside a surrogate pair, an emoji sequence or
+ * a letter with its accents) and, in spaced scripts, between words. Runs of
+ * whitespace read as one space.
  */
-import type { SnippetPart } from '../../../../shared/ipc'
+import type { SnippetPart } from '../ipc'
 import { fold, foldWithMap } from './fold'
 
-/** Characters (code points) in a snippet, matches included. */
-export const SNIPPET_LENGTH = 72
-/** Characters kept before the first match. */
-const CONTEXT_BEFORE = 20
-/** How far a cut may move to fall between words. */
-const WORD_SNAP = 12
+export type { SnippetPart }
+
+/** How big a snippet is and how it is cut. */
+export interface SnippetShape {
+  /** Characters (code points) of the body a snippet shows, matches included; a longer first match extends it. */
+  readonly length: number
+  /** Characters kept before the first match. */
+  readonly contextBefore: number
+  /** How far a cut may move to fall between words. */
+  readonly wordSnap: number
+  /**
+   * Look for matches only as far past the first one as the window can reach
+   * (a long body full of "the" is not scanned to its end). The snippet is
+   * the same either way unless the first match spans hundreds of UTF-16
+   * units (a letter under a pile of combining marks) and another term's
+   * match overlaps its far end.
+   */
+  readonly boundedScan: boolean
+}
+
+/** The desktop cache's local hits (72 characters). */
+export const DESKTOP_SNIPPET: SnippetShape = { length: 72, contextBefore: 20, wordSnap: 12, boundedScan: true }
+/** The server's hits, GET /api/search (160 characters). */
+export const SERVER_SNIPPET: SnippetShape = { length: 160, contextBefore: 40, wordSnap: 16, boundedScan: false }
+
 const ELLIPSIS = '…'
-/** Graphemes are segmented in a small neighbourhood of a cut only: bodies can be long. */
+/** Graphemes are segmented in a small neighbourhood (UTF-16 units) of a cut only: bodies can be long. */
 const NEIGHBOURHOOD = 32
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 
-export function buildSnippet(body: string, terms: readonly string[]): SnippetPart[] {
-  // Matches far past the first one cannot be in the window: a long body full of "the" is not scanned to its end.
-  const matches = findMatches(body, terms, 4 * (SNIPPET_LENGTH + WORD_SNAP) + 2 * NEIGHBOURHOOD)
+export function buildSnippet(body: string, terms: readonly string[], shape: SnippetShape): SnippetPart[] {
+  const { length, contextBefore, wordSnap } = shape
+  // Matches far past the first one cannot be in the window.
+  const matches = findMatches(body, terms, shape.boundedScan ? 4 * (length + wordSnap) + 2 * NEIGHBOURHOOD : Infinity)
   const first = matches[0] ?? { start: 0, end: 0 }
 
-  let start = retreat(body, first.start, CONTEXT_BEFORE)
-  let end = Math.max(first.end, advance(body, start, SNIPPET_LENGTH))
+  let start = retreat(body, first.start, contextBefore)
+  let end = Math.max(first.end, advance(body, start, length))
   if (end >= body.length) {
     end = body.length
-    start = Math.min(start, retreat(body, end, SNIPPET_LENGTH))
+    start = Math.min(start, retreat(body, end, length))
   }
   if (start > 0 && !isSpace(body, start - 1)) {
-    const gap = findSpace(body, start, Math.min(first.start, advance(body, start, WORD_SNAP)))
+    const gap = findSpace(body, start, Math.min(first.start, advance(body, start, wordSnap)))
     if (gap >= 0) start = gap + 1
   }
   if (end < body.length && !isSpace(body, end)) {
-    const gap = findLastSpace(body, Math.max(first.end, retreat(body, end, WORD_SNAP)), end)
+    const gap = findLastSpace(body, Math.max(first.end, retreat(body, end, wordSnap)), end)
     if (gap >= 0) end = gap
   }
   start = graphemeBoundaryAtOrBefore(body, start)
@@ -147,7 +170,11 @@ function retreat(text: string, index: number, count: number): number {
   return at
 }
 
-
+/**
+ * Grapheme boundaries near `index`, as indices of `text`. The neighbourhood
+ * starts on a code point, so no boundary falls inside a surrogate pair; its
+ * end counts only when it is the end of the text.
+ */
 function boundariesAround(text: string, index: number): { from: number; boundaries: number[] } {
   let from = Math.max(0, index - NEIGHBOURHOOD)
   if (from > 0 && isLowSurrogate(text, from)) from--
@@ -181,6 +208,7 @@ function plainBoundary(text: string, index: number): boolean {
   return standsAlone(before) && standsAlone(after) && !(before === 0x0d && after === 0x0a)
 }
 
+/** `index` is a code point boundary; so is the answer (inside a grapheme longer than the neighbourhood: where the neighbourhood starts). */
 function graphemeBoundaryAtOrBefore(text: string, index: number): number {
   if (index <= 0 || index >= text.length || plainBoundary(text, index)) return index
   const { from, boundaries } = boundariesAround(text, index)

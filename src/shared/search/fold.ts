@@ -1,10 +1,11 @@
 /**
- * Text folding for search highlights, close to what FTS5's trigram tokenizer
- * does with `case_sensitive 0 remove_diacritics 1`: lower case, and Latin
- * letters without their accents (combining marks U+0300–U+036F dropped,
- * precomposed letters decomposed first). Other scripts keep their marks —
- * が stays が. Folding can change lengths (İ, ß, decomposed input), so the
- * folded text keeps a map back to the original's UTF-16 indices.
+ * Text folding for search, the same in the desktop cache and on the server:
+ * lower case, and Latin letters without their accents (combining marks
+ * U+0300–U+036F dropped, precomposed letters decomposed first), close to what
+ * FTS5's trigram tokenizer does with `case_sensitive 0 remove_diacritics 1`.
+ * Other scripts keep their marks — が stays が. Folding can change lengths
+ * (İ, decomposed input), so the folded text keeps a map back to the
+ * original's UTF-16 indices (for highlighting).
  */
 
 const COMBINING_DIACRITICS = /[\u0300-\u036f]/gu
@@ -14,6 +15,7 @@ const ASCII_ONLY = /^\p{ASCII}*$/u
 const foldedCodePoints = new Map<number, string>()
 const MEMO_LIMIT = 20_000
 
+/** A code point folded: lower case, a Latin letter without its accent; '' for a combining mark that folds away. */
 function foldCodePoint(codePoint: number): string {
   if (codePoint < 0x80) return String.fromCharCode(codePoint >= 0x41 && codePoint <= 0x5a ? codePoint + 0x20 : codePoint)
   if (codePoint >= 0x300 && codePoint <= 0x36f) return ''
@@ -43,6 +45,7 @@ export function fold(text: string): string {
   return foldWithMap(text).text
 }
 
+/** `original` folded, with a map from the folded text's UTF-16 units back to the original's. */
 export function foldWithMap(original: string): FoldedText {
   if (ASCII_ONLY.test(original)) {
     return { text: original.toLowerCase(), start: (i) => i, end: (i) => i + 1 }
@@ -57,6 +60,7 @@ export function foldWithMap(original: string): FoldedText {
     const next = index + (codePoint > 0xffff ? 2 : 1)
     const folded = foldCodePoint(codePoint)
     if (folded.length === 0) {
+      // A mark that folded away belongs to the character before it.
       for (let k = Math.max(0, lastProduced); k < text.length; k++) ends[k] = next
     } else {
       lastProduced = text.length
