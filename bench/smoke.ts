@@ -80,6 +80,8 @@ const smokes: Record<string, Smoke> = {
         weekend: z.object({
           messages: z.literal(400),
           barePipelineMs: positive,
+          cachePipeline: z.object({ medianMs: positive }),
+          ratioVsCachePipeline: positive,
           openCurrentMs: positive,
           badgesRightMs: positive,
           allCurrentMs: positive,

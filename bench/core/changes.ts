@@ -161,7 +161,12 @@ export const changesScenario: Scenario = {
       const services = recordingServices()
       const before = await aliceCore(setup, setup.server.url, userData, {}, services)
       const caughtUp = async (core: Core) => (core.currentAccount?.cache.conversation(setup.conversationId)?.lastRev ?? -1) === (await serverLastRev(setup))
-      await until(() => caughtUp(before), 60_000, 'alice caches the conversation')
+      // All of it: the first sync caches the latest page, the backfill the rest (history.ts).
+      await until(
+        async () => (await caughtUp(before)) && before.currentAccount?.cache.lowestSeq(setup.conversationId) === 1,
+        60_000,
+        'alice caches the conversation',
+      )
       await before.dispose()
       const messages = await allMessages(setup)
 

@@ -28,19 +28,29 @@
  * = bare ms ÷ Parley ms (target ≥ 0.5), from "badges right" and "all
  * current". Each run starts from a copy of the same saved cache, against the
  * same server; medians of `--weekend-runs` runs.
+ *
+ * A second baseline, same run: the cache pipeline — the same fetches (4 in
+ * flight), each page parsed and stored with the cache's own `storeMessages`
+ * into a copy of alice's saved cache (its indexes, row keys, search backlog),
+ * and nothing else: no sync, views, events, markers or presence. Parley ÷
+ * this one says how much of the catch-up is what the app does beyond
+ * storing; bare ÷ this one, what storing in a cache that can be read and
+ * searched costs over a bare table.
  */
-import { cpSync, writeFileSync } from 'node:fs'
+import { cpSync, readdirSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { Agent, request } from 'node:http'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import type { AuthResponse, Conversation, ConversationPage, MessagePage } from '../../src/shared/api'
+import type { AuthResponse, Conversation, ConversationPage, Message, MessagePage } from '../../src/shared/api'
 import type { ChatConversation, ChatMessage } from '../../src/shared/ipc'
+import { openCache } from '../../src/main/core/cache'
 import { recordingServices } from '../../test/helpers/core'
 import { callApi, listConversations } from '../../test/helpers/messenger'
 import { median } from '../../test/kit/latency'
 import { threadCpuTimeMs } from '../../test/kit/proc-stats'
 import { seededRandom } from '../../test/kit/random'
+import { collectGarbage } from '../gc'
 import { messageBody } from './bodies'
 import { aliceCore, newUserData, startLiveServer, until, type LiveSetup } from './live-server'
 import { createRawMessages, insertRaw, openRawDatabase } from './raw-tables'
@@ -116,11 +126,53 @@ function getter(serverUrl: string, token: string, inFlight: number): { get: <T>(
   return { get, close: () => agent.destroy() }
 }
 
+/** The listing page by page (200 a page), and the `after=` pages of every conversation past its cached seq. */
+async function missedPages(get: <T>(path: string) => Promise<T>, cachedSeq: ReadonlyMap<string, number>): Promise<{ id: string; after: number }[]> {
+  const jobs: { id: string; after: number }[] = []
+  for (let cursor: string | null = null; ; ) {
+    const page: ConversationPage = await get<ConversationPage>(`/api/conversations?limit=200${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`)
+    for (const c of page.conversations) {
+      for (let after = cachedSeq.get(c.id) ?? 0; after < c.lastSeq; after += PAGE) jobs.push({ id: c.id, after })
+    }
+    if (page.nextCursor === null) return jobs
+    cursor = page.nextCursor
+  }
+}
+
 /**
- * The bare pipeline: the listing page by page, then every conversation's
- * pages after its cached seq, `inFlight` requests at once, each page parsed
- * and inserted into the bare table in its own transaction.
+ * The listing, then every conversation's pages after its cached seq,
+ * `inFlight` requests at once, each page handed to `store` as it arrives
+ * (which returns how many messages it stored); timed, with the CPU time of
+ * this process and of the server.
  */
+async function pipeline(
+  setup: LiveSetup,
+  token: string,
+  cachedSeq: ReadonlyMap<string, number>,
+  inFlight: number,
+  store: (messages: Message[]) => number,
+): Promise<{ ms: number; messages: number; cpu: { own: number; server: number } }> {
+  const { get, close } = getter(setup.server.url, token, inFlight)
+  const cpuBefore = cpuNow(setup)
+  const start = performance.now()
+  const jobs = await missedPages(get, cachedSeq)
+  let messages = 0
+  let next = 0
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let job = jobs[next++]; job !== undefined; job = jobs[next++]) {
+        const page = await get<MessagePage>(`/api/conversations/${job.id}/messages?after=${job.after}&limit=${PAGE}`)
+        messages += store(page.messages)
+      }
+    }),
+  )
+  const ms = performance.now() - start
+  const cpu = cpuSince(setup, cpuBefore)
+  close()
+  return { ms, messages, cpu }
+}
+
+/** The bare pipeline: each page parsed and inserted into the bare table in its own transaction. */
 async function barePipeline(
   path: string,
   setup: LiveSetup,
@@ -128,36 +180,47 @@ async function barePipeline(
   cachedSeq: ReadonlyMap<string, number>,
   inFlight: number,
 ): Promise<{ ms: number; messages: number; cpu: { own: number; server: number } }> {
+  collectGarbage()
   const db = openRawDatabase(path)
   createRawMessages(db, { fts: false, primaryKey: 'row_id' })
-  const { get, close } = getter(setup.server.url, token, inFlight)
-  const cpuBefore = cpuNow(setup)
-  const start = performance.now()
-  const jobs: { id: string; after: number }[] = []
-  for (let cursor: string | null = null; ; ) {
-    const page: ConversationPage = await get<ConversationPage>(`/api/conversations?limit=200${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`)
-    for (const c of page.conversations) {
-      for (let after = cachedSeq.get(c.id) ?? 0; after < c.lastSeq; after += PAGE) jobs.push({ id: c.id, after })
-    }
-    if (page.nextCursor === null) break
-    cursor = page.nextCursor
+  try {
+    return await pipeline(setup, token, cachedSeq, inFlight, (messages) => {
+      insertRaw(db, messages)
+      return messages.length
+    })
+  } finally {
+    db.close()
   }
-  let messages = 0
-  let next = 0
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let job = jobs[next++]; job !== undefined; job = jobs[next++]) {
-        const page = await get<MessagePage>(`/api/conversations/${job.id}/messages?after=${job.after}&limit=${PAGE}`)
-        insertRaw(db, page.messages)
-        messages += page.messages.length
-      }
-    }),
-  )
-  const ms = performance.now() - start
-  const cpu = cpuSince(setup, cpuBefore)
-  close()
-  db.close()
-  return { ms, messages, cpu }
+}
+
+/** The cache's database file under a userData directory (there is one account). */
+function cacheFile(userData: string): string {
+  const found = readdirSync(userData, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('cache.sqlite'))
+  if (found.length !== 1) throw new Error(`expected one cache.sqlite under ${userData}, found ${found.length}`)
+  return join(userData, found[0] as string)
+}
+
+/**
+ * The cache pipeline: the bare pipeline's fetches, each page stored with the
+ * cache's storeMessages into a copy of the saved cache (see the top).
+ */
+async function cachePipeline(
+  snapshot: string,
+  userData: string,
+  me: string,
+  setup: LiveSetup,
+  token: string,
+  cachedSeq: ReadonlyMap<string, number>,
+  inFlight: number,
+): Promise<{ ms: number; messages: number; cpu: { own: number; server: number } }> {
+  cpSync(snapshot, userData, { recursive: true })
+  collectGarbage()
+  const cache = openCache({ path: cacheFile(userData), me })
+  try {
+    return await pipeline(setup, token, cachedSeq, inFlight, (messages) => cache.storeMessages(messages).inserted)
+  } finally {
+    cache.close()
+  }
 }
 
 interface ParleyRun {
@@ -200,6 +263,8 @@ async function parleyRun(
   let complete = 0
   let completeBeforeOpen = -1
   let badgesRightAt = Number.NaN
+  // Not the garbage of the runs before: their collection would land in this one's stalls.
+  collectGarbage()
   const delay = monitorEventLoopDelay({ resolution: 10 })
   delay.enable()
   const cpuBefore = cpuNow(setup)
@@ -351,7 +416,12 @@ export const weekendScenario: Scenario = {
       const parley: ParleyRun[] = []
       const bare = new Map<number, number[]>(BARE_IN_FLIGHT.map((k) => [k, []]))
       const bareCpu = new Map<number, { own: number; server: number }[]>(BARE_IN_FLIGHT.map((k) => [k, []]))
+      const cached: { ms: number; cpu: { own: number; server: number } }[] = []
       for (let run = 0; run < runs; run++) {
+        progress(`weekend: run ${run + 1}/${runs}: cache pipeline, 4 in flight…`)
+        const stored = await cachePipeline(first, newUserData(workDir, `alice-cache-${run}`), setup.alice.id, setup, aliceAuth.token, cachedSeq, 4)
+        if (stored.messages !== missed) throw new Error(`cache pipeline stored ${stored.messages} of ${missed}`)
+        cached.push(stored)
         for (const k of BARE_IN_FLIGHT) {
           progress(`weekend: run ${run + 1}/${runs}: bare pipeline, ${k} in flight…`)
           const result = await barePipeline(join(workDir, `bare-${run}-${k}.sqlite`), setup, aliceAuth.token, cachedSeq, k)
@@ -384,6 +454,8 @@ export const weekendScenario: Scenario = {
         openConversation: { messages: counts[1], listedAt: openRank + 1 },
         barePipeline: Object.fromEntries(BARE_IN_FLIGHT.map((k) => [`inFlight${k}`, { ms: bare.get(k), medianMs: median(bare.get(k) ?? []) }])),
         barePipelineMs: best.ms,
+        cachePipeline: { ms: cached.map((c) => c.ms), medianMs: median(cached.map((c) => c.ms)) },
+        ratioVsCachePipeline: median(cached.map((c) => c.ms)) / med((r) => r.badgesRightMs),
         connectedMs: med((r) => r.connectedMs),
         openCurrentMs: med((r) => r.openCurrentMs),
         badgesRightMs: med((r) => r.badgesRightMs),
@@ -394,6 +466,7 @@ export const weekendScenario: Scenario = {
         cpuMs: {
           parley: { own: med((r) => r.cpu.own), server: med((r) => r.cpu.server) },
           barePipeline: { own: median(bareCpu.get(best.inFlight)?.map((c) => c.own) ?? []), server: median(bareCpu.get(best.inFlight)?.map((c) => c.server) ?? []) },
+          cachePipeline: { own: median(cached.map((c) => c.cpu.own)), server: median(cached.map((c) => c.cpu.server)) },
         },
         stallMaxMs: med((r) => r.stallMaxMs),
         runsDetail: parley,
@@ -419,12 +492,20 @@ export const weekendScenario: Scenario = {
                 ms(bare.get(inFlight) ?? []),
                 (best.ms / m).toFixed(2),
               ]),
+              [
+                'cache pipeline: the same fetches, 4 in flight, stored with the cache’s storeMessages',
+                json.cachePipeline.medianMs.toFixed(0),
+                ms(json.cachePipeline.ms),
+                (best.ms / json.cachePipeline.medianMs).toFixed(2),
+              ],
             ],
             notes: [
               `ratio to the bare pipeline (the faster one), every badge right: ${json.ratioVsBarePipeline.toFixed(2)} (target ≥ 0.5: ${json.ratioVsBarePipeline >= 0.5 ? 'met' : 'NOT met'})`,
+              `ratio to the cache pipeline, every badge right: ${json.ratioVsCachePipeline.toFixed(2)} (what the app does beyond fetching and storing)`,
               `open conversation current first: ${json.openFirst ? 'yes' : 'NO'} (conversations complete before it: ${parley.map((r) => r.completeBeforeOpen).join(', ')})`,
               `CPU (medians): Parley — core ${json.cpuMs.parley.own.toFixed(0)} ms, server ${json.cpuMs.parley.server.toFixed(0)} ms; ` +
-                `bare pipeline (${best.inFlight} in flight) — client ${json.cpuMs.barePipeline.own.toFixed(0)} ms, server ${json.cpuMs.barePipeline.server.toFixed(0)} ms`,
+                `bare pipeline (${best.inFlight} in flight) — client ${json.cpuMs.barePipeline.own.toFixed(0)} ms, server ${json.cpuMs.barePipeline.server.toFixed(0)} ms; ` +
+                `cache pipeline — client ${json.cpuMs.cachePipeline.own.toFixed(0)} ms, server ${json.cpuMs.cachePipeline.server.toFixed(0)} ms`,
               `longest main-thread stall ${stallMax.toFixed(1)} ms median (${parley.map((r) => r.stallMaxMs.toFixed(1)).join(', ')}; target ≤ 50 ms: ${stallMax <= 50 ? 'met' : 'NOT met'})`,
             ],
           },

@@ -27,10 +27,9 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test'
 import { pino } from 'pino'
+import { collector } from '../gc'
 import { createCore, type Core } from '../../src/main/core'
 import type { AuthResponse, Message, User } from '../../src/shared/api'
 import { bundleHarnessBridge } from '../../e2e/fixtures/bundle'
@@ -244,18 +243,31 @@ async function signIn(desk: Desk, username: string): Promise<void> {
  * Open a conversation: a click on its row, or the quick switcher when the row
  * is not in the DOM (a virtualized list). The click is the element's own
  * (the same handlers): rows keep moving as messages arrive, so Playwright's
- * wait for a stable element would not end.
+ * wait for a stable element would not end — and the switcher's options
+ * reorder as activity arrives, so a click at the option's place could land on
+ * another conversation. A row counted may also be gone (scrolled out of the
+ * list's DOM by new activity) by the time it is clicked: then again, up to
+ * three times.
  */
 async function openConversation(desk: Desk, conversation: DeskConversation): Promise<void> {
   const { page } = desk
   const item = page.locator(`[data-testid=conversation-item][data-conversation-id="${conversation.id}"]`)
-  if ((await item.count()) > 0) await item.evaluate((element: HTMLElement) => element.click())
-  else {
-    await page.keyboard.press('Control+k')
-    await page.getByTestId('switcher-input').fill(conversation.name)
-    await page.locator(`[data-testid=switcher-option][data-conversation-id="${conversation.id}"]`).click()
+  const opened = page.locator(`[data-testid=conversation][data-conversation-id="${conversation.id}"]`)
+  const click = (element: HTMLElement) => element.click()
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await item.count()) > 0) await item.evaluate(click, undefined, { timeout: 2_000 })
+      else {
+        if (!(await page.getByTestId('switcher-input').isVisible())) await page.keyboard.press('Control+k')
+        await page.getByTestId('switcher-input').fill(conversation.name)
+        await page.locator(`[data-testid=switcher-option][data-conversation-id="${conversation.id}"]`).evaluate(click, undefined, { timeout: 10_000 })
+      }
+      await opened.waitFor({ timeout: 10_000 })
+      break
+    } catch (err) {
+      if (attempt === 3) throw err
+    }
   }
-  await page.locator(`[data-testid=conversation][data-conversation-id="${conversation.id}"]`).waitFor()
   await page.getByTestId('message-list').waitFor()
 }
 
@@ -285,19 +297,6 @@ async function scrollBackToFirst(desk: Desk, timeoutMs: number, log: (line: stri
     await sleep(25)
   }
   throw new Error(`scroll-back: the first message was not reached within ${timeoutMs} ms (lowest seq shown: ${lowest})`)
-}
-
-/** This process's gc(): the global one under --expose-gc, else V8's, exposed for a fresh context. */
-function collector(): (() => void) | null {
-  const global = (globalThis as { gc?: () => void }).gc
-  if (typeof global === 'function') return global
-  try {
-    setFlagsFromString('--expose-gc')
-    const gc: unknown = runInNewContext('gc')
-    return typeof gc === 'function' ? (gc as () => void) : null
-  } catch {
-    return null
-  }
 }
 
 async function sample(desk: Desk): Promise<MemorySample> {

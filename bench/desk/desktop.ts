@@ -110,6 +110,9 @@ export async function signInAndSync(
       const lagging = behind().map(({ id, lastSeq }) => `${id}: ${cache.highestSeq(id)} of ${lastSeq}`)
       throw new Error(`${String(err)}: after the sync, ${lagging.length} conversations lack messages (${lagging.slice(0, 5).join('; ')})`, { cause: err })
     })
+    // The whole history, as a year of use leaves it: the first sync caches each latest page, the backfill the rest (history.ts).
+    const partial = () => expected.filter(({ id, lastSeq }) => lastSeq > 0 && (cache.lowestSeq(id) ?? 1) > 1)
+    await until(() => partial().length === 0, 600_000, `${username}'s history backfilled`, 50)
     const syncMs = performance.now() - started
     await whenSearchIndexed(cache)
     const indexMs = performance.now() - started - syncMs

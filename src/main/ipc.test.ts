@@ -248,6 +248,7 @@ describe('push events', () => {
       launchAtLogin: false,
       startMinimized: false,
       closeToTray: true,
+      historyBudget: { kind: 'messages', count: 5_000 },
       spellcheck: true,
       spellcheckLanguages: ['en-US'],
     },

@@ -80,12 +80,16 @@ export const ipcArgs = {
   listUsers: z.object({ query: z.string().max(100).optional() }),
   getUsers: z.object({ ids: z.array(id).max(1_000) }),
 
-  loadMessages: z.object({
-    conversationId: id,
-    /** Messages before this seq (older page); omit for the latest page. */
-    beforeSeq: seq.optional(),
-    limit: z.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
-  }),
+  loadMessages: z
+    .object({
+      conversationId: id,
+      /** Messages before this seq (older page); omit both seqs for the latest page. */
+      beforeSeq: seq.optional(),
+      /** Messages after this seq (newer page, ascending), for a window scrolled back from the latest; not with `beforeSeq`. */
+      afterSeq: seq.optional(),
+      limit: z.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
+    })
+    .refine((page) => page.beforeSeq === undefined || page.afterSeq === undefined, { message: 'beforeSeq or afterSeq, not both' }),
   sendMessage: z
     .object({
       conversationId: id,

@@ -235,6 +235,8 @@ export interface MessagePageResult {
   messages: ChatMessage[]
   /** Older messages exist (in the cache or on the server). */
   hasMoreBefore: boolean
+  /** Newer messages than the page's newest are in the cache (false for the latest page, which ends with the unsent ones). */
+  hasMoreAfter: boolean
 }
 
 export interface AppInfo {

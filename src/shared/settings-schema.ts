@@ -33,6 +33,17 @@ export const settingsSchema = z.object({
   startMinimized: z.boolean(),
   /** Closing the window keeps Parley running in the tray (the menu bar on macOS), with the unread count in its tooltip. */
   closeToTray: z.boolean(),
+  /**
+   * How much older history the app fetches in the background and keeps for
+   * reading offline (docs/design.md §7.1): all of it, the last `days`, or the
+   * latest `count` messages of each conversation. Scrolling back fetches
+   * beyond it on demand.
+   */
+  historyBudget: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('all') }),
+    z.object({ kind: z.literal('days'), days: z.number().int().min(1).max(36_500) }),
+    z.object({ kind: z.literal('messages'), count: z.number().int().min(50).max(10_000_000) }),
+  ]),
   /** Spell-check in the composer (Electron's checker; Chinese has no dictionary). */
   spellcheck: z.boolean(),
   /** Dictionaries by Chromium's language codes (`en-US`, `de`); empty: the OS's languages. */

@@ -10,6 +10,7 @@ import type { settingsSchema } from './settings-schema'
 export type Settings = z.output<typeof settingsSchema>
 export type Language = Settings['language']
 export type Theme = Settings['theme']
+export type HistoryBudget = Settings['historyBudget']
 
 /** How many spell-check dictionaries may be chosen at once (`spellcheckLanguages`). */
 export const MAX_SPELLCHECK_LANGUAGES = 10
@@ -27,6 +28,7 @@ export const defaultSettings: Settings = {
   launchAtLogin: false,
   startMinimized: false,
   closeToTray: true,
+  historyBudget: { kind: 'days', days: 90 },
   spellcheck: true,
   spellcheckLanguages: [],
 }

@@ -26,6 +26,7 @@ import type { Conversation, Marker } from '../../src/shared/api'
 import type { ChatMessage } from '../../src/shared/ipc'
 import { conversationChannel, userChannel } from '../../src/shared/channels'
 import { cleanupCoreDirs, comparable, fastTiming, serverHistory, startCore, type TestCore } from '../helpers/core'
+import type { Cache } from '../../src/main/core/cache/types'
 import { listConversations } from '../helpers/messenger'
 import { spawnServer, type ServerProcess } from '../kit/server-process'
 import { freePort } from '../kit/ports'
@@ -49,6 +50,13 @@ export const HEARTBEAT_WINDOW_MS = (ACTIVITY_TIMEOUT_S + PONG_GRACE_S) * 1000 + 
 /** Generous: the machine is small and shared. Conditions are polled; nothing asserts a duration. */
 const SETTLE_MS = 45_000
 const PRESENCE_MS = HEARTBEAT_WINDOW_MS + 12_000
+/**
+ * Small history pages and budget, so that a new device (`newDevice`) holds
+ * part of each conversation, backfills the rest under faults, and scrolling
+ * back fetches from the server (history.ts).
+ */
+const HISTORY_TIMING = { latestPageSize: 6, olderPageSize: 7 }
+export const HISTORY_BUDGET = { kind: 'messages', count: 15 } as const
 
 interface Identity {
   id: string
@@ -123,7 +131,7 @@ export class Fleet {
       await proxy.start()
       this.proxies[name] = proxy
       const url = `http://127.0.0.1:${proxy.port}`
-      const handle = await startCore(url)
+      const handle = await this.device(url)
       this.cores[name] = handle
       const session = await handle.core.register({ serverUrl: url, username: `${name}${process.pid}`, password: 'password-1', displayName: name })
       this.users[name] = { id: session.user?.id ?? '', token: handle.core.currentAccount?.api.token ?? '' }
@@ -135,6 +143,13 @@ export class Fleet {
       this.addRoom(name, CONVERSATIONS[name], await create(creator, others, name === 'group' ? 'Trio' : undefined))
     }
     await this.settle('setup')
+  }
+
+  /** A core with the fleet's small history pages and budget, on a new userData directory. */
+  private async device(url: string): Promise<TestCore> {
+    const handle = await startCore(url, { timing: { ...fastTiming, ...HISTORY_TIMING } })
+    await handle.core.updateSettings({ historyBudget: HISTORY_BUDGET })
+    return handle
   }
 
   async stop(): Promise<void> {
@@ -243,6 +258,10 @@ export class Fleet {
         this.cores[action.core] = await this.cores[action.core].restart()
         this.note(`${action.core} restarted`)
         return
+      case 'newDevice':
+        return this.newDevice(action.core)
+      case 'scrollBack':
+        return this.scrollBack(action.core, action.conversation)
       case 'killServer': {
         const server = this.server
         this.server = null
@@ -336,6 +355,50 @@ export class Fleet {
     const key: Key = `${core}/${conversation}`
     this.readAsked.set(key, Math.max(this.readAsked.get(key) ?? 0, highest))
     this.note(`  ${core} read ${conversation} up to ${highest}`)
+  }
+
+  /**
+   * The user moves to a new device: once the old one has sent what it holds
+   * (its link restored for that), it quits, and a new one signs in with an
+   * empty cache — the latest page of each conversation, then the backfill,
+   * under whatever faults follow. Skipped if the old one cannot drain.
+   */
+  private async newDevice(core: CoreName): Promise<void> {
+    const old = this.cores[core]
+    await this.proxies[core].restore()
+    const drained = async () => (old.core.currentAccount?.cache.outbox() ?? []).length === 0
+    const deadline = Date.now() + 15_000
+    while (!(await drained()) && Date.now() < deadline) await sleep(100)
+    if (!(await drained())) return this.note(`  ${core}'s old device still has an outbox: no new device`)
+    await old.stop()
+    const url = `http://127.0.0.1:${this.proxies[core].port}`
+    const handle = await this.device(url)
+    this.cores[core] = handle
+    await handle.core.login({ serverUrl: url, username: `${core}${process.pid}`, password: 'password-1' })
+    this.users[core].token = handle.core.currentAccount?.api.token ?? ''
+    this.note(`  ${core} signed in on a new device`)
+  }
+
+  /** The user scrolls back past the top of what is cached: the core fetches older pages; what it answers is coherent. */
+  private async scrollBack(core: CoreName, conversation: ConversationName): Promise<void> {
+    const conversationId = this.usable(core, conversation)
+    const account = this.cores[core].core.currentAccount
+    if (conversationId === null || account === null) return
+    const lowest = account.cache.lowestSeq(conversationId)
+    if (lowest === null || lowest <= 1) return this.note(`  ${core} holds all of ${conversation}`)
+    let page: Awaited<ReturnType<TestCore['core']['loadMessages']>>
+    try {
+      page = await this.cores[core].core.loadMessages({ conversationId, beforeSeq: lowest, limit: 10 })
+    } catch (err) {
+      // Offline or the server down: nothing cached below is fine; the window offers to try again.
+      return this.note(`  ${core} scroll-back in ${conversation}: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    const seqs = page.messages.map((m) => m.seq ?? 0)
+    const where = `${core} scroll-back in ${conversation}`
+    expect(seqs, `${where}: a gapless run below ${lowest}`).toEqual(seqs.map((_, i) => lowest - seqs.length + i))
+    expect(page.hasMoreBefore, `${where}: hasMoreBefore`).toBe((seqs[0] ?? lowest) > 1)
+    expectContiguous(account.cache, conversationId, where)
+    this.note(`  ${core} scrolled back in ${conversation} to ${seqs[0] ?? lowest}`)
   }
 
   /** What the renderer gets is coherent at any moment: a gapless, duplicate-free run of sent messages, then own unsent ones. */
@@ -467,6 +530,9 @@ export class Fleet {
         const cached = account.cache.highestSeq(id)
         const last = server.get(id)?.lastSeq ?? -1
         if (cached !== last) problems.push(`${name} ${conversation}: cached ${cached}, server ${last}`)
+        // The backfill has reached its budget (or the first message).
+        const lowest = account.cache.lowestSeq(id) ?? 1
+        if (lowest > 1 && cached - lowest + 1 < HISTORY_BUDGET.count) problems.push(`${name} ${conversation}: holds ${lowest}…${cached}, the budget is ${HISTORY_BUDGET.count}`)
         const rev = account.cache.conversation(id)?.lastRev
         const lastRev = server.get(id)?.lastRev ?? -1
         if (rev !== lastRev) problems.push(`${name} ${conversation}: lastRev ${rev}, server ${lastRev}`)
@@ -491,11 +557,14 @@ export class Fleet {
       const account = this.cores[name].core.currentAccount
       expect(account, `${name} signed in`).not.toBeNull()
       for (const conversation of this.roomsOf(name)) {
-        const server = histories.get(conversation) ?? []
-        const cached = account?.cache.messages(this.idOf(conversation), { limit: 100_000 }) ?? []
+        const id = this.idOf(conversation)
+        // A device that signed in later holds one contiguous range of it: from its lowest cached seq on.
+        const lowest = account === null ? 1 : expectContiguous(account.cache, id, `${name}'s cache of ${conversation}`)
+        const server = (histories.get(conversation) ?? []).filter((m) => m.seq >= lowest)
+        const cached = account?.cache.messages(id, { limit: 100_000 }) ?? []
         expect(
           cached.map((m) => [...comparable(m), m.senderId, m.state]),
-          `${name}'s cache of ${conversation} equals the server's history`,
+          `${name}'s cache of ${conversation} equals the server's history from seq ${lowest}`,
         ).toEqual(server.map((m) => [...comparable(m), m.senderId, 'sent']))
         expect(account?.cache.outbox(), `${name}'s outbox is empty`).toEqual([])
       }
@@ -635,4 +704,13 @@ function sameMarker(a: Marker, b: Marker): boolean {
 
 function fmt(marker: Marker): string {
   return `read ${marker.readSeq}/delivered ${marker.deliveredSeq}`
+}
+
+/** The cache holds one gapless run of the conversation, from its lowest seq to its highest; returns the lowest (1 when empty). */
+function expectContiguous(cache: Cache, conversationId: string, where: string): number {
+  const lowest = cache.lowestSeq(conversationId) ?? 1
+  const highest = cache.highestSeq(conversationId)
+  const seqs = cache.messagesInRange(conversationId, lowest, highest).map((m) => m.seq)
+  expect(seqs, `${where}: one contiguous range ${lowest}…${highest}`).toEqual(Array.from({ length: Math.max(0, highest - lowest + 1) }, (_, i) => lowest + i))
+  return lowest
 }

@@ -6,7 +6,8 @@
  * traffic (send — now and then bodies too big for a realtime event —, mark
  * read, read, edit, delete for everyone, reaction on or off) mixed with faults (link cut, half-open blackhole, latency spike,
  * REST failing while the WebSocket stays up, restore, server SIGKILL and
- * restart, core restart, wake-up signal) — then, sometimes, a "ghost" phase: one core's link goes
+ * restart, core restart, a new device signing in with an empty cache,
+ * scrolling back past what is cached, wake-up signal) — then, sometimes, a "ghost" phase: one core's link goes
  * down (cut or blackhole) while the others stay up and talk to it, and the
  * others must stop showing it online once the heartbeat window has passed.
  */
@@ -55,6 +56,10 @@ export type Action =
   | { kind: 'wake'; core: CoreName }
   /** Dispose the core and make a new one on the same userData (an app restart). */
   | { kind: 'restartCore'; core: CoreName }
+  /** The user moves to a new device: the old one drains its outbox and quits, a new one signs in with an empty cache (history.ts). */
+  | { kind: 'newDevice'; core: CoreName }
+  /** Scroll back past the top of what is cached (older pages fetched from the server). */
+  | { kind: 'scrollBack'; core: CoreName; conversation: ConversationName }
   /** Make a new group (`g<round>`) with some of the others; members get it by event, or by sync if they are away. */
   | { kind: 'newGroup'; core: CoreName; name: `g${number}`; others: CoreName[] }
   | { kind: 'killServer' }
@@ -116,13 +121,17 @@ export function planRound(seed: string, round: number): RoundPlan {
       // Not while blackholed: quitting then waits for requests that can only time out (see the report).
       [state === 'blackhole' ? 0 : 4, () => ({ kind: 'restartCore', core })],
       [3, () => ({ kind: 'wake', core })],
+      // Not while blackholed: the old device must drain its outbox first.
+      [state === 'blackhole' ? 0 : 2, () => ({ kind: 'newDevice', core })],
+      [5, () => ({ kind: 'scrollBack', core, conversation })],
       // Not while blackholed: the request would only time out.
       [group === null && state !== 'blackhole' ? 4 : 0, () => {
         const others = CORE_NAMES.filter((other) => other !== core && chance(random, 0.7))
         return { kind: 'newGroup', core, name: `g${round}`, others: others.length > 0 ? others : CORE_NAMES.filter((o) => o !== core).slice(0, 1) }
       }],
     ])()
-    if (action.kind === 'cut' || action.kind === 'blackhole' || action.kind === 'restore') {
+    if (action.kind === 'newDevice') link[core] = 'pass'
+    else if (action.kind === 'cut' || action.kind === 'blackhole' || action.kind === 'restore') {
       link[core] = action.kind === 'restore' ? 'pass' : action.kind
     } else if (action.kind === 'latency') link[core] = 'latency'
     else if (action.kind === 'failHttp') link[core] = 'httpDown'
@@ -174,6 +183,10 @@ export function describeAction(action: Action): string {
       return 'server start'
     case 'restartCore':
       return `${action.core} app restart`
+    case 'newDevice':
+      return `${action.core} moves to a new device`
+    case 'scrollBack':
+      return `${action.core} scrolls back in ${action.conversation}`
     case 'newGroup':
       return `${action.core} makes group ${action.name} with ${action.others.join(',')}`
     default:

@@ -188,6 +188,8 @@ export async function serverConversation(serverUrl: string, token: string, conve
 export async function expectCacheEqualsServer(core: Core, serverUrl: string, token: string, conversationId: string): Promise<void> {
   const account = core.currentAccount
   if (account === null) throw new Error('not signed in')
+  // A first sync caches the latest page; the backfill brings the rest (history.ts).
+  await eventually(() => (account.cache.lowestSeq(conversationId) ?? 1) <= 1, 10_000, 'older history backfilled').catch(() => undefined)
   const server = await serverHistory(serverUrl, token, conversationId)
   const cached = account.cache.messages(conversationId, { limit: 100_000 })
   expect(cached.map((m) => [...comparable(m), m.state])).toEqual(server.map((m) => [...comparable(m), 'sent']))

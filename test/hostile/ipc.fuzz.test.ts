@@ -426,6 +426,13 @@ const settingsPatchArb = fc.record(
     launchAtLogin: orUndefined(fc.boolean()),
     startMinimized: orUndefined(fc.boolean()),
     closeToTray: orUndefined(fc.boolean()),
+    historyBudget: orUndefined(
+      fc.oneof(
+        fc.constant({ kind: 'all' as const }),
+        fc.record({ kind: fc.constant('days' as const), days: fc.integer({ min: 1, max: 36_500 }) }),
+        fc.record({ kind: fc.constant('messages' as const), count: fc.integer({ min: 50, max: 10_000_000 }) }),
+      ),
+    ),
     spellcheck: orUndefined(fc.boolean()),
     spellcheckLanguages: orUndefined(fc.array(fc.constantFrom('en-US', 'de', 'pt-BR', 'zh-CN', 'sr-Latn'), { maxLength: 10 })),
   },
@@ -1085,6 +1092,11 @@ async function expectStateIntact(): Promise<void> {
     launchAtLogin: z.boolean(),
     startMinimized: z.boolean(),
     closeToTray: z.boolean(),
+    historyBudget: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('all') }).strict(),
+      z.object({ kind: z.literal('days'), days: z.number().int().min(1).max(36_500) }).strict(),
+      z.object({ kind: z.literal('messages'), count: z.number().int().min(50).max(10_000_000) }).strict(),
+    ]),
     spellcheck: z.boolean(),
     spellcheckLanguages: z.array(z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)).max(10),
   })

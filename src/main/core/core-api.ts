@@ -77,6 +77,9 @@ export interface CoreTiming {
   /** A saved sign-in sealed by a locked keyring is tried again after base·2ⁿ, at most cap. */
   keyringRetryBaseMs: number
   keyringRetryCapMs: number
+  /** Sizes, not times (tests shrink them): messages in the latest page of a conversation first met, and in each older page (history.ts). */
+  latestPageSize: number
+  olderPageSize: number
 }
 
 export const defaultTiming: CoreTiming = {
@@ -93,6 +96,8 @@ export const defaultTiming: CoreTiming = {
   typingExpiryMs: 6_000,
   keyringRetryBaseMs: 1_000,
   keyringRetryCapMs: 30_000,
+  latestPageSize: 50,
+  olderPageSize: 200,
 }
 
 export type { AppInfo }

@@ -98,6 +98,7 @@ export class Core implements ParleyCore {
       log: this.log,
       sendReadReceipts: () => this.settings.current.sendReadReceipts,
       downloadCacheBytes: () => this.settings.current.downloadCacheMiB * 1024 * 1024,
+      historyBudget: () => this.settings.current.historyBudget,
     })
     // Until the window says which it shows, the one it showed last (it reopens it) is caught up first.
     account.sync.focus(this.activeConversationId ?? account.lastOpenConversation())
@@ -284,8 +285,12 @@ export class Core implements ParleyCore {
     return this.session.requireAccount().usersById(args.ids)
   }
 
-  async loadMessages(args: { conversationId: string; beforeSeq?: number; limit: number }) {
-    return this.session.requireAccount().loadMessages(args.conversationId, args.beforeSeq, args.limit)
+  async loadMessages(args: { conversationId: string; beforeSeq?: number; afterSeq?: number; limit: number }) {
+    const { conversationId, ...page } = args
+    const account = this.session.requireAccount()
+    // Scrolling back past what is cached fetches the older pages first (history.ts).
+    if (page.beforeSeq !== undefined) await account.ensureOlder(conversationId, page.beforeSeq, page.limit)
+    return account.loadMessages(conversationId, page)
   }
 
   async sendMessage(args: { conversationId: string; body: string; replyToKey?: string; attachments?: string[] }) {

@@ -37,6 +37,10 @@ test.each([
   ['arguments for a call that takes none', 'getSession', { evil: true }],
   ['a non-http server URL', 'login', { serverUrl: 'file:///etc/passwd', username: 'a', password: 'b' }],
   ['an oversized body', 'sendMessage', { conversationId: 'c1', body: 'x'.repeat(20_000) }],
+  ['a page both before and after a seq', 'loadMessages', { conversationId: 'c1', beforeSeq: 20, afterSeq: 5 }],
+  ['a page after a negative seq', 'loadMessages', { conversationId: 'c1', afterSeq: -1 }],
+  ['a page after a fractional seq', 'loadMessages', { conversationId: 'c1', afterSeq: 0.5 }],
+  ['a page after a seq given as text', 'loadMessages', { conversationId: 'c1', afterSeq: '5' }],
 ])('%s is refused with bad_request and never reaches the core', async (_label, name, args) => {
   const { core, calls } = recordingCore()
   const result = await dispatchCall(core, name, args)

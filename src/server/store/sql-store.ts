@@ -95,6 +95,9 @@ export interface SqlStoreOptions {
   concurrentWriters?: boolean
 }
 
+/** The largest seq or rev a column holds (PostgreSQL `integer`). */
+const MAX_COUNTER = 2_147_483_647
+
 export class SqlStore implements Store {
   private readonly queuedAppends: { input: AppendInput; resolve(result: AppendResult): void; reject(err: unknown): void }[] = []
   /** Search is the one part that differs by database (search-rows.ts). */
@@ -591,6 +594,10 @@ export class SqlStore implements Store {
     conversationId: string,
     page: { after?: number; before?: number; changedAfter?: number; limit: number },
   ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    // seq and rev are 32-bit integers in PostgreSQL, which refuses a bound past them (the API allows up to 2^53):
+    // nothing lies after such a bound, and everything lies before it.
+    if ((page.after ?? 0) > MAX_COUNTER || (page.changedAfter ?? 0) > MAX_COUNTER) return { messages: [], hasMore: false }
+    if (page.before !== undefined && page.before > MAX_COUNTER) page = { ...page, before: undefined }
     let query = this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId)
     let rows
     if (page.changedAfter !== undefined) {

@@ -122,6 +122,11 @@ function storeContract(factory: StoreFactory): void {
     expect(seqs(await store.messages(conversation.id, { before: 5, limit: 3 }))).toEqual([[2, 3, 4], true])
     expect(seqs(await store.messages(conversation.id, { before: 3, limit: 3 }))).toEqual([[1, 2], false])
     expect(seqs(await store.messages(conversation.id, { after: 7, limit: 3 }))).toEqual([[], false])
+    // Bounds past a 32-bit seq or rev (the API allows up to 2^53; PostgreSQL's integer columns would refuse them).
+    const huge = Number.MAX_SAFE_INTEGER
+    expect(seqs(await store.messages(conversation.id, { before: huge, limit: 3 }))).toEqual([[5, 6, 7], true])
+    expect(seqs(await store.messages(conversation.id, { after: huge, limit: 3 }))).toEqual([[], false])
+    expect(seqs(await store.messages(conversation.id, { changedAfter: huge, limit: 3 }))).toEqual([[], false])
   })
 
   test('markers move forward only, never past lastSeq, and read implies delivered', async () => {

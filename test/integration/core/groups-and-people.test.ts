@@ -138,7 +138,12 @@ test('system messages made while offline are caught up after the gap, not unread
   await rest.send(carol, group.id, 'hello after the changes')
   proxy.restore()
   await alice.core.retryNow()
-  await eventually(() => (alice.core.currentAccount?.cache.highestSeq(group.id) ?? 0) >= 3, 15_000, 'alice caught up')
+  // The messages may come first (a fill retried after the gap), the title with the listing.
+  await eventually(
+    async () => (alice.core.currentAccount?.cache.highestSeq(group.id) ?? 0) >= 3 && (await viewOf(alice, group.id))?.title === 'Renamed while away',
+    15_000,
+    'alice caught up',
+  )
   const { messages } = await alice.core.loadMessages({ conversationId: group.id, limit: 50 })
   expect(messages.map((m) => m.kind)).toEqual(['system', 'system', 'text'])
   const view = await viewOf(alice, group.id)

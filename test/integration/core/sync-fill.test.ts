@@ -11,9 +11,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { ApiClient } from '../../../src/main/core/api-client'
 import { openCache, type Cache } from '../../../src/main/core/cache'
-import { Sync } from '../../../src/main/core/sync/sync'
+import { LATEST_PAGE, type Sync } from '../../../src/main/core/sync/sync'
 import type { Message, MessagePage } from '../../../src/shared/api'
 import { directConversation, newUser, type MessengerUser } from '../../helpers/messenger'
+import { quietSync } from '../../helpers/sync'
 import { spawnServer, type ServerProcess } from '../../kit/server-process'
 
 const HISTORY = 1_000
@@ -39,16 +40,20 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
 
-/** A Sync over a fresh cache whose api and cache calls are recorded in order (the real objects do the work). */
-function recordedSync(): { sync: Sync; cache: Cache; calls: string[] } {
+/**
+ * A Sync whose api and cache calls are recorded in order (the real objects do
+ * the work), over a cache that holds the first message (`empty`: nothing).
+ */
+async function recordedSync({ empty = false } = {}): Promise<{ sync: Sync; cache: Cache; calls: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-fill-cache-'))
   dirs.push(dir)
   const cache = openCache({ path: join(dir, 'cache.sqlite'), me: alice.user.id })
+  if (!empty) cache.storeMessages((await alice.call<MessagePage>('GET', `/api/conversations/${conversationId}/messages?after=0&limit=1`)).body.messages)
   const api = new ApiClient({ baseUrl: server.url, token: alice.token })
   const calls: string[] = []
   const fetchPage = api.messages.bind(api)
   api.messages = (id, page): Promise<MessagePage> => {
-    calls.push(`fetch after ${page.after}`)
+    calls.push(page.after !== undefined ? `fetch after ${page.after}` : page.before !== undefined ? `fetch before ${page.before}` : `fetch latest ${page.limit}`)
     return fetchPage(id, page)
   }
   const storeMessages = cache.storeMessages.bind(cache)
@@ -56,20 +61,7 @@ function recordedSync(): { sync: Sync; cache: Cache; calls: string[] } {
     calls.push(`store ${messages[0]?.seq}…${messages.at(-1)?.seq}`)
     return storeMessages(messages)
   }
-  const quiet = () => undefined
-  const sync = new Sync({
-    cache,
-    api,
-    me: alice.user.id,
-    onNewConversations: quiet,
-    onRemoved: quiet,
-    onConversationsChanged: quiet,
-    onMessagesChanged: quiet,
-    onIncoming: quiet,
-    onUnknownUsers: quiet,
-    fillRetryDelayMs: () => 10,
-    log: { warn: quiet, debug: quiet },
-  })
+  const sync = quietSync(cache, api, alice.user.id)
   return { sync, cache, calls }
 }
 
@@ -104,34 +96,47 @@ async function realtimeGetsAhead(cache: Cache): Promise<void> {
   }
 }
 
+test('a conversation with nothing cached, all of it read: its latest page only, which starts the cached range', async () => {
+  const { sync, cache, calls } = await recordedSync({ empty: true })
+  // Read elsewhere up to the end: nothing unread to fetch below the latest page.
+  await alice.call('POST', `/api/conversations/${conversationId}/read`, { seq: HISTORY })
+  await refreshConversations(sync)
+  calls.length = 0
+  await sync.fill(conversationId)
+  expect(calls).toEqual([`fetch latest ${LATEST_PAGE}`, `store ${HISTORY - LATEST_PAGE + 1}…${HISTORY}`])
+  expect(cache.lowestSeq(conversationId)).toBe(HISTORY - LATEST_PAGE + 1)
+  expect(cache.highestSeq(conversationId)).toBe(HISTORY)
+  cache.close()
+})
+
 test('each page is requested before the one before it is stored; the cache ends equal to the history', async () => {
-  const { sync, cache, calls } = recordedSync()
+  const { sync, cache, calls } = await recordedSync()
   await sync.fill(conversationId)
   expect(calls).toEqual([
-    'fetch after 0',
-    'fetch after 200',
-    'store 1…200',
-    'fetch after 400',
-    'store 201…400',
-    'fetch after 600',
-    'store 401…600',
-    'fetch after 800',
-    'store 601…800',
-    'store 801…1000',
+    'fetch after 1',
+    'fetch after 201',
+    'store 2…201',
+    'fetch after 401',
+    'store 202…401',
+    'fetch after 601',
+    'store 402…601',
+    'fetch after 801',
+    'store 602…801',
+    'store 802…1000',
   ])
   expectWholeHistory(cache)
 })
 
 test('when storing ends elsewhere than the early request assumed, it is dropped and the next page starts from the cache', async () => {
-  const { sync, cache, calls } = recordedSync()
+  const { sync, cache, calls } = await recordedSync()
   await realtimeGetsAhead(cache)
   await sync.fill(conversationId)
   expect(calls.slice(0, 7)).toEqual([
-    'fetch after 0',
-    'fetch after 200',
-    'store 1…200',
+    'fetch after 1',
+    'fetch after 201',
+    'store 2…201',
     'store 201…250',
-    // The request for after=200 is dropped.
+    // The request for after=201 is dropped.
     'fetch after 250',
     'fetch after 450',
     'store 251…450',
@@ -140,38 +145,38 @@ test('when storing ends elsewhere than the early request assumed, it is dropped 
 })
 
 test('knowing the last seq, up to three pages are in flight ahead of storing; the cache ends equal to the history', async () => {
-  const { sync, cache, calls } = recordedSync()
+  const { sync, cache, calls } = await recordedSync()
   await refreshConversations(sync)
   expect(cache.conversation(conversationId)?.lastSeq).toBe(HISTORY)
   await sync.fill(conversationId)
   expect(calls).toEqual([
-    'fetch after 0',
-    'fetch after 200',
-    'fetch after 400',
-    'fetch after 600',
-    'store 1…200',
-    'fetch after 800',
-    'store 201…400',
-    'store 401…600',
-    'store 601…800',
-    'store 801…1000',
+    'fetch after 1',
+    'fetch after 201',
+    'fetch after 401',
+    'fetch after 601',
+    'store 2…201',
+    'fetch after 801',
+    'store 202…401',
+    'store 402…601',
+    'store 602…801',
+    'store 802…1000',
   ])
   expectWholeHistory(cache)
 })
 
 test('requests run ahead on a guess that storing proves wrong are all dropped, and fetching restarts from the cache', async () => {
-  const { sync, cache, calls } = recordedSync()
+  const { sync, cache, calls } = await recordedSync()
   await refreshConversations(sync)
   await realtimeGetsAhead(cache)
   await sync.fill(conversationId)
   expect(calls.slice(0, 11)).toEqual([
-    'fetch after 0',
-    'fetch after 200',
-    'fetch after 400',
-    'fetch after 600',
-    'store 1…200',
+    'fetch after 1',
+    'fetch after 201',
+    'fetch after 401',
+    'fetch after 601',
+    'store 2…201',
     'store 201…250',
-    // after=200, 400 and 600 assumed storing would end at 200: all three are dropped.
+    // after=201, 401 and 601 assumed storing would end at 201: all three are dropped.
     'fetch after 250',
     'fetch after 450',
     'fetch after 650',

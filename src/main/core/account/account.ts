@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { editMessageRequestSchema, sendMessageRequestSchema, type User } from '../../../shared/api'
+import type { HistoryBudget } from '../../../shared/settings'
 import {
   ParleyError,
   type ChatConversation,
@@ -41,6 +42,7 @@ import { Link } from '../realtime/link'
 import { PresenceBook } from '../realtime/presence'
 import { Supervisor } from '../realtime/supervisor'
 import { Typing } from '../realtime/typing'
+import { History } from '../sync/history'
 import { Sync } from '../sync/sync'
 import type { AccountEvents } from './account-events'
 import { ConversationUpdates } from './conversation-updates'
@@ -65,7 +67,12 @@ export interface AccountOptions {
   sendReadReceipts(): boolean
   /** The download cache's cap in bytes (settings). */
   downloadCacheBytes(): number
+  /** How much older history the backfill fetches (settings; history.ts). */
+  historyBudget(): HistoryBudget
 }
+
+/** Older pages one scroll-back may fetch (each up to OLDER_PAGE messages: a page the window asks for is at most LIMITS.pageMax). */
+const MAX_OLDER_PAGES = 4
 
 /** After a failed sync on a live connection, try again after this long. */
 const SYNC_RETRY_MS = 2_000
@@ -77,6 +84,8 @@ export class Account {
   readonly cache: Cache
   readonly api: ApiClient
   readonly sync: Sync
+  /** Older history: scroll-back fetches and the background backfill (history.ts). */
+  readonly history: History
   readonly outbox: Outbox
   readonly supervisor: Supervisor
   readonly presence: PresenceBook
@@ -125,7 +134,18 @@ export class Account {
       onIncoming: (messages) => events.emit('incoming', messages),
       onUnknownUsers: (ids) => events.emit('unknownUsers', ids),
       fillRetryDelayMs: (attempt) => Math.max(1, fullJitterDelay(attempt, timing.backoffBaseMs, timing.backoffCapMs, options.random)),
+      latestPage: timing.latestPageSize,
       log: log.child({ module: 'sync' }),
+    })
+    this.history = new History({
+      cache: this.cache,
+      api: this.api,
+      sync: this.sync,
+      budget: () => options.historyBudget(),
+      retryDelayMs: (attempt) => Math.max(1, fullJitterDelay(attempt, timing.backoffBaseMs, timing.backoffCapMs, options.random)),
+      pageSize: timing.olderPageSize,
+      now: options.now,
+      log: log.child({ module: 'history' }),
     })
 
     this.outbox = new Outbox({
@@ -148,7 +168,7 @@ export class Account {
         // The refusal may come from news the cache does not have yet (deleted elsewhere).
         this.sync.requestChanges(item.conversationId)
       },
-      isLeft: (conversationId) => (this.cache.conversation(conversationId)?.leftAt ?? null) !== null,
+      isLeft: (conversationId) => (this.cache.conversationCounters(conversationId)?.leftAt ?? null) !== null,
       uploads: this.attachments.uploads,
       baseDelayMs: timing.outboxBaseMs,
       capDelayMs: timing.outboxCapMs,
@@ -316,6 +336,9 @@ export class Account {
       markOnce(performance, CORE_MARKS.synced)
       // Conversations that appeared during the sync get their presence channel now.
       const conversations = this.cache.conversations()
+      // Older history in the background, newest activity first (the open conversation before them).
+      const open = this.sync.focused
+      this.history.backfill([...(open === null ? [] : [open]), ...conversations.filter((c) => c.leftAt === null && c.id !== open).map((c) => c.id)])
       for (const conversation of conversations) if (conversation.leftAt === null) link.subscribeConversation(conversation.id)
       // Profiles were fetched once, when first met: their "last seen" is as old as that,
       // and while we were away (app closed, offline) contacts came and went unseen.
@@ -367,7 +390,7 @@ export class Account {
 
   /** A conversation I may write to: `not_found` when unknown, `left` when I am no longer a member. */
   requireMember(conversationId: string): void {
-    const conversation = this.cache.conversation(conversationId)
+    const conversation = this.cache.conversationCounters(conversationId)
     if (conversation === null) throw new ParleyError('not_found', 'No such conversation')
     if (conversation.leftAt !== null) throw new ParleyError('left', `${LEFT_REASON}: its history is read-only`)
   }
@@ -383,9 +406,9 @@ export class Account {
     for (const conversationId of byConversation) {
       // Everything up to the highest cached seq is here: that is what "delivered" means.
       const highest = this.cache.highestSeq(conversationId)
-      const own = this.cache.conversation(conversationId)?.markers[this.me]
-      if (highest > (own?.deliveredSeq ?? 0)) {
-        this.cache.applyMarker(conversationId, this.me, { readSeq: own?.readSeq ?? 0, deliveredSeq: highest })
+      const own = this.cache.markerOf(conversationId, this.me)
+      if (highest > own.deliveredSeq) {
+        this.cache.applyMarker(conversationId, this.me, { readSeq: own.readSeq, deliveredSeq: highest })
         this.outbox.enqueueMarker(conversationId, 'delivered', highest)
       }
     }
@@ -497,14 +520,56 @@ export class Account {
     return this.cache.users(ids).map((user) => userView(user, this.presence))
   }
 
-  loadMessages(conversationId: string, beforeSeq: number | undefined, limit: number): MessagePageResult {
+  /**
+   * A page of the cache: the latest (no seq given), the one before `beforeSeq` or the one after
+   * `afterSeq` (the schema lets only one through). Both flags say what lies beyond the page.
+   */
+  loadMessages(conversationId: string, page: { beforeSeq?: number; afterSeq?: number; limit: number }): MessagePageResult {
     this.conversationView(conversationId)
-    const messages = this.cache.messages(conversationId, { ...(beforeSeq !== undefined ? { beforeSeq } : {}), limit })
-    const lowest = messages.find((message) => message.seq !== null)?.seq ?? null
+    const { beforeSeq, afterSeq, limit } = page
+    const messages = this.cache.messages(conversationId, {
+      ...(beforeSeq !== undefined ? { beforeSeq } : afterSeq !== undefined ? { afterSeq } : {}),
+      limit,
+    })
+    let lowest: number | null = null
+    let highest: number | null = null
+    for (const message of messages) {
+      if (message.seq === null) continue
+      lowest ??= message.seq
+      highest = message.seq
+    }
     // The cache holds a gapless run from seq 1: older messages exist exactly when the page starts above 1.
-    const hasMoreBefore = lowest !== null ? lowest > 1 : (this.cache.lowestSeq(conversationId) ?? 1) > 1
+    const hasMoreBefore =
+      lowest !== null
+        ? lowest > 1
+        : afterSeq !== undefined && beforeSeq === undefined
+          ? (this.cache.lowestSeq(conversationId) ?? afterSeq + 1) <= afterSeq
+          : (this.cache.lowestSeq(conversationId) ?? 1) > 1
+    // Newer ones exist when the cache holds a seq above the page's newest (the latest page never has any).
+    const top = highest ?? (beforeSeq !== undefined ? beforeSeq - 1 : afterSeq)
+    const hasMoreAfter = top !== undefined && this.cache.highestSeq(conversationId) > top
     markOnce(performance, CORE_MARKS.firstMessages)
-    return { messages, hasMoreBefore }
+    return { messages, hasMoreBefore, hasMoreAfter }
+  }
+
+  /**
+   * Before a page of `limit` messages older than `beforeSeq` is read from
+   * the cache: fetch older pages from the server while the cache holds fewer
+   * than that and the server has more (history.ts). Offline, what is cached
+   * is served; with nothing cached before `beforeSeq`, the call fails with
+   * the network error (the window offers to try again).
+   */
+  async ensureOlder(conversationId: string, beforeSeq: number, limit: number): Promise<void> {
+    for (let pages = 0; pages < MAX_OLDER_PAGES; pages++) {
+      const lowest = this.cache.lowestSeq(conversationId)
+      if (lowest === null || lowest <= 1 || beforeSeq - lowest >= limit) return
+      try {
+        if (!(await this.history.older(conversationId))) return
+      } catch (err) {
+        if (beforeSeq > lowest) return
+        throw translateError(err)
+      }
+    }
   }
 
   /** A pending message (and its outbox row) with its staged files, which move from the composer into the outbox. */
@@ -632,10 +697,8 @@ export class Account {
    */
   markRead(conversationId: string, seq: number): void {
     this.requireMember(conversationId)
-    const conversation = this.cache.conversation(conversationId)
-    if (conversation === null) throw new ParleyError('not_found', 'No such conversation')
     const target = Math.min(seq, this.cache.highestSeq(conversationId))
-    const own = conversation.markers[this.me] ?? { readSeq: 0, deliveredSeq: 0 }
+    const own = this.cache.markerOf(conversationId, this.me)
     if (target <= own.readSeq) return
     this.cache.applyMarker(conversationId, this.me, { readSeq: target, deliveredSeq: Math.max(own.deliveredSeq, target) })
     if (this.options.sendReadReceipts()) this.outbox.enqueueMarker(conversationId, 'read', target)
@@ -686,6 +749,7 @@ export class Account {
     this.disposed = true
     if (this.syncRetry) clearTimeout(this.syncRetry)
     this.updates.stop()
+    this.history.stop()
     this.muteExpiry.stop()
     // Stop everything that writes to the cache, wait for what is in flight, then close it.
     this.supervisor.stop()

@@ -29,6 +29,7 @@ import type {
   CachedConversation,
   CachedUser,
   ChangeItem,
+  ConversationCounters,
   OutboxItem,
   QueueChangeResult,
   StoreMessagesResult,
@@ -143,6 +144,14 @@ export class SqliteCache implements Cache {
     return this.conversationTable.conversation(id)
   }
 
+  conversationCounters(id: string): ConversationCounters | null {
+    return this.conversationTable.counters(id)
+  }
+
+  markerOf(conversationId: string, userId: string): Marker {
+    return this.markerTable.markerOf(conversationId, userId)
+  }
+
   conversations(): CachedConversation[] {
     return this.conversationTable.conversations()
   }
@@ -220,7 +229,7 @@ export class SqliteCache implements Cache {
     return this.changes.refused(item)
   }
 
-  messages(conversationId: string, page: { beforeSeq?: number; limit: number }): ChatMessage[] {
+  messages(conversationId: string, page: { beforeSeq?: number; afterSeq?: number; limit: number }): ChatMessage[] {
     return this.messageTable.messages(conversationId, page)
   }
 

@@ -20,6 +20,8 @@ export interface CachedUser {
   blocked: boolean
 }
 
+export type ConversationCounters = Pick<CachedConversation, 'lastSeq' | 'lastRev' | 'serverLastRev' | 'leftAt'>
+
 export interface CachedConversation {
   id: string
   kind: Conversation['kind']
@@ -133,6 +135,14 @@ export interface Cache {
    */
   upsertConversations(conversations: readonly Conversation[]): string[]
   conversation(id: string): CachedConversation | null
+  /**
+   * A conversation's counters and whether I left it, from one row (null:
+   * unknown): what sync asks on every page, without the members and markers
+   * `conversation` reads.
+   */
+  conversationCounters(id: string): ConversationCounters | null
+  /** One member's markers in a conversation (zeros when none are cached). */
+  markerOf(conversationId: string, userId: string): Marker
   /** Newest activity first. */
   conversations(): CachedConversation[]
   /** At most `limit` of `conversations()`, those after `after` (the last of the page before; null: from the newest). */
@@ -182,10 +192,11 @@ export interface Cache {
   /** A change the server refused for good leaves the queue; the message as it now shows. */
   refuseChange(item: ChangeItem): ChatMessage | null
   /**
-   * Up to `limit` messages, ascending: the latest ones (then all pending/failed
-   * own messages after the sent ones), or those with seq < `beforeSeq`.
+   * Up to `limit` sent messages, ascending: the latest ones (then all pending/failed
+   * own messages after the sent ones), or those with seq < `beforeSeq`, or those
+   * with seq > `afterSeq` (then the unsent ones when the page reaches the highest seq).
    */
-  messages(conversationId: string, page: { beforeSeq?: number; limit: number }): ChatMessage[]
+  messages(conversationId: string, page: { beforeSeq?: number; afterSeq?: number; limit: number }): ChatMessage[]
   /** Sent messages with seq in [fromSeq, toSeq], ascending (tests, sync checks). */
   messagesInRange(conversationId: string, fromSeq: number, toSeq: number): ChatMessage[]
   /** Highest cached seq (0 when none). */

@@ -6,11 +6,12 @@
  * the pages fetched as ever when anything else used a rev.
  */
 import { expect, test } from 'vitest'
+import { quietSync } from '../../../../test/helpers/sync'
 import { conversationDto, serverMessage, tempCache } from '../../../../test/support/cache/temp-cache'
 import type { Conversation, Message, MessagePage } from '../../../shared/api'
 import type { ApiClient } from '../api-client'
 import type { Cache } from '../cache/types'
-import { Sync } from './sync'
+import type { Sync } from './sync'
 
 /** One conversation on the fake server. */
 interface Room {
@@ -83,20 +84,7 @@ class FakeServer {
 }
 
 function newSync(cache: Cache, server: FakeServer, onConversationsChanged: (ids: string[]) => void = () => undefined): Sync {
-  const quiet = () => undefined
-  return new Sync({
-    cache,
-    api: server.api() as ApiClient,
-    me: 'me',
-    onNewConversations: quiet,
-    onRemoved: quiet,
-    onConversationsChanged,
-    onMessagesChanged: quiet,
-    onIncoming: quiet,
-    onUnknownUsers: quiet,
-    fillRetryDelayMs: () => 10,
-    log: { warn: quiet, debug: quiet },
-  })
+  return quietSync(cache, server.api() as ApiClient, 'me', { onConversationsChanged })
 }
 
 /** The cache holds exactly the server's messages, as they are now, and is up to date after their lastRev. */

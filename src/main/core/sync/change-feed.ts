@@ -91,12 +91,12 @@ export class ChangeFeed {
       let snapshot = listed
       do {
         this.again.delete(conversationId)
-        const before = snapshot && { seq: this.deps.cache.highestSeq(conversationId), rev: this.deps.cache.conversation(conversationId)?.lastRev ?? 0 }
+        const before = snapshot && { seq: this.deps.cache.highestSeq(conversationId), rev: this.deps.cache.conversationCounters(conversationId)?.lastRev ?? 0 }
         // Every seq the listing knows is cached already: nothing for a fill to fetch (what comes after the listing comes by realtime).
         if (before === undefined || snapshot === undefined || before.seq < snapshot.lastSeq) await this.deps.fill(conversationId)
         if (snapshot !== undefined && before !== undefined && !this.stopped) this.coveredByFill(conversationId, before, snapshot)
         // Only the first round trusts the listing: a round asked for again (an event whose rev skipped ahead) fetches.
-        if (snapshot === undefined || (this.deps.cache.conversation(conversationId)?.lastRev ?? 0) < snapshot.lastRev) await this.fetch(conversationId)
+        if (snapshot === undefined || (this.deps.cache.conversationCounters(conversationId)?.lastRev ?? 0) < snapshot.lastRev) await this.fetch(conversationId)
         snapshot = undefined
       } while (this.again.has(conversationId) && !this.stopped)
     })()
@@ -182,7 +182,7 @@ export class ChangeFeed {
 
   private async fetch(conversationId: string): Promise<void> {
     const { cache, api } = this.deps
-    const conversation = cache.conversation(conversationId)
+    const conversation = cache.conversationCounters(conversationId)
     // Not known yet: its sync (the listing, or its conversation.upsert) comes first.
     if (conversation === null || this.stopped) return
     const request = (changedAfter: number): Promise<MessagePage> => {

@@ -2,26 +2,38 @@
  * Keeps the cache equal to the server's history.
  *
  * The invariant that makes "no message lost, none duplicated" easy to keep:
- * for each conversation the cache holds one gapless run of messages starting
- * at seq 1. A message is only stored when it extends that run (or is already
- * in it); anything beyond a hole is not stored but triggers a range fetch
- * `after=<highest cached seq>`, which returns the hole and what follows it.
- * Storing is idempotent (by seq, and by clientId for our own pending copies),
- * so realtime events, fetched pages and outbox answers may arrive in any order
+ * for each conversation the cache holds one contiguous range of messages,
+ * from the lowest seq it holds to the highest (docs/design.md §7.1). A
+ * message is only stored when it falls inside that range or extends it by
+ * one (or is already in it); anything beyond a hole above it is not stored
+ * but triggers a range fetch `after=<highest cached seq>`, which returns the
+ * hole and what follows it; anything below the range is not stored either
+ * (older history comes a page at a time, history.ts). A fetched page of
+ * consecutive seqs that meets the range — or lands in a conversation with
+ * nothing cached — is stored whole: the union stays one range. Storing is
+ * idempotent (by seq, and by clientId for our own pending copies), so
+ * realtime events, fetched pages and outbox answers may arrive in any order
  * and any number of times.
  *
  * After every (re)connect, once the private channel is subscribed — so no
  * event can fall between — the conversations are refreshed (the list page by
  * page, see `listConversations`) and each one is filled from its highest
- * cached seq, page by page, then brought up to date with the changes made to
- * messages meanwhile (edits, deletes, reactions: change-feed.ts).
+ * cached seq, page by page — or, when nothing of it is cached yet, from its
+ * latest page (LATEST_PAGE messages) and older pages down to my first unread
+ * message: a first sign-in never downloads years of read history;
+ * history.ts fetches older pages as the user scrolls back and in the
+ * background — then brought up to date with the changes made to messages
+ * meanwhile (edits, deletes, reactions: change-feed.ts).
  *
  * Changes go through the same path as new messages (`apply`): a message
  * already cached is replaced only by a higher rev, so a realtime event, a
  * changedAfter page and the outbox's answer may arrive in any order. Each
  * conversation's `lastRev` says the cache is up to date after
  * `changedAfter=lastRev`; a realtime event whose rev is the next one moves it
- * on, one that skips ahead fetches the changes between.
+ * on, one that skips ahead fetches the changes between. A change to a
+ * message below the range is dropped — not cached, nothing to change — and
+ * counted (`droppedBelow`), so that an older page fetched before it and
+ * stored after it is fetched again rather than stored stale (history.ts).
  */
 import type { Conversation, Message, MessagePage } from '../../../shared/api'
 import {
@@ -40,6 +52,10 @@ import { MembershipCheck } from './membership'
 import { RetryTimers } from './retry-timers'
 
 const PAGE = 200
+/** Messages fetched for a conversation with nothing cached: its latest page (a screenful and more; `SyncDeps.latestPage`). */
+export const LATEST_PAGE = 50
+/** An older page fetched while a change below the range was dropped is fetched again at most this many times in a row. */
+const MAX_REFETCH = 5
 /** Conversations filled at once. */
 const FILL_CONCURRENCY = 4
 /** Page requests one conversation's fill keeps in flight (see `fill`). */
@@ -88,6 +104,8 @@ export interface SyncDeps {
    * fetch in a row (0-based) for one conversation (back-off with jitter).
    */
   fillRetryDelayMs(attempt: number): number
+  /** Messages in the latest page of a conversation with nothing cached (default LATEST_PAGE). */
+  latestPage?: number
   log: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void }
 }
 
@@ -101,7 +119,7 @@ export class Sync {
   private readonly fillRetries = new RetryTimers((failures) => this.deps.fillRetryDelayMs(failures))
   private stopped = false
   /** The conversation the window shows (focus). */
-  private focused: string | null = null
+  private focusedId: string | null = null
   /** The running sync's conversations still to catch up, in order (focus moves one to the front). */
   private queue: string[] | null = null
   /** Fetched pages waiting to be stored, in order of arrival (`store`). */
@@ -111,6 +129,8 @@ export class Sync {
   private readonly changes: ChangeFeed
   /** Asks the server whether I am still a member (membership.ts). */
   private readonly membership: MembershipCheck
+  /** Per conversation: changes to messages below the cached range dropped so far (`apply`, history.ts). */
+  private readonly dropped = new Map<string, number>()
 
   constructor(private readonly deps: SyncDeps) {
     this.changes = new ChangeFeed({
@@ -142,12 +162,17 @@ export class Sync {
     await this.whenIdle()
   }
 
+  /** The conversation the window shows (null: none). */
+  get focused(): string | null {
+    return this.focusedId
+  }
+
   /**
    * The conversation the window shows (null: none). A sync catches it up
    * first, and one asked for while a sync runs is next in its queue.
    */
   focus(conversationId: string | null): void {
-    this.focused = conversationId
+    this.focusedId = conversationId
     if (conversationId === null || this.queue === null) return
     const at = this.queue.indexOf(conversationId)
     if (at > 0) this.queue.unshift(...this.queue.splice(at, 1))
@@ -160,7 +185,7 @@ export class Sync {
    * with more pages in flight; the rest after it, newest activity first.
    */
   async syncAll(): Promise<void> {
-    const focused = this.focused
+    const focused = this.focusedId
     const cached = focused === null ? null : this.deps.cache.conversation(focused)
     const first = cached != null && cached.leftAt === null ? this.catchUpFocused(cached.id) : Promise.resolve(false)
     const listed = await this.listConversations()
@@ -168,7 +193,7 @@ export class Sync {
     const caughtUp = await first
     const queue = [...listed.keys()].filter((id) => !(caughtUp && id === focused))
     this.queue = queue
-    this.focus(this.focused)
+    this.focus(this.focusedId)
     const worker = async () => {
       for (let id = queue.shift(); id !== undefined && !this.stopped; id = queue.shift()) await this.changes.catchUp(id, listed.get(id))
     }
@@ -274,7 +299,7 @@ export class Sync {
     const { cache } = this.deps
     // New to the cache, or left and listing me again (re-added): their presence channels are wanted.
     const fresh = conversations.filter((conversation) => {
-      const cached = cache.conversation(conversation.id)
+      const cached = cache.conversationCounters(conversation.id)
       return cached === null || (cached.leftAt !== null && conversation.memberIds.includes(this.deps.me))
     })
     // A listing that repeats what the cache holds changes no view: only the changed ones go out.
@@ -347,7 +372,7 @@ export class Sync {
   receive(message: Message, source: 'realtime' | 'fetch'): void {
     if (this.stopped) return
     const unstored = this.apply([message], source)
-    const lastRev = this.deps.cache.conversation(message.conversationId)?.lastRev
+    const lastRev = this.deps.cache.conversationCounters(message.conversationId)?.lastRev
     if (lastRev === undefined) return
     if (message.rev === lastRev + 1 && unstored.length === 0) this.deps.cache.raiseLastRev(message.conversationId, message.rev)
     else if (message.rev > lastRev + 1) this.changes.request(message.conversationId)
@@ -359,12 +384,15 @@ export class Sync {
   }
 
   /**
-   * Store what extends the gapless run of each conversation, and newer revs
-   * of what is cached; a hole triggers a range fetch instead. Safe to call
-   * with anything, any number of times. Returns the messages not stored
-   * (beyond a hole).
+   * Store what falls inside or extends each conversation's cached range, and
+   * newer revs of what is cached; a hole above it triggers a range fetch
+   * instead, and what lies below it is dropped (counted: `droppedBelow`).
+   * `pages`: the input is server pages (consecutive seqs per conversation):
+   * one that meets the range, or lands where nothing is cached, is stored
+   * whole. Safe to call with anything, any number of times. Returns the
+   * messages not stored because of a hole above the range.
    */
-  private apply(messages: readonly Message[], source: 'realtime' | 'fetch'): Message[] {
+  private apply(messages: readonly Message[], source: 'realtime' | 'fetch', pages = false): Message[] {
     const unstored: Message[] = []
     if (this.stopped) return [...messages]
     const { cache } = this.deps
@@ -378,8 +406,19 @@ export class Sync {
     for (const [conversationId, list] of byConversation) {
       list.sort((a, b) => a.seq - b.seq)
       let highest = cache.highestSeq(conversationId)
+      // Nothing cached: the range would start at seq 1 (a new conversation's first message extends it).
+      let lowest = highest === 0 ? 1 : (cache.lowestSeq(conversationId) ?? 1)
+      const first = (list[0] as Message).seq
+      const last = (list.at(-1) as Message).seq
+      if (pages && consecutive(list) && (highest === 0 || (first <= highest + 1 && last >= lowest - 1))) {
+        // A page that meets the range (or starts it): the union is one range.
+        lowest = Math.min(first, highest === 0 ? first : lowest)
+        if (highest === 0) highest = first - 1
+      }
       for (const message of list) {
-        if (message.seq <= highest) storable.push(message)
+        if (message.seq < lowest) {
+          this.dropped.set(conversationId, (this.dropped.get(conversationId) ?? 0) + 1)
+        } else if (message.seq <= highest) storable.push(message)
         else if (message.seq === highest + 1) {
           storable.push(message)
           highest = message.seq
@@ -400,6 +439,24 @@ export class Sync {
     }
     if (changed.size > 0) this.deps.onConversationsChanged([...changed.keys()])
     return unstored
+  }
+
+  /** Changes to messages below the conversation's cached range dropped so far (history.ts compares two readings). */
+  droppedBelow(conversationId: string): number {
+    return this.dropped.get(conversationId) ?? 0
+  }
+
+  /**
+   * Store a page of older history (history.ts): stored whole when it meets
+   * the cached range from below, else dropped. Returns the number of messages
+   * of the page now cached below the range's old lowest seq.
+   */
+  storeOlder(conversationId: string, messages: readonly Message[]): number {
+    if (this.stopped || messages.length === 0) return 0
+    const before = this.deps.cache.lowestSeq(conversationId)
+    this.apply(messages, 'fetch', true)
+    const after = this.deps.cache.lowestSeq(conversationId)
+    return before === null || after === null ? 0 : before - after
   }
 
   /**
@@ -432,10 +489,10 @@ export class Sync {
         size += next.messages.length
       }
       try {
-        const unstored = batch.length === 1 ? null : new Set(this.apply(batch.flatMap((pending) => pending.messages), 'fetch'))
+        const unstored = batch.length === 1 ? null : new Set(this.apply(batch.flatMap((pending) => pending.messages), 'fetch', true))
         if (unstored === null) {
           const only = batch[0] as PendingStore
-          only.done(this.apply(only.messages, 'fetch'))
+          only.done(this.apply(only.messages, 'fetch', true))
         } else for (const pending of batch) pending.done(pending.messages.filter((message) => unstored.has(message)))
       } catch (err) {
         for (const pending of batch) pending.failed(err)
@@ -468,7 +525,7 @@ export class Sync {
           this.clearFillRetry(conversationId)
           this.deps.log.warn({ conversationId, err: String(err) }, 'range fetch refused; the next sync retries')
           // Not found: perhaps no longer mine (removed while the news was on its way).
-          if (err instanceof HttpError && err.status === 404 && this.deps.cache.conversation(conversationId)?.leftAt === null) {
+          if (err instanceof HttpError && err.status === 404 && this.deps.cache.conversationCounters(conversationId)?.leftAt === null) {
             this.membership.check(conversationId)
           }
           return
@@ -516,23 +573,37 @@ export class Sync {
     /** Keep a request for the page after `from`, and guesses beyond it while the server has more. */
     const runAhead = (from: number) => {
       if (ahead[0]?.after !== from) ahead = [fetchAfter(from)]
-      const most = conversationId === this.focused ? FOCUS_AHEAD : FILL_AHEAD
+      const most = conversationId === this.focusedId ? FOCUS_AHEAD : FILL_AHEAD
       for (let next = (ahead.at(-1) as Ahead).after + PAGE; ahead.length < most && next < lastSeq; next += PAGE) {
         ahead.push(fetchAfter(next))
       }
     }
     const task = (async () => {
-      // A fill of an empty conversation fetches every message as it is now:
+      // A fill of an empty conversation fetches its messages as they are now:
       // every change up to the server's lastRev known before the first request
-      // is in what it stores, so the changes fetch can start from there
-      // rather than fetch the whole history again (see change-feed.ts).
-      const start = cache.conversation(conversationId)
+      // is in what it stores (a change to an older message, not cached, needs
+      // nothing), so the changes fetch can start from there rather than fetch
+      // the whole history again (see change-feed.ts).
+      const start = cache.conversationCounters(conversationId)
       const fromEmpty = cache.highestSeq(conversationId) === 0 && (start?.lastRev ?? 0) === 0
       const revCovered = start?.serverLastRev ?? 0
-      do {
+      // Nothing cached: the latest page starts the range (older pages: history.ts).
+      let latest = false
+      if (cache.highestSeq(conversationId) === 0) {
+        // No bound: the server answers with the latest page.
+        const page = await this.deps.api.messages(conversationId, { limit: this.deps.latestPage ?? LATEST_PAGE })
+        if (this.stopped) return
+        await this.store(page.messages)
+        if (this.stopped) return
+        await this.fillDownToUnread(conversationId)
+        if (this.stopped) return
+        latest = true
+      }
+      // The latest page was the newest there was: what came since came by realtime, and one beyond a hole asked for a refill.
+      if (!latest || this.refills.has(conversationId) || cache.highestSeq(conversationId) === 0) do {
         this.refills.delete(conversationId)
         let after = cache.highestSeq(conversationId)
-        lastSeq = cache.conversation(conversationId)?.lastSeq ?? 0
+        lastSeq = cache.conversationCounters(conversationId)?.lastSeq ?? 0
         ahead = []
         runAhead(after)
         while (!this.stopped) {
@@ -569,6 +640,35 @@ export class Sync {
     if (!this.stopped) this.changes.request(conversationId)
   }
 
+  /**
+   * After a latest page: older pages down to my first unread message, so
+   * that every unread message is cached — badges count what is cached
+   * (unread.ts), and the window opens at the first unread one. Read history
+   * stays on the server (a member added to a group has read what came
+   * before). A page fetched while a change below the range was dropped is
+   * fetched again (see history.ts), and stored at once after the check.
+   */
+  private async fillDownToUnread(conversationId: string): Promise<void> {
+    const { cache } = this.deps
+    for (let refetches = 0; !this.stopped && refetches <= MAX_REFETCH; ) {
+      const lowest = cache.lowestSeq(conversationId)
+      if (lowest === null || lowest <= cache.markerOf(conversationId, this.deps.me).readSeq + 1) return
+      const drops = this.droppedBelow(conversationId)
+      const page = await this.deps.api.messages(conversationId, { before: lowest, limit: PAGE })
+      if (this.stopped) return
+      if (this.droppedBelow(conversationId) !== drops || cache.lowestSeq(conversationId) !== lowest) {
+        refetches++
+        continue
+      }
+      if (page.messages.length === 0 || this.storeOlder(conversationId, page.messages) === 0) return
+    }
+  }
+
+  /** A range fetch or a changes fetch is running (the history backfill waits for none to be). */
+  get busy(): boolean {
+    return this.fills.size > 0 || this.changes.busy
+  }
+
   /** Resolves when no range fetch is running (tests, benchmarks). */
   async whenIdle(): Promise<void> {
     while (this.fills.size > 0 || this.changes.busy) {
@@ -576,4 +676,10 @@ export class Sync {
       await this.changes.whenIdle()
     }
   }
+}
+
+/** Seqs one after another (sorted input): a server page, whole. */
+function consecutive(list: readonly Message[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i] as Message).seq !== (list[i - 1] as Message).seq + 1) return false
+  return true
 }

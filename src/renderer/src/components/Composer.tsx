@@ -217,7 +217,10 @@ export function Composer({ conversationId }: { conversationId: string }) {
 
   /** ↑ in an empty box: edit my last message that can still be edited. */
   const editLast = (): boolean => {
-    const held = useMessages.getState().byConversation[conversationId]?.messages ?? []
+    const run = useMessages.getState().byConversation[conversationId]
+    // Scrolled back from the latest: my last message is not among those held.
+    if (run?.hasMoreAfter) return false
+    const held = run?.messages ?? []
     for (let i = held.length - 1; i >= 0; i--) {
       const message = held[i]
       if (message === undefined || message.senderId !== me || message.kind === 'system' || message.deletedAt !== null || message.state === 'failed') continue

@@ -4,15 +4,21 @@
  *
  * - Opens at the unread divider (first message unread when the conversation
  *   was opened), at a search hit, or at the bottom.
- * - Older pages load when the top is reached; `firstItemIndex` is anchored on
- *   one row so prepending keeps the scroll position.
+ * - Shows the store's window of the conversation (store/messages.ts): older
+ *   pages load when the top is reached, newer ones when the bottom of a window
+ *   scrolled back from the latest is; `firstItemIndex` is anchored on one row
+ *   held before and after, so prepending, or dropping the oldest rows, keeps
+ *   the scroll position. A window replaced by one elsewhere (the latest again,
+ *   a run around a far search hit) starts a new list there.
  * - Sticks to the bottom when at the bottom (not while a jump to a search hit
- *   or a reply's original loads and scrolls), and jumps there when I send.
+ *   or a reply's original loads and scrolls, nor for newer pages, which are
+ *   history), and jumps there when I send. "Jump to latest" shows whenever
+ *   the latest message is not on screen or not held.
  * - Reports the highest seq on screen (IntersectionObserver) for read receipts.
  * - Esc (hooks/useAppShortcuts.ts) scrolls to the latest message: once it is
  *   on screen, the read rule marks the conversation read — never before.
  */
-import { forwardRef, useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react'
+import { forwardRef, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type HTMLAttributes } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso'
 import { RENDERER_MARKS } from '../../../shared/perf-marks'
@@ -35,6 +41,13 @@ import { ArrowDownIcon } from './Icons'
 import { MessageRow } from './MessageRow'
 import { SystemMessageRow } from './SystemMessageRow'
 
+/**
+ * Without the browser's scroll anchoring: react-virtuoso keeps the place itself as rows come or go,
+ * and the browser, anchored on the footer at the bottom of a window scrolled back, followed it down
+ * when a newer page came in above it (the list leapt to the end of each page, then loaded the next).
+ */
+const MESSAGE_SCROLLER_STYLE: CSSProperties = { ...SCROLLER_STYLE, overflowAnchor: 'none' }
+
 /** Virtuoso's absolute index of the anchor row; prepending lowers firstItemIndex below it. */
 const START_INDEX = 10_000_000
 /** How long a conversation opened at its latest message is held there while it settles (see `pinned`). */
@@ -43,7 +56,10 @@ const PIN_AT_OPEN_MS = 3_000
 interface ListContext {
   label: string
   loadingOlder: boolean
+  olderFailed: boolean
+  retryOlder(): void
   hasMoreBefore: boolean
+  loadingNewer: boolean
 }
 
 const LogList = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement> & { context?: ListContext }>(function LogList({ context, ...props }, ref) {
@@ -55,8 +71,24 @@ const LogList = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement> & { co
 function ListHeader({ context }: { context?: ListContext }) {
   const { t } = useTranslation()
   if (context?.loadingOlder) return <p className="message-list__note" role="status">{t('conversation.loadingOlder')}</p>
+  if (context?.olderFailed) {
+    return (
+      <p className="message-list__note" role="status" data-testid="older-failed">
+        {t('conversation.olderFailed')}{' '}
+        <button type="button" className="link-button" onClick={context.retryOlder}>
+          {t('conversation.tryAgain')}
+        </button>
+      </p>
+    )
+  }
   if (context && !context.hasMoreBefore) return <p className="message-list__note">{t('conversation.beginning')}</p>
   return <div className="message-list__spacer" />
+}
+
+function ListFooter({ context }: { context?: ListContext }) {
+  const { t } = useTranslation()
+  if (context?.loadingNewer) return <p className="message-list__note" role="status">{t('conversation.loadingNewer')}</p>
+  return null
 }
 
 const noRows: TimelineRow[] = []
@@ -90,7 +122,7 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   const { t } = useTranslation()
   const locale = useIntlLocale()
   const me = useSession(selectMe)
-  const { messages, hasMoreBefore, loadingOlder } = useMessages(messagesOf(conversationId))
+  const { messages, hasMoreBefore, hasMoreAfter, loadingOlder, olderFailed, loadingNewer, window: windowId, pagedUpTo } = useMessages(messagesOf(conversationId))
   const conversation = useConversations((state) => state.byId[conversationId])
   const jump = useUi((state) => (state.jumpTarget?.conversationId === conversationId ? state.jumpTarget : null))
   const readLatest = useUi((state) => (state.readLatest?.conversationId === conversationId ? state.readLatest : null))
@@ -101,6 +133,8 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   const [ready, setReady] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [atBottom, setAtBottom] = useState(true)
+  const atBottomRef = useRef(atBottom)
+  atBottomRef.current = atBottom
   const [scrollTarget, setScrollTarget] = useState<JumpTarget | null>(null)
   const [highlightKey, setHighlightKey] = useState<string | null>(null)
   // The row a jump asked to focus (a search hit opened with Enter), until it has focus.
@@ -110,6 +144,12 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   const [visibility] = useState(() => new VisibleMessages(onVisibleSeq))
   // What arrives from others once it has opened, a burst at a time, in the live region (the log itself stays silent).
   useArrivalAnnouncements(conversationId, ready)
+  // The store's window when the list opened: a later one is a run elsewhere, and the list starts over.
+  const openedWindow = useRef<number | null>(null)
+  const hasMoreAfterRef = useRef(hasMoreAfter)
+  hasMoreAfterRef.current = hasMoreAfter
+  const pagedUpToRef = useRef(pagedUpTo)
+  pagedUpToRef.current = pagedUpTo
 
   useEffect(() => {
     visibility.resume()
@@ -128,7 +168,11 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
         if (reach.length > 0) await loadUntil(conversationId, Math.min(...reach))
       })
       .then(
-        () => !cancelled && setReady(true),
+        () => {
+          if (cancelled) return
+          openedWindow.current = useMessages.getState().byConversation[conversationId]?.window ?? 0
+          setReady(true)
+        },
         (err: unknown) => !cancelled && setError(callError(err).message),
       )
     return () => {
@@ -149,11 +193,28 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   const lookAlikes = useLookAlikesAmong(people)
   const rowsRef = useRef(rows)
   rowsRef.current = rows
+  const lastRow = rows.at(-1)
+  const pagedEnd = lastRow?.type === 'message' && lastRow.message.seq !== null && lastRow.message.seq <= pagedUpTo
 
-  // firstItemIndex: one row keeps its absolute index while older rows are prepended before it.
+  // firstItemIndex: one row keeps its absolute index while older rows are prepended before it, or the
+  // oldest are dropped (the window moving down); a new window (a new list) starts again.
   const anchor = useRef<{ key: string; absolute: number } | null>(null)
   const previousFirst = useRef(START_INDEX)
+  const previousRows = useRef<{ rows: readonly TimelineRow[]; window: number }>({ rows: noRows, window: windowId })
+  const followAfterDrop = useRef<number | null>(null)
+  if (previousRows.current.window !== windowId) {
+    anchor.current = null
+    previousFirst.current = START_INDEX
+    previousRows.current = { rows: noRows, window: windowId }
+  }
   let anchorIndex = anchor.current === null ? -1 : rows.findIndex((row) => row.key === anchor.current?.key)
+  if (anchorIndex === -1 && anchor.current !== null) {
+    // The anchor was dropped: the first message row that was there before keeps its absolute index.
+    const before = new Map(previousRows.current.rows.map((row, index) => [row.key, index]))
+    anchorIndex = rows.findIndex((row) => row.type === 'message' && before.has(row.key))
+    const row = rows[anchorIndex]
+    if (row !== undefined) anchor.current = { key: row.key, absolute: previousFirst.current + (before.get(row.key) as number) }
+  }
   if (anchorIndex === -1) {
     // A message row: a day separator's key survives a prepend of the same day, but moves.
     anchorIndex = rows.findIndex((row) => row.type === 'message')
@@ -161,8 +222,15 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     anchor.current = row === undefined ? null : { key: row.key, absolute: previousFirst.current + anchorIndex }
   }
   const firstItemIndex = anchor.current === null ? START_INDEX : anchor.current.absolute - anchorIndex
+  // The oldest rows were dropped: react-virtuoso scrolls up by their height (what is on screen stays).
+  // At the latest and following it (events pushed the oldest out), the list goes on to the bottom.
+  if (firstItemIndex > previousFirst.current && previousRows.current.rows.length > 0 && atBottomRef.current && !hasMoreAfter) {
+    followAfterDrop.current = firstItemIndex
+  }
   previousFirst.current = firstItemIndex
+  previousRows.current = { rows, window: windowId }
 
+  // Where the list starts: when it opens, and each time the store's window is replaced by a run elsewhere.
   const initialIndex = useMemo(() => {
     if (!ready) return 0
     const current = rowsRef.current
@@ -174,10 +242,13 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
       )
       if (index >= 0) return { index, align: 'center' as const }
     }
-    const unread = current.findIndex((row) => row.type === 'unread')
-    if (unread >= 0) return { index: unread, align: 'start' as const }
+    if (windowId === openedWindow.current) {
+      const unread = current.findIndex((row) => row.type === 'unread')
+      if (unread >= 0) return { index: unread, align: 'start' as const }
+    }
+    if (hasMoreAfterRef.current) return { index: 0, align: 'start' as const }
     return { index: 'LAST' as const, align: 'end' as const }
-  }, [ready, conversationId])
+  }, [ready, conversationId, windowId])
 
   // Opened at the latest message: held there while rows are measured and older pages prepended above
   // (both move the end after the first scroll to it: the latest row was seen left below the fold, about
@@ -201,10 +272,40 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   const bottomChanged = useCallback(
     (bottom: boolean) => {
       setAtBottom(bottom)
+      // At the bottom the list follows new messages, and the store lets the oldest go as they come.
+      useMessages.getState().setFollowing(conversationId, bottom)
       if (!bottom) holdAtLatest()
     },
-    [holdAtLatest],
+    [holdAtLatest, conversationId],
   )
+  useEffect(() => () => useMessages.getState().setFollowing(conversationId, null), [conversationId])
+
+  // To the latest message: a window scrolled back is replaced by the latest page first (the new
+  // list starts at its end); otherwise a scroll, instant, not smooth: a smooth scroll to the end of
+  // a long list keeps re-aiming at the end (react-virtuoso retries it every second while measured
+  // rows move the target), and pulled the list back down while the user scrolled up through the
+  // history afterwards (e2e/specs/long-history.spec.ts, about 1 run in 4).
+  const toLatest = useCallback(() => {
+    if (useMessages.getState().byConversation[conversationId]?.hasMoreAfter) {
+      useMessages.getState().loadLatest(conversationId).catch(logFailure('loading the latest messages'))
+      return
+    }
+    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
+  }, [conversationId])
+
+  // Scrolled down to the latest by newer pages, then a message arrives: followed as followOutput would.
+  const wasPagedEnd = useRef(pagedEnd)
+  useLayoutEffect(() => {
+    const followLive = wasPagedEnd.current && !pagedEnd && lastRow?.type === 'message' && atBottomRef.current && jump === null
+    wasPagedEnd.current = pagedEnd
+    if (followLive) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
+  }, [pagedEnd, lastRow, jump])
+
+  useLayoutEffect(() => {
+    if (followAfterDrop.current !== firstItemIndex) return
+    followAfterDrop.current = null
+    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
+  }, [firstItemIndex])
 
   // A search hit: load back to it, then scroll there once its row exists.
   useEffect(() => {
@@ -232,12 +333,12 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     setScrollTarget(null)
   }, [scrollTarget, rows])
 
-  // Esc: to the latest message (instant, as "jump to latest"); the visibility tracker reports it once shown.
+  // Esc: to the latest message (as "jump to latest"); the visibility tracker reports it once shown.
   useEffect(() => {
     if (!ready || readLatest === null) return
-    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
+    toLatest()
     useUi.getState().clearReadLatest(readLatest.nonce)
-  }, [ready, readLatest])
+  }, [ready, readLatest, toLatest])
 
   // The row exists a frame or two after the scroll, and the list keeps a row hidden (unable to take focus)
   // while it measures it: try each frame for a while. Never shown: the list itself, rather than the body.
@@ -276,6 +377,8 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
         followedKey.current = last.key
         return 'auto' as const
       }
+      // A newer page appended while scrolling down a window: history, read where it is.
+      if (last?.type === 'message' && last.message.seq !== null && last.message.seq <= pagedUpToRef.current) return false
       // 'auto', not 'smooth': a smooth follow aimed at the estimated end and stopped short when a tall
       // message (a 4,000-character word) was measured on the way — the list then stayed above the
       // bottom with "jump to latest" showing (e2e/specs/hostile-layout.spec.ts, about 1 run in 6).
@@ -286,6 +389,10 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
 
   const startReached = useCallback(() => {
     useMessages.getState().loadOlder(conversationId).catch(logFailure('loading older messages'))
+  }, [conversationId])
+  const endReached = useCallback(() => {
+    if (!useMessages.getState().byConversation[conversationId]?.hasMoreAfter) return
+    useMessages.getState().loadNewer(conversationId).catch(logFailure('loading newer messages'))
   }, [conversationId])
 
   const itemContent = useCallback(
@@ -315,9 +422,18 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   )
 
   const context = useMemo<ListContext>(
-    () => ({ label: t('conversation.messages'), loadingOlder, hasMoreBefore }),
-    [t, loadingOlder, hasMoreBefore],
+    () => ({ label: t('conversation.messages'), loadingOlder, olderFailed, retryOlder: startReached, hasMoreBefore, loadingNewer }),
+    [t, loadingOlder, olderFailed, startReached, hasMoreBefore, loadingNewer],
   )
+
+  // "Jump to latest" used from the keyboard goes away once the latest is on screen: focus moves to the list.
+  const showJump = !atBottom || hasMoreAfter
+  const refocusList = useRef(false)
+  useEffect(() => {
+    if (showJump || !refocusList.current) return
+    refocusList.current = false
+    if (focusLost()) tryFocus(listElement.current?.querySelector('[data-virtuoso-scroller]'))
+  }, [showJump, windowId])
 
   if (error !== null) return <p className="message-list__status" role="alert">{t('conversation.loadFailed', { message: error })}</p>
   if (!ready) return <p className="message-list__status" role="status">{t('conversation.loading')}</p>
@@ -334,6 +450,8 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
       onKeyDownCapture={unpin}
     >
       <Virtuoso
+        // A new window is a new list: its rows are not the old ones moved.
+        key={windowId}
         ref={virtuoso}
         className="message-list__scroller"
         data={rows}
@@ -345,30 +463,34 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
         itemsRendered={markMessagesPainted}
         // Not while a jump loads older pages and scrolls: every prepended page raises the count, and a
         // follow still at the bottom (where the reply was clicked) scrolled to the end after the jump
-        // had scrolled to the original (e2e/specs/reply-jump.spec.ts, about 1 run in 4).
-        followOutput={jump === null && scrollTarget === null ? followOutput : false}
+        // had scrolled to the original (e2e/specs/reply-jump.spec.ts, about 1 run in 4). Nor while the
+        // window is scrolled back or its bottom row came by a newer page: react-virtuoso scrolls a list
+        // that follows its output to the bottom when a page of the same count (100 in, the oldest 100
+        // out) makes it taller, and the list leapt to the end of each page as it came (then loaded the
+        // next). The first message that arrives after that is followed by `followLive`.
+        followOutput={jump === null && scrollTarget === null && !hasMoreAfter && !pagedEnd ? followOutput : false}
         atBottomStateChange={bottomChanged}
         totalListHeightChanged={holdAtLatest}
         atBottomThreshold={80}
         startReached={startReached}
+        endReached={endReached}
         increaseViewportBy={{ top: 600, bottom: 300 }}
         defaultItemHeight={48}
         scrollerRef={(element) => visibility.setRoot(element instanceof HTMLElement ? element : null)}
-        components={{ List: LogList, Header: ListHeader }}
-        style={SCROLLER_STYLE}
+        components={{ List: LogList, Header: ListHeader, Footer: ListFooter }}
+        style={MESSAGE_SCROLLER_STYLE}
       />
-      {!atBottom && (
+      {showJump && (
         <button
           type="button"
           className="jump-to-latest"
           aria-label={t('conversation.jumpToLatest')}
           title={t('conversation.jumpToLatest')}
           data-testid="jump-to-latest"
-          // Instant, not smooth: a smooth scroll to the end of a long list keeps re-aiming at the end
-          // (react-virtuoso retries it every second while measured rows move the target), and pulled the
-          // list back down while the user scrolled up through the history afterwards
-          // (e2e/specs/long-history.spec.ts, about 1 run in 4).
-          onClick={() => virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })}
+          onClick={(event) => {
+            refocusList.current = document.activeElement === event.currentTarget
+            toLatest()
+          }}
         >
           <ArrowDownIcon />
           {unread > 0 && (

@@ -43,13 +43,15 @@ function announceArrivals(messages: readonly ChatMessage[]): void {
 export function useArrivalAnnouncements(conversationId: string, opened: boolean): void {
   useEffect(() => {
     if (!opened) return
-    const held = useMessages.getState().byConversation[conversationId]?.messages ?? []
-    const watch = new ArrivalWatch(selectMe(useSession.getState()), highestSeq(held))
+    const atOpening = useMessages.getState().byConversation[conversationId]
+    const watch = new ArrivalWatch(selectMe(useSession.getState()), Math.max(highestSeq(atOpening?.messages ?? []), atOpening?.pagedUpTo ?? 0))
     const burst = new Burst<ChatMessage>(announceArrivals)
     const unsubscribe = useMessages.subscribe((state, previous) => {
-      const messages = state.byConversation[conversationId]?.messages
-      if (messages === undefined || messages === previous.byConversation[conversationId]?.messages) return
-      burst.add(watch.arrivals(messages))
+      const held = state.byConversation[conversationId]
+      if (held === undefined || held.messages === previous.byConversation[conversationId]?.messages) return
+      // Newer pages of a window scrolled back, and the latest page replacing it, are history.
+      watch.skipThrough(held.pagedUpTo)
+      burst.add(watch.arrivals(held.messages))
     })
     return () => {
       unsubscribe()

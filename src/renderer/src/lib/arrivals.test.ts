@@ -33,6 +33,15 @@ describe('ArrivalWatch', () => {
     expect(watch.arrivals(older)).toEqual([])
   })
 
+  it('newer pages of a window scrolled back are history too; what comes after them is news', () => {
+    const watch = new ArrivalWatch('me', 200)
+    watch.skipThrough(300)
+    const paged = Array.from({ length: 100 }, (_, n) => msg(201 + n, 'bob'))
+    expect(watch.arrivals(paged)).toEqual([])
+    watch.skipThrough(250)
+    expect(watch.arrivals([...paged, msg(301, 'carol')]).map((m) => m.key)).toEqual(['carol:301'])
+  })
+
   it('a change to the group and a message that arrives deleted are not announced', () => {
     const watch = new ArrivalWatch('me', 0)
     expect(watch.arrivals([msg(1, 'bob', { kind: 'system' }), msg(2, 'bob', { deletedAt: 5 }), msg(3, 'bob')]).map((m) => m.key)).toEqual(['bob:3'])

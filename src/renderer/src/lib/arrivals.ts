@@ -5,7 +5,9 @@
  * Bob and Carol" for more.
  *
  * An arrival is someone else's message (not a change to the group) with a
- * seq above the highest the conversation had when it finished opening: the
+ * seq above the highest the conversation had when it finished opening, and
+ * above the highest a page brought since (a window scrolled back loads newer
+ * pages, and its latest page again, which are history too): the
  * history loaded by scrolling back or jumping to a reply lies below it, my
  * own messages are never news, and an edit, a reaction or a deletion keeps
  * its message's key, seen once already.
@@ -21,8 +23,13 @@ export class ArrivalWatch {
   /** `above`: the highest seq held when the conversation had opened (0 for none). */
   constructor(
     private readonly me: string | null,
-    private readonly above: number,
+    private above: number,
   ) {}
+
+  /** Messages up to `seq` came by a page (history), not as news: never arrivals. */
+  skipThrough(seq: number): void {
+    if (seq > this.above) this.above = seq
+  }
 
   /**
    * The messages, of all held, that arrived since the last call, oldest first. `messages` in the

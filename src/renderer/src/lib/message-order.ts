@@ -170,3 +170,12 @@ export function lowestSeq(list: readonly ChatMessage[]): number | null {
   for (const message of list) if (message.seq !== null) return message.seq
   return null
 }
+
+/** The highest seq held (null when only unsent messages, or none, are held): the last sent message's. */
+export function highestSentSeq(list: readonly ChatMessage[]): number | null {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const seq = (list[i] as ChatMessage).seq
+    if (seq !== null) return seq
+  }
+  return null
+}

@@ -6,7 +6,7 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { MUTE_FOREVER, type Conversation, type ConversationMember, type MemberRole } from '../../../../shared/api'
 import type { ConversationCursor } from '../../../../shared/ipc'
-import type { CachedConversation } from '../types'
+import type { CachedConversation, ConversationCounters } from '../types'
 import type { MarkerTable } from './markers'
 
 interface ConversationRow {
@@ -50,6 +50,7 @@ export class ConversationTable {
   private readonly clearMembers: Statement<[string]>
   private readonly addMember: Statement<[string, string, number, MemberRole]>
   private readonly one: Statement<[string], ConversationRow>
+  private readonly counterRow: Statement<[string], { last_seq: number; last_rev: number; server_last_rev: number; left_at: number | null }>
   private readonly all: Statement<[], ConversationRow>
   private readonly firstPage: Statement<[number], ConversationRow>
   private readonly nextPage: Statement<[number, number, string, number], ConversationRow>
@@ -78,6 +79,7 @@ export class ConversationTable {
     this.clearMembers = db.prepare('DELETE FROM conversation_members WHERE conversation_id = ?')
     this.addMember = db.prepare('INSERT OR IGNORE INTO conversation_members (conversation_id, user_id, position, role) VALUES (?, ?, ?, ?)')
     this.one = db.prepare(`${SELECT_CONVERSATION} WHERE c.id = ?`)
+    this.counterRow = db.prepare('SELECT last_seq, last_rev, server_last_rev, left_at FROM conversations WHERE id = ?')
     this.all = db.prepare(`${SELECT_CONVERSATION} ORDER BY activity DESC, c.id`)
     this.firstPage = db.prepare(`${SELECT_CONVERSATION} ORDER BY activity DESC, c.id LIMIT ?`)
     this.nextPage = db.prepare(
@@ -134,6 +136,12 @@ export class ConversationTable {
     const row = this.one.get(id)
     if (row === undefined) return null
     return toCachedConversation(row, this.membersOfOne.all(id).map(toMember), this.markers.markersOf(id))
+  }
+
+  /** The counters and left time alone: one row, no members or markers (sync asks on every page). */
+  counters(id: string): ConversationCounters | null {
+    const row = this.counterRow.get(id)
+    return row === undefined ? null : { lastSeq: row.last_seq, lastRev: row.last_rev, serverLastRev: row.server_last_rev, leftAt: row.left_at }
   }
 
   /** Newest activity first. Three queries, whatever the number of conversations. */

@@ -46,6 +46,12 @@ export class MarkerTable {
     return moved
   }
 
+  /** One member's markers (zeros when none are cached). */
+  markerOf(conversationId: string, userId: string): Marker {
+    const row = this.one.get(conversationId, userId)
+    return { readSeq: row?.read_seq ?? 0, deliveredSeq: row?.delivered_seq ?? 0 }
+  }
+
   markersOf(conversationId: string): Record<string, Marker> {
     return toRecord(this.ofConversation.all(conversationId))
   }

@@ -156,6 +156,25 @@ describe('reading', () => {
     expect(cache.messages('c1', { beforeSeq: 1, limit: 50 })).toEqual([])
   })
 
+  test('newer pages by afterSeq: ascending from the seq after it; the unsent ones only with the page that reaches the highest', async () => {
+    const { cache } = tempCache()
+    cache.storeMessages(serverMessages('c1', 1, 120))
+    const p1 = cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'p1', body: 'one', createdAt: 90_000 })
+    expect(seqs(cache.messages('c1', { afterSeq: 0, limit: 50 }))).toEqual(Array.from({ length: 50 }, (_, i) => 1 + i))
+    expect(seqs(cache.messages('c1', { afterSeq: 20, limit: 50 }))).toEqual(Array.from({ length: 50 }, (_, i) => 21 + i))
+    // Exactly up to the highest: the page is the latest, so the unsent one follows.
+    const last = cache.messages('c1', { afterSeq: 70, limit: 50 })
+    expect(seqs(last)).toEqual([...Array.from({ length: 50 }, (_, i) => 71 + i), null])
+    expect(last.at(-1)?.key).toBe(p1.key)
+    // One short of the highest: more follows, and no unsent message yet.
+    expect(seqs(cache.messages('c1', { afterSeq: 69, limit: 50 }))).toEqual(Array.from({ length: 50 }, (_, i) => 70 + i))
+    expect(seqs(cache.messages('c1', { afterSeq: 110, limit: 50 }))).toEqual([...Array.from({ length: 10 }, (_, i) => 111 + i), null])
+    expect(seqs(cache.messages('c1', { afterSeq: 120, limit: 50 }))).toEqual([null])
+    // Another conversation's messages never show.
+    cache.storeMessages(serverMessages('c2', 1, 5))
+    expect(seqs(cache.messages('c2', { afterSeq: 3, limit: 50 }))).toEqual([4, 5])
+  })
+
   test('an empty or unknown conversation', async () => {
     const { cache } = tempCache()
     expect(cache.messages('none', { limit: 50 })).toEqual([])

@@ -32,6 +32,7 @@ export class MessageTable {
   private readonly unsentKeys: Statement<[string], { sender_id: string; client_id: string }>
   private readonly latestSent: Statement<[string, number], MessageRow>
   private readonly before: Statement<[string, number, number], MessageRow>
+  private readonly after: Statement<[string, number, number], MessageRow>
   private readonly unsent: Statement<[string], MessageRow>
   private readonly newestUnsent: Statement<[string], MessageRow>
   private readonly range: Statement<[string, number, number], MessageRow>
@@ -71,6 +72,7 @@ export class MessageTable {
     const from = `SELECT ${MESSAGE_COLUMNS} FROM messages m`
     this.latestSent = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq IS NOT NULL ORDER BY m.seq DESC LIMIT ?`)
     this.before = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`)
+    this.after = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`)
     this.unsent = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq IS NULL ORDER BY m.row_id`)
     this.newestUnsent = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq IS NULL ORDER BY m.row_id DESC LIMIT 1`)
     this.range = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq BETWEEN ? AND ? ORDER BY m.seq`)
@@ -226,10 +228,20 @@ export class MessageTable {
     return statement
   }
 
-  /** The latest `limit` sent messages then every unsent one, or `limit` sent ones before `beforeSeq`; ascending. */
-  messages(conversationId: string, page: { beforeSeq?: number; limit: number }): ChatMessage[] {
+  /**
+   * Ascending: the latest `limit` sent messages then every unsent one; or `limit` sent ones before
+   * `beforeSeq`; or `limit` sent ones after `afterSeq`, then every unsent one when those reach the
+   * highest seq (the page is then the latest, as the first form's).
+   */
+  messages(conversationId: string, page: { beforeSeq?: number; afterSeq?: number; limit: number }): ChatMessage[] {
     const limit = Math.max(0, Math.floor(page.limit))
     if (page.beforeSeq !== undefined) return this.views.ofRows(this.before.all(conversationId, page.beforeSeq, limit).reverse())
+    if (page.afterSeq !== undefined) {
+      // One more than asked: there is more after the page exactly when it comes.
+      const sent = this.after.all(conversationId, page.afterSeq, limit + 1)
+      if (sent.length > limit) return this.views.ofRows(sent.slice(0, limit))
+      return this.views.ofRows([...sent, ...this.unsent.all(conversationId)])
+    }
     const sent = this.latestSent.all(conversationId, limit).reverse()
     return this.views.ofRows([...sent, ...this.unsent.all(conversationId)])
   }

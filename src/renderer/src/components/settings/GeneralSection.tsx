@@ -1,4 +1,4 @@
-/** Notifications (with quiet hours), read receipts, language and theme (`getSettings`/`updateSettings`), spelling (SpellingSection.tsx), the account and sign-out. */
+/** Notifications (with quiet hours), read receipts, offline history (HistorySection.tsx), language and theme (`getSettings`/`updateSettings`), spelling (SpellingSection.tsx), the account and sign-out. */
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Language, Settings, Theme } from '../../../../shared/ipc'
@@ -7,6 +7,7 @@ import { callError } from '../../lib/call-error'
 import { useSession } from '../../store/session'
 import { useSettings } from '../../store/settings'
 import { useUi } from '../../store/ui'
+import { HistorySection } from './HistorySection'
 import { QuietHours } from './QuietHours'
 import { SpellingSection } from './SpellingSection'
 
@@ -67,6 +68,7 @@ export function GeneralSection() {
           {t('settings.readReceiptsHint')}
         </p>
       </section>
+      <HistorySection budget={settings.historyBudget} onChange={(historyBudget) => update({ historyBudget })} />
       <section aria-labelledby="settings-appearance">
         <h3 id="settings-appearance">{t('settings.appearanceSection')}</h3>
         <label className="field field--inline">

@@ -1,0 +1,60 @@
+import { expect, test } from 'vitest'
+import type { ChatConversation } from '../../../shared/ipc'
+import { conversationDto, serverMessages, tempCache } from '../../../../test/support/cache/temp-cache'
+import { EventHub } from '../event-hub'
+import type { AccountEvents } from './account-events'
+import { ConversationUpdates, VIEWS_PER_TURN } from './conversation-updates'
+
+const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 5))
+
+function setUp(count: number) {
+  const { cache } = tempCache({ me: 'me' })
+  const ids = Array.from({ length: count }, (_, i) => `c${i}`)
+  cache.upsertConversations(ids.map((id) => conversationDto(id, { memberIds: ['me', 'bob'] })))
+  for (const id of ids) cache.storeMessages(serverMessages(id, 1, 3, { senderId: 'bob' }))
+  const events = new EventHub<AccountEvents>()
+  const sends: ChatConversation[][] = []
+  events.on('conversations', (views) => sends.push(views))
+  const updates = new ConversationUpdates(cache, 'me', events, () => Date.now())
+  return { cache, ids, sends, updates }
+}
+
+test('a sync that changed many conversations sends their views a turn at a time, each once, all of them', async () => {
+  const { ids, sends, updates } = setUp(VIEWS_PER_TURN * 2 + 5)
+  updates.changedBySync(ids)
+  // The first send goes at once, with at most VIEWS_PER_TURN views: building them all held the thread.
+  expect(sends).toHaveLength(1)
+  expect(sends[0]).toHaveLength(VIEWS_PER_TURN)
+  for (let turn = 0; turn < 10 && sends.flat().length < ids.length; turn++) await nextTurn()
+  expect(sends.map((views) => views.length)).toEqual([VIEWS_PER_TURN, VIEWS_PER_TURN, 5])
+  const sent = sends.flat().map((view) => view.id)
+  expect(new Set(sent).size).toBe(ids.length)
+  expect(sent.sort()).toEqual([...ids].sort())
+  expect(sends.flat().every((view) => view.unreadCount === 3)).toBe(true)
+  updates.stop()
+})
+
+test('the conversation a user action names goes out in the first send, ahead of what sync left waiting', async () => {
+  const { ids, sends, updates } = setUp(VIEWS_PER_TURN + 10)
+  updates.changedBySync(ids.slice(0, VIEWS_PER_TURN + 5))
+  const last = ids.at(-1) as string
+  updates.send([last])
+  // The first send (from changedBySync) is full; the user's conversation comes first in the next one, not after the backlog.
+  expect(sends[1]?.[0]?.id).toBe(last)
+  updates.stop()
+  await nextTurn()
+  expect(sends).toHaveLength(2)
+})
+
+test('conversationCounters and markerOf read one row each, as conversation() reports them', () => {
+  const { cache } = setUp(1)
+  cache.applyMarker('c0', 'me', { readSeq: 2, deliveredSeq: 3 })
+  cache.raiseLastRev('c0', 3)
+  const whole = cache.conversation('c0')
+  expect(cache.conversationCounters('c0')).toEqual({ lastSeq: whole?.lastSeq, lastRev: 3, serverLastRev: whole?.serverLastRev, leftAt: null })
+  expect(cache.markerOf('c0', 'me')).toEqual({ readSeq: 2, deliveredSeq: 3 })
+  expect(cache.markerOf('c0', 'nobody')).toEqual({ readSeq: 0, deliveredSeq: 0 })
+  cache.setLeft('c0', 1234)
+  expect(cache.conversationCounters('c0')?.leftAt).toBe(1234)
+  expect(cache.conversationCounters('unknown')).toBeNull()
+})
