@@ -77,6 +77,7 @@ const smokes: Record<string, Smoke> = {
           send: z.object({ p50Ms: positive, p99Ms: positive }),
           reactionVsSendP50: positive,
         }),
+        eviction: z.object({ evicted: positive, parleyPerSec: positive, rawPerSec: positive, ratio: positive, longestChunkMs: figure }),
         weekend: z.object({
           messages: z.literal(400),
           barePipelineMs: positive,
@@ -149,6 +150,22 @@ const smokes: Record<string, Smoke> = {
           }),
         )
         .length(2),
+    }),
+  },
+  'bench:history': {
+    // Seeded from nothing each time (no seed cache): the smoke leaves nothing behind.
+    args: ['--messages=6000', '--small-messages=600', '--conversations=40', '--users=20', '--rounds=1', '--backfill-ms=1500', '--seed-cache='],
+    result: z.object({
+      workspaces: z.object({ big: z.object({ messages: z.literal(6000) }), small: z.object({ messages: z.literal(600) }) }),
+      firstSignIn: z.object({
+        target: positive,
+        ready: z.object({ bigMs: positive, smallMs: positive, ratio: positive }),
+        list: z.object({ ratio: positive }),
+        openScrollable: z.object({ ratio: positive }),
+        latest: z.object({ ratio: positive }),
+      }),
+      server: z.object({ listingRatio: positive, latestPagesRatio: positive }),
+      backfill: z.object({ messagesPerSec: positive, barePipelinePerSec: positive, ratio: positive }),
     }),
   },
   'bench:load': {

@@ -6,7 +6,7 @@
 import { choices, integer, text, readOptions as read, type OptionValues } from '../../test/kit/options'
 import { resultsDir } from '../results'
 
-export const SCENARIO_NAMES = ['ingest', 'openConversation', 'gapFill', 'reconnect', 'changes', 'weekend'] as const
+export const SCENARIO_NAMES = ['ingest', 'openConversation', 'gapFill', 'reconnect', 'changes', 'weekend', 'eviction'] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
 
 const spec = {

@@ -10,6 +10,7 @@ import { cleanUpNow, makeWorkDir, removeWorkDir } from '../../test/kit/processes
 import { publishResults } from '../results'
 import { changesScenario } from './changes'
 import { generateMessages } from './dataset'
+import { evictionScenario } from './eviction'
 import { gapFillScenario } from './gap-fill'
 import { ingestScenario } from './ingest'
 import { openConversationScenario } from './open-conversation'
@@ -19,7 +20,7 @@ import { weekendScenario } from './weekend'
 import { formatReport, loadAverage, machineWith, type CoreBenchReport } from './report'
 import type { Scenario, ScenarioTable } from './scenario'
 
-const scenarios: readonly Scenario[] = [ingestScenario, openConversationScenario, gapFillScenario, reconnectScenario, changesScenario, weekendScenario]
+const scenarios: readonly Scenario[] = [ingestScenario, openConversationScenario, gapFillScenario, reconnectScenario, changesScenario, weekendScenario, evictionScenario]
 
 function sqliteVersion(): string {
   const db = new BetterSqlite3(':memory:')

@@ -148,6 +148,11 @@ export const ipcArgs = {
   setTyping: z.object({ conversationId: id, typing: z.boolean() }),
 
   search: z.object({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(200).default(50) }),
+  /**
+   * GET /api/search for history the cache does not hold (docs/design.md §8): hits of messages the
+   * cache holds, or of conversations it does not know, are left out. `offline` with no connection.
+   */
+  searchServer: z.object({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(50).default(50) }),
 
   getSettings: z.undefined(),
   updateSettings: settingsPatchSchema,

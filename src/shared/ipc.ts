@@ -222,6 +222,11 @@ export interface SnippetPart {
   match: boolean
 }
 
+/**
+ * A message that matched, from the cache (`search`) or the server (`searchServer`). `messageKey`
+ * is the cache's key of the message (`senderId:clientId`), the same for a server copy of it: the
+ * renderer merges the two lists by it.
+ */
 export interface SearchHit {
   conversationId: string
   messageKey: string
@@ -360,6 +365,7 @@ export interface IpcResults {
   markRead: null
   setTyping: null
   search: SearchHit[]
+  searchServer: SearchHit[]
   getSettings: Settings
   updateSettings: Settings
   getWindowState: { focused: boolean }
@@ -423,6 +429,7 @@ const callNames: Record<IpcCallName, true> = {
   markRead: true,
   setTyping: true,
   search: true,
+  searchServer: true,
   getSettings: true,
   updateSettings: true,
   getWindowState: true,

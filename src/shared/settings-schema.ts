@@ -44,6 +44,12 @@ export const settingsSchema = z.object({
     z.object({ kind: z.literal('days'), days: z.number().int().min(1).max(36_500) }),
     z.object({ kind: z.literal('messages'), count: z.number().int().min(50).max(10_000_000) }),
   ]),
+  /**
+   * The most sent messages the cache keeps (docs/design.md §7.1): past it,
+   * history older than `historyBudget` is let go again, oldest first; history
+   * inside the budget always stays. null: no cap.
+   */
+  cacheMessageCap: z.number().int().min(1_000).max(100_000_000).nullable(),
   /** Spell-check in the composer (Electron's checker; Chinese has no dictionary). */
   spellcheck: z.boolean(),
   /** Dictionaries by Chromium's language codes (`en-US`, `de`); empty: the OS's languages. */

@@ -29,6 +29,7 @@ export const defaultSettings: Settings = {
   startMinimized: false,
   closeToTray: true,
   historyBudget: { kind: 'days', days: 90 },
+  cacheMessageCap: 500_000,
   spellcheck: true,
   spellcheckLanguages: [],
 }

@@ -27,6 +27,7 @@ import type { ChatMessage } from '../../src/shared/ipc'
 import { conversationChannel, userChannel } from '../../src/shared/channels'
 import { cleanupCoreDirs, comparable, fastTiming, serverHistory, startCore, type TestCore } from '../helpers/core'
 import type { Cache } from '../../src/main/core/cache/types'
+import { Eviction } from '../../src/main/core/sync/eviction'
 import { listConversations } from '../helpers/messenger'
 import { spawnServer, type ServerProcess } from '../kit/server-process'
 import { freePort } from '../kit/ports'
@@ -262,6 +263,8 @@ export class Fleet {
         return this.newDevice(action.core)
       case 'scrollBack':
         return this.scrollBack(action.core, action.conversation)
+      case 'evict':
+        return this.evict(action.core)
       case 'killServer': {
         const server = this.server
         this.server = null
@@ -399,6 +402,36 @@ export class Fleet {
     expect(page.hasMoreBefore, `${where}: hasMoreBefore`).toBe((seqs[0] ?? lowest) > 1)
     expectContiguous(account.cache, conversationId, where)
     this.note(`  ${core} scrolled back in ${conversation} to ${seqs[0] ?? lowest}`)
+  }
+
+  /**
+   * The cache lets go of all the older history it may (a cap of nothing; a
+   * few latest messages kept rather than 100), in the background while the
+   * round goes on: each range stays contiguous, and what the outbox refers
+   * to and what is unread stay (the round's checks find a lost edit or
+   * message).
+   */
+  private async evict(core: CoreName): Promise<void> {
+    const account = this.cores[core].core.currentAccount
+    if (account === null) return
+    const quiet = () => undefined
+    const eviction = new Eviction({
+      cache: account.cache,
+      budget: () => HISTORY_BUDGET,
+      cap: () => 0,
+      focused: () => null,
+      busy: () => account.sync.busy || account.history.busy,
+      now: Date.now,
+      keepLatest: 3,
+      log: { info: quiet, warn: quiet },
+    })
+    const result = await eviction.run()
+    if (account.isDisposed) return
+    for (const conversation of this.roomsOf(core)) {
+      const id = this.idOf(conversation)
+      if (account.cache.conversation(id) !== null) expectContiguous(account.cache, id, `${core}'s cache of ${conversation} after an eviction`)
+    }
+    this.note(`  ${core} evicted ${result?.evicted ?? 0} older messages`)
   }
 
   /** What the renderer gets is coherent at any moment: a gapless, duplicate-free run of sent messages, then own unsent ones. */

@@ -60,6 +60,8 @@ export type Action =
   | { kind: 'newDevice'; core: CoreName }
   /** Scroll back past the top of what is cached (older pages fetched from the server). */
   | { kind: 'scrollBack'; core: CoreName; conversation: ConversationName }
+  /** The cache lets older history go again, as past its cap (eviction.ts): all it may, while faults go on. */
+  | { kind: 'evict'; core: CoreName }
   /** Make a new group (`g<round>`) with some of the others; members get it by event, or by sync if they are away. */
   | { kind: 'newGroup'; core: CoreName; name: `g${number}`; others: CoreName[] }
   | { kind: 'killServer' }
@@ -124,6 +126,7 @@ export function planRound(seed: string, round: number): RoundPlan {
       // Not while blackholed: the old device must drain its outbox first.
       [state === 'blackhole' ? 0 : 2, () => ({ kind: 'newDevice', core })],
       [5, () => ({ kind: 'scrollBack', core, conversation })],
+      [3, () => ({ kind: 'evict', core })],
       // Not while blackholed: the request would only time out.
       [group === null && state !== 'blackhole' ? 4 : 0, () => {
         const others = CORE_NAMES.filter((other) => other !== core && chance(random, 0.7))
@@ -187,6 +190,8 @@ export function describeAction(action: Action): string {
       return `${action.core} moves to a new device`
     case 'scrollBack':
       return `${action.core} scrolls back in ${action.conversation}`
+    case 'evict':
+      return `${action.core} evicts older history`
     case 'newGroup':
       return `${action.core} makes group ${action.name} with ${action.others.join(',')}`
     default:

@@ -433,6 +433,7 @@ const settingsPatchArb = fc.record(
         fc.record({ kind: fc.constant('messages' as const), count: fc.integer({ min: 50, max: 10_000_000 }) }),
       ),
     ),
+    cacheMessageCap: orUndefined(fc.oneof(fc.constant(null), fc.integer({ min: 1_000, max: 100_000_000 }), fc.constantFrom(1_000, 500_000, 100_000_000))),
     spellcheck: orUndefined(fc.boolean()),
     spellcheckLanguages: orUndefined(fc.array(fc.constantFrom('en-US', 'de', 'pt-BR', 'zh-CN', 'sr-Latn'), { maxLength: 10 })),
   },
@@ -541,6 +542,7 @@ const validTemplates: { [K in IpcCallName]: fc.Arbitrary<unknown> } = {
   markRead: fc.record({ conversationId: conversationRef, seq: seqArb }),
   setTyping: fc.record({ conversationId: conversationRef, typing: fc.boolean() }),
   search: fc.record({ query: searchArb, limit: fc.integer({ min: 1, max: 200 }) }, { requiredKeys: ['query'] }),
+  searchServer: fc.record({ query: searchArb, limit: fc.integer({ min: 1, max: 50 }) }, { requiredKeys: ['query'] }),
   getSettings: fc.constant(undefined),
   updateSettings: settingsPatchArb,
   getWindowState: fc.constant(undefined),
@@ -765,6 +767,8 @@ const domainCodes: { [K in IpcCallName]: readonly string[] } = {
   // A conversation that is not the user's.
   setTyping: ['not_found'],
   search: [],
+  // Needs the server (offline while the connection is down, unreachable when a request finds none); rate limited.
+  searchServer: ['offline', 'unreachable', 'rate_limited'],
   getSettings: [],
   updateSettings: [],
   getWindowState: [],
@@ -823,6 +827,7 @@ const needsAccount = new Set<IpcCallName>([
   'markRead',
   'setTyping',
   'search',
+  'searchServer',
 ])
 
 const SESSION_CALLS: IpcCallName[] = ['login', 'register', 'logout']
@@ -971,6 +976,7 @@ function expectLawfulValue(name: IpcCallName, raw: unknown, value: unknown, call
       break
     }
     case 'search':
+    case 'searchServer':
       expect((value as SearchHit[]).every((hit) => mine.includes(hit.conversationId)), `a hit outside the user's conversations\n${label}`).toBe(true)
       expect((value as SearchHit[]).length, label).toBeLessThanOrEqual(args.limit as number)
       break
@@ -1097,6 +1103,7 @@ async function expectStateIntact(): Promise<void> {
       z.object({ kind: z.literal('days'), days: z.number().int().min(1).max(36_500) }).strict(),
       z.object({ kind: z.literal('messages'), count: z.number().int().min(50).max(10_000_000) }).strict(),
     ]),
+    cacheMessageCap: z.number().int().min(1_000).max(100_000_000).nullable(),
     spellcheck: z.boolean(),
     spellcheckLanguages: z.array(z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)).max(10),
   })

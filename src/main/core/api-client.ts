@@ -63,6 +63,13 @@ const authBatchSchema = z.object({
   channels: z.record(z.string(), z.union([authSchema, z.object({ error: z.object({ status: z.number(), code: z.string(), message: z.string() }) })])),
 })
 
+/** GET /api/search's answer (../shared/DESIGN.md §4.0). */
+const searchPageSchema = z.object({
+  hits: z.array(z.object({ message: messageSchema, snippet: z.array(z.object({ text: z.string(), match: z.boolean() })) })),
+  nextCursor: z.string().nullable(),
+})
+export type SearchPage = z.infer<typeof searchPageSchema>
+
 export type ChannelAuth = z.infer<typeof authSchema>
 /** POST /api/pusher/auth-batch's answer: each channel's auth, or its refusal as the single route would have answered. */
 export type ChannelAuthBatch = Record<string, ChannelAuth | HttpError>
@@ -230,6 +237,15 @@ export class ApiClient {
     if (page.changedAfter !== undefined) params.set('changedAfter', String(page.changedAfter))
     if (page.limit !== undefined) params.set('limit', String(page.limit))
     return this.request('GET', `/api/conversations/${enc(conversationId)}/messages?${params}`, messagePageSchema)
+  }
+
+  /** Messages of my conversations whose body holds every term of `q`, newest first; `before`: the previous page's `nextCursor`. */
+  search(query: { q: string; limit?: number; before?: string; conversationId?: string }): Promise<SearchPage> {
+    const params = new URLSearchParams({ q: query.q })
+    if (query.limit !== undefined) params.set('limit', String(query.limit))
+    if (query.before !== undefined) params.set('before', query.before)
+    if (query.conversationId !== undefined) params.set('conversationId', query.conversationId)
+    return this.request('GET', `/api/search?${params}`, searchPageSchema)
   }
 
   /** Post a message; `attachmentIds`: my uploads (POST /api/attachments), in display order. */

@@ -99,6 +99,7 @@ export class Core implements ParleyCore {
       sendReadReceipts: () => this.settings.current.sendReadReceipts,
       downloadCacheBytes: () => this.settings.current.downloadCacheMiB * 1024 * 1024,
       historyBudget: () => this.settings.current.historyBudget,
+      cacheMessageCap: () => this.settings.current.cacheMessageCap,
     })
     // Until the window says which it shows, the one it showed last (it reopens it) is caught up first.
     account.sync.focus(this.activeConversationId ?? account.lastOpenConversation())
@@ -407,6 +408,10 @@ export class Core implements ParleyCore {
     return this.session.requireAccount().search(args.query, args.limit)
   }
 
+  async searchServer(args: { query: string; limit: number }) {
+    return this.session.requireAccount().searchServer(args.query, args.limit)
+  }
+
   async getSettings() {
     return this.settings.current
   }
@@ -416,6 +421,8 @@ export class Core implements ParleyCore {
     this.events.emit('settings', settings)
     // A smaller download cache takes effect at once.
     if (patch.downloadCacheMiB !== undefined) await this.session.account?.attachments.downloads.evict()
+    // A smaller message cap or budget too, in the background (eviction.ts).
+    if (patch.cacheMessageCap !== undefined || patch.historyBudget !== undefined) void this.session.account?.eviction.run()
     return settings
   }
 

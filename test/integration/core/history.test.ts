@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { ApiClient } from '../../../src/main/core/api-client'
 import { openCache, type Cache } from '../../../src/main/core/cache'
+import { Eviction, KEEP_LATEST } from '../../../src/main/core/sync/eviction'
 import { History } from '../../../src/main/core/sync/history'
 import { LATEST_PAGE, type Sync } from '../../../src/main/core/sync/sync'
 import type { Message, MessagePage } from '../../../src/shared/api'
@@ -56,13 +57,18 @@ interface Fixture {
 }
 
 /** A Sync and a History over a fresh cache (alice's), with the given budget and clock. */
-function fixture(budget: HistoryBudget, now: () => number = Date.now, api = new ApiClient({ baseUrl: server.url, token: alice.token })): Fixture {
+function fixture(
+  budget: HistoryBudget,
+  now: () => number = Date.now,
+  api = new ApiClient({ baseUrl: server.url, token: alice.token }),
+  onBackfilled?: () => void,
+): Fixture {
   const dir = mkdtempSync(join(tmpdir(), 'parley-history-cache-'))
   dirs.push(dir)
   const cache = openCache({ path: join(dir, 'cache.sqlite'), me: alice.user.id })
   const quiet = () => undefined
   const sync = quietSync(cache, api, alice.user.id)
-  const history = new History({ cache, api, sync, budget: () => budget, retryDelayMs: () => 10, now, log: { warn: quiet, debug: quiet } })
+  const history = new History({ cache, api, sync, budget: () => budget, retryDelayMs: () => 10, now, onBackfilled, log: { warn: quiet, debug: quiet } })
   return { cache, sync, history, api }
 }
 
@@ -241,4 +247,86 @@ test('unread messages are all cached by the first fill (badges count what is cac
   expect(cache.messagesInRange(room, lowest, 300).map((m) => m.seq)).toEqual(Array.from({ length: 300 - lowest + 1 }, (_, i) => lowest + i))
   expect(cache.unreadCount(room)).toBe(180)
   cache.close()
+})
+
+test('past the cap, history scrolled back beyond the budget goes again from the bottom; a change to it meanwhile leaves no hole, and scrolling back fetches it again, changed', async () => {
+  // A clock 100 days ahead: all of it is outside a 90-day budget.
+  const later = () => Date.now() + 100 * 86_400_000
+  const budget: HistoryBudget = { kind: 'days', days: 90 }
+  let backfilled = 0
+  const { cache, sync, history, api } = fixture(budget, later, undefined, () => backfilled++)
+  await listed(sync, api)
+  await sync.fill(conversationId)
+  history.backfill([conversationId])
+  await history.whenIdle()
+  // The backfill ran to its end (nothing inside the budget to fetch): the cache's size is looked at then.
+  expect(backfilled).toBe(1)
+  // The user scrolls back two pages.
+  expect(await history.older(conversationId)).toBe(true)
+  expect(await history.older(conversationId)).toBe(true)
+  expect(expectContiguous(cache)).toEqual({ lowest: HISTORY - LATEST_PAGE - 400 + 1, highest: HISTORY })
+  expect(await cache.search('history 300', 10)).toHaveLength(1)
+  const quiet = () => undefined
+  const eviction = new Eviction({
+    cache,
+    budget: () => budget,
+    cap: () => 10,
+    focused: () => null,
+    busy: () => sync.busy || history.busy,
+    now: later,
+    log: { info: quiet, warn: quiet },
+  })
+  expect(await eviction.run()).toEqual({ before: LATEST_PAGE + 400, after: KEEP_LATEST, evicted: LATEST_PAGE + 400 - KEEP_LATEST })
+  expect(expectContiguous(cache)).toEqual({ lowest: HISTORY - KEEP_LATEST + 1, highest: HISTORY })
+  expect(await cache.search('history 300', 10)).toEqual([])
+  // Bob edits a message that went: the change arrives below the range and is dropped, no hole opens.
+  const target = await serverMessage(HISTORY - KEEP_LATEST - 5)
+  const edited = await bob.call<Message>('PATCH', `/api/conversations/${conversationId}/messages/${target.id}`, { body: 'edited after it went' })
+  expect(edited.status).toBe(200)
+  sync.receive(edited.body, 'realtime')
+  expect(expectContiguous(cache).lowest).toBe(HISTORY - KEEP_LATEST + 1)
+  // Scrolling back fetches it again, as it is now.
+  expect(await history.older(conversationId)).toBe(true)
+  expect(cache.messageBySeq(conversationId, target.seq)?.body).toBe('edited after it went')
+  expectContiguous(cache)
+  cache.close()
+})
+
+test('the app: a smaller cache cap in the settings evicts at once, the oldest history first, and keeps the budget', async () => {
+  // A second conversation, newer than the first: 400 messages from carol.
+  const carol = await newUser(server.url, 'hc')
+  const room = (await directConversation(carol, alice)).id
+  for (let n = 1; n <= 400; n += 50) await Promise.all(Array.from({ length: 50 }, (_, i) => carol.send(room, `carol ${n + i}`, `k${n + i}`)))
+  await alice.call('POST', `/api/conversations/${room}/read`, { seq: 400 })
+  const app = await startCore(server.url)
+  try {
+    await app.core.updateSettings({ historyBudget: { kind: 'messages', count: 50 }, cacheMessageCap: null })
+    await app.core.login({ serverUrl: server.url, username: alice.user.username, password: 'correct-horse' })
+    const cache = () => {
+      const account = app.core.currentAccount
+      if (account === null) throw new Error('alice is not signed in')
+      return account.cache
+    }
+    await eventually(() => cache().highestSeq(conversationId) === HISTORY && cache().highestSeq(room) === 400, 15_000, 'the latest pages')
+    // Scrolled back to the first message of each: 1,100 messages cached, more than the cap about to be set.
+    for (const [id, top] of [
+      [conversationId, HISTORY],
+      [room, 400],
+    ] as const) {
+      for (let before = cache().lowestSeq(id) ?? 1; before > 1; ) {
+        const page = await app.core.loadMessages({ conversationId: id, beforeSeq: before, limit: 200 })
+        before = page.messages[0]?.seq ?? 1
+      }
+      expect(cache().messagesInRange(id, 1, top)).toHaveLength(top)
+    }
+    expect(cache().sentMessageCount()).toBe(HISTORY + 400)
+    await app.core.updateSettings({ cacheMessageCap: 1_000 })
+    await eventually(() => cache().sentMessageCount() === 1_000, 15_000, 'the cache within its cap')
+    // The older conversation's bottom went; the newer one is whole.
+    expect(cache().lowestSeq(conversationId)).toBe(HISTORY + 400 - 1_000 + 1)
+    expect(cache().messagesInRange(conversationId, 1, HISTORY)).toHaveLength(1_000 - 400)
+    expect(cache().lowestSeq(room)).toBe(1)
+  } finally {
+    await app.stop()
+  }
 })

@@ -42,6 +42,7 @@ import { Link } from '../realtime/link'
 import { PresenceBook } from '../realtime/presence'
 import { Supervisor } from '../realtime/supervisor'
 import { Typing } from '../realtime/typing'
+import { Eviction } from '../sync/eviction'
 import { History } from '../sync/history'
 import { Sync } from '../sync/sync'
 import type { AccountEvents } from './account-events'
@@ -50,6 +51,7 @@ import { GroupCalls } from './group-calls'
 import { sendLegacyMutes } from './legacy-mutes'
 import { MuteExpiry } from './mute-expiry'
 import { PeopleCalls } from './people-calls'
+import { searchServer } from './server-search'
 import { conversationView, userView } from './views'
 
 /** Account setting: the id of the conversation the window last showed. */
@@ -69,6 +71,8 @@ export interface AccountOptions {
   downloadCacheBytes(): number
   /** How much older history the backfill fetches (settings; history.ts). */
   historyBudget(): HistoryBudget
+  /** The most sent messages the cache keeps; null: no cap (settings; eviction.ts). */
+  cacheMessageCap(): number | null
 }
 
 /** Older pages one scroll-back may fetch (each up to OLDER_PAGE messages: a page the window asks for is at most LIMITS.pageMax). */
@@ -86,6 +90,8 @@ export class Account {
   readonly sync: Sync
   /** Older history: scroll-back fetches and the background backfill (history.ts). */
   readonly history: History
+  /** The cache's size: older history let go again past the cap (eviction.ts). */
+  readonly eviction: Eviction
   readonly outbox: Outbox
   readonly supervisor: Supervisor
   readonly presence: PresenceBook
@@ -145,7 +151,17 @@ export class Account {
       retryDelayMs: (attempt) => Math.max(1, fullJitterDelay(attempt, timing.backoffBaseMs, timing.backoffCapMs, options.random)),
       pageSize: timing.olderPageSize,
       now: options.now,
+      onBackfilled: () => void this.eviction.run(),
       log: log.child({ module: 'history' }),
+    })
+    this.eviction = new Eviction({
+      cache: this.cache,
+      budget: () => options.historyBudget(),
+      cap: () => options.cacheMessageCap(),
+      focused: () => this.sync.focused,
+      busy: () => this.sync.busy || this.history.busy,
+      now: options.now,
+      log: log.child({ module: 'eviction' }),
     })
 
     this.outbox = new Outbox({
@@ -565,6 +581,8 @@ export class Account {
       if (lowest === null || lowest <= 1 || beforeSeq - lowest >= limit) return
       try {
         if (!(await this.history.older(conversationId))) return
+        // Past the budget, perhaps: the cache's size is looked at once the user stops scrolling back.
+        this.eviction.later()
       } catch (err) {
         if (beforeSeq > lowest) return
         throw translateError(err)
@@ -714,6 +732,11 @@ export class Account {
     return this.cache.search(query, limit)
   }
 
+  /** GET /api/search for what the cache does not hold (server-search.ts); `offline` with no connection. */
+  searchServer(query: string, limit: number): Promise<SearchHit[]> {
+    return searchServer({ cache: this.cache, api: this.api, connection: () => this.supervisor.status.state }, query, limit)
+  }
+
   totalUnread(): number {
     return this.cache.totalUnread(this.options.now())
   }
@@ -750,6 +773,7 @@ export class Account {
     if (this.syncRetry) clearTimeout(this.syncRetry)
     this.updates.stop()
     this.history.stop()
+    this.eviction.stop()
     this.muteExpiry.stop()
     // Stop everything that writes to the cache, wait for what is in flight, then close it.
     this.supervisor.stop()

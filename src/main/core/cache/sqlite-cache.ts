@@ -13,6 +13,7 @@ import { DraftTable } from './drafts'
 import { UnreadCounts } from './conversations/unread'
 import { Checkpointer } from './database/checkpointer'
 import { openReader, SMALL_AUTOCHECKPOINT, WORKER_BACKSTOP_AUTOCHECKPOINT } from './database/database'
+import { MessageEviction, type BottomRow } from './messages/eviction'
 import { MessageViews } from './messages/message-views'
 import { MessageTable } from './messages/messages'
 import { RowKeys } from './messages/row-keys'
@@ -42,6 +43,7 @@ export class SqliteCache implements Cache {
   private readonly conversationTable: ConversationTable
   private readonly outboxTable: OutboxTable
   private readonly messageTable: MessageTable
+  private readonly eviction: MessageEviction
   private readonly unsent: UnsentMessages
   private readonly changes: QueuedChanges
   private readonly unread: UnreadCounts
@@ -80,6 +82,7 @@ export class SqliteCache implements Cache {
     this.attachments = new AttachmentTable(db)
     const views = new MessageViews(db, options.me, this.attachments)
     this.messageTable = new MessageTable(db, options.me, this.rowKeys, this.conversationTable, this.outboxTable, unindexed, views, this.attachments)
+    this.eviction = new MessageEviction(db, options.me, this.attachments)
     this.unsent = new UnsentMessages(db, this.rowKeys, this.outboxTable, unindexed, views, this.attachments)
     this.changes = new QueuedChanges(db, options.me, views)
     this.unread = new UnreadCounts(db, options.me)
@@ -247,6 +250,24 @@ export class SqliteCache implements Cache {
 
   lastMessage(conversationId: string): ChatMessage | null {
     return this.messageTable.lastMessage(conversationId)
+  }
+
+  sentMessageCount(): number {
+    return this.eviction.sentCount()
+  }
+
+  bottomOfRange(conversationId: string, limit: number): BottomRow[] {
+    return this.eviction.bottom(conversationId, limit)
+  }
+
+  evictThrough(conversationId: string, throughSeq: number): number {
+    const { evicted, forgotten } = this.eviction.evictThrough(conversationId, throughSeq)
+    if (evicted > 0) this.checkpointer?.noteWrite()
+    if (forgotten.length > 0) {
+      const news: AttachmentNews = { added: [], forgotten }
+      this.attachmentWatchers.forEach((watch) => watch(news))
+    }
+    return evicted
   }
 
   unreadCount(conversationId: string): number {

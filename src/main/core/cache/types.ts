@@ -7,6 +7,7 @@
 import type { Attachment, Conversation, ConversationMember, Marker, Message, User } from '../../../shared/api'
 import type { ChatMessage, ConversationCursor, SearchHit } from '../../../shared/ipc'
 import type { CachedFile, OutboxAttachment } from './attachments/attachment-table'
+import type { BottomRow } from './messages/eviction'
 import type { NewPendingMessage } from './messages/unsent'
 import type { ChangeRequest } from './outbox/queued-changes'
 
@@ -205,6 +206,20 @@ export interface Cache {
   lowestSeq(conversationId: string): number | null
   /** The newest message including pending ones, for the sidebar preview. */
   lastMessage(conversationId: string): ChatMessage | null
+
+  // -- the cache's size (messages/eviction.ts; the policy: ../sync/eviction.ts) ----
+  /** Sent messages cached, over every conversation (what the cap counts). */
+  sentMessageCount(): number
+  /** The lowest `limit` sent rows of a conversation (seq and time), ascending. */
+  bottomOfRange(conversationId: string, limit: number): BottomRow[]
+  /**
+   * Delete the conversation's sent messages with seq ≤ `throughSeq` — never
+   * one the outbox refers to, nor one above my read marker (the bound is
+   * lowered to below them) — with their search entries and attachments, in
+   * one transaction; downloaded files no cached message carries any more are
+   * announced to `watchAttachments` as forgotten. Returns how many went.
+   */
+  evictThrough(conversationId: string, throughSeq: number): number
   /** Cached messages from others (not from the cache's `me`) with seq above my readSeq; tombstones and system messages left out. */
   unreadCount(conversationId: string): number
   /** Unread messages from others that mention me, deleted ones left out. */

@@ -49,6 +49,8 @@ export interface HistoryDeps {
   retryDelayMs(attempt: number): number
   /** Messages per older page (default OLDER_PAGE). */
   pageSize?: number
+  /** A backfill ran to its end (not stopped): the cache's size is looked at then (eviction.ts). */
+  onBackfilled?(): void
   now(): number
   log: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void }
 }
@@ -91,7 +93,13 @@ export class History {
     this.pending = [...order]
     this.backfilling ??= this.runBackfill().finally(() => {
       this.backfilling = null
+      if (!this.stopped) this.deps.onBackfilled?.()
     })
+  }
+
+  /** A backfill or an older-page fetch is running. */
+  get busy(): boolean {
+    return this.backfilling !== null || this.inFlight.size > 0
   }
 
   /** Resolves when no backfill runs (tests). */

@@ -5,6 +5,11 @@
  * from the first goes back to the box, search-keys.ts), Esc clears the
  * search and returns to the box, and Enter (or Space) opens the hit, closes
  * the results and puts focus on the message's row (MessageList.tsx).
+ *
+ * The cache's hits show at once; the server's (history the cache does not
+ * hold) join them when they come. Below the hits, a polite status says the
+ * server is being searched, or that it was not and why (offline: searched
+ * again once back online; failed or rate limited: "Try again", a button).
  */
 import { memo, type KeyboardEvent } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -14,7 +19,7 @@ import { useNow } from '../hooks/useNow'
 import { formatListTime } from '../lib/time'
 import { useConversations } from '../store/conversations'
 import { selectMe, useSession } from '../store/session'
-import { useUi } from '../store/ui'
+import { useUi, type ServerSearch } from '../store/ui'
 import { selectPersonName, useUsers } from '../store/users'
 import { hitButtons, hitStep, SEARCH_RESULTS_ID } from './search-keys'
 import { SEARCH_INPUT_ID } from './SearchBox'
@@ -78,6 +83,45 @@ const Hit = memo(function Hit({ hit }: { hit: SearchHit }) {
   )
 })
 
+const SERVER_NOTE_ID = 'search-server-note'
+
+const serverNotes = {
+  loading: 'search.serverLoading',
+  done: null,
+  offline: 'search.serverOffline',
+  failed: 'search.serverFailed',
+  rateLimited: 'search.serverRateLimited',
+} as const satisfies Record<ServerSearch, string | null>
+
+/** The server's part: a live status (kept mounted so a change is announced) and, when it can help, "Try again". */
+function ServerPart({ server }: { server: ServerSearch }) {
+  const { t } = useTranslation()
+  const note = serverNotes[server]
+  return (
+    <div className="search-results__server" data-server={server}>
+      <p id={SERVER_NOTE_ID} className="search-results__server-note" role="status" data-testid="search-server-note">
+        {note === null ? null : t(note)}
+      </p>
+      {(server === 'failed' || server === 'rateLimited') && (
+        <button
+          type="button"
+          className="button"
+          data-testid="search-server-retry"
+          aria-describedby={SERVER_NOTE_ID}
+          onClick={(event) => {
+            // The button goes while the server is asked again: focus waits in the search box, not on <body>.
+            const hadFocus = document.activeElement === event.currentTarget
+            useUi.getState().retryServerSearch()
+            if (hadFocus) focusBox()
+          }}
+        >
+          {t('search.serverRetry')}
+        </button>
+      )}
+    </div>
+  )
+}
+
 export function SearchResults() {
   const { t } = useTranslation()
   const search = useUi((state) => state.search)
@@ -89,7 +133,7 @@ export function SearchResults() {
           {t('search.failed', { message: search.message })}
         </p>
       )}
-      {search.status === 'done' && search.hits.length === 0 && (
+      {search.status === 'done' && search.hits.length === 0 && search.server !== 'loading' && (
         <p className="sidebar__note" role="status">
           {t('search.noResults')}
         </p>
@@ -97,10 +141,11 @@ export function SearchResults() {
       {search.status === 'done' && search.hits.length > 0 && (
         <ul className="search-results__list">
           {search.hits.map((hit) => (
-            <Hit key={hit.messageKey} hit={hit} />
+            <Hit key={`${hit.conversationId}:${hit.messageKey}`} hit={hit} />
           ))}
         </ul>
       )}
+      {search.status === 'done' && <ServerPart server={search.server} />}
     </section>
   )
 }

@@ -27,7 +27,11 @@ export function connectStores(): () => void {
 
   const unsubscribers = [
     bridge.on('session', (session) => useSession.getState().apply(session)),
-    bridge.on('connection', (status) => useConnection.getState().setStatus(status)),
+    bridge.on('connection', (status) => {
+      useConnection.getState().setStatus(status)
+      // A search shown while offline searches the server once the connection is back.
+      if (status.state === 'connected') useUi.getState().retryServerSearch('offline')
+    }),
     bridge.on('conversations', (conversations) => {
       useConversations.getState().upsert(conversations)
       ensureUsers(peopleIn(conversations))

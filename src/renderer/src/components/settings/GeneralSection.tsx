@@ -68,7 +68,12 @@ export function GeneralSection() {
           {t('settings.readReceiptsHint')}
         </p>
       </section>
-      <HistorySection budget={settings.historyBudget} onChange={(historyBudget) => update({ historyBudget })} />
+      <HistorySection
+        budget={settings.historyBudget}
+        cap={settings.cacheMessageCap}
+        onChange={(historyBudget) => update({ historyBudget })}
+        onCapChange={(cacheMessageCap) => update({ cacheMessageCap })}
+      />
       <section aria-labelledby="settings-appearance">
         <h3 id="settings-appearance">{t('settings.appearanceSection')}</h3>
         <label className="field field--inline">
