@@ -35,6 +35,7 @@ export class MessageEviction {
   private readonly count: Statement<[], number>
   private readonly bottomRows: Statement<[string, number], BottomRow>
   private readonly ceiling: Statement<{ conversationId: string; me: string }, number>
+  /** Rows with attachments among those a delete through a seq takes. */
   private readonly rowsThrough: Statement<[string, number], number>
   private readonly remove: Statement<[string, number]>
 
@@ -57,7 +58,13 @@ export class MessageEviction {
                      WHERE o.conversation_id = @conversationId AND m.seq IS NOT NULL), 9007199254740991))`,
       )
       .pluck()
-    this.rowsThrough = db.prepare<[string, number], number>('SELECT row_id FROM messages WHERE conversation_id = ? AND seq <= ?').pluck()
+    // Only the rows with attachments: most have none.
+    this.rowsThrough = db
+      .prepare<[string, number], number>(
+        `SELECT DISTINCT m.row_id FROM messages m JOIN message_attachments a ON a.message_row_id = m.row_id
+         WHERE m.conversation_id = ? AND m.seq <= ?`,
+      )
+      .pluck()
     this.remove = db.prepare('DELETE FROM messages WHERE conversation_id = ? AND seq <= ?')
   }
 
