@@ -154,12 +154,13 @@ const smokes: Record<string, Smoke> = {
   },
   'bench:history': {
     // Seeded from nothing each time (no seed cache): the smoke leaves nothing behind.
-    args: ['--messages=6000', '--small-messages=600', '--conversations=40', '--users=20', '--rounds=1', '--backfill-ms=1500', '--seed-cache='],
+    args: ['--messages=6000', '--small-messages=600', '--control-messages=3000', '--conversations=40', '--users=20', '--rounds=1', '--backfill-ms=1500', '--seed-cache='],
     result: z.object({
       workspaces: z.object({ big: z.object({ messages: z.literal(6000) }), small: z.object({ messages: z.literal(600) }) }),
       firstSignIn: z.object({
         target: positive,
         ready: z.object({ bigMs: positive, smallMs: positive, ratio: positive }),
+        control: z.object({ messages: z.literal(3000), readyMs: positive, ratio: positive }),
         list: z.object({ ratio: positive }),
         openScrollable: z.object({ ratio: positive }),
         latest: z.object({ ratio: positive }),

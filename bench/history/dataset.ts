@@ -47,7 +47,7 @@ export interface SeededConversation {
 }
 
 export interface SeededWorkspace {
-  name: 'big' | 'small'
+  name: 'big' | 'small' | 'control'
   messages: number
   me: { id: string; username: string }
   /** Every conversation, the signed-in user a member of each. */

@@ -12,6 +12,13 @@ const spec = {
   messages: integer(1_000_000),
   /** Messages of the small workspace (the first this-many of the big one's, over the same conversations). */
   smallMessages: integer(10_000),
+  /**
+   * Messages of a third workspace signed in to in the same run (0: none): by
+   * default one whose conversations hold at least a full latest page each, so
+   * that big ÷ control compares the same first sign-in work over histories of
+   * different size (10,000 over 2,000 conversations is 5 each).
+   */
+  controlMessages: integer(200_000, 0),
   conversations: integer(2_000, 2),
   /** Accounts the conversations' members are drawn from; the first is the one who signs in (a member of every conversation). */
   users: integer(500, 2),

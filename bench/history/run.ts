@@ -155,7 +155,7 @@ interface BackfillWindow {
 }
 
 interface SignInRun {
-  workspace: 'big' | 'small'
+  workspace: SeededWorkspace['name']
   /** `login` returned (the server checked the password, the account is open). */
   signedInMs: number
   listMs: number
@@ -438,6 +438,7 @@ const verdict = (ratio: number): string => `target ≤ ${TARGET}: ${ratio <= TAR
 async function main(): Promise<void> {
   const options = readHistoryOptions()
   if (options.smallMessages >= options.messages) throw new Error('--small-messages must be below --messages')
+  if (options.controlMessages >= options.messages) throw new Error('--control-messages must be below --messages (0: no control)')
   const loadBefore = loadAverage()
   const workDir = makeWorkDir('parley-bench-history-')
   const lives: Live[] = []
@@ -445,6 +446,7 @@ async function main(): Promise<void> {
     const setup = performance.now()
     const big = await prepareWorkspace(join(workDir, 'big'), 'big', options.messages, options, progress)
     const small = await prepareWorkspace(join(workDir, 'small'), 'small', options.smallMessages, options, progress)
+    const control = options.controlMessages > 0 ? await prepareWorkspace(join(workDir, 'control'), 'control', options.controlMessages, options, progress) : null
     const setupMs = performance.now() - setup
     progress('starting a server on each workspace…')
     const bigLive = await startLive(big, join(workDir, 'big'), options.openRank)
@@ -452,17 +454,21 @@ async function main(): Promise<void> {
     const smallLive = await startLive(small, join(workDir, 'small'), options.openRank)
     lives.push(smallLive)
     if (bigLive.openId !== smallLive.openId) throw new Error('the workspaces do not share their conversations')
+    const controlLive = control === null ? null : await startLive(control, join(workDir, 'control'), options.openRank)
+    if (controlLive !== null) lives.push(controlLive)
 
-    const runs: { big: SignInRun[]; small: SignInRun[] } = { big: [], small: [] }
+    const runs: { big: SignInRun[]; small: SignInRun[]; control: SignInRun[] } = { big: [], small: [], control: [] }
     const probes: { big: ServerProbe[]; small: ServerProbe[] } = { big: [], small: [] }
     const bare: BareRun[] = []
     for (let r = 0; r < options.rounds; r++) {
       const order = r % 2 === 0 ? [smallLive, bigLive] : [bigLive, smallLive]
       for (const live of order) {
         progress(`round ${r + 1}/${options.rounds}: ${live.ws.name}: the server alone (listing, ${live.order.length} latest pages)…`)
-        probes[live.ws.name].push(await probeServer(live))
+        probes[live.ws.name as 'big' | 'small'].push(await probeServer(live))
       }
-      for (const live of order) {
+      // The control signs in between or after them, its place turning too.
+      const signIns = controlLive === null ? order : r % 2 === 0 ? [order[0] as Live, controlLive, order[1] as Live] : [...order, controlLive]
+      for (const live of signIns) {
         const withBackfill = live === bigLive
         progress(`round ${r + 1}/${options.rounds}: ${live.ws.name}: a fresh core signs in${withBackfill ? ', then the backfill is timed' : ''}…`)
         const profile = withBackfill && r === options.rounds - 1 ? options.profile : ''
@@ -522,6 +528,16 @@ async function main(): Promise<void> {
       open: { id: live.openId, messages: live.byId.get(live.openId)?.lastSeq ?? 0, listedAt: live.order.indexOf(live.openId) + 1 },
       seeded: { cached: live.ws.cached, seedSeconds: round(live.ws.seedMs / 1000), indexSeconds: round(live.ws.indexMs / 1000) },
     })
+    const controlReady =
+      controlLive === null
+        ? null
+        : {
+            messages: controlLive.ws.messages,
+            readyMs: round(median(runs.control.map((run) => run.readyMs))),
+            cachedMessages: median(runs.control.map((run) => run.cachedMessages)),
+            ratio: round(ready.bigMs / median(runs.control.map((run) => run.readyMs)), 2),
+            roundRatios: runs.big.map((run, i) => round(run.readyMs / (runs.control[i] as SignInRun).readyMs, 2)),
+          }
     const results = {
       machine: machine(),
       loadAverage: { before: loadBefore, after: loadAverage() },
@@ -532,6 +548,8 @@ async function main(): Promise<void> {
         target: TARGET,
         met: ready.ratio <= TARGET,
         ready,
+        /** Big ÷ a workspace whose latest pages are as full: the same work over less history (null: no control). */
+        control: controlReady,
         list,
         openListed,
         openScrollable: open,
@@ -540,7 +558,7 @@ async function main(): Promise<void> {
         cachedMessages: { big: med('big', (run) => run.cachedMessages), small: med('small', (run) => run.cachedMessages) },
         cpuMs: { big: cpuMed('big'), small: cpuMed('small') },
         stallMaxMs: { big: med('big', (run) => run.stallMaxMs), small: med('small', (run) => run.stallMaxMs) },
-        runs: [...runs.big, ...runs.small].map(({ olderPages: _pages, ...run }) => run),
+        runs: [...runs.big, ...runs.small, ...runs.control].map(({ olderPages: _pages, ...run }) => run),
       },
       server: {
         ...server,
@@ -589,6 +607,12 @@ async function main(): Promise<void> {
       `  CPU to ready (medians): core ${fmt(results.firstSignIn.cpuMs.big.own)} / ${fmt(results.firstSignIn.cpuMs.small.own)} ms, server ${fmt(results.firstSignIn.cpuMs.big.server)} / ${fmt(results.firstSignIn.cpuMs.small.server)} ms (big / small)`,
       `  longest main-thread stall to ready: ${fmt(results.firstSignIn.stallMaxMs.big, 1)} / ${fmt(results.firstSignIn.stallMaxMs.small, 1)} ms`,
       `  ready, big ÷ small: ${ready.ratio.toFixed(2)} (${verdict(ready.ratio)})`,
+      ...(controlReady === null
+        ? []
+        : [
+            `  ready, big ÷ control (${fmt(controlReady.messages)} messages, ${fmt(controlReady.cachedMessages)} cached at "latest" against ${fmt(results.firstSignIn.cachedMessages.big)}: ` +
+              `the same work over less history): ${controlReady.ratio.toFixed(2)} (rounds ${controlReady.roundRatios.map((v) => v.toFixed(2)).join(', ')}; ${verdict(controlReady.ratio)}); control ready ${fmt(controlReady.readyMs)} ms`,
+          ]),
       '',
       `The server alone, the same requests one at a time (fetch + JSON.parse; medians of ${rounds})`,
       formatTable(

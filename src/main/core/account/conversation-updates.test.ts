@@ -3,7 +3,7 @@ import type { ChatConversation } from '../../../shared/ipc'
 import { conversationDto, serverMessages, tempCache } from '../../../../test/support/cache/temp-cache'
 import { EventHub } from '../event-hub'
 import type { AccountEvents } from './account-events'
-import { ConversationUpdates, VIEWS_PER_TURN } from './conversation-updates'
+import { BADGE_INTERVAL_MS, ConversationUpdates, VIEWS_PER_TURN } from './conversation-updates'
 
 const nextTurn = () => new Promise((resolve) => setTimeout(resolve, 5))
 
@@ -15,8 +15,10 @@ function setUp(count: number) {
   const events = new EventHub<AccountEvents>()
   const sends: ChatConversation[][] = []
   events.on('conversations', (views) => sends.push(views))
+  const badges: number[] = []
+  events.on('unreadChanged', () => badges.push(performance.now()))
   const updates = new ConversationUpdates(cache, 'me', events, () => Date.now())
-  return { cache, ids, sends, updates }
+  return { cache, ids, sends, badges, updates }
 }
 
 test('a sync that changed many conversations sends their views a turn at a time, each once, all of them', async () => {
@@ -57,4 +59,29 @@ test('conversationCounters and markerOf read one row each, as conversation() rep
   cache.setLeft('c0', 1234)
   expect(cache.conversationCounters('c0')?.leftAt).toBe(1234)
   expect(cache.conversationCounters('unknown')).toBeNull()
+})
+
+test('while sync writes, the unread total goes out at most once per BADGE_INTERVAL_MS and after the last change; a user action at once', async () => {
+  const { ids, badges, updates } = setUp(3)
+  const started = performance.now()
+  // Sync changes something every 20 ms for a while: views every 50 ms, the total far less often.
+  let lastChange = 0
+  for (let i = 0; i < 30; i++) {
+    lastChange = performance.now()
+    updates.changedBySync([ids[i % 3] as string])
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  const during = performance.now() - started
+  const sent = badges.length
+  expect(sent).toBeGreaterThanOrEqual(1)
+  expect(sent).toBeLessThanOrEqual(Math.ceil(during / BADGE_INTERVAL_MS) + 1)
+  for (let i = 1; i < badges.length; i++) expect((badges[i] as number) - (badges[i - 1] as number)).toBeGreaterThanOrEqual(BADGE_INTERVAL_MS - 2)
+  // The last change is followed by one.
+  await new Promise((resolve) => setTimeout(resolve, BADGE_INTERVAL_MS + 100))
+  expect(badges.at(-1)).toBeGreaterThanOrEqual(lastChange)
+  // A user action: at once, whenever the last one went.
+  const before = badges.length
+  updates.send([ids[0] as string])
+  expect(badges).toHaveLength(before + 1)
+  updates.stop()
 })
