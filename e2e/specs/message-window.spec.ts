@@ -43,8 +43,17 @@ async function listState(page: Page): Promise<ListState> {
   })
 }
 
+/**
+ * A flick of the wheel: the wheel event a user's scroll starts with (the list then stops holding itself at
+ * the latest message it opened at: MessageList's `pinned`, which a programmatic scroll alone leaves on for
+ * its first seconds), then the scroll itself, by an exact amount.
+ */
 const flick = (page: Page, by: number) =>
-  page.evaluate((delta) => document.querySelector('[data-testid=message-list] .message-list__scroller')?.scrollBy(0, delta), by)
+  page.evaluate((delta) => {
+    const scroller = document.querySelector('[data-testid=message-list] .message-list__scroller')
+    scroller?.dispatchEvent(new WheelEvent('wheel', { bubbles: true, cancelable: true, deltaY: delta }))
+    scroller?.scrollBy(0, delta)
+  }, by)
 
 test('scrolled back through 2,400 messages the list holds a bounded window, scrolls down again without jumping, and "Jump to latest" shows a message that arrived meanwhile', async ({
   launch,
