@@ -4,7 +4,7 @@
  * search anyway — the server's hits join the cache's, each message once,
  * newest first — and opens it. Offline, the results are this device's with a
  * note saying older messages were not searched; back online, the server's
- * hits join by themselves.
+ * hits join by themselves. The server failing: a note and Try again.
  */
 import type { AuthResponse, Conversation, User } from '../../src/shared/api'
 import { callApi } from '../../test/helpers/messenger'
@@ -22,7 +22,7 @@ const body = (n: number): string => {
   return `harbour note ${n}`
 }
 
-test('a new device finds a message it has not cached through the server and opens it; offline, this device’s results with a note', async ({ launch, server }) => {
+test('a new device finds a message it has not cached through the server and opens it; offline or with the server failing, this device’s results with a note (and Try again)', async ({ launch, server }) => {
   test.setTimeout(120_000)
   const register = async (name: string, displayName: string) =>
     (await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', { body: { username: uniqueName(name), password: PASSWORD, displayName } })).body
@@ -71,6 +71,20 @@ test('a new device finds a message it has not cached through the server and open
   await expect.poll(keys).toEqual([key(RECENT.lighthouse), key(OLD.lighthouse)])
   await expect(note).toBeEmpty()
   await expect(hits.nth(1)).toContainText(`entry ${OLD.lighthouse}`)
+
+  // The server failing (its REST requests reset, the realtime link up): this device's hits, a note that
+  // says so, and Try again — by keyboard — once it answers again.
+  await app.failHttp()
+  await input.fill('beacon on the hill')
+  await expect(note).toContainText('couldn’t reach the server', { timeout: 30_000 })
+  await expect.poll(keys).toEqual([key(RECENT.beacon)])
+  await app.restoreNetwork()
+  await page.getByTestId('search-server-retry').focus()
+  await page.keyboard.press('Enter')
+  await expect.poll(keys, { timeout: 30_000 }).toEqual([key(RECENT.beacon), key(OLD.beacon)])
+  await expect(note).toBeEmpty()
+  await input.fill('lighthouse')
+  await expect.poll(keys).toEqual([key(RECENT.lighthouse), key(OLD.lighthouse)])
 
   // Opening the old hit brings its message, which the cache did not hold.
   await hits.nth(1).click()
