@@ -19,6 +19,7 @@ import type { Message } from '../../src/shared/api'
 import { benchConversation, ME, pages } from './dataset'
 import { createRawMessages, insertRaw, openRawDatabase } from './raw-tables'
 import type { Scenario, ScenarioContext, ScenarioResult } from './scenario'
+import { median } from '../../test/kit/latency'
 
 const CONVERSATIONS = 20
 /** The budget: each conversation's latest fifth stays (with the newest message beyond it). */
@@ -136,7 +137,6 @@ export const evictionScenario: Scenario = {
       const raw = evictRaw(join(workDir, `raw-${round}.sqlite`), history, parley.chunks)
       runs.push({ parley, raw })
     }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
     const parleyRate = median(runs.map((r) => r.parley.rowsPerSec))
     const rawRate = median(runs.map((r) => r.raw.rowsPerSec))
     const ratio = parleyRate / rawRate

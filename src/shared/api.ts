@@ -156,11 +156,14 @@ export type Conversation = z.infer<typeof conversationSchema>
 /** A UTF-16 surrogate without its partner: not text, and not storable as UTF-8. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
+/** Whether `text` holds half a surrogate pair (which no message body, name or query can). */
+export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text)
+
 /** What trimming leaves must be 1–max characters (code points, so emoji count once); no NUL anywhere. */
 const trimmedText = (max: number, what: string) =>
   z
     .string()
-    .refine((text) => !LONE_SURROGATE.test(text), { message: `${what} contains an unpaired surrogate` })
+    .refine((text) => !hasLoneSurrogate(text), { message: `${what} contains an unpaired surrogate` })
     .refine((text) => !text.includes('\u0000'), { message: `${what} contains a NUL character (U+0000)` })
     .transform((text) => text.trim())
     .refine((text) => text.length > 0, { message: `${what} must not be empty` })
@@ -170,7 +173,7 @@ const trimmedText = (max: number, what: string) =>
 const captionText = (max: number, what: string) =>
   z
     .string()
-    .refine((text) => !LONE_SURROGATE.test(text), { message: `${what} contains an unpaired surrogate` })
+    .refine((text) => !hasLoneSurrogate(text), { message: `${what} contains an unpaired surrogate` })
     .refine((text) => !text.includes('\u0000'), { message: `${what} contains a NUL character (U+0000)` })
     .transform((text) => text.trim())
     .refine((text) => [...text].length <= max, { message: `${what} must be at most ${max} characters` })

@@ -178,6 +178,13 @@ export async function serverConversation(serverUrl: string, token: string, conve
   return (await callApi<Conversation>(serverUrl, 'GET', `/api/conversations/${conversationId}`, { token })).body
 }
 
+/** The core's signed-in account; throws when nobody is signed in. */
+export function accountOf(core: Core): NonNullable<Core['currentAccount']> {
+  const account = core.currentAccount
+  if (account === null) throw new Error('not signed in')
+  return account
+}
+
 /**
  * The core's cache holds exactly the server's history: same ids, seqs, revs,
  * bodies, tombstones, reactions, mentions and reply previews, nothing pending
@@ -186,8 +193,7 @@ export async function serverConversation(serverUrl: string, token: string, conve
  * `deliveredDelayMs` before it goes: that is waited for).
  */
 export async function expectCacheEqualsServer(core: Core, serverUrl: string, token: string, conversationId: string): Promise<void> {
-  const account = core.currentAccount
-  if (account === null) throw new Error('not signed in')
+  const account = accountOf(core)
   // A first sync caches the latest page; the backfill brings the rest (history.ts).
   await eventually(() => (account.cache.lowestSeq(conversationId) ?? 1) <= 1, 10_000, 'older history backfilled').catch(() => undefined)
   const server = await serverHistory(serverUrl, token, conversationId)

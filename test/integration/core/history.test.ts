@@ -16,7 +16,7 @@ import { History } from '../../../src/main/core/sync/history'
 import { LATEST_PAGE, type Sync } from '../../../src/main/core/sync/sync'
 import type { Message, MessagePage } from '../../../src/shared/api'
 import type { HistoryBudget } from '../../../src/shared/settings'
-import { cleanupCoreDirs, eventually, fastTiming, startCore } from '../../helpers/core'
+import { accountOf, cleanupCoreDirs, eventually, fastTiming, startCore } from '../../helpers/core'
 import { directConversation, newUser, type MessengerUser } from '../../helpers/messenger'
 import { quietSync } from '../../helpers/sync'
 import { TcpProxy } from '../../helpers/tcp-proxy'
@@ -77,6 +77,15 @@ async function listed(sync: Sync, api: ApiClient): Promise<void> {
   sync.applyConversations((await api.conversationPage()).conversations)
 }
 
+/** A new device as its first sync leaves it: the listing, the first fill, then the backfill run to its end. */
+async function backfilled(f: Fixture): Promise<Fixture> {
+  await listed(f.sync, f.api)
+  await f.sync.fill(conversationId)
+  f.history.backfill([conversationId])
+  await f.history.whenIdle()
+  return f
+}
+
 /** The cached seqs of the conversation are one run from its lowest to its highest, each once. */
 function expectContiguous(cache: Cache): { lowest: number; highest: number } {
   const lowest = cache.lowestSeq(conversationId) ?? 0
@@ -108,11 +117,7 @@ test('first met: the latest page; scrolling back fetches the page before it, and
 })
 
 test('the backfill with the whole history as budget reaches the first message; the cache equals the server', async () => {
-  const { cache, sync, history, api } = fixture({ kind: 'all' })
-  await listed(sync, api)
-  await sync.fill(conversationId)
-  history.backfill([conversationId])
-  await history.whenIdle()
+  const { cache, history } = await backfilled(fixture({ kind: 'all' }))
   expect(expectContiguous(cache)).toEqual({ lowest: 1, highest: HISTORY })
   expect(history.hasOlder(conversationId)).toBe(false)
   expect(await history.older(conversationId)).toBe(false)
@@ -123,27 +128,15 @@ test('the backfill with the whole history as budget reaches the first message; t
 
 test('a budget of days: history older than that is left on the server; of messages: that many per conversation', async () => {
   // A clock 100 days ahead: every message is 100 days old, beyond a 90-day budget.
-  const later = fixture({ kind: 'days', days: 90 }, () => Date.now() + 100 * 86_400_000)
-  await listed(later.sync, later.api)
-  await later.sync.fill(conversationId)
-  later.history.backfill([conversationId])
-  await later.history.whenIdle()
+  const later = await backfilled(fixture({ kind: 'days', days: 90 }, () => Date.now() + 100 * 86_400_000))
   expect(later.cache.lowestSeq(conversationId)).toBe(HISTORY - LATEST_PAGE + 1)
   later.cache.close()
   // Today's clock: within 90 days, so all of it.
-  const today = fixture({ kind: 'days', days: 90 })
-  await listed(today.sync, today.api)
-  await today.sync.fill(conversationId)
-  today.history.backfill([conversationId])
-  await today.history.whenIdle()
+  const today = await backfilled(fixture({ kind: 'days', days: 90 }))
   expect(today.cache.lowestSeq(conversationId)).toBe(1)
   today.cache.close()
   // 300 messages: the latest page, then older pages until at least 300 are held.
-  const counted = fixture({ kind: 'messages', count: 300 })
-  await listed(counted.sync, counted.api)
-  await counted.sync.fill(conversationId)
-  counted.history.backfill([conversationId])
-  await counted.history.whenIdle()
+  const counted = await backfilled(fixture({ kind: 'messages', count: 300 }))
   const { lowest } = expectContiguous(counted.cache)
   expect(HISTORY - lowest + 1).toBeGreaterThanOrEqual(300)
   expect(HISTORY - lowest + 1).toBeLessThan(300 + 200)
@@ -201,11 +194,7 @@ test('the app on a new device: the latest page; a scroll-back past it fetches ol
   try {
     await app.core.updateSettings({ historyBudget: { kind: 'messages', count: 20 } })
     await app.core.login({ serverUrl: url, username: alice.user.username, password: 'correct-horse' })
-    const cache = () => {
-      const account = app.core.currentAccount
-      if (account === null) throw new Error('alice is not signed in')
-      return account.cache
-    }
+    const cache = () => accountOf(app.core).cache
     await eventually(() => cache().highestSeq(conversationId) === HISTORY, 15_000, 'the latest page')
     expect(cache().lowestSeq(conversationId)).toBe(HISTORY - 19)
     const latest = await app.core.loadMessages({ conversationId, limit: 50 })
@@ -253,14 +242,10 @@ test('past the cap, history scrolled back beyond the budget goes again from the 
   // A clock 100 days ahead: all of it is outside a 90-day budget.
   const later = () => Date.now() + 100 * 86_400_000
   const budget: HistoryBudget = { kind: 'days', days: 90 }
-  let backfilled = 0
-  const { cache, sync, history, api } = fixture(budget, later, undefined, () => backfilled++)
-  await listed(sync, api)
-  await sync.fill(conversationId)
-  history.backfill([conversationId])
-  await history.whenIdle()
+  let backfills = 0
+  const { cache, sync, history } = await backfilled(fixture(budget, later, undefined, () => backfills++))
   // The backfill ran to its end (nothing inside the budget to fetch): the cache's size is looked at then.
-  expect(backfilled).toBe(1)
+  expect(backfills).toBe(1)
   // The user scrolls back two pages.
   expect(await history.older(conversationId)).toBe(true)
   expect(await history.older(conversationId)).toBe(true)
@@ -302,11 +287,7 @@ test('the app: a smaller cache cap in the settings evicts at once, the oldest hi
   try {
     await app.core.updateSettings({ historyBudget: { kind: 'messages', count: 50 }, cacheMessageCap: null })
     await app.core.login({ serverUrl: server.url, username: alice.user.username, password: 'correct-horse' })
-    const cache = () => {
-      const account = app.core.currentAccount
-      if (account === null) throw new Error('alice is not signed in')
-      return account.cache
-    }
+    const cache = () => accountOf(app.core).cache
     await eventually(() => cache().highestSeq(conversationId) === HISTORY && cache().highestSeq(room) === 400, 15_000, 'the latest pages')
     // Scrolled back to the first message of each: 1,100 messages cached, more than the cap about to be set.
     for (const [id, top] of [

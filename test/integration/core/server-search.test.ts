@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { dispatchCall } from '../../../src/main/core/dispatch'
 import type { SearchHit } from '../../../src/shared/ipc'
-import { cleanupCoreDirs, eventually, fastTiming, startCore, type TestCore } from '../../helpers/core'
+import { accountOf, cleanupCoreDirs, eventually, fastTiming, startCore, type TestCore } from '../../helpers/core'
 import { directConversation, newUser, type MessengerUser } from '../../helpers/messenger'
 import { TcpProxy } from '../../helpers/tcp-proxy'
 import { spawnServer, type ServerProcess } from '../../kit/server-process'
@@ -72,11 +72,7 @@ async function newDevice(url: string): Promise<TestCore> {
   const app = await startCore(url, { timing: { ...fastTiming, latestPageSize: CACHED } })
   await app.core.updateSettings({ historyBudget: { kind: 'messages', count: CACHED } })
   await app.core.login({ serverUrl: url, username: alice.user.username, password: 'correct-horse' })
-  const cache = () => {
-    const account = app.core.currentAccount
-    if (account === null) throw new Error('alice is not signed in')
-    return account.cache
-  }
+  const cache = () => accountOf(app.core).cache
   await eventually(() => cache().highestSeq(conversationId) === HISTORY, 15_000, 'the latest page')
   expect(cache().lowestSeq(conversationId)).toBe(HISTORY - CACHED + 1)
   return app

@@ -19,7 +19,7 @@
  *   `unreachable` when the request found no server while the realtime link
  *   is up; the server's refusals keep their code (`rate_limited` for 429).
  */
-import type { Message } from '../../../shared/api'
+import { hasLoneSurrogate, type Message } from '../../../shared/api'
 import { ParleyError, type ConnectionStatus, type SearchHit } from '../../../shared/ipc'
 import { buildSnippet, DESKTOP_SNIPPET } from '../../../shared/search/snippet'
 import { searchTerms } from '../../../shared/search/terms'
@@ -27,9 +27,6 @@ import { NetworkError, type ApiClient } from '../api-client'
 import { messageKey } from '../cache/messages/message-row'
 import type { Cache } from '../cache/types'
 import { translateError } from '../errors'
-
-/** A UTF-16 surrogate without its partner. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
 export interface ServerSearchDeps {
   cache: Pick<Cache, 'conversation' | 'messageByKey'>
@@ -44,7 +41,7 @@ const offline = () =>
 export async function searchServer(deps: ServerSearchDeps, query: string, limit: number): Promise<SearchHit[]> {
   const terms = searchTerms(query)
   // Nothing to look for; or text no message can hold (bodies never have a NUL or a lone surrogate), which the server refuses.
-  if (terms.length === 0 || query.includes('\u0000') || LONE_SURROGATE.test(query)) return []
+  if (terms.length === 0 || query.includes('\u0000') || hasLoneSurrogate(query)) return []
   if (deps.connection() === 'offline') throw offline()
   let page: Awaited<ReturnType<ApiClient['search']>>
   try {

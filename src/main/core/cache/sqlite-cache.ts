@@ -185,8 +185,7 @@ export class SqliteCache implements Cache {
       this.indexer.noteWrite()
       this.checkpointer?.noteWrite()
     }
-    const news = result.attachments
-    if (news.added.length > 0 || news.forgotten.length > 0) this.attachmentWatchers.forEach((watch) => watch(news))
+    this.announceAttachments(result.attachments)
     return result
   }
 
@@ -263,10 +262,7 @@ export class SqliteCache implements Cache {
   evictThrough(conversationId: string, throughSeq: number): number {
     const { evicted, forgotten } = this.eviction.evictThrough(conversationId, throughSeq)
     if (evicted > 0) this.checkpointer?.noteWrite()
-    if (forgotten.length > 0) {
-      const news: AttachmentNews = { added: [], forgotten }
-      this.attachmentWatchers.forEach((watch) => watch(news))
-    }
+    this.announceAttachments({ added: [], forgotten })
     return evicted
   }
 
@@ -308,6 +304,11 @@ export class SqliteCache implements Cache {
 
   rescheduleOutbox(id: number, nextAttemptAt: number, error: string): void {
     this.outboxTable.rescheduleOutbox(id, nextAttemptAt, error)
+  }
+
+  /** Attachments a write added or forgot, to whoever watches (nothing when there are none). */
+  private announceAttachments(news: AttachmentNews): void {
+    if (news.added.length > 0 || news.forgotten.length > 0) this.attachmentWatchers.forEach((watch) => watch(news))
   }
 
   watchAttachments(listener: (news: AttachmentNews) => void): () => void {

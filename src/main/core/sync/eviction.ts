@@ -53,7 +53,7 @@ export interface EvictionDeps {
 }
 
 export interface EvictionRun {
-  /** Sent messages cached before and after. */
+  /** Sent messages cached when the run began, and that less what it evicted (one count of a large table is enough). */
   before: number
   after: number
   evicted: number
@@ -146,7 +146,7 @@ export class Eviction {
       await new Promise((resolve) => setImmediate(resolve))
     }
     if (this.stopped) return null
-    const after = cache.sentMessageCount()
+    const after = before - evicted
     if (evicted > 0) this.deps.log.info({ before, after, evicted, cap }, 'older history evicted to keep the cache within its cap')
     else if (after > cap) this.deps.log.warn({ after, cap }, 'the cache is over its cap with nothing outside the history budget to evict')
     return { before, after, evicted }

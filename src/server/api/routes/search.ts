@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import type { Message } from '../../../shared/api'
+import { hasLoneSurrogate, type Message } from '../../../shared/api'
 import { buildSnippet, SERVER_SNIPPET, type SnippetPart } from '../../../shared/search/snippet'
 import { searchTerms } from '../../../shared/search/terms'
 import { currentUser } from '../authenticate'
@@ -21,13 +21,11 @@ export const SEARCH_QUERY_MAX = 200
 export const SEARCH_PAGE_DEFAULT = 20
 export const SEARCH_PAGE_MAX = 50
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
 export const searchQuerySchema = z.object({
   q: z
     .string()
     .refine((q) => !q.includes('\u0000'), { message: 'contains a NUL character (U+0000)' })
-    .refine((q) => !LONE_SURROGATE.test(q), { message: 'contains an unpaired surrogate' })
+    .refine((q) => !hasLoneSurrogate(q), { message: 'contains an unpaired surrogate' })
     .refine((q) => q.length > 0 && [...q].length <= SEARCH_QUERY_MAX, { message: `must be 1–${SEARCH_QUERY_MAX} characters` }),
   conversationId: z.string().min(1).optional(),
   before: z
