@@ -51,6 +51,12 @@ test('a new device finds a message it has not cached through the server and open
   const key = (n: number) => `${bob.user.id}:ss-${n}`
   const keys = () => hits.evaluateAll((buttons) => buttons.map((button) => button.getAttribute('data-message-key')))
 
+  // The list shows before the latest pages are cached: wait until this device's cache holds the
+  // recent beacon (a local search), so the silent network below cannot cut its first page off.
+  await expect
+    .poll(() => page.evaluate(async () => (await window.parley.search({ query: 'beacon', limit: 50 })).length), { timeout: 30_000 })
+    .toBe(1)
+
   // The network goes silent: the cached hit at once, marked while the server is being asked.
   await app.blackholeNetwork()
   await input.fill('beacon')
