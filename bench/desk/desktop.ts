@@ -77,6 +77,8 @@ function startCore(env: DeskEnv, account: DeskAccount): Promise<TestableCore> {
       defaultServerUrl: env.serverUrl,
       appInfo: { name: 'Parley', version: 'bench', platform: process.platform, locale: 'en-US', tokenStorage: 'keyring' },
       services: account.services,
+      // As the shell: the window paints the cache before the saved sign-in connects.
+      awaitFirstPaint: true,
     },
     pino({ level: 'silent' }),
   )

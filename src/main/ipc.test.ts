@@ -80,6 +80,7 @@ const validArgs: { [K in IpcCallName]: IpcArgs<K> } = {
   getSettings: undefined,
   updateSettings: { theme: 'dark', showMessagePreview: false },
   getWindowState: undefined,
+  firstScreenPainted: undefined,
   openExternal: { url: 'https://example.com/' },
   getUpdateStatus: undefined,
   checkForUpdates: undefined,

@@ -143,6 +143,8 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
           tokenStorage: await tokenVault.protection(),
         },
         services,
+        // The window paints the cache before a saved sign-in connects (released below when it starts hidden).
+        awaitFirstPaint: true,
         ...(e2eEnabled() ? { timing: E2E_TIMING } : {}),
       },
       coreLog(),
@@ -166,6 +168,9 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
 
   disposers.push(registerIpcHandlers(startedCore, windowSenderCheck(() => window, renderer)))
   disposers.push(forwardCoreEvents(startedCore, () => (window === null || window.isDestroyed() ? null : window.webContents)))
+  const startHidden = startsHidden(startSettings, process.platform, unread.hasTray())
+  // A hidden window paints nothing the user sees: the saved sign-in need not wait for it.
+  if (startHidden) void startedCore.firstScreenPainted(undefined)
   const mainWindow = createMainWindow({
     title: config.appName,
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
@@ -173,7 +178,7 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
     devTools,
     iconPath,
     placement: restoredPlacement(windowState),
-    startHidden: startsHidden(startSettings, process.platform, unread.hasTray()),
+    startHidden,
   })
   window = mainWindow
   disposers.push(trackWindowState(mainWindow, windowState))

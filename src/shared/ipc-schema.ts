@@ -158,6 +158,11 @@ export const ipcArgs = {
   updateSettings: settingsPatchSchema,
 
   getWindowState: z.undefined(),
+  /**
+   * The window's first screen (the list, and the conversation it reopened) is painted: a saved
+   * sign-in's realtime link and first sync, held until then at start, go ahead (design §7.4).
+   */
+  firstScreenPainted: z.undefined(),
   openExternal: z.object({ url: z.url({ protocol: /^https?$/ }).max(2_000) }),
   /** The app's updates (docs/design.md §7.9). */
   getUpdateStatus: z.undefined(),

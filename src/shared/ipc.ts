@@ -369,6 +369,7 @@ export interface IpcResults {
   getSettings: Settings
   updateSettings: Settings
   getWindowState: { focused: boolean }
+  firstScreenPainted: null
   openExternal: null
   getUpdateStatus: UpdateStatus
   checkForUpdates: UpdateStatus
@@ -433,6 +434,7 @@ const callNames: Record<IpcCallName, true> = {
   getSettings: true,
   updateSettings: true,
   getWindowState: true,
+  firstScreenPainted: true,
   openExternal: true,
   getUpdateStatus: true,
   checkForUpdates: true,

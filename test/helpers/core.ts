@@ -91,7 +91,7 @@ export function cleanupCoreDirs(): void {
 
 export async function startCore(
   serverUrl: string,
-  options: { userDataDir?: string; services?: RecordingServices; timing?: Partial<CoreTiming>; random?: () => number } = {},
+  options: { userDataDir?: string; services?: RecordingServices; timing?: Partial<CoreTiming>; random?: () => number; awaitFirstPaint?: boolean } = {},
 ): Promise<TestCore> {
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'parley-core-'))
   if (!options.userDataDir) dirs.push(userDataDir)
@@ -105,6 +105,7 @@ export async function startCore(
       services,
       timing,
       ...(options.random ? { random: options.random } : {}),
+      ...(options.awaitFirstPaint ? { awaitFirstPaint: true } : {}),
     },
     pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   )

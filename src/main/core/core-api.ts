@@ -53,6 +53,14 @@ export interface CoreOptions {
   random?: () => number
   /** The update schedule's clock (updates/updates.ts); tests pass a fake one. */
   updateTimers?: UpdateTimers
+  /**
+   * A window opens at start and will say when its first screen is painted
+   * (`firstScreenPainted`): until then — at most `timing.firstPaintWaitMs` —
+   * a saved sign-in's realtime link and first sync wait, so the cache is on
+   * screen before the network work starts (design §7.4). Hosts without a
+   * window, or with one that starts hidden, leave it off.
+   */
+  awaitFirstPaint?: boolean
 }
 
 export interface CoreTiming {
@@ -80,6 +88,8 @@ export interface CoreTiming {
   /** Sizes, not times (tests shrink them): messages in the latest page of a conversation first met, and in each older page (history.ts). */
   latestPageSize: number
   olderPageSize: number
+  /** With `awaitFirstPaint`: the longest a saved sign-in's first connection waits for the window's first paint. */
+  firstPaintWaitMs: number
 }
 
 export const defaultTiming: CoreTiming = {
@@ -98,6 +108,7 @@ export const defaultTiming: CoreTiming = {
   keyringRetryCapMs: 30_000,
   latestPageSize: 50,
   olderPageSize: 200,
+  firstPaintWaitMs: 2_500,
 }
 
 export type { AppInfo }

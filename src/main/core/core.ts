@@ -38,6 +38,8 @@ export class Core implements ParleyCore {
   private readonly links: LinkRouter
   private readonly updates: Updates
   private disposed = false
+  /** With `awaitFirstPaint`: settles when the window's first screen is painted, or after `firstPaintWaitMs`. */
+  private readonly firstPaint: { settled: Promise<void>; settle: () => void } | null
 
   constructor(
     private readonly options: CoreOptions,
@@ -50,6 +52,7 @@ export class Core implements ParleyCore {
     this.log = log ?? createCoreLogger()
     this.events = new EventHub((err, event) => this.log.error({ err, event }, 'event listener failed'))
     this.appStartedAt = this.now()
+    this.firstPaint = options.awaitFirstPaint === true ? firstPaintGate(this.timing.firstPaintWaitMs) : null
     mkdirSync(options.userDataDir, { recursive: true })
     this.settings = new SettingsFile(options.userDataDir)
     this.links = new LinkRouter({ emit: (link) => this.events.emit('deepLink', link), log: this.log.child({ module: 'links' }) })
@@ -60,6 +63,7 @@ export class Core implements ParleyCore {
       createAccount: (signedIn) => this.createAccount(signedIn),
       onChange: (info) => this.events.emit('session', info),
       keyringRetryDelayMs: (attempt) => Math.min(this.timing.keyringRetryCapMs, this.timing.keyringRetryBaseMs * 2 ** attempt),
+      restoredHold: () => this.firstPaint?.settled,
       log: this.log.child({ module: 'session' }),
     })
     this.updates = new Updates({
@@ -430,6 +434,11 @@ export class Core implements ParleyCore {
     return { focused: this.windowFocused }
   }
 
+  async firstScreenPainted() {
+    this.firstPaint?.settle()
+    return null
+  }
+
   async openExternal(args: { url: string }) {
     let url: URL
     try {
@@ -510,4 +519,18 @@ export class Core implements ParleyCore {
 /** An account's window event, sent on as the core's push event of the same name (the same payload: WindowEvents picks IpcEvents). */
 function forward<E extends keyof WindowEvents>(from: EventHub<AccountEvents>, to: EventHub<IpcEvents>, event: E): void {
   from.on(event, (payload) => to.emit(event, payload as IpcEvents[E]))
+}
+
+/** Settles on `settle()` or after `maxMs`, whichever comes first (its timer keeps no process alive). */
+function firstPaintGate(maxMs: number): { settled: Promise<void>; settle: () => void } {
+  let settle = () => {}
+  const settled = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, maxMs)
+    timer.unref()
+    settle = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+  })
+  return { settled, settle }
 }

@@ -298,9 +298,14 @@ export class Account {
     events.on('typed', ({ conversationId, typing: isTyping }) => supervisor.activeLink?.sendTyping(conversationId, isTyping))
   }
 
-  start(): void {
+  /**
+   * Start the account's work. `hold`: the realtime link (and so the first
+   * sync) waits until it settles — a start from a saved sign-in lets the
+   * window paint the cache first (design §7.4); the outbox goes at once.
+   */
+  start(hold?: Promise<unknown>): void {
     this.muteExpiry.schedule()
-    this.supervisor.start()
+    this.supervisor.start(hold)
     this.outbox.kick()
     void this.attachments.start()
   }

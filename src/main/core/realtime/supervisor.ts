@@ -34,6 +34,8 @@ export class Supervisor {
   private attempt = 0
   private retryTimer: NodeJS.Timeout | null = null
   private running = false
+  /** Started, the first connection waiting for its hold (`start`). */
+  private held = false
   private checking = false
   private current: ConnectionStatus = { state: 'offline', nextRetryAt: null, lastError: null }
 
@@ -48,14 +50,32 @@ export class Supervisor {
     return this.link?.isReady ? this.link : null
   }
 
-  start(): void {
+  /**
+   * Start connecting. With `hold`, the first connection waits until it
+   * settles (a restored sign-in waits for the window's first paint: design
+   * §7.4); meanwhile the status says `connecting`, and "retry now" or a
+   * wake-up connect at once.
+   */
+  start(hold?: Promise<unknown>): void {
     if (this.running) return
     this.running = true
-    this.connect()
+    if (hold === undefined) {
+      this.connect()
+      return
+    }
+    this.held = true
+    this.setStatus({ state: 'connecting', nextRetryAt: null, lastError: null })
+    const release = () => {
+      if (!this.held || !this.running) return
+      this.held = false
+      this.connect()
+    }
+    hold.then(release, release)
   }
 
   stop(): void {
     this.running = false
+    this.held = false
     this.clearRetry()
     this.dropLink()
     this.setStatus({ state: 'offline', nextRetryAt: null, lastError: null })
@@ -64,6 +84,7 @@ export class Supervisor {
   /** Reconnect at once, whatever the state. */
   retryNow(): void {
     if (!this.running) return
+    this.held = false
     this.clearRetry()
     this.dropLink()
     this.connect()

@@ -49,6 +49,8 @@ export interface SessionOptions {
   onChange(info: SessionInfo): void
   /** How long to wait before asking a locked keyring again, by attempt (0, 1, …). */
   keyringRetryDelayMs(attempt: number): number
+  /** What a saved sign-in, opened again, holds its realtime link for (Account.start); none: it connects at once. */
+  restoredHold?(): Promise<unknown> | undefined
   log: CoreLog
 }
 
@@ -96,7 +98,7 @@ export class Session {
     this.notice = null
     if (token === null) return false
     try {
-      this.open(user, token)
+      this.open(user, token, this.options.restoredHold?.())
       return true
     } catch (err) {
       if (cacheUnavailableError(err) === null) throw err
@@ -226,7 +228,7 @@ export class Session {
   }
 
   /** Signs `user` in with an account of their own; when the account cannot be made (its cache does not open) nobody is signed in. */
-  private open(user: User, token: string): void {
+  private open(user: User, token: string, hold?: Promise<unknown>): void {
     const key = accountKey(this.serverUrl, user.id)
     const directory = join(this.options.userDataDir, 'accounts', createHash('sha256').update(key).digest('hex').slice(0, 16))
     const account = this.options.createAccount({ serverUrl: this.serverUrl, user, token, databasePath: join(directory, 'cache.sqlite') })
@@ -235,7 +237,7 @@ export class Session {
     account.events.on('unauthorized', () => void this.signedOutByServer(account))
     account.events.on('profile', (profile) => this.profileChanged(account, profile))
     this.current = account
-    account.start()
+    account.start(hold)
     this.options.services.setBadgeCount(account.totalUnread())
   }
 

@@ -4,7 +4,8 @@ import { stubBridge } from '../../../../test/support/renderer/bridge'
 import { resetAllStores } from '.'
 import { useConnection } from './connection'
 import { useConversations } from './conversations'
-import { FIRST_PAGE, LATER_PAGE, useSession } from './session'
+import { useMessages } from './messages'
+import { FIRST_PAGE, FIRST_SCREEN_WAIT_MS, LATER_PAGE, useSession } from './session'
 import { useUi } from './ui'
 import { useUsers } from './users'
 
@@ -42,6 +43,8 @@ function aliceCore(session: SessionInfo = { serverUrl: SERVER, user: alice }) {
     listConversationPage: vi.fn(() => Promise.resolve({ conversations: [withBob], next: null })),
     getConnection: vi.fn(() => Promise.resolve(connected)),
     getUsers: vi.fn(() => Promise.resolve([person('bob')])),
+    firstScreenPainted: vi.fn(() => Promise.resolve(null)),
+    loadMessages: vi.fn(() => new Promise<never>(() => undefined)),
   }
   stubBridge(calls)
   return calls
@@ -107,6 +110,35 @@ describe('session slice', () => {
     useSession.getState().apply({ serverUrl: SERVER, user: alice, lastOpenConversationId: 'gone' })
     await vi.waitFor(() => expect(useConversations.getState().loaded).toBe(true))
     expect(useUi.getState().activeConversationId).toBeNull()
+  })
+
+  it('tells the core its first screen is painted once the reopened conversation’s latest messages are in, once', async () => {
+    const core = aliceCore()
+    let answer: (page: { messages: []; hasMoreBefore: false; hasMoreAfter: false }) => void = () => undefined
+    core.loadMessages.mockImplementation(() => new Promise<never>((resolve) => (answer = resolve as unknown as typeof answer)))
+    useSession.getState().apply({ serverUrl: SERVER, user: alice, lastOpenConversationId: 'c1' })
+    await vi.waitFor(() => expect(useUi.getState().activeConversationId).toBe('c1'))
+    // The message list asks for them (no component here: the store's call stands in for it).
+    void useMessages.getState().loadLatest('c1')
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(core.firstScreenPainted).not.toHaveBeenCalled()
+    answer({ messages: [], hasMoreBefore: false, hasMoreAfter: false })
+    await vi.waitFor(() => expect(core.firstScreenPainted).toHaveBeenCalledTimes(1))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(core.firstScreenPainted).toHaveBeenCalledTimes(1)
+  })
+
+  it('with nothing to reopen the core is told once the list is in; with messages that never come, after FIRST_SCREEN_WAIT_MS', async () => {
+    const core = aliceCore()
+    useSession.getState().apply({ serverUrl: SERVER, user: alice })
+    await vi.waitFor(() => expect(core.firstScreenPainted).toHaveBeenCalledTimes(1), { timeout: 1_000 })
+
+    resetAllStores()
+    const stuck = aliceCore()
+    const started = Date.now()
+    useSession.getState().apply({ serverUrl: SERVER, user: alice, lastOpenConversationId: 'c1' })
+    await vi.waitFor(() => expect(stuck.firstScreenPainted).toHaveBeenCalledTimes(1), { timeout: FIRST_SCREEN_WAIT_MS + 2_000 })
+    expect(Date.now() - started).toBeGreaterThanOrEqual(FIRST_SCREEN_WAIT_MS)
   })
 
   it('a long list comes a page at a time: the first with the conversation to reopen, later pages only add what is not there yet', async () => {

@@ -139,6 +139,7 @@ async function loadAccount(reopen: string | null): Promise<void> {
   if (reopen !== null && useUi.getState().activeConversationId === null && useConversations.getState().byId[reopen] !== undefined) {
     useUi.getState().openConversation(reopen)
   }
+  void tellFirstScreenPainted(useUi.getState().activeConversationId, mine)
   let next = first.next
   while (next !== null) {
     await afterPaint()
@@ -150,6 +151,48 @@ async function loadAccount(reopen: string | null): Promise<void> {
     next = page.next
   }
 }
+
+/**
+ * A saved sign-in's realtime link and first sync wait in the core until the
+ * window's first screen is painted (design §7.4), so the cache is on screen
+ * before the network work competes for the machine: told once the list — and
+ * the open conversation's latest messages, if one is open — are painted, or
+ * after FIRST_SCREEN_WAIT_MS whatever is on screen by then. (After a sign-in
+ * nothing waits for it: telling is harmless.)
+ */
+async function tellFirstScreenPainted(open: string | null, mine: number): Promise<void> {
+  if (open !== null) await messagesLoaded(open, FIRST_SCREEN_WAIT_MS)
+  // The frame that shows them, and the one after (the message list measures its rows in the first).
+  await afterPaint()
+  await afterPaint()
+  // Another account's load began meanwhile: its own telling is the one that counts.
+  if (mine !== generation) return
+  try {
+    await parley().firstScreenPainted()
+  } catch (err) {
+    logFailure('firstScreenPainted')(err)
+  }
+}
+
+/** The open conversation's latest page is in the messages store (or `maxMs` passed). */
+function messagesLoaded(conversationId: string, maxMs: number): Promise<void> {
+  const loaded = () => useMessages.getState().byConversation[conversationId]?.loaded === true
+  return new Promise((resolve) => {
+    if (loaded()) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      stop()
+      resolve()
+    }
+    const timer = setTimeout(done, maxMs)
+    const stop = useMessages.subscribe(() => {
+      if (loaded()) done()
+    })
+  })
+}
+
+/** The longest the first screen's messages are waited for before the core is told anyway. */
+export const FIRST_SCREEN_WAIT_MS = 1_500
 
 /** Conversations in the first answer: more than a tall window shows. */
 export const FIRST_PAGE = 60
