@@ -9,6 +9,7 @@ import * as m0005 from './migrations/0005-message-lifecycle'
 import * as m0006 from './migrations/0006-attachments'
 import * as m0007 from './migrations/0007-groups-and-people'
 import * as m0008 from './migrations/0008-search'
+import * as m0009 from './migrations/0009-search-fold'
 
 const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006-attachments': m0006,
   '0007-groups-and-people': m0007,
   '0008-search': m0008,
+  '0009-search-fold': m0009,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -1,8 +1,13 @@
 /**
  * Search on PostgreSQL (search-rows.ts). Terms with three letters or digits
- * in a row are `body ILIKE '%term%'`, which pg_trgm's GIN index serves; the
- * others are `strpos(lower(body), lower(term)) > 0` filters (a pattern
- * without trigrams would make pg_trgm read its whole index).
+ * in a row are compared folded — lower case, accents removed
+ * (`parley_search_fold`, migration 0009), as SQLite's trigram index folds
+ * them: `fold(body) LIKE '%' || fold(term) || '%'`, which pg_trgm's GIN
+ * index on fold(body) serves (the term is escaped for LIKE after folding:
+ * unaccent turns some characters into `%`, `_` or `\`). The others are
+ * `strpos(lower(body), lower(term)) > 0` filters, accents kept as SQLite's
+ * LIKE keeps them (a pattern without trigrams would make pg_trgm read its
+ * whole index).
  *
  * Left to itself the planner answers "the newest 20 matches" one of two
  * ways, and which one depends on the statistics' guess of how common the
@@ -27,7 +32,6 @@
  * transaction, so the planner has no way but the trigram index's bitmap.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
-import { escapeLike } from '../../shared/search/terms'
 import type { Database } from './schema'
 import { allOf, inScope, searchable, SHORT_TERM_SCAN, type PositionedRow } from './search-sql'
 import type { MessageSearch, SearchPosition } from './store'
@@ -40,7 +44,11 @@ export const CANDIDATE_CAP = 2_000
 /** Whether pg_trgm makes a trigram of `term` inside `%…%`: three letters or digits in a row. */
 export const hasTrigram = (term: string): boolean => /[\p{L}\p{N}]{3}/u.test(term)
 
-const ilike = (column: string, term: string): RawBuilder<unknown> => sql`${sql.ref(column)} ILIKE ${`%${escapeLike(term)}%`} ESCAPE '\\'`
+/** The term folded, then escaped for LIKE (in SQL: what folding makes of it is known only there). */
+const foldedPattern = (term: string): RawBuilder<unknown> =>
+  sql`'%' || replace(replace(replace(parley_search_fold(CAST(${term} AS text)), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`
+const like = (column: string, term: string): RawBuilder<unknown> => sql`parley_search_fold(${sql.ref(column)}) LIKE ${foldedPattern(term)} ESCAPE '\\'`
+/** Case-insensitive only: short terms keep their accents, as on SQLite and in the desktop cache (shared/search/terms.ts). */
 const contains = (column: string, term: string): RawBuilder<unknown> =>
   sql`strpos(lower(${sql.ref(column)}), lower(CAST(${term} AS text))) > 0`
 
@@ -79,7 +87,7 @@ async function fromIndex(
   filtered: readonly string[],
   cap: number | null,
 ): Promise<PositionedRow[] | null> {
-  const matching = [...indexed.map((term) => ilike('c.body', term)), ...(search.before === undefined ? [] : [olderThan('c', search.before)])]
+  const matching = [...indexed.map((term) => like('c.body', term)), ...(search.before === undefined ? [] : [olderThan('c', search.before)])]
   const caller = [inScope(search), searchable(), ...filtered.map((term) => contains('m.body', term))]
   const { rows, count } = await db.transaction().execute(async (trx) => {
     await sql`SET LOCAL enable_seqscan = off`.execute(trx)
@@ -108,7 +116,7 @@ async function fromRecent(
   filtered: readonly string[],
 ): Promise<PositionedRow[] | null> {
   const scope = [inScope(search), searchable(), ...(search.before === undefined ? [] : [olderThan('m', search.before)])]
-  const matching = [...indexed.map((term) => ilike('r.body', term)), ...filtered.map((term) => contains('r.body', term))]
+  const matching = [...indexed.map((term) => like('r.body', term)), ...filtered.map((term) => contains('r.body', term))]
   const { rows, count } = await pageWithCount(
     db,
     sql`

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import { dialectOf } from '../dialect'
+import { extensionSchema } from '../extensions'
 
 /**
  * Search on the server (issue 23, docs/design.md §4.7): an index over message
@@ -22,10 +23,8 @@ import { dialectOf } from '../dialect'
  * PostgreSQL: pg_trgm and a GIN `gin_trgm_ops` index on the body, which
  * serves `ILIKE '%term%'` for terms with three letters or digits in a row;
  * and an index on (created_at, id), the order hits come in. pg_trgm is
- * installed once per database: used where it is, else created in `public`
- * (PostgreSQL's default place; a store in a schema of its own must not own
- * it, or dropping that schema would drop every other schema's index with
- * it), else in the current schema.
+ * installed once per database (extensions.ts). Migration 0009 moves the
+ * trigram index onto the body with accents folded.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   if (dialectOf(db) === 'postgres') await upPostgres(db)
@@ -57,33 +56,7 @@ async function upSqlite(db: Kysely<unknown>): Promise<void> {
 }
 
 async function upPostgres(db: Kysely<unknown>): Promise<void> {
-  const schema = await trigramSchema(db)
+  const schema = await extensionSchema(db, 'pg_trgm', 'search')
   await sql`CREATE INDEX messages_body_trgm ON messages USING gin (body ${sql.id(schema)}.gin_trgm_ops)`.execute(db)
   await db.schema.createIndex('messages_created').on('messages').columns(['created_at', 'id']).execute()
-}
-
-/** The schema pg_trgm is installed in, installing it if it is not. */
-async function trigramSchema(db: Kysely<unknown>): Promise<string> {
-  const installed = await sql<{ schema: string }>`
-    SELECT n.nspname AS schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-    WHERE e.extname = 'pg_trgm'`.execute(db)
-  const found = installed.rows[0]?.schema
-  if (found !== undefined) return found
-  const hasPublic = await sql<{ one: number }>`SELECT 1 AS one FROM pg_namespace WHERE nspname = 'public'`.execute(db)
-  try {
-    if (hasPublic.rows.length > 0) {
-      await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public`.execute(db)
-      return 'public'
-    }
-    await sql`CREATE EXTENSION IF NOT EXISTS pg_trgm`.execute(db)
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err)
-    throw new Error(
-      `search needs the pg_trgm extension, and this database user could not create it (${reason}): ` +
-        'run CREATE EXTENSION pg_trgm; once as the database owner or a superuser, then start the server again',
-      { cause: err },
-    )
-  }
-  const current = await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)
-  return current.rows[0]?.schema ?? 'public'
 }
