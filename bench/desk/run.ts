@@ -1,7 +1,8 @@
 /**
  * `npm run bench:desk`: the desktop app as a person runs it — the real core
- * in this process, the built renderer in Chromium (as the e2e harness runs
- * them), a real server process on a seeded store — each scenario next to a
+ * (in this process; for the day at the desk, in a process of its own so its
+ * memory is its own: core-process.ts), the built renderer in Chromium (as the
+ * e2e harness runs them), a real server process on a seeded store — each scenario next to a
  * baseline measured in the same run. `--scenarios=coldStart` runs a subset.
  * Prints a table per scenario on stdout, then the results as one JSON line,
  * also written to <results dir>/desk.json. Progress goes to stderr. Sizes:
