@@ -72,11 +72,17 @@ const PHASES: readonly { key: Milestone; label: string }[] = [
 /** After the end point, how long to wait for the first sync to report. */
 const SYNC_WAIT_MS = 30_000
 
-async function coldStart(env: DeskEnv, account: DeskAccount, target: ProbeTarget, profileTo?: string, offline = false): Promise<Start> {
+async function coldStart(
+  env: DeskEnv,
+  account: DeskAccount,
+  target: ProbeTarget,
+  { profileTo, offline = false, awaitFirstPaint }: { profileTo?: string; offline?: boolean; awaitFirstPaint: boolean },
+): Promise<Start> {
   performance.clearMarks()
   const stopProfile = profileTo === undefined ? null : await profileThisProcess(`${profileTo}.core.cpuprofile`)
   const t0 = performance.timeOrigin + performance.now()
   const app = await launchDesk(env, account, {
+    awaitFirstPaint,
     initScript: { fn: installProbe, arg: { openOnList: target, reopened: true, listPaintedMark: RENDERER_MARKS.listPainted } },
     ...(profileTo === undefined
       ? {}
@@ -170,10 +176,10 @@ export const coldStartScenario: DeskScenario = {
         { name: 'empty', account: empty.account, target: targetOf(seeded.empty.conversations), starts: [] as Start[] },
       ] as const
       progress('cold start: one untimed start of each…')
-      for (const side of sides) await coldStart(env, side.account, side.target)
+      for (const side of sides) await coldStart(env, side.account, side.target, { awaitFirstPaint: options.awaitFirstPaint })
       for (let run = 0; run < options.runs; run++) {
         for (const side of run % 2 === 0 ? sides : [...sides].reverse()) {
-          const start = await coldStart(env, side.account, side.target)
+          const start = await coldStart(env, side.account, side.target, { awaitFirstPaint: options.awaitFirstPaint })
           side.starts.push(start)
           progress(`cold start ${run + 1}/${options.runs}, ${side.name}: list ${ms(start.listPainted)} ms, latest message ${ms(start.visible)} ms`)
         }
@@ -184,7 +190,7 @@ export const coldStartScenario: DeskScenario = {
         mkdirSync(dir, { recursive: true })
         progress(`cold start: one more large start, profiled (${dir})…`)
         const [largeSide] = sides
-        const profiled = await coldStart(env, largeSide.account, largeSide.target, join(dir, 'cold-start-large'))
+        const profiled = await coldStart(env, largeSide.account, largeSide.target, { profileTo: join(dir, 'cold-start-large'), awaitFirstPaint: options.awaitFirstPaint })
         profileTop = { visibleMs: profiled.visible, files: ['cold-start-large.core.cpuprofile', 'cold-start-large.renderer-trace.json'] }
       }
 
@@ -194,7 +200,7 @@ export const coldStartScenario: DeskScenario = {
       const offline = { large: [] as Start[], empty: [] as Start[] }
       for (let run = 0; run < options.runs; run++) {
         for (const side of run % 2 === 0 ? sides : [...sides].reverse()) {
-          const start = await coldStart(env, side.account, side.target, undefined, true)
+          const start = await coldStart(env, side.account, side.target, { offline: true, awaitFirstPaint: options.awaitFirstPaint })
           offline[side.name].push(start)
           progress(`cold start offline ${run + 1}/${options.runs}, ${side.name}: list ${ms(start.listPainted)} ms, latest message ${ms(start.visible)} ms`)
         }
@@ -221,7 +227,8 @@ export const coldStartScenario: DeskScenario = {
       const table: ScenarioTable = {
         title:
           `Cold start, median of ${options.runs} starts each (ms after creating the core): ${options.conversations} conversations / ` +
-          `${options.messages.toLocaleString('en-US')} messages cached vs. 1 conversation / ${options.baselineMessages} messages`,
+          `${options.messages.toLocaleString('en-US')} messages cached vs. 1 conversation / ${options.baselineMessages} messages` +
+          (options.awaitFirstPaint ? '' : ' — connecting at once (--await-first-paint=false), not after the first paint as the app does'),
         header: ['', 'large cache', 'empty cache', 'ratio'],
         rows: [
           ...phases.map((phase) => [phase.label, ms(phase.largeMs), ms(phase.emptyMs), phase.ratio.toFixed(2)]),
@@ -252,6 +259,7 @@ export const coldStartScenario: DeskScenario = {
           messages: options.messages,
           baselineMessages: options.baselineMessages,
           runs: options.runs,
+          awaitFirstPaint: options.awaitFirstPaint,
           largeMs: total.largeMs,
           emptyMs: total.emptyMs,
           ratio: total.ratio,

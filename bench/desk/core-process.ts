@@ -12,6 +12,8 @@
  * parent goes away (worker.ts `runWorker`), so it never outlives a run.
  */
 import { fork, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { getHeapSpaceStatistics } from 'node:v8'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { pino } from 'pino'
 import { createCore, type CoreOptions, type ParleyCore } from '../../src/main/core'
@@ -31,6 +33,43 @@ export type CoreProcessOptions = Pick<CoreOptions, 'userDataDir' | 'defaultServe
 export interface CoreMemory {
   rss: number
   heapUsed: number
+  /** What RSS is made of (Linux, /proc/self/status; 0 elsewhere): anonymous memory (heaps: V8's, the workers', SQLite's, malloc's) and file pages mapped in. */
+  rssAnon: number
+  rssFile: number
+  /** Node's own accounting: V8 heaps reserved, and memory outside them held by JS objects (buffers). */
+  heapTotal: number
+  external: number
+  /** V8's heap by space: bytes reserved and in use (`v8.getHeapSpaceStatistics`). */
+  spaces: Record<string, { size: number; used: number }>
+  /** Resident anonymous memory by kind of mapping (Linux, /proc/self/smaps): malloc's main heap (`[heap]`), the rest of it. */
+  anonymous: { brkHeap: number; mapped: number }
+}
+
+/** Resident bytes of `[heap]` and of the other anonymous mappings, from /proc/self/smaps. */
+function anonymousBreakdown(): { brkHeap: number; mapped: number } {
+  if (process.platform !== 'linux') return { brkHeap: 0, mapped: 0 }
+  let brkHeap = 0
+  let mapped = 0
+  let kind: 'heap' | 'anon' | 'file' = 'file'
+  for (const line of readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
+    const header = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line)
+    if (header) {
+      const name = header[1] ?? ''
+      kind = name === '[heap]' ? 'heap' : name === '' || name.startsWith('[anon') ? 'anon' : 'file'
+      continue
+    }
+    const rss = /^Rss:\s+(\d+) kB$/.exec(line)
+    if (rss === null || kind === 'file') continue
+    if (kind === 'heap') brkHeap += Number(rss[1]) * 1024
+    else mapped += Number(rss[1]) * 1024
+  }
+  return { brkHeap, mapped }
+}
+
+/** A `VmRSS`-style line of /proc/self/status, in bytes (0 when there is none). */
+function statusBytes(status: string, field: string): number {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)
+  return match ? Number(match[1]) * 1024 : 0
 }
 
 type ToCore =
@@ -154,8 +193,10 @@ function serveCore(): void {
             gc()
             await sleep(100)
             gc()
-            const { rss, heapUsed } = process.memoryUsage()
-            return { rss, heapUsed } satisfies CoreMemory
+            const { rss, heapUsed, heapTotal, external } = process.memoryUsage()
+            const status = process.platform === 'linux' ? readFileSync('/proc/self/status', 'utf8') : ''
+            const spaces = Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size }]))
+            return { rss, heapUsed, heapTotal, external, spaces, anonymous: anonymousBreakdown(), rssAnon: statusBytes(status, 'RssAnon'), rssFile: statusBytes(status, 'RssFile') } satisfies CoreMemory
           })
         case 'dispose':
           return void core.dispose().then(

@@ -41,7 +41,7 @@ import { seededRandom, shuffled } from '../../test/kit/random'
 import type { ServerProcess } from '../../test/kit/server-process'
 import { messageBody } from '../core/bodies'
 import type { ScenarioTable } from '../core/scenario'
-import { startCoreProcess, type CoreProcess } from './core-process'
+import { startCoreProcess, type CoreMemory, type CoreProcess } from './core-process'
 import type { DeskScenario } from './scenario'
 import { PASSWORD, Seeder } from './seed'
 import { startSeededServer } from './server'
@@ -91,6 +91,8 @@ export interface MemorySample {
   /** The core process's, after its gc(). */
   coreHeapUsedBytes: number
   coreRssBytes: number
+  /** The core process's memory in full (what its RSS is made of). */
+  core: CoreMemory
   /** This process's: the writers and Playwright's client. */
   benchRssBytes: number
   /** Messages the renderer's store holds (all conversations), as the page counts rendered rows: see `heldMessages`. */
@@ -318,6 +320,7 @@ async function sample(desk: Desk): Promise<MemorySample> {
     jsEventListeners: dom.jsEventListeners,
     coreHeapUsedBytes: core.heapUsed,
     coreRssBytes: core.rss,
+    core,
     benchRssBytes: process.memoryUsage().rss,
     renderedMessageRows: rows,
   }
@@ -496,6 +499,7 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
     log(
       `  end: renderer heap ${mib(end.rendererHeapBytes)}, DOM ${end.domNodes} nodes, core heap ${mib(end.coreHeapUsedBytes)}, RSS ${mib(end.coreRssBytes)}; bench process RSS ${mib(end.benchRssBytes)}`,
     )
+    log(`  core V8 spaces, reserved (in use) at start-up → end: ${spaceChanges(start.core, end.core)}`)
     return {
       options,
       start,
@@ -521,6 +525,16 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
   }
 }
 
+/** The V8 spaces whose reserved size changed most, start → end. */
+function spaceChanges(start: CoreMemory, end: CoreMemory): string {
+  return Object.entries(end.spaces)
+    .map(([name, space]) => ({ name, space, before: start.spaces[name] ?? { size: 0, used: 0 } }))
+    .sort((a, b) => b.space.size - b.before.size - (a.space.size - a.before.size))
+    .slice(0, 4)
+    .map(({ name, space, before }) => `${name} ${mib(before.size)} (${mib(before.used)}) → ${mib(space.size)} (${mib(space.used)})`)
+    .join('; ')
+}
+
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 
 /** The lines of the report, ratios first, targets beside them. */
@@ -534,6 +548,9 @@ export function dayReport(result: DayResult): string {
     `| renderer JS heap after GC | ${mib(start.rendererHeapBytes)} | ${mib(end.rendererHeapBytes)} | ${result.rendererHeapRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.rendererHeapRatio, 1.5)}) |`,
     `| core RSS (its process) | ${mib(start.coreRssBytes)} | ${mib(end.coreRssBytes)} | ${result.coreRssRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.coreRssRatio, 1.5)}) |`,
     `| core heapUsed after gc | ${mib(start.coreHeapUsedBytes)} | ${mib(end.coreHeapUsedBytes)} | ${result.coreHeapRatio.toFixed(2)}× | |`,
+    `| core RSS: anonymous / file pages | ${mib(start.core.rssAnon)} / ${mib(start.core.rssFile)} | ${mib(end.core.rssAnon)} / ${mib(end.core.rssFile)} | | |`,
+    `| core V8 heap reserved / external (buffers) | ${mib(start.core.heapTotal)} / ${mib(start.core.external)} | ${mib(end.core.heapTotal)} / ${mib(end.core.external)} | | |`,
+    `| core anonymous RSS: malloc's main heap / other mappings | ${mib(start.core.anonymous.brkHeap)} / ${mib(start.core.anonymous.mapped)} | ${mib(end.core.anonymous.brkHeap)} / ${mib(end.core.anonymous.mapped)} | | |`,
     `| the bench process's RSS: writers and Playwright's client${options.census ? ' (NOT comparable with census on: it parsed heap snapshots)' : ''} | ${mib(start.benchRssBytes)} | ${mib(end.benchRssBytes)} | ${result.benchRssRatio.toFixed(2)}× | |`,
     `| DOM nodes | ${start.domNodes} | ${end.domNodes} | ${result.domNodesRatio.toFixed(2)}× | bounded |`,
     `| JS event listeners | ${start.jsEventListeners} | ${end.jsEventListeners} | | |`,

@@ -19,6 +19,8 @@ const coldStart = {
   baselineMessages: integer(50),
   /** Starts of each cache, alternating, after one untimed start of each (then as many offline). */
   runs: integer(5),
+  /** The core holds a restored sign-in's connection until the window's first paint, as the app does; false: connects at once (the before figure). */
+  awaitFirstPaint: boolean(true),
 }
 
 /** Sidebar (sidebar.ts): switching conversation in a long list against a short one. */

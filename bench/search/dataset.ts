@@ -97,7 +97,7 @@ export function* messageBatches(
 export interface Seeded {
   /** Writing the rows (before the search index). */
   seedMs: number
-  /** Migration 0008: building the search index over them. */
+  /** The search migrations (0008, and on PostgreSQL 0009): building the search index over them. */
   indexMs: number
 }
 

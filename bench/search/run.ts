@@ -4,7 +4,7 @@
  * scan of the same table in the same run.
  *
  * For each store: a workspace (dataset.ts; by default 1,000,000 messages over
- * 2,000 conversations) written into a fresh database, migration 0008 building
+ * 2,000 conversations) written into a fresh database, migrations 0008 and 0009 building
  * the search index over it (timed), then for each query (queries.ts: a rare
  * and a common English word, a Chinese two-character word, a two-word phrase)
  * `runs` timed searches for the first page of 20 as the searcher, with
@@ -66,7 +66,7 @@ interface QueryResult {
 interface StoreResult {
   store: StoreName
   seedSeconds: number
-  /** Migration 0008 over the seeded messages. */
+  /** The search migrations (0008, 0009) over the seeded messages. */
   indexSeconds: number
   databaseMb: number
   /** The search index alone. */
@@ -226,7 +226,7 @@ function formatReport(options: SearchBenchOptions, scope: { conversations: numbe
   for (const store of stores) {
     lines.push(
       '',
-      `${store.store}: seeded in ${store.seedSeconds} s, search index built (migration 0008) in ${store.indexSeconds} s; ` +
+      `${store.store}: seeded in ${store.seedSeconds} s, search index built (migrations 0008–0009) in ${store.indexSeconds} s; ` +
         `database ${store.databaseMb} MB, of which the search index ${store.indexMb} MB`,
       formatTable(
         ['query', 'matches in scope', 'page', 'same page', 'search p50 / p99 ms', 'LIKE p50 / p99 ms', 'ratio p50 / p99'],
