@@ -125,6 +125,7 @@ const smokes: Record<string, Smoke> = {
       '--day-switch-every-ms=200',
       '--day-history=400',
       '--day-short-history=20',
+      '--day-idle-ms=500',
     ],
     result: z.object({
       scenarios: z.object({

@@ -67,6 +67,8 @@ export interface DayOptions {
    * heap). Parsing the snapshots raises this process's RSS (2.5× instead of 1.2× in one run), not the core process's.
    */
   census: boolean
+  /** After the end's sample, the core is sampled again once it has been idle this long (the user away: V8 may give back what it reserved). */
+  idleMs: number
 }
 
 export const DAY_FULL: DayOptions = {
@@ -79,10 +81,11 @@ export const DAY_FULL: DayOptions = {
   shortHistory: 60,
   seed: 20_261_206,
   census: false,
+  idleMs: 15_000,
 }
 
 /** bench:smoke's size: seconds. */
-export const DAY_SMOKE: DayOptions = { ...DAY_FULL, messages: 400, conversations: 12, switchAmong: 4, history: 600, rate: 200, switchEveryMs: 300, shortHistory: 30 }
+export const DAY_SMOKE: DayOptions = { ...DAY_FULL, messages: 400, conversations: 12, switchAmong: 4, history: 600, rate: 200, switchEveryMs: 300, shortHistory: 30, idleMs: 1_000 }
 
 export interface MemorySample {
   rendererHeapBytes: number
@@ -105,6 +108,9 @@ export interface DayResult {
   end: MemorySample
   rendererHeapRatio: number
   coreRssRatio: number
+  /** The core's memory after `idleMs` more of nothing happening, and its RSS against start-up's. */
+  coreIdle: CoreMemory
+  coreRssIdleRatio: number
   coreHeapRatio: number
   benchRssRatio: number
   domNodesRatio: number
@@ -500,12 +506,17 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
       `  end: renderer heap ${mib(end.rendererHeapBytes)}, DOM ${end.domNodes} nodes, core heap ${mib(end.coreHeapUsedBytes)}, RSS ${mib(end.coreRssBytes)}; bench process RSS ${mib(end.benchRssBytes)}`,
     )
     log(`  core V8 spaces, reserved (in use) at start-up → end: ${spaceChanges(start.core, end.core)}`)
+    await sleep(options.idleMs)
+    const coreIdle = await desk.core.memory()
+    log(`  core after ${options.idleMs / 1000} s idle: RSS ${mib(coreIdle.rss)}; V8 spaces, end → idle: ${spaceChanges(end.core, coreIdle)}`)
     return {
       options,
       start,
       end,
       rendererHeapRatio: end.rendererHeapBytes / start.rendererHeapBytes,
       coreRssRatio: end.coreRssBytes / start.coreRssBytes,
+      coreIdle,
+      coreRssIdleRatio: coreIdle.rss / start.coreRssBytes,
       coreHeapRatio: end.coreHeapUsedBytes / start.coreHeapUsedBytes,
       benchRssRatio: end.benchRssBytes / start.benchRssBytes,
       domNodesRatio: end.domNodes / start.domNodes,
@@ -547,6 +558,7 @@ export function dayReport(result: DayResult): string {
     `|---|---|---|---|---|`,
     `| renderer JS heap after GC | ${mib(start.rendererHeapBytes)} | ${mib(end.rendererHeapBytes)} | ${result.rendererHeapRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.rendererHeapRatio, 1.5)}) |`,
     `| core RSS (its process) | ${mib(start.coreRssBytes)} | ${mib(end.coreRssBytes)} | ${result.coreRssRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.coreRssRatio, 1.5)}) |`,
+    `| core RSS after ${result.options.idleMs / 1000} s more, idle | ${mib(start.coreRssBytes)} | ${mib(result.coreIdle.rss)} | ${result.coreRssIdleRatio.toFixed(2)}× | |`,
     `| core heapUsed after gc | ${mib(start.coreHeapUsedBytes)} | ${mib(end.coreHeapUsedBytes)} | ${result.coreHeapRatio.toFixed(2)}× | |`,
     `| core RSS: anonymous / file pages | ${mib(start.core.rssAnon)} / ${mib(start.core.rssFile)} | ${mib(end.core.rssAnon)} / ${mib(end.core.rssFile)} | | |`,
     `| core V8 heap reserved / external (buffers) | ${mib(start.core.heapTotal)} / ${mib(start.core.external)} | ${mib(end.core.heapTotal)} / ${mib(end.core.external)} | | |`,
@@ -580,6 +592,7 @@ export const dayScenario: DeskScenario = {
       shortHistory: options.dayShortHistory,
       seed: options.seed,
       census: options.dayCensus,
+      idleMs: options.dayIdleMs,
     }
     const result = await dayAtTheDesk(day, { workDir, browser, rendererUrl, log: progress })
     const [title, ...rest] = dayReport(result).split('\n')

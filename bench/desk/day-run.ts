@@ -24,6 +24,7 @@ const spec = {
   rate: integer(0, 0),
   switchEveryMs: integer(0, 0),
   shortHistory: integer(0, 0),
+  idleMs: integer(0, 0),
   /** Heap snapshots of the renderer at start-up and at the end: what grew, by constructor. */
   census: boolean(false),
   /** Another build of the renderer to run (e.g. an older one, for a before/after figure). */
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(options.rendererDir, 'index.html'))) throw new Error(`${options.rendererDir}/index.html is missing: run \`npx electron-vite build\` first`)
   const preset = options.size.includes('smoke') ? DAY_SMOKE : DAY_FULL
   const day: DayOptions = { ...preset }
-  for (const key of ['messages', 'conversations', 'switchAmong', 'history', 'rate', 'switchEveryMs', 'shortHistory'] as const) {
+  for (const key of ['messages', 'conversations', 'switchAmong', 'history', 'rate', 'switchEveryMs', 'shortHistory', 'idleMs'] as const) {
     if (options[key] > 0) day[key] = options[key]
   }
   day.census = options.census

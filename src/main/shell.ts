@@ -143,8 +143,7 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
           tokenStorage: await tokenVault.protection(),
         },
         services,
-        // The window paints the cache before a saved sign-in connects (released below when it starts hidden).
-        awaitFirstPaint: true,
+        // awaitFirstPaint stays off for now (design §7.4: what it exposes, and what must come first).
         ...(e2eEnabled() ? { timing: E2E_TIMING } : {}),
       },
       coreLog(),
@@ -169,7 +168,7 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
   disposers.push(registerIpcHandlers(startedCore, windowSenderCheck(() => window, renderer)))
   disposers.push(forwardCoreEvents(startedCore, () => (window === null || window.isDestroyed() ? null : window.webContents)))
   const startHidden = startsHidden(startSettings, process.platform, unread.hasTray())
-  // A hidden window paints nothing the user sees: the saved sign-in need not wait for it.
+  // A hidden window paints nothing the user sees: a saved sign-in held for its first paint need not wait.
   if (startHidden) void startedCore.firstScreenPainted(undefined)
   const mainWindow = createMainWindow({
     title: config.appName,

@@ -58,7 +58,8 @@ export interface CoreOptions {
    * (`firstScreenPainted`): until then — at most `timing.firstPaintWaitMs` —
    * a saved sign-in's realtime link and first sync wait, so the cache is on
    * screen before the network work starts (design §7.4). Hosts without a
-   * window, or with one that starts hidden, leave it off.
+   * window, or with one that starts hidden, leave it off; the shell leaves it
+   * off for now (design §7.4 says why).
    */
   awaitFirstPaint?: boolean
 }
