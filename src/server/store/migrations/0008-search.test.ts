@@ -10,7 +10,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { afterEach, describe, expect, test } from 'vitest'
-import { migrationDatabases, type OpenedDatabase } from '../../../../test/helpers/migration-databases'
+import { insertConversation, insertUsers, migrationDatabases, type Loose, type OpenedDatabase } from '../../../../test/helpers/migration-databases'
 import { requirePostgres } from '../../../../test/kit/services'
 import { searchTerms } from '../../../shared/search/terms'
 import { migrateTo, migrateToLatest } from '../migrate'
@@ -21,34 +21,6 @@ import { SqlStore } from '../sql-store'
 const postgresMissing = await requirePostgres('0008-search: the postgres variant')
 
 const databases = migrationDatabases('0008')
-
-type Loose = Kysely<Record<string, Record<string, unknown>>>
-
-async function insertUsers(db: Loose, ids: string[]): Promise<void> {
-  await db
-    .insertInto('users')
-    .values(ids.map((id) => ({ id, username: id, username_key: id, display_name: id, display_name_key: id, password_hash: 'x', created_at: 0 })))
-    .execute()
-}
-
-/** A group of `members` whose messages are `bodies` (seq 1…, created_at = `from` + seq), inserted in chunks. */
-async function insertConversation(db: Loose, id: string, members: string[], bodies: string[], from = 0): Promise<void> {
-  await db
-    .insertInto('conversations')
-    .values({ id, kind: 'group', title: id, created_by: members[0], created_at: 0, last_seq: bodies.length, last_rev: bodies.length, last_activity_at: from + bodies.length })
-    .execute()
-  await db
-    .insertInto('members')
-    .values(members.map((user_id, i) => ({ conversation_id: id, user_id, joined_at: i, read_seq: 0, delivered_seq: 0, role: i === 0 ? 'owner' : 'member' })))
-    .execute()
-  for (let at = 0; at < bodies.length; at += 1_000) {
-    const chunk = bodies.slice(at, at + 1_000).map((body, i) => {
-      const seq = at + i + 1
-      return { id: `${id}_m${seq}`, conversation_id: id, seq, rev: seq, sender_id: members[0], client_id: `k${seq}`, body, created_at: from + seq }
-    })
-    await db.insertInto('messages').values(chunk).execute()
-  }
-}
 
 const found = async (store: SqlStore, userId: string, query: string, conversationId?: string): Promise<string[]> =>
   (await store.searchMessages({ userId, terms: searchTerms(query), limit: 50, ...(conversationId === undefined ? {} : { conversationId }) })).hits.map(

@@ -7,15 +7,13 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { afterEach, describe, expect, test } from 'vitest'
-import { migrationDatabases, type OpenedDatabase } from '../../../../test/helpers/migration-databases'
+import { insertConversation, insertUsers, migrationDatabases, type Loose, type OpenedDatabase } from '../../../../test/helpers/migration-databases'
 import { requirePostgres } from '../../../../test/kit/services'
 import { searchTerms } from '../../../shared/search/terms'
 import { migrateTo, migrateToLatest } from '../migrate'
 import { SqlStore } from '../sql-store'
 
 const postgresMissing = await requirePostgres('0009-search-fold: the postgres variant')
-
-type Loose = Kysely<Record<string, Record<string, unknown>>>
 
 describe.each(migrationDatabases('0009'))('migration 0009 on $name', (database) => {
   let opened: OpenedDatabase | undefined
@@ -28,26 +26,20 @@ describe.each(migrationDatabases('0009'))('migration 0009 on $name', (database) 
     opened = await database.open()
     const db = opened.db as unknown as Loose
     await migrateTo(db as unknown as Kysely<unknown>, '0008-search')
-    await db.insertInto('users').values({ id: 'ua', username: 'ua', username_key: 'ua', display_name: 'ua', display_name_key: 'ua', password_hash: 'x', created_at: 0 }).execute()
-    await db.insertInto('conversations').values({ id: 'c1', kind: 'group', title: 'c', created_by: 'ua', created_at: 0, last_seq: 3, last_rev: 3, last_activity_at: 3 }).execute()
-    await db.insertInto('members').values({ conversation_id: 'c1', user_id: 'ua', joined_at: 0, read_seq: 0, delivered_seq: 0, role: 'owner' }).execute()
-    const bodies = ['Crème brûlée at the Café', 'plain cafe', 'Smørrebrød in Århus']
-    await db
-      .insertInto('messages')
-      .values(bodies.map((body, i) => ({ id: `m${i + 1}`, conversation_id: 'c1', seq: i + 1, rev: i + 1, sender_id: 'ua', client_id: `k${i + 1}`, body, created_at: i + 1 })))
-      .execute()
+    await insertUsers(db, ['ua'])
+    await insertConversation(db, 'c1', ['ua'], ['Crème brûlée at the Café', 'plain cafe', 'Smørrebrød in Århus'])
 
     await migrateToLatest(db as unknown as Kysely<unknown>)
     const store = new SqlStore(opened.db)
     const found = async (query: string) => (await store.searchMessages({ userId: 'ua', terms: searchTerms(query), limit: 10 })).hits.map((hit) => hit.message.id)
-    expect(await found('cafe')).toEqual(['m2', 'm1'])
-    expect(await found('BRULEE creme')).toEqual(['m1'])
-    expect(await found('brûlée')).toEqual(['m1'])
-    expect(await found('arhus')).toEqual(['m3'])
+    expect(await found('cafe')).toEqual(['c1_m2', 'c1_m1'])
+    expect(await found('BRULEE creme')).toEqual(['c1_m1'])
+    expect(await found('brûlée')).toEqual(['c1_m1'])
+    expect(await found('arhus')).toEqual(['c1_m3'])
     // Letters that do not decompose (ø, æ, ß): PostgreSQL's unaccent folds them, SQLite's trigram index (and the
     // desktop cache's, whose fold the snippets use) keeps them — such a hit on PostgreSQL has no highlight.
-    expect(await found('smorrebrod')).toEqual(database.name === 'postgres' ? ['m3'] : [])
-    expect(await found('smørrebrød')).toEqual(['m3'])
+    expect(await found('smorrebrod')).toEqual(database.name === 'postgres' ? ['c1_m3'] : [])
+    expect(await found('smørrebrød')).toEqual(['c1_m3'])
     if (database.name === 'sqlite') return
 
     const index = await sql<{ def: string }>`SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'messages_body_trgm'`.execute(opened.db)
