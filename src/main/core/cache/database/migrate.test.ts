@@ -8,6 +8,7 @@ import { CacheError } from './cache-error'
 import { MUTE_FOREVER } from '../../../../shared/api'
 import { latestVersion, migrate, migrations, type Migration } from './migrate'
 import { LEGACY_MUTES_SETTING } from './migrations/008-groups-and-people'
+import { serverMessage } from '../../../../../test/support/cache/temp-cache'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
@@ -27,8 +28,14 @@ function inspect(path: string, run: (db: BetterSqlite3.Database) => void): void 
   }
 }
 
-/** Undo migration 008 on a raw database (for tests that go back to an older schema). */
+/** Undo migration 009 on a raw database (back to schema 8, as an older Parley left it). */
+function undo009(raw: BetterSqlite3.Database): void {
+  raw.exec('ALTER TABLE messages DROP COLUMN reply_preview')
+}
+
+/** Undo migrations 009 and 008 on a raw database (for tests that go back to an older schema). */
 function undo008(raw: BetterSqlite3.Database): void {
+  undo009(raw)
   raw.exec(`DROP TABLE drafts; DROP TABLE blocked_users; DROP INDEX messages_system;
     ALTER TABLE messages DROP COLUMN kind; ALTER TABLE messages DROP COLUMN system_event; ALTER TABLE messages DROP COLUMN error_code;
     ALTER TABLE conversations DROP COLUMN muted_until; ALTER TABLE conversations DROP COLUMN left_at;
@@ -210,4 +217,29 @@ test('008 (groups and people) upgrades a schema-7 cache: members become plain me
   } finally {
     cache.close()
   }
+})
+
+test('009 (reply previews) upgrades a schema-8 cache: an old reply keeps its cached original, new copies carry the server preview', () => {
+  const path = tempPath()
+  openCache({ path, me: 'me' }).close()
+  inspect(path, (raw) => {
+    undo009(raw)
+    raw.pragma('user_version = 8')
+    raw.exec(`INSERT INTO conversations (id, kind, title, created_at, last_activity_at) VALUES ('c1', 'direct', NULL, 1, 1)`)
+    raw.exec(`INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, body, created_at, state, rev, reply_to_seq)
+      VALUES (5, 'c1', 'm1', 1, 'bob', 'k1', 'the question', 5, 'sent', 1, NULL), (6, 'c1', 'm2', 2, 'me', 'k2', 'the answer', 6, 'sent', 2, 1),
+             (7, 'c1', 'm9', 9, 'me', 'k9', 'to an evicted one', 7, 'sent', 9, 3)`)
+  })
+  const cache = openCache({ path, me: 'me' })
+  try {
+    expect(cache.messageBySeq('c1', 2)?.replyTo).toEqual({ id: 'm1', seq: 1, senderId: 'bob', body: 'the question', deleted: false, key: 'bob:k1' })
+    // Nothing to show for the original until the server sends the reply again: as before 009.
+    expect(cache.messageBySeq('c1', 9)?.replyTo).toMatchObject({ seq: 3, deleted: true, key: null })
+    const preview = { id: 'm3', seq: 3, senderId: 'bob', body: 'an old question', deleted: false }
+    cache.storeMessages([serverMessage('c1', 9, { id: 'm9', clientId: 'k9', senderId: 'me', body: 'to an evicted one', rev: 10, replyTo: preview })])
+    expect(cache.messageBySeq('c1', 9)?.replyTo).toEqual({ ...preview, key: null })
+  } finally {
+    cache.close()
+  }
+  inspect(path, (raw) => expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion))
 })

@@ -15,6 +15,7 @@ import * as m005 from './migrations/005-message-changes'
 import * as m006 from './migrations/006-deferred-search-forget'
 import * as m007 from './migrations/007-attachments'
 import * as m008 from './migrations/008-groups-and-people'
+import * as m009 from './migrations/009-reply-previews'
 
 export interface Migration {
   version: number
@@ -22,7 +23,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009]
 
 export const latestVersion = migrations.length
 

@@ -256,6 +256,35 @@ describe('views', () => {
     expect(reply()).toEqual({ id: 'c1-m1', seq: 1, senderId: 'bob', body: '', deleted: true, key: 'bob:c1-c1' })
   })
 
+  test('a reply whose original is not cached shows the server preview, follows its edits and delete, and finds the original once cached', () => {
+    const { cache } = tempCache()
+    const preview = { id: 'c1-m1', seq: 1, senderId: 'bob', body: 'where shall we eat?', deleted: false }
+    // Only the latest page is cached: the reply (seq 500), not the original (seq 1).
+    cache.storeMessages([serverMessage('c1', 500, { senderId: 'me', body: 'the noodle place', replyTo: preview })])
+    const reply = () => cache.messageBySeq('c1', 500)?.replyTo
+    expect(reply()).toEqual({ ...preview, key: null })
+    // The server gives the reply a new rev when its original changes (message-changes.ts touchReplies).
+    cache.storeMessages([serverMessage('c1', 500, { senderId: 'me', rev: 600, body: 'the noodle place', replyTo: { ...preview, body: 'lunch?' } })])
+    expect(reply()).toEqual({ ...preview, body: 'lunch?', key: null })
+    cache.storeMessages([serverMessage('c1', 500, { senderId: 'me', rev: 601, body: 'the noodle place', replyTo: { ...preview, body: '', deleted: true } })])
+    expect(reply()).toEqual({ ...preview, body: '', deleted: true, key: null })
+    // Deleted means gone: the original's text is nowhere in the file.
+    const db = (cache as unknown as { db: Database }).db
+    expect(db.prepare(`SELECT count(*) FROM messages WHERE reply_preview LIKE '%lunch%'`).pluck().get()).toBe(0)
+    // An older copy (a lower rev) changes nothing.
+    cache.storeMessages([serverMessage('c1', 500, { senderId: 'me', rev: 599, body: 'the noodle place', replyTo: preview })])
+    expect(reply()?.deleted).toBe(true)
+  })
+
+  test('a reply prefers its cached original (queued edits, and the key that finds it) over the stored preview', () => {
+    const { cache } = tempCache()
+    const preview = { id: 'c1-m1', seq: 1, senderId: 'bob', body: 'where shall we eat?', deleted: false }
+    cache.storeMessages([serverMessage('c1', 2, { senderId: 'me', body: 'the noodle place', replyTo: preview })])
+    expect(cache.messageBySeq('c1', 2)?.replyTo?.key).toBeNull()
+    cache.storeMessages([serverMessage('c1', 1, { body: 'where shall we eat tonight?', rev: 3, editedAt: 1 })])
+    expect(cache.messageBySeq('c1', 2)?.replyTo).toEqual({ ...preview, body: 'where shall we eat tonight?', key: 'bob:c1-c1' })
+  })
+
   test('unread and unread mentions leave out deleted messages and my own', () => {
     const { cache } = tempCache()
     cache.upsertConversations([conversationDto('c1', { lastSeq: 4 })])

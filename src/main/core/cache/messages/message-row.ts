@@ -1,5 +1,5 @@
 /** A messages row as SQLite returns it, and the ChatMessage it becomes (before queued changes: message-views.ts). */
-import type { Message, Reaction, SystemEvent } from '../../../../shared/api'
+import type { Message, Reaction, ReplyTo, SystemEvent } from '../../../../shared/api'
 import type { ChatMessage, MessageState } from '../../../../shared/ipc'
 
 export interface MessageRow {
@@ -20,6 +20,8 @@ export interface MessageRow {
   deleted_at: number | null
   reply_to_seq: number | null
   reply_to_client: string | null
+  /** JSON ReplyTo: the server's preview of the original (migration 009); NULL when it answers nothing, or unsent. */
+  reply_preview: string | null
   /** JSON Reaction[], NULL for none. */
   reactions: string | null
   /** JSON user ids, NULL for none. */
@@ -32,7 +34,7 @@ export interface MessageRow {
 /** The columns of MessageRow, for SELECTs (prefixed with `m.`). */
 export const MESSAGE_COLUMNS =
   'm.row_id, m.conversation_id, m.id, m.seq, m.sender_id, m.client_id, m.body, m.created_at, m.state, m.error, m.error_code, ' +
-  'm.rev, m.edited_at, m.deleted_at, m.reply_to_seq, m.reply_to_client, m.reactions, m.mentions, m.kind, m.system_event'
+  'm.rev, m.edited_at, m.deleted_at, m.reply_to_seq, m.reply_to_client, m.reply_preview, m.reactions, m.mentions, m.kind, m.system_event'
 
 export const messageKey = (senderId: string, clientId: string): string => `${senderId}:${clientId}`
 
@@ -45,6 +47,8 @@ export interface StoredMessage {
   rowId: number
   replyToSeq: number | null
   replyToClient: string | null
+  /** The server's preview of the original, for when the original is not cached. */
+  replyPreview: ReplyTo | null
 }
 
 /** JSON for a list column: NULL when empty (most messages have no reactions or mentions). */
@@ -78,6 +82,7 @@ export function fromRow(row: MessageRow): StoredMessage {
     rowId: row.row_id,
     replyToSeq: row.reply_to_seq,
     replyToClient: row.reply_to_client,
+    replyPreview: row.reply_preview === null ? null : (JSON.parse(row.reply_preview) as ReplyTo),
   }
 }
 
@@ -110,5 +115,6 @@ export function fromServer(m: Message, rowId: number): StoredMessage {
     rowId,
     replyToSeq: m.replyTo?.seq ?? null,
     replyToClient: null,
+    replyPreview: m.replyTo ?? null,
   }
 }

@@ -2,8 +2,9 @@
  * What the renderer sees of a stored message: the server's state with this
  * user's queued changes laid over it (optimistic: an edit, a delete, reactions
  * not yet confirmed), and what it replies to, read from the original in the
- * cache (so a preview follows edits and a deleted original's text is nowhere
- * else).
+ * cache (so a preview follows this user's queued edits and deletes too), or
+ * the server's preview stored with the reply when the original is outside
+ * the cached range (migration 009).
  *
  * The overlay is computed when reading, never written into the row: the row
  * stays the server's truth. A server update arriving while a change is queued
@@ -140,7 +141,10 @@ export class MessageViews {
         ? this.bySeq.get(conversationId, message.replyToSeq)
         : this.ownByClient.get(conversationId, message.replyToClient as string)
     if (row === undefined) {
-      // Never for a sent reply (its original has a lower seq, and the cache holds every seq below its highest).
+      // The original is outside the cached range (older, not fetched yet, evicted): the server's preview.
+      const preview = message.replyPreview
+      if (preview !== null) return { ...preview, body: preview.deleted ? '' : replyPreview(preview.body), key: null }
+      // Stored before migration 009 kept previews, and the original not cached since.
       return { id: '', seq: message.replyToSeq ?? 0, senderId: '', body: '', deleted: true, key: null }
     }
     const original = fromRow(row)

@@ -5,7 +5,7 @@
  * sent messages when the server's copy arrives.
  */
 import type { Database, Statement } from 'better-sqlite3'
-import type { Message } from '../../../../shared/api'
+import type { Message, ReplyTo } from '../../../../shared/api'
 import type { ChatMessage } from '../../../../shared/ipc'
 import type { AttachmentTable } from '../attachments/attachment-table'
 import type { ConversationTable } from '../conversations/conversations'
@@ -19,7 +19,17 @@ import type { RowKeys } from './row-keys'
 /** Rows per INSERT statement, largest first: a page of 200 is four statements, a single event one. */
 const INSERT_CHUNKS = [50, 10, 1] as const
 /** Columns a server message sets besides its identity, in this order (changeColumns). */
-type ChangeParams = [body: string, rev: number, editedAt: number | null, deletedAt: number | null, replyToSeq: number | null, reactions: string | null, mentions: string | null, mentionsMe: number]
+type ChangeParams = [
+  body: string,
+  rev: number,
+  editedAt: number | null,
+  deletedAt: number | null,
+  replyToSeq: number | null,
+  replyPreview: string | null,
+  reactions: string | null,
+  mentions: string | null,
+  mentionsMe: number,
+]
 type SendPendingParams = [number, string, number, number, ...ChangeParams, string, string, string]
 type UpdateParams = [...ChangeParams, string, number, number]
 
@@ -170,6 +180,7 @@ export class MessageTable {
       m.editedAt,
       m.deletedAt,
       m.replyTo?.seq ?? null,
+      m.replyTo == null ? null : JSON.stringify(replyPreview(m.replyTo)),
       listColumn(m.reactions),
       listColumn(m.mentions),
       m.senderId !== this.me && m.mentions.includes(this.me) ? 1 : 0,
@@ -219,8 +230,8 @@ export class MessageTable {
       // page rather than drop a message.
       statement = this.db.prepare<(string | number | null)[]>(
         `INSERT INTO messages (row_id, conversation_id, id, seq, sender_id, client_id, created_at, mine, kind, system_event,
-           body, rev, edited_at, deleted_at, reply_to_seq, reactions, mentions, mentions_me, state)
-         VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')").join(', ')}
+           body, rev, edited_at, deleted_at, reply_to_seq, reply_preview, reactions, mentions, mentions_me, state)
+         VALUES ${Array.from({ length: rows }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sent')").join(', ')}
          ON CONFLICT (conversation_id, seq) DO NOTHING`,
       )
       this.inserts.set(rows, statement)
@@ -273,7 +284,12 @@ export class MessageTable {
 
 /** The columns ChangeParams set. */
 const CHANGE_COLUMNS =
-  'body = ?, rev = ?, edited_at = ?, deleted_at = ?, reply_to_seq = ?, reactions = ?, mentions = ?, mentions_me = ?'
+  'body = ?, rev = ?, edited_at = ?, deleted_at = ?, reply_to_seq = ?, reply_preview = ?, reactions = ?, mentions = ?, mentions_me = ?'
+
+/** What is stored of the server's preview: its fields only (a copy from a newer server may carry more). */
+function replyPreview({ id, seq, senderId, body, deleted }: ReplyTo): ReplyTo {
+  return { id, seq, senderId, body: deleted ? '' : body, deleted }
+}
 
 function push(map: Map<string, ChatMessage[]>, message: ChatMessage): void {
   const list = map.get(message.conversationId)

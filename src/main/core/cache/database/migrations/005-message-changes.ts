@@ -10,9 +10,10 @@
  *   above the stored one (sync.ts), so an older copy never overwrites a newer.
  * - `edited_at`, `deleted_at` (a tombstone: body '', no reactions or mentions).
  * - `reply_to_seq`: the seq of the message this one answers (same
- *   conversation, always cached: the cache holds a gapless run from seq 1).
- *   Its preview is read from that message, so it follows edits and a deleted
- *   original's text is nowhere else in the file. `reply_to_client`: the
+ *   conversation, always cached: the cache held a gapless run from seq 1 —
+ *   no longer so since issue 23, hence 009's `reply_preview`). Its preview
+ *   is read from that message, so it follows edits and a deleted original's
+ *   text is nowhere else in the file. `reply_to_client`: the
  *   clientId of my own original while it was still unsent when I replied.
  * - `reactions`, `mentions`: JSON as the server has them (NULL: none). Small
  *   (≤ 20 emoji) and always read with the message, so no table of their own.
