@@ -169,16 +169,48 @@ test('an edit made while an older page is on its way is not undone by that page:
   cache.close()
 })
 
+test('an older page fetched while unchanged copies below the range are dropped (a first changedAfter catch-up) is stored at once, not fetched again', async () => {
+  const { cache, sync, history, api } = fixture({ kind: 'messages', count: LATEST_PAGE })
+  await listed(sync, api)
+  await sync.fill(conversationId)
+  const lowest = cache.lowestSeq(conversationId) ?? 0
+  const fetchPage = api.messages.bind(api)
+  let requests = 0
+  api.messages = async (id, page) => {
+    const fetched = await fetchPage(id, page)
+    if (page.before !== undefined) {
+      requests++
+      // As a changedAfter page from rev 0 brings them: every message below the range, each as it is.
+      for (let seq = 1; seq < lowest; seq += 7) sync.receive(await serverMessage(seq), 'fetch')
+    }
+    return fetched
+  }
+  expect(await history.older(conversationId)).toBe(true)
+  expect(await history.older(conversationId)).toBe(true)
+  expect(requests).toBe(2)
+  expect(expectContiguous(cache).lowest).toBeLessThan(lowest - 200)
+  cache.close()
+})
+
 test('changes and realtime messages below the range are not stored: no hole ever opens under it', async () => {
   const { cache, sync, api } = fixture({ kind: 'messages', count: LATEST_PAGE })
   await listed(sync, api)
   await sync.fill(conversationId)
   const lowest = cache.lowestSeq(conversationId) ?? 0
-  const before = sync.droppedBelow(conversationId)
-  sync.receive(await serverMessage(lowest - 5), 'realtime')
-  sync.receive(await serverMessage(1), 'fetch')
-  expect(sync.droppedBelow(conversationId)).toBe(before + 2)
+  const watch = sync.watchDrops(conversationId)
+  const [copy, first] = [await serverMessage(lowest - 5), await serverMessage(1)]
+  sync.receive({ ...copy, rev: copy.rev + 10 }, 'realtime')
+  sync.receive(first, 'fetch')
+  watch.stop()
   expect(expectContiguous(cache).lowest).toBe(lowest)
+  // Noted for the fetch in flight: a page whose copy is older than a dropped change is stale; one as new is not.
+  expect(watch.staleIn([copy])).toBe(true)
+  expect(watch.staleIn([{ ...copy, rev: copy.rev + 10 }, first])).toBe(false)
+  // Not noted once the watch stopped.
+  const later = sync.watchDrops(conversationId)
+  later.stop()
+  sync.receive({ ...copy, rev: copy.rev + 20 }, 'realtime')
+  expect(later.staleIn([copy])).toBe(false)
   // A page that does not meet the range from below is dropped whole.
   const far = await alice.call<MessagePage>('GET', `/api/conversations/${conversationId}/messages?after=0&limit=100`)
   expect(sync.storeOlder(conversationId, far.body.messages)).toBe(0)

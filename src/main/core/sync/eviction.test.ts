@@ -54,7 +54,7 @@ const backfillOf = (cache: Cache, budget: HistoryBudget) =>
   new History({
     cache,
     api: { messages: () => Promise.reject(new Error('nothing should be fetched')) },
-    sync: { storeOlder: () => 0, droppedBelow: () => 0, busy: false },
+    sync: { storeOlder: () => 0, watchDrops: () => ({ staleIn: () => false, stop: () => undefined }), busy: false },
     budget: () => budget,
     retryDelayMs: () => 1,
     now: () => NOW,

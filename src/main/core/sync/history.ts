@@ -17,21 +17,23 @@
  * Why a page stored later than it was fetched is still current: a change to
  * one of its messages made before the request is in it; one made after comes
  * by realtime or a changedAfter page — if that arrives while the message is
- * still below the cached range, sync drops it and counts the drop
- * (`droppedBelow`), and the page is then fetched again instead of stored; if
- * it arrives after, the message is in the range and the newer rev replaces
- * it.
+ * still below the cached range, sync drops it and notes the drop for the
+ * fetch in flight (`watchDrops`): when the page's copy of that message is
+ * older than the dropped change (a lower rev), the page is fetched again
+ * instead of stored; if the change arrives after, the message is in the
+ * range and the newer rev replaces it.
  */
 import type { Message, MessagePage } from '../../../shared/api'
 import type { HistoryBudget } from '../../../shared/settings'
 import { isRetryable } from '../api-client'
 import type { Cache } from '../cache/types'
+import type { DropWatch } from './sync'
 
 /** Messages per older page (the server's most). */
 export const OLDER_PAGE = 200
 /** How often the backfill looks again while sync is filling or the user's fetch runs. */
 const BUSY_WAIT_MS = 50
-/** A page fetched while a change below the range was dropped is fetched again at most this many times in a row. */
+/** A page fetched stale (a change to one of its messages dropped meanwhile) is fetched again at most this many times in a row. */
 const MAX_REFETCH = 5
 
 export interface HistoryDeps {
@@ -40,7 +42,8 @@ export interface HistoryDeps {
   sync: {
     /** Store a page of older history; returns how many of its messages now extend the range downward. */
     storeOlder(conversationId: string, messages: readonly Message[]): number
-    droppedBelow(conversationId: string): number
+    /** Note changes dropped below the range while a page is fetched (sync.ts). */
+    watchDrops(conversationId: string): DropWatch
     /** A range fetch or changes fetch is running (the backfill waits). */
     readonly busy: boolean
   }
@@ -131,11 +134,16 @@ export class History {
     for (let attempt = 0; attempt <= MAX_REFETCH && !this.stopped; attempt++) {
       const lowest = this.deps.cache.lowestSeq(conversationId)
       if (lowest === null || lowest <= 1) return false
-      const drops = this.deps.sync.droppedBelow(conversationId)
-      const page = await this.deps.api.messages(conversationId, { before: lowest, limit })
+      const drops = this.deps.sync.watchDrops(conversationId)
+      let page: MessagePage
+      try {
+        page = await this.deps.api.messages(conversationId, { before: lowest, limit })
+      } finally {
+        drops.stop()
+      }
       if (this.stopped) return false
-      // A change to a message below the range was dropped meanwhile: this page may be older than it.
-      if (this.deps.sync.droppedBelow(conversationId) !== drops) continue
+      // A change to one of its messages was dropped meanwhile, newer than the page's copy: fetched again.
+      if (drops.staleIn(page.messages)) continue
       // Stored meanwhile by another path (the range moved): ask again from where it is now.
       if (this.deps.cache.lowestSeq(conversationId) !== lowest) continue
       if (page.messages.length === 0) return false

@@ -32,8 +32,9 @@
  * `changedAfter=lastRev`; a realtime event whose rev is the next one moves it
  * on, one that skips ahead fetches the changes between. A change to a
  * message below the range is dropped — not cached, nothing to change — and
- * counted (`droppedBelow`), so that an older page fetched before it and
- * stored after it is fetched again rather than stored stale (history.ts).
+ * noted for the older-page fetches in flight (`watchDrops`), so that a page
+ * read by the server before that change and stored after it is fetched
+ * again rather than stored stale (history.ts).
  */
 import type { Conversation, Message, MessagePage } from '../../../shared/api'
 import {
@@ -54,7 +55,7 @@ import { RetryTimers } from './retry-timers'
 const PAGE = 200
 /** Messages fetched for a conversation with nothing cached: its latest page (a screenful and more; `SyncDeps.latestPage`). */
 export const LATEST_PAGE = 50
-/** An older page fetched while a change below the range was dropped is fetched again at most this many times in a row. */
+/** An older page fetched stale (a change to one of its messages dropped meanwhile: `watchDrops`) is fetched again at most this many times in a row. */
 const MAX_REFETCH = 5
 /** Conversations filled at once. */
 const FILL_CONCURRENCY = 4
@@ -129,8 +130,8 @@ export class Sync {
   private readonly changes: ChangeFeed
   /** Asks the server whether I am still a member (membership.ts). */
   private readonly membership: MembershipCheck
-  /** Per conversation: changes to messages below the cached range dropped so far (`apply`, history.ts). */
-  private readonly dropped = new Map<string, number>()
+  /** Per conversation: the watches of the older-page fetches in flight, each noting the changes dropped below the range (`watchDrops`). */
+  private readonly dropWatches = new Map<string, Set<Map<number, number>>>()
 
   constructor(private readonly deps: SyncDeps) {
     this.changes = new ChangeFeed({
@@ -417,7 +418,7 @@ export class Sync {
       }
       for (const message of list) {
         if (message.seq < lowest) {
-          this.dropped.set(conversationId, (this.dropped.get(conversationId) ?? 0) + 1)
+          for (const drops of this.dropWatches.get(conversationId) ?? []) drops.set(message.seq, Math.max(drops.get(message.seq) ?? 0, message.rev))
         } else if (message.seq <= highest) storable.push(message)
         else if (message.seq === highest + 1) {
           storable.push(message)
@@ -441,9 +442,31 @@ export class Sync {
     return unstored
   }
 
-  /** Changes to messages below the conversation's cached range dropped so far (history.ts compares two readings). */
-  droppedBelow(conversationId: string): number {
-    return this.dropped.get(conversationId) ?? 0
+  /**
+   * Note the changes to messages below the conversation's cached range
+   * dropped from now on, for an older page about to be fetched: the page is
+   * stale when one of its messages had a change dropped with a higher rev
+   * than its copy's — the server read it before that change, which is now
+   * nowhere else. A page with no such message is current, however many
+   * changes were dropped meanwhile (a first sync's changedAfter pages drop
+   * every send below the latest page; refusing the page for any drop made a
+   * scroll-back give up while they ran). `stop` when done with the page.
+   */
+  watchDrops(conversationId: string): DropWatch {
+    const drops = new Map<number, number>()
+    let watches = this.dropWatches.get(conversationId)
+    if (watches === undefined) {
+      watches = new Set()
+      this.dropWatches.set(conversationId, watches)
+    }
+    watches.add(drops)
+    return {
+      staleIn: (page) => drops.size > 0 && page.some((message) => (drops.get(message.seq) ?? 0) > message.rev),
+      stop: () => {
+        watches.delete(drops)
+        if (watches.size === 0 && this.dropWatches.get(conversationId) === watches) this.dropWatches.delete(conversationId)
+      },
+    }
   }
 
   /**
@@ -653,10 +676,15 @@ export class Sync {
     for (let refetches = 0; !this.stopped && refetches <= MAX_REFETCH; ) {
       const lowest = cache.lowestSeq(conversationId)
       if (lowest === null || lowest <= cache.markerOf(conversationId, this.deps.me).readSeq + 1) return
-      const drops = this.droppedBelow(conversationId)
-      const page = await this.deps.api.messages(conversationId, { before: lowest, limit: PAGE })
+      const drops = this.watchDrops(conversationId)
+      let page: MessagePage
+      try {
+        page = await this.deps.api.messages(conversationId, { before: lowest, limit: PAGE })
+      } finally {
+        drops.stop()
+      }
       if (this.stopped) return
-      if (this.droppedBelow(conversationId) !== drops || cache.lowestSeq(conversationId) !== lowest) {
+      if (drops.staleIn(page.messages) || cache.lowestSeq(conversationId) !== lowest) {
         refetches++
         continue
       }
@@ -676,6 +704,14 @@ export class Sync {
       await this.changes.whenIdle()
     }
   }
+}
+
+/** Changes dropped below the cached range while an older page was fetched (`Sync.watchDrops`). */
+export interface DropWatch {
+  /** Whether `page` holds a message the server read before a change to it that was dropped. */
+  staleIn(page: readonly Message[]): boolean
+  /** Stop noting (the page has arrived, or its request failed). */
+  stop(): void
 }
 
 /** Seqs one after another (sorted input): a server page, whole. */
