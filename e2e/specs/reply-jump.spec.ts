@@ -28,10 +28,14 @@ interface Seeded {
  * Alice (in the app) and Bob (over REST) in a direct conversation: BEFORE
  * messages, the original, BETWEEN more, then Bob's reply to the original —
  * written while Alice's app is closed, and all read by her, so the
- * conversation opens at the bottom with only the latest page loaded.
+ * conversation opens at the bottom with only the latest page loaded (and
+ * cached: her history budget is the latest 50 messages).
  */
 async function seed(server: ServerProcess, launch: (name: string) => Promise<Person['app']>): Promise<Seeded> {
   let alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  // The background backfill keeps to the latest 50: the original stays on the server until the jump
+  // fetches it (else, on a slow machine, the backfill could cache it first and no page would load).
+  await alice.app.page.evaluate(() => window.parley.updateSettings({ historyBudget: { kind: 'messages', count: 50 } }))
   const bob = (
     await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', {
       body: { username: uniqueName('bob'), password: 'correct-horse-1', displayName: 'Bob Farback' },

@@ -39,6 +39,28 @@ describe('messages slice', () => {
     expect(state().hasMoreBefore).toBe(false)
   })
 
+  it('a window opened before anything was cached learns from the first messages that older ones exist', () => {
+    // Opened while the first sync was on its way: an empty latest page, nothing before it.
+    useMessages.getState().hold('c1')
+    useMessages.getState().applyPage('c1', [], false, false)
+    expect(state()).toMatchObject({ loaded: true, hasMoreBefore: false })
+    // The sync's latest page arrives by events: the run starts at 433, so 1…432 exist.
+    useMessages.getState().merge('c1', [sent(433), sent(434)])
+    expect(state().hasMoreBefore).toBe(true)
+    // Likewise when a refresh of the latest page brings them.
+    resetAllStores()
+    useMessages.getState().hold('c1')
+    useMessages.getState().applyPage('c1', [], false, false)
+    useMessages.getState().applyPage('c1', [sent(433), sent(434)], true, false)
+    expect(state().hasMoreBefore).toBe(true)
+    // A conversation that starts at its first message has nothing before it.
+    resetAllStores()
+    useMessages.getState().hold('c1')
+    useMessages.getState().applyPage('c1', [], false, false)
+    useMessages.getState().merge('c1', [sent(1)])
+    expect(state().hasMoreBefore).toBe(false)
+  })
+
   it('replaces pending by sent, is idempotent, and removes deleted messages', () => {
     useMessages.getState().hold('c1')
     useMessages.getState().applyPage('c1', [sent(1)], false, false)

@@ -185,6 +185,15 @@ function withoutNewest(current: ConversationMessages, keep: number): Conversatio
 const highestOf = (messages: readonly ChatMessage[]): number => highestSentSeq(messages) ?? 0
 
 /**
+ * A window loaded while the cache held none of the conversation (opened while the first sync was
+ * still on its way) was told there is nothing before it; the first sent messages events bring say
+ * where it starts: seqs start at 1, so a run starting above it has older messages.
+ */
+function startsLater(current: ConversationMessages, merged: readonly ChatMessage[]): boolean {
+  return current.loaded && highestSentSeq(current.messages) === null && (lowestSeq(merged) ?? 1) > 1
+}
+
+/**
  * Messages outside the held run are left to the core: a sent message older
  * than the oldest held (an edit or a reaction far back) would leave a gap in
  * it; a later older page brings it as it is then. Likewise above the newest
@@ -300,9 +309,9 @@ export const useMessages = create<MessagesState>()((set, get) => {
           const next = {
             ...current,
             messages: mergeMessages(current.messages, messages),
-            // The latest page tells about everything before it only the first time;
-            // later a refresh of the latest page must not undo older pages' answer.
-            hasMoreBefore: older || !current.loaded ? hasMoreBefore : current.hasMoreBefore,
+            // The latest page tells about everything before it only the first time (or while the
+            // window holds no sent message); later a refresh of it must not undo older pages' answer.
+            hasMoreBefore: older || !current.loaded || highestSentSeq(current.messages) === null ? hasMoreBefore : current.hasMoreBefore,
             loaded: true,
             loadingOlder: older ? false : current.loadingOlder,
             olderFailed: older ? false : current.olderFailed,
@@ -318,7 +327,7 @@ export const useMessages = create<MessagesState>()((set, get) => {
           if (beyond.length > 0) stashes.get(conversationId)?.messages.push(...beyond)
           const merged = mergeMessages(current.messages, within)
           if (merged === current.messages) return current
-          const next = { ...current, messages: merged }
+          const next = { ...current, messages: merged, hasMoreBefore: current.hasMoreBefore || startsLater(current, merged) }
           // Held but not open: events do not grow it past its bound.
           const place = state.recent.indexOf(conversationId)
           if (place > 0) return merged.length > KEPT_CLOSED + TRIM_SLACK ? trimmed(next, KEPT_CLOSED) : next
