@@ -228,7 +228,7 @@ export const coldStartScenario: DeskScenario = {
         title:
           `Cold start, median of ${options.runs} starts each (ms after creating the core): ${options.conversations} conversations / ` +
           `${options.messages.toLocaleString('en-US')} messages cached vs. 1 conversation / ${options.baselineMessages} messages` +
-          (options.awaitFirstPaint ? ' — the core holding its connection until the first paint (--await-first-paint=true; not the app yet)' : ''),
+          (options.awaitFirstPaint ? '' : ' — the core connecting at once, not holding for the first paint as the app does (--await-first-paint=false)'),
         header: ['', 'large cache', 'empty cache', 'ratio'],
         rows: [
           ...phases.map((phase) => [phase.label, ms(phase.largeMs), ms(phase.emptyMs), phase.ratio.toFixed(2)]),

@@ -44,7 +44,7 @@ export interface LaunchOptions {
   initScript?: { fn: (arg: never) => void; arg: unknown }
   /** Called once the page exists, before it loads the renderer (tracing). */
   beforeLoad?: (page: Page) => Promise<void>
-  /** CoreOptions.awaitFirstPaint (default false, as the shell sets it). */
+  /** CoreOptions.awaitFirstPaint (default true, as the shell sets it). */
   awaitFirstPaint?: boolean
 }
 
@@ -72,7 +72,7 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
 const hasMark = (name: string): boolean => performance.getEntriesByName(name, 'mark').length > 0
 
 /** A core on the account's directory, from its saved session (no call of its own: the first calls are the window's). */
-function startCore(env: DeskEnv, account: DeskAccount, awaitFirstPaint = false): Promise<TestableCore> {
+function startCore(env: DeskEnv, account: DeskAccount, awaitFirstPaint = true): Promise<TestableCore> {
   return createCore(
     {
       userDataDir: account.userDataDir,
@@ -128,7 +128,7 @@ export async function signInAndSync(
 
 /** Start the app on a signed-in account: its core, then its window loading the renderer. */
 export async function launchDesk(env: DeskEnv, account: DeskAccount, options: LaunchOptions = {}): Promise<DeskApp> {
-  const core = await startCore(env, account, options.awaitFirstPaint ?? false)
+  const core = await startCore(env, account, options.awaitFirstPaint ?? true)
   let context: BrowserContext | null = null
   try {
     context = await env.browser.newContext({ locale: 'en-US', colorScheme: 'light', viewport: { width: 1100, height: 720 } })

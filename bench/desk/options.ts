@@ -19,8 +19,8 @@ const coldStart = {
   baselineMessages: integer(50),
   /** Starts of each cache, alternating, after one untimed start of each (then as many offline). */
   runs: integer(5),
-  /** true: the core holds a restored sign-in's connection until the window's first paint (design §7.4; built, not switched on in the app); false: connects at once, as the app does. */
-  awaitFirstPaint: boolean(false),
+  /** true: the core holds a restored sign-in's connection until the window's first paint, as the app does (design §7.4); false: connects at once (the start before it, for a same-run before/after). */
+  awaitFirstPaint: boolean(true),
 }
 
 /** Sidebar (sidebar.ts): switching conversation in a long list against a short one. */

@@ -13,6 +13,18 @@ import { IPC_EVENT_CHANNEL, ipcCallNames, ipcChannel } from '../shared/ipc'
 import { CONTENT_SECURITY_POLICY } from './content-security-policy'
 
 vi.mock('electron', () => import('../../test/shell/fake-electron'))
+// The real core, with the options the shell creates it with noted.
+const created = vi.hoisted(() => ({ options: [] as unknown[] }))
+vi.mock('./core', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('./core')>()
+  return {
+    ...actual,
+    createCore: (...args: Parameters<typeof actual.createCore>) => {
+      created.options.push(args[0])
+      return actual.createCore(...args)
+    },
+  }
+})
 
 let appData: string
 let window: BrowserWindow
@@ -92,6 +104,11 @@ test('after ready: one locked-down window with the preload, a handler per call, 
   expect(String((window.options.webPreferences as { preload: string }).preload)).toMatch(/[/\\]preload[/\\]index\.cjs$/)
   expect(ipcMain.handlers.size).toBe(ipcCallNames.length)
   expect(Tray.instances).toHaveLength(1)
+})
+
+test('the core paints the cache before a saved sign-in connects: it is created holding for the first paint', () => {
+  expect(created.options).toHaveLength(1)
+  expect(created.options[0]).toMatchObject({ awaitFirstPaint: true })
 })
 
 test('calls from the window reach the real core; bad ones are refused', async () => {

@@ -143,7 +143,8 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
           tokenStorage: await tokenVault.protection(),
         },
         services,
-        // awaitFirstPaint stays off for now (design §7.4: what it exposes, and what must come first).
+        // The window paints the cache before a saved sign-in connects (released below when it starts hidden).
+        awaitFirstPaint: true,
         ...(e2eEnabled() ? { timing: E2E_TIMING } : {}),
       },
       coreLog(),
