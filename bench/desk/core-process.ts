@@ -96,11 +96,11 @@ export interface CoreProcess extends HarnessTarget {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Fork the core process; resolves once its core is created (the saved session, if any, restored). */
-export async function startCoreProcess(options: CoreProcessOptions): Promise<CoreProcess> {
+/** Fork the core process, with `v8Flags` if any; resolves once its core is created (the saved session, if any, restored). */
+export async function startCoreProcess(options: CoreProcessOptions, v8Flags: readonly string[] = []): Promise<CoreProcess> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [JSON.stringify(options)], {
     cwd: repoRoot,
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...v8Flags],
     serialization: 'advanced',
     stdio: ['ignore', 2, 2, 'ipc'],
   })

@@ -69,6 +69,8 @@ export interface DayOptions {
   census: boolean
   /** After the end's sample, the core is sampled again once it has been idle this long (the user away: V8 may give back what it reserved). */
   idleMs: number
+  /** V8 flags for the core's process (none by default: as Electron's main process runs). */
+  coreV8Flags?: readonly string[]
 }
 
 export const DAY_FULL: DayOptions = {
@@ -212,12 +214,15 @@ interface Desk {
 }
 
 /** The e2e harness's wiring (e2e/fixtures/harness-app.ts) to a core in its own process, kept at hand for the bench. */
-async function openDesk(world: World, browser: Browser, rendererUrl: string, workDir: string): Promise<Desk> {
-  const core = await startCoreProcess({
-    userDataDir: mkdtempSync(join(workDir, 'alice-')),
-    defaultServerUrl: world.server.url,
-    appInfo: { name: 'Parley', version: 'bench', platform: process.platform, locale: 'en-US', tokenStorage: 'keyring' },
-  })
+async function openDesk(world: World, browser: Browser, rendererUrl: string, workDir: string, coreV8Flags: readonly string[] = []): Promise<Desk> {
+  const core = await startCoreProcess(
+    {
+      userDataDir: mkdtempSync(join(workDir, 'alice-')),
+      defaultServerUrl: world.server.url,
+      appInfo: { name: 'Parley', version: 'bench', platform: process.platform, locale: 'en-US', tokenStorage: 'keyring' },
+    },
+    coreV8Flags,
+  )
   const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 720 } })
   const page = await context.newPage()
   const { unwire } = await wireHarnessPageTo(page, core, rendererUrl)
@@ -431,7 +436,7 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
       const executablePath = chromiumPath()
       browser = ownBrowser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: CHROMIUM_ARGS })
     }
-    desk = await openDesk(world, browser, rendererUrl, workDir)
+    desk = await openDesk(world, browser, rendererUrl, workDir, options.coreV8Flags)
     await signIn(desk, world.alice.username)
     await desk.page.locator('[data-testid=conversation-item]').nth(world.conversations.length - 1).waitFor({ timeout: 60_000 }).catch(() => undefined)
     await coreHasAll(desk.core, lastSeqs, 120_000)
@@ -553,7 +558,8 @@ export function dayReport(result: DayResult): string {
   const ok = (ratio: number, target: number) => (ratio <= target ? 'met' : 'NOT met')
   const { start, end, options } = result
   return [
-    `A day at the desk: ${options.messages} messages over ${options.conversations} conversations at ${options.rate}/s (sent at ${result.sentPerSec.toFixed(0)}/s), ${result.switches} switches among ${options.switchAmong}, one scroll-back through ${options.history}`,
+    `A day at the desk: ${options.messages} messages over ${options.conversations} conversations at ${options.rate}/s (sent at ${result.sentPerSec.toFixed(0)}/s), ${result.switches} switches among ${options.switchAmong}, one scroll-back through ${options.history}` +
+      (options.coreV8Flags !== undefined && options.coreV8Flags.length > 0 ? ` — the core's process with ${options.coreV8Flags.join(' ')}` : ''),
     `| figure | start-up | end of day | ratio | target |`,
     `|---|---|---|---|---|`,
     `| renderer JS heap after GC | ${mib(start.rendererHeapBytes)} | ${mib(end.rendererHeapBytes)} | ${result.rendererHeapRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.rendererHeapRatio, 1.5)}) |`,
