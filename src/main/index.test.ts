@@ -11,12 +11,13 @@ import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { app, BrowserWindow, ipcMain, Menu, protocol, resetFakeElectron, Tray } from '../../test/shell/fake-electron'
 import { IPC_EVENT_CHANNEL, ipcCallNames, ipcChannel } from '../shared/ipc'
 import { CONTENT_SECURITY_POLICY } from './content-security-policy'
+import type * as CoreModule from './core'
 
 vi.mock('electron', () => import('../../test/shell/fake-electron'))
 // The real core, with the options the shell creates it with noted.
 const created = vi.hoisted(() => ({ options: [] as unknown[] }))
 vi.mock('./core', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('./core')>()
+  const actual = await importOriginal<typeof CoreModule>()
   return {
     ...actual,
     createCore: (...args: Parameters<typeof actual.createCore>) => {
