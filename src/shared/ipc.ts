@@ -71,7 +71,11 @@ export interface ChatMessage {
   editedAt: number | null
   /** Set once deleted for everyone: a tombstone ("This message was deleted"). */
   deletedAt: number | null
-  /** What this message answers. `key` finds the original in the list. */
+  /**
+   * What this message answers. `key` finds the original in the list. An empty `senderId`: nothing
+   * is known of the original here but its seq (not cached, and no preview kept: a reply cached
+   * before the cache kept the server's previews); the window says so and the jump loads it.
+   */
   replyTo: (ReplyTo & { key: string | null }) | null
   /** As the server has them, with this user's queued reaction changes applied. */
   reactions: Reaction[]

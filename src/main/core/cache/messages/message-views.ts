@@ -144,8 +144,8 @@ export class MessageViews {
       // The original is outside the cached range (older, not fetched yet, evicted): the server's preview.
       const preview = message.replyPreview
       if (preview !== null) return { ...preview, body: preview.deleted ? '' : replyPreview(preview.body), key: null }
-      // Stored before migration 009 kept previews, and the original not cached since.
-      return { id: '', seq: message.replyToSeq ?? 0, senderId: '', body: '', deleted: true, key: null }
+      // Stored before migration 009 kept previews, and the original not cached since: only its seq is known.
+      return { id: '', seq: message.replyToSeq ?? 0, senderId: '', body: '', deleted: false, key: null }
     }
     const original = fromRow(row)
     const shown = this.overlay(original.view, byRow.get(original.rowId))

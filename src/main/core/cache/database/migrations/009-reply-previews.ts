@@ -17,9 +17,10 @@
  * (it carries this user's queued edits and deletes, and the key that finds
  * it in the list).
  *
- * Rows stored before this migration have none; for those the view falls back
- * to what it showed before (the cached original, else "deleted") until the
- * server sends the message again.
+ * Rows stored before this migration have none; for those the view shows
+ * the cached original, else only the original's seq (the window says the
+ * message is not loaded, and a jump to it loads it), until the server sends
+ * the reply again.
  */
 import type { Database } from 'better-sqlite3'
 
