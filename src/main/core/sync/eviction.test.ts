@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import { conversationDto, serverMessage, tempCache } from '../../../../test/support/cache/temp-cache'
+import type { MessagePage } from '../../../shared/api'
 import type { HistoryBudget } from '../../../shared/settings'
 import type { Cache } from '../cache/types'
 import { Eviction, KEEP_LATEST, type EvictionDeps } from './eviction'
@@ -54,7 +55,7 @@ const backfillOf = (cache: Cache, budget: HistoryBudget) =>
   new History({
     cache,
     api: { messages: () => Promise.reject(new Error('nothing should be fetched')) },
-    sync: { storeOlder: () => 0, watchDrops: () => ({ staleIn: () => false, stop: () => undefined }), busy: false },
+    sync: { storeOlder: () => 0, fetchBelowRange: async (_id: string, request: () => Promise<MessagePage>) => ({ page: await request(), stale: false }), busy: false },
     budget: () => budget,
     retryDelayMs: () => 1,
     now: () => NOW,

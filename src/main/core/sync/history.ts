@@ -18,8 +18,8 @@
  * one of its messages made before the request is in it; one made after comes
  * by realtime or a changedAfter page — if that arrives while the message is
  * still below the cached range, sync drops it and notes the drop for the
- * fetch in flight (`watchDrops`): when the page's copy of that message is
- * older than the dropped change (a lower rev), the page is fetched again
+ * fetch in flight (`fetchBelowRange`): when the page's copy of that message
+ * is older than the dropped change (a lower rev), the page is fetched again
  * instead of stored; if the change arrives after, the message is in the
  * range and the newer rev replaces it.
  */
@@ -27,7 +27,6 @@ import type { Message, MessagePage } from '../../../shared/api'
 import type { HistoryBudget } from '../../../shared/settings'
 import { isRetryable } from '../api-client'
 import type { Cache } from '../cache/types'
-import type { DropWatch } from './sync'
 
 /** Messages per older page (the server's most). */
 export const OLDER_PAGE = 200
@@ -42,8 +41,8 @@ export interface HistoryDeps {
   sync: {
     /** Store a page of older history; returns how many of its messages now extend the range downward. */
     storeOlder(conversationId: string, messages: readonly Message[]): number
-    /** Note changes dropped below the range while a page is fetched (sync.ts). */
-    watchDrops(conversationId: string): DropWatch
+    /** Fetch a page below the range, saying whether a change dropped meanwhile makes it stale (sync.ts). */
+    fetchBelowRange(conversationId: string, request: () => Promise<MessagePage>): Promise<{ page: MessagePage; stale: boolean }>
     /** A range fetch or changes fetch is running (the backfill waits). */
     readonly busy: boolean
   }
@@ -134,16 +133,10 @@ export class History {
     for (let attempt = 0; attempt <= MAX_REFETCH && !this.stopped; attempt++) {
       const lowest = this.deps.cache.lowestSeq(conversationId)
       if (lowest === null || lowest <= 1) return false
-      const drops = this.deps.sync.watchDrops(conversationId)
-      let page: MessagePage
-      try {
-        page = await this.deps.api.messages(conversationId, { before: lowest, limit })
-      } finally {
-        drops.stop()
-      }
+      const { page, stale } = await this.deps.sync.fetchBelowRange(conversationId, () => this.deps.api.messages(conversationId, { before: lowest, limit }))
       if (this.stopped) return false
       // A change to one of its messages was dropped meanwhile, newer than the page's copy: fetched again.
-      if (drops.staleIn(page.messages)) continue
+      if (stale) continue
       // Stored meanwhile by another path (the range moved): ask again from where it is now.
       if (this.deps.cache.lowestSeq(conversationId) !== lowest) continue
       if (page.messages.length === 0) return false

@@ -470,6 +470,20 @@ export class Sync {
   }
 
   /**
+   * Fetch a page below the cached range (`request`), watching the drops
+   * meanwhile: `stale` when the page must be fetched again (`watchDrops`).
+   */
+  async fetchBelowRange(conversationId: string, request: () => Promise<MessagePage>): Promise<{ page: MessagePage; stale: boolean }> {
+    const drops = this.watchDrops(conversationId)
+    try {
+      const page = await request()
+      return { page, stale: drops.staleIn(page.messages) }
+    } finally {
+      drops.stop()
+    }
+  }
+
+  /**
    * Store a page of older history (history.ts): stored whole when it meets
    * the cached range from below, else dropped. Returns the number of messages
    * of the page now cached below the range's old lowest seq.
@@ -676,15 +690,9 @@ export class Sync {
     for (let refetches = 0; !this.stopped && refetches <= MAX_REFETCH; ) {
       const lowest = cache.lowestSeq(conversationId)
       if (lowest === null || lowest <= cache.markerOf(conversationId, this.deps.me).readSeq + 1) return
-      const drops = this.watchDrops(conversationId)
-      let page: MessagePage
-      try {
-        page = await this.deps.api.messages(conversationId, { before: lowest, limit: PAGE })
-      } finally {
-        drops.stop()
-      }
+      const { page, stale } = await this.fetchBelowRange(conversationId, () => this.deps.api.messages(conversationId, { before: lowest, limit: PAGE }))
       if (this.stopped) return
-      if (drops.staleIn(page.messages) || cache.lowestSeq(conversationId) !== lowest) {
+      if (stale || cache.lowestSeq(conversationId) !== lowest) {
         refetches++
         continue
       }

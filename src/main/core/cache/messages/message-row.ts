@@ -1,6 +1,7 @@
 /** A messages row as SQLite returns it, and the ChatMessage it becomes (before queued changes: message-views.ts). */
 import type { Message, Reaction, ReplyTo, SystemEvent } from '../../../../shared/api'
 import type { ChatMessage, MessageState } from '../../../../shared/ipc'
+import { replyPreview } from '../../../../shared/message-content'
 
 export interface MessageRow {
   row_id: number
@@ -49,6 +50,15 @@ export interface StoredMessage {
   replyToClient: string | null
   /** The server's preview of the original, for when the original is not cached. */
   replyPreview: ReplyTo | null
+}
+
+/**
+ * What the cache keeps of the server's preview of a reply's original (and shows while the original
+ * is not cached): its fields only (a newer server's copy may carry more), the body cut to a
+ * preview's length, and none once the original is deleted.
+ */
+export function previewOf({ id, seq, senderId, body, deleted }: ReplyTo): ReplyTo {
+  return { id, seq, senderId, body: deleted ? '' : replyPreview(body), deleted }
 }
 
 /** JSON for a list column: NULL when empty (most messages have no reactions or mentions). */
@@ -115,6 +125,6 @@ export function fromServer(m: Message, rowId: number): StoredMessage {
     rowId,
     replyToSeq: m.replyTo?.seq ?? null,
     replyToClient: null,
-    replyPreview: m.replyTo ?? null,
+    replyPreview: m.replyTo == null ? null : previewOf(m.replyTo),
   }
 }

@@ -142,8 +142,7 @@ export class MessageViews {
         : this.ownByClient.get(conversationId, message.replyToClient as string)
     if (row === undefined) {
       // The original is outside the cached range (older, not fetched yet, evicted): the server's preview.
-      const preview = message.replyPreview
-      if (preview !== null) return { ...preview, body: preview.deleted ? '' : replyPreview(preview.body), key: null }
+      if (message.replyPreview !== null) return { ...message.replyPreview, key: null }
       // Stored before migration 009 kept previews, and the original not cached since: only its seq is known.
       return { id: '', seq: message.replyToSeq ?? 0, senderId: '', body: '', deleted: false, key: null }
     }

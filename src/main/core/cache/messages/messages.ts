@@ -5,14 +5,14 @@
  * sent messages when the server's copy arrives.
  */
 import type { Database, Statement } from 'better-sqlite3'
-import type { Message, ReplyTo } from '../../../../shared/api'
+import type { Message } from '../../../../shared/api'
 import type { ChatMessage } from '../../../../shared/ipc'
 import type { AttachmentTable } from '../attachments/attachment-table'
 import type { ConversationTable } from '../conversations/conversations'
 import type { OutboxTable } from '../outbox/outbox-table'
 import type { UnindexedRows } from '../search/search-indexer'
 import type { StoreMessagesResult } from '../types'
-import { fromServer, listColumn, MESSAGE_COLUMNS, messageKey, type MessageRow, type StoredMessage } from './message-row'
+import { fromServer, listColumn, MESSAGE_COLUMNS, messageKey, previewOf, type MessageRow, type StoredMessage } from './message-row'
 import type { MessageViews } from './message-views'
 import type { RowKeys } from './row-keys'
 
@@ -180,7 +180,7 @@ export class MessageTable {
       m.editedAt,
       m.deletedAt,
       m.replyTo?.seq ?? null,
-      m.replyTo == null ? null : JSON.stringify(replyPreview(m.replyTo)),
+      m.replyTo == null ? null : JSON.stringify(previewOf(m.replyTo)),
       listColumn(m.reactions),
       listColumn(m.mentions),
       m.senderId !== this.me && m.mentions.includes(this.me) ? 1 : 0,
@@ -285,11 +285,6 @@ export class MessageTable {
 /** The columns ChangeParams set. */
 const CHANGE_COLUMNS =
   'body = ?, rev = ?, edited_at = ?, deleted_at = ?, reply_to_seq = ?, reply_preview = ?, reactions = ?, mentions = ?, mentions_me = ?'
-
-/** What is stored of the server's preview: its fields only (a copy from a newer server may carry more). */
-function replyPreview({ id, seq, senderId, body, deleted }: ReplyTo): ReplyTo {
-  return { id, seq, senderId, body: deleted ? '' : body, deleted }
-}
 
 function push(map: Map<string, ChatMessage[]>, message: ChatMessage): void {
   const list = map.get(message.conversationId)
