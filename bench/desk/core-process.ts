@@ -20,14 +20,18 @@ import { createCore, type CoreOptions, type ParleyCore } from '../../src/main/co
 import type { MediaFile } from '../../src/main/core/core-api'
 import { dispatchCall } from '../../src/main/core/dispatch'
 import { EventHub } from '../../src/main/core/event-hub'
+import { startHeapTrimmer } from '../../src/main/heap-trimmer'
 import { ipcEventNames, type IpcEnvelope, type IpcEventName, type IpcEvents, type MediaKind } from '../../src/shared/ipc'
 import { recordingServices } from '../../test/helpers/core'
 import { nextMessage, repoRoot } from '../../test/kit/processes'
 import { runWorker, tellParent, workerConfig } from '../../test/kit/worker'
 import type { HarnessTarget } from '../../e2e/fixtures/harness-app'
 
-/** What the child needs to create its core; the shell services are its own (recordingServices, notifications not kept). */
-export type CoreProcessOptions = Pick<CoreOptions, 'userDataDir' | 'defaultServerUrl' | 'appInfo'>
+/**
+ * What the child needs to create its core (the shell services are its own: recordingServices, notifications
+ * not kept), and whether it runs the heap trimmer beside it, as the shell does (src/main/heap-trimmer.ts).
+ */
+export type CoreProcessOptions = Pick<CoreOptions, 'userDataDir' | 'defaultServerUrl' | 'appInfo'> & { heapTrim: boolean }
 
 /** The core process's memory, after two full collections. */
 export interface CoreMemory {
@@ -41,6 +45,8 @@ export interface CoreMemory {
   external: number
   /** V8's heap by space: bytes reserved and in use (`v8.getHeapSpaceStatistics`). */
   spaces: Record<string, { size: number; used: number }>
+  /** How often the heap trimmer has given the young generation back so far (0 without it). */
+  heapTrims: number
   /** Resident anonymous memory by kind of mapping (Linux, /proc/self/smaps): malloc's main heap (`[heap]`), the rest of it. */
   anonymous: { brkHeap: number; mapped: number }
 }
@@ -166,7 +172,9 @@ function serveCore(): void {
     // Notifications go to the OS (one per conversation, replaced): the recording list of every one would be
     // the bench's memory growing with the day, not the core's.
     const services = { ...recordingServices(), showNotification: () => undefined, closeNotification: () => undefined }
-    const core: ParleyCore = await createCore({ ...workerConfig<CoreProcessOptions>(), services }, pino({ level: 'silent' }))
+    const { heapTrim, ...coreOptions } = workerConfig<CoreProcessOptions>()
+    const core: ParleyCore = await createCore({ ...coreOptions, services }, pino({ level: 'silent' }))
+    const trimmer = heapTrim ? startHeapTrimmer(pino({ level: 'silent' })) : null
     const gc = (globalThis as { gc?: () => void }).gc
     if (gc === undefined) throw new Error('the core process needs gc(): fork it with --expose-gc')
     for (const event of ipcEventNames) {
@@ -196,9 +204,10 @@ function serveCore(): void {
             const { rss, heapUsed, heapTotal, external } = process.memoryUsage()
             const status = process.platform === 'linux' ? readFileSync('/proc/self/status', 'utf8') : ''
             const spaces = Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size }]))
-            return { rss, heapUsed, heapTotal, external, spaces, anonymous: anonymousBreakdown(), rssAnon: statusBytes(status, 'RssAnon'), rssFile: statusBytes(status, 'RssFile') } satisfies CoreMemory
+            return { rss, heapUsed, heapTotal, external, spaces, heapTrims: trimmer?.trims ?? 0, anonymous: anonymousBreakdown(), rssAnon: statusBytes(status, 'RssAnon'), rssFile: statusBytes(status, 'RssFile') } satisfies CoreMemory
           })
         case 'dispose':
+          trimmer?.stop()
           return void core.dispose().then(
             () => process.send?.({ type: 'reply', id: message.id, value: null } satisfies FromCore, () => process.exit(0)),
             (err: unknown) => {

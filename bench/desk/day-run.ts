@@ -27,6 +27,8 @@ const spec = {
   idleMs: integer(0, 0),
   /** Heap snapshots of the renderer at start-up and at the end: what grew, by constructor. */
   census: boolean(false),
+  /** The core's process runs the heap trimmer, as the shell does; false: what V8 alone keeps. */
+  heapTrim: boolean(true),
   /** V8 flags for the core's process, space-separated (e.g. `--max-semi-space-size=16`: what a cap on V8's young generation would change). */
   coreV8Flags: text('', 'V8 flags, space-separated'),
   /** Another build of the renderer to run (e.g. an older one, for a before/after figure). */
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     if (options[key] > 0) day[key] = options[key]
   }
   day.census = options.census
+  day.heapTrim = options.heapTrim
   day.coreV8Flags = options.coreV8Flags.split(' ').filter((flag) => flag !== '')
   const workDir = tmpWorkDir()
   try {

@@ -57,6 +57,8 @@ const spec = {
   dayCensus: boolean(false),
   /** After the day, the core is sampled again once idle this long (ms). */
   dayIdleMs: integer(15_000, 0),
+  /** The core's process runs the heap trimmer, as the shell does (src/main/heap-trimmer.ts); false: what V8 alone keeps. */
+  dayHeapTrim: boolean(true),
   /** Seed of the generated histories. */
   seed: integer(20_251_206),
   /** A directory for profiles of one more large-cache start (core: .cpuprofile; renderer: Chromium trace); empty: none. */

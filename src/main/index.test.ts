@@ -12,6 +12,7 @@ import { app, BrowserWindow, ipcMain, Menu, protocol, resetFakeElectron, Tray } 
 import { IPC_EVENT_CHANNEL, ipcCallNames, ipcChannel } from '../shared/ipc'
 import { CONTENT_SECURITY_POLICY } from './content-security-policy'
 import type * as CoreModule from './core'
+import type * as HeapTrimmerModule from './heap-trimmer'
 
 vi.mock('electron', () => import('../../test/shell/fake-electron'))
 // The real core, with the options the shell creates it with noted.
@@ -23,6 +24,28 @@ vi.mock('./core', async (importOriginal) => {
     createCore: (...args: Parameters<typeof actual.createCore>) => {
       created.options.push(args[0])
       return actual.createCore(...args)
+    },
+  }
+})
+
+// The real heap trimmer, its starts and stops counted.
+const trimming = vi.hoisted(() => ({ started: 0, stopped: 0 }))
+vi.mock('./heap-trimmer', async (importOriginal) => {
+  const actual = await importOriginal<typeof HeapTrimmerModule>()
+  return {
+    ...actual,
+    startHeapTrimmer: (...args: Parameters<typeof actual.startHeapTrimmer>) => {
+      trimming.started++
+      const trimmer = actual.startHeapTrimmer(...args)
+      return {
+        get trims() {
+          return trimmer.trims
+        },
+        stop: () => {
+          trimming.stopped++
+          trimmer.stop()
+        },
+      }
     },
   }
 })
@@ -112,6 +135,10 @@ test('the core paints the cache before a saved sign-in connects: it is created h
   expect(created.options[0]).toMatchObject({ awaitFirstPaint: true })
 })
 
+test('the core’s process gives back what a burst of work took: the heap trimmer runs', () => {
+  expect(trimming).toEqual({ started: 1, stopped: 0 })
+})
+
 test('calls from the window reach the real core; bad ones are refused', async () => {
   expect(await call('getSession')).toEqual({ ok: true, value: { serverUrl: 'http://127.0.0.1:8787', user: null } })
   expect(await call('getAppInfo')).toMatchObject({ ok: true, value: { name: 'Parley', version: '0.0.0-test', locale: 'en-US', tokenStorage: 'keyring' } })
@@ -165,4 +192,5 @@ test('quitting waits for the shell and the core to stop, then quits', async () =
   await vi.waitFor(() => expect(app.quitted).toBe(true))
   expect(ipcMain.handlers.size).toBe(0)
   expect(Tray.instances[0]?.destroy).toHaveBeenCalledOnce()
+  expect(trimming).toEqual({ started: 1, stopped: 1 })
 })

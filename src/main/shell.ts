@@ -14,6 +14,7 @@ import type { ShellServices } from './core/shell-port'
 import { E2E_TIMING, e2eEnabled, installE2EHook, recordDeepLink } from './e2e-hook'
 import { openHttpExternally } from './external-links'
 import { createFileServices } from './file-services'
+import { startHeapTrimmer } from './heap-trimmer'
 import { forwardCoreEvents, registerIpcHandlers, windowSenderCheck } from './ipc'
 import { coreLog, shellLog } from './log'
 import { createMainWindow, revealWindow } from './main-window'
@@ -154,6 +155,9 @@ export async function startShell(config: ShellConfig): Promise<Shell> {
     throw err
   }
   const startedCore = core
+  // The core shares this process: what V8's young generation took in a burst of its work goes back once it is quiet (design §7.10).
+  const heapTrimmer = startHeapTrimmer(shellLog('heap'))
+  disposers.push(() => heapTrimmer.stop())
   // The shell's own words (menus, tray, dialogs) follow the language setting; until it is read, the OS's.
   const languageChanged = (next: string): void => {
     if (next === language) return

@@ -57,9 +57,9 @@ export interface CoreOptions {
    * A window opens at start and will say when its first screen is painted
    * (`firstScreenPainted`): until then — at most `timing.firstPaintWaitMs` —
    * a saved sign-in's realtime link and first sync wait, so the cache is on
-   * screen before the network work starts (design §7.4). Hosts without a
-   * window, or with one that starts hidden, leave it off; the shell leaves it
-   * off for now (design §7.4 says why).
+   * screen before the network work starts (design §7.4). The shell and the
+   * e2e harness turn it on; hosts without a window leave it off, and a
+   * window that starts hidden releases it at once.
    */
   awaitFirstPaint?: boolean
 }
