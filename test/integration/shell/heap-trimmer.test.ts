@@ -31,9 +31,10 @@ describe('heap trimmer, in a real V8', () => {
     expect(trimmed.trims, trimmed.logged.join('; ')).toBe(1)
     expect(trimmed.logged).toContain('gave back the young generation after a burst of work')
     expect(trimmed.after.young).toBeLessThan(16 * MiB)
-    // What the young generation held is returned to the system, not only taken off V8's books (an ordinary
-    // full collection shrinks the young generation too but gives back under half of it: ~31 of 63 MiB, where this gives ~66).
-    expect(trimmed.peak.rss - trimmed.after.rss).toBeGreaterThan(0.8 * (trimmed.peak.young - trimmed.after.young))
+    // What the young generation held is returned to the system, not only taken off V8's books: an ordinary
+    // full collection shrinks the young generation too but gives back half of it (~31 of 63 MiB), where this
+    // gives back 0.8–1.05 of it (52–66 MiB of 63–66, quiet machine and under the whole suite).
+    expect(trimmed.peak.rss - trimmed.after.rss).toBeGreaterThan(0.65 * (trimmed.peak.young - trimmed.after.young))
 
     // The control: V8 on its own gives nothing back in the same quiet (what the trimmer is for).
     expect(kept.trims).toBe(0)
