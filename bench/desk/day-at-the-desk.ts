@@ -343,7 +343,7 @@ async function sample(desk: Desk): Promise<MemorySample> {
   }
 }
 
-/** What the renderer's heap holds, by constructor (objects) or function name (closures): count and self size. */
+/** What the renderer's heap holds: objects by constructor, closures by function name, the rest by node type (arrays, strings, code, hidden…); count and self size. */
 export type HeapCensus = Record<string, { count: number; bytes: number }>
 
 interface SnapshotJson {
@@ -368,8 +368,8 @@ async function heapCensus(cdp: CDPSession): Promise<HeapCensus> {
   const [typeAt, nameAt, sizeAt] = [fields.indexOf('type'), fields.indexOf('name'), fields.indexOf('self_size')]
   const census: HeapCensus = {}
   for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
-    const type = types[snapshot.nodes[i + typeAt] as number]
-    if (type !== 'object' && type !== 'closure' && type !== 'array' && type !== 'string') continue
+    const type = types[snapshot.nodes[i + typeAt] as number] ?? 'unknown'
+    // Objects and closures by constructor or function name; everything else (arrays, strings, compiled code, V8's hidden objects…) by its type.
     const name = type === 'object' || type === 'closure' ? `${type === 'closure' ? 'ƒ ' : ''}${snapshot.strings[snapshot.nodes[i + nameAt] as number]}` : `(${type})`
     const entry = (census[name] ??= { count: 0, bytes: 0 })
     entry.count++
