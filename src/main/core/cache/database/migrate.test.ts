@@ -28,8 +28,14 @@ function inspect(path: string, run: (db: BetterSqlite3.Database) => void): void 
   }
 }
 
-/** Undo migration 009 on a raw database (back to schema 8, as an older Parley left it). */
+/** Undo migration 010 on a raw database (back to schema 9). */
+function undo010(raw: BetterSqlite3.Database): void {
+  raw.exec('DROP INDEX messages_unpreviewed_replies')
+}
+
+/** Undo migrations 010 and 009 on a raw database (back to schema 8, as an older Parley left it). */
 function undo009(raw: BetterSqlite3.Database): void {
+  undo010(raw)
   raw.exec('ALTER TABLE messages DROP COLUMN reply_preview')
 }
 

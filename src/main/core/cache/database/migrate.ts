@@ -16,6 +16,7 @@ import * as m006 from './migrations/006-deferred-search-forget'
 import * as m007 from './migrations/007-attachments'
 import * as m008 from './migrations/008-groups-and-people'
 import * as m009 from './migrations/009-reply-previews'
+import * as m010 from './migrations/010-unpreviewed-replies'
 
 export interface Migration {
   version: number
@@ -23,7 +24,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010]
 
 export const latestVersion = migrations.length
 

@@ -285,6 +285,35 @@ describe('views', () => {
     expect(cache.messageBySeq('c1', 2)?.replyTo).toEqual({ ...preview, body: 'where shall we eat tonight?', key: 'bob:c1-c1' })
   })
 
+  test('a reply stored without a preview (before migration 009) is sent again, with its quote, once a page brings its original', () => {
+    const { cache } = tempCache()
+    cache.storeMessages([
+      serverMessage('c1', 40, { senderId: 'me', body: 'the noodle place', replyTo: { id: 'c1-m12', seq: 12, senderId: 'bob', body: 'lunch?', deleted: false } }),
+      serverMessage('c1', 41, { senderId: 'me', body: 'or the other one', replyTo: { id: 'c1-m3', seq: 3, senderId: 'bob', body: 'dinner?', deleted: false } }),
+      serverMessage('c1', 42, { body: 'no reply' }),
+    ])
+    // As an older Parley left them: no preview.
+    const db = connection(cache)
+    db.prepare('UPDATE messages SET reply_preview = NULL').run()
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT row_id FROM messages m WHERE m.conversation_id = 'c1' AND m.reply_to_seq BETWEEN 10 AND 20
+      AND m.reply_to_seq IS NOT NULL AND m.reply_preview IS NULL AND m.seq IS NOT NULL`).all() as { detail: string }[]
+    expect(plan.map((row) => row.detail).join()).toContain('messages_unpreviewed_replies')
+    expect(cache.messageBySeq('c1', 40)?.replyTo).toMatchObject({ seq: 12, senderId: '', body: '' })
+
+    // An older page (seqs 10–20) brings the first reply's original: that reply goes out again, showing it; the other does not.
+    const page = Array.from({ length: 11 }, (_, n) => serverMessage('c1', 10 + n, n === 2 ? { body: 'lunch?' } : {}))
+    const result = cache.storeMessages(page)
+    const sent = result.changed.get('c1') ?? []
+    expect(sent.filter((message) => message.seq !== null && message.seq >= 40).map((message) => [message.seq, message.replyTo?.body])).toEqual([[40, 'lunch?']])
+    expect(sent.find((message) => message.seq === 40)?.replyTo).toMatchObject({ seq: 12, senderId: 'bob', key: 'bob:c1-c12' })
+    // Not new: the reply was cached already.
+    expect((result.added.get('c1') ?? []).map((message) => message.seq)).toEqual(page.map((message) => message.seq))
+
+    // Storing the page again inserts nothing and sends nothing of the replies.
+    const again = cache.storeMessages(page)
+    expect((again.changed.get('c1') ?? []).some((message) => message.seq === 40)).toBe(false)
+  })
+
   test('unread and unread mentions leave out deleted messages and my own', () => {
     const { cache } = tempCache()
     cache.upsertConversations([conversationDto('c1', { lastSeq: 4 })])

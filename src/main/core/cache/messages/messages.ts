@@ -48,6 +48,7 @@ export class MessageTable {
   private readonly range: Statement<[string, number, number], MessageRow>
   private readonly highest: Statement<[string], number | null>
   private readonly lowest: Statement<[string], number | null>
+  private readonly unpreviewedReplies: Statement<[string, number, number], MessageRow>
 
   constructor(
     private readonly db: Database,
@@ -88,6 +89,10 @@ export class MessageTable {
     this.range = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq BETWEEN ? AND ? ORDER BY m.seq`)
     this.highest = db.prepare<[string], number | null>('SELECT max(seq) FROM messages WHERE conversation_id = ?').pluck()
     this.lowest = db.prepare<[string], number | null>('SELECT min(seq) FROM messages WHERE conversation_id = ?').pluck()
+    // Replies without the server's preview (stored before migration 009) answering a seq in a range: messages_unpreviewed_replies.
+    this.unpreviewedReplies = db.prepare(
+      `${from} WHERE m.conversation_id = ? AND m.reply_to_seq BETWEEN ? AND ? AND m.reply_to_seq IS NOT NULL AND m.reply_preview IS NULL AND m.seq IS NOT NULL`,
+    )
   }
 
   storeMessages(messages: readonly Message[]): StoreMessagesResult {
@@ -167,9 +172,36 @@ export class MessageTable {
         push(changed, view)
         if (isNew[i]) push(added, view)
       })
+      // A reply cached without a preview whose original just came in shows it now: its view goes out again.
+      for (const view of this.repliesAnswering(messages, stored, rowIds, results)) push(changed, view)
       for (const [conversationId, top] of raised) this.conversations.raiseActivity(conversationId, top.seq, top.at)
     })()
     return { changed, added, inserted, attachments }
+  }
+
+  /**
+   * Views of the cached replies without a preview (stored before migration
+   * 009) that answer one of the rows just inserted, other than those rows
+   * themselves: their quote was "not loaded" and now shows the original.
+   */
+  private repliesAnswering(messages: readonly Message[], stored: ReadonlySet<number>, rowIds: readonly number[], results: readonly StoredMessage[]): ChatMessage[] {
+    if (stored.size === 0) return []
+    const spans = new Map<string, { low: number; high: number }>()
+    messages.forEach((m, i) => {
+      if (!stored.has(rowIds[i] as number)) return
+      const span = spans.get(m.conversationId)
+      if (span === undefined) spans.set(m.conversationId, { low: m.seq, high: m.seq })
+      else {
+        span.low = Math.min(span.low, m.seq)
+        span.high = Math.max(span.high, m.seq)
+      }
+    })
+    const shown = new Set(results.map((result) => result.rowId))
+    const rows: MessageRow[] = []
+    for (const [conversationId, { low, high }] of spans) {
+      for (const row of this.unpreviewedReplies.all(conversationId, low, high)) if (!shown.has(row.row_id)) rows.push(row)
+    }
+    return rows.length === 0 ? [] : this.views.ofRows(rows)
   }
 
   /** ChangeParams of a server message. */
