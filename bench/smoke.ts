@@ -131,7 +131,7 @@ const smokes: Record<string, Smoke> = {
       scenarios: z.object({
         coldStart: z.object({ largeMs: positive, emptyMs: positive, ratio: positive, listPaintedRatio: positive }),
         sidebar: z.object({ long: z.object({ p50Ms: positive, p99Ms: positive }), short: z.object({ p50Ms: positive }), p50Ratio: positive, p99Ratio: positive }),
-        day: z.object({ rendererHeapRatio: positive, coreRssRatio: positive, coreRssIdleRatio: positive, endAfterLastSendMs: positive, coreHeapRatio: positive, domNodesRatio: positive, switches: figure }),
+        day: z.object({ rendererHeapRatio: positive, coreRssRatio: positive, coreRssIdleRatio: positive, endAfterLastSendMs: positive, rendererHeapEndVsMid: positive, coreHeapRatio: positive, domNodesRatio: positive, switches: figure }),
       }),
     }),
   },

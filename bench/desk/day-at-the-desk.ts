@@ -112,6 +112,9 @@ export interface DayResult {
   start: MemorySample
   end: MemorySample
   rendererHeapRatio: number
+  /** The renderer's heap after GC once the scroll-back is done (a third into the day, back on the first conversation): what the rest of the day adds. */
+  midRendererHeapBytes: number
+  rendererHeapEndVsMid: number
   coreRssRatio: number
   /** The core's memory after `idleMs` more of nothing happening, and its RSS against start-up's. */
   coreIdle: CoreMemory
@@ -317,6 +320,14 @@ async function scrollBackToFirst(desk: Desk, timeoutMs: number, log: (line: stri
   throw new Error(`scroll-back: the first message was not reached within ${timeoutMs} ms (lowest seq shown: ${lowest})`)
 }
 
+/** The renderer's JS heap after GC (collected twice, as `sample` does). */
+async function rendererHeap(desk: Desk): Promise<number> {
+  for (let n = 0; n < 2; n++) await desk.cdp.send('HeapProfiler.collectGarbage')
+  await sleep(200)
+  await desk.cdp.send('HeapProfiler.collectGarbage')
+  return (await desk.cdp.send('Runtime.getHeapUsage')).usedSize
+}
+
 async function sample(desk: Desk): Promise<MemorySample> {
   const gc = collector()
   // Twice: the first collection's finalizers free more for the second. (This process's gc: for its RSS beside the core's.)
@@ -484,6 +495,7 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
     let scrollBackSteps = 0
     let scrollBackMs = 0
     let scrolledBack = false
+    let midRendererHeapBytes = Number.NaN
     const order = shuffled(random, switching)
     try {
       while (writing) {
@@ -495,6 +507,10 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
           scrollBackSteps = await scrollBackToFirst(desk, 600_000, log)
           scrollBackMs = performance.now() - scrollStarted
           log(`  scrolled back through ${options.history} messages in ${(scrollBackMs / 1000).toFixed(1)} s (${scrollBackSteps} steps)`)
+          await openConversation(desk, home)
+          await sleep(1_000)
+          midRendererHeapBytes = await rendererHeap(desk)
+          log(`  renderer heap after the scroll-back, back on the first conversation: ${mib(midRendererHeapBytes)}`)
           continue
         }
         await openConversation(desk, order[switches % order.length] as DeskConversation)
@@ -507,6 +523,9 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
     if (!scrolledBack) {
       await openConversation(desk, big)
       scrollBackSteps = await scrollBackToFirst(desk, 600_000, log)
+      await openConversation(desk, home)
+      await sleep(1_000)
+      midRendererHeapBytes = await rendererHeap(desk)
     }
     const dayMs = performance.now() - dayStarted
     await coreHasAll(desk.core, lastSeqs, 300_000)
@@ -528,6 +547,8 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
       start,
       end,
       rendererHeapRatio: end.rendererHeapBytes / start.rendererHeapBytes,
+      midRendererHeapBytes,
+      rendererHeapEndVsMid: end.rendererHeapBytes / midRendererHeapBytes,
       coreRssRatio: end.coreRssBytes / start.coreRssBytes,
       coreIdle,
       coreRssIdleRatio: coreIdle.rss / start.coreRssBytes,
@@ -574,6 +595,7 @@ export function dayReport(result: DayResult): string {
     `| figure | start-up | end of day | ratio | target |`,
     `|---|---|---|---|---|`,
     `| renderer JS heap after GC | ${mib(start.rendererHeapBytes)} | ${mib(end.rendererHeapBytes)} | ${result.rendererHeapRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.rendererHeapRatio, 1.5)}) |`,
+    `| renderer JS heap after GC, from the scroll-back's end (a third into the day) to the end | ${mib(result.midRendererHeapBytes)} | ${mib(end.rendererHeapBytes)} | ${result.rendererHeapEndVsMid.toFixed(2)}× | |`,
     `| core RSS (its process), ${(result.endAfterLastSendMs / 1000).toFixed(1)} s after the day's last message was sent | ${mib(start.coreRssBytes)} | ${mib(end.coreRssBytes)} | ${result.coreRssRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.coreRssRatio, 1.5)}) |`,
     `| core RSS after ${result.options.idleMs / 1000} s more, quiet (${options.heapTrim ? `heap trims so far: ${result.coreIdle.heapTrims}` : 'no heap trimmer'}) | ${mib(start.coreRssBytes)} | ${mib(result.coreIdle.rss)} | ${result.coreRssIdleRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.coreRssIdleRatio, 1.5)}) |`,
     `| core heapUsed after gc | ${mib(start.coreHeapUsedBytes)} | ${mib(end.coreHeapUsedBytes)} | ${result.coreHeapRatio.toFixed(2)}× | |`,
