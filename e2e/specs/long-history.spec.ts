@@ -42,6 +42,10 @@ test('a conversation of 10,000 messages opens and scrolls to the top without the
   const page = alice.app.page
   const rows = page.getByTestId('message')
   const seq = (n: number) => page.locator(`[data-testid=message][data-seq="${n}"]`)
+  // The list paints the cache before the app connects (design §7.4): the user clicks once it shows the
+  // conversation's unread messages, as the catch-up stores them. (A click before the app knows of any
+  // opens at the latest message, all it knows of then.)
+  await expect(conversationItem(page, 'Bob Longtalk').getByTestId('unread-badge')).toBeVisible({ timeout: 60_000 })
   await conversationItem(page, 'Bob Longtalk').click()
   // Nothing is read yet: it opens at the first unread message, the oldest.
   await expect(seq(1)).toBeVisible({ timeout: 60_000 })
