@@ -320,17 +320,11 @@ async function scrollBackToFirst(desk: Desk, timeoutMs: number, log: (line: stri
   throw new Error(`scroll-back: the first message was not reached within ${timeoutMs} ms (lowest seq shown: ${lowest})`)
 }
 
-/** The renderer's JS heap after GC (collected twice, as `sample` does). */
-async function rendererHeap(desk: Desk): Promise<number> {
-  for (let n = 0; n < 2; n++) await desk.cdp.send('HeapProfiler.collectGarbage')
-  await sleep(200)
-  await desk.cdp.send('HeapProfiler.collectGarbage')
-  return (await desk.cdp.send('Runtime.getHeapUsage')).usedSize
-}
-
-async function sample(desk: Desk): Promise<MemorySample> {
-  const gc = collector()
-  // Twice: the first collection's finalizers free more for the second. (This process's gc: for its RSS beside the core's.)
+/**
+ * The renderer's JS heap after GC — and, with `gc`, this process's garbage collected alongside (for its RSS
+ * beside the core's). Twice, then once more a moment later: the first collection's finalizers free more for the next.
+ */
+async function rendererHeap(desk: Desk, gc: (() => void) | null = null): Promise<number> {
   for (let n = 0; n < 2; n++) {
     await desk.cdp.send('HeapProfiler.collectGarbage')
     gc?.()
@@ -338,12 +332,16 @@ async function sample(desk: Desk): Promise<MemorySample> {
   await sleep(200)
   await desk.cdp.send('HeapProfiler.collectGarbage')
   gc?.()
-  const heap = await desk.cdp.send('Runtime.getHeapUsage')
+  return (await desk.cdp.send('Runtime.getHeapUsage')).usedSize
+}
+
+async function sample(desk: Desk): Promise<MemorySample> {
+  const rendererHeapBytes = await rendererHeap(desk, collector())
   const dom = await desk.cdp.send('Memory.getDOMCounters')
   const rows = await desk.page.evaluate(() => document.querySelectorAll('[data-testid=message]').length)
   const core = await desk.core.memory()
   return {
-    rendererHeapBytes: heap.usedSize,
+    rendererHeapBytes,
     domNodes: dom.nodes,
     jsEventListeners: dom.jsEventListeners,
     coreHeapUsedBytes: core.heapUsed,
