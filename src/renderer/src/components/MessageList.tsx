@@ -10,6 +10,10 @@
  *   held before and after, so prepending, or dropping the oldest rows, keeps
  *   the scroll position. A window replaced by one elsewhere (the latest again,
  *   a run around a far search hit) starts a new list there.
+ * - A catch-up that lands while it is open (a burst of missed messages, a page
+ *   at a time) gets an unread divider before it, and a list at the bottom
+ *   keeps its place there instead of following past it to the latest (see
+ *   `place`); what was never on screen is never reported read.
  * - Sticks to the bottom when at the bottom (not while a jump to a search hit
  *   or a reply's original loads and scrolls, nor for newer pages, which are
  *   history), and jumps there when I send. "Jump to latest" shows whenever
@@ -29,7 +33,8 @@ import { callError, logFailure } from '../lib/call-error'
 import { receiptOf } from '../lib/receipts'
 import { markWhenPainted } from '../lib/startup-marks'
 import { formatDay } from '../lib/time'
-import { buildTimeline, type TimelineRow } from '../lib/timeline'
+import { highestSentSeq } from '../lib/message-order'
+import { arrivalBurst, buildTimeline, dividerAfterBurst, type TimelineRow } from '../lib/timeline'
 import { VisibleMessages } from '../read-receipts/visible-messages'
 import { useConversations } from '../store/conversations'
 import { messagesOf, useMessages } from '../store/messages'
@@ -50,6 +55,10 @@ const MESSAGE_SCROLLER_STYLE: CSSProperties = { ...SCROLLER_STYLE, overflowAncho
 
 /** Virtuoso's absolute index of the anchor row; prepending lowers firstItemIndex below it. */
 const START_INDEX = 10_000_000
+/** How near the end the list counts as at the bottom (and follows new messages). */
+const AT_BOTTOM_PX = 80
+/** Frames a burst's divider is kept in place while the list settles (about half a second). */
+const HOLD_SETTLE_FRAMES = 30
 /** How long a conversation opened at its latest message is held there while it settles (see `pinned`). */
 const PIN_AT_OPEN_MS = 3_000
 
@@ -130,6 +139,16 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     const at = useConversations.getState().byId[conversationId]
     return { unreadAfterSeq: at !== undefined && at.unreadCount > 0 ? at.readSeq : null, unreadCount: at?.unreadCount ?? 0 }
   })
+  // Where the unread divider goes: where it was when the list opened, until a burst of arrivals moves it
+  // (lib/timeline.ts: arrivalBurst, dividerAfterBurst). `heldTop`: the highest seq the window held at the
+  // last render, for telling what arrives. `hold`: the list was at the bottom when the burst came, and
+  // keeps its place at the divider (no following) until the user moves it; `bursts` counts them.
+  const [place, setPlace] = useState(() => ({
+    unreadAfterSeq: opening.unreadAfterSeq,
+    heldTop: null as { window: number; seq: number } | null,
+    hold: false,
+    bursts: 0,
+  }))
   const [ready, setReady] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [atBottom, setAtBottom] = useState(true)
@@ -180,10 +199,35 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     }
   }, [conversationId, opening])
 
+  // A burst of arrivals (a catch-up's page) since the last render: the divider goes before it, and a list
+  // at the bottom holds its place there. Set during render (React's state from the previous render), so
+  // the rows react-virtuoso gets with the burst already carry the divider and the follow is already off.
+  if (ready) {
+    const top = highestSentSeq(messages) ?? 0
+    const held = place.heldTop
+    if (held === null || held.window !== windowId || held.seq !== top) {
+      const burstAfter = held !== null && held.window === windowId ? arrivalBurst(messages, me, held.seq, pagedUpTo) : null
+      const readSeq = conversation?.readSeq ?? 0
+      setPlace(
+        burstAfter === null
+          ? { ...place, heldTop: { window: windowId, seq: top } }
+          : {
+              unreadAfterSeq: dividerAfterBurst(place.unreadAfterSeq, readSeq, burstAfter),
+              heldTop: { window: windowId, seq: top },
+              hold: place.hold || (atBottom && !hasMoreAfter && jump === null),
+              bursts: place.bursts + 1,
+            },
+      )
+    }
+  }
+
+  const holding = useRef(place.hold)
+  holding.current = place.hold
+
   // Not while opening: pages loaded back to the first unread message or a search hit would each rebuild it.
   const rows = useMemo(
-    () => (ready ? buildTimeline(messages, { me, unreadAfterSeq: opening.unreadAfterSeq }) : noRows),
-    [ready, messages, me, opening.unreadAfterSeq],
+    () => (ready ? buildTimeline(messages, { me, unreadAfterSeq: place.unreadAfterSeq }) : noRows),
+    [ready, messages, me, place.unreadAfterSeq],
   )
   // Whose name looks like another's within this conversation: its members and everyone who wrote in it.
   const people = useMemo(
@@ -263,10 +307,14 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     }, PIN_AT_OPEN_MS)
     return () => clearTimeout(timer)
   }, [initialIndex])
+  const release = useCallback(() => setPlace((current) => (current.hold ? { ...current, hold: false } : current)), [])
   const unpin = useCallback(() => {
     pinned.current = false
-  }, [])
+    release()
+  }, [release])
   const holdAtLatest = useCallback(() => {
+    // A burst's divider holds the place instead (react-virtuoso reports the new height before the effect below runs).
+    if (holding.current) pinned.current = false
     if (pinned.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
   }, [])
   const bottomChanged = useCallback(
@@ -286,12 +334,13 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   // rows move the target), and pulled the list back down while the user scrolled up through the
   // history afterwards (e2e/specs/long-history.spec.ts, about 1 run in 4).
   const toLatest = useCallback(() => {
+    release()
     if (useMessages.getState().byConversation[conversationId]?.hasMoreAfter) {
       useMessages.getState().loadLatest(conversationId).catch(logFailure('loading the latest messages'))
       return
     }
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
-  }, [conversationId])
+  }, [conversationId, release])
 
   // Scrolled down to the latest by newer pages, then a message arrives: followed as followOutput would.
   const wasPagedEnd = useRef(pagedEnd)
@@ -304,8 +353,49 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   useLayoutEffect(() => {
     if (followAfterDrop.current !== firstItemIndex) return
     followAfterDrop.current = null
-    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
+    // A burst that pushed the oldest out is not followed: the list holds its place at its divider.
+    if (!holding.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
   }, [firstItemIndex])
+
+  // A burst came while the list was at the bottom: its divider goes to the top of the list, so the first
+  // missed messages are on screen rather than the latest; a burst shorter than the list ends at the
+  // bottom with the divider on screen, and the list follows again. Not held at the latest any more
+  // (`pinned`): a conversation reopened at the start is where a sign-in's catch-up lands. Checked each
+  // frame for about half a second, and only then whether it fitted: react-virtuoso scrolls a list to its initial item (the latest) again when it grows
+  // if the list never scrolled since it opened (it fitted the screen), after this effect has run.
+  const scrollerElement = useCallback(() => listElement.current?.querySelector<HTMLElement>('[data-virtuoso-scroller]') ?? null, [])
+  useLayoutEffect(() => {
+    if (!place.hold) return
+    pinned.current = false
+    // Nothing is reported seen while it settles: the latest, shown for a frame by that scroll, was not read.
+    visibility.pause()
+    let frame = 0
+    let frames = 0
+    const settle = () => {
+      const index = rowsRef.current.findIndex((row) => row.type === 'unread')
+      const scroller = scrollerElement()
+      if (index < 0 || scroller === null) {
+        visibility.resume()
+        return
+      }
+      const box = scroller.getBoundingClientRect()
+      const divider = scroller.querySelector('[data-testid=unread-divider]')?.getBoundingClientRect()
+      const shown = divider !== undefined && divider.top >= box.top - 1 && divider.bottom <= box.bottom
+      if (!shown) virtuoso.current?.scrollToIndex({ index, align: 'start', behavior: 'auto' })
+      if (++frames < HOLD_SETTLE_FRAMES) {
+        frame = requestAnimationFrame(settle)
+        return
+      }
+      visibility.resume()
+      // Settled with the divider on screen and the list at its end (measured rows, not estimates): it fitted.
+      if (shown && scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= AT_BOTTOM_PX) release()
+    }
+    settle()
+    return () => {
+      cancelAnimationFrame(frame)
+      visibility.resume()
+    }
+  }, [place.hold, place.bursts, release, scrollerElement, visibility])
 
   // A search hit: load back to it, then scroll there once its row exists.
   useEffect(() => {
@@ -326,12 +416,13 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
       (row) => row.key === scrollTarget.messageKey || (scrollTarget.seq !== null && row.type === 'message' && row.message.seq === scrollTarget.seq),
     )
     pinned.current = false
+    release()
     if (index >= 0) virtuoso.current?.scrollToIndex({ index, align: 'center' })
     setHighlightKey(rows[index]?.key ?? scrollTarget.messageKey)
     if (scrollTarget.focus) setFocusKey(rows[index]?.key ?? scrollTarget.messageKey)
     useUi.getState().clearJump(scrollTarget.nonce)
     setScrollTarget(null)
-  }, [scrollTarget, rows])
+  }, [scrollTarget, rows, release])
 
   // Esc: to the latest message (as "jump to latest"); the visibility tracker reports it once shown.
   useEffect(() => {
@@ -372,6 +463,9 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   const followedKey = useRef<string | null>(null)
   const followOutput = useCallback(
     (isAtBottom: boolean) => {
+      // Holding at a burst's divider. (Also read here, not only in the prop: react-virtuoso may apply a
+      // render's new data before its new followOutput, and followed the burst with the old one.)
+      if (holding.current) return false
       const last = rowsRef.current.at(-1)
       if (last?.type === 'message' && last.message.senderId === me && last.message.state === 'pending' && last.key !== followedKey.current) {
         followedKey.current = last.key
@@ -468,10 +562,10 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
         // that follows its output to the bottom when a page of the same count (100 in, the oldest 100
         // out) makes it taller, and the list leapt to the end of each page as it came (then loaded the
         // next). The first message that arrives after that is followed by `followLive`.
-        followOutput={jump === null && scrollTarget === null && !hasMoreAfter && !pagedEnd ? followOutput : false}
+        followOutput={jump === null && scrollTarget === null && !hasMoreAfter && !pagedEnd && !place.hold ? followOutput : false}
         atBottomStateChange={bottomChanged}
         totalListHeightChanged={holdAtLatest}
-        atBottomThreshold={80}
+        atBottomThreshold={AT_BOTTOM_PX}
         startReached={startReached}
         endReached={endReached}
         increaseViewportBy={{ top: 600, bottom: 300 }}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { pending, sent } from '../../../../test/support/renderer/chat-messages'
-import { buildTimeline, dayKey, firstUnreadIndex, type TimelineRow } from './timeline'
+import { arrivalBurst, ARRIVAL_BURST, buildTimeline, dayKey, dividerAfterBurst, firstUnreadIndex, type TimelineRow } from './timeline'
 
 const at = (day: number, hour: number, minute = 0) => new Date(2025, 2, day, hour, minute).getTime()
 const shape = (rows: TimelineRow[]) =>
@@ -55,5 +55,55 @@ describe('buildTimeline', () => {
 
   it('is empty for no messages', () => {
     expect(buildTimeline([], { me: 'me', unreadAfterSeq: 0 })).toEqual([])
+  })
+})
+
+describe('arrivalBurst', () => {
+  const held = [sent(1), sent(2, 'me'), sent(3)]
+  const more = (from: number, count: number, senderId = 'bob') => Array.from({ length: count }, (_, n) => sent(from + n, senderId))
+
+  it('is a page of messages from others above what was held: the seq it follows', () => {
+    expect(arrivalBurst([...held, ...more(4, ARRIVAL_BURST)], 'me', 3, 0)).toBe(3)
+    expect(arrivalBurst([...held, ...more(4, 200)], 'me', 3, 0)).toBe(3)
+    // Into a conversation that held nothing yet (opened before its messages were cached).
+    expect(arrivalBurst(more(1, 10), 'me', 0, 0)).toBe(0)
+  })
+
+  it('is not a live message, nor a few, nor my own, nor changes to the group or deleted ones', () => {
+    expect(arrivalBurst([...held, sent(4)], 'me', 3, 0)).toBeNull()
+    expect(arrivalBurst([...held, ...more(4, ARRIVAL_BURST - 1)], 'me', 3, 0)).toBeNull()
+    expect(arrivalBurst([...held, ...more(4, 10, 'me')], 'me', 3, 0)).toBeNull()
+    const system = more(4, 10).map((message) => ({ ...message, kind: 'system' as const }))
+    expect(arrivalBurst([...held, ...system], 'me', 3, 0)).toBeNull()
+    const deleted = more(4, 10).map((message) => ({ ...message, deletedAt: 1 }))
+    expect(arrivalBurst([...held, ...deleted], 'me', 3, 0)).toBeNull()
+    // Own unsent messages (no seq) follow the latest in the list's order: they are skipped, not counted.
+    expect(arrivalBurst([...held, sent(4), pending('p', 1), pending('q', 2), pending('r', 3)], 'me', 3, 0)).toBeNull()
+    expect(arrivalBurst([...held, ...more(4, 5), pending('p', 1)], 'me', 3, 0)).toBe(3)
+  })
+
+  it('is not history a newer page brought, nor anything at or below what was held', () => {
+    expect(arrivalBurst([...held, ...more(4, 100)], 'me', 3, 103)).toBeNull()
+    // A page to 100, then events with 101–105: those arrived.
+    expect(arrivalBurst([...held, ...more(4, 102)], 'me', 3, 100)).toBe(3)
+    expect(arrivalBurst([...more(1, 50)], 'me', 50, 0)).toBeNull()
+  })
+})
+
+describe('dividerAfterBurst', () => {
+  it('goes right before the burst when everything held was read, wherever it was', () => {
+    expect(dividerAfterBurst(null, 40, 40)).toBe(40)
+    expect(dividerAfterBurst(12, 40, 40)).toBe(40)
+    // Read further than the list held (read elsewhere meanwhile): still before the burst.
+    expect(dividerAfterBurst(null, 45, 40)).toBe(40)
+  })
+
+  it('goes before the first unread message when some of what was held is unread and no divider shows', () => {
+    expect(dividerAfterBurst(null, 30, 40)).toBe(30)
+  })
+
+  it('stays where it shows unread messages not read down to yet', () => {
+    expect(dividerAfterBurst(12, 30, 40)).toBe(12)
+    expect(dividerAfterBurst(12, 12, 40)).toBe(12)
   })
 })

@@ -1,7 +1,8 @@
 /**
  * What the message list renders, row by row: a day separator before the first
  * message of each (local) day, an unread divider before the first message
- * from someone else that was unread when the conversation was opened, and the
+ * from someone else that was unread when the conversation was opened (or,
+ * later, before a catch-up's burst of new ones: `arrivalBurst`), and the
  * messages themselves with their place in a run of messages from one sender
  * (the sender's name shows at the start of a run in groups). A system
  * message (a change to the group) stands alone: it ends a run and is never
@@ -30,6 +31,45 @@ export function dayKey(at: number): string {
   const month = String(date.getMonth() + 1).padStart(2, '0')
   const day = String(date.getDate()).padStart(2, '0')
   return `${date.getFullYear()}-${month}-${day}`
+}
+
+/**
+ * New messages from others that come at once, at the bottom of the held run: a catch-up's
+ * page (the sync stores what was missed a page at a time), not a live message, which comes
+ * on its own. The list keeps its place at an unread divider for them rather than following
+ * past them to the latest (components/MessageList.tsx).
+ */
+export const ARRIVAL_BURST = 3
+
+/**
+ * Whether what the list holds now brought a burst of arrivals above `heldTop` (the highest
+ * seq it held before): at least ARRIVAL_BURST messages from someone else (not changes to the
+ * group, not deleted) above it and above `pagedUpTo` (what newer pages brought is history,
+ * not news). Returns the seq the burst follows, `heldTop`; null for no burst. Reads from the
+ * newest back to `heldTop` only.
+ */
+export function arrivalBurst(messages: readonly ChatMessage[], me: string, heldTop: number, pagedUpTo: number): number | null {
+  const above = Math.max(heldTop, pagedUpTo)
+  let count = 0
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index] as ChatMessage
+    if (message.seq === null) continue
+    if (message.seq <= above) break
+    if (message.senderId !== me && message.kind !== 'system' && message.deletedAt === null && ++count >= ARRIVAL_BURST) return heldTop
+  }
+  return null
+}
+
+/**
+ * Where the unread divider goes when a burst arrives after `burstAfter` (the seq the list
+ * held up to): after what I have read — unless a divider already shows unread messages I
+ * have not read down to yet (it stays where it is, and the burst is below it). With
+ * everything held read, that is right before the burst; with some of it unread (the window
+ * unfocused), before the first of those.
+ */
+export function dividerAfterBurst(current: number | null, readSeq: number, burstAfter: number): number {
+  if (current !== null && readSeq < burstAfter) return current
+  return Math.min(readSeq, burstAfter)
 }
 
 /** The index of the first message from someone else with seq above `afterSeq`, or -1. */

@@ -1,0 +1,140 @@
+/**
+ * A catch-up that lands in the open conversation (components/MessageList.tsx,
+ * lib/timeline.ts `arrivalBurst`): the messages missed while the app was
+ * offline or closed come a page at a time, and the list — at the bottom when
+ * they came — keeps its place at an unread divider before the first of them
+ * instead of following past them to the latest. What was never on screen is
+ * not reported read.
+ */
+import type { Page } from '@playwright/test'
+import type { AuthResponse, Conversation, User } from '../../src/shared/api'
+import { callApi } from '../../test/helpers/messenger'
+import type { ServerProcess } from '../../test/kit/server-process'
+import { expect, test, uniqueName } from '../fixtures/test'
+import { conversationItem, register, type Person } from '../fixtures/steps'
+
+/** More than a screen of rows (the harness window is 720 px tall, a row at least 20). */
+const MISSED = 60
+
+/** Bob, over REST only, and a conversation between him and alice. */
+async function bobTalksTo(server: ServerProcess, alice: Person) {
+  const bob = (
+    await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', {
+      body: { username: uniqueName('bob'), password: 'correct-horse-1', displayName: 'Bob Catchup' },
+    })
+  ).body
+  const found = await callApi<User[]>(server.url, 'GET', `/api/users?q=${alice.username}`, { token: bob.token })
+  const aliceId = found.body.find((user) => user.username === alice.username)?.id ?? ''
+  const conversation = (
+    await callApi<Conversation>(server.url, 'POST', '/api/conversations', { token: bob.token, body: { memberIds: [aliceId] } })
+  ).body
+  const say = async (clientId: string, body: string) => {
+    const sent = await callApi<{ seq: number }>(server.url, 'POST', `/api/conversations/${conversation.id}/messages`, {
+      token: bob.token,
+      body: { clientId, body },
+    })
+    expect(sent.status).toBe(201)
+    return sent.body.seq
+  }
+  /** Alice's read marker as the server has it (what her receipts told it). */
+  const aliceRead = async () => {
+    const seen = await callApi<Conversation>(server.url, 'GET', `/api/conversations/${conversation.id}`, { token: bob.token })
+    return seen.body.markers[aliceId]?.readSeq ?? 0
+  }
+  return { say, aliceRead }
+}
+
+/** Whether the row of this seq is at least partly inside the list's viewport. */
+const onScreen = (page: Page, seq: number) =>
+  page.evaluate((wanted) => {
+    const scroller = document.querySelector<HTMLElement>('[data-testid=message-list] .message-list__scroller')
+    const row = document.querySelector<HTMLElement>(`[data-testid=message][data-seq="${wanted}"]`)
+    if (scroller === null || row === null) return false
+    const box = scroller.getBoundingClientRect()
+    const rect = row.getBoundingClientRect()
+    return rect.bottom > box.top && rect.top < box.bottom
+  }, seq)
+
+/** Whether the unread divider comes right before the row of this seq. */
+const dividerBefore = (page: Page, seq: number) =>
+  page.evaluate((wanted) => {
+    const row = document.querySelector(`[data-testid=message][data-seq="${wanted}"]`)
+    const divider = document.querySelector('[data-testid=unread-divider]')
+    if (row === null || divider === null) return false
+    const rows = [...document.querySelectorAll('[data-testid=message]')].filter((element) => divider.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING)
+    return rows[0] === row
+  }, seq)
+
+test('back online with the conversation open and read: the missed messages come in below an unread divider the list stays at, and only what was on screen is read', async ({
+  launch,
+  server,
+}) => {
+  const alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  const page = alice.app.page
+  const bob = await bobTalksTo(server, alice)
+  const before = await bob.say('before', 'before the cut')
+  await alice.app.focus()
+  await conversationItem(page, 'Bob Catchup').click()
+  await expect.poll(() => onScreen(page, before)).toBe(true)
+  await expect.poll(bob.aliceRead).toBe(before)
+
+  await alice.app.cutNetwork()
+  await expect(page.getByTestId('connection-banner')).toBeVisible()
+  const missed: number[] = []
+  for (let n = 1; n <= MISSED; n++) missed.push(await bob.say(`missed-${n}`, `missed ${n}`))
+  const [first, last] = [missed[0] as number, missed.at(-1) as number]
+  await alice.app.restoreNetwork()
+  await expect(page.getByTestId('connection-banner')).toBeHidden({ timeout: 20_000 })
+
+  // The first missed message shows, right below the divider; the latest is below the fold.
+  await expect(page.getByTestId('unread-divider')).toBeVisible({ timeout: 20_000 })
+  await expect.poll(() => onScreen(page, first)).toBe(true)
+  expect(await dividerBefore(page, first)).toBe(true)
+  // And it stays there: the list neither followed the catch-up to the latest nor drifted down after it.
+  await page.waitForTimeout(1_500)
+  expect(await onScreen(page, first)).toBe(true)
+  expect(await onScreen(page, last)).toBe(false)
+  await expect(page.getByTestId('jump-to-latest')).toBeVisible()
+
+  // Read only as far as the screen shows: not the latest.
+  await expect.poll(bob.aliceRead).toBeGreaterThan(before)
+  expect(await bob.aliceRead()).toBeLessThan(last)
+  await expect(conversationItem(page, 'Bob Catchup').getByTestId('unread-badge')).toBeVisible()
+
+  // "Jump to latest" shows the rest, and it is read; a live message after that is followed again.
+  await page.getByTestId('jump-to-latest').click()
+  await expect.poll(() => onScreen(page, last)).toBe(true)
+  await expect.poll(bob.aliceRead).toBe(last)
+  const live = await bob.say('live', 'live again')
+  await expect.poll(() => onScreen(page, live)).toBe(true)
+  await expect.poll(bob.aliceRead).toBe(live)
+})
+
+test('reopened by the app at its start, the conversation keeps its place at the first message missed while the app was closed, as the catch-up lands', async ({
+  launch,
+  server,
+}) => {
+  let alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  const bob = await bobTalksTo(server, alice)
+  const before = await bob.say('before', 'before the app closed')
+  await alice.app.focus()
+  await conversationItem(alice.app.page, 'Bob Catchup').click()
+  await expect.poll(() => onScreen(alice.app.page, before)).toBe(true)
+
+  await alice.app.quit()
+  const missed: number[] = []
+  for (let n = 1; n <= MISSED; n++) missed.push(await bob.say(`missed-${n}`, `missed ${n}`))
+  const [first, last] = [missed[0] as number, missed.at(-1) as number]
+  alice = { ...alice, app: await alice.app.relaunch() }
+  const page = alice.app.page
+  // The app reopens the conversation from its cache before it connects (design §7.4), at its latest
+  // message then: the one before the app closed. The catch-up lands after that.
+  await expect(page.getByTestId('message-list')).toBeVisible()
+  await expect(page.getByTestId('unread-divider')).toBeVisible({ timeout: 30_000 })
+  await expect.poll(() => onScreen(page, first)).toBe(true)
+  expect(await dividerBefore(page, first)).toBe(true)
+  await page.waitForTimeout(1_500)
+  expect(await onScreen(page, first)).toBe(true)
+  expect(await onScreen(page, last)).toBe(false)
+  await expect(page.getByTestId('jump-to-latest')).toBeVisible()
+})
