@@ -8,7 +8,9 @@ import { CacheError } from './cache-error'
 import { MUTE_FOREVER } from '../../../../shared/api'
 import { latestVersion, migrate, migrations, type Migration } from './migrate'
 import { LEGACY_MUTES_SETTING } from './migrations/008-groups-and-people'
-import { serverMessage } from '../../../../../test/support/cache/temp-cache'
+import { rebuildMessages } from './migrations/011-arrival-order-rows'
+import { conversationDto, serverMessage } from '../../../../../test/support/cache/temp-cache'
+import { catchUpSearchIndex } from '../../testing'
 
 const dirs: string[] = []
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })))
@@ -28,8 +30,18 @@ function inspect(path: string, run: (db: BetterSqlite3.Database) => void): void 
   }
 }
 
-/** Undo migration 010 on a raw database (back to schema 9). */
+/** Undo migration 011 on a raw database (back to schema 10: row_id the table's primary key again). */
+function undo011(raw: BetterSqlite3.Database): void {
+  raw.pragma('foreign_keys = OFF')
+  raw.transaction(() => {
+    raw.exec('DROP INDEX messages_by_row')
+    rebuildMessages(raw, (columns) => columns.replace(/pk INTEGER PRIMARY KEY,\s*row_id INTEGER NOT NULL,/, 'row_id INTEGER PRIMARY KEY,'))
+  })()
+}
+
+/** Undo migrations 011 and 010 on a raw database (back to schema 9). */
 function undo010(raw: BetterSqlite3.Database): void {
+  undo011(raw)
   raw.exec('DROP INDEX messages_unpreviewed_replies')
 }
 
@@ -248,4 +260,65 @@ test('009 (reply previews) upgrades a schema-8 cache: an old reply keeps its cac
     cache.close()
   }
   inspect(path, (raw) => expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion))
+})
+
+test('011 (arrival-order rows) upgrades a schema-10 cache: rows, queued sends, files, search and references kept; new rows appended whatever their time', async () => {
+  const path = tempPath()
+  const photo = { id: 'a1', name: 'a1.jpg', size: 1_000, mime: 'image/jpeg', width: 4, height: 3, hasThumbnail: true }
+  const before = openCache({ path, me: 'me', backgroundIndexing: false })
+  before.upsertConversations([conversationDto('c1')])
+  before.storeMessages([
+    serverMessage('c1', 1, { body: 'the harbour at dawn', createdAt: 30_000 }),
+    serverMessage('c1', 2, { body: '周末去爬山', createdAt: 20_000, attachments: [photo] }),
+    serverMessage('c1', 3, { body: 'edited later', createdAt: 40_000 }),
+  ])
+  catchUpSearchIndex(before)
+  before.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'k1', body: 'still queued', createdAt: 50_000 })
+  before.close()
+  inspect(path, (raw) => {
+    undo011(raw)
+    raw.pragma('user_version = 10')
+    expect(raw.prepare("SELECT count(*) FROM pragma_table_info('messages') WHERE name = 'pk'").pluck().get()).toBe(0)
+  })
+
+  const cache = openCache({ path, me: 'me', backgroundIndexing: false })
+  try {
+    expect(cache.messages('c1', { limit: 10 }).map((m) => [m.body, m.state])).toEqual([
+      ['the harbour at dawn', 'sent'],
+      ['周末去爬山', 'sent'],
+      ['edited later', 'sent'],
+      ['still queued', 'pending'],
+    ])
+    expect(cache.messageBySeq('c1', 2)?.attachments.map((a) => a.id)).toEqual(['a1'])
+    expect(cache.outbox().filter((item) => item.kind === 'message')).toHaveLength(1)
+    // The search index was kept as it was (nothing to re-index), and an edit still replaces its entry.
+    const found = async (query: string) => (await cache.search(query, 10)).map((hit) => `${hit.conversationId}/${hit.seq}`)
+    expect(await found('harbour')).toEqual(['c1/1'])
+    expect(await found('爬山')).toEqual(['c1/2'])
+    cache.storeMessages([serverMessage('c1', 3, { body: 'now about lighthouses', createdAt: 40_000, rev: 30, editedAt: 41_000 })])
+    catchUpSearchIndex(cache)
+    expect(await found('edited')).toEqual([])
+    expect(await found('lighthouse')).toEqual(['c1/3'])
+    // An older message arriving now is appended to the table; its row id still sorts it by time.
+    cache.storeMessages([serverMessage('c1', 4, { body: 'harbour again', createdAt: 60_000 })])
+    cache.storeMessages([serverMessage('c2', 1, { body: 'an older harbour', createdAt: 10_000 })])
+    catchUpSearchIndex(cache)
+    expect(await found('harbour')).toEqual(['c1/4', 'c1/1', 'c2/1'])
+  } finally {
+    cache.close()
+  }
+  inspect(path, (raw) => {
+    expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion)
+    expect(raw.pragma('foreign_key_check')).toEqual([])
+    const rows = raw.prepare<[], { pk: number; row_id: number; body: string }>('SELECT pk, row_id, body FROM messages ORDER BY pk').all()
+    // Copied in row-id (time) order, then appended in the order stored.
+    expect(rows.map((row) => row.body)).toEqual(['周末去爬山', 'the harbour at dawn', 'now about lighthouses', 'still queued', 'harbour again', 'an older harbour'])
+    expect(rows.at(-1)?.row_id).toBeLessThan(rows[0]?.row_id as number)
+    const attached = raw.prepare<[], string>("SELECT name FROM sqlite_schema WHERE tbl_name = 'messages' AND type IN ('index', 'trigger') AND sql IS NOT NULL").pluck().all()
+    expect(attached).toEqual(expect.arrayContaining(['messages_by_row', 'messages_by_seq', 'messages_fts_backlog_delete', 'messages_unpreviewed_replies']))
+    // The outbox's reference follows the row: deleting the message deletes its queued send.
+    raw.pragma('foreign_keys = ON')
+    raw.prepare("DELETE FROM messages WHERE client_id = 'k1'").run()
+    expect(raw.prepare("SELECT count(*) FROM outbox WHERE kind = 'message'").pluck().get()).toBe(0)
+  })
 })

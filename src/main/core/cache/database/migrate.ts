@@ -17,14 +17,17 @@ import * as m007 from './migrations/007-attachments'
 import * as m008 from './migrations/008-groups-and-people'
 import * as m009 from './migrations/009-reply-previews'
 import * as m010 from './migrations/010-unpreviewed-replies'
+import * as m011 from './migrations/011-arrival-order-rows'
 
 export interface Migration {
   version: number
   name: string
+  /** Runs with foreign keys off (a table rebuilt); they are checked before it commits (foreign_key_check). */
+  withoutForeignKeys?: boolean
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011]
 
 export const latestVersion = migrations.length
 
@@ -53,13 +56,21 @@ export function migrate(db: Database, path: string, list: readonly Migration[] =
   const current = schemaVersion(db)
   const applied: number[] = []
   for (const migration of list.slice(current)) {
+    // Only outside a transaction does the pragma take effect.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number
+    if (migration.withoutForeignKeys === true) db.pragma('foreign_keys = OFF')
     try {
       db.transaction(() => {
         migration.up(db)
+        if (migration.withoutForeignKeys === true && (db.pragma('foreign_key_check') as unknown[]).length > 0) {
+          throw new Error('it left references to rows that do not exist')
+        }
         db.pragma(`user_version = ${migration.version}`)
       }).immediate()
     } catch (err) {
       throw new CacheError('migration_failed', `Cache migration ${migration.version}-${migration.name} failed: ${String(err)}`, { cause: err })
+    } finally {
+      db.pragma(`foreign_keys = ${foreignKeys}`)
     }
     applied.push(migration.version)
   }

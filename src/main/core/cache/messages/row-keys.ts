@@ -2,8 +2,10 @@
  * Message row ids that sort like time: the message's createdAt in
  * milliseconds, or the next free integer when another message has it. Rowid
  * order is then newest-first order, which lets search walk the FTS5 index
- * (and the table) backwards and stop at its limit instead of sorting every
- * match — a common word can match half of 100,000 messages.
+ * (and the table's row_id index) backwards and stop at its limit instead of
+ * sorting every match — a common word can match half of 100,000 messages.
+ * (The row id is not the table's own key since migration 011: the table
+ * keeps rows in arrival order, and a unique index keeps them by row id.)
  *
  * Why not a plain counter: history arrives out of time order across
  * conversations (a conversation joined today brings years of backlog), so
