@@ -75,6 +75,7 @@ export class Attachments {
       transfers: this.transfers,
       downloads: this.downloads,
       maxUploadBytes: () => this.maxUploadBytes(),
+      freshUploadLimit: () => this.freshUploadLimit(),
     })
     this.unwatch = cache.watchAttachments((news) => {
       const withThumbnails = news.added.filter((attachment) => attachment.hasThumbnail).map((attachment) => attachment.id)
@@ -99,20 +100,25 @@ export class Attachments {
    */
   async maxUploadBytes(): Promise<number> {
     if (this.uploadLimit !== null) return this.uploadLimit
-    this.limitAsked ??= this.options.api.config().then(
-      (config) => {
-        const limit = config.limits?.maxUploadBytes ?? LIMITS.uploadBytesDefault
-        this.uploadLimit = limit
-        if (!this.disposed) this.options.cache.setSetting(UPLOAD_LIMIT_SETTING, limit)
-        return limit
-      },
-      () => {
-        this.limitAsked = null
-        return this.knownLimit()
-      },
-    )
+    this.limitAsked ??= this.askLimit().catch(() => {
+      this.limitAsked = null
+      return this.knownLimit()
+    })
     // Known from before: no waiting for a slow network.
     return this.options.cache.getSetting(UPLOAD_LIMIT_SETTING) !== undefined ? this.knownLimit() : this.limitAsked
+  }
+
+  /** The server's limit asked again now (an upload's connection was cut); rejects when the server cannot be asked. */
+  freshUploadLimit(): Promise<number> {
+    return this.askLimit()
+  }
+
+  private async askLimit(): Promise<number> {
+    const config = await this.options.api.config()
+    const limit = config.limits?.maxUploadBytes ?? LIMITS.uploadBytesDefault
+    this.uploadLimit = limit
+    if (!this.disposed) this.options.cache.setSetting(UPLOAD_LIMIT_SETTING, limit)
+    return limit
   }
 
   private knownLimit(): number {

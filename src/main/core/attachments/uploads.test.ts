@@ -15,11 +15,18 @@ import { Uploads } from './uploads'
 const cleanups: (() => void)[] = []
 afterEach(() => cleanups.splice(0).forEach((cleanup) => cleanup()))
 
-/** A server on loopback that answers POST /api/attachments with `answer` (after reading the body, unless `early`). */
-async function fakeServer(answer: { status: number; body: unknown; early?: boolean }) {
+/**
+ * A server on loopback that answers POST /api/attachments with `answer` (after reading the body, unless
+ * `early`), or (`cut`) drops the connection once some of the body has come, without an answer.
+ */
+async function fakeServer(answer: { status: number; body: unknown; early?: boolean; cut?: boolean }) {
   const received: { headers: Record<string, unknown>; body: Buffer }[] = []
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = []
+    if (answer.cut) {
+      request.once('data', () => request.socket.destroy())
+      return
+    }
     const reply = () => {
       response.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.early ? { connection: 'close' } : {}) })
       response.end(JSON.stringify(answer.body))
@@ -41,7 +48,7 @@ async function fakeServer(answer: { status: number; body: unknown; early?: boole
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received }
 }
 
-function setup(baseUrl: string, content?: Buffer) {
+function setup(baseUrl: string, content?: Buffer, freshLimit: () => Promise<number> = async () => 1024) {
   const temp = tempCache()
   const dir = mkdtempSync(join(tmpdir(), 'parley-uploads-'))
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
@@ -50,13 +57,18 @@ function setup(baseUrl: string, content?: Buffer) {
   const transfers = new TransferReporter((t) => reports.push(...t), () => 0, 0)
   const server = { baseUrl, token: 'secret-token' }
   const downloads = new DownloadCache({ cache: temp.cache, folders, server, transfers, capBytes: () => 1e9, now: () => 1, onFilesChanged: () => undefined })
-  const uploads = new Uploads({ cache: temp.cache, server, transfers, downloads, maxUploadBytes: async () => 1024 })
+  const limitsAsked: number[] = []
+  const freshUploadLimit = () => {
+    limitsAsked.push(1)
+    return freshLimit()
+  }
+  const uploads = new Uploads({ cache: temp.cache, server, transfers, downloads, maxUploadBytes: async () => 1024, freshUploadLimit })
   const bytes = content ?? Buffer.from('%PDF-1.4 not really a pdf, but bytes all the same')
   const path = join(folders.outbox, 'staged-file-1')
   writeFileSync(path, bytes)
   const file = { stagedId: 'staged-file-1', path, name: '季度 report.pdf', size: bytes.length, mime: 'application/pdf', width: null, height: null }
   const message = temp.cache.addPending({ conversationId: 'c1', senderId: 'me', clientId: 'k1', body: '', createdAt: 1_000, attachments: [file] })
-  return { cache: temp.cache, uploads, reports, bytes, message, files: () => temp.cache.outboxFiles('c1', 'k1') }
+  return { cache: temp.cache, uploads, reports, bytes, message, files: () => temp.cache.outboxFiles('c1', 'k1'), limitsAsked }
 }
 
 test('a file goes up as one multipart field with the bearer token and an exact length; its id is kept', async () => {
@@ -83,13 +95,32 @@ test('413 answered before the body is read is the server’s answer, in words, a
   // Big enough that the answer comes while the body is still being written.
   const { uploads, reports, message, files, cache } = setup(server.url, Buffer.alloc(8 * 1024 * 1024, 1))
   // The server closes the connection after its answer: now and then the write fails (EPIPE) before the
-  // answer is read, a network error the outbox retries like any other; a retry reads the answer.
-  let error: unknown = null
-  for (let attempt = 0; attempt < 5 && !(error instanceof HttpError); attempt++) error = await uploads.run(message as ChatMessage, files()).catch((err: unknown) => err)
+  // answer is read — and then the server's limit, asked again, says the same. Either way, the first attempt.
+  const error = await uploads.run(message as ChatMessage, files()).catch((err: unknown) => err)
   expect(error).toBeInstanceOf(HttpError)
   expect(error).toMatchObject({ status: 413, message: '"季度 report.pdf" is too large: the server takes files up to 1 KiB' })
   expect(reports.at(-1)).toMatchObject({ state: 'failed', error: '"季度 report.pdf" is too large: the server takes files up to 1 KiB' })
   expect(cache.outboxFiles('c1', 'k1')[0]?.attachmentId).toBeNull()
+})
+
+test('a connection cut mid-upload asks the server’s limit again: over it, the transfer fails in words; under it, it is retried later', async () => {
+  const big = Buffer.alloc(4 * 1024 * 1024, 1)
+  const cut = await fakeServer({ status: 0, body: null, cut: true })
+  // The limit was lowered since the sign-in asked (the file was staged under the old one).
+  const lowered = setup(cut.url, big, async () => 1024)
+  const error = await lowered.uploads.run(lowered.message as ChatMessage, lowered.files()).catch((err: unknown) => err)
+  expect(error).toMatchObject({ status: 413, message: '"季度 report.pdf" is too large: the server takes files up to 1 KiB' })
+  expect(lowered.reports.at(-1)).toMatchObject({ state: 'failed' })
+  expect(lowered.limitsAsked).toHaveLength(1)
+
+  // Under the limit (or the server cannot be asked): a network failure like any other, retried later.
+  for (const freshLimit of [async () => 100 * 1024 * 1024, () => Promise.reject(new Error('offline'))]) {
+    const within = setup(cut.url, big, freshLimit)
+    const retried = await within.uploads.run(within.message as ChatMessage, within.files()).catch((err: unknown) => err)
+    expect(retried).not.toBeInstanceOf(HttpError)
+    expect(within.reports.at(-1)).toMatchObject({ state: 'active', loaded: 0 })
+    expect(within.cache.outboxFiles('c1', 'k1')[0]?.attachmentId).toBeNull()
+  }
 })
 
 test('a type the server refuses, and a server error, are told apart: only the refusal fails the transfer', async () => {

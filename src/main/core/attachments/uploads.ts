@@ -15,7 +15,7 @@
 import { stat } from 'node:fs/promises'
 import type { Message } from '../../../shared/api'
 import type { ChatMessage } from '../../../shared/ipc'
-import { HttpError, isRetryable } from '../api-client'
+import { HttpError, isRetryable, NetworkError } from '../api-client'
 import type { OutboxAttachment } from '../cache/attachments/attachment-table'
 import type { Cache } from '../cache/types'
 import { isAbort, LocalFileError, uploadFile, type AttachmentServer } from './attachment-http'
@@ -30,6 +30,13 @@ export interface UploadsDeps {
   downloads: DownloadCache
   /** The server's limit, for the words of a 413. */
   maxUploadBytes(): Promise<number>
+  /**
+   * The server's limit asked again (GET /api/config). A server refuses a file over its limit before
+   * reading it — 413, then it closes the connection — and a client still writing the file can lose
+   * that answer to the broken pipe: a connection cut during an upload asks whether the file is over
+   * the limit now (an admin may have lowered it since the sign-in asked).
+   */
+  freshUploadLimit(): Promise<number>
 }
 
 /** What the outbox asks of its uploads. */
@@ -114,13 +121,21 @@ export class Uploads implements OutboxUploads {
           report(sent, 'cancelled')
           throw err
         }
-        const refusal = await this.inWords(err, file.name)
+        const refusal = (await this.overLimit(err, file)) ?? (await this.inWords(err, file.name))
         // Retried later (the network, the server busy): the bar starts again.
         if (refusal === null) report(0, 'active')
         else report(sent, 'failed', refusal.message)
         throw refusal ?? err
       }
     }
+  }
+
+  /** After a connection cut mid-upload: a refusal in words when the file is over the server's limit as it is now. */
+  private async overLimit(err: unknown, file: OutboxAttachment): Promise<Error | null> {
+    if (!(err instanceof NetworkError)) return null
+    const limit = await this.deps.freshUploadLimit().catch(() => null)
+    if (limit === null || file.size <= limit) return null
+    return new HttpError(413, 'payload_too_large', `"${file.name}" is too large: the server takes files up to ${formatBytes(limit)}`)
   }
 
   /** A refusal for good as an error in words; null when the upload is worth trying again. */
