@@ -91,6 +91,9 @@ const bySeq = (page: Page, seq: number): Locator => page.locator(`[data-testid=m
 
 /** Open the conversation: it shows the reply at the bottom, the original not loaded. */
 async function openAtBottom(page: Page, { original, reply }: Seeded): Promise<Locator> {
+  // Once the catch-up has stored the conversation down to the reply (the list shows it): this spec is
+  // about the jump, not about a catch-up landing in an open conversation (catch-up-place.spec.ts).
+  await expect(conversationItem(page, 'Bob Farback')).toContainText('In the north lot, level 3', { timeout: 30_000 })
   await conversationItem(page, 'Bob Farback').click()
   const replyRow = bySeq(page, reply.seq)
   await expect(replyRow).toBeInViewport({ timeout: 30_000 })

@@ -34,7 +34,7 @@ import { receiptOf } from '../lib/receipts'
 import { markWhenPainted } from '../lib/startup-marks'
 import { formatDay } from '../lib/time'
 import { highestSentSeq } from '../lib/message-order'
-import { arrivalBurst, buildTimeline, dividerAfterBurst, type TimelineRow } from '../lib/timeline'
+import { arrivalBurst, buildTimeline, dividerAfterBurst, heldAbove, type TimelineRow } from '../lib/timeline'
 import { VisibleMessages } from '../read-receipts/visible-messages'
 import { useConversations } from '../store/conversations'
 import { messagesOf, useMessages } from '../store/messages'
@@ -206,8 +206,10 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     const top = highestSentSeq(messages) ?? 0
     const held = place.heldTop
     if (held === null || held.window !== windowId || held.seq !== top) {
-      const burstAfter = held !== null && held.window === windowId ? arrivalBurst(messages, me, held.seq, pagedUpTo) : null
       const readSeq = conversation?.readSeq ?? 0
+      const found = held !== null && held.window === windowId ? arrivalBurst(messages, me, held.seq, pagedUpTo) : null
+      // A burst I have read already (on another device: a sign-in's catch-up of read history) is no news.
+      const burstAfter = found !== null && heldAbove(messages, me, Math.max(found, readSeq)) ? found : null
       setPlace(
         burstAfter === null
           ? { ...place, heldTop: { window: windowId, seq: top } }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { pending, sent } from '../../../../test/support/renderer/chat-messages'
-import { arrivalBurst, ARRIVAL_BURST, buildTimeline, dayKey, dividerAfterBurst, firstUnreadIndex, type TimelineRow } from './timeline'
+import { arrivalBurst, ARRIVAL_BURST, buildTimeline, dayKey, dividerAfterBurst, firstUnreadIndex, heldAbove, type TimelineRow } from './timeline'
 
 const at = (day: number, hour: number, minute = 0) => new Date(2025, 2, day, hour, minute).getTime()
 const shape = (rows: TimelineRow[]) =>
@@ -94,8 +94,11 @@ describe('dividerAfterBurst', () => {
   it('goes right before the burst when everything held was read, wherever it was', () => {
     expect(dividerAfterBurst(null, 40, 40)).toBe(40)
     expect(dividerAfterBurst(12, 40, 40)).toBe(40)
-    // Read further than the list held (read elsewhere meanwhile): still before the burst.
-    expect(dividerAfterBurst(null, 45, 40)).toBe(40)
+  })
+
+  it('goes past what of the burst was read already (on another device): none of it read here is unread', () => {
+    expect(dividerAfterBurst(null, 45, 40)).toBe(45)
+    expect(dividerAfterBurst(12, 482, 0)).toBe(482)
   })
 
   it('goes before the first unread message when some of what was held is unread and no divider shows', () => {
@@ -105,5 +108,15 @@ describe('dividerAfterBurst', () => {
   it('stays where it shows unread messages not read down to yet', () => {
     expect(dividerAfterBurst(12, 30, 40)).toBe(12)
     expect(dividerAfterBurst(12, 12, 40)).toBe(12)
+  })
+})
+
+describe('heldAbove', () => {
+  it('finds a message from someone else above a seq, reading back from the newest', () => {
+    const messages = [sent(1), sent(2), sent(3, 'me'), pending('p', 1)]
+    expect(heldAbove(messages, 'me', 1)).toBe(true)
+    expect(heldAbove(messages, 'me', 2)).toBe(false)
+    expect(heldAbove([...messages.slice(0, 3), { ...sent(4), kind: 'system' as const }, { ...sent(5), deletedAt: 1 }], 'me', 3)).toBe(false)
+    expect(heldAbove([], 'me', 0)).toBe(false)
   })
 })

@@ -64,12 +64,24 @@ export function arrivalBurst(messages: readonly ChatMessage[], me: string, heldT
  * Where the unread divider goes when a burst arrives after `burstAfter` (the seq the list
  * held up to): after what I have read — unless a divider already shows unread messages I
  * have not read down to yet (it stays where it is, and the burst is below it). With
- * everything held read, that is right before the burst; with some of it unread (the window
+ * everything held read, that is before the burst's first unread message (none: the burst
+ * was read already, on another device); with some of what was held unread (the window
  * unfocused), before the first of those.
  */
 export function dividerAfterBurst(current: number | null, readSeq: number, burstAfter: number): number {
   if (current !== null && readSeq < burstAfter) return current
-  return Math.min(readSeq, burstAfter)
+  return readSeq
+}
+
+/** Whether a message from someone else (not a change to the group, not deleted) above `seq` is held: reads from the newest back to it. */
+export function heldAbove(messages: readonly ChatMessage[], me: string, seq: number): boolean {
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index] as ChatMessage
+    if (message.seq === null) continue
+    if (message.seq <= seq) return false
+    if (message.senderId !== me && message.kind !== 'system' && message.deletedAt === null) return true
+  }
+  return false
 }
 
 /** The index of the first message from someone else with seq above `afterSeq`, or -1. */
