@@ -17,6 +17,11 @@ import type { ChatMessage } from '../../../shared/ipc'
 
 export type ArrivalMessage = Pick<ChatMessage, 'key' | 'seq' | 'senderId' | 'kind' | 'deletedAt'>
 
+/** Someone else's message that is news: not mine, not a change to the group, not deleted. */
+export function isNewsFrom(message: Pick<ChatMessage, 'senderId' | 'kind' | 'deletedAt'>, me: string | null): boolean {
+  return message.senderId !== me && message.kind !== 'system' && message.deletedAt === null
+}
+
 export class ArrivalWatch {
   private readonly seen = new Set<string>()
 
@@ -45,7 +50,7 @@ export class ArrivalWatch {
       if (message.seq <= this.above) break
       if (this.seen.has(message.key)) continue
       this.seen.add(message.key)
-      if (message.senderId !== this.me && message.kind !== 'system' && message.deletedAt === null) found.push(message)
+      if (isNewsFrom(message, this.me)) found.push(message)
     }
     return found.reverse()
   }

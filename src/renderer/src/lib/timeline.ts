@@ -9,6 +9,7 @@
  * where the unread divider goes.
  */
 import type { ChatMessage } from '../../../shared/ipc'
+import { isNewsFrom } from './arrivals'
 
 export type TimelineRow =
   | { type: 'day'; key: string; at: number }
@@ -55,7 +56,7 @@ export function arrivalBurst(messages: readonly ChatMessage[], me: string, heldT
     const message = messages[index] as ChatMessage
     if (message.seq === null) continue
     if (message.seq <= above) break
-    if (message.senderId !== me && message.kind !== 'system' && message.deletedAt === null && ++count >= ARRIVAL_BURST) return heldTop
+    if (isNewsFrom(message, me) && ++count >= ARRIVAL_BURST) return heldTop
   }
   return null
 }
@@ -79,7 +80,7 @@ export function heldAbove(messages: readonly ChatMessage[], me: string, seq: num
     const message = messages[index] as ChatMessage
     if (message.seq === null) continue
     if (message.seq <= seq) return false
-    if (message.senderId !== me && message.kind !== 'system' && message.deletedAt === null) return true
+    if (isNewsFrom(message, me)) return true
   }
   return false
 }
