@@ -7,8 +7,8 @@
  * not reported read.
  */
 import type { Page } from '@playwright/test'
-import type { AuthResponse, Conversation, User } from '../../src/shared/api'
-import { callApi } from '../../test/helpers/messenger'
+import type { Conversation, User } from '../../src/shared/api'
+import { newUser } from '../../test/helpers/messenger'
 import type { ServerProcess } from '../../test/kit/server-process'
 import { expect, test, uniqueName } from '../fixtures/test'
 import { conversationItem, register, type Person } from '../fixtures/steps'
@@ -18,29 +18,13 @@ const MISSED = 60
 
 /** Bob, over REST only, and a conversation between him and alice. */
 async function bobTalksTo(server: ServerProcess, alice: Person) {
-  const bob = (
-    await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', {
-      body: { username: uniqueName('bob'), password: 'correct-horse-1', displayName: 'Bob Catchup' },
-    })
-  ).body
-  const found = await callApi<User[]>(server.url, 'GET', `/api/users?q=${alice.username}`, { token: bob.token })
+  const bob = await newUser(server.url, 'bob', 'Bob Catchup')
+  const found = await bob.call<User[]>('GET', `/api/users?q=${alice.username}`)
   const aliceId = found.body.find((user) => user.username === alice.username)?.id ?? ''
-  const conversation = (
-    await callApi<Conversation>(server.url, 'POST', '/api/conversations', { token: bob.token, body: { memberIds: [aliceId] } })
-  ).body
-  const say = async (clientId: string, body: string) => {
-    const sent = await callApi<{ seq: number }>(server.url, 'POST', `/api/conversations/${conversation.id}/messages`, {
-      token: bob.token,
-      body: { clientId, body },
-    })
-    expect(sent.status).toBe(201)
-    return sent.body.seq
-  }
+  const conversation = (await bob.call<Conversation>('POST', '/api/conversations', { memberIds: [aliceId] })).body
+  const say = async (clientId: string, body: string) => (await bob.send(conversation.id, body, clientId)).seq
   /** Alice's read marker as the server has it (what her receipts told it). */
-  const aliceRead = async () => {
-    const seen = await callApi<Conversation>(server.url, 'GET', `/api/conversations/${conversation.id}`, { token: bob.token })
-    return seen.body.markers[aliceId]?.readSeq ?? 0
-  }
+  const aliceRead = async () => (await bob.call<Conversation>('GET', `/api/conversations/${conversation.id}`)).body.markers[aliceId]?.readSeq ?? 0
   return { say, aliceRead }
 }
 
@@ -65,6 +49,21 @@ const dividerBefore = (page: Page, seq: number) =>
     return rows[0] === row
   }, seq)
 
+/**
+ * The catch-up landed and the list kept its place: the divider right before the first missed message,
+ * which is on screen, and stays there (neither following the catch-up to the latest nor drifting down
+ * after it), the latest below the fold behind "Jump to latest".
+ */
+async function expectPlaceKept(page: Page, first: number, last: number, timeout: number): Promise<void> {
+  await expect(page.getByTestId('unread-divider')).toBeVisible({ timeout })
+  await expect.poll(() => onScreen(page, first)).toBe(true)
+  expect(await dividerBefore(page, first)).toBe(true)
+  await page.waitForTimeout(1_500)
+  expect(await onScreen(page, first)).toBe(true)
+  expect(await onScreen(page, last)).toBe(false)
+  await expect(page.getByTestId('jump-to-latest')).toBeVisible()
+}
+
 test('back online with the conversation open and read: the missed messages come in below an unread divider the list stays at, and only what was on screen is read', async ({
   launch,
   server,
@@ -87,14 +86,7 @@ test('back online with the conversation open and read: the missed messages come 
   await expect(page.getByTestId('connection-banner')).toBeHidden({ timeout: 20_000 })
 
   // The first missed message shows, right below the divider; the latest is below the fold.
-  await expect(page.getByTestId('unread-divider')).toBeVisible({ timeout: 20_000 })
-  await expect.poll(() => onScreen(page, first)).toBe(true)
-  expect(await dividerBefore(page, first)).toBe(true)
-  // And it stays there: the list neither followed the catch-up to the latest nor drifted down after it.
-  await page.waitForTimeout(1_500)
-  expect(await onScreen(page, first)).toBe(true)
-  expect(await onScreen(page, last)).toBe(false)
-  await expect(page.getByTestId('jump-to-latest')).toBeVisible()
+  await expectPlaceKept(page, first, last, 20_000)
 
   // Read only as far as the screen shows: not the latest.
   await expect.poll(bob.aliceRead).toBeGreaterThan(before)
@@ -130,11 +122,5 @@ test('reopened by the app at its start, the conversation keeps its place at the 
   // The app reopens the conversation from its cache before it connects (design §7.4), at its latest
   // message then: the one before the app closed. The catch-up lands after that.
   await expect(page.getByTestId('message-list')).toBeVisible()
-  await expect(page.getByTestId('unread-divider')).toBeVisible({ timeout: 30_000 })
-  await expect.poll(() => onScreen(page, first)).toBe(true)
-  expect(await dividerBefore(page, first)).toBe(true)
-  await page.waitForTimeout(1_500)
-  expect(await onScreen(page, first)).toBe(true)
-  expect(await onScreen(page, last)).toBe(false)
-  await expect(page.getByTestId('jump-to-latest')).toBeVisible()
+  await expectPlaceKept(page, first, last, 30_000)
 })
