@@ -290,6 +290,10 @@ export class SqliteCache implements Cache {
     return this.messageSearch.search(query, limit)
   }
 
+  holdSearchIndex(): () => void {
+    return this.indexer.hold()
+  }
+
   enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number, dueAt?: number): void {
     this.outboxTable.enqueueMarker(conversationId, kind, seq, dueAt)
   }

@@ -241,6 +241,12 @@ export interface Cache {
    * snippet around the first match, split into highlighted and plain parts.
    */
   search(query: string, limit: number): Promise<SearchHit[]>
+  /**
+   * Hold back the search index's background steps until the returned function
+   * is called (idempotent): a sync's catch-up gives its writes the whole thread
+   * rather than index between its pages. Search does not wait for the index.
+   */
+  holdSearchIndex(): () => void
 
   // -- outbox ------------------------------------------------------------------
   /**

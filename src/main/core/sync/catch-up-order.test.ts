@@ -3,13 +3,15 @@
  * real store keeps them, docs/design.md §4.4) and a real cache: the open
  * conversation first and alone; no changedAfter pages when the revs used
  * since the cache's lastRev were all sends of the messages the fill stored;
- * the pages fetched as ever when anything else used a rev.
+ * the pages fetched as ever when anything else used a rev; the search index
+ * waiting until the catch-up is done.
  */
 import { expect, test } from 'vitest'
 import { quietSync } from '../../../../test/helpers/sync'
-import { conversationDto, serverMessage, tempCache } from '../../../../test/support/cache/temp-cache'
+import { conversationDto, serverMessage, tempCache, type CacheTestOptions } from '../../../../test/support/cache/temp-cache'
 import type { Conversation, Message, MessagePage } from '../../../shared/api'
 import type { ApiClient } from '../api-client'
+import type { SqliteCache } from '../cache/sqlite-cache'
 import type { Cache } from '../cache/types'
 import type { Sync } from './sync'
 
@@ -25,6 +27,8 @@ class FakeServer {
   readonly rooms = new Map<string, Room>()
   /** Every request, in order: `list`, `get c1`, `after c1 0`, `changed c1 5`. */
   readonly log: string[] = []
+  /** Each answer comes this long after its request (0: on the next turn of the event loop). */
+  delayMs = 0
 
   room(id: string): Room {
     let room = this.rooms.get(id)
@@ -54,7 +58,12 @@ class FakeServer {
   }
 
   api(): Pick<ApiClient, 'conversationPage' | 'conversation' | 'messages'> {
-    const answer = <T>(value: T) => new Promise<T>((resolve) => setImmediate(() => resolve(structuredClone(value))))
+    const answer = <T>(value: T) =>
+      new Promise<T>((resolve) => {
+        const copy = structuredClone(value)
+        if (this.delayMs > 0) setTimeout(() => resolve(copy), this.delayMs)
+        else setImmediate(() => resolve(copy))
+      })
     return {
       conversationPage: () => {
         this.log.push('list')
@@ -97,10 +106,10 @@ function expectEqual(cache: Cache, server: FakeServer): void {
 }
 
 /** A server with `rooms` conversations of 3 messages each, and a cache that caught up with it. */
-async function cachedBefore(rooms: number) {
+async function cachedBefore(rooms: number, options: CacheTestOptions = {}) {
   const server = new FakeServer()
   for (let i = 1; i <= rooms; i++) server.send(`c${i}`, 3)
-  const temp = tempCache()
+  const temp = tempCache(options)
   const sync = newSync(temp.cache, server)
   await sync.syncAll()
   await sync.whenIdle()
@@ -220,5 +229,46 @@ test('a start with nothing new asks for the listing and nothing else, and change
   expectEqual(cache, server)
   expect(server.log.filter((line) => line.startsWith('after') || line.startsWith('changed'))).toEqual(['after c12 3'])
   expect([...new Set(changed)]).toEqual(['c12'])
+  await sync.stop()
+})
+
+/** The search indexer of a cache opened by tempCache (sqlite-cache.ts). */
+const indexerOf = (cache: Cache) => (cache as SqliteCache).indexer
+
+/** A cache whose indexer steps in as soon as writes pause for 2 ms, caught up with 8 conversations, then 900 new messages in each, answered 15 ms after each request. */
+async function weekendAway() {
+  const before = await cachedBefore(8, { indexerTiming: { busyWindowMs: 2 } })
+  const indexer = indexerOf(before.cache)
+  await indexer.whenIndexed()
+  for (let i = 1; i <= 8; i++) before.server.send(`c${i}`, 900)
+  before.server.delayMs = 15
+  return { ...before, indexer, stepsBefore: indexer.stats.steps }
+}
+
+test('the search index waits while a sync catches up, then indexes what it stored', async () => {
+  const { server, cache, indexer, stepsBefore } = await weekendAway()
+  const sync = quietSync(cache, server.api() as ApiClient, 'me')
+  await sync.syncAll()
+  // The hold is released in syncAll's finally; the next step could only start on a later turn of the event loop.
+  expect(indexer.stats.steps).toBe(stepsBefore)
+  expect(indexer.backlog()).toBe(8 * 900)
+  // Search does not wait for the index: the unindexed rows are read directly.
+  expect((await cache.search('message 903', 20)).length).toBe(8)
+  await indexer.whenIndexed()
+  expect(indexer.stats.steps).toBeGreaterThan(stepsBefore)
+  expect(indexer.backlog()).toBe(0)
+  expectEqual(cache, server)
+  await sync.stop()
+})
+
+test('a sync holds the index back for at most its indexHoldMs', async () => {
+  const { server, cache, indexer, stepsBefore } = await weekendAway()
+  const sync = quietSync(cache, server.api() as ApiClient, 'me', { indexHoldMs: 30 })
+  const started = performance.now()
+  await sync.syncAll()
+  // Long enough for the hold to expire with pages still on the wire (8 conversations, 4 at a time, 5 pages each).
+  expect(performance.now() - started).toBeGreaterThan(60)
+  expect(indexer.stats.steps).toBeGreaterThan(stepsBefore)
+  expectEqual(cache, server)
   await sync.stop()
 })

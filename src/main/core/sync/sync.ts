@@ -72,6 +72,12 @@ const FOCUS_AHEAD = 6
 const STORE_BATCH = 400
 /** Storing stops for a turn of the event loop after this much work (`store`). */
 const STORE_SLICE_MS = 8
+/**
+ * A sync holds the search index back for at most this long (`syncAll`): a
+ * first sign-in to a large workspace may take longer, and the unindexed rows
+ * that search reads one by one must not grow without bound meanwhile.
+ */
+export const INDEX_HOLD_MS = 30_000
 
 /** A fetched page waiting to be stored. */
 interface PendingStore {
@@ -107,6 +113,8 @@ export interface SyncDeps {
   fillRetryDelayMs(attempt: number): number
   /** Messages in the latest page of a conversation with nothing cached (default LATEST_PAGE). */
   latestPage?: number
+  /** How long a sync holds the search index back at most (default INDEX_HOLD_MS). */
+  indexHoldMs?: number
   log: { warn(obj: object, msg: string): void; debug(obj: object, msg: string): void }
 }
 
@@ -184,8 +192,24 @@ export class Sync {
    * fetch what changed since its lastRev. The open conversation (`focus`)
    * comes first: its own GET beside the listing, then its catch-up alone,
    * with more pages in flight; the rest after it, newest activity first.
+   *
+   * The search index waits meanwhile (for at most INDEX_HOLD_MS): between
+   * pages, while a fetch is on the wire, it would otherwise index what the
+   * last page stored, and the next page's answer would wait for its step.
    */
   async syncAll(): Promise<void> {
+    const release = this.deps.cache.holdSearchIndex()
+    const expiry = setTimeout(release, this.deps.indexHoldMs ?? INDEX_HOLD_MS)
+    expiry.unref()
+    try {
+      await this.catchUpAll()
+    } finally {
+      clearTimeout(expiry)
+      release()
+    }
+  }
+
+  private async catchUpAll(): Promise<void> {
     const focused = this.focusedId
     const cached = focused === null ? null : this.deps.cache.conversation(focused)
     const first = cached != null && cached.leftAt === null ? this.catchUpFocused(cached.id) : Promise.resolve(false)

@@ -15,7 +15,8 @@
  * time); once writes stop for BUSY_WINDOW_MS it runs step after step, yielding
  * to the event loop between them. Should writes go on for longer than
  * DEFER_MS, it takes one step per BUSY_PAUSE_MS meanwhile, so that the backlog
- * — which search has to read row by row — cannot grow without bound. The backlog is a table, so it
+ * — which search has to read row by row — cannot grow without bound. A
+ * sync's catch-up holds it back altogether (`hold`, sync.ts `syncAll`). The backlog is a table, so it
  * survives a restart and indexing resumes on the next open. Search never waits
  * for any of this: it reads backlog rows directly (search.ts).
  *
@@ -186,7 +187,9 @@ export class SearchIndexer {
   }
 
   /**
-   * No step starts until the returned function is called. Search takes this
+   * No step starts until the returned function is called. A sync takes this
+   * for its catch-up (sync.ts `syncAll`: in the gaps between pages the steps
+   * took an eighth of the core's CPU in bench:core weekend). Search takes it
    * while its scan of the whole table runs on another thread (scan-worker.ts):
    * steps run meanwhile competed with it — with a million messages to index
    * and scans of a million rows, a step took up to 128 ms (55 ms of CPU)
