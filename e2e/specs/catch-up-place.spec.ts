@@ -4,7 +4,9 @@
  * offline or closed come a page at a time, and the list — at the bottom when
  * they came — keeps its place at an unread divider before the first of them
  * instead of following past them to the latest. What was never on screen is
- * not reported read.
+ * not reported read. So do live messages that come one by one while nobody
+ * looks (the window unfocused): the list follows them only while the divider
+ * stays on screen.
  */
 import type { Page } from '@playwright/test'
 import type { Conversation, User } from '../../src/shared/api'
@@ -123,4 +125,45 @@ test('reopened by the app at its start, the conversation keeps its place at the 
   // message then: the one before the app closed. The catch-up lands after that.
   await expect(page.getByTestId('message-list')).toBeVisible()
   await expectPlaceKept(page, first, last, 30_000)
+})
+
+test('messages that come one by one while the window is unfocused: followed only while the divider stays on screen, and on focus only what is on screen is read', async ({
+  launch,
+  server,
+}) => {
+  const alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  const page = alice.app.page
+  const bob = await bobTalksTo(server, alice)
+  const before = await bob.say('before', 'before the window lost focus')
+  await alice.app.focus()
+  await conversationItem(page, 'Bob Catchup').click()
+  await expect.poll(() => onScreen(page, before)).toBe(true)
+  await expect.poll(bob.aliceRead).toBe(before)
+
+  // A few: the divider comes before the first, and the list follows them to the latest, which shows.
+  await alice.app.blur()
+  const few = [await bob.say('few-1', 'while away 1'), await bob.say('few-2', 'while away 2')]
+  await expect.poll(() => onScreen(page, few[1] as number)).toBe(true)
+  expect(await dividerBefore(page, few[0] as number)).toBe(true)
+  expect(await bob.aliceRead()).toBe(before)
+  await alice.app.focus()
+  await expect.poll(bob.aliceRead).toBe(few[1])
+
+  // More than a screen, one by one: the list stops following once the first of them would leave the top.
+  await alice.app.blur()
+  const away: number[] = []
+  for (let n = 1; n <= MISSED; n++) away.push(await bob.say(`away-${n}`, `while away ${n}`))
+  const [first, last] = [away[0] as number, away.at(-1) as number]
+  await expect(conversationItem(page, 'Bob Catchup').getByTestId('unread-badge')).toHaveText(String(MISSED))
+  await expectPlaceKept(page, first, last, 10_000)
+  expect(await bob.aliceRead()).toBe(few[1])
+
+  // Back at the window: read as far as the screen shows, not the latest.
+  await alice.app.focus()
+  await expect.poll(bob.aliceRead).toBeGreaterThan(few[1] as number)
+  await page.waitForTimeout(1_000)
+  expect(await bob.aliceRead()).toBeLessThan(last)
+  await page.getByTestId('jump-to-latest').click()
+  await expect.poll(() => onScreen(page, last)).toBe(true)
+  await expect.poll(bob.aliceRead).toBe(last)
 })

@@ -88,6 +88,8 @@ test('a 4,000-character word, RTL overrides, zero-width characters and combining
   const page = alice.app.page
   await openConversation(alice, 'Bob')
   await expect(message(page, 'hello')).toHaveCount(1)
+  // Alice is looking: the list follows what comes (unfocused, it would keep the first unseen one on screen).
+  await alice.app.focus()
 
   const header = page.getByTestId('conversation-header')
   const composer = page.getByTestId('composer-form')

@@ -13,7 +13,9 @@
  * - A catch-up that lands while it is open (a burst of missed messages, a page
  *   at a time) gets an unread divider before it, and a list at the bottom
  *   keeps its place there instead of following past it to the latest (see
- *   `place`); what was never on screen is never reported read.
+ *   `place`); what was never on screen is never reported read. So does any
+ *   message from someone else while nobody looks (the window unfocused or
+ *   hidden): the list follows it only while the divider stays on screen.
  * - Sticks to the bottom when at the bottom (not while a jump to a search hit
  *   or a reply's original loads and scrolls, nor for newer pages, which are
  *   history), and jumps there when I send. "Jump to latest" shows whenever
@@ -34,7 +36,7 @@ import { receiptOf } from '../lib/receipts'
 import { markWhenPainted } from '../lib/startup-marks'
 import { formatDay } from '../lib/time'
 import { highestSentSeq } from '../lib/message-order'
-import { arrivalBurst, buildTimeline, dividerAfterBurst, heldAbove, type TimelineRow } from '../lib/timeline'
+import { ARRIVAL_BURST, arrivalBurst, buildTimeline, dividerAfterBurst, heldAbove, UNSEEN_BURST, type TimelineRow } from '../lib/timeline'
 import { VisibleMessages } from '../read-receipts/visible-messages'
 import { useConversations } from '../store/conversations'
 import { messagesOf, useMessages } from '../store/messages'
@@ -135,6 +137,7 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   const conversation = useConversations((state) => state.byId[conversationId])
   const jump = useUi((state) => (state.jumpTarget?.conversationId === conversationId ? state.jumpTarget : null))
   const readLatest = useUi((state) => (state.readLatest?.conversationId === conversationId ? state.readLatest : null))
+  const windowFocused = useUi((state) => state.windowFocused)
   const [opening] = useState(() => {
     const at = useConversations.getState().byId[conversationId]
     return { unreadAfterSeq: at !== undefined && at.unreadCount > 0 ? at.readSeq : null, unreadCount: at?.unreadCount ?? 0 }
@@ -207,7 +210,10 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     const held = place.heldTop
     if (held === null || held.window !== windowId || held.seq !== top) {
       const readSeq = conversation?.readSeq ?? 0
-      const found = held !== null && held.window === windowId ? arrivalBurst(messages, me, held.seq, pagedUpTo) : null
+      // While nobody looks, one message is a burst: followed, it would push the first unread ones off the top unseen.
+      const looking = windowFocused && document.visibilityState === 'visible'
+      const minimum = looking ? ARRIVAL_BURST : UNSEEN_BURST
+      const found = held !== null && held.window === windowId ? arrivalBurst(messages, me, held.seq, pagedUpTo, minimum) : null
       // A burst I have read already (on another device: a sign-in's catch-up of read history) is no news.
       const burstAfter = found !== null && heldAbove(messages, me, Math.max(found, readSeq)) ? found : null
       setPlace(
@@ -361,7 +367,8 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
 
   // A burst came while the list was at the bottom: its divider goes to the top of the list, so the first
   // missed messages are on screen rather than the latest; a burst shorter than the list ends at the
-  // bottom with the divider on screen, and the list follows again. Not held at the latest any more
+  // bottom with the divider on screen (the scroll to the divider stops at the end), and the list follows
+  // again. Not held at the latest any more
   // (`pinned`): a conversation reopened at the start is where a sign-in's catch-up lands. Checked each
   // frame for about half a second, and only then whether it fitted: react-virtuoso scrolls a list to its initial item (the latest) again when it grows
   // if the list never scrolled since it opened (it fitted the screen), after this effect has run.
@@ -383,7 +390,8 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
       const box = scroller.getBoundingClientRect()
       const divider = scroller.querySelector('[data-testid=unread-divider]')?.getBoundingClientRect()
       const shown = divider !== undefined && divider.top >= box.top - 1 && divider.bottom <= box.bottom
-      if (!shown) virtuoso.current?.scrollToIndex({ index, align: 'start', behavior: 'auto' })
+      const atEnd = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= 1
+      if (!shown || (divider.top > box.top + 1 && !atEnd)) virtuoso.current?.scrollToIndex({ index, align: 'start', behavior: 'auto' })
       if (++frames < HOLD_SETTLE_FRAMES) {
         frame = requestAnimationFrame(settle)
         return
@@ -449,12 +457,12 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
         frame = requestAnimationFrame(attempt)
         return
       }
-      if (focusLost()) tryFocus(listElement.current?.querySelector('[data-virtuoso-scroller]'))
+      if (focusLost()) tryFocus(scrollerElement())
       setFocusKey(null)
     }
     frame = requestAnimationFrame(attempt)
     return () => cancelAnimationFrame(frame)
-  }, [focusKey])
+  }, [focusKey, scrollerElement])
 
   useEffect(() => {
     if (highlightKey === null) return
@@ -528,8 +536,8 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   useEffect(() => {
     if (showJump || !refocusList.current) return
     refocusList.current = false
-    if (focusLost()) tryFocus(listElement.current?.querySelector('[data-virtuoso-scroller]'))
-  }, [showJump, windowId])
+    if (focusLost()) tryFocus(scrollerElement())
+  }, [showJump, windowId, scrollerElement])
 
   if (error !== null) return <p className="message-list__status" role="alert">{t('conversation.loadFailed', { message: error })}</p>
   if (!ready) return <p className="message-list__status" role="status">{t('conversation.loading')}</p>

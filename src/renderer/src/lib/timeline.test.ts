@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { pending, sent } from '../../../../test/support/renderer/chat-messages'
-import { arrivalBurst, ARRIVAL_BURST, buildTimeline, dayKey, dividerAfterBurst, firstUnreadIndex, heldAbove, type TimelineRow } from './timeline'
+import { arrivalBurst, ARRIVAL_BURST, buildTimeline, dayKey, dividerAfterBurst, firstUnreadIndex, heldAbove, UNSEEN_BURST, type TimelineRow } from './timeline'
 
 const at = (day: number, hour: number, minute = 0) => new Date(2025, 2, day, hour, minute).getTime()
 const shape = (rows: TimelineRow[]) =>
@@ -80,6 +80,14 @@ describe('arrivalBurst', () => {
     // Own unsent messages (no seq) follow the latest in the list's order: they are skipped, not counted.
     expect(arrivalBurst([...held, sent(4), pending('p', 1), pending('q', 2), pending('r', 3)], 'me', 3, 0)).toBeNull()
     expect(arrivalBurst([...held, ...more(4, 5), pending('p', 1)], 'me', 3, 0)).toBe(3)
+  })
+
+  it('while nobody looks, is one message from someone else: still not my own, nor history', () => {
+    expect(arrivalBurst([...held, sent(4)], 'me', 3, 0, UNSEEN_BURST)).toBe(3)
+    expect(arrivalBurst([...held, sent(4, 'me')], 'me', 3, 0, UNSEEN_BURST)).toBeNull()
+    expect(arrivalBurst([...held, { ...sent(4), kind: 'system' as const }], 'me', 3, 0, UNSEEN_BURST)).toBeNull()
+    expect(arrivalBurst([...held, sent(4)], 'me', 3, 4, UNSEEN_BURST)).toBeNull()
+    expect(arrivalBurst(held, 'me', 3, 0, UNSEEN_BURST)).toBeNull()
   })
 
   it('is not history a newer page brought, nor anything at or below what was held', () => {

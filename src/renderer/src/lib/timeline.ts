@@ -38,25 +38,34 @@ export function dayKey(at: number): string {
  * New messages from others that come at once, at the bottom of the held run: a catch-up's
  * page (the sync stores what was missed a page at a time), not a live message, which comes
  * on its own. The list keeps its place at an unread divider for them rather than following
- * past them to the latest (components/MessageList.tsx).
+ * past them to the latest (components/MessageList.tsx). While nobody looks (the window
+ * unfocused or hidden) one message is enough (`UNSEEN_BURST`): a live message followed
+ * then would push the first unread ones off the top unseen.
  */
 export const ARRIVAL_BURST = 3
+export const UNSEEN_BURST = 1
 
 /**
  * Whether what the list holds now brought a burst of arrivals above `heldTop` (the highest
- * seq it held before): at least ARRIVAL_BURST messages from someone else (not changes to the
+ * seq it held before): at least `minimum` messages from someone else (not changes to the
  * group, not deleted) above it and above `pagedUpTo` (what newer pages brought is history,
  * not news). Returns the seq the burst follows, `heldTop`; null for no burst. Reads from the
  * newest back to `heldTop` only.
  */
-export function arrivalBurst(messages: readonly ChatMessage[], me: string, heldTop: number, pagedUpTo: number): number | null {
+export function arrivalBurst(
+  messages: readonly ChatMessage[],
+  me: string,
+  heldTop: number,
+  pagedUpTo: number,
+  minimum = ARRIVAL_BURST,
+): number | null {
   const above = Math.max(heldTop, pagedUpTo)
   let count = 0
   for (let index = messages.length - 1; index >= 0; index--) {
     const message = messages[index] as ChatMessage
     if (message.seq === null) continue
     if (message.seq <= above) break
-    if (isNewsFrom(message, me) && ++count >= ARRIVAL_BURST) return heldTop
+    if (isNewsFrom(message, me) && ++count >= minimum) return heldTop
   }
   return null
 }
