@@ -96,10 +96,7 @@ export interface MemorySample {
   rendererHeapBytes: number
   domNodes: number
   jsEventListeners: number
-  /** The core process's, after its gc(). */
-  coreHeapUsedBytes: number
-  coreRssBytes: number
-  /** The core process's memory in full (what its RSS is made of). */
+  /** The core process's memory after its gc(): heap used, RSS, and what the RSS is made of. */
   core: CoreMemory
   /** This process's: the writers and Playwright's client. */
   benchRssBytes: number
@@ -344,8 +341,6 @@ async function sample(desk: Desk): Promise<MemorySample> {
     rendererHeapBytes,
     domNodes: dom.nodes,
     jsEventListeners: dom.jsEventListeners,
-    coreHeapUsedBytes: core.heapUsed,
-    coreRssBytes: core.rss,
     core,
     benchRssBytes: process.memoryUsage().rss,
     renderedMessageRows: rows,
@@ -460,7 +455,7 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
     const start = await sample(desk)
     const startCensus = options.census ? await heapCensus(desk.cdp) : null
     log(
-      `  start-up: renderer heap ${mib(start.rendererHeapBytes)}, DOM ${start.domNodes} nodes, core (pid ${desk.core.pid}) heap ${mib(start.coreHeapUsedBytes)}, RSS ${mib(start.coreRssBytes)}; bench process RSS ${mib(start.benchRssBytes)}`,
+      `  start-up: renderer heap ${mib(start.rendererHeapBytes)}, DOM ${start.domNodes} nodes, core (pid ${desk.core.pid}) heap ${mib(start.core.heapUsed)}, RSS ${mib(start.core.rss)}; bench process RSS ${mib(start.benchRssBytes)}`,
     )
 
     // The day: writers at a steady rate, the user switching, one scroll-back.
@@ -534,7 +529,7 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
     const endAfterLastSendMs = performance.now() - lastSendAt
     const heapGrowth = startCensus === null ? null : censusGrowth(startCensus, await heapCensus(desk.cdp))
     log(
-      `  end: renderer heap ${mib(end.rendererHeapBytes)}, DOM ${end.domNodes} nodes, core heap ${mib(end.coreHeapUsedBytes)}, RSS ${mib(end.coreRssBytes)}; bench process RSS ${mib(end.benchRssBytes)}`,
+      `  end: renderer heap ${mib(end.rendererHeapBytes)}, DOM ${end.domNodes} nodes, core heap ${mib(end.core.heapUsed)}, RSS ${mib(end.core.rss)}; bench process RSS ${mib(end.benchRssBytes)}`,
     )
     log(`  core V8 spaces, reserved (in use) at start-up → end: ${spaceChanges(start.core, end.core)}`)
     await sleep(options.idleMs)
@@ -547,10 +542,10 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
       rendererHeapRatio: end.rendererHeapBytes / start.rendererHeapBytes,
       midRendererHeapBytes,
       rendererHeapEndVsMid: end.rendererHeapBytes / midRendererHeapBytes,
-      coreRssRatio: end.coreRssBytes / start.coreRssBytes,
+      coreRssRatio: end.core.rss / start.core.rss,
       coreIdle,
-      coreRssIdleRatio: coreIdle.rss / start.coreRssBytes,
-      coreHeapRatio: end.coreHeapUsedBytes / start.coreHeapUsedBytes,
+      coreRssIdleRatio: coreIdle.rss / start.core.rss,
+      coreHeapRatio: end.core.heapUsed / start.core.heapUsed,
       benchRssRatio: end.benchRssBytes / start.benchRssBytes,
       domNodesRatio: end.domNodes / start.domNodes,
       sentPerSec: sent / (dayMs / 1000),
@@ -594,9 +589,9 @@ export function dayReport(result: DayResult): string {
     `|---|---|---|---|---|`,
     `| renderer JS heap after GC | ${mib(start.rendererHeapBytes)} | ${mib(end.rendererHeapBytes)} | ${result.rendererHeapRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.rendererHeapRatio, 1.5)}) |`,
     `| renderer JS heap after GC, from the scroll-back's end (a third into the day) to the end | ${mib(result.midRendererHeapBytes)} | ${mib(end.rendererHeapBytes)} | ${result.rendererHeapEndVsMid.toFixed(2)}× | |`,
-    `| core RSS (its process), ${(result.endAfterLastSendMs / 1000).toFixed(1)} s after the day's last message was sent | ${mib(start.coreRssBytes)} | ${mib(end.coreRssBytes)} | ${result.coreRssRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.coreRssRatio, 1.5)}) |`,
-    `| core RSS after ${result.options.idleMs / 1000} s more, quiet (${options.heapTrim ? `heap trims so far: ${result.coreIdle.heapTrims}` : 'no heap trimmer'}) | ${mib(start.coreRssBytes)} | ${mib(result.coreIdle.rss)} | ${result.coreRssIdleRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.coreRssIdleRatio, 1.5)}) |`,
-    `| core heapUsed after gc | ${mib(start.coreHeapUsedBytes)} | ${mib(end.coreHeapUsedBytes)} | ${result.coreHeapRatio.toFixed(2)}× | |`,
+    `| core RSS (its process), ${(result.endAfterLastSendMs / 1000).toFixed(1)} s after the day's last message was sent | ${mib(start.core.rss)} | ${mib(end.core.rss)} | ${result.coreRssRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.coreRssRatio, 1.5)}) |`,
+    `| core RSS after ${result.options.idleMs / 1000} s more, quiet (${options.heapTrim ? `heap trims so far: ${result.coreIdle.heapTrims}` : 'no heap trimmer'}) | ${mib(start.core.rss)} | ${mib(result.coreIdle.rss)} | ${result.coreRssIdleRatio.toFixed(2)}× | ≤ 1.5× (${ok(result.coreRssIdleRatio, 1.5)}) |`,
+    `| core heapUsed after gc | ${mib(start.core.heapUsed)} | ${mib(end.core.heapUsed)} | ${result.coreHeapRatio.toFixed(2)}× | |`,
     `| core RSS: anonymous / file pages | ${mib(start.core.rssAnon)} / ${mib(start.core.rssFile)} | ${mib(end.core.rssAnon)} / ${mib(end.core.rssFile)} | | |`,
     `| core V8 heap reserved / external (buffers) | ${mib(start.core.heapTotal)} / ${mib(start.core.external)} | ${mib(end.core.heapTotal)} / ${mib(end.core.external)} | | |`,
     `| core anonymous RSS: malloc's main heap / other mappings | ${mib(start.core.anonymous.brkHeap)} / ${mib(start.core.anonymous.mapped)} | ${mib(end.core.anonymous.brkHeap)} / ${mib(end.core.anonymous.mapped)} | | |`,
