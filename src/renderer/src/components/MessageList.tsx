@@ -18,7 +18,7 @@
  *   hidden): the list follows it only while the divider stays on screen.
  * - Sticks to the bottom when at the bottom (not while a jump to a search hit
  *   or a reply's original loads and scrolls, nor for newer pages, which are
- *   history), and jumps there when I send. "Jump to latest" shows whenever
+ *   history), and jumps there when I send (a place held at a divider too). "Jump to latest" shows whenever
  *   the latest message is not on screen or not held.
  * - Reports the highest seq on screen (IntersectionObserver) for read receipts.
  * - Esc (hooks/useAppShortcuts.ts) scrolls to the latest message: once it is
@@ -490,6 +490,17 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     },
     [me],
   )
+
+  // I sent a message while the list held its place at a burst's divider (followOutput is off then): the
+  // list lets go and goes to it, as it does when it follows.
+  useLayoutEffect(() => {
+    if (!holding.current || lastRow?.type !== 'message' || lastRow.key === followedKey.current) return
+    const { senderId, state } = lastRow.message
+    if (senderId !== me || state !== 'pending') return
+    followedKey.current = lastRow.key
+    release()
+    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
+  }, [lastRow, me, release])
 
   const startReached = useCallback(() => {
     useMessages.getState().loadOlder(conversationId).catch(logFailure('loading older messages'))
