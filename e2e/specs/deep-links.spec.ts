@@ -6,12 +6,12 @@
  * (older pages loaded), and anything else is refused and changes nothing.
  */
 import type { Locator, Page } from '@playwright/test'
-import type { AuthResponse, Conversation, Message, User } from '../../src/shared/api'
+import type { Conversation, Message } from '../../src/shared/api'
 import { conversationLink, messageLink } from '../../src/shared/deep-link'
 import { inviteLink } from '../../src/shared/invite-link'
-import { callApi } from '../../test/helpers/messenger'
 import type { ServerProcess } from '../../test/kit/server-process'
 import type { AppHandle } from '../fixtures/app'
+import { restPeer } from '../fixtures/rest-peer'
 import { expect, test, uniqueName } from '../fixtures/test'
 import { register, type Person } from '../fixtures/steps'
 
@@ -31,38 +31,14 @@ interface Seeded {
 /** Alice in the app; Bob over REST writes the old message and AFTER more to her, all read by her. */
 async function seed(server: ServerProcess, app: AppHandle): Promise<Seeded> {
   const alice = await register(app, uniqueName('alice'), 'Alice')
-  const bob = (
-    await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', {
-      body: { username: uniqueName('bob'), password: 'correct-horse-1', displayName: 'Bob Linker' },
-    })
-  ).body
-  const aliceToken = (
-    await callApi<AuthResponse>(server.url, 'POST', '/api/auth/login', { body: { username: alice.username, password: 'correct-horse-1' } })
-  ).body.token
-  const found = await callApi<User[]>(server.url, 'GET', `/api/users?q=${alice.username}`, { token: bob.token })
-  const aliceId = found.body.find((user) => user.username === alice.username)?.id ?? ''
-  const conversation = (await callApi<Conversation>(server.url, 'POST', '/api/conversations', { token: bob.token, body: { memberIds: [aliceId] } }))
-    .body
-  const post = async (clientId: string, body: string): Promise<Message> => {
-    const sent = await callApi<Message>(server.url, 'POST', `/api/conversations/${conversation.id}/messages`, {
-      token: bob.token,
-      body: { clientId, body },
-    })
-    expect(sent.status).toBe(201)
-    return sent.body
-  }
-  await post('first', 'Hello Alice')
-  const old = await post('old', OLD_TEXT)
-  let next = 1
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      for (let n = next++; n <= AFTER; n = next++) await post(`after-${n}`, `filler ${n}`)
-    }),
-  )
-  const last = await post('last', 'See you there')
-  await callApi(server.url, 'POST', `/api/conversations/${conversation.id}/read`, { token: aliceToken, body: { seq: last.seq } })
+  const bob = await restPeer(server.url, alice, 'Bob Linker')
+  await bob.post('first', 'Hello Alice')
+  const old = await bob.post('old', OLD_TEXT)
+  await bob.bulk('after', AFTER, (n) => `filler ${n}`)
+  const last = await bob.post('last', 'See you there')
+  await bob.readAsPerson(last.seq)
   await expect(app.page.getByTestId('conversation-item').filter({ hasText: 'Bob Linker' })).toBeVisible({ timeout: 30_000 })
-  return { alice, conversation, old, last }
+  return { alice, conversation: bob.conversation, old, last }
 }
 
 test('an invite link fills in sign-up; signed in, a notice says to sign out first, naming the server', async ({ launch }) => {

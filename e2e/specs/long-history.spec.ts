@@ -1,6 +1,7 @@
 import type { AuthResponse, Conversation, User } from '../../src/shared/api'
 import { callApi } from '../../test/helpers/messenger'
 import { expect, test, uniqueName } from '../fixtures/test'
+import { restPeer } from '../fixtures/rest-peer'
 import { conversationItem, register } from '../fixtures/steps'
 
 const TOTAL = 10_000
@@ -12,31 +13,12 @@ test('a conversation of 10,000 messages opens and scrolls to the top without the
 }) => {
   test.setTimeout(240_000)
   let alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
-  const bob = (
-    await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', {
-      body: { username: uniqueName('bob'), password: 'correct-horse-1', displayName: 'Bob Longtalk' },
-    })
-  ).body
-  const found = await callApi<User[]>(server.url, 'GET', `/api/users?q=${alice.username}`, { token: bob.token })
-  const aliceId = found.body.find((user) => user.username === alice.username)?.id ?? ''
-  const conversation = (
-    await callApi<Conversation>(server.url, 'POST', '/api/conversations', { token: bob.token, body: { memberIds: [aliceId] } })
-  ).body
+  const bob = await restPeer(server.url, alice, 'Bob Longtalk')
 
   // While alice's app is closed, bob writes 10,000 messages over REST, 16 at a time;
   // her app catches up with range fetches when it starts again.
   await alice.app.quit()
-  let next = 1
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      for (let n = next++; n <= TOTAL; n = next++) {
-        await callApi(server.url, 'POST', `/api/conversations/${conversation.id}/messages`, {
-          token: bob.token,
-          body: { clientId: `bulk-${n}`, body: `message number ${n}` },
-        })
-      }
-    }),
-  )
+  await bob.bulk('bulk', TOTAL, (n) => `message number ${n}`)
 
   alice = { ...alice, app: await alice.app.relaunch() }
   const page = alice.app.page

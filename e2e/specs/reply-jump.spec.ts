@@ -6,8 +6,8 @@
  * keyboard (Tab to the snippet, Enter).
  */
 import type { Locator, Page } from '@playwright/test'
-import type { AuthResponse, Conversation, Message, User } from '../../src/shared/api'
-import { callApi } from '../../test/helpers/messenger'
+import type { Message } from '../../src/shared/api'
+import { restPeer } from '../fixtures/rest-peer'
 import { expect, test, uniqueName } from '../fixtures/test'
 import { conversationItem, register, type Person } from '../fixtures/steps'
 import type { ServerProcess } from '../../test/kit/server-process'
@@ -36,52 +36,18 @@ async function seed(server: ServerProcess, launch: (name: string) => Promise<Per
   // The background backfill keeps to the latest 50: the original stays on the server until the jump
   // fetches it (else, on a slow machine, the backfill could cache it first and no page would load).
   await alice.app.page.evaluate(() => window.parley.updateSettings({ historyBudget: { kind: 'messages', count: 50 } }))
-  const bob = (
-    await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', {
-      body: { username: uniqueName('bob'), password: 'correct-horse-1', displayName: 'Bob Farback' },
-    })
-  ).body
-  const aliceAuth = (
-    await callApi<AuthResponse>(server.url, 'POST', '/api/auth/login', {
-      body: { username: alice.username, password: 'correct-horse-1' },
-    })
-  ).body
-  const found = await callApi<User[]>(server.url, 'GET', `/api/users?q=${alice.username}`, { token: bob.token })
-  const aliceId = found.body.find((user) => user.username === alice.username)?.id ?? ''
-  const conversation = (
-    await callApi<Conversation>(server.url, 'POST', '/api/conversations', { token: bob.token, body: { memberIds: [aliceId] } })
-  ).body
-  const path = `/api/conversations/${conversation.id}/messages`
-  const post = async (clientId: string, body: string, replyToId?: string): Promise<Message> => {
-    const sent = await callApi<Message>(server.url, 'POST', path, {
-      token: bob.token,
-      body: { clientId, body, ...(replyToId === undefined ? {} : { replyToId }) },
-    })
-    expect(sent.status).toBe(201)
-    return sent.body
-  }
-  const bulk = async (prefix: string, count: number): Promise<void> => {
-    let next = 1
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        for (let n = next++; n <= count; n = next++) await post(`${prefix}-${n}`, `${prefix} filler ${n}`)
-      }),
-    )
-  }
+  const bob = await restPeer(server.url, alice, 'Bob Farback')
+  const bulk = (prefix: string, count: number) => bob.bulk(prefix, count, (n) => `${prefix} filler ${n}`)
 
   await alice.app.quit()
   await bulk('before', BEFORE)
-  const original = await post('original', ORIGINAL_TEXT)
+  const original = await bob.post('original', ORIGINAL_TEXT)
   await bulk('after', BETWEEN)
-  const reply = await post('reply', 'In the north lot, level 3', original.id)
+  const reply = await bob.post('reply', 'In the north lot, level 3', original.id)
   expect(reply.replyTo?.id).toBe(original.id)
   expect(reply.seq - original.seq).toBe(BETWEEN + 1)
   // Alice has read everything: the conversation opens at the bottom, the latest page only.
-  const read = await callApi<{ readSeq: number }>(server.url, 'POST', `/api/conversations/${conversation.id}/read`, {
-    token: aliceAuth.token,
-    body: { seq: reply.seq },
-  })
-  expect(read.body.readSeq).toBe(reply.seq)
+  await bob.readAsPerson(reply.seq)
 
   alice = { ...alice, app: await alice.app.relaunch() }
   return { alice, original, reply }
