@@ -53,7 +53,7 @@ export interface LaunchOptions {
  * names (esbuild's keepNames wraps named functions in `__name(…)`), a helper
  * the page does not have: the script brings a stand-in.
  */
-function initScriptSource(fn: (arg: never) => void, arg: unknown): string {
+export function initScriptSource(fn: (arg: never) => void, arg: unknown): string {
   return `globalThis.__name ??= (f) => f;\n(${fn.toString()})(${JSON.stringify(arg)});`
 }
 

@@ -6,7 +6,7 @@
 import { boolean, choices, integer, readOptions as read, text, type OptionValues } from '../../test/kit/options'
 import { resultsDir } from '../results'
 
-export const SCENARIO_NAMES = ['coldStart', 'sidebar', 'day'] as const
+export const SCENARIO_NAMES = ['coldStart', 'sidebar', 'day', 'weekend'] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
 
 /** Cold start (cold-start.ts): a large cache against an empty one. */
@@ -59,6 +59,11 @@ const spec = {
   dayIdleMs: integer(15_000, 0),
   /** The core's process runs the heap trimmer, as the shell does (src/main/heap-trimmer.ts); false: what V8 alone keeps. */
   dayHeapTrim: boolean(true),
+  /** Back from a weekend (weekend.ts, bench/core/weekend.ts with the window): messages missed … */
+  weekendMessages: integer(20_000),
+  /** … over this many conversations; catch-ups timed (each after its baselines). */
+  weekendConversations: integer(200, 2),
+  weekendRuns: integer(3),
   /** Seed of the generated histories. */
   seed: integer(20_251_206),
   /** A directory for profiles of one more large-cache start (core: .cpuprofile; renderer: Chromium trace); empty: none. */

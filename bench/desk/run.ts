@@ -25,8 +25,9 @@ import { dayScenario } from './day-at-the-desk'
 import { readOptions } from './options'
 import type { DeskScenario } from './scenario'
 import { sidebarScenario } from './sidebar'
+import { weekendDeskScenario } from './weekend'
 
-const scenarios: readonly DeskScenario[] = [coldStartScenario, sidebarScenario, dayScenario]
+const scenarios: readonly DeskScenario[] = [coldStartScenario, sidebarScenario, dayScenario, weekendDeskScenario]
 
 /** The newest modification time under `path`, ms. */
 function newest(path: string): number {
