@@ -178,7 +178,7 @@ function serveCore(): void {
     const gc = (globalThis as { gc?: () => void }).gc
     if (gc === undefined) throw new Error('the core process needs gc(): fork it with --expose-gc')
     for (const event of ipcEventNames) {
-      core.on(event, (payload) => {
+      core.onWindow(event, (payload) => {
         if (process.connected) tellParent<FromCore>({ type: 'event', event, payload })
       })
     }

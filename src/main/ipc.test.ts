@@ -56,6 +56,7 @@ const validArgs: { [K in IpcCallName]: IpcArgs<K> } = {
   listUsers: { query: 'bo' },
   getUsers: { ids: ['u1', 'u2'] },
   loadMessages: { conversationId: 'c1', beforeSeq: 120 },
+  releaseMessages: { conversationIds: ['c1'] },
   sendMessage: { conversationId: 'c1', body: 'hello' },
   pickAttachments: { conversationId: 'c1' },
   beginAttachment: { conversationId: 'c1', name: '照片.png', size: 1024 },

@@ -87,10 +87,10 @@ function trusts(isTrustedSender: SenderCheck, event: IpcMainInvokeEvent): boolea
   }
 }
 
-/** Forwards every core push event to the window's renderer; the target may change or vanish over time. */
+/** Forwards every core push event for the window (`onWindow`) to its renderer; the target may change or vanish over time. */
 export function forwardCoreEvents(core: ParleyCore, target: () => WebContents | null): () => void {
   const unsubscribers = ipcEventNames.map((event) =>
-    core.on(event, (payload) => {
+    core.onWindow(event, (payload) => {
       const contents = target()
       if (contents === null || contents.isDestroyed()) return
       const message: IpcEventMessage = { event, payload }

@@ -90,6 +90,11 @@ export const ipcArgs = {
       limit: z.number().int().min(1).max(LIMITS.pageMax).default(LIMITS.pageDefault),
     })
     .refine((page) => page.beforeSeq === undefined || page.afterSeq === undefined, { message: 'beforeSeq or afterSeq, not both' }),
+  /**
+   * The window holds none of these conversations' messages any more: `messages` events for them stop
+   * until it loads messages of one again (`loadMessages`).
+   */
+  releaseMessages: z.object({ conversationIds: z.array(id).max(1_000) }),
   sendMessage: z
     .object({
       conversationId: id,

@@ -349,6 +349,7 @@ export interface IpcResults {
   listUsers: ChatUser[]
   getUsers: ChatUser[]
   loadMessages: MessagePageResult
+  releaseMessages: null
   sendMessage: ChatMessage
   pickAttachments: StagedAttachment[]
   beginAttachment: { stagedId: string }
@@ -414,6 +415,7 @@ const callNames: Record<IpcCallName, true> = {
   listUsers: true,
   getUsers: true,
   loadMessages: true,
+  releaseMessages: true,
   sendMessage: true,
   pickAttachments: true,
   beginAttachment: true,

@@ -497,6 +497,7 @@ const validTemplates: { [K in IpcCallName]: fc.Arbitrary<unknown> } = {
   setActiveConversation: fc.record({ conversationId: fc.option(conversationRef, { nil: null }) }),
   listUsers: fc.record({ query: fc.oneof(fc.string({ maxLength: 100 }), fc.constantFrom('ipc', '%', '_', ',')) }, { requiredKeys: [] }),
   getUsers: fc.record({ ids: fc.array(userRef, { maxLength: 5 }) }),
+  releaseMessages: fc.record({ conversationIds: fc.array(conversationRef, { maxLength: 5 }) }),
   listConversationPage: fc.record(
     {
       after: fc.option(fc.record({ lastActivityAt: fc.oneof(fc.nat(), fc.constant(Date.now())), id: fc.oneof(conversationRef, fc.string({ minLength: 1, maxLength: 64 })) }), { nil: null }),
@@ -741,6 +742,7 @@ const domainCodes: { [K in IpcCallName]: readonly string[] } = {
   listUsers: [],
   getUsers: [],
   loadMessages: ['not_found'],
+  releaseMessages: [],
   // The body rules (trimmed, 1–4,000 code points, no lone surrogate) are checked by the core.
   sendMessage: ['bad_request', 'not_found', 'conflict'],
   // A conversation that is not the user's; a staged id unknown, still being received, or already sent or discarded;

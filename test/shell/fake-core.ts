@@ -51,6 +51,10 @@ export function fakeCore(): FakeCore {
         set.delete(listener)
       }
     },
+    /** As `on`: the fake keeps no holds (the real core's filter of `messages` is tested against the real core). */
+    onWindow(event: IpcEventName, listener: Listener) {
+      return core.on(event, listener)
+    },
     emit(event: IpcEventName, payload: unknown) {
       for (const listener of listeners.get(event) ?? []) (listener as (payload: unknown) => void)(payload)
     },

@@ -14,6 +14,12 @@ export type CoreCalls = {
 export interface ParleyCore extends CoreCalls, ShellSignals {
   /** Subscribe to push events; returns the unsubscriber. */
   on<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void
+  /**
+   * The same, as the window gets them (the shell and the e2e harness forward these): `messages` only
+   * for the conversations whose messages it holds — it loaded some (`loadMessages`) and has not let
+   * them go (`releaseMessages`).
+   */
+  onWindow<E extends IpcEventName>(event: E, listener: (payload: IpcEvents[E]) => void): () => void
   /** Stop everything (sockets, timers, database); the core cannot be used afterwards. */
   dispose(): Promise<void>
   /**

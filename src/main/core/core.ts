@@ -28,6 +28,12 @@ export class Core implements ParleyCore {
   private readonly events: EventHub<IpcEvents>
   private windowFocused = false
   private activeConversationId: string | null = null
+  /**
+   * Conversations whose messages the window holds (it loaded some, `loadMessages`, and has not let them
+   * go, `releaseMessages`): only their `messages` events go to it. A catch-up stores thousands of
+   * messages over hundreds of conversations the window does not show, and each event is copied to it.
+   */
+  private readonly windowHolds = new Set<string>()
   private readonly appStartedAt: number
   /** Conversation → the key of the message its notification shows (one per conversation, replaced). */
   private readonly notified = new Map<string, string>()
@@ -107,6 +113,7 @@ export class Core implements ParleyCore {
     })
     // Until the window says which it shows, the one it showed last (it reopens it) is caught up first.
     account.sync.focus(this.activeConversationId ?? account.lastOpenConversation())
+    this.windowHolds.clear()
     for (const event of windowEventNames) forward(account.events, this.events, event)
     account.events.on('incoming', (messages) => this.notify(messages))
     account.events.on('messages', ({ conversationId, messages }) => this.closeIfDeleted(conversationId, messages))
@@ -149,6 +156,14 @@ export class Core implements ParleyCore {
 
   on<E extends keyof IpcEvents>(event: E, listener: (payload: IpcEvents[E]) => void): () => void {
     return this.events.on(event, listener)
+  }
+
+  onWindow<E extends keyof IpcEvents>(event: E, listener: (payload: IpcEvents[E]) => void): () => void {
+    if (event !== 'messages') return this.events.on(event, listener)
+    const forMessages = listener as (payload: IpcEvents['messages']) => void
+    return this.events.on('messages', (payload) => {
+      if (this.windowHolds.has(payload.conversationId)) forMessages(payload)
+    })
   }
 
   // -- calls -------------------------------------------------------------------
@@ -282,6 +297,11 @@ export class Core implements ParleyCore {
     return null
   }
 
+  async releaseMessages(args: { conversationIds: string[] }) {
+    for (const id of args.conversationIds) this.windowHolds.delete(id)
+    return null
+  }
+
   listUsers(args: { query?: string }) {
     return this.session.useAccount((account) => account.listUsers(args.query))
   }
@@ -293,6 +313,8 @@ export class Core implements ParleyCore {
   async loadMessages(args: { conversationId: string; beforeSeq?: number; afterSeq?: number; limit: number }) {
     const { conversationId, ...page } = args
     const account = this.session.requireAccount()
+    // Before the page is read: a message stored after that reaches the window as an event.
+    this.windowHolds.add(conversationId)
     // Scrolling back past what is cached fetches the older pages first (history.ts).
     if (page.beforeSeq !== undefined) await account.ensureOlder(conversationId, page.beforeSeq, page.limit)
     return account.loadMessages(conversationId, page)

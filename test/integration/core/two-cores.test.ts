@@ -163,3 +163,33 @@ test('both caches equal the server history', async () => {
     await expectCacheEqualsServer(side.core, server.url, token, conversationId)
   }
 })
+
+test('the window gets `messages` events only for conversations whose messages it loaded and has not released; `on` gets them all', async () => {
+  const toWindow: string[] = []
+  const off = bob.core.onWindow('messages', (event) => toWindow.push(...event.messages.map((message) => message.body)))
+  const say = async (body: string) => {
+    const arrived = waitForEvent(bob.core, 'messages', (event) => event.messages.some((message) => message.body === body))
+    await alice.core.sendMessage({ conversationId, body })
+    await arrived
+  }
+  try {
+    // Whatever earlier tests loaded: the window holds nothing of it now.
+    await bob.core.releaseMessages({ conversationIds: [conversationId] })
+    await say('while the window holds nothing of it')
+    expect(toWindow).toEqual([])
+
+    await bob.core.loadMessages({ conversationId, limit: 50 })
+    await say('once the window loaded it')
+    await eventually(() => toWindow.includes('once the window loaded it'), 5_000, 'the window gets it')
+
+    await bob.core.releaseMessages({ conversationIds: [conversationId] })
+    await say('after the window let it go')
+    expect(toWindow).not.toContain('after the window let it go')
+    expect(toWindow).not.toContain('while the window holds nothing of it')
+    // Loaded again, the page itself brings what the window missed meanwhile.
+    const page = await bob.core.loadMessages({ conversationId, limit: 50 })
+    expect(page.messages.map((message) => message.body)).toContain('after the window let it go')
+  } finally {
+    off()
+  }
+})

@@ -110,11 +110,22 @@ describe('bounded: the open conversation whole, a few recent ones trimmed, no ot
     expect(of('c2').messages).toHaveLength(KEPT_CLOSED)
   })
 
-  it('lets go of conversations beyond the recently opened', () => {
+  it('lets go of conversations beyond the recently opened, and tells the core so (no more of their messages)', () => {
+    const released: string[] = []
+    stubBridge({
+      releaseMessages: async ({ conversationIds }) => {
+        released.push(...conversationIds)
+        return null
+      },
+    })
     const ids = Array.from({ length: RECENTLY_OPENED + 3 }, (_, i) => `k${i}`)
     for (const id of ids) open(id, run(1, 3))
     expect(held()).toEqual(ids.slice(-(RECENTLY_OPENED + 1)).sort())
     expect(useMessages.getState().recent[0]).toBe(ids.at(-1))
+    expect(released).toEqual(ids.slice(0, 2))
+    // Reopening one asks the core for its messages again (loadMessages): nothing is released then.
+    open('k0', run(1, 3))
+    expect(released).toEqual([...ids.slice(0, 2), ids[2]])
   })
 
   it('trims a held conversation that is not open as events grow it, but never the open one', () => {
@@ -178,7 +189,7 @@ function fakeCore(total: number, cachedFrom = 1) {
       history.sent.push(message)
       return message
     },
-    stub: (more: Partial<Parameters<typeof stubBridge>[0]> = {}) => stubBridge({ loadMessages, getUsers: async () => [], ...more }),
+    stub: (more: Partial<Parameters<typeof stubBridge>[0]> = {}) => stubBridge({ loadMessages, getUsers: async () => [], releaseMessages: async () => null, ...more }),
     history,
   }
   const top = () => history.sent.at(-1)?.seq ?? 0

@@ -278,7 +278,8 @@ export const useMessages = create<MessagesState>()((set, get) => {
   return {
     byConversation: {},
     recent: [],
-    retain: (openConversationId) =>
+    retain: (openConversationId) => {
+      const before = Object.keys(get().byConversation)
       set((state) => {
         const recent =
           openConversationId === null
@@ -298,7 +299,12 @@ export const useMessages = create<MessagesState>()((set, get) => {
         }
         for (const id of following.keys()) if (byConversation[id] === undefined) following.delete(id)
         return changed === 0 ? { recent } : { recent, byConversation }
-      }),
+      })
+      // What is no longer held: the core stops sending its messages (loadMessages asks for them again).
+      const held = get().byConversation
+      const released = before.filter((id) => held[id] === undefined)
+      if (released.length > 0) parley().releaseMessages({ conversationIds: released }).catch(logFailure('releaseMessages'))
+    },
     hold: (conversationId) =>
       set((state) =>
         state.byConversation[conversationId] ? state : { byConversation: { ...state.byConversation, [conversationId]: empty } },
