@@ -82,6 +82,7 @@ type ToCore =
   | { type: 'call'; id: number; name: unknown; args: unknown }
   | { type: 'media'; id: number; kind: MediaKind; mediaId: string }
   | { type: 'memory'; id: number }
+  | { type: 'focus'; id: number; focused: boolean }
   | { type: 'dispose'; id: number }
 
 /** A message to the core before `request` numbers it. */
@@ -96,6 +97,8 @@ type FromCore =
 export interface CoreProcess extends HarnessTarget {
   readonly pid: number
   memory(): Promise<CoreMemory>
+  /** The shell's signal that the window gained or lost focus. */
+  windowFocusChanged(focused: boolean): Promise<void>
   /** Dispose of the core and wait for the process to exit. */
   dispose(): Promise<void>
 }
@@ -154,6 +157,7 @@ export async function startCoreProcess(options: CoreProcessOptions, v8Flags: rea
     readMedia: (kind, mediaId) => request({ type: 'media', kind, mediaId }, `media ${kind}/${mediaId}`) as Promise<MediaFile | null>,
     on: (event, listener) => events.on(event, listener),
     memory: () => request({ type: 'memory' }, 'its memory') as Promise<CoreMemory>,
+    windowFocusChanged: async (focused) => void (await request({ type: 'focus', focused }, 'a focus change')),
     dispose() {
       disposed ??= (async () => {
         if (exit !== null) return
@@ -205,6 +209,11 @@ function serveCore(): void {
             const status = process.platform === 'linux' ? readFileSync('/proc/self/status', 'utf8') : ''
             const spaces = Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, { size: space.space_size, used: space.space_used_size }]))
             return { rss, heapUsed, heapTotal, external, spaces, heapTrims: trimmer?.trims ?? 0, anonymous: anonymousBreakdown(), rssAnon: statusBytes(status, 'RssAnon'), rssFile: statusBytes(status, 'RssFile') } satisfies CoreMemory
+          })
+        case 'focus':
+          return void answer(message.id, async () => {
+            core.windowFocusChanged(message.focused)
+            return null
           })
         case 'dispose':
           trimmer?.stop()

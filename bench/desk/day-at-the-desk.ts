@@ -448,6 +448,9 @@ export async function dayAtTheDesk(options: DayOptions, env: DayEnvironment): Pr
     }
     desk = await openDesk(world, browser, rendererUrl, workDir, options.heapTrim, options.coreV8Flags)
     await signIn(desk, world.alice.username)
+    // She is at her desk, looking at the window: it follows what arrives and marks it read. (Unfocused, the
+    // open conversation would keep its place at the first message that arrived unseen: MessageList.)
+    await desk.core.windowFocusChanged(true)
     await desk.page.locator('[data-testid=conversation-item]').nth(world.conversations.length - 1).waitFor({ timeout: 60_000 }).catch(() => undefined)
     await coreHasAll(desk.core, lastSeqs, 120_000)
     await openConversation(desk, home)
