@@ -238,8 +238,8 @@ export interface WeekendWindow {
 }
 
 export interface AttachedWindow {
-  /** When the watched row was first painted in view (epoch ms), or null while it has not been. */
-  paintedAt(): Promise<number | null>
+  /** When the watched row was first painted in view (epoch ms); waits for it (rejects after `timeoutMs`). */
+  paintedAt(timeoutMs: number): Promise<number>
   close(): Promise<void>
 }
 
@@ -359,13 +359,8 @@ async function parleyRun(
   delay.disable()
   // Asked of the window only now: its watcher noted the time in the page, and asking during the catch-up
   // would take this process's thread (the core's) for each question.
-  let openPaintedMs: number | null = null
   const attached = await attaching
-  if (attached !== null) {
-    let painted: number | null = null
-    await until(async () => (painted = await attached.paintedAt()) !== null, 60_000, 'the first missed message is painted in the window')
-    openPaintedMs = (painted as unknown as number) - (performance.timeOrigin + start)
-  }
+  const openPaintedMs = attached === null ? null : (await attached.paintedAt(60_000)) - (performance.timeOrigin + start)
   offs.forEach((off) => off())
   // Check, untimed: the cache holds exactly what the server has.
   for (const [id, e] of expected) {

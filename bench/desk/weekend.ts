@@ -56,7 +56,8 @@ function chromiumWindow(browser: Browser, rendererUrl: string): WeekendWindow {
         const { unwire } = await wireHarnessPage(page, core, rendererUrl)
         await page.goto(rendererUrl)
         return {
-          paintedAt: () => page.evaluate(() => (window as unknown as Watched).__weekendPainted ?? null),
+          paintedAt: async (timeoutMs) =>
+            (await page.waitForFunction(() => (window as unknown as Watched).__weekendPainted, undefined, { timeout: timeoutMs })).jsonValue() as Promise<number>,
           async close() {
             unwire()
             await context.close()

@@ -21,7 +21,24 @@ const MISSED = 60
 async function bobTalksTo(server: ServerProcess, alice: Person) {
   const bob = await restPeer(server.url, alice, 'Bob Catchup')
   const say = async (clientId: string, body: string) => (await bob.post(clientId, body)).seq
-  return { say, aliceRead: bob.personReadSeq }
+  /** MISSED messages, one after another: the first's seq and the last's. */
+  const sayMany = async (prefix: string, text: string) => {
+    const seqs: number[] = []
+    for (let n = 1; n <= MISSED; n++) seqs.push(await say(`${prefix}-${n}`, `${text} ${n}`))
+    return { first: seqs[0] as number, last: seqs.at(-1) as number }
+  }
+  return { say, sayMany, aliceRead: bob.personReadSeq }
+}
+
+/** Alice in the app, looking at her conversation with bob, his one message `text` on screen. */
+async function aliceReadingBob(launch: (name: string) => Promise<Person['app']>, server: ServerProcess, text: string) {
+  const alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  const bob = await bobTalksTo(server, alice)
+  const before = await bob.say('before', text)
+  await alice.app.focus()
+  await conversationItem(alice.app.page, 'Bob Catchup').click()
+  await expect.poll(() => onScreen(alice.app.page, before)).toBe(true)
+  return { alice, bob, before }
 }
 
 /** Whether the row of this seq is at least partly inside the list's viewport. */
@@ -64,20 +81,13 @@ test('back online with the conversation open and read: the missed messages come 
   launch,
   server,
 }) => {
-  const alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  const { alice, bob, before } = await aliceReadingBob(launch, server, 'before the cut')
   const page = alice.app.page
-  const bob = await bobTalksTo(server, alice)
-  const before = await bob.say('before', 'before the cut')
-  await alice.app.focus()
-  await conversationItem(page, 'Bob Catchup').click()
-  await expect.poll(() => onScreen(page, before)).toBe(true)
   await expect.poll(bob.aliceRead).toBe(before)
 
   await alice.app.cutNetwork()
   await expect(page.getByTestId('connection-banner')).toBeVisible()
-  const missed: number[] = []
-  for (let n = 1; n <= MISSED; n++) missed.push(await bob.say(`missed-${n}`, `missed ${n}`))
-  const [first, last] = [missed[0] as number, missed.at(-1) as number]
+  const { first, last } = await bob.sayMany('missed', 'missed')
   await alice.app.restoreNetwork()
   await expect(page.getByTestId('connection-banner')).toBeHidden({ timeout: 20_000 })
 
@@ -102,19 +112,11 @@ test('reopened by the app at its start, the conversation keeps its place at the 
   launch,
   server,
 }) => {
-  let alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
-  const bob = await bobTalksTo(server, alice)
-  const before = await bob.say('before', 'before the app closed')
-  await alice.app.focus()
-  await conversationItem(alice.app.page, 'Bob Catchup').click()
-  await expect.poll(() => onScreen(alice.app.page, before)).toBe(true)
+  const { alice, bob } = await aliceReadingBob(launch, server, 'before the app closed')
 
   await alice.app.quit()
-  const missed: number[] = []
-  for (let n = 1; n <= MISSED; n++) missed.push(await bob.say(`missed-${n}`, `missed ${n}`))
-  const [first, last] = [missed[0] as number, missed.at(-1) as number]
-  alice = { ...alice, app: await alice.app.relaunch() }
-  const page = alice.app.page
+  const { first, last } = await bob.sayMany('missed', 'missed')
+  const page = (await alice.app.relaunch()).page
   // The app reopens the conversation from its cache before it connects (design §7.4), at its latest
   // message then: the one before the app closed. The catch-up lands after that.
   await expect(page.getByTestId('message-list')).toBeVisible()
@@ -125,13 +127,8 @@ test('messages that come one by one while the window is unfocused: followed only
   launch,
   server,
 }) => {
-  const alice = await register(await launch('alice'), uniqueName('alice'), 'Alice')
+  const { alice, bob, before } = await aliceReadingBob(launch, server, 'before the window lost focus')
   const page = alice.app.page
-  const bob = await bobTalksTo(server, alice)
-  const before = await bob.say('before', 'before the window lost focus')
-  await alice.app.focus()
-  await conversationItem(page, 'Bob Catchup').click()
-  await expect.poll(() => onScreen(page, before)).toBe(true)
   await expect.poll(bob.aliceRead).toBe(before)
 
   // A few: the divider comes before the first, and the list follows them to the latest, which shows.
@@ -145,9 +142,7 @@ test('messages that come one by one while the window is unfocused: followed only
 
   // More than a screen, one by one: the list stops following once the first of them would leave the top.
   await alice.app.blur()
-  const away: number[] = []
-  for (let n = 1; n <= MISSED; n++) away.push(await bob.say(`away-${n}`, `while away ${n}`))
-  const [first, last] = [away[0] as number, away.at(-1) as number]
+  const { first, last } = await bob.sayMany('away', 'while away')
   await expect(conversationItem(page, 'Bob Catchup').getByTestId('unread-badge')).toHaveText(String(MISSED))
   await expectPlaceKept(page, first, last, 10_000)
   expect(await bob.aliceRead()).toBe(few[1])

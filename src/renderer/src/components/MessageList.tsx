@@ -471,16 +471,22 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
   }, [highlightKey])
 
   const followedKey = useRef<string | null>(null)
+  /** Whether `row` is a message I just sent that the list has not gone to yet; notes it as gone to. */
+  const takeNewSend = useCallback(
+    (row: TimelineRow | undefined): boolean => {
+      if (row?.type !== 'message' || row.key === followedKey.current || row.message.senderId !== me || row.message.state !== 'pending') return false
+      followedKey.current = row.key
+      return true
+    },
+    [me],
+  )
   const followOutput = useCallback(
     (isAtBottom: boolean) => {
       // Holding at a burst's divider. (Also read here, not only in the prop: react-virtuoso may apply a
       // render's new data before its new followOutput, and followed the burst with the old one.)
       if (holding.current) return false
       const last = rowsRef.current.at(-1)
-      if (last?.type === 'message' && last.message.senderId === me && last.message.state === 'pending' && last.key !== followedKey.current) {
-        followedKey.current = last.key
-        return 'auto' as const
-      }
+      if (takeNewSend(last)) return 'auto' as const
       // A newer page appended while scrolling down a window: history, read where it is.
       if (last?.type === 'message' && last.message.seq !== null && last.message.seq <= pagedUpToRef.current) return false
       // 'auto', not 'smooth': a smooth follow aimed at the estimated end and stopped short when a tall
@@ -488,19 +494,16 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
       // bottom with "jump to latest" showing (e2e/specs/hostile-layout.spec.ts, about 1 run in 6).
       return isAtBottom ? ('auto' as const) : false
     },
-    [me],
+    [takeNewSend],
   )
 
   // I sent a message while the list held its place at a burst's divider (followOutput is off then): the
   // list lets go and goes to it, as it does when it follows.
   useLayoutEffect(() => {
-    if (!holding.current || lastRow?.type !== 'message' || lastRow.key === followedKey.current) return
-    const { senderId, state } = lastRow.message
-    if (senderId !== me || state !== 'pending') return
-    followedKey.current = lastRow.key
+    if (!holding.current || !takeNewSend(lastRow)) return
     release()
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
-  }, [lastRow, me, release])
+  }, [lastRow, takeNewSend, release])
 
   const startReached = useCallback(() => {
     useMessages.getState().loadOlder(conversationId).catch(logFailure('loading older messages'))
