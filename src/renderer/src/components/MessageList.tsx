@@ -329,11 +329,18 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     (bottom: boolean) => {
       setAtBottom(bottom)
       // At the bottom the list follows new messages, and the store lets the oldest go as they come.
-      useMessages.getState().setFollowing(conversationId, bottom)
+      useMessages.getState().setFollowing(conversationId, bottom && !holding.current)
       if (!bottom) holdAtLatest()
     },
     [holdAtLatest, conversationId],
   )
+  // Holding its place at a burst's divider the list does not follow, from the render that decided it:
+  // react-virtuoso reports the list off the bottom only once the scroll to the divider is done, and a
+  // catch-up's next pages come meanwhile — past the window's bound (HELD_MAX) the store let the oldest
+  // go, the divider and the first missed messages with them, and the list showed some page in between.
+  useLayoutEffect(() => {
+    useMessages.getState().setFollowing(conversationId, !place.hold && atBottomRef.current)
+  }, [place.hold, conversationId])
   useEffect(() => () => useMessages.getState().setFollowing(conversationId, null), [conversationId])
 
   // To the latest message: a window scrolled back is replaced by the latest page first (the new
