@@ -135,7 +135,7 @@ const smokes: Record<string, Smoke> = {
         coldStart: z.object({ largeMs: positive, emptyMs: positive, ratio: positive, listPaintedRatio: positive }),
         sidebar: z.object({ long: z.object({ p50Ms: positive, p99Ms: positive }), short: z.object({ p50Ms: positive }), p50Ratio: positive, p99Ratio: positive }),
         day: z.object({ rendererHeapRatio: positive, coreRssRatio: positive, coreRssIdleRatio: positive, endAfterLastSendMs: positive, rendererHeapEndVsMid: positive, coreHeapRatio: positive, domNodesRatio: positive, switches: figure }),
-        weekend: z.object({ messages: z.literal(400), openPaintedMs: positive, badgesRightMs: positive, ratioVsBarePipeline: positive, ratioVsCachePipeline: positive, openFirst: z.literal(true) }),
+        weekend: z.object({ messages: z.literal(400), openPaintedMs: positive, firstPaintMs: positive, catchUpMs: positive, badgesRightMs: positive, ratioVsBarePipeline: positive, ratioVsCachePipeline: positive, openFirst: z.literal(true) }),
       }),
     }),
   },

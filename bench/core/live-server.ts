@@ -64,6 +64,8 @@ export async function aliceCore(
   userDataDir: string,
   timing: Partial<CoreTiming> = {},
   services: RecordingServices = recordingServices(),
+  /** As the shell starts it: a saved sign-in connects once a window has painted the cache (design §7.4). */
+  awaitFirstPaint = false,
 ): Promise<Core> {
   const core = await createCore(
     {
@@ -72,6 +74,7 @@ export async function aliceCore(
       appInfo: { name: 'Parley', version: 'bench', platform: process.platform, locale: 'en-US', tokenStorage: 'keyring' },
       services,
       timing,
+      awaitFirstPaint,
     },
     pino({ level: 'silent' }),
   )

@@ -64,6 +64,8 @@ const spec = {
   /** … over this many conversations; catch-ups timed (each after its baselines). */
   weekendConversations: integer(200, 2),
   weekendRuns: integer(3),
+  /** Back from a weekend: write a CPU profile (.cpuprofile) of the core's process over the last catch-up to this path ('' = none). */
+  weekendProfile: text('', 'a file path'),
   /** Seed of the generated histories. */
   seed: integer(20_251_206),
   /** A directory for profiles of one more large-cache start (core: .cpuprofile; renderer: Chromium trace); empty: none. */
