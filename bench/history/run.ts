@@ -33,6 +33,19 @@
  * time, in both workspaces; and the CPU time of the core's process and of
  * each server over each sign-in.
  *
+ * And, in each round and each workspace (the control too), the baseline of
+ * the first sign-in itself: the bare first sign-in, the least any client of
+ * the REST API can do to cache what the core's first sign-in caches. The
+ * listing page by page, then every conversation's latest page and older
+ * pages down to its first unread — the core's request shapes, as many
+ * conversations at once as its first sync fills (sync.ts) — with plain
+ * fetch, JSON.parse and an INSERT into bare tables in a transaction per
+ * page, timed from its first request to its last insert. The small
+ * workspace's conversations hold a few messages each, so its first sign-in
+ * caches a tenth of what the big one's does: the bare client's big ÷ small is
+ * what the work itself makes that ratio, and Parley's ready ÷ the bare first
+ * sign-in, per workspace, is what the app adds over it.
+ *
  * Progress goes to stderr; stdout gets the tables, then the results as one
  * JSON line, also written to <results dir>/history.json. Sizes: options.ts.
  */
@@ -44,7 +57,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { pino } from 'pino'
 import { defaultTiming } from '../../src/main/core/core-api'
 import { createCore } from '../../src/main/core/testing'
-import type { AuthResponse, ConversationPage, MessagePage } from '../../src/shared/api'
+import type { AuthResponse, Conversation, ConversationPage, MessagePage } from '../../src/shared/api'
 import type { ChatMessage } from '../../src/shared/ipc'
 import { recordingServices } from '../../test/helpers/core'
 import { callApi, listConversations } from '../../test/helpers/messenger'
@@ -398,10 +411,8 @@ interface ServerProbe {
   serverCpuMs: number
 }
 
-/** The server alone: the requests a first sign-in makes most of, one at a time, fetched and parsed. */
-async function probeServer(live: Live): Promise<ServerProbe> {
-  const cpuBefore = threadCpuTimeMs(live.server.pid)
-  let start = performance.now()
+/** The listing page by page as the core reads it (the server's page size), each page handed to `onPage` once parsed; resolves with the pages read. */
+async function readListing(live: Live, onPage: (page: ConversationPage) => void = () => undefined): Promise<number> {
   let pages = 0
   for (let cursor: string | null = null; ; ) {
     const page: ConversationPage = await getJson<ConversationPage>(
@@ -409,9 +420,17 @@ async function probeServer(live: Live): Promise<ServerProbe> {
       live.token,
     )
     pages++
-    if (page.nextCursor === null) break
+    onPage(page)
+    if (page.nextCursor === null) return pages
     cursor = page.nextCursor
   }
+}
+
+/** The server alone: the requests a first sign-in makes most of, one at a time, fetched and parsed. */
+async function probeServer(live: Live): Promise<ServerProbe> {
+  const cpuBefore = threadCpuTimeMs(live.server.pid)
+  let start = performance.now()
+  const pages = await readListing(live)
   const listingMs = performance.now() - start
   const samples: number[] = []
   start = performance.now()
@@ -428,6 +447,105 @@ async function probeServer(live: Live): Promise<ServerProbe> {
     latestPagesMs: round(latestPagesMs),
     latestPage: { p50Ms: round(summary.p50Ms, 2), p99Ms: round(summary.p99Ms, 2) },
     serverCpuMs: round(threadCpuTimeMs(live.server.pid) - cpuBefore, 0),
+  }
+}
+
+/**
+ * Conversations the core's first sync fills at once: sync.ts `FILL_CONCURRENCY`
+ * (not exported). `catchUpAll` reads the whole listing first, then runs that
+ * many workers over the listed conversations, each filling one conversation
+ * at a time, its requests one after another (a conversation with nothing
+ * cached takes the `fill` branch that fetches the latest page and then
+ * `fillDownToUnread`, never the FILL_AHEAD read-ahead of `after=` pages).
+ */
+const FIRST_SYNC_FILLS = 4
+/** The core's older pages down to the first unread: sync.ts `PAGE` (not exported), as `fillDownToUnread` asks for them. */
+const UNREAD_PAGE = 200
+
+interface BareSignIn {
+  /** From the first listing request to the last insert. */
+  ms: number
+  requests: { listing: number; latest: number; older: number }
+  /** Messages inserted: whole pages, as the core stores them (an older page of 200 may reach below the first unread). */
+  messages: number
+  /** Of those, the ones at or above each conversation's `Live.target`: `Live.firstSignInMessages`, checked. */
+  firstSignInMessages: number
+  /** Over `ms`: this process (the bare client) and the server. */
+  cpu: { own: number; server: number }
+}
+
+/**
+ * The bare first sign-in: the least any client of the REST API can do for
+ * what the core's first sign-in caches, with the core's request shapes and
+ * requests in flight (sync.ts). The listing page by page, each page's
+ * conversations inserted into a bare table (id, JSON) in a transaction; then,
+ * FIRST_SYNC_FILLS conversations at once in the listing's order, each
+ * conversation's latest page (`?limit=50`, no bound) and older pages
+ * (`?before=<lowest>&limit=200`) down to its first unread, each page parsed
+ * and inserted into a bare messages table (raw-tables.ts: the cache's
+ * columns, no index) in a transaction of its own. No
+ * login (the token is the one `startLive` got), no second pass over the
+ * top of the listing (the core's guard against conversations moving while
+ * it lists), no validation, no events: timed from the first request to the
+ * last insert, as the core's ready is from creating it.
+ */
+async function bareFirstSignIn(live: Live, path: string): Promise<BareSignIn> {
+  collectGarbage()
+  const db = openRawDatabase(path)
+  db.exec('CREATE TABLE conversations (id TEXT PRIMARY KEY, json TEXT)')
+  createRawMessages(db, { fts: false, primaryKey: 'row_id' })
+  const insertConversation = db.prepare('INSERT INTO conversations (id, json) VALUES (?, ?)')
+  const insertConversations = db.transaction((conversations: readonly Conversation[]) => {
+    for (const c of conversations) insertConversation.run(c.id, JSON.stringify(c))
+  })
+  try {
+    const requests = { listing: 0, latest: 0, older: 0 }
+    let messages = 0
+    let wanted = 0
+    let lastInsertAt = 0
+    const cpuBefore = cpuNow(live.server)
+    const start = performance.now()
+    requests.listing = await readListing(live, (page) => insertConversations(page.conversations))
+    // Empty conversations ask for nothing: the core's catch-up skips the fill when the listing says there is no seq to fetch (change-feed.ts).
+    const queue = live.order.filter((id) => live.target.has(id))
+    const fill = async (id: string) => {
+      const lowest = live.target.get(id) as number
+      const store = (page: MessagePage) => {
+        insertRaw(db, page.messages)
+        lastInsertAt = performance.now()
+        messages += page.messages.length
+        for (const m of page.messages) if (m.seq >= lowest) wanted++
+      }
+      const base = `${live.server.url}/api/conversations/${id}/messages`
+      const latest = await getJson<MessagePage>(`${base}?limit=${LATEST_PAGE}`, live.token)
+      requests.latest++
+      store(latest)
+      // Down to the first unread, a page below what is stored at a time, as `fillDownToUnread` does.
+      for (let from = latest.messages[0]?.seq ?? 0; from > lowest; ) {
+        const older = await getJson<MessagePage>(`${base}?before=${from}&limit=${UNREAD_PAGE}`, live.token)
+        requests.older++
+        const first = older.messages[0]
+        if (first === undefined) throw new Error(`bare first sign-in: nothing before ${from} in ${id}, the first sign-in caches from ${lowest}`)
+        store(older)
+        from = first.seq
+      }
+    }
+    const worker = async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await fill(id)
+    }
+    await Promise.all(Array.from({ length: FIRST_SYNC_FILLS }, worker))
+    const cpu = cpuSince(live.server, cpuBefore)
+    if (wanted !== live.firstSignInMessages) {
+      throw new Error(`bare first sign-in: ${wanted} messages of ${live.ws.name}'s latest pages and unread inserted, the first sign-in caches ${live.firstSignInMessages}`)
+    }
+    const rows = (db.prepare('SELECT count(*) AS n FROM conversations').get() as { n: number }).n
+    if (rows !== live.order.length) throw new Error(`bare first sign-in: ${rows} conversations inserted, ${live.ws.name} lists ${live.order.length}`)
+    return { ms: round(lastInsertAt - start), requests, messages, firstSignInMessages: wanted, cpu }
+  } finally {
+    db.close()
+    rmSync(path, { force: true })
+    rmSync(`${path}-wal`, { force: true })
+    rmSync(`${path}-shm`, { force: true })
   }
 }
 
@@ -460,14 +578,21 @@ async function main(): Promise<void> {
     const runs: { big: SignInRun[]; small: SignInRun[]; control: SignInRun[] } = { big: [], small: [], control: [] }
     const probes: { big: ServerProbe[]; small: ServerProbe[] } = { big: [], small: [] }
     const bare: BareRun[] = []
+    const bareSignIns: { big: BareSignIn[]; small: BareSignIn[]; control: BareSignIn[] } = { big: [], small: [], control: [] }
     for (let r = 0; r < options.rounds; r++) {
       const order = r % 2 === 0 ? [smallLive, bigLive] : [bigLive, smallLive]
+      // The control signs in between or after them, its place turning too.
+      const signIns = controlLive === null ? order : r % 2 === 0 ? [order[0] as Live, controlLive, order[1] as Live] : [...order, controlLive]
       for (const live of order) {
         progress(`round ${r + 1}/${options.rounds}: ${live.ws.name}: the server alone (listing, ${live.order.length} latest pages)…`)
         probes[live.ws.name as 'big' | 'small'].push(await probeServer(live))
       }
-      // The control signs in between or after them, its place turning too.
-      const signIns = controlLive === null ? order : r % 2 === 0 ? [order[0] as Live, controlLive, order[1] as Live] : [...order, controlLive]
+      for (const live of signIns) {
+        progress(`round ${r + 1}/${options.rounds}: ${live.ws.name}: the bare first sign-in (${fmt(live.firstSignInMessages)} messages, ${FIRST_SYNC_FILLS} conversations at once)…`)
+        const result = await bareFirstSignIn(live, join(workDir, `bare-sign-in-${live.ws.name}-${r}.sqlite`))
+        bareSignIns[live.ws.name].push(result)
+        progress(`  bare first sign-in ${fmt(result.ms)} ms, ${fmt(result.messages)} messages inserted; CPU ${fmt(result.cpu.own)} ms, server ${fmt(result.cpu.server)} ms`)
+      }
       for (const live of signIns) {
         const withBackfill = live === bigLive
         progress(`round ${r + 1}/${options.rounds}: ${live.ws.name}: a fresh core signs in${withBackfill ? ', then the backfill is timed' : ''}…`)
@@ -538,6 +663,42 @@ async function main(): Promise<void> {
             ratio: round(ready.bigMs / median(runs.control.map((run) => run.readyMs)), 2),
             roundRatios: runs.big.map((run, i) => round(run.readyMs / (runs.control[i] as SignInRun).readyMs, 2)),
           }
+    // The bare first sign-in: medians per workspace, and Parley's ready over it (medians over medians).
+    const bareMed = (which: 'big' | 'small' | 'control', pick: (run: BareSignIn) => number) => median(bareSignIns[which].map(pick))
+    const bareBigMs = bareMed('big', (b) => b.ms)
+    const bareSmallMs = bareMed('small', (b) => b.ms)
+    const bareControlMs = controlReady === null ? null : bareMed('control', (b) => b.ms)
+    const bareCpu = (which: 'big' | 'small' | 'control') => ({ own: bareMed(which, (b) => b.cpu.own), server: bareMed(which, (b) => b.cpu.server) })
+    const bareFirst = {
+      bigMs: round(bareBigMs),
+      smallMs: round(bareSmallMs),
+      controlMs: bareControlMs === null ? null : round(bareControlMs),
+      ratio: round(bareBigMs / bareSmallMs, 2),
+      controlRatio: bareControlMs === null ? null : round(bareBigMs / bareControlMs, 2),
+      roundRatios: bareSignIns.big.map((b, i) => round(b.ms / (bareSignIns.small[i] as BareSignIn).ms, 2)),
+      /** How much the app adds over the bare client: Parley's ready ÷ the bare first sign-in. */
+      parleyOverBare: {
+        big: round(ready.bigMs / bareBigMs, 2),
+        small: round(ready.smallMs / bareSmallMs, 2),
+        control: controlReady === null || bareControlMs === null ? null : round(controlReady.readyMs / bareControlMs, 2),
+      },
+      /** (Parley big ÷ small) ÷ (bare big ÷ small): how far Parley's ratio is above what the work itself makes it. */
+      ratioOfRatios: round(ready.bigMs / ready.smallMs / (bareBigMs / bareSmallMs), 2),
+      controlRatioOfRatios: controlReady === null || bareControlMs === null ? null : round(ready.bigMs / controlReady.readyMs / (bareBigMs / bareControlMs), 2),
+      messages: {
+        big: bareMed('big', (b) => b.messages),
+        small: bareMed('small', (b) => b.messages),
+        control: controlReady === null ? null : bareMed('control', (b) => b.messages),
+      },
+      // The same every round: the requests follow from the workspace.
+      requests: {
+        big: (bareSignIns.big[0] as BareSignIn).requests,
+        small: (bareSignIns.small[0] as BareSignIn).requests,
+        control: bareSignIns.control[0]?.requests ?? null,
+      },
+      cpuMs: { big: bareCpu('big'), small: bareCpu('small'), control: controlReady === null ? null : bareCpu('control') },
+      rounds: (['big', 'small', 'control'] as const).flatMap((workspace) => bareSignIns[workspace].map((b) => ({ workspace, ...b }))),
+    }
     const results = {
       machine: machine(),
       loadAverage: { before: loadBefore, after: loadAverage() },
@@ -550,6 +711,8 @@ async function main(): Promise<void> {
         ready,
         /** Big ÷ a workspace whose latest pages are as full: the same work over less history (null: no control). */
         control: controlReady,
+        /** The bare first sign-in, the same run (`bareFirstSignIn`): what the work itself costs, big against small and control. */
+        bare: bareFirst,
         list,
         openListed,
         openScrollable: open,
@@ -585,6 +748,13 @@ async function main(): Promise<void> {
     ]
     const b = results.workspaces.big
     const s = results.workspaces.small
+    // The bare first sign-in's table: a control column and a big ÷ control column when there is a control.
+    const withControl = controlReady !== null
+    const bareRow = (label: string, big: string, small: string, control: string, ratio: string, controlRatio: string) =>
+      withControl ? [label, big, small, control, ratio, controlRatio] : [label, big, small, ratio]
+    const ratioText = (value: number | null) => (value === null ? '' : value.toFixed(2))
+    const requestsText = (requests: BareSignIn['requests'] | null | undefined) =>
+      requests == null ? '' : `${fmt(requests.listing)} + ${fmt(requests.latest)} + ${fmt(requests.older)}`
     const report = [
       `Parley first sign-in benchmark — ${results.machine.cores} cores (${results.machine.cpu}), Node ${results.machine.node}, load average ${loadBefore} → ${results.loadAverage.after}`,
       '',
@@ -613,6 +783,73 @@ async function main(): Promise<void> {
             `  ready, big ÷ control (${fmt(controlReady.messages)} messages, ${fmt(controlReady.cachedMessages)} cached at "latest" against ${fmt(results.firstSignIn.cachedMessages.big)}: ` +
               `the same work over less history): ${controlReady.ratio.toFixed(2)} (rounds ${controlReady.roundRatios.map((v) => v.toFixed(2)).join(', ')}; ${verdict(controlReady.ratio)}); control ready ${fmt(controlReady.readyMs)} ms`,
           ]),
+      '',
+      `The bare first sign-in, the same run: the listing page by page, then each conversation's latest page (${LATEST_PAGE}) and older pages (${UNREAD_PAGE}) down to its first unread, ` +
+        `${FIRST_SYNC_FILLS} conversations at once as the core's first sync — fetch + JSON.parse + INSERT into bare tables, a transaction per page; no login, no cache logic ` +
+        `(medians of ${rounds}, alternating)`,
+      formatTable(
+        ['', 'big', 'small', ...(withControl ? ['control'] : []), 'big ÷ small', ...(withControl ? ['big ÷ control'] : [])],
+        [
+          bareRow(
+            'bare first sign-in (ms)',
+            fmt(bareFirst.bigMs),
+            fmt(bareFirst.smallMs),
+            fmt(bareFirst.controlMs ?? 0),
+            ratioText(bareFirst.ratio),
+            ratioText(bareFirst.controlRatio),
+          ),
+          bareRow('Parley ready (ms)', fmt(ready.bigMs), fmt(ready.smallMs), fmt(controlReady?.readyMs ?? 0), ratioText(ready.ratio), ratioText(controlReady?.ratio ?? null)),
+          // Its ratio columns are the ratio of ratios: (Parley big ÷ bare big) ÷ (Parley small ÷ bare small) = (Parley big ÷ small) ÷ (bare big ÷ small).
+          bareRow(
+            'Parley ready ÷ bare (ratio of ratios)',
+            ratioText(bareFirst.parleyOverBare.big),
+            ratioText(bareFirst.parleyOverBare.small),
+            ratioText(bareFirst.parleyOverBare.control),
+            ratioText(bareFirst.ratioOfRatios),
+            ratioText(bareFirst.controlRatioOfRatios),
+          ),
+          bareRow(
+            'messages inserted (the core cached at "latest")',
+            `${fmt(bareFirst.messages.big)} (${fmt(results.firstSignIn.cachedMessages.big)})`,
+            `${fmt(bareFirst.messages.small)} (${fmt(results.firstSignIn.cachedMessages.small)})`,
+            `${fmt(bareFirst.messages.control ?? 0)} (${fmt(controlReady?.cachedMessages ?? 0)})`,
+            ratioText(bareFirst.messages.big / bareFirst.messages.small),
+            ratioText(bareFirst.messages.control === null ? null : bareFirst.messages.big / bareFirst.messages.control),
+          ),
+          bareRow(
+            'requests: listing + latest + older pages',
+            requestsText(bareFirst.requests.big),
+            requestsText(bareFirst.requests.small),
+            requestsText(bareFirst.requests.control),
+            '',
+            '',
+          ),
+          bareRow(
+            'CPU: bare client / server (ms)',
+            `${fmt(bareFirst.cpuMs.big.own)} / ${fmt(bareFirst.cpuMs.big.server)}`,
+            `${fmt(bareFirst.cpuMs.small.own)} / ${fmt(bareFirst.cpuMs.small.server)}`,
+            bareFirst.cpuMs.control === null ? '' : `${fmt(bareFirst.cpuMs.control.own)} / ${fmt(bareFirst.cpuMs.control.server)}`,
+            `${(bareFirst.cpuMs.big.own / bareFirst.cpuMs.small.own).toFixed(2)} / ${(bareFirst.cpuMs.big.server / bareFirst.cpuMs.small.server).toFixed(2)}`,
+            bareFirst.cpuMs.control === null
+              ? ''
+              : `${(bareFirst.cpuMs.big.own / bareFirst.cpuMs.control.own).toFixed(2)} / ${(bareFirst.cpuMs.big.server / bareFirst.cpuMs.control.server).toFixed(2)}`,
+          ),
+          bareRow(
+            'bare first sign-in, rounds (ms)',
+            ms(bareSignIns.big.map((w) => w.ms)),
+            ms(bareSignIns.small.map((w) => w.ms)),
+            ms(bareSignIns.control.map((w) => w.ms)),
+            bareFirst.roundRatios.map((v) => v.toFixed(2)).join(', '),
+            bareSignIns.control.map((w, i) => ((bareSignIns.big[i] as BareSignIn).ms / w.ms).toFixed(2)).join(', '),
+          ),
+        ],
+        { indent: 2 },
+      ),
+      `  Parley's ready, big ÷ small, over the bare client's: ${ready.ratio.toFixed(2)} ÷ ${bareFirst.ratio.toFixed(2)} = ${bareFirst.ratioOfRatios.toFixed(2)}` +
+        (bareFirst.controlRatioOfRatios === null || controlReady === null
+          ? ''
+          : `; big ÷ control: ${controlReady.ratio.toFixed(2)} ÷ ${(bareFirst.controlRatio as number).toFixed(2)} = ${bareFirst.controlRatioOfRatios.toFixed(2)}`) +
+        ` (the bare client's big ÷ small is what the work itself makes that ratio on this machine)`,
       '',
       `The server alone, the same requests one at a time (fetch + JSON.parse; medians of ${rounds})`,
       formatTable(
