@@ -13,6 +13,11 @@ export interface BurstConfig {
   growToBytes: number
   maxBurstMs: number
   quietForMs: number
+  /**
+   * Then the RSS is read every 100 ms for this long, its lowest kept: V8 unmaps freed pages on a
+   * background thread, which on a loaded machine runs some time after the collection that freed them.
+   */
+  settleMs: number
 }
 
 export interface BurstReport {
@@ -45,6 +50,11 @@ runWorker(async () => {
   recent.length = 0
   const peak = { young: young(), rss: process.memoryUsage.rss() }
   await sleep(config.quietForMs)
-  tellParent<BurstReport>({ type: 'report', peak, after: { young: young(), rss: process.memoryUsage.rss() }, trims: trimmer?.trims ?? 0, logged: [...logged, `live ${live.length}`] })
+  let rss = process.memoryUsage.rss()
+  for (let waited = 0; waited < config.settleMs; waited += 100) {
+    await sleep(100)
+    rss = Math.min(rss, process.memoryUsage.rss())
+  }
+  tellParent<BurstReport>({ type: 'report', peak, after: { young: young(), rss }, trims: trimmer?.trims ?? 0, logged: [...logged, `live ${live.length}`] })
   trimmer?.stop()
 })
