@@ -395,10 +395,13 @@ async function barePipeline(live: Live, pages: readonly OlderPage[], path: strin
     return { pages: pages.length - 1, messages, ms: round(ms), perSec: round((messages / ms) * 1000, 0), cpu: cpuSince(live.server, cpuFirst) }
   } finally {
     db.close()
-    rmSync(path, { force: true })
-    rmSync(`${path}-wal`, { force: true })
-    rmSync(`${path}-shm`, { force: true })
+    removeDatabase(path)
   }
+}
+
+/** A baseline's SQLite file and its WAL and shared-memory files. */
+function removeDatabase(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) rmSync(file, { force: true })
 }
 
 interface ServerProbe {
@@ -543,9 +546,7 @@ async function bareFirstSignIn(live: Live, path: string): Promise<BareSignIn> {
     return { ms: round(lastInsertAt - start), requests, messages, firstSignInMessages: wanted, cpu }
   } finally {
     db.close()
-    rmSync(path, { force: true })
-    rmSync(`${path}-wal`, { force: true })
-    rmSync(`${path}-shm`, { force: true })
+    removeDatabase(path)
   }
 }
 

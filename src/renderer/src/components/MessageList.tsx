@@ -325,22 +325,24 @@ export function MessageList({ conversationId, onVisibleSeq }: { conversationId: 
     if (holding.current) pinned.current = false
     if (pinned.current) virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'auto' })
   }, [])
+  // At the bottom the list follows new messages, and the store lets the oldest go as they come — unless
+  // it holds its place at a burst's divider, from the render that decided it: react-virtuoso reports the
+  // list off the bottom only once the scroll to the divider is done, and a catch-up's next pages come
+  // meanwhile — past the window's bound (HELD_MAX) the store let the oldest go, the divider and the first
+  // missed messages with them, and the list showed some page in between.
+  const tellFollowing = useCallback(
+    (bottom: boolean) => useMessages.getState().setFollowing(conversationId, bottom && !holding.current),
+    [conversationId],
+  )
   const bottomChanged = useCallback(
     (bottom: boolean) => {
       setAtBottom(bottom)
-      // At the bottom the list follows new messages, and the store lets the oldest go as they come.
-      useMessages.getState().setFollowing(conversationId, bottom && !holding.current)
+      tellFollowing(bottom)
       if (!bottom) holdAtLatest()
     },
-    [holdAtLatest, conversationId],
+    [holdAtLatest, tellFollowing],
   )
-  // Holding its place at a burst's divider the list does not follow, from the render that decided it:
-  // react-virtuoso reports the list off the bottom only once the scroll to the divider is done, and a
-  // catch-up's next pages come meanwhile — past the window's bound (HELD_MAX) the store let the oldest
-  // go, the divider and the first missed messages with them, and the list showed some page in between.
-  useLayoutEffect(() => {
-    useMessages.getState().setFollowing(conversationId, !place.hold && atBottomRef.current)
-  }, [place.hold, conversationId])
+  useLayoutEffect(() => tellFollowing(atBottomRef.current), [place.hold, tellFollowing])
   useEffect(() => () => useMessages.getState().setFollowing(conversationId, null), [conversationId])
 
   // To the latest message: a window scrolled back is replaced by the latest page first (the new
