@@ -64,10 +64,10 @@ test('ten pages of missed messages: all cached, one or two delivered posts, view
     timing: { ...fastTiming, deliveredDelayMs: DELIVERED_DELAY_MS },
   })
   alice = restarted
-  const views: { at: number; view: ChatConversation }[] = []
+  const views: { at: number; view: ChatConversation; cached: number }[] = []
   restarted.core.on('conversations', (list) => {
     const view = list.find((c) => c.id === conversationId)
-    if (view) views.push({ at: performance.now(), view })
+    if (view) views.push({ at: performance.now(), view, cached: restarted.core.currentAccount?.cache.highestSeq(conversationId) ?? 0 })
   })
   await eventually(() => restarted.core.currentAccount?.cache.highestSeq(conversationId) === MISSED, 30_000, 'caught up')
   await expectCacheEqualsServer(restarted.core, server.url, bob.token, conversationId)
@@ -94,6 +94,11 @@ test('ten pages of missed messages: all cached, one or two delivered posts, view
   }
   // …and the last one is current: every missed message unread, none lost in a coalesced interval.
   await eventually(() => views.at(-1)?.view.unreadCount === MISSED, 5_000, 'final view')
+  // The badge did not climb page by page: from the listing on, every view says what the server counted,
+  // also those that went out while the pages were still coming in (the server's listed count, cache migration 012).
+  const listed = views.filter(({ view }) => view.lastSeq === MISSED)
+  expect(listed.filter(({ cached }) => cached < MISSED).length).toBeGreaterThan(0)
+  expect(listed.map(({ view }) => view.unreadCount)).toEqual(listed.map(() => MISSED))
   expect(views.at(-1)?.view.lastMessage?.seq).toBe(MISSED)
   // The OS badge follows within BADGE_INTERVAL_MS while sync writes (conversation-updates.ts).
   await eventually(() => restarted.services.badge === MISSED, 2_000, 'the badge')

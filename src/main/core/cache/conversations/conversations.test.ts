@@ -292,6 +292,76 @@ describe('unread counts', () => {
     expect(cache.totalUnread(1_500)).toBe(0)
   })
 
+  describe("the server's counts until the cache holds what they counted", () => {
+    const read = (seq: number) => ({ readSeq: seq, markers: { me: { readSeq: seq, deliveredSeq: seq } } })
+
+    test('a listing ahead of the cache: its counts stand, and the larger of the two while pages come in', () => {
+      const { cache } = tempCache()
+      cache.upsertConversations([conversationDto('c1', { lastSeq: 2, ...read(2) })])
+      cache.storeMessages(serverMessages('c1', 1, 2))
+      expect(cache.unreadCount('c1')).toBe(0)
+      // Back from a weekend: 100 more, 99 of them from others, 3 mention me.
+      const changed = cache.upsertConversations([conversationDto('c1', { lastSeq: 102, unreadCount: 99, mentionCount: 3, ...read(2) })])
+      expect(changed).toEqual(['c1'])
+      expect([cache.unreadCount('c1'), cache.unreadMentions('c1'), cache.totalUnread(0)]).toEqual([99, 3, 99])
+      // A first page of the catch-up: 50 of the 100 (the cache counts 50), the server's 99 still stands.
+      cache.storeMessages(serverMessages('c1', 3, 52))
+      expect([cache.unreadCount('c1'), cache.totalUnread(0)]).toEqual([99, 99])
+      // The rest: the cache holds what was listed and counts for itself (100: the listing's count was one too many,
+      // the cache is what it holds).
+      cache.storeMessages(serverMessages('c1', 53, 102))
+      expect([cache.unreadCount('c1'), cache.unreadMentions('c1'), cache.totalUnread(0)]).toEqual([100, 0, 100])
+    })
+
+    test('a first sign-in: the latest page alone does not hold the unread messages below it, the listed count stands until they are in', () => {
+      const { cache } = tempCache()
+      cache.upsertConversations([conversationDto('c1', { lastSeq: 500, unreadCount: 450, ...read(50) })])
+      cache.storeMessages(serverMessages('c1', 301, 500))
+      expect(cache.unreadCount('c1')).toBe(450)
+      cache.storeMessages(serverMessages('c1', 101, 300))
+      expect(cache.unreadCount('c1')).toBe(450)
+      // Down to the first unread (51): the cache holds all of it and counts for itself.
+      cache.storeMessages(serverMessages('c1', 51, 100))
+      cache.storeMessages([serverMessage('c1', 500, { rev: 501, deletedAt: 2_000, body: '' })])
+      expect(cache.unreadCount('c1')).toBe(449)
+    })
+
+    test('reading (here or on another device) leaves the listed count behind: it counted from the marker before', () => {
+      const { cache } = tempCache()
+      cache.upsertConversations([conversationDto('c1', { lastSeq: 40, unreadCount: 40, mentionCount: 2 })])
+      cache.storeMessages(serverMessages('c1', 1, 10))
+      expect([cache.unreadCount('c1'), cache.unreadMentions('c1')]).toEqual([40, 2])
+      cache.applyMarker('c1', 'me', { readSeq: 10, deliveredSeq: 10 })
+      expect([cache.unreadCount('c1'), cache.unreadMentions('c1'), cache.totalUnread(0)]).toEqual([0, 0, 0])
+      // A later listing counts from the new marker: it stands again.
+      cache.upsertConversations([conversationDto('c1', { lastSeq: 40, unreadCount: 30, ...read(10) })])
+      expect(cache.unreadCount('c1')).toBe(30)
+    })
+
+    test('an older report arriving after a newer one changes nothing; a newer one with another count replaces it', () => {
+      const { cache } = tempCache()
+      cache.upsertConversations([conversationDto('c1', { lastSeq: 60, unreadCount: 60 })])
+      expect(cache.upsertConversations([conversationDto('c1', { lastSeq: 50, unreadCount: 50 })])).toEqual([])
+      expect(cache.unreadCount('c1')).toBe(60)
+      // The same seq, one fewer: a message deleted meanwhile.
+      expect(cache.upsertConversations([conversationDto('c1', { lastSeq: 60, unreadCount: 59 })])).toEqual(['c1'])
+      expect(cache.unreadCount('c1')).toBe(59)
+      expect(cache.upsertConversations([conversationDto('c1', { lastSeq: 60, unreadCount: 59 })])).toEqual([])
+    })
+
+    test('muted and left conversations stay out of the total; a left one counts nothing in its view', () => {
+      const { cache } = tempCache()
+      cache.upsertConversations([
+        conversationDto('a', { lastSeq: 5, unreadCount: 5 }),
+        conversationDto('b', { lastSeq: 7, unreadCount: 7, mutedUntil: MUTE_FOREVER }),
+        conversationDto('c', { lastSeq: 9, unreadCount: 9 }),
+      ])
+      expect(cache.totalUnread(0)).toBe(5 + 9)
+      cache.setLeft('c', 1)
+      expect(cache.totalUnread(0)).toBe(5)
+    })
+  })
+
   test('system messages are never unread', () => {
     const { cache } = tempCache()
     cache.upsertConversations([conversationDto('c1', { kind: 'group' })])

@@ -23,7 +23,13 @@ interface ConversationRow {
 }
 
 /** A conversation's own columns as stored (upsertConversations compares a report with them). */
-type StoredRow = Omit<ConversationRow, 'id' | 'last_rev' | 'activity'> & { last_activity_at: number }
+type StoredRow = Omit<ConversationRow, 'id' | 'last_rev' | 'activity'> & {
+  last_activity_at: number
+  listed_seq: number
+  listed_read_seq: number
+  listed_unread: number
+  listed_mentions: number
+}
 
 interface MemberRow {
   conversation_id: string
@@ -44,6 +50,7 @@ const SELECT_CONVERSATION = `
 
 export class ConversationTable {
   private readonly upsert: Statement<[string, string, string | null, number, number, number, number, number | null]>
+  private readonly list: Statement<[number, number, number, number, string]>
   private readonly rejoin: Statement<[string]>
   private readonly leave: Statement<[number, string]>
   private readonly raiseRev: Statement<[number, string]>
@@ -73,6 +80,7 @@ export class ConversationTable {
          last_seq = max(last_seq, excluded.last_seq), last_activity_at = max(last_activity_at, excluded.last_activity_at),
          server_last_rev = max(server_last_rev, excluded.server_last_rev), muted_until = excluded.muted_until`,
     )
+    this.list = db.prepare('UPDATE conversations SET listed_seq = ?, listed_read_seq = ?, listed_unread = ?, listed_mentions = ? WHERE id = ?')
     this.rejoin = db.prepare('UPDATE conversations SET left_at = NULL WHERE id = ?')
     this.leave = db.prepare('UPDATE conversations SET left_at = coalesce(left_at, ?) WHERE id = ?')
     this.raiseRev = db.prepare('UPDATE conversations SET last_rev = max(last_rev, ?) WHERE id = ?')
@@ -87,7 +95,10 @@ export class ConversationTable {
     )
     this.membersOfOne = db.prepare('SELECT conversation_id, user_id, role FROM conversation_members WHERE conversation_id = ? ORDER BY position')
     this.everyMember = db.prepare('SELECT conversation_id, user_id, role FROM conversation_members ORDER BY conversation_id, position')
-    this.stored = db.prepare('SELECT kind, title, created_at, last_seq, last_activity_at, server_last_rev, muted_until, left_at FROM conversations WHERE id = ?')
+    this.stored = db.prepare(
+      `SELECT kind, title, created_at, last_seq, last_activity_at, server_last_rev, muted_until, left_at,
+         listed_seq, listed_read_seq, listed_unread, listed_mentions FROM conversations WHERE id = ?`,
+    )
     this.pending = db.prepare('SELECT id, muted_until FROM conversations WHERE muted_until > ? AND muted_until < ? AND left_at IS NULL')
     this.raise = db.prepare(
       `UPDATE conversations SET last_seq = max(last_seq, ?), last_activity_at = max(last_activity_at, ?) WHERE id = ?`,
@@ -113,6 +124,20 @@ export class ConversationTable {
           row.muted_until !== c.mutedUntil ||
           (row.left_at !== null && listsMe)
         if (moved) this.upsert.run(c.id, c.kind, c.title, c.createdAt, c.lastSeq, c.lastActivityAt, c.lastRev, c.mutedUntil)
+        // The server's unread counts, kept from the newest report (an older one arriving late does not undo it):
+        // the badge shows them until the cache holds what they counted (migration 012, unread.ts).
+        const listed = row === undefined || c.lastSeq >= row.listed_seq
+        if (
+          listed &&
+          (row === undefined ||
+            row.listed_seq !== c.lastSeq ||
+            row.listed_read_seq !== c.readSeq ||
+            row.listed_unread !== c.unreadCount ||
+            row.listed_mentions !== c.mentionCount)
+        ) {
+          this.list.run(c.lastSeq, c.readSeq, c.unreadCount, c.mentionCount, c.id)
+          moved = true
+        }
         // The server shows a conversation only to its members: one listing me is mine again (re-added).
         if (listsMe && row?.left_at != null) this.rejoin.run(c.id)
         // Roles from `members`; a server before issue 19 sends none (everyone is a member).

@@ -9,6 +9,11 @@
  * read of every row. Unread mentions of me: those flagged `mentions_me` and
  * not deleted (messages_mentions_me). The total (the badge) leaves out
  * conversations muted now and those I left.
+ *
+ * Until the cache holds what the server last listed, the server's own counts
+ * from that listing stand (`LISTED_STANDS`, migration 012): back from a
+ * weekend every badge is right once the listing is in, not once every missed
+ * page is stored.
  */
 import type { Database, Statement } from 'better-sqlite3'
 
@@ -17,14 +22,39 @@ interface UnreadParams {
   me: string
 }
 
-/** Over rows `r(id, read_seq)`: one per conversation with my read marker. */
-const UNREAD_OF_R = `
+/** Over rows `r(id, read_seq, …)`: one per conversation with my read marker. What the cache holds: */
+const CACHED_UNREAD_OF_R = `(
   (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.seq > r.read_seq)
   - (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.mine = 1 AND m.seq > r.read_seq)
   - (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.deleted_at IS NOT NULL AND m.mine = 0 AND m.seq > r.read_seq)
-  - (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.kind = 'system' AND m.mine = 0 AND m.seq > r.read_seq)`
+  - (SELECT count(*) FROM messages m WHERE m.conversation_id = r.id AND m.kind = 'system' AND m.mine = 0 AND m.seq > r.read_seq))`
 
-const READ_SEQ = `coalesce((SELECT read_seq FROM markers WHERE conversation_id = @conversationId AND user_id = @me), 0)`
+const CACHED_MENTIONS_OF_R = `(SELECT count(*) FROM messages m
+  WHERE m.conversation_id = r.id AND m.mentions_me = 1 AND m.deleted_at IS NULL AND m.seq > r.read_seq)`
+
+/**
+ * The server's count as last listed (migration 012) stands while the cache
+ * does not hold every message it counted — from my read marker to the
+ * listing's last seq (a conversation's cached seqs are one range: its
+ * highest is below that seq, or its lowest above the first unread) — and my
+ * read marker is the one it counted from. The larger of the two then: the
+ * cache's grows as pages come in, and passes it only by what arrived since.
+ * `r` also has listed_seq, listed_read_seq, listed_unread and listed_mentions.
+ */
+const LISTED_STANDS = `(r.listed_read_seq = r.read_seq AND (
+  r.listed_seq > coalesce((SELECT max(m.seq) FROM messages m WHERE m.conversation_id = r.id), 0)
+  OR r.read_seq + 1 < coalesce((SELECT min(m.seq) FROM messages m WHERE m.conversation_id = r.id), r.read_seq + 1)))`
+const UNREAD_OF_R = `(CASE WHEN ${LISTED_STANDS} THEN max(r.listed_unread, ${CACHED_UNREAD_OF_R}) ELSE ${CACHED_UNREAD_OF_R} END)`
+const MENTIONS_OF_R = `(CASE WHEN ${LISTED_STANDS} THEN max(r.listed_mentions, ${CACHED_MENTIONS_OF_R}) ELSE ${CACHED_MENTIONS_OF_R} END)`
+
+/** One conversation as `r` (a conversation not cached counts as never listed). */
+const ONE_R = `(
+  SELECT @conversationId AS id,
+    coalesce((SELECT read_seq FROM markers WHERE conversation_id = @conversationId AND user_id = @me), 0) AS read_seq,
+    coalesce(c.listed_seq, 0) AS listed_seq, coalesce(c.listed_read_seq, 0) AS listed_read_seq,
+    coalesce(c.listed_unread, 0) AS listed_unread, coalesce(c.listed_mentions, 0) AS listed_mentions
+  FROM (SELECT 1) LEFT JOIN conversations c ON c.id = @conversationId
+) r`
 
 export class UnreadCounts {
   private readonly one: Statement<[UnreadParams], number>
@@ -35,23 +65,13 @@ export class UnreadCounts {
     db: Database,
     private readonly me: string,
   ) {
-    this.one = db
-      .prepare<[UnreadParams], number>(
-        `SELECT ${UNREAD_OF_R} FROM (
-           SELECT @conversationId AS id, ${READ_SEQ} AS read_seq
-         ) r`,
-      )
-      .pluck()
-    this.mentions = db
-      .prepare<[UnreadParams], number>(
-        `SELECT count(*) FROM messages m
-         WHERE m.conversation_id = @conversationId AND m.mentions_me = 1 AND m.deleted_at IS NULL AND m.seq > ${READ_SEQ}`,
-      )
-      .pluck()
+    this.one = db.prepare<[UnreadParams], number>(`SELECT ${UNREAD_OF_R} FROM ${ONE_R}`).pluck()
+    this.mentions = db.prepare<[UnreadParams], number>(`SELECT ${MENTIONS_OF_R} FROM ${ONE_R}`).pluck()
     this.total = db
       .prepare<[{ me: string; now: number }], number>(
         `SELECT coalesce(sum(${UNREAD_OF_R}), 0) FROM (
-           SELECT c.id, coalesce(k.read_seq, 0) AS read_seq FROM conversations c
+           SELECT c.id, coalesce(k.read_seq, 0) AS read_seq, c.listed_seq, c.listed_read_seq, c.listed_unread, c.listed_mentions
+           FROM conversations c
            LEFT JOIN markers k ON k.conversation_id = c.id AND k.user_id = @me
            WHERE (c.muted_until IS NULL OR c.muted_until <= @now) AND c.left_at IS NULL
          ) r`,

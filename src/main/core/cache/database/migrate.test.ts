@@ -30,8 +30,14 @@ function inspect(path: string, run: (db: BetterSqlite3.Database) => void): void 
   }
 }
 
-/** Undo migration 011 on a raw database (back to schema 10: row_id the table's primary key again). */
+/** Undo migration 012 on a raw database (back to schema 11: no listed unread counts). */
+function undo012(raw: BetterSqlite3.Database): void {
+  for (const column of ['listed_seq', 'listed_read_seq', 'listed_unread', 'listed_mentions']) raw.exec(`ALTER TABLE conversations DROP COLUMN ${column}`)
+}
+
+/** Undo migrations 012 and 011 on a raw database (back to schema 10: row_id the table's primary key again). */
 function undo011(raw: BetterSqlite3.Database): void {
+  undo012(raw)
   raw.pragma('foreign_keys = OFF')
   raw.transaction(() => {
     raw.exec('DROP INDEX messages_by_row')
@@ -321,4 +327,27 @@ test('011 (arrival-order rows) upgrades a schema-10 cache: rows, queued sends, f
     raw.prepare("DELETE FROM messages WHERE client_id = 'k1'").run()
     expect(raw.prepare("SELECT count(*) FROM outbox WHERE kind = 'message'").pluck().get()).toBe(0)
   })
+})
+
+test('012 (listed unread counts) upgrades a schema-11 cache: counts from the cache until a listing brings the server’s', () => {
+  const path = tempPath()
+  const before = openCache({ path, me: 'me', backgroundIndexing: false })
+  before.upsertConversations([conversationDto('c1', { lastSeq: 2 })])
+  before.storeMessages([serverMessage('c1', 1, { senderId: 'bob' }), serverMessage('c1', 2, { senderId: 'bob' })])
+  before.close()
+  inspect(path, (raw) => {
+    undo012(raw)
+    raw.pragma('user_version = 11')
+  })
+
+  const cache = openCache({ path, me: 'me', backgroundIndexing: false })
+  try {
+    expect(cache.unreadCount('c1')).toBe(2)
+    // A listing of 7 messages, 5 unread: the cache holds 2 of them, so the server's count stands.
+    cache.upsertConversations([conversationDto('c1', { lastSeq: 7, unreadCount: 5 })])
+    expect(cache.unreadCount('c1')).toBe(5)
+  } finally {
+    cache.close()
+  }
+  inspect(path, (raw) => expect(raw.pragma('user_version', { simple: true })).toBe(latestVersion))
 })

@@ -18,6 +18,7 @@ import * as m008 from './migrations/008-groups-and-people'
 import * as m009 from './migrations/009-reply-previews'
 import * as m010 from './migrations/010-unpreviewed-replies'
 import * as m011 from './migrations/011-arrival-order-rows'
+import * as m012 from './migrations/012-listed-unread'
 
 export interface Migration {
   version: number
@@ -27,7 +28,7 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011]
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012]
 
 export const latestVersion = migrations.length
 
