@@ -18,14 +18,16 @@ export interface LiveSetup {
   conversationId: string
 }
 
+const serverEnv = (workDir: string, env: Record<string, string>): Record<string, string> => ({
+  DATA_DIR: join(workDir, 'server'),
+  LOG_LEVEL: 'warn',
+  SEND_RATE_LIMIT: '100000000',
+  AUTH_RATE_LIMIT: '100000',
+  ...env,
+})
+
 export async function startLiveServer(workDir: string, env: Record<string, string> = {}): Promise<LiveSetup> {
-  const server = await spawnServer({
-    DATA_DIR: join(workDir, 'server'),
-    LOG_LEVEL: 'warn',
-    SEND_RATE_LIMIT: '100000000',
-    AUTH_RATE_LIMIT: '100000',
-    ...env,
-  })
+  const server = await spawnServer(serverEnv(workDir, env))
   const register = async (username: string) =>
     (await callApi<AuthResponse>(server.url, 'POST', '/api/auth/register', { body: { username, password: 'bench-password' } })).body
   const alice = await register('alice')
@@ -93,4 +95,21 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }
+}
+
+/**
+ * Stop the setup's server (cleanly: its database is whole on disk), let
+ * `between` work on its data directory, and start it again on the same port
+ * (a core's saved session names it) with the same `env` as startLiveServer.
+ */
+export async function restartLiveServer(
+  setup: LiveSetup,
+  workDir: string,
+  env: Record<string, string>,
+  between: (dataDir: string) => void,
+): Promise<void> {
+  await setup.server.stop()
+  const start = serverEnv(workDir, env)
+  between(start.DATA_DIR as string)
+  setup.server = await spawnServer({ ...start, PORT: String(setup.server.port) })
 }

@@ -51,7 +51,7 @@
  * storing; bare ÷ this one, what storing in a cache that can be read and
  * searched costs over a bare table.
  */
-import { cpSync, readdirSync, writeFileSync } from 'node:fs'
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
 import { Agent, request } from 'node:http'
 import { join } from 'node:path'
@@ -67,7 +67,7 @@ import { threadCpuTimeMs } from '../../test/kit/proc-stats'
 import { seededRandom } from '../../test/kit/random'
 import { collectGarbage } from '../gc'
 import { messageBody } from './bodies'
-import { aliceCore, newUserData, startLiveServer, until, type LiveSetup } from './live-server'
+import { aliceCore, newUserData, restartLiveServer, startLiveServer, until, type LiveSetup } from './live-server'
 import { createRawMessages, insertRaw, openRawDatabase } from './raw-tables'
 import type { CoreBenchOptions } from './options'
 import type { Scenario, ScenarioResult } from './scenario'
@@ -442,7 +442,8 @@ export function runWeekend(window: WeekendWindow | null = null): (context: Weeke
     const count = options.weekendConversations
     const runs = options.weekendRuns
     progress(`weekend: starting a server; bob creates ${count} conversations with alice…`)
-    const setup = await startLiveServer(workDir, { CONVERSATION_RATE_LIMIT: '1000000' })
+    const serverEnv = { CONVERSATION_RATE_LIMIT: '1000000' }
+    const setup = await startLiveServer(workDir, serverEnv)
     try {
       const random = seededRandom(options.seed)
       // The setup's direct conversation is one of them; the rest are groups.
@@ -503,6 +504,10 @@ export function runWeekend(window: WeekendWindow | null = null): (context: Weeke
       )
       const missed = now.reduce((sum, c) => sum + c.lastSeq - (cachedSeq.get(c.id) ?? 0), 0)
       const openRank = now.findIndex((c) => c.id === openId)
+      // The server as the weekend left it, for every catch-up: a catch-up posts alice's delivered markers, and markers
+      // only move forward, so without this every run after the first would find them posted and post none.
+      const serverSnapshot = join(workDir, 'server-after-the-weekend')
+      await restartLiveServer(setup, workDir, serverEnv, (dataDir) => cpSync(dataDir, serverSnapshot, { recursive: true }))
 
       const parley: ParleyRun[] = []
       const bare = new Map<number, number[]>(BARE_IN_FLIGHT.map((k) => [k, []]))
@@ -523,6 +528,13 @@ export function runWeekend(window: WeekendWindow | null = null): (context: Weeke
           bare.get(k)?.push(result.ms)
           bareCpu.get(k)?.push(result.cpu)
         }
+        progress(`weekend: run ${run + 1}/${runs}: the server as the weekend left it…`)
+        await restartLiveServer(setup, workDir, serverEnv, (dataDir) => {
+          rmSync(dataDir, { recursive: true, force: true })
+          cpSync(serverSnapshot, dataDir, { recursive: true })
+        })
+        // A server just started runs its code cold: one pass of the bare pipeline, not timed, warms it as the runs before did.
+        await barePipeline(join(workDir, `bare-${run}-warm.sqlite`), setup, aliceAuth.token, cachedSeq, BARE_IN_FLIGHT[0])
         progress(`weekend: run ${run + 1}/${runs}: alice starts the app again and catches up…`)
         const profile = run === runs - 1 && options.weekendProfile !== '' ? new Session() : null
         if (profile) {
@@ -639,7 +651,9 @@ export function runWeekend(window: WeekendWindow | null = null): (context: Weeke
               `CPU (medians): Parley — core ${json.cpuMs.parley.own.toFixed(0)} ms, server ${json.cpuMs.parley.server.toFixed(0)} ms; ` +
                 `bare pipeline (${best.inFlight} in flight) — client ${json.cpuMs.barePipeline.own.toFixed(0)} ms, server ${json.cpuMs.barePipeline.server.toFixed(0)} ms; ` +
                 `cache pipeline — client ${json.cpuMs.cachePipeline.own.toFixed(0)} ms, server ${json.cpuMs.cachePipeline.server.toFixed(0)} ms`,
-              `delivered-marker posts per run: ${parley.map((r) => r.requests['POST /api/conversations/:id/delivered'] ?? 0).join(', ')} (markers only move forward: after the first run the server has alice's)`,
+              `delivered-marker requests per run, one conversation's / many conversations': ${parley
+                .map((r) => `${r.requests['POST /api/conversations/:id/delivered'] ?? 0} / ${r.requests['POST /api/conversations/delivered-batch'] ?? 0}`)
+                .join(', ')} (each catch-up against the server as the weekend left it)`,
               `REST requests: Parley ${totalOf(json.requests.parley)} (${Object.entries(json.requests.parley)
                 .map(([route, n]) => `${route} ${n}`)
                 .join(', ')}); bare pipeline ${totalOf(bareRequests)}`,

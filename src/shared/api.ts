@@ -313,6 +313,32 @@ export const markerRequestSchema = z.object({ seq: z.number().int().nonnegative(
 export const readResponseSchema = z.object({ readSeq: z.number().int().nonnegative() })
 export const deliveredResponseSchema = z.object({ deliveredSeq: z.number().int().nonnegative() })
 
+/** Conversations one `POST /api/conversations/delivered-batch` may carry. */
+export const MAX_DELIVERED_BATCH = 200
+
+/**
+ * `POST /api/conversations/delivered-batch` (docs/design.md §11): many
+ * conversations' delivered markers in one request, each as
+ * `POST /api/conversations/:id/delivered` would take it. A conversation named
+ * twice moves to the higher seq.
+ */
+export const deliveredBatchRequestSchema = z.object({
+  markers: z
+    .array(z.object({ conversationId: z.string().min(1).max(200), seq: markerRequestSchema.shape.seq }))
+    .min(1)
+    .max(MAX_DELIVERED_BATCH),
+})
+export type DeliveredBatchRequest = z.infer<typeof deliveredBatchRequestSchema>
+
+/** Its answer: per conversation, its delivered marker now, or the refusal the single route would give. */
+export const deliveredBatchResponseSchema = z.object({
+  markers: z.record(
+    z.string(),
+    z.union([deliveredResponseSchema, z.object({ error: z.object({ status: z.number().int(), code: z.string(), message: z.string() }) })]),
+  ),
+})
+export type DeliveredBatchResponse = z.infer<typeof deliveredBatchResponseSchema>
+
 export const registrationModeSchema = z.enum(['open', 'invite', 'closed'])
 export type RegistrationMode = z.infer<typeof registrationModeSchema>
 

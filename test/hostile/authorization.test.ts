@@ -240,6 +240,12 @@ test('another user’s token: Mallory’s valid token reaches nothing of Alice�
     ['POST', `${path}/read`, { seq: 1 }],
     ['POST', `${path}/delivered`, { seq: 1 }],
   ]
+  // The batch route answers per conversation: hers is refused exactly like one that does not exist.
+  const batch = await mallory.call<{ markers: Record<string, unknown> }>('POST', '/api/conversations/delivered-batch', {
+    markers: [{ conversationId: conversation.id, seq: 1 }],
+  })
+  expect(batch.status).toBe(200)
+  expect(batch.body.markers[conversation.id]).toEqual({ error: { status: 404, code: 'not_found', message: expect.stringContaining('No conversation') } })
   for (const [method, url, body] of rest) {
     const reply = await mallory.call<{ error: { code: string } }>(method, url, body)
     // A conversation she is not in answers exactly like one that does not exist.

@@ -23,6 +23,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { z } from 'zod'
 import {
   createConversationRequestSchema,
+  deliveredBatchRequestSchema,
   loginRequestSchema,
   markerRequestSchema,
   registerRequestSchema,
@@ -90,6 +91,7 @@ type EndpointName =
   | 'messages'
   | 'read'
   | 'delivered'
+  | 'deliveredBatch'
   | 'channelAuth'
   | 'userAuth'
   | 'webhooks'
@@ -170,6 +172,19 @@ const endpoints: Record<EndpointName, Endpoint> = {
     path: () => `/api/conversations/${conversation.id}/delivered`,
     schema: markerRequestSchema,
     valid: () => fc.record({ seq: fc.nat({ max: 20 }) }),
+    accepted: [200],
+    weight: 2,
+  },
+  deliveredBatch: {
+    path: () => '/api/conversations/delivered-batch',
+    schema: deliveredBatchRequestSchema,
+    valid: () =>
+      fc.record({
+        markers: fc.array(fc.record({ conversationId: fc.constantFrom(conversation.id, 'c_nosuchconversation0', '__proto__'), seq: fc.nat({ max: 20 }) }), {
+          minLength: 1,
+          maxLength: 5,
+        }),
+      }),
     accepted: [200],
     weight: 2,
   },

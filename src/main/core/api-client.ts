@@ -10,6 +10,7 @@ import {
   configResponseSchema,
   conversationPageSchema,
   conversationSchema,
+  deliveredBatchResponseSchema,
   deliveredResponseSchema,
   deviceSessionSchema,
   errorResponseSchema,
@@ -274,6 +275,29 @@ export class ApiClient {
 
   markDelivered(conversationId: string, seq: number): Promise<{ deliveredSeq: number }> {
     return this.request('POST', `/api/conversations/${enc(conversationId)}/delivered`, deliveredResponseSchema, { seq })
+  }
+
+  /**
+   * Up to MAX_DELIVERED_BATCH conversations' delivered markers in one request
+   * (docs/design.md §11): per conversation, its marker now or the refusal the
+   * single route would give; one missing from the answer is a bad response.
+   * A server without the route answers 404 as a whole.
+   */
+  async markDeliveredBatch(markers: readonly { conversationId: string; seq: number }[]): Promise<Map<string, { deliveredSeq: number } | HttpError>> {
+    const answer = await this.request('POST', '/api/conversations/delivered-batch', deliveredBatchResponseSchema, { markers })
+    const results = new Map<string, { deliveredSeq: number } | HttpError>()
+    for (const { conversationId } of markers) {
+      const one = Object.hasOwn(answer.markers, conversationId) ? answer.markers[conversationId] : undefined
+      results.set(
+        conversationId,
+        one === undefined
+          ? new HttpError(502, 'bad_response', `POST /api/conversations/delivered-batch: no answer for ${conversationId}`)
+          : 'error' in one
+            ? new HttpError(one.error.status, one.error.code, one.error.message)
+            : one,
+      )
+    }
+    return results
   }
 
   channelAuth(socketId: string, channelName: string): Promise<ChannelAuth> {

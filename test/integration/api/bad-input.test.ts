@@ -121,6 +121,14 @@ const endpoints: Endpoint[] = [
     readsBody: true,
   },
   {
+    name: 'delivered batch',
+    path: () => '/api/conversations/delivered-batch',
+    token: () => a.token,
+    valid: () => ({ markers: [{ conversationId: conv.id, seq: 2 }] }),
+    wrongTypes: () => ({ markers: ['2', null, [2], [{ conversationId: conv.id, seq: -1 }], [{ conversationId: 5, seq: 1 }], {}, true, long] }),
+    readsBody: true,
+  },
+  {
     name: 'channel auth',
     path: () => '/api/pusher/auth',
     token: () => a.token,

@@ -200,3 +200,79 @@ describe('bad marker requests', () => {
     expect(view.markers[b.user.id]).toEqual({ readSeq: 1, deliveredSeq: 1 })
   })
 })
+
+describe('POST /api/conversations/delivered-batch', () => {
+  const batch = (account: Account, body: unknown) =>
+    rest.post<{ markers: Record<string, { deliveredSeq: number } | { error: { status: number; code: string; message: string } }> }>(
+      '/api/conversations/delivered-batch',
+      account.token,
+      body,
+    )
+
+  test('each conversation as the single route would take it: forward only, never past lastSeq, the higher of two; every member sees it', async () => {
+    const [a, b] = (await rest.newUsers(2)) as [Account, Account]
+    const first = await rest.conversation(a, [b])
+    const second = await rest.conversation(a, [b], 'second')
+    for (let i = 1; i <= 3; i++) await rest.send(a, first.id, `first ${i}`)
+    for (let i = 1; i <= 5; i++) await rest.send(a, second.id, `second ${i}`)
+    expect(await advance(b, second.id, 'delivered', 4)).toBe(4)
+
+    const reply = await batch(b, {
+      markers: [
+        { conversationId: first.id, seq: 2 },
+        { conversationId: second.id, seq: 2 },
+        { conversationId: first.id, seq: 999 },
+      ],
+    })
+    expect(reply.status).toBe(200)
+    expect(reply.json).toEqual({ markers: { [first.id]: { deliveredSeq: 3 }, [second.id]: { deliveredSeq: 4 } } })
+    expect((await rest.conversationById(a, first.id)).markers[b.user.id]).toEqual({ readSeq: 0, deliveredSeq: 3 })
+    expect((await rest.conversationById(a, second.id)).markers[b.user.id]).toEqual({ readSeq: 0, deliveredSeq: 4 })
+    expect(await rest.conversationById(b, first.id)).toMatchObject({ readSeq: 0, deliveredSeq: 3, unreadCount: 3 })
+  })
+
+  test("a conversation that is not mine is refused as the single route would (404), and the others' markers still move", async () => {
+    const [a, b, outsider] = (await rest.newUsers(3)) as [Account, Account, Account]
+    const mine = await rest.conversation(a, [b])
+    const theirs = await rest.conversation(a, [outsider])
+    await rest.send(a, mine.id, 'hello')
+    await rest.send(a, theirs.id, 'not for b')
+    const reply = await batch(b, {
+      markers: [
+        { conversationId: theirs.id, seq: 1 },
+        { conversationId: 'c_nosuchconversation0', seq: 1 },
+        { conversationId: '__proto__', seq: 1 },
+        { conversationId: mine.id, seq: 1 },
+      ],
+    })
+    expect(reply.status).toBe(200)
+    expect(Object.keys(reply.json.markers).sort()).toEqual([theirs.id, 'c_nosuchconversation0', '__proto__', mine.id].sort())
+    for (const id of [theirs.id, 'c_nosuchconversation0', '__proto__']) {
+      expect(reply.json.markers[id]).toEqual({ error: { status: 404, code: 'not_found', message: expect.stringContaining('No conversation') } })
+    }
+    expect(reply.json.markers[mine.id]).toEqual({ deliveredSeq: 1 })
+    // Nothing of b was written into the conversation b is not in.
+    expect(Object.keys((await rest.conversationById(a, theirs.id)).markers).sort()).toEqual([a.user.id, outsider.user.id].sort())
+  })
+
+  test.each([
+    ['no markers', { markers: [] }],
+    ['markers not a list', { markers: { c: 1 } }],
+    ['a seq that is not a marker', { markers: [{ conversationId: 'c_x', seq: -1 }] }],
+    ['an empty conversation id', { markers: [{ conversationId: '', seq: 1 }] }],
+    ['a conversation id that is not a string', { markers: [{ conversationId: 7, seq: 1 }] }],
+    ['201 of them', { markers: Array.from({ length: 201 }, (_, i) => ({ conversationId: `c_${i}`, seq: 1 })) }],
+    ['no body', null],
+  ])('%s → 400, and no marker moves', async (_label, body) => {
+    const { a, b, conv } = await withMessages(2)
+    const reply = await batch(b, body === null ? undefined : body)
+    expect(reply.status).toBe(400)
+    expect(errorOf(reply).code).toBe('bad_request')
+    expect((await rest.conversationById(a, conv.id)).markers[b.user.id]).toEqual({ readSeq: 0, deliveredSeq: 0 })
+  })
+
+  test('without a token → 401', async () => {
+    const reply = await rest.post('/api/conversations/delivered-batch', undefined, { markers: [{ conversationId: 'c_x', seq: 1 }] })
+    expect(reply.status).toBe(401)
+  })
+})

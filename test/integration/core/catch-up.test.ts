@@ -25,13 +25,12 @@ let bob: MessengerUser
 let alice: TestCore
 let conversationId = ''
 
+/** Delivered-marker requests, one conversation's or many conversations' (delivered-batch). */
 async function deliveredPosts(): Promise<number> {
   const response = await fetch(`${server.url}/metrics`)
-  return parseExposition(await response.text()).valueOr0('parley_rest_requests_total', {
-    method: 'POST',
-    route: '/api/conversations/:id/delivered',
-    status_class: '2xx',
-  })
+  const metrics = parseExposition(await response.text())
+  const count = (route: string) => metrics.valueOr0('parley_rest_requests_total', { method: 'POST', route, status_class: '2xx' })
+  return count('/api/conversations/:id/delivered') + count('/api/conversations/delivered-batch')
 }
 
 beforeAll(async () => {

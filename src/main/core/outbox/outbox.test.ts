@@ -199,3 +199,106 @@ describe('messages with files', () => {
     expect(posts).toEqual([])
   })
 })
+
+describe('delivered markers of several conversations', () => {
+  /** An outbox over a real cache whose api answers delivered markers as `answer` says (a narrow stand-in for the server). */
+  function markers(answer: {
+    batch: (markers: readonly { conversationId: string; seq: number }[]) => Promise<Map<string, { deliveredSeq: number } | HttpError>>
+  }) {
+    const { cache } = tempCache()
+    const ids = ['c1', 'c2', 'c3']
+    cache.upsertConversations(ids.map((id) => conversationDto(id, { lastSeq: 5 })))
+    const singles: string[] = []
+    const batches: string[][] = []
+    const api = {
+      markDelivered: (conversationId: string, seq: number) => {
+        singles.push(`${conversationId}@${seq}`)
+        return Promise.resolve({ deliveredSeq: seq })
+      },
+      markDeliveredBatch: (list: readonly { conversationId: string; seq: number }[]) => {
+        batches.push(list.map((one) => `${one.conversationId}@${one.seq}`))
+        return answer.batch(list)
+      },
+    } as unknown as ApiClient
+    const outbox = new Outbox({
+      cache,
+      api,
+      me: 'me',
+      onSent: () => {},
+      onFailed: () => {},
+      onChanged: () => {},
+      onChangeRefused: () => {},
+      isLeft: () => false,
+      baseDelayMs: 60_000,
+      capDelayMs: 60_000,
+      deliveredDelayMs: 200,
+      now: () => Date.now(),
+      random: () => 0.5,
+      log: { warn: () => {}, debug: () => {} },
+    })
+    const queued = () => cache.outbox().map((item) => (item.kind === 'delivered' ? `${item.conversationId}@${item.seq}` : item.kind))
+    return { cache, outbox, ids, singles, batches, queued }
+  }
+  const ok = (list: readonly { conversationId: string; seq: number }[]) =>
+    new Map<string, { deliveredSeq: number } | HttpError>(list.map((one) => [one.conversationId, { deliveredSeq: one.seq }]))
+
+  test('the first goes alone at once; those raised within the delay go together in one request after it', async () => {
+    const { outbox, singles, batches, queued } = markers({ batch: (list) => Promise.resolve(ok(list)) })
+    outbox.enqueueMarker('c1', 'delivered', 2)
+    await outbox.whenEmpty()
+    expect(singles).toEqual(['c1@2'])
+    const raised = Date.now()
+    outbox.enqueueMarker('c1', 'delivered', 5)
+    outbox.enqueueMarker('c2', 'delivered', 4)
+    outbox.enqueueMarker('c3', 'delivered', 3)
+    await outbox.whenEmpty()
+    expect(Date.now() - raised).toBeGreaterThanOrEqual(150)
+    expect(singles).toEqual(['c1@2'])
+    expect(batches).toEqual([['c1@5', 'c2@4', 'c3@3']])
+    expect(queued()).toEqual([])
+  })
+
+  test("one the server refuses (not a member) is dropped, the network's failure keeps them all for a retry", async () => {
+    let failNext = false
+    const { outbox, batches, queued } = markers({
+      batch: (list) => {
+        if (failNext) return Promise.reject(new HttpError(503, 'unavailable', 'try later'))
+        const answers = ok(list)
+        answers.set('c2', new HttpError(404, 'not_found', 'No conversation c2'))
+        return Promise.resolve(answers)
+      },
+    })
+    // The first goes alone; the next two within the delay, together.
+    outbox.enqueueMarker('c3', 'delivered', 1)
+    outbox.enqueueMarker('c1', 'delivered', 1)
+    outbox.enqueueMarker('c2', 'delivered', 1)
+    await outbox.whenEmpty()
+    expect(batches).toEqual([['c1@1', 'c2@1']])
+    expect(queued()).toEqual([])
+
+    // Within the delay after that request: the next two wait for it, go together, and meet a server that is down.
+    failNext = true
+    outbox.enqueueMarker('c1', 'delivered', 2)
+    outbox.enqueueMarker('c3', 'delivered', 2)
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    expect(batches).toEqual([['c1@1', 'c2@1'], ['c1@2', 'c3@2']])
+    expect(queued()).toEqual(['c1@2', 'c3@2'])
+    await outbox.stop()
+  })
+
+  test('a server without the batch route (404 for the request): one request each, now and from then on', async () => {
+    const { outbox, singles, batches, queued } = markers({ batch: () => Promise.reject(new HttpError(404, 'not_found', 'Route not found')) })
+    outbox.enqueueMarker('c3', 'delivered', 1)
+    outbox.enqueueMarker('c1', 'delivered', 1)
+    outbox.enqueueMarker('c2', 'delivered', 1)
+    await outbox.whenEmpty()
+    expect(batches).toEqual([['c1@1', 'c2@1']])
+    expect(singles.sort()).toEqual(['c1@1', 'c2@1', 'c3@1'])
+    outbox.enqueueMarker('c2', 'delivered', 3)
+    outbox.enqueueMarker('c3', 'delivered', 3)
+    await outbox.whenEmpty()
+    expect(batches).toHaveLength(1)
+    expect(singles.sort()).toEqual(['c1@1', 'c2@1', 'c2@3', 'c3@1', 'c3@3'])
+    expect(queued()).toEqual([])
+  })
+})

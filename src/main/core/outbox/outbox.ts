@@ -10,12 +10,17 @@
  *   is still filling keeps its row queued until the fill stores it (a reply
  *   to it needs its server id; see heldForStore).
  * - Read and delivered markers are coalesced to one row per conversation and
- *   kind holding the highest seq. A conversation's delivered marker is posted
- *   at most once per `deliveredDelayMs`: at once when none went out for that
- *   long, else when that much time has passed since the last one. A single
- *   message's "delivered" reaches its sender without delay, and catching up
- *   on 10,000 messages in 50 pages posts it a few times instead of after
- *   every page (each post is an event to every member).
+ *   kind holding the highest seq. Delivered markers go at most once per
+ *   `deliveredDelayMs`, every conversation's due marker together: at once
+ *   when none went out for that long, else when that much time has passed
+ *   since the last ones. Two or more go in one request
+ *   (`POST /api/conversations/delivered-batch`, up to MAX_DELIVERED_BATCH; a
+ *   server without the route, 404, gets one request each from then on). A
+ *   single message's "delivered" reaches its sender without delay; catching
+ *   up on 10,000 messages in 50 pages posts it a few times instead of after
+ *   every page (each post is an event to every member), and back from a
+ *   weekend with news in 200 conversations a few requests carry them all —
+ *   a request each was a quarter of the catch-up's work (docs/performance.md).
  * - Changes to messages (edit, delete for everyone, a reaction; see
  *   cache/outbox/queued-changes.ts) wait until their message is sent (they
  *   need its server id); a message's changes go one at a time, in the order
@@ -33,7 +38,7 @@
  *   user can retry or discard it), drops the marker, or rolls the change back
  *   (its row goes; the view is the server's state again) and says why.
  */
-import type { Message } from '../../../shared/api'
+import { MAX_DELIVERED_BATCH, type Message } from '../../../shared/api'
 import type { ChatMessage } from '../../../shared/ipc'
 import { HttpError, isRetryable, NetworkError, type ApiClient } from '../api-client'
 import { isAbort, LocalFileError } from '../attachments/attachment-http'
@@ -61,7 +66,7 @@ export interface OutboxDeps {
   uploads?: OutboxUploads
   baseDelayMs: number
   capDelayMs: number
-  /** A conversation's delivered marker is posted at most once per this long (read markers go at once). */
+  /** Delivered markers are posted at most once per this long, together (read markers go at once). */
   deliveredDelayMs: number
   now(): number
   random(): number
@@ -80,8 +85,10 @@ export class Outbox {
   private again = false
   private stopped = false
   private idleWaiters: (() => void)[] = []
-  /** When each conversation's delivered marker was last posted (since this start). */
-  private readonly deliveredPostedAt = new Map<string, number>()
+  /** When delivered markers were last posted (since this start). */
+  private deliveredPostedAt: number | null = null
+  /** The server takes many delivered markers in one request (until it answers the batch route with 404). */
+  private deliveredBatchRoute = true
   /** Message rows sent but held until the sync stores their copy (heldForStore): outbox row id → conversation id. */
   private readonly held = new Map<number, string>()
   /** Message rows whose files are being uploaded (not due meanwhile): outbox row id → the uploads. */
@@ -95,15 +102,14 @@ export class Outbox {
 
   /** Coalesce a marker into the queue and send it soon. */
   enqueueMarker(conversationId: string, kind: 'read' | 'delivered', seq: number): void {
-    this.deps.cache.enqueueMarker(conversationId, kind, seq, this.dueAt(kind, conversationId))
+    this.deps.cache.enqueueMarker(conversationId, kind, seq, this.dueAt(kind))
     this.kick()
   }
 
-  /** When a marker of this kind for this conversation may next go (0 or a past time: now). */
-  private dueAt(kind: 'read' | 'delivered', conversationId: string): number {
-    if (kind === 'read') return 0
-    const last = this.deliveredPostedAt.get(conversationId)
-    return last === undefined ? 0 : last + this.deps.deliveredDelayMs
+  /** When a marker of this kind may next go (0 or a past time: now). */
+  private dueAt(kind: 'read' | 'delivered'): number {
+    if (kind === 'read' || this.deliveredPostedAt === null) return 0
+    return this.deliveredPostedAt + this.deps.deliveredDelayMs
   }
 
   /** Work through everything that is due now. */
@@ -183,8 +189,16 @@ export class Outbox {
       const now = this.deps.now()
       const ready = eligible(this.deps.cache.outbox()).filter((item) => this.due(item, now) && this.takeable(item))
       if (ready.length === 0 || this.stopped) return
-      for (let i = 0; i < ready.length && !this.stopped; i += CONCURRENCY) {
-        await Promise.all(ready.slice(i, i + CONCURRENCY).map((item) => this.process(item)))
+      // Due delivered markers of conversations I am in go together (a conversation I left goes to `process`, which fails it).
+      const delivered = this.deliveredBatchRoute
+        ? ready.filter((item): item is OutboxItem & { kind: 'delivered' } => item.kind === 'delivered' && !this.deps.isLeft(item.conversationId))
+        : []
+      const batched = new Set<OutboxItem>(delivered.length > 1 ? delivered : [])
+      const work: (() => Promise<void>)[] = []
+      for (let i = 0; i < batched.size; i += MAX_DELIVERED_BATCH) work.push(() => this.deliverTogether(delivered.slice(i, i + MAX_DELIVERED_BATCH)))
+      for (const item of ready) if (!batched.has(item)) work.push(() => this.process(item))
+      for (let i = 0; i < work.length && !this.stopped; i += CONCURRENCY) {
+        await Promise.all(work.slice(i, i + CONCURRENCY).map((run) => run()))
       }
     }
   }
@@ -258,13 +272,43 @@ export class Outbox {
       } else if (item.kind === 'read') {
         await api.markRead(item.conversationId, item.seq)
       } else {
-        this.deliveredPostedAt.set(item.conversationId, this.deps.now())
+        this.deliveredPostedAt = this.deps.now()
         await api.markDelivered(item.conversationId, item.seq)
       }
       if (this.stopped) return
-      cache.completeOutbox(item, item.kind === 'message' ? 0 : this.dueAt(item.kind, item.conversationId))
+      cache.completeOutbox(item, item.kind === 'message' ? 0 : this.dueAt(item.kind))
     } catch (err) {
       if (!this.stopped) this.failed(item, err)
+    }
+  }
+
+  /**
+   * Delivered markers of several conversations in one request. Each is then
+   * done, or failed as its own request would have (a refusal drops it, the
+   * network or a 5xx retries it). A server without the batch route (404 for
+   * the request as a whole) gets one request per marker, now and from then on.
+   */
+  private async deliverTogether(items: readonly (OutboxItem & { kind: 'delivered' })[]): Promise<void> {
+    const { cache, api } = this.deps
+    this.deliveredPostedAt = this.deps.now()
+    let answers: Awaited<ReturnType<ApiClient['markDeliveredBatch']>>
+    try {
+      answers = await api.markDeliveredBatch(items.map((item) => ({ conversationId: item.conversationId, seq: item.seq })))
+    } catch (err) {
+      if (this.stopped) return
+      if (err instanceof HttpError && err.status === 404) {
+        this.deliveredBatchRoute = false
+        for (let i = 0; i < items.length && !this.stopped; i += CONCURRENCY) await Promise.all(items.slice(i, i + CONCURRENCY).map((item) => this.process(item)))
+        return
+      }
+      for (const item of items) this.failed(item, err)
+      return
+    }
+    if (this.stopped) return
+    for (const item of items) {
+      const answer = answers.get(item.conversationId)
+      if (answer === undefined || answer instanceof HttpError) this.failed(item, answer ?? new HttpError(502, 'bad_response', 'no answer'))
+      else cache.completeOutbox(item, this.dueAt('delivered'))
     }
   }
 

@@ -3,12 +3,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import {
   conversationPageQuerySchema,
   createConversationRequestSchema,
+  deliveredBatchRequestSchema,
   LIMITS,
   markerRequestSchema,
   messagePageQuerySchema,
   sendMessageRequestSchema,
   type Conversation,
   type ConversationPage,
+  type DeliveredBatchResponse,
   type MessagePage,
 } from '../../../shared/api'
 import type { MarkerKind } from '../../store/store'
@@ -16,7 +18,7 @@ import { currentUser } from '../authenticate'
 import { refuseIfBlocked } from '../blocking'
 import type { ApiContext } from '../context'
 import { decodeConversationCursor, encodeConversationCursor } from '../conversation-cursor'
-import { badRequest, notFound, parseWith } from '../errors'
+import { ApiError, badRequest, notFound, parseWith } from '../errors'
 import { publishConversationUpsert, publishMarkerUpdated, publishMessageCreated } from '../events'
 import { ID, membersFor as membersOf, mentionsIn } from '../membership'
 import { perUserPerMinute } from '../rate-limits'
@@ -117,22 +119,42 @@ export function conversationRoutes(ctx: ApiContext) {
       },
     )
 
+    /** Move my marker of one conversation (404 when I am not a member); its members hear of a change. */
+    const advance = async (conversationId: string, userId: string, kind: MarkerKind, seq: number) => {
+      const memberIds = await membersFor(conversationId, userId)
+      const result = await ctx.store.advanceMarker(conversationId, userId, kind, seq)
+      if (result.changed) {
+        publishMarkerUpdated(ctx, memberIds, { conversationId, userId, readSeq: result.readSeq, deliveredSeq: result.deliveredSeq })
+      }
+      return result
+    }
     const marker = (kind: MarkerKind) => async (request: FastifyRequest<{ Params: IdParams }>) => {
       const me = currentUser(request)
       const { seq } = parseWith(markerRequestSchema, request.body)
-      const memberIds = await membersFor(request.params.id, me.id)
-      const result = await ctx.store.advanceMarker(request.params.id, me.id, kind, seq)
-      if (result.changed) {
-        publishMarkerUpdated(ctx, memberIds, {
-          conversationId: request.params.id,
-          userId: me.id,
-          readSeq: result.readSeq,
-          deliveredSeq: result.deliveredSeq,
-        })
-      }
+      const result = await advance(request.params.id, me.id, kind, seq)
       return kind === 'read' ? { readSeq: result.readSeq } : { deliveredSeq: result.deliveredSeq }
     }
     app.post<{ Params: IdParams }>('/api/conversations/:id/read', marker('read'))
     app.post<{ Params: IdParams }>('/api/conversations/:id/delivered', marker('delivered'))
+
+    // Many conversations' delivered markers in one request (docs/design.md §11): back from a weekend the app
+    // has news in hundreds of conversations, and a request each was a quarter of its catch-up's work.
+    app.post('/api/conversations/delivered-batch', async (request): Promise<DeliveredBatchResponse> => {
+      const me = currentUser(request)
+      const { markers } = parseWith(deliveredBatchRequestSchema, request.body)
+      const highest = new Map<string, number>()
+      for (const { conversationId, seq } of markers) highest.set(conversationId, Math.max(seq, highest.get(conversationId) ?? 0))
+      const answers: [string, DeliveredBatchResponse['markers'][string]][] = []
+      for (const [conversationId, seq] of highest) {
+        try {
+          answers.push([conversationId, { deliveredSeq: (await advance(conversationId, me.id, 'delivered', seq)).deliveredSeq }])
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err
+          answers.push([conversationId, { error: { status: err.status, code: err.code, message: err.message } }])
+        }
+      }
+      // fromEntries: own keys whatever the ids ("__proto__" included), never a prototype set by assignment.
+      return { markers: Object.fromEntries(answers) }
+    })
   }
 }
