@@ -4,7 +4,7 @@ import type { Message } from '../../../shared/api'
 import { HttpError, type ApiClient } from '../api-client'
 import type { OutboxUploads } from '../attachments/uploads'
 import type { Cache } from '../cache/types'
-import { Outbox } from './outbox'
+import { Outbox, type OutboxDeps } from './outbox'
 
 type SendBody = { clientId: string; body: string; replyToId?: string; attachmentIds?: string[] }
 
@@ -34,24 +34,34 @@ function setup(options: { nextSeq: number; refuse?: string; uploads?: OutboxUplo
   const storeLikeSync = (message: Message) => {
     if (message.seq <= cache.highestSeq(message.conversationId) + 1) cache.storeMessages([message])
   }
-  const outbox = new Outbox({
+  const outbox = outboxOver(cache, api, {
+    onSent: storeLikeSync,
+    onChanged: storeLikeSync,
+    isLeft: (conversationId) => cache.conversation(conversationId)?.leftAt != null,
+    ...(options.uploads ? { uploads: options.uploads } : {}),
+  })
+  return { cache, outbox, posts, answers }
+}
+
+/** An outbox over `cache` and `api`, retries a minute away, delivered markers at most every 200 ms. */
+function outboxOver(cache: Cache, api: ApiClient, deps: Partial<OutboxDeps> = {}): Outbox {
+  return new Outbox({
     cache,
     api,
     me: 'me',
-    onSent: storeLikeSync,
+    onSent: () => {},
     onFailed: () => {},
-    onChanged: storeLikeSync,
+    onChanged: () => {},
     onChangeRefused: () => {},
-    isLeft: (conversationId) => cache.conversation(conversationId)?.leftAt != null,
-    ...(options.uploads ? { uploads: options.uploads } : {}),
+    isLeft: () => false,
     baseDelayMs: 60_000,
     capDelayMs: 60_000,
     deliveredDelayMs: 200,
     now: () => Date.now(),
     random: () => 0.5,
     log: { warn: () => {}, debug: () => {} },
+    ...deps,
   })
-  return { cache, outbox, posts, answers }
 }
 
 function writeOriginalAndReply(cache: Cache): void {
@@ -220,22 +230,7 @@ describe('delivered markers of several conversations', () => {
         return answer.batch(list)
       },
     } as unknown as ApiClient
-    const outbox = new Outbox({
-      cache,
-      api,
-      me: 'me',
-      onSent: () => {},
-      onFailed: () => {},
-      onChanged: () => {},
-      onChangeRefused: () => {},
-      isLeft: () => false,
-      baseDelayMs: 60_000,
-      capDelayMs: 60_000,
-      deliveredDelayMs: 200,
-      now: () => Date.now(),
-      random: () => 0.5,
-      log: { warn: () => {}, debug: () => {} },
-    })
+    const outbox = outboxOver(cache, api)
     const queued = () => cache.outbox().map((item) => (item.kind === 'delivered' ? `${item.conversationId}@${item.seq}` : item.kind))
     return { cache, outbox, ids, singles, batches, queued }
   }
