@@ -326,6 +326,16 @@ describe('unread counts', () => {
       expect(cache.unreadCount('c1')).toBe(449)
     })
 
+    test('the unread messages below the cache are not in yet and more came after the listing: the larger count', () => {
+      const { cache } = tempCache()
+      cache.upsertConversations([conversationDto('c1', { lastSeq: 500, unreadCount: 450, ...read(50) })])
+      cache.storeMessages(serverMessages('c1', 301, 500))
+      expect(cache.unreadCount('c1')).toBe(450)
+      // 300 new ones by realtime: the cache counts 500 from seq 301 up, more than the listing's 450.
+      cache.storeMessages(serverMessages('c1', 501, 800))
+      expect([cache.unreadCount('c1'), cache.totalUnread(0)]).toEqual([500, 500])
+    })
+
     test('reading (here or on another device) leaves the listed count behind: it counted from the marker before', () => {
       const { cache } = tempCache()
       cache.upsertConversations([conversationDto('c1', { lastSeq: 40, unreadCount: 40, mentionCount: 2 })])

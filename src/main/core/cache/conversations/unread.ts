@@ -11,7 +11,7 @@
  * conversations muted now and those I left.
  *
  * Until the cache holds what the server last listed, the server's own counts
- * from that listing stand (`LISTED_STANDS`, migration 012): back from a
+ * from that listing stand (`LISTED_AHEAD`, `LISTED_BELOW`, migration 012): back from a
  * weekend every badge is right once the listing is in, not once every missed
  * page is stored.
  */
@@ -35,17 +35,23 @@ const CACHED_MENTIONS_OF_R = `(SELECT count(*) FROM messages m
 /**
  * The server's count as last listed (migration 012) stands while the cache
  * does not hold every message it counted — from my read marker to the
- * listing's last seq (a conversation's cached seqs are one range: its
- * highest is below that seq, or its lowest above the first unread) — and my
- * read marker is the one it counted from. The larger of the two then: the
- * cache's grows as pages come in, and passes it only by what arrived since.
+ * listing's last seq — and my read marker is the one it counted from. A
+ * conversation's cached seqs are one range, so that is: its highest is below
+ * the listing's last seq (then the cache's own count, of a part of what the
+ * listing counted, can only be lower: not even counted — a catch-up builds
+ * views of conversations with thousands of unread messages many times over),
+ * or its lowest is above my first unread message (then the larger of the
+ * two: the cache's may hold messages that came after the listing).
  * `r` also has listed_seq, listed_read_seq, listed_unread and listed_mentions.
  */
-const LISTED_STANDS = `(r.listed_read_seq = r.read_seq AND (
-  r.listed_seq > coalesce((SELECT max(m.seq) FROM messages m WHERE m.conversation_id = r.id), 0)
-  OR r.read_seq + 1 < coalesce((SELECT min(m.seq) FROM messages m WHERE m.conversation_id = r.id), r.read_seq + 1)))`
-const UNREAD_OF_R = `(CASE WHEN ${LISTED_STANDS} THEN max(r.listed_unread, ${CACHED_UNREAD_OF_R}) ELSE ${CACHED_UNREAD_OF_R} END)`
-const MENTIONS_OF_R = `(CASE WHEN ${LISTED_STANDS} THEN max(r.listed_mentions, ${CACHED_MENTIONS_OF_R}) ELSE ${CACHED_MENTIONS_OF_R} END)`
+const LISTED_AHEAD = `(r.listed_read_seq = r.read_seq
+  AND r.listed_seq > coalesce((SELECT max(m.seq) FROM messages m WHERE m.conversation_id = r.id), 0))`
+const LISTED_BELOW = `(r.listed_read_seq = r.read_seq
+  AND r.read_seq + 1 < coalesce((SELECT min(m.seq) FROM messages m WHERE m.conversation_id = r.id), r.read_seq + 1))`
+const counted = (listed: string, cached: string) =>
+  `(CASE WHEN ${LISTED_AHEAD} THEN ${listed} WHEN ${LISTED_BELOW} THEN max(${listed}, ${cached}) ELSE ${cached} END)`
+const UNREAD_OF_R = counted('r.listed_unread', CACHED_UNREAD_OF_R)
+const MENTIONS_OF_R = counted('r.listed_mentions', CACHED_MENTIONS_OF_R)
 
 /** One conversation as `r` (a conversation not cached counts as never listed). */
 const ONE_R = `(
