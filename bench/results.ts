@@ -36,3 +36,17 @@ export function publishResults(name: string, report: string, results: unknown, d
   console.log(report)
   console.log(JSON.stringify(results))
 }
+
+/**
+ * Run a benchmark's `main`. A failure prints its error and ends the process
+ * at once with code 1: a run that failed half-way can leave a socket, a
+ * timer or a browser open, and waiting for them kept the benchmark (and
+ * bench:smoke in CI) from ever exiting. Its own clean-up (`finally`) has run
+ * by then; a success ends when nothing is left to run, as before.
+ */
+export function runBenchmark(main: () => Promise<unknown>): void {
+  main().catch((err: unknown) => {
+    console.error(err)
+    process.exit(1)
+  })
+}

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { repoRoot } from '../test/kit/processes'
+import { runBenchmark } from './results'
 
 const TIMEOUT_MS = 120_000
 
@@ -289,7 +290,4 @@ async function main(): Promise<void> {
   if (failed.length > 0) process.exitCode = 1
 }
 
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+runBenchmark(main)

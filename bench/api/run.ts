@@ -14,7 +14,7 @@ import { constants, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cleanUpNow, makeWorkDir, removeWorkDir } from '../../test/kit/processes'
 import { spawnServer, type ServerProcess } from '../../test/kit/server-process'
-import { publishResults } from '../results'
+import { publishResults, runBenchmark } from '../results'
 import { readOptions } from './options'
 import { benchReport, formatReport, scenarioReport, type ScenarioReport } from './report'
 import { RestBench } from './rest-bench'
@@ -67,7 +67,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.exit(128 + constants.signals[signal])
   })
 }
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+runBenchmark(main)

@@ -19,7 +19,7 @@ import { newUser } from '../../test/helpers/messenger'
 import { cleanUpNow, makeWorkDir, removeWorkDir, spawnTsx, stopProcess, waitForLine } from '../../test/kit/processes'
 import { seededRandom } from '../../test/kit/random'
 import { spawnServer, type ServerProcess } from '../../test/kit/server-process'
-import { publishResults } from '../results'
+import { publishResults, runBenchmark } from '../results'
 import { postFile, type UploadAnswer } from './multipart-upload'
 import { readOptions, type BenchOptions } from './options'
 import { makePhoto, sharpThumbnailMs } from './photo'
@@ -155,7 +155,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.exit(128 + constants.signals[signal])
   })
 }
-main(readOptions()).catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+runBenchmark(() => main(readOptions()))

@@ -7,7 +7,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3'
 import { cleanUpNow, makeWorkDir, removeWorkDir } from '../../test/kit/processes'
-import { publishResults } from '../results'
+import { publishResults, runBenchmark } from '../results'
 import { changesScenario } from './changes'
 import { generateMessages } from './dataset'
 import { evictionScenario } from './eviction'
@@ -58,7 +58,4 @@ async function main(): Promise<void> {
 }
 
 process.once('exit', cleanUpNow)
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+runBenchmark(main)

@@ -19,7 +19,7 @@ import { serveDirectory } from '../../e2e/fixtures/static-server'
 import { cleanUpNow, makeWorkDir, removeWorkDir } from '../../test/kit/processes'
 import { formatScenarioTable, loadAverage } from '../core/report'
 import type { ScenarioTable } from '../core/scenario'
-import { machine, publishResults } from '../results'
+import { machine, publishResults, runBenchmark } from '../results'
 import { coldStartScenario } from './cold-start'
 import { dayScenario } from './day-at-the-desk'
 import { readOptions } from './options'
@@ -84,7 +84,4 @@ async function main(): Promise<void> {
 }
 
 process.once('exit', cleanUpNow)
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+runBenchmark(main)

@@ -68,7 +68,7 @@ import { spawnServer, type ServerProcess } from '../../test/kit/server-process'
 import { formatTable } from '../../test/kit/table'
 import { createRawMessages, insertRaw, openRawDatabase } from '../core/raw-tables'
 import { collectGarbage } from '../gc'
-import { machine, publishResults } from '../results'
+import { machine, publishResults, runBenchmark } from '../results'
 import { PASSWORD, prepareWorkspace, type SeededConversation, type SeededWorkspace } from './dataset'
 import { readHistoryOptions, type HistoryBenchOptions } from './options'
 
@@ -897,7 +897,4 @@ async function main(): Promise<void> {
 }
 
 process.once('exit', cleanUpNow)
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+runBenchmark(main)

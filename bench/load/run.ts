@@ -12,7 +12,7 @@
  */
 import { constants } from 'node:os'
 import { cleanUpNow } from '../../test/kit/processes'
-import { publishResults } from '../results'
+import { publishResults, runBenchmark } from '../results'
 import { formatCapacity, searchCapacity } from './capacity'
 import { runLoad } from './load-run'
 import { readLoadArguments } from './options'
@@ -38,7 +38,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.exit(128 + constants.signals[signal])
   })
 }
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+runBenchmark(main)

@@ -11,7 +11,7 @@
 import { cleanUpNow } from '../../test/kit/processes'
 import { runFanoutRound, type FanoutOptions, type FanoutRound } from '../fanout/round'
 import { roundRate } from '../fanout/summary'
-import { publishResults } from '../results'
+import { publishResults, runBenchmark } from '../results'
 import { runConnectionMemory, type ConnectionMemoryResult } from './connection-memory'
 import { readOptions, type BenchOptions } from './options'
 import { buildReport, formatReport } from './report'
@@ -64,7 +64,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.exit(130)
   })
 }
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+runBenchmark(main)

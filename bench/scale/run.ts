@@ -25,7 +25,7 @@ import type { LoadResult } from '../api/closed-loop'
 import { newApp, startNodeSet, type App, type NodeSet, type NodeSetSpec } from '../fanout/nodes'
 import { runFanoutRound, type FanoutRound } from '../fanout/round'
 import { compareToSingleNode, roundRate, summarizeFanout, type FanoutResult } from '../fanout/summary'
-import { machine, publishResults } from '../results'
+import { machine, publishResults, runBenchmark } from '../results'
 import { formatReport } from './markdown'
 import { readScaleOptions, type ScaleOptions } from './options'
 import { postgresOverSqlite, summarizeRest, summarizeStoreScenario, type RestResult, type StoreResult } from './report'
@@ -247,7 +247,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void Promise.race([Promise.all(pending), sleep(5_000)]).finally(() => process.exit(128 + constants.signals[signal]))
   })
 }
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+runBenchmark(main)

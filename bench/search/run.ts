@@ -32,7 +32,7 @@ import { summarize } from '../../test/kit/latency'
 import { cleanUpNow, makeWorkDir, removeWorkDir } from '../../test/kit/processes'
 import { requirePostgres } from '../../test/kit/services'
 import { formatTable } from '../../test/kit/table'
-import { machine, publishResults } from '../results'
+import { machine, publishResults, runBenchmark } from '../results'
 import { createDatabase } from '../scale/services'
 import { seedPostgres, seedSqlite, workspaceOf, type MessageValues, type Seeded, type Workspace } from './dataset'
 import { readSearchOptions, type SearchBenchOptions, type StoreName } from './options'
@@ -290,7 +290,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     })
   })
 }
-main().catch((err: unknown) => {
-  console.error(err)
-  process.exitCode = 1
-})
+runBenchmark(main)
