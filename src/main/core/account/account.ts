@@ -52,7 +52,7 @@ import { sendLegacyMutes } from './legacy-mutes'
 import { MuteExpiry } from './mute-expiry'
 import { PeopleCalls } from './people-calls'
 import { searchServer } from './server-search'
-import { conversationView, userView } from './views'
+import { conversationView, conversationViews, userView } from './views'
 
 /** Account setting: the id of the conversation the window last showed. */
 const LAST_OPEN_SETTING = 'lastOpenConversation'
@@ -479,7 +479,7 @@ export class Account {
 
   listConversations(): ChatConversation[] {
     const now = this.options.now()
-    const views = this.cache.conversations().map((conversation) => conversationView(conversation, this.cache, this.me, now))
+    const views = conversationViews(this.cache.conversations(), this.cache, this.me, now)
     markOnce(performance, CORE_MARKS.firstList)
     return views
   }
@@ -494,7 +494,7 @@ export class Account {
     const page = this.cache.conversationPage(after, limit)
     const onPage = new Set(page.map((conversation) => conversation.id))
     const extra = after === null ? include.filter((id) => !onPage.has(id)).flatMap((id) => this.cache.conversation(id) ?? []) : []
-    const views = [...page, ...extra].map((conversation) => conversationView(conversation, this.cache, this.me, now))
+    const views = conversationViews([...page, ...extra], this.cache, this.me, now)
     const last = page.at(-1)
     markOnce(performance, CORE_MARKS.firstList)
     return { conversations: views, next: page.length === limit && last !== undefined ? { lastActivityAt: last.lastActivityAt, id: last.id } : null }

@@ -16,11 +16,10 @@
  * goes out at once; while sync writes, at most once per
  * BADGE_INTERVAL_MS, the last change always followed by one.
  */
-import type { ChatConversation } from '../../../shared/ipc'
-import type { Cache } from '../cache/types'
+import type { Cache, CachedConversation } from '../cache/types'
 import type { EventHub } from '../event-hub'
 import type { AccountEvents } from './account-events'
-import { conversationView } from './views'
+import { conversationViews } from './views'
 
 const SYNC_VIEWS_INTERVAL_MS = 50
 /** While sync writes, the unread total goes out at most this often (the last change is always followed by one). */
@@ -68,17 +67,18 @@ export class ConversationUpdates {
     if (this.timer !== null) clearTimeout(this.timer)
     this.timer = null
     this.sentAt = performance.now()
-    const views: ChatConversation[] = []
-    const build = (id: string) => {
+    const conversations: CachedConversation[] = []
+    const take = (id: string) => {
       this.changed.delete(id)
       const conversation = this.cache.conversation(id)
-      if (conversation) views.push(conversationView(conversation, this.cache, this.me, this.now()))
+      if (conversation) conversations.push(conversation)
     }
-    for (const id of new Set(ids)) build(id)
+    for (const id of new Set(ids)) take(id)
     for (const id of this.changed) {
-      if (views.length >= VIEWS_PER_TURN) break
-      build(id)
+      if (conversations.length >= VIEWS_PER_TURN) break
+      take(id)
     }
+    const views = conversationViews(conversations, this.cache, this.me, this.now())
     if (this.changed.size > 0 && !this.stopped) this.timer = setTimeout(() => this.send([]), 0)
     if (views.length > 0) this.events.emit('conversations', views)
     this.unreadChanged(ids.length > 0)

@@ -9,7 +9,14 @@ import type { PresenceBook } from '../realtime/presence'
  * counts nothing unread — it cannot be read any more (markRead refuses), and
  * the badge leaves it out likewise.
  */
-export function conversationView(conversation: CachedConversation, cache: Cache, me: string, now: number): ChatConversation {
+export function conversationView(
+  conversation: CachedConversation,
+  cache: Cache,
+  me: string,
+  now: number,
+  /** Its last message, when read already (conversationViews). */
+  last: ChatMessage | null = cache.lastMessage(conversation.id),
+): ChatConversation {
   const own = conversation.markers[me] ?? { readSeq: 0, deliveredSeq: 0 }
   const left = conversation.leftAt !== null
   const mutedUntil = conversation.mutedUntil !== null && conversation.mutedUntil > now ? conversation.mutedUntil : null
@@ -18,7 +25,7 @@ export function conversationView(conversation: CachedConversation, cache: Cache,
     kind: conversation.kind,
     title: conversation.title,
     memberIds: conversation.memberIds,
-    lastMessage: previewOf(cache.lastMessage(conversation.id)),
+    lastMessage: previewOf(last),
     lastSeq: conversation.lastSeq,
     readSeq: own.readSeq,
     deliveredSeq: own.deliveredSeq,
@@ -31,6 +38,12 @@ export function conversationView(conversation: CachedConversation, cache: Cache,
     muted: mutedUntil !== null,
     left,
   }
+}
+
+/** Views of many conversations, their last messages read together (Cache.lastMessages). */
+export function conversationViews(conversations: readonly CachedConversation[], cache: Cache, me: string, now: number): ChatConversation[] {
+  const last = cache.lastMessages(conversations.map((conversation) => conversation.id))
+  return conversations.map((conversation) => conversationView(conversation, cache, me, now, last.get(conversation.id) ?? null))
 }
 
 export function userView(user: CachedUser, presence: PresenceBook): ChatUser {

@@ -251,6 +251,10 @@ export class SqliteCache implements Cache {
     return this.messageTable.lastMessage(conversationId)
   }
 
+  lastMessages(conversationIds: readonly string[]): Map<string, ChatMessage | null> {
+    return this.messageTable.lastMessages(conversationIds)
+  }
+
   sentMessageCount(): number {
     return this.eviction.sentCount()
   }

@@ -206,6 +206,8 @@ export interface Cache {
   lowestSeq(conversationId: string): number | null
   /** The newest message including pending ones, for the sidebar preview. */
   lastMessage(conversationId: string): ChatMessage | null
+  /** `lastMessage` of each conversation (null: none), read together: views are built many at a time. */
+  lastMessages(conversationIds: readonly string[]): Map<string, ChatMessage | null>
 
   // -- the cache's size (messages/eviction.ts; the policy: ../sync/eviction.ts) ----
   /** Sent messages cached, over every conversation (what the cap counts). */

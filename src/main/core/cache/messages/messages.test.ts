@@ -133,6 +133,34 @@ describe('storeMessages', () => {
 })
 
 describe('reading', () => {
+  test('lastMessages reads many conversations together, each as lastMessage would: the newest unsent, else the highest seq, else null', () => {
+    const { cache } = tempCache()
+    const photo = { id: 'a1', name: 'a1.jpg', size: 1_000, mime: 'image/jpeg', width: 4, height: 3, hasThumbnail: true }
+    cache.upsertConversations(['sent', 'pending', 'files', 'reply', 'deleted', 'empty'].map((id) => conversationDto(id)))
+    cache.storeMessages([
+      ...serverMessages('sent', 1, 30),
+      ...serverMessages('pending', 1, 3),
+      serverMessage('files', 1, { attachments: [photo] }),
+      serverMessage('reply', 1, { body: 'the original' }),
+      serverMessage('reply', 2, { replyTo: { id: 'reply-m1', seq: 1, senderId: 'bob', body: 'the original', deleted: false } }),
+      serverMessage('deleted', 1),
+      serverMessage('deleted', 2, { deletedAt: 5_000, body: '' }),
+    ])
+    cache.addPending({ conversationId: 'pending', senderId: 'me', clientId: 'p1', body: 'first', createdAt: 90_000 })
+    cache.addPending({ conversationId: 'pending', senderId: 'me', clientId: 'p2', body: 'second', createdAt: 90_001 })
+    const ids = ['sent', 'pending', 'files', 'reply', 'deleted', 'empty', 'unknown']
+    const together = cache.lastMessages([...ids, 'sent'])
+    expect([...together.keys()]).toEqual(ids)
+    for (const id of ids) expect(together.get(id), id).toEqual(cache.lastMessage(id))
+    expect(together.get('sent')?.seq).toBe(30)
+    expect(together.get('pending')?.body).toBe('second')
+    expect(together.get('files')?.attachments.map((a) => a.id)).toEqual(['a1'])
+    expect(together.get('reply')?.replyTo?.body).toBe('the original')
+    expect(together.get('deleted')?.deletedAt).toBe(5_000)
+    expect(together.get('empty')).toBeNull()
+    expect(cache.lastMessages([])).toEqual(new Map())
+  })
+
   test('the latest page is ascending, with every unsent own message after the sent ones', async () => {
     const { cache } = tempCache()
     cache.storeMessages(serverMessages('c1', 1, 120))

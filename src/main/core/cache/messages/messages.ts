@@ -45,6 +45,8 @@ export class MessageTable {
   private readonly after: Statement<[string, number, number], MessageRow>
   private readonly unsent: Statement<[string], MessageRow>
   private readonly newestUnsent: Statement<[string], MessageRow>
+  private readonly newestUnsentOf: Statement<[string], MessageRow>
+  private readonly latestSentOf: Statement<[string], MessageRow>
   private readonly range: Statement<[string, number, number], MessageRow>
   private readonly highest: Statement<[string], number | null>
   private readonly lowest: Statement<[string], number | null>
@@ -86,6 +88,15 @@ export class MessageTable {
     this.after = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?`)
     this.unsent = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq IS NULL ORDER BY m.row_id`)
     this.newestUnsent = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq IS NULL ORDER BY m.row_id DESC LIMIT 1`)
+    // The same for many conversations (ids as a JSON array): each one's row found by one seek in messages_by_seq.
+    this.newestUnsentOf = db.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM json_each(?) j JOIN messages m ON m.row_id =
+         (SELECT x.row_id FROM messages x WHERE x.conversation_id = j.value AND x.seq IS NULL ORDER BY x.row_id DESC LIMIT 1)`,
+    )
+    this.latestSentOf = db.prepare(
+      `SELECT ${MESSAGE_COLUMNS} FROM json_each(?) j JOIN messages m ON m.pk =
+         (SELECT x.pk FROM messages x WHERE x.conversation_id = j.value AND x.seq IS NOT NULL ORDER BY x.seq DESC LIMIT 1)`,
+    )
     this.range = db.prepare(`${from} WHERE m.conversation_id = ? AND m.seq BETWEEN ? AND ? ORDER BY m.seq`)
     this.highest = db.prepare<[string], number | null>('SELECT max(seq) FROM messages WHERE conversation_id = ?').pluck()
     this.lowest = db.prepare<[string], number | null>('SELECT min(seq) FROM messages WHERE conversation_id = ?').pluck()
@@ -311,6 +322,22 @@ export class MessageTable {
   lastMessage(conversationId: string): ChatMessage | null {
     const row = this.newestUnsent.get(conversationId) ?? this.latestSent.get(conversationId, 1)
     return row ? (this.views.ofRows([row])[0] ?? null) : null
+  }
+
+  /**
+   * `lastMessage` of many conversations: two queries and one finish for all
+   * of them, where one at a time took four statements each (~80 µs a
+   * conversation: 40 ms for a list of 500 at start).
+   */
+  lastMessages(conversationIds: readonly string[]): Map<string, ChatMessage | null> {
+    const result = new Map<string, ChatMessage | null>(conversationIds.map((id) => [id, null]))
+    if (conversationIds.length === 0) return result
+    const ids = JSON.stringify([...result.keys()])
+    const unsent = this.newestUnsentOf.all(ids)
+    const pending = new Set(unsent.map((row) => row.conversation_id))
+    const rows = [...unsent, ...this.latestSentOf.all(ids).filter((row) => !pending.has(row.conversation_id))]
+    for (const view of this.views.ofRows(rows)) result.set(view.conversationId, view)
+    return result
   }
 }
 
